@@ -1,0 +1,66 @@
+package dev.flagstep.api;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The AWS actions each Lambda of template.yaml may call, per function logical id: exactly what its
+ * code calls, nothing more. TemplateContractIT fails when a function's policies grant a different
+ * set, so a new SDK call in a handler means a new entry here and a new statement in the template.
+ *
+ * <p>The phase handlers live in functions/phases; their entries are kept here, in one table, so the
+ * template check needs no dependency on that module. The lists follow what each phase does
+ * (DESIGN.md section 2): every phase reads and writes its canary's items and publishes events;
+ * phases that touch the cluster describe it (the bearer token is a presigned STS call that needs no
+ * permission); phases that call webhooks may read the signing secret, granted only when the
+ * WebhookSecretArn parameter is set.
+ */
+public final class IamActions {
+
+    private IamActions() {}
+
+    static final Set<String> PHASE_TABLE =
+            Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query");
+    static final Set<String> PUBLISH = Set.of("events:PutEvents");
+    static final Set<String> CLUSTER = Set.of("eks:DescribeCluster");
+    static final Set<String> WEBHOOK_SECRET = Set.of("secretsmanager:GetSecretValue");
+    static final Set<String> METRICS = Set.of("cloudwatch:GetMetricData", "aps:QueryMetrics");
+
+    /** Starting and superseding rollouts ({@link SfnRolloutStarter}). */
+    static final Set<String> ROLLOUTS =
+            Set.of("states:StartExecution", "states:ListExecutions", "states:DescribeExecution", "states:StopExecution");
+
+    /** Completing a parked task token when a built-in gate opens ({@link SfnTaskTokens}). */
+    static final Set<String> TASK_TOKENS = Set.of("states:SendTaskSuccess");
+
+    /** Function logical id in template.yaml -> the actions its policies must grant. */
+    public static final Map<String, Set<String>> BY_FUNCTION = table();
+
+    private static Map<String, Set<String>> table() {
+        Map<String, Set<String>> t = new TreeMap<>();
+        // claiming the run checks, in the same transaction, that the document still exists
+        t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER));
+        t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET));
+        t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
+        t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS));
+        t.put("AdvanceTrafficFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
+        t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
+        t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET));
+        t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), WEBHOOK_SECRET));
+        t.put("ApiFunction", ApiHandler.AWS_ACTIONS);
+        t.put("RolloutTriggerFunction", RolloutTriggerHandler.AWS_ACTIONS);
+        return Map.copyOf(t);
+    }
+
+    @SafeVarargs
+    static Set<String> union(Set<String>... sets) {
+        return Stream.of(sets).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
+    }
+}
