@@ -36,10 +36,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class ApiHandler implements RequestStreamHandler {
 
     /** The AWS actions this function's code calls (checked against template.yaml). */
-    public static final Set<String> AWS_ACTIONS = IamActions.union(
-            Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "dynamodb:Query", "dynamodb:BatchWriteItem"),
-            IamActions.ROLLOUTS, IamActions.TASK_TOKENS);
+    public static final Set<String> AWS_ACTIONS = IamActions.API;
 
     /**
      * Paths API Gateway lets through without SigV4: the loadtester's read-only checks, which canary
@@ -152,9 +149,9 @@ public final class ApiHandler implements RequestStreamHandler {
 
     private static HttpResponse canary(Routes r, CanaryId id, HttpRequest req) {
         return switch (req.method()) {
-            case "GET" -> r.get().canaries.get(id);
-            case "PUT" -> r.get().canaries.put(id, req);
-            case "DELETE" -> r.get().canaries.delete(id);
+            case "GET" -> r.canaries.get(id);
+            case "PUT" -> r.canaries.put(id, req);
+            case "DELETE" -> r.canaries.delete(id);
             default -> throw Problem.methodNotAllowed(req.method() + " " + req.path() + ": use GET, PUT or DELETE");
         };
     }

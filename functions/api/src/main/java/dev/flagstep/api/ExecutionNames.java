@@ -9,8 +9,9 @@ import java.util.HexFormat;
 /**
  * Step Functions execution names for rollouts: {@code {namespace}-{name}-{revision}}, at most 80
  * characters of {@code [A-Za-z0-9-_]}. The name is the idempotency key (one execution per revision),
- * so whenever sanitising loses information (a replaced character, a cut) a hash of the exact input
- * is appended: {@code v1.2} and {@code v1-2} must not share a name.
+ * so it must never be shared by two different rollouts. Whenever the plain name could be (a replaced
+ * character: {@code v1.2} and {@code v1-2}; a cut; a dash inside the namespace or name:
+ * {@code a-b/c} and {@code a/b-c} both read {@code a-b-c-}) a hash of the exact triple is appended.
  */
 public final class ExecutionNames {
 
@@ -22,11 +23,13 @@ public final class ExecutionNames {
     public static String of(CanaryId canary, String revision) {
         String raw = prefixRaw(canary) + revision;
         String clean = sanitise(raw);
-        if (clean.equals(raw) && raw.length() <= MAX_LENGTH) {
+        boolean unambiguous = !canary.namespace().contains("-") && !canary.name().contains("-");
+        if (unambiguous && clean.equals(raw) && raw.length() <= MAX_LENGTH) {
             return raw;
         }
         String head = clean.substring(0, Math.min(clean.length(), MAX_LENGTH - HASH_LENGTH - 1));
-        return head + "-" + hash(raw);
+        // '/' occurs in neither a namespace nor a name: the triple is read back one way only
+        return head + "-" + hash(canary.namespace() + "/" + canary.name() + "/" + revision);
     }
 
     /** What every execution name of this canary starts with (cut like the names themselves). */

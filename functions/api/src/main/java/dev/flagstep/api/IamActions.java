@@ -36,6 +36,15 @@ public final class IamActions {
     /** Completing a parked task token when a built-in gate opens ({@link SfnTaskTokens}). */
     static final Set<String> TASK_TOKENS = Set.of("states:SendTaskSuccess");
 
+    /** ApiHandler: the canary items (documents, gates, events, purge on delete), rollouts, gate tokens. */
+    static final Set<String> API = union(
+            Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                    "dynamodb:Query", "dynamodb:BatchWriteItem"),
+            ROLLOUTS, TASK_TOKENS);
+
+    /** RolloutTriggerHandler: reads canary documents (and lists them for ECR pushes), starts rollouts. */
+    static final Set<String> TRIGGER = union(Set.of("dynamodb:GetItem", "dynamodb:Query"), ROLLOUTS);
+
     /** Function logical id in template.yaml -> the actions its policies must grant. */
     public static final Map<String, Set<String>> BY_FUNCTION = table();
 
@@ -54,8 +63,8 @@ public final class IamActions {
         t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET));
         t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), WEBHOOK_SECRET));
-        t.put("ApiFunction", ApiHandler.AWS_ACTIONS);
-        t.put("RolloutTriggerFunction", RolloutTriggerHandler.AWS_ACTIONS);
+        t.put("ApiFunction", API);
+        t.put("RolloutTriggerFunction", TRIGGER);
         return Map.copyOf(t);
     }
 

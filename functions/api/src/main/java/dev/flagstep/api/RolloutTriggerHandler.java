@@ -44,8 +44,7 @@ public final class RolloutTriggerHandler implements RequestStreamHandler {
     public static final String ECR_IMAGE_ACTION = "ECR Image Action";
 
     /** The AWS actions this function's code calls (checked against template.yaml). */
-    public static final Set<String> AWS_ACTIONS =
-            IamActions.union(Set.of("dynamodb:GetItem", "dynamodb:Query"), IamActions.ROLLOUTS);
+    public static final Set<String> AWS_ACTIONS = IamActions.TRIGGER;
 
     private static final Logger LOG = Logger.getLogger(RolloutTriggerHandler.class.getName());
     private static final int PAGE = 100;
