@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -711,6 +712,9 @@ public final class DynamoDbCanaryStore implements CanaryStore {
             return action.get();
         } catch (StoreException e) {
             throw e;
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
+            throw new StoreException(operation, id, "DynamoDB call failed: " + code + e.getMessage(), e);
         } catch (SdkException e) {
             throw new StoreException(operation, id, "DynamoDB call failed: " + e.getMessage(), e);
         }
