@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -85,15 +86,28 @@ public final class EventBridgePublisher implements EventPublisher {
                 }
                 pending = failed;
             } catch (SdkException e) {
-                String reason = "PutEvents failed: " + e.getMessage();
+                String code = e instanceof AwsServiceException s && s.awsErrorDetails() != null
+                        ? s.awsErrorDetails().errorCode() + ": " : "";
+                String reason = "PutEvents failed: " + code + e.getMessage();
                 pending = sending.stream().map(p -> new Pending(p.event(), p.entry(), reason)).toList();
+                if (!worthRetrying(e)) {
+                    break; // access denied, no such bus, bad request: the same call fails the same way again
+                }
             }
         }
         List<PublishResult.Failure> failures = pending.stream()
                 .map(p -> new PublishResult.Failure(p.event(), "eventbridge:" + eventBusName,
-                        p.lastError() + " (after " + maxAttempts + " attempts)"))
+                        p.lastError()))
                 .toList();
         return new PublishResult(delivered, failures);
+    }
+
+    /** Network trouble, throttling and 5xx may pass on a later try; other service errors will not. */
+    private static boolean worthRetrying(SdkException e) {
+        if (e instanceof AwsServiceException service) {
+            return service.retryable() || service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return true;
     }
 
     private PutEventsRequestEntry entry(CanaryEvent event) {
