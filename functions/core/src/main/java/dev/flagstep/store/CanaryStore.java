@@ -49,6 +49,15 @@ public interface CanaryStore {
      */
     long saveStatus(CanaryId id, CanaryStatus status, long expectedVersion);
 
+    /** The status with its version and the memo of the tick that saved it. */
+    Optional<StatusRecord> statusRecord(CanaryId id);
+
+    /**
+     * {@link #saveStatus(CanaryId, CanaryStatus, long)} that also records the tick's decision, in the
+     * same conditional write.
+     */
+    long saveStatus(CanaryId id, CanaryStatus status, long expectedVersion, TickMemo memo);
+
     // --- gates (closed unless opened) ---
 
     Gate gate(CanaryId id, GateType type);

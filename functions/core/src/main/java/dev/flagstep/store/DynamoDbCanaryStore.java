@@ -237,7 +237,24 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     }
 
     @Override
+    public Optional<StatusRecord> statusRecord(CanaryId id) {
+        return call("status", id, () -> {
+            Map<String, AttributeValue> item = get(id, Items.STATUS);
+            return Items.status(item).map(v -> new StatusRecord(v.value(), v.version(), Items.memo(item)));
+        });
+    }
+
+    @Override
     public long saveStatus(CanaryId id, CanaryStatus status, long expectedVersion) {
+        return saveStatus(id, status, expectedVersion, Optional.empty());
+    }
+
+    @Override
+    public long saveStatus(CanaryId id, CanaryStatus status, long expectedVersion, TickMemo memo) {
+        return saveStatus(id, status, expectedVersion, Optional.of(memo));
+    }
+
+    private long saveStatus(CanaryId id, CanaryStatus status, long expectedVersion, Optional<TickMemo> memo) {
         if (expectedVersion < 0) {
             throw new IllegalArgumentException("expectedVersion must be >= 0: " + expectedVersion);
         }
@@ -249,6 +266,10 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                 e.remove("lastTransitionTime");
             }
             e.set("version", n(next)).set("statusUpdatedAt", time(clock.instant()));
+            memo.ifPresent(m -> {
+                e.set("lastTick", Items.s(m.tick())).set("lastDecision", Items.s(m.decision()));
+                m.gateClosedSince().ifPresentOrElse(t -> e.set("gateClosedSince", time(t)), () -> e.remove("gateClosedSince"));
+            });
             e.condition(expectedVersion == 0
                     ? "attribute_not_exists(" + e.n("version") + ")"
                     : e.n("version") + " = " + e.v(n(expectedVersion)));

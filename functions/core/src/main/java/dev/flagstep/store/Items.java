@@ -103,6 +103,12 @@ final class Items {
         return Optional.of(new Versioned<>(status, num(item, "version")));
     }
 
+    /** The last tick's memo on a STATUS item, if a phase saved one. */
+    static Optional<TickMemo> memo(Map<String, AttributeValue> item) {
+        return str(item, "lastTick").map(tick -> new TickMemo(tick, str(item, "lastDecision").orElse(""),
+                instant(item, "gateClosedSince")));
+    }
+
     /** A condition as a map; absent components are left out and read back as absent (null). */
     private static AttributeValue condition(StatusCondition c) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();

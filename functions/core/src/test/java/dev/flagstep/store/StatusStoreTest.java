@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +47,38 @@ class StatusStoreTest {
         Versioned<CanaryStatus> read = store.status(id).orElseThrow();
         assertThat(read.version()).isEqualTo(1);
         assertThat(read.value()).isEqualTo(status);
+    }
+
+    @Test
+    void theTickMemoIsSavedWithTheStatusAndKeptOrClearedByLaterWrites() {
+        CanaryId id = new CanaryId("test", "memo");
+        Instant closed = T0.plusSeconds(30);
+        long v1 = store.saveStatus(id, progressing(10, 0), 0, new TickMemo("Analysis@t1", "closed", Optional.of(closed)));
+
+        StatusRecord first = store.statusRecord(id).orElseThrow();
+        assertThat(first.version()).isEqualTo(v1);
+        assertThat(first.status()).isEqualTo(progressing(10, 0));
+        assertThat(first.memo()).contains(new TickMemo("Analysis@t1", "closed", Optional.of(closed)));
+
+        long v2 = store.saveStatus(id, progressing(20, 0), v1, new TickMemo("Analysis@t2", "passed", Optional.empty()));
+        assertThat(store.statusRecord(id).orElseThrow().memo())
+                .contains(new TickMemo("Analysis@t2", "passed", Optional.empty()));
+
+        // a write without a memo (the API, say) leaves the last tick's memo alone
+        store.saveStatus(id, progressing(20, 1), v2);
+        assertThat(store.statusRecord(id).orElseThrow().memo())
+                .contains(new TickMemo("Analysis@t2", "passed", Optional.empty()));
+    }
+
+    @Test
+    void aStaleWriteWithAMemoIsRefusedLikeAnyOther() {
+        CanaryId id = new CanaryId("test", "memo-stale");
+        long v1 = store.saveStatus(id, progressing(10, 0), 0);
+        store.saveStatus(id, progressing(20, 0), v1, new TickMemo("A@1", "passed", Optional.empty()));
+
+        assertThatThrownBy(() -> store.saveStatus(id, progressing(30, 0), v1, new TickMemo("A@2", "passed", Optional.empty())))
+                .isInstanceOf(StaleStatusException.class);
+        assertThat(store.statusRecord(id).orElseThrow().memo().orElseThrow().tick()).isEqualTo("A@1");
     }
 
     @Test
