@@ -57,6 +57,11 @@ public final class PrometheusProvider implements MetricProvider {
         return address;
     }
 
+    /** How requests are authenticated (plain, secret, or SigV4 for Amazon Managed Prometheus). */
+    public PrometheusAuth auth() {
+        return auth;
+    }
+
     @Override
     public double query(String query, Optional<String> interval) {
         SdkHttpRequest request = authenticate(SdkHttpRequest.builder()
