@@ -1,7 +1,6 @@
 package dev.flagstep.metrics;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ public final class LocalSecretResolver implements SecretResolver {
                 values.put(file.getFileName().toString(), text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new MetricQueryException("secret directory " + dir + " cannot be read: " + e.getMessage(), e);
         }
         return values;
     }

@@ -5,6 +5,7 @@ import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -82,7 +83,8 @@ public final class MetricProviders {
 
     /** The Prometheus the builtin checks and inline queries use: {@code spec.metricsServer}, else the default. */
     public PrometheusProvider metricsServer(CanarySpec canary) {
-        URI address = canary.metricsServer().filter(s -> !s.isBlank()).map(URI::create).orElse(settings.defaultMetricsServer());
+        URI address = canary.metricsServer().filter(s -> !s.isBlank()).map(s -> uri(s, "spec.metricsServer"))
+                .orElse(settings.defaultMetricsServer());
         return metricsServers.computeIfAbsent(address, a -> prometheus(a, Map.of(), Optional.empty(),
                 Optional.empty(), false));
     }
@@ -99,7 +101,7 @@ public final class MetricProviders {
     private MetricProvider build(MetricTemplate template, MetricProviderSpec spec) {
         return switch (spec.type()) {
             case "prometheus" -> prometheus(
-                    spec.address().filter(a -> !a.isBlank()).map(URI::create).orElseThrow(() -> new MetricQueryException(
+                    spec.address().filter(a -> !a.isBlank()).map(a -> uri(a, "provider.address")).orElseThrow(() -> new MetricQueryException(
                             "prometheus provider of template " + template.name() + "." + template.namespace() + " has no address")),
                     spec.headers(), spec.secretRef(), spec.region(), spec.insecureSkipVerify());
             case "cloudwatch" -> new CloudWatchProvider(
@@ -110,6 +112,14 @@ public final class MetricProviders {
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: prometheus, cloudwatch)");
         };
+    }
+
+    private static URI uri(String text, String field) {
+        try {
+            return new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new MetricQueryException(field + " " + text + " is not a valid URL: " + e.getReason());
+        }
     }
 
     private PrometheusProvider prometheus(URI address, Map<String, List<String>> headers,

@@ -321,6 +321,16 @@ class MetricCheckerTest {
     }
 
     @Test
+    void anInvalidMetricsServerIsAFailedCheckNotACrash() {
+        CanarySpec canary = canary(Optional.empty(), Optional.of("http://prom etheus:9090"), List.of(builtin("request-success-rate", min(99))));
+
+        MetricCheckResult result = checker.check(document(canary));
+
+        assertThat(result).isInstanceOfSatisfying(Failed.class, failed ->
+                assertThat(failed.message()).contains("spec.metricsServer http://prom etheus:9090 is not a valid URL"));
+    }
+
+    @Test
     void noMetricsPasses() {
         assertThat(checker.check(document(withMetrics(null)))).isEqualTo(new AllPassed(List.of()));
     }

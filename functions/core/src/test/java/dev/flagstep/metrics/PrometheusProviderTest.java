@@ -233,6 +233,8 @@ class PrometheusProviderTest {
                 "AWS4-HMAC-SHA256 Credential=AKID/20261124/us-east-1/aps/aws4_request, "
                         + "SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=[0-9a-f]{64}");
         assertThat(request.header("Authorization")).contains("x-custom");
+        assertThat(SigV4Verifier.verify(request, "SECRET")).as("signature matches the request as received").isTrue();
+        assertThat(SigV4Verifier.verify(request, "OTHER-SECRET")).isFalse();
     }
 
     @Test
@@ -249,6 +251,7 @@ class PrometheusProviderTest {
         assertThat(prometheus.lastRequest().uri().getRawQuery())
                 .isEqualTo("query=sum%20by%20%28le%29%20%28x%7Ba%3D~%22b.%2A%22%7D%29%20%2A%20100");
         assertThat(prometheus.lastRequest().header("Authorization")).contains("/eu-west-1/aps/aws4_request");
+        assertThat(SigV4Verifier.verify(prometheus.lastRequest(), "SECRET")).isTrue();
     }
 
     @Test
