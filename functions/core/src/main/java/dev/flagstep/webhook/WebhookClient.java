@@ -1,6 +1,7 @@
 package dev.flagstep.webhook;
 
 import dev.flagstep.spec.Webhook;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -11,10 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -124,33 +121,38 @@ public final class WebhookClient {
                         + Optional.ofNullable(target.getScheme()).orElse("") + "\""), false);
             }
             AtomicReference<HttpResponse.ResponseInfo> headers = new AtomicReference<>();
-            CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
+            HttpResponse.BodyHandler<byte[]> handler = info -> {
                 headers.set(info);
                 return HttpResponse.BodySubscribers.ofByteArray();
-            });
-            HttpResponse<byte[]> response;
+            };
+            AttemptTimer timer = AttemptTimer.start(deadline);
+            HttpResponse<byte[]> response = null;
+            Exception error = null;
+            boolean timedOut;
             try {
-                response = deadline.isPresent()
-                        ? future.get(Math.max(0, deadline.get() - System.nanoTime()), TimeUnit.NANOSECONDS)
-                        : future.get();
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                if (headers.get() == null) {
-                    return new Attempt.TransportError(urlError(target,
-                            "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"), true);
+                response = http.send(request, handler);
+            } catch (InterruptedException | IOException | RuntimeException e) {
+                error = e;
+            } finally {
+                // always, so that a timer can never interrupt this thread after the attempt
+                timedOut = timer.finish();
+            }
+            if (response == null) {
+                if (timedOut) {
+                    return timedOut(headers.get(), target);
                 }
-                return afterHeaders(headers.get(),
-                        "context deadline exceeded (Client.Timeout or context cancellation while reading body)");
-            } catch (ExecutionException e) {
-                TransportErrors.Failure failure = TransportErrors.describe(e.getCause(), target);
+                if (error instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return new Attempt.Interrupted();
+                }
+                TransportErrors.Failure failure = TransportErrors.describe(error, target);
+                if (error instanceof RuntimeException) {
+                    failure = new TransportErrors.Failure(failure.cause(), false);
+                }
                 if (headers.get() != null) {
                     return afterHeaders(headers.get(), failure.cause());
                 }
                 return new Attempt.TransportError(urlError(target, failure.cause()), failure.retryable());
-            } catch (InterruptedException e) {
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                return new Attempt.Interrupted();
             }
             int status = response.statusCode();
             Optional<String> location = isRedirect(status)
@@ -175,6 +177,16 @@ public final class WebhookClient {
                     ? Optional.empty() : Optional.of(target);
             target = next;
         }
+    }
+
+    /** Go's Client.Timeout texts, before and after the response headers arrived. */
+    private static Attempt timedOut(HttpResponse.ResponseInfo headers, URI target) {
+        if (headers == null) {
+            return new Attempt.TransportError(urlError(target,
+                    "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"), true);
+        }
+        return afterHeaders(headers,
+                "context deadline exceeded (Client.Timeout or context cancellation while reading body)");
     }
 
     /** The body failed after the status line arrived: Go drains and retries a retryable status, else fails. */

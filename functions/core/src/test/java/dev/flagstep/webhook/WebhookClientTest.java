@@ -156,6 +156,32 @@ class WebhookClientTest {
     }
 
     @Test
+    void aTimeoutLeavesNoInterruptBehindAndTheNextCallWorks() throws InterruptedException {
+        rx.script("/slow", Reply.status(200).after(Duration.ofSeconds(1)));
+        for (int i = 0; i < 3; i++) {
+            HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, rx.url("/slow"), Duration.ofMillis(50), 0), PAYLOAD);
+            assertThat(outcome.passed()).isFalse();
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        }
+        Thread.sleep(100); // a late timer would strike here
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(client.call(at("/fast", 0), PAYLOAD).passed()).isTrue();
+    }
+
+    @Test
+    void anInterruptedCallerGetsAFailureAndKeepsItsInterrupt() {
+        Thread.currentThread().interrupt();
+        try {
+            HookOutcome outcome = client.call(at("/any", 2), PAYLOAD);
+            assertThat(outcome.passed()).isFalse();
+            assertThat(outcome.message()).isEqualTo("POST " + rx.url("/any") + " interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void timeoutCoversReadingTheBodyAndIsNotRetried() {
         rx.script("/trickle", Reply.status(200).body("late").bodyAfter(Duration.ofSeconds(2)));
         Webhook hook = hook("h", HookType.ROLLOUT, rx.url("/trickle"), SHORT, 2);
