@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
@@ -203,11 +204,25 @@ public final class WebhookClient {
                 .version("https".equalsIgnoreCase(target.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json");
         signature.ifPresent(s -> b.header(SigningSecret.HEADER, s));
+        basicAuth(target).ifPresent(auth -> b.header("Authorization", auth));
         referer.ifPresent(r -> b.header("Referer", withoutUserInfo(r)));
         body.ifPresentOrElse(
                 bytes -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
                 () -> b.GET());
         return b.build();
+    }
+
+    /**
+     * Go's client turns credentials in the URL ({@code https://user:pass@host/}) into Basic auth;
+     * with no auth options in Flagger's spec, that is how some receivers are protected.
+     */
+    private static Optional<String> basicAuth(URI target) {
+        String userInfo = target.getUserInfo();
+        if (userInfo == null) {
+            return Optional.empty();
+        }
+        String credentials = userInfo.contains(":") ? userInfo : userInfo + ":";
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static boolean isRedirect(int status) {

@@ -258,6 +258,15 @@ class WebhookClientTest {
     }
 
     @Test
+    void credentialsInTheUrlAreSentAsBasicAuthAsGoDoes() {
+        URI url = URI.create("http://user:hunter2@127.0.0.1:" + rx.port() + "/auth");
+        client.call(hook("h", HookType.ROLLOUT, url, SHORT, 0), PAYLOAD);
+        assertThat(rx.requests().getFirst().header("Authorization")).contains("Basic dXNlcjpodW50ZXIy");
+        client.call(at("/noauth", 0), PAYLOAD);
+        assertThat(rx.requests("/noauth").getFirst().header("Authorization")).isEmpty();
+    }
+
+    @Test
     void realBackoffReallyWaits() {
         // the one test that sleeps for real: 1s before the second attempt
         rx.script("/flaky", Reply.status(503), Reply.status(200));
