@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Routes;
+import dev.flagstep.workload.Readiness;
 
 /**
  * One canary's workloads and traffic on the cluster, as the phases act on them: the router
@@ -30,12 +31,4 @@ public interface CanaryCluster {
 
     Readiness primaryReadiness();
 
-    /** A workload's readiness, Flagger style: retriable "not yet", or failed for good (progress deadline). */
-    sealed interface Readiness {
-        record Ready() implements Readiness {}
-
-        record NotYet(String reason) implements Readiness {}
-
-        record Failed(String reason) implements Readiness {}
-    }
 }

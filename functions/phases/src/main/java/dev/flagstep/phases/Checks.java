@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.workload.Readiness;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Threshold;
 import dev.flagstep.spec.Analysis;
@@ -21,14 +22,14 @@ final class Checks {
         return primary.isEmpty() ? readiness(t, t.cluster().canaryReadiness(), "canary") : primary;
     }
 
-    private static String readiness(Tick t, CanaryCluster.Readiness r, String which) {
+    private static String readiness(Tick t, Readiness r, String which) {
         return switch (r) {
-            case CanaryCluster.Readiness.Ready ready -> GO_ON;
-            case CanaryCluster.Readiness.NotYet n -> {
+            case Readiness.Ready ready -> GO_ON;
+            case Readiness.NotYet n -> {
                 t.publish(Message.warning("Halt advancement " + n.reason()));
                 yield "notReady";
             }
-            case CanaryCluster.Readiness.Failed f -> {
+            case Readiness.Failed f -> {
                 t.publish(t.messages.rollingBackProgressDeadline(f.reason()));
                 yield "rollback";
             }

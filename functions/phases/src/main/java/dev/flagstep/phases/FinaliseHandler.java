@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.workload.Readiness;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
 import java.util.Optional;
@@ -24,11 +25,11 @@ public final class FinaliseHandler extends PhaseHandler {
             return t.output("superseded");
         }
         switch (t.cluster().primaryReadiness()) {
-            case CanaryCluster.Readiness.Ready r -> { }
-            case CanaryCluster.Readiness.NotYet n -> {
+            case Readiness.Ready r -> { }
+            case Readiness.NotYet n -> {
                 return t.finish("notReady");
             }
-            case CanaryCluster.Readiness.Failed f -> {
+            case Readiness.Failed f -> {
                 return FailedPromotion.handle(t, f.reason());
             }
         }

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.workload.Readiness;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
@@ -35,11 +36,11 @@ public final class PromoteHandler extends PhaseHandler {
             return skipAnalysis(t);
         }
         switch (t.cluster().primaryReadiness()) {
-            case CanaryCluster.Readiness.Ready r -> { }
-            case CanaryCluster.Readiness.NotYet n -> {
+            case Readiness.Ready r -> { }
+            case Readiness.NotYet n -> {
                 return t.finish("notReady");
             }
-            case CanaryCluster.Readiness.Failed f -> {
+            case Readiness.Failed f -> {
                 return FailedPromotion.handle(t, f.reason());
             }
         }
@@ -51,7 +52,7 @@ public final class PromoteHandler extends PhaseHandler {
     }
 
     private static PhaseOutput skipAnalysis(Tick t) {
-        if (t.cluster().canaryReadiness() instanceof CanaryCluster.Readiness.NotYet) {
+        if (t.cluster().canaryReadiness() instanceof Readiness.NotYet) {
             return t.finish("notReady");
         }
         Step step = Lifecycle.skipAnalysis(t.status(), t.phaseContext, t.messages, t.now);

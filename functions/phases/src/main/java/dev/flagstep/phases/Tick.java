@@ -31,6 +31,8 @@ import java.util.Optional;
  */
 final class Tick {
 
+    private static final SpecParser PARSER = new SpecParser();
+
     final Services services;
     final PhaseInput input;
     final CanaryDocument document;
@@ -64,7 +66,7 @@ final class Tick {
     static Tick load(Services services, PhaseInput input) {
         var stored = services.store().spec(input.canary())
                 .orElseThrow(() -> new PhaseException("canary " + input.canary() + " has no document (was it deleted?)"));
-        CanaryDocument document = switch (SpecParser.parse(stored.source(), input.canary())) {
+        CanaryDocument document = switch (PARSER.parse(stored.source(), input.canary())) {
             case SpecResult.Valid v -> v.document();
             case SpecResult.Invalid inv -> throw new PhaseException("canary " + input.canary()
                     + " has an invalid document: " + inv.errors());
