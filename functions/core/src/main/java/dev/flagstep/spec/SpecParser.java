@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -201,16 +203,29 @@ public final class SpecParser {
     private static List<SpecError> merge(List<SpecError> reading, List<SpecError> validation) {
         LinkedHashSet<SpecError> all = new LinkedHashSet<>(reading);
         for (SpecError error : validation) {
-            if (reading.stream().noneMatch(r -> echoes(error.path(), r.path()))) {
+            if (reading.stream().noneMatch(r -> echoes(error, r))) {
                 all.add(error);
             }
         }
         return List.copyOf(all);
     }
 
-    private static boolean echoes(String validation, String reading) {
+    /** Block-level rules and the fields they are about: a reading error on one of them is the real cause. */
+    private static final Map<String, Set<String>> BLOCK_RULE_FIELDS =
+            Map.of("analysis", Set.of("iterations", "stepWeight", "stepWeights"));
+
+    private static boolean echoes(SpecError validationError, SpecError readingError) {
+        String validation = validationError.path();
+        String reading = readingError.path();
         if (validation.equals(reading) || isInside(validation, reading)) {
             return true;
+        }
+        for (String field : BLOCK_RULE_FIELDS.getOrDefault(validation, Set.of())) {
+            String fieldPath = validation + "." + field;
+            if (reading.equals(fieldPath) || isInside(reading, fieldPath)
+                    || readingError.message().endsWith("did you mean \"" + field + "\"?")) {
+                return true;
+            }
         }
         // "analysis.metrics[0]: not a builtin metric" after "analysis.metrics[0].query: must be a string";
         // but a whole block ("analysis: needs iterations ...") is its own problem.
