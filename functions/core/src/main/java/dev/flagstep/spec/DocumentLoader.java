@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -104,6 +105,9 @@ final class DocumentLoader {
         } catch (MarkedYAMLException e) {
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             return unreadable(at(e.getProblemMark()) + e.getProblem() + context);
+        } catch (ReaderException e) {
+            return unreadable(String.format("not valid YAML: character U+%04X at position %d is not allowed",
+                    e.getCodePoint(), e.getPosition()));
         } catch (Unreadable e) {
             return unreadable(e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {

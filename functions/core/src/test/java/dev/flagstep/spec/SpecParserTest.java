@@ -268,6 +268,12 @@ class SpecParserTest {
     }
 
     @Test
+    void controlCharactersSayWhich() {
+        assertThat(errors(parser.parse("targetRef: {kind: Deployment\u0007}\n", PODINFO)))
+                .containsExactly("not valid YAML: character U+0007 at position 28 is not allowed");
+    }
+
+    @Test
     void billionLaughsIsAnErrorNotAnOutOfMemory() {
         StringBuilder text = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for (int i = 1; i < 10; i++) {
