@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds the model from the JSON tree of a Canary's {@code spec} or a MetricTemplate, applying
@@ -32,7 +34,7 @@ final class CanaryReader {
     }
 
     CanarySpec canary(CanaryId id, FieldReader spec) {
-        spec.rejectUnknown(KnownFields.union(KnownFields.SPEC_MODELLED, KnownFields.SPEC_EXTRA), "spec");
+        spec.rejectUnknown(KnownFields.SPEC, "spec");
         ObjectRef targetRef = spec.object("targetRef")
                 .map(r -> objectRef(r, "apps/v1", Optional.empty(), KnownFields.OBJECT_REF))
                 .orElseGet(() -> {
@@ -68,7 +70,7 @@ final class CanaryReader {
     }
 
     private ObjectRef objectRef(FieldReader ref, String defaultApiVersion, Optional<String> defaultKind,
-                                java.util.Set<String> known) {
+                                Set<String> known) {
         ref.rejectUnknown(known, ref.path());
         String apiVersion = ref.string("apiVersion").orElse(defaultApiVersion);
         String kind = defaultKind.isPresent() && !ref.has("kind")
@@ -78,7 +80,7 @@ final class CanaryReader {
     }
 
     private ServiceSpec service(FieldReader service) {
-        service.rejectUnknown(KnownFields.union(KnownFields.SERVICE_MODELLED, KnownFields.SERVICE_EXTRA), "service");
+        service.rejectUnknown(KnownFields.SERVICE, "service");
         Optional<JsonNode> targetPort = service.get("targetPort").flatMap(v -> {
             if (v.isTextual() || v.canConvertToInt() && v.isIntegralNumber()) {
                 return Optional.of(v.deepCopy());
@@ -106,7 +108,7 @@ final class CanaryReader {
     }
 
     private Analysis analysis(FieldReader analysis) {
-        analysis.rejectUnknown(KnownFields.union(KnownFields.ANALYSIS_MODELLED, KnownFields.ANALYSIS_EXTRA), "analysis");
+        analysis.rejectUnknown(KnownFields.ANALYSIS, "analysis");
         // Flagger's GetAnalysisInterval: default 60s, floor 10s. (It also falls back to 60s on a typo;
         // we report the typo instead, and FieldReader.duration has already done so.)
         Duration interval = analysis.duration("interval")
@@ -250,7 +252,7 @@ final class CanaryReader {
                 provider.requiredString("type"),
                 provider.string("address").filter(a -> !a.isEmpty()),
                 secretRef,
-                headers.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                headers.entrySet().stream().collect(Collectors.toMap(
                         Map.Entry::getKey, e -> List.copyOf(e.getValue()))),
                 provider.string("region").filter(r -> !r.isEmpty()),
                 provider.bool("insecureSkipVerify"));

@@ -1,5 +1,6 @@
 package dev.flagstep.spec;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,19 +52,23 @@ final class KnownFields {
             "type", "address", "headers", "secretRef", "region", "insecureSkipVerify");
     static final Set<String> SECRET_REF = Set.of("name");
 
+    static final Set<String> SPEC = union(SPEC_MODELLED, SPEC_EXTRA);
+    static final Set<String> SERVICE = union(SERVICE_MODELLED, SERVICE_EXTRA);
+    static final Set<String> ANALYSIS = union(ANALYSIS_MODELLED, ANALYSIS_EXTRA);
+
     /** The blocks a misplaced field may belong to, to say "belongs under analysis" rather than "unknown". */
     private static final Map<String, Set<String>> BLOCKS = blocks();
 
     private static Map<String, Set<String>> blocks() {
         Map<String, Set<String>> blocks = new LinkedHashMap<>();
-        blocks.put("spec", union(SPEC_MODELLED, SPEC_EXTRA));
-        blocks.put("analysis", union(ANALYSIS_MODELLED, ANALYSIS_EXTRA));
-        blocks.put("service", union(SERVICE_MODELLED, SERVICE_EXTRA));
+        blocks.put("spec", SPEC);
+        blocks.put("analysis", ANALYSIS);
+        blocks.put("service", SERVICE);
         return blocks;
     }
 
     static Set<String> union(Set<String> a, Set<String> b) {
-        var all = new java.util.HashSet<>(a);
+        Set<String> all = new HashSet<>(a);
         all.addAll(b);
         return Set.copyOf(all);
     }
