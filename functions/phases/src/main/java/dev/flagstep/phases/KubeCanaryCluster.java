@@ -1,0 +1,88 @@
+package dev.flagstep.phases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.router.TrafficRouter;
+import dev.flagstep.router.TrafficRouters;
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.workload.DeploymentController;
+import dev.flagstep.workload.Readiness;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the Deployment operations. */
+public final class KubeCanaryCluster implements CanaryCluster {
+
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final KubeClient kube;
+    private final TrafficRouter router;
+    private final DeploymentController workload;
+
+    public KubeCanaryCluster(KubeClient kube, CanarySpec canary, String provider, Clock clock) {
+        this.kube = kube;
+        this.router = TrafficRouters.forProvider(provider, canary, kube);
+        this.workload = new DeploymentController(kube, canary, clock);
+    }
+
+    @Override
+    public boolean bootstrap() {
+        boolean created = workload.bootstrap().primaryCreated();
+        router.reconcile();
+        return created;
+    }
+
+    @Override
+    public String targetRevision() {
+        JsonNode template = kube.require(workload.target()).path("spec").path("template");
+        return Revisions.checksum(canonical(template));
+    }
+
+    @Override
+    public Routes routes() {
+        var r = router.getRoutes();
+        return new Routes(r.primaryWeight(), r.canaryWeight(), r.mirrored());
+    }
+
+    @Override
+    public void setRoutes(Routes routes) {
+        router.setRoutes(routes.primary(), routes.canary(), routes.mirrored());
+    }
+
+    @Override
+    public void scaleCanaryUp() {
+        workload.scaleCanaryUp();
+    }
+
+    @Override
+    public void scaleCanaryToZero() {
+        workload.scaleCanaryToZero();
+    }
+
+    @Override
+    public void promote() {
+        workload.promote();
+    }
+
+    @Override
+    public Readiness canaryReadiness() {
+        return workload.canaryReadiness();
+    }
+
+    @Override
+    public Readiness primaryReadiness() {
+        return workload.primaryReadiness();
+    }
+
+    private static byte[] canonical(JsonNode node) {
+        try {
+            Object tree = CANONICAL.treeToValue(node, Object.class);
+            return CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("pod template is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.events.EventBridgePublisher;
+import dev.flagstep.kubernetes.EksAccess;
+import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.metrics.SecretResolver;
+import dev.flagstep.metrics.SecretsManagerSecretResolver;
+import dev.flagstep.store.DynamoDbCanaryStore;
+import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.WebhookClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+
+/**
+ * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
+ * SnapStart snapshot holds configured clients but no credentials, tokens or timestamps).
+ *
+ * <p>Environment: {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, {@code CLUSTER_NAME} (see EksAccess),
+ * {@code EVENT_RETENTION_DAYS} (30), {@code DEFAULT_PROVIDER} (istio, Flagger's default),
+ * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional).
+ */
+final class LambdaWiring {
+
+    private static volatile Services services;
+
+    private LambdaWiring() {}
+
+    static Services services() {
+        Services s = services;
+        if (s == null) {
+            synchronized (LambdaWiring.class) {
+                s = services;
+                if (s == null) {
+                    s = build(System.getenv());
+                    services = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static Services build(Map<String, String> env) {
+        Clock clock = Clock.systemUTC();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
+
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        var store = new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
+                Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30"))));
+        EventBridgeClient bus = EventBridgeClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        SfnClient sfn = SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        SecretResolver secrets = new SecretsManagerSecretResolver(
+                SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
+        EksAccess eks = EksAccess.fromEnvironment();
+
+        MetricProviders providers = new MetricProviders(
+                new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
+                        MetricProviders.Settings.defaults().prometheusTimeout()),
+                secrets, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
+
+        return new Services(
+                store,
+                clock,
+                new HookRunner(new WebhookClient()),
+                (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
+                new MetricChecker(providers),
+                new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
+                token -> completeQuietly(sfn, token),
+                env.getOrDefault("DEFAULT_PROVIDER", "istio"),
+                Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
+                SigningSecrets.from(secrets));
+    }
+
+    /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */
+    private static void completeQuietly(SfnClient sfn, String token) {
+        try {
+            sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}"));
+        } catch (SfnException e) {
+            System.getLogger("flagstep").log(System.Logger.Level.INFO, "task token already ended: " + e.getMessage());
+        }
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set (see template.yaml)");
+        }
+        return v;
+    }
+}
