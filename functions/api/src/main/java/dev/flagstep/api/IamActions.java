@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * template check needs no dependency on that module. The lists follow what each phase does
  * (DESIGN.md section 2): every phase reads and writes its canary's items and publishes events;
  * phases that touch the cluster describe it (the bearer token is a presigned STS call that needs no
- * permission); phases that call webhooks may read the signing secret, granted only when the
- * WebhookSecretArn parameter is set.
+ * permission); phases that call webhooks (and the analysis, for metric provider credentials) read
+ * secrets under the SecretsPrefix parameter; the gate phases complete their own task token when a
+ * gate opened between their check and their park (PhaseHandler.park).
  */
 public final class IamActions {
 
@@ -52,16 +53,17 @@ public final class IamActions {
         Map<String, Set<String>> t = new TreeMap<>();
         // claiming the run checks, in the same transaction, that the document still exists
         t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER));
-        t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET));
+        t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET, TASK_TOKENS));
         t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS));
-        t.put("AdvanceTrafficFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
-        t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
+        t.put("AdvanceTrafficFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
+        t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
         t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
-        t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET));
+        // closes every gate and releases the run when a rollout ends; reads the routes once more
+        t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), WEBHOOK_SECRET));
         t.put("ApiFunction", API);
         t.put("RolloutTriggerFunction", TRIGGER);

@@ -156,17 +156,99 @@ class TemplateContractIT {
         assertThat(g.get("AutoPublishAlias").asText()).isEqualTo("live");
         assertThat(g.at("/LoggingConfig/LogFormat").asText()).isEqualTo("JSON");
         assertThat(g.at("/Environment/Variables").has("TABLE_NAME")).isTrue();
-        for (String v : List.of("TABLE_NAME", "EVENT_BUS_NAME", "CLUSTER_NAME", "EVENT_RETENTION_DAYS", "WEBHOOK_SECRET_ARN")) {
+        for (String v : List.of("TABLE_NAME", "EVENT_BUS_NAME", "CLUSTER_NAME", "FLAGSTEP_EKS_CLUSTER",
+                "EVENT_RETENTION_DAYS", "WEBHOOK_SECRET_ARN", "DEFAULT_PROVIDER", "METRICS_SERVER", "EVENT_WEBHOOK_URL")) {
             assertThat(g.at("/Environment/Variables").has(v)).as(v).isTrue();
         }
     }
 
     @Test
-    void theApiFunctionsKnowTheStateMachine() throws Exception {
+    void theApiFunctionsKnowTheStateMachineByItsFixedName() throws Exception {
+        // Built from the name, not !Ref: the phases reference the HttpApi, which references the
+        // ApiFunction, so a !Ref from the ApiFunction to the state machine would close a cycle.
+        assertThat(stateMachine().at("/Name/Fn::Sub").asText()).isEqualTo("${AWS::StackName}-canary");
         for (String fn : List.of("ApiFunction", "RolloutTriggerFunction")) {
-            assertThat(functions().get(fn).at("/Environment/Variables/STATE_MACHINE_ARN/Ref").asText())
-                    .isEqualTo("CanaryStateMachine");
+            assertThat(functions().get(fn).at("/Environment/Variables/STATE_MACHINE_ARN/Fn::Sub").asText())
+                    .isEqualTo("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-canary");
         }
+    }
+
+    @Test
+    void theGatePhasesKnowTheApiSoTheyAnswerItsGatePathsInProcess() throws Exception {
+        for (String fn : List.of("ConfirmRolloutFunction", "PreRolloutFunction", "AnalysisFunction",
+                "AdvanceTrafficFunction", "ConfirmPromotionFunction")) {
+            assertThat(functions().get(fn).at("/Environment/Variables/FLAGSTEP_API_URL/Fn::Sub").asText())
+                    .as(fn).isEqualTo("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}");
+        }
+    }
+
+    @Test
+    void noResourceDependsOnItself() throws Exception {
+        Map<String, Set<String>> deps = new java.util.TreeMap<>();
+        Set<String> names = new TreeSet<>();
+        resources.fieldNames().forEachRemaining(names::add);
+        template.path("Parameters").fieldNames().forEachRemaining(p -> names.remove(p));
+        for (String name : names) {
+            JsonNode r = resources.get(name).deepCopy();
+            if (r.path("Properties").isObject()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("Properties")).remove("Events");
+            }
+            Set<String> refs = new TreeSet<>();
+            collectRefs(r, refs);
+            refs.retainAll(names);
+            deps.computeIfAbsent(name, k -> new TreeSet<>()).addAll(refs);
+            // SAM: an HttpApi event makes the API's integration depend on the function.
+            resources.get(name).path("Properties").path("Events").forEach(e -> {
+                if (e.path("Type").asText().equals("HttpApi")) {
+                    deps.computeIfAbsent(e.at("/Properties/ApiId/Ref").asText(), k -> new TreeSet<>()).add(name);
+                }
+            });
+        }
+        for (String start : deps.keySet()) {
+            assertThat(reachable(deps, start)).as("dependency cycle through " + start).doesNotContain(start);
+        }
+    }
+
+    private static Set<String> reachable(Map<String, Set<String>> deps, String from) {
+        Set<String> seen = new TreeSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(deps.getOrDefault(from, Set.of()));
+        while (!todo.isEmpty()) {
+            String n = todo.pop();
+            if (seen.add(n)) {
+                todo.addAll(deps.getOrDefault(n, Set.of()));
+            }
+        }
+        return seen;
+    }
+
+    /** Resource names a node refers to: Ref, GetAtt, ${...} in Sub; SAM's X.Alias and XRole mean X. */
+    private static void collectRefs(JsonNode node, Set<String> out) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> {
+                switch (e.getKey()) {
+                    case "Ref" -> out.add(owner(e.getValue().asText()));
+                    case "Fn::GetAtt" -> out.add(owner(e.getValue().get(0).asText()));
+                    case "Fn::Sub" -> {
+                        String text = e.getValue().isArray() ? e.getValue().get(0).asText() : e.getValue().asText();
+                        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)(\\.[A-Za-z.]+)?}").matcher(text);
+                        while (m.find()) {
+                            out.add(owner(m.group(1)));
+                        }
+                        if (e.getValue().isArray()) {
+                            collectRefs(e.getValue().get(1), out);
+                        }
+                    }
+                    default -> collectRefs(e.getValue(), out);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> collectRefs(n, out));
+        }
+    }
+
+    private static String owner(String ref) {
+        String r = ref.endsWith(".Alias") ? ref.substring(0, ref.length() - ".Alias".length()) : ref;
+        return r.endsWith("FunctionRole") ? r.substring(0, r.length() - "Role".length()) : r;
     }
 
     @Test
