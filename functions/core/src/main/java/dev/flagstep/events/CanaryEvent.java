@@ -1,0 +1,38 @@
+package dev.flagstep.events;
+
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.spec.CanaryId;
+import java.time.Instant;
+
+/**
+ * One event Flagger would record for a canary ("Advance podinfo.test canary weight 20"), with the
+ * canary's state at that moment. It goes to the event history, to EventBridge, and to the canary's
+ * {@code event} webhooks with Flagger's payload.
+ */
+public record CanaryEvent(
+        CanaryId canary,
+        Severity severity,
+        String message,
+        Phase phase,
+        Instant timestamp,
+        int canaryWeight,
+        int failedChecks,
+        String runId,
+        String checksum) {
+
+    /** Kubernetes event types as Flagger sends them in {@code eventType}. */
+    public enum Severity {
+        NORMAL("Normal"),
+        WARNING("Warning");
+
+        private final String wireName;
+
+        Severity(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.flagstep.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A Flagger {@code Canary}: identity plus {@code spec}, defaults applied. An absent {@code analysis}
+ * block means the analysis is skipped, as in Flagger. {@code extra} keeps the Flagger spec fields we
+ * do not act on (e.g. {@code revertOnDeletion}, {@code upstreamRef}) readable.
+ */
+public record CanarySpec(
+        CanaryId id,
+        ObjectRef targetRef,
+        Optional<ObjectRef> ingressRef,
+        Optional<ObjectRef> autoscalerRef,
+        ServiceSpec service,
+        Optional<String> provider,
+        Optional<String> metricsServer,
+        int progressDeadlineSeconds,
+        boolean skipAnalysis,
+        boolean suspend,
+        Optional<Analysis> analysis,
+        ObjectNode extra) {
+
+    public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
+    /** The apex service name: {@code service.name}, else the target's name. */
+    public String apexName() {
+        return service.name().orElse(targetRef.name());
+    }
+
+    /** Flagger's {@code SkipAnalysis()}: the flag, or no analysis block at all. */
+    public boolean skipsAnalysis() {
+        return skipAnalysis || analysis.isEmpty();
+    }
+
+    /** The tick length, even when the analysis is skipped. */
+    public Duration interval() {
+        return analysis.map(Analysis::interval).orElse(Analysis.DEFAULT_INTERVAL);
+    }
+}

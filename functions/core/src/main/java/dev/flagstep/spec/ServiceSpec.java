@@ -1,0 +1,30 @@
+package dev.flagstep.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code spec.service}. {@code gatewayRefs} and {@code match} are Kubernetes/Istio fragments kept
+ * verbatim for the routers; {@code extra} keeps the other Flagger fields (retries, headers,
+ * corsPolicy, trafficPolicy, gateways, ...) readable.
+ */
+public record ServiceSpec(
+        Optional<String> name,
+        int port,
+        Optional<JsonNode> targetPort,
+        Optional<String> portName,
+        boolean portDiscovery,
+        List<JsonNode> gatewayRefs,
+        List<String> hosts,
+        List<JsonNode> match,
+        Optional<String> timeout,
+        ObjectNode extra) {
+
+    public ServiceSpec {
+        gatewayRefs = List.copyOf(gatewayRefs);
+        hosts = List.copyOf(hosts);
+        match = List.copyOf(match);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.flagstep.phases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstep.spec.CanaryId;
+import java.util.Optional;
+
+/**
+ * What every state of canary.asl.json hands its Lambda: which canary and run, the tick length, a tick
+ * id unique per state entry ({@code State@EnteredTime}, so a task Step Functions runs twice is
+ * recognised), and, in the waiting states, the task token to park on the gate. {@code error} is the
+ * caught error on the rollback path.
+ */
+public record PhaseInput(
+        CanaryId canary,
+        String runId,
+        String revision,
+        int intervalSeconds,
+        String tick,
+        Optional<String> taskToken,
+        Optional<JsonNode> error) {}
