@@ -1,12 +1,20 @@
 package dev.flagstep.kubernetes;
 
 import dev.flagstep.testing.KubeMockServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,40 +76,72 @@ class KubeconfigTest {
     @Test
     void trustsTheClusterCaAndPresentsAClientCertificate(@TempDir Path dir) throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+        String certPem = Files.readString(Path.of(cert.certificatePath()));
+        String keyPem = Files.readString(Path.of(cert.privateKeyPath()));
+        HttpsServer server = httpsServer(certPem, keyPem);
         try {
-            String certPem = Files.readString(Path.of(cert.certificatePath()));
-            String keyPem = Files.readString(Path.of(cert.privateKeyPath()));
             Files.writeString(dir.resolve("ca.crt"), certPem);
             String yaml = """
                     current-context: kind
-                    clusters: [{name: kind, cluster: {server: "https://localhost:6443", certificate-authority: ca.crt}}]
+                    clusters: [{name: kind, cluster: {server: "https://localhost:%d", certificate-authority: ca.crt}}]
                     users: [{name: admin, user: {client-certificate-data: %s, client-key-data: %s}}]
                     contexts: [{name: kind, context: {cluster: kind, user: admin}}]
-                    """.formatted(b64(certPem), b64(keyPem));
+                    """.formatted(server.getAddress().getPort(), b64(certPem), b64(keyPem));
 
             KubeEndpoint endpoint = Kubeconfig.parse(yaml, dir, Optional.empty()).endpoint();
 
-            assertThat(endpoint.tls()).isPresent();
             assertThat(endpoint.token().current()).isEmpty();
+            assertThat(new KubeClient(endpoint).get(ResourceKind.SERVICE.ref("test", "podinfo"))).isEmpty();
+            // the JVM's default trust store does not know this CA: without the kubeconfig's CA the call fails
+            KubeEndpoint untrusted = KubeEndpoint.of(endpoint.server(), BearerToken.none());
+            assertThatThrownBy(() -> new KubeClient(untrusted).get(ResourceKind.SERVICE.ref("test", "podinfo")))
+                    .isInstanceOf(KubeException.Unavailable.class);
         } finally {
+            server.stop(0);
             cert.delete();
         }
     }
 
     @Test
     void insecureSkipTlsVerifyTalksToASelfSignedServer(@TempDir Path dir) throws Exception {
-        String yaml = """
-                current-context: c
-                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
-                users: [{name: u, user: {tokenFile: token}}]
-                contexts: [{name: c, context: {cluster: c, user: u}}]
-                """;
-        Files.writeString(dir.resolve("token"), "abc\n");
+        SelfSignedCertificate cert = SelfSignedCertificate.create("some-other-name");
+        HttpsServer server = httpsServer(Files.readString(Path.of(cert.certificatePath())), Files.readString(Path.of(cert.privateKeyPath())));
+        try {
+            String yaml = """
+                    current-context: c
+                    clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
+                    users: [{name: u, user: {tokenFile: token}}]
+                    contexts: [{name: c, context: {cluster: c, user: u}}]
+                    """.formatted(server.getAddress().getPort());
+            Files.writeString(dir.resolve("token"), "abc\n");
 
-        KubeEndpoint endpoint = Kubeconfig.parse(yaml, dir, Optional.empty()).endpoint();
+            KubeEndpoint endpoint = Kubeconfig.parse(yaml, dir, Optional.empty()).endpoint();
 
-        assertThat(endpoint.tls()).isPresent();
-        assertThat(endpoint.token().current()).contains("abc");
+            assertThat(endpoint.token().current()).contains("abc");
+            assertThat(new KubeClient(endpoint).get(ResourceKind.SERVICE.ref("test", "podinfo"))).isEmpty();
+        } finally {
+            server.stop(0);
+            cert.delete();
+        }
+    }
+
+    /** An HTTPS API double that answers 404 to everything. */
+    private static HttpsServer httpsServer(String certPem, String keyPem) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("k", Tls.privateKey(keyPem), new char[0], Tls.certificates(certPem).toArray(Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(ctx));
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+        return server;
     }
 
     @Test
