@@ -2,6 +2,7 @@ package dev.flagstep.analysis;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Flagger's {@code status}: phase, counters and the Promoted condition. {@code canaryWeight} is
@@ -24,5 +25,65 @@ public record CanaryStatus(
     /** The status of a canary nobody has rolled out yet. */
     public static CanaryStatus initial(Instant now) {
         return new CanaryStatus(Phase.INITIALIZING, 0, 0, 0, "", now, List.of());
+    }
+
+    // The setters below mirror pkg/canary/status.go. Like Flagger, every write stamps
+    // lastTransitionTime with `now` (Flagger does so on weight, iteration and failed-check writes
+    // too, not only on a phase change), and only phase writes touch the Promoted condition.
+
+    /**
+     * Flagger's {@code SetStatusPhase}: canaryWeight and iterations go to 0 for every phase except
+     * Progressing, Waiting and Promoting; WaitingPromotion then sets iterations to
+     * {@code analysisIterations - 1} (-1 for the canary strategy). failedChecks is kept.
+     */
+    public CanaryStatus setPhase(Phase newPhase, PhaseContext context, Instant now) {
+        int weight = canaryWeight;
+        int iters = iterations;
+        if (newPhase != Phase.PROGRESSING && newPhase != Phase.WAITING && newPhase != Phase.PROMOTING) {
+            weight = 0;
+            iters = newPhase == Phase.WAITING_PROMOTION ? context.analysisIterations() - 1 : 0;
+        }
+        return new CanaryStatus(newPhase, weight, failedChecks, iters, checksum, now,
+                conditionsFor(newPhase, context, now));
+    }
+
+    /**
+     * Flagger's {@code SyncStatus}: overwrites phase, weight, failedChecks and iterations at once. It
+     * is how a run starts (Progressing, all 0), restarts on a new revision, and fails (Failed, 0), so
+     * failedChecks is back to 0 after a rollback. The caller refreshes {@link #withChecksum} when the
+     * revision changed, as Flagger recomputes lastAppliedSpec here.
+     */
+    public CanaryStatus sync(Phase newPhase, int weight, int failed, int iters, PhaseContext context, Instant now) {
+        return new CanaryStatus(newPhase, weight, failed, iters, checksum, now, conditionsFor(newPhase, context, now));
+    }
+
+    /** Flagger's {@code SetStatusWeight} (informational: routing decisions re-read the router). */
+    public CanaryStatus withCanaryWeight(int weight, Instant now) {
+        return new CanaryStatus(phase, weight, failedChecks, iterations, checksum, now, conditions);
+    }
+
+    /** Flagger's {@code SetStatusFailedChecks}. */
+    public CanaryStatus withFailedChecks(int failed, Instant now) {
+        return new CanaryStatus(phase, canaryWeight, failed, iterations, checksum, now, conditions);
+    }
+
+    /** Flagger's {@code SetStatusIterations}. */
+    public CanaryStatus withIterations(int iters, Instant now) {
+        return new CanaryStatus(phase, canaryWeight, failedChecks, iters, checksum, now, conditions);
+    }
+
+    /** A new run identifier for webhook receivers; not a status write of its own in Flagger. */
+    public CanaryStatus withChecksum(String newChecksum) {
+        return new CanaryStatus(phase, canaryWeight, failedChecks, iterations, newChecksum, lastTransitionTime,
+                conditions);
+    }
+
+    /** The {@code Promoted} condition, once any phase has been set. */
+    public Optional<StatusCondition> promotedCondition() {
+        return conditions.stream().filter(c -> StatusConditions.PROMOTED.equals(c.type())).findFirst();
+    }
+
+    private List<StatusCondition> conditionsFor(Phase newPhase, PhaseContext context, Instant now) {
+        return StatusConditions.forPhase(conditions, newPhase, context.targetKind(), now).orElse(conditions);
     }
 }

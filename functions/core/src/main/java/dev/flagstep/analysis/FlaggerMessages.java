@@ -1,0 +1,314 @@
+package dev.flagstep.analysis;
+
+import dev.flagstep.spec.CanarySpec;
+import java.time.Duration;
+
+/**
+ * Flagger's event texts (pkg/controller/scheduler.go, scheduler_hooks.go, scheduler_metrics.go,
+ * pkg/canary/deployment_ready.go), which event receivers match on. Flagger names the canary
+ * ({@code {name}.{ns}}) in most texts but the target Deployment ({@code {target}.{ns}}) in a few;
+ * each method keeps Flagger's choice, and its event type.
+ */
+public record FlaggerMessages(String name, String namespace, String target) {
+
+    public static FlaggerMessages of(CanarySpec spec) {
+        return new FlaggerMessages(spec.id().name(), spec.id().namespace(), spec.targetRef().name());
+    }
+
+    private String canary() {
+        return name + "." + namespace;
+    }
+
+    private String targetRef() {
+        return target + "." + namespace;
+    }
+
+    // --- lifecycle
+
+    public Message initializationDone() {
+        return Message.normal("Initialization done! " + canary());
+    }
+
+    public Message suspended() {
+        return Message.normal("skipping canary run as object is suspended");
+    }
+
+    /** Recorded with the phase already Progressing (Flagger uses a copy of the canary). */
+    public Message newRevisionScalingUp() {
+        return Message.normal("New revision detected! Scaling up " + targetRef()).asPhase(Phase.PROGRESSING);
+    }
+
+    public Message newRevisionRestarting() {
+        return Message.normal("New revision detected! Restarting analysis for " + targetRef());
+    }
+
+    public Message startingAnalysis() {
+        return Message.normal("Starting canary analysis for " + targetRef());
+    }
+
+    public Message advanceCanaryWeight(int weight) {
+        return Message.normal("Advance " + canary() + " canary weight " + weight);
+    }
+
+    public Message advancePrimaryWeight(int weight) {
+        return Message.normal("Advance " + canary() + " primary weight " + weight);
+    }
+
+    public Message advanceIteration(int iteration, int iterations) {
+        return Message.normal("Advance " + canary() + " canary iteration " + iteration + "/" + iterations);
+    }
+
+    public Message copyingTemplate() {
+        return Message.normal("Copying " + targetRef() + " template spec to " + target + "-primary." + namespace);
+    }
+
+    public Message routingAllTrafficToPrimary() {
+        return Message.normal("Routing all traffic to primary");
+    }
+
+    /** Blue/green at the last iteration, without mirroring. */
+    public Message routingAllTrafficToCanary() {
+        return Message.normal("Routing all traffic to canary");
+    }
+
+    /** Blue/green at the last iteration, with mirroring. */
+    public Message stopMirroringRouteAllTrafficToCanary() {
+        return Message.normal("Stop traffic mirroring and route all traffic to canary");
+    }
+
+    public Message promotionCompleted() {
+        return Message.normal("Promotion completed! Scaling down " + targetRef());
+    }
+
+    public Message promotionCompletedAnalysisSkipped() {
+        return Message.normal("Promotion completed! Canary analysis was skipped for " + targetRef());
+    }
+
+    /** Recorded with the phase already Failed (Flagger uses a copy of the canary). */
+    public Message canaryFailed() {
+        return Message.warning("Canary failed! Scaling down " + canary()).asPhase(Phase.FAILED);
+    }
+
+    public Message rollingBackThresholdReached(int failedChecks) {
+        return Message.warning("Rolling back " + canary() + " failed checks threshold reached " + failedChecks);
+    }
+
+    public Message rollingBackProgressDeadline(String error) {
+        return Message.warning("Rolling back " + canary() + " progress deadline exceeded " + error);
+    }
+
+    public Message rollingBackManualWebhook() {
+        return Message.warning("Rolling back " + canary() + " manual webhook invoked");
+    }
+
+    // --- kubernetes provider (emitted each tick the rule applies)
+
+    public Message abTestingNotSupportedOnKubernetes() {
+        return Message.warning("A/B testing is not supported when using the kubernetes provider");
+    }
+
+    public Message progressiveTrafficNotSupportedOnKubernetes() {
+        return Message.warning("Progressive traffic is not supported when using the kubernetes provider");
+    }
+
+    public Message settingIterationsTo10() {
+        return Message.warning("Setting canaryAnalysis.iterations: 10");
+    }
+
+    // --- hooks
+
+    public Message waitingForApproval(String hook) {
+        return Message.warning("Halt " + canary() + " advancement waiting for approval " + hook);
+    }
+
+    public Message waitingForTrafficIncreaseApproval(String hook) {
+        return Message.warning("Halt " + canary() + " advancement waiting for traffic increase approval " + hook);
+    }
+
+    public Message waitingForPromotionApproval(String hook) {
+        return Message.warning("Halt " + canary() + " advancement waiting for promotion approval " + hook);
+    }
+
+    public Message confirmRolloutPassed(String hook) {
+        return Message.normal("Confirm-rollout check " + hook + " passed");
+    }
+
+    public Message confirmTrafficIncreasePassed(String hook) {
+        return Message.normal("Confirm-traffic-increase check " + hook + " passed");
+    }
+
+    public Message confirmPromotionPassed(String hook) {
+        return Message.normal("Confirm-promotion check " + hook + " passed");
+    }
+
+    public Message preRolloutPassed(String hook) {
+        return Message.normal("Pre-rollout check " + hook + " passed");
+    }
+
+    public Message preRolloutFailed(String hook, String error) {
+        return Message.warning("Halt " + canary() + " advancement pre-rollout check " + hook + " failed " + error);
+    }
+
+    /** A failed {@code rollout} hook; a passing one records nothing (Flagger #863). */
+    public Message externalCheckFailed(String hook, String error) {
+        return Message.warning("Halt " + canary() + " advancement external check " + hook + " failed " + error);
+    }
+
+    public Message rollbackHookNotSignaling(String hook) {
+        return Message.normal("Rollback hook " + hook + " not signaling a rollback");
+    }
+
+    public Message rollbackCheckPassed(String hook) {
+        return Message.warning("Rollback check " + hook + " passed");
+    }
+
+    public Message postRolloutPassed(String hook) {
+        return Message.normal("Post-rollout check " + hook + " passed");
+    }
+
+    public Message postRolloutFailed(String hook, String error) {
+        return Message.warning("Post-rollout hook " + hook + " failed " + error);
+    }
+
+    // --- metrics
+
+    public Message metricProvidersAvailable() {
+        return Message.normal("all the metrics providers are available!");
+    }
+
+    public Message metricProvidersError(String error) {
+        return Message.warning("Error checking metric providers: " + error);
+    }
+
+    /** Builtin request-success-rate with no data ({@code metricsProvider} is the observer name, e.g. istio). */
+    public Message noValuesSuccessRate(String metricsProvider, String metric, String error) {
+        return Message.warning("Halt advancement no values found for " + metricsProvider + " metric " + metric
+                + " probably " + targetRef() + " is not receiving traffic: " + error);
+    }
+
+    /** Builtin request-duration with no data: same text as success rate, without the error. */
+    public Message noValuesRequestDuration(String metricsProvider, String metric) {
+        return Message.warning("Halt advancement no values found for " + metricsProvider + " metric " + metric
+                + " probably " + targetRef() + " is not receiving traffic");
+    }
+
+    /** An inline {@code query} metric with no data. */
+    public Message noValuesQuery(String metric) {
+        return Message.warning("Halt advancement no values found for metric: " + metric);
+    }
+
+    /** A templateRef metric with no data. */
+    public Message noValuesCustomMetric(String metric, String error) {
+        return Message.warning("Halt advancement no values found for custom metric: " + metric + ": " + error);
+    }
+
+    public Message successRateBelow(double value, double min) {
+        return Message.warning("Halt " + canary() + " advancement success rate " + GoFormat.fixed2(value) + "% < "
+                + GoFormat.value(min) + "%");
+    }
+
+    public Message successRateAbove(double value, double max) {
+        return Message.warning("Halt " + canary() + " advancement success rate " + GoFormat.fixed2(value) + "% > "
+                + GoFormat.value(max) + "%");
+    }
+
+    /** Both sides are Go durations; Flagger truncates the threshold to whole milliseconds. */
+    public Message requestDurationBelow(Duration value, Duration min) {
+        return Message.warning("Halt " + canary() + " advancement request duration " + GoFormat.duration(value)
+                + " < " + GoFormat.duration(min));
+    }
+
+    public Message requestDurationAbove(Duration value, Duration max) {
+        return Message.warning("Halt " + canary() + " advancement request duration " + GoFormat.duration(value)
+                + " > " + GoFormat.duration(max));
+    }
+
+    public Message metricBelow(String metric, double value, double min) {
+        return Message.warning("Halt " + canary() + " advancement " + metric + " " + GoFormat.fixed2(value) + " < "
+                + GoFormat.value(min));
+    }
+
+    public Message metricAbove(String metric, double value, double max) {
+        return Message.warning("Halt " + canary() + " advancement " + metric + " " + GoFormat.fixed2(value) + " > "
+                + GoFormat.value(max));
+    }
+
+    public Message prometheusQueryFailed(String error) {
+        return Message.warning("Prometheus query failed: " + error);
+    }
+
+    public Message metricQueryFailed(String metric, String error) {
+        return Message.warning("Metric query failed for " + metric + ": " + error);
+    }
+
+    public Message metricTemplateError(String template, String templateNamespace, String error) {
+        return Message.warning("Metric template " + template + "." + templateNamespace + " error: " + error);
+    }
+
+    // --- readiness (pkg/canary/deployment_ready.go)
+
+    public Message canaryNotReady(String reason) {
+        return Message.warning("canary deployment " + targetRef() + " not ready: " + reason);
+    }
+
+    public Message primaryNotReady(String reason) {
+        return Message.warning(target + "-primary." + namespace + " not ready: " + reason);
+    }
+
+    public Message primaryScaledToZero() {
+        return Message.warning("halt " + canary() + " advancement: primary deployment is scaled to zero");
+    }
+
+    /** The reasons a Deployment is not ready, as Flagger words them (the text after "not ready: "). */
+    public static final class NotReady {
+        private NotReady() {}
+
+        /** Not retriable: ends in a rollback. */
+        public static String progressDeadlineExceeded(String deployment) {
+            return "deployment \"" + deployment + "\" exceeded its progress deadline";
+        }
+
+        public static String replicasNotUpdated(int updated, int desired) {
+            return "waiting for rollout to finish: " + updated + " out of " + desired
+                    + " new replicas have been updated";
+        }
+
+        public static String oldReplicasPending(int pending) {
+            return "waiting for rollout to finish: " + pending + " old replicas are pending termination";
+        }
+
+        public static String notEnoughAvailable(int available, int required, int readyThreshold) {
+            return "waiting for rollout to finish: " + available + " of " + required + " (readyThreshold "
+                    + readyThreshold + "%) updated replicas are available";
+        }
+
+        public static String generationNotObserved() {
+            return "waiting for rollout to finish: observed deployment generation less than desired generation";
+        }
+    }
+
+    /** Flagger's alert texts ({@code c.alert(...)}), for the alert providers. */
+    public static final class Alerts {
+        private Alerts() {}
+
+        public static String initialized(String targetKind) {
+            return "New " + targetKind + " detected, initialization completed.";
+        }
+
+        public static final String NEW_REVISION = "New revision detected, progressing canary analysis.";
+        public static final String WAITING_FOR_APPROVAL = "Canary is waiting for approval.";
+        public static final String WAITING_FOR_TRAFFIC_INCREASE = "Canary traffic increase is waiting for approval.";
+        public static final String WAITING_FOR_PROMOTION = "Canary promotion is waiting for approval.";
+        public static final String MANUAL_ROLLBACK = "Rolling back manual webhook invoked";
+        public static final String SUCCEEDED = "Canary analysis completed successfully, promotion finished.";
+        public static final String SKIPPED = "Canary analysis was skipped, promotion finished.";
+
+        public static String thresholdReached(int failedChecks) {
+            return "Failed checks threshold reached " + failedChecks;
+        }
+
+        public static String progressDeadlineExceeded(String error) {
+            return "Progress deadline exceeded " + error;
+        }
+    }
+}
