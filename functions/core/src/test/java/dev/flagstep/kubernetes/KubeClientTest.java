@@ -109,7 +109,7 @@ class KubeClientTest {
         KubeClient other = kube.client();
         AtomicInteger calls = new AtomicInteger();
 
-        kube.client(Duration.ofMillis(700)).edit(ROUTE, o -> {
+        kube.client(Duration.ofMillis(1500)).edit(ROUTE, o -> {
             if (calls.incrementAndGet() == 1) {
                 // another writer (a GitOps controller, kubectl) changes the object after our read
                 other.edit(ROUTE, x -> ((ObjectNode) x.path("metadata")).putObject("annotations").put("owner", "someone-else"));

@@ -60,8 +60,24 @@ public final class KubeMockServer implements BeforeAllCallback, BeforeEachCallba
             } catch (UnknownHostException e) {
                 throw new UncheckedIOException(e);
             }
+            warmUp();
         }
         return this;
+    }
+
+    /**
+     * The mock loads fabric8's model classes on the first request of each kind, which can take seconds on a busy
+     * machine; do that here, with a generous timeout, rather than inside the first test's timed calls.
+     */
+    private void warmUp() {
+        KubeClient slow = client(Duration.ofSeconds(60));
+        for (ResourceKind kind : new ResourceKind[]{ResourceKind.DEPLOYMENT, ResourceKind.SERVICE, ResourceKind.INGRESS}) {
+            ObjectNode o = YAML.createObjectNode().put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
+            o.putObject("metadata").put("name", "warm-up").put("namespace", "warm-up");
+            slow.create(kind, o);
+            slow.edit(kind.ref("warm-up", "warm-up"), x -> x.withObjectProperty("metadata").putObject("labels").put("a", "b"));
+            slow.delete(kind.ref("warm-up", "warm-up"));
+        }
     }
 
     @Override
@@ -98,9 +114,12 @@ public final class KubeMockServer implements BeforeAllCallback, BeforeEachCallba
         return URI.create("http://127.0.0.1:" + server.getPort());
     }
 
-    /** A client with a short timeout (the mock never answers a failed JSON Patch test; 1 s keeps races fast). */
+    /**
+     * A client with a 5 s timeout: long enough for a loaded 2-core CI machine, short enough that a JSON Patch
+     * whose test failed (never answered by the mock) is retried soon. Race tests pass shorter ones.
+     */
     public KubeClient client() {
-        return client(Duration.ofSeconds(1));
+        return client(Duration.ofSeconds(5));
     }
 
     public KubeClient client(Duration timeout) {
@@ -121,7 +140,7 @@ public final class KubeMockServer implements BeforeAllCallback, BeforeEachCallba
         try {
             ObjectNode o = (ObjectNode) YAML.readTree(yamlOrJson);
             o.put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
-            return client().create(kind, o);
+            return client(Duration.ofSeconds(30)).create(kind, o);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,7 +51,7 @@ public final class KubeRaceProxy implements AutoCloseable {
     /** A client through the proxy with a short timeout (the mock never answers a failed test op). */
     public KubeClient client() {
         return new KubeClient(KubeEndpoint.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), BearerToken.none())
-                .withTimeout(Duration.ofMillis(800)));
+                .withTimeout(Duration.ofMillis(1500)));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -63,7 +63,7 @@ public final class KubeRaceProxy implements AutoCloseable {
                 if (r != null) r.run();
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().toString()))
-                    .timeout(Duration.ofSeconds(2))
+                    .timeout(Duration.ofSeconds(3))
                     .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             String ct = ex.getRequestHeaders().getFirst("Content-Type");
             if (ct != null) b.header("Content-Type", ct);
