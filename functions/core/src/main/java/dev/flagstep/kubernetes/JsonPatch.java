@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -46,8 +45,7 @@ public final class JsonPatch {
     private static void diff(String path, JsonNode from, JsonNode to, ArrayNode ops) {
         if (from.equals(to)) return;
         if (from.isObject() && to.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : from.properties()) {
                 String child = path + "/" + escape(e.getKey());
                 JsonNode target = to.get(e.getKey());
                 if (target == null) {
@@ -56,8 +54,7 @@ public final class JsonPatch {
                     diff(child, e.getValue(), target, ops);
                 }
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = to.fields(); it.hasNext(); ) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : to.properties()) {
                 if (!from.has(e.getKey())) {
                     ops.add(op("add", path + "/" + escape(e.getKey())).set("value", e.getValue().deepCopy()));
                 }

@@ -79,7 +79,7 @@ final class Matches {
         for (JsonNode s : service) {
             for (JsonNode a : analysis) {
                 ObjectNode m = ((ObjectNode) s).deepCopy();
-                a.fields().forEachRemaining(e -> {
+                a.properties().forEach(e -> {
                     if (e.getValue().isObject() && m.path(e.getKey()).isObject() && !e.getKey().equals("uri")) {
                         ((ObjectNode) m.get(e.getKey())).setAll((ObjectNode) e.getValue().deepCopy());
                     } else {
@@ -95,7 +95,7 @@ final class Matches {
     /** Header conditions of the A/B matches, by name (nginx and ALB can express only headers and cookies). */
     static Map<String, JsonNode> headers(List<JsonNode> istio) {
         Map<String, JsonNode> out = new TreeMap<>();
-        for (JsonNode m : istio) m.path("headers").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        for (JsonNode m : istio) m.path("headers").properties().forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
@@ -117,7 +117,7 @@ final class Matches {
     private static ArrayNode stringMatches(JsonNode map) {
         ArrayNode out = F.arrayNode();
         Map<String, JsonNode> sorted = new TreeMap<>();
-        map.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+        map.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
         sorted.forEach((name, v) -> {
             if (v.hasNonNull("exact")) {
                 out.addObject().put("type", "Exact").put("name", name).put("value", v.get("exact").asText());

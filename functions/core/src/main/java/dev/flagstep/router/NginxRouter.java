@@ -75,7 +75,7 @@ public final class NginxRouter implements TrafficRouter {
         JsonNode labels = user.path("metadata").path("labels");
         if (labels.isObject() && !labels.isEmpty()) desired.withObjectProperty("metadata").set("labels", labels.deepCopy());
         ObjectNode ann = Canaries.annotations(desired);
-        user.path("metadata").path("annotations").fields().forEachRemaining(e -> ann.set(e.getKey(), e.getValue().deepCopy()));
+        user.path("metadata").path("annotations").properties().forEach(e -> ann.set(e.getKey(), e.getValue().deepCopy()));
         resetCanaryAnnotations(ann);
         Canaries.markGenerated(desired);
         desired.set("spec", spec);
