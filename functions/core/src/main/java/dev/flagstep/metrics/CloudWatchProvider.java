@@ -1,0 +1,79 @@
+package dev.flagstep.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+
+/**
+ * Flagger's CloudWatch provider: {@code GetMetricData} over the last ten metric intervals
+ * ({@code StartTime = now - 10 x interval}, {@code EndTime = now}, {@code MaxDatapoints = 20}), and
+ * the value is {@code MetricDataResults[0].Values[0]} — the newest datapoint of the first result,
+ * because CloudWatch returns datapoints newest first by default.
+ */
+public final class CloudWatchProvider implements MetricProvider {
+
+    static final int WINDOW_INTERVALS = 10;
+    static final int MAX_DATAPOINTS = 20;
+
+    private final CloudWatchClient client;
+    private final Clock clock;
+
+    public CloudWatchProvider(CloudWatchClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    @Override
+    public double query(String query, Optional<String> interval) {
+        Duration window = window(interval);
+        List<MetricDataQuery> queries = CloudWatchQuery.parse(query);
+        Instant end = clock.instant();
+        GetMetricDataResponse response;
+        try {
+            response = client.getMetricData(r -> r
+                    .startTime(end.minus(window))
+                    .endTime(end)
+                    .maxDatapoints(MAX_DATAPOINTS)
+                    .metricDataQueries(queries));
+        } catch (SdkException e) {
+            throw new MetricQueryException("error requesting cloudwatch: " + e.getMessage(), e);
+        }
+        List<MetricDataResult> results = response.metricDataResults();
+        if (results.isEmpty()) {
+            throw new NoValuesFoundException("cloudwatch returned no MetricDataResults");
+        }
+        MetricDataResult first = results.getFirst();
+        if (first.values().isEmpty()) {
+            throw new NoValuesFoundException("cloudwatch returned no datapoints for " + first.id()
+                    + " between " + end.minus(window) + " and " + end);
+        }
+        return first.values().getFirst();
+    }
+
+    /**
+     * Flagger gives templateRef metrics no default interval, and then fails with the puzzling
+     * "error parsing metric interval"; the check still fails here, but says what to write.
+     */
+    private static Duration window(Optional<String> interval) {
+        String text = interval.filter(i -> !i.isBlank()).orElseThrow(() -> new MetricQueryException(
+                "cloudwatch needs the metric's interval (its window is 10 x interval): set metrics[].interval, e.g. 1m;"
+                        + " templateRef metrics get no default"));
+        Duration d;
+        try {
+            d = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new MetricQueryException("error parsing metric interval: " + e.getMessage());
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new MetricQueryException("error parsing metric interval: " + text + " is not a positive duration");
+        }
+        return d.multipliedBy(WINDOW_INTERVALS);
+    }
+}

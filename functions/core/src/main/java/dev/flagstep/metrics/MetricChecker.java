@@ -1,0 +1,179 @@
+package dev.flagstep.metrics;
+
+import dev.flagstep.metrics.MetricCheckResult.AllPassed;
+import dev.flagstep.metrics.MetricCheckResult.Failed;
+import dev.flagstep.metrics.MetricCheckResult.NoValues;
+import dev.flagstep.metrics.Threshold.Kind;
+import dev.flagstep.metrics.Threshold.Violation;
+import dev.flagstep.spec.Analysis;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.MetricCheck;
+import dev.flagstep.spec.MetricTemplate;
+import dev.flagstep.spec.TemplateRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one analysis tick's metric checks the way Flagger's scheduler does: first every builtin and
+ * inline-query metric (in spec order), then every templateRef metric (in spec order); the first
+ * failure stops the rest. Returns a value, never throws for a failing metric.
+ */
+public final class MetricChecker {
+
+    /** Flagger's {@code GetMetricInterval()}: builtin metrics without an interval use 1m; templateRef metrics get none. */
+    public static final String BUILTIN_DEFAULT_INTERVAL = "1m";
+
+    private final MetricProviders providers;
+
+    public MetricChecker(MetricProviders providers) {
+        this.providers = providers;
+    }
+
+    public MetricCheckResult check(CanaryDocument document) {
+        CanarySpec canary = document.canary();
+        List<MetricCheck> metrics = canary.analysis().map(Analysis::metrics).orElse(List.of());
+        List<MetricValue> values = new ArrayList<>();
+        for (MetricCheck metric : metrics) {
+            if (metric.templateRef().isPresent()) {
+                continue;
+            }
+            Optional<MetricCheckResult> failure = metric.isBuiltin() ? builtin(canary, metric, values)
+                    : metric.query().map(q -> inline(canary, metric, q, values)).orElse(Optional.empty());
+            if (failure.isPresent()) {
+                return failure.get();
+            }
+        }
+        for (MetricCheck metric : metrics) {
+            Optional<MetricCheckResult> failure = metric.templateRef().flatMap(ref -> templated(document, metric, ref, values));
+            if (failure.isPresent()) {
+                return failure.get();
+            }
+        }
+        return new AllPassed(values);
+    }
+
+    private Optional<MetricCheckResult> builtin(CanarySpec canary, MetricCheck metric, List<MetricValue> values) {
+        String observerName = Observer.observerName(canary);
+        Observer observer = Observer.forName(observerName);
+        String interval = metric.interval().filter(i -> !i.isBlank()).orElse(BUILTIN_DEFAULT_INTERVAL);
+        boolean successRate = metric.name().equals("request-success-rate");
+        String query = QueryTemplate.render(successRate ? observer.successRateQuery() : observer.durationQuery(),
+                TemplateModel.of(canary, interval, metric.templateVariables()));
+        double raw;
+        try {
+            raw = providers.metricsServer(canary).query(query, Optional.of(interval));
+        } catch (NoValuesFoundException e) {
+            String event = "Halt advancement no values found for " + observerName + " metric " + metric.name() + " probably "
+                    + canary.targetRef().name() + "." + canary.id().namespace() + " is not receiving traffic"
+                    + (successRate ? ": " + e.getMessage() : "");
+            return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage() + " (probably "
+                    + canary.targetRef().name() + "." + canary.id().namespace() + " is not receiving traffic)", event));
+        } catch (MetricQueryException e) {
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
+                    "Prometheus query failed: " + e.getMessage()));
+        }
+        return successRate ? judgeSuccessRate(canary, metric, raw, values) : judgeDuration(canary, metric, observer.durationMillis(raw), values);
+    }
+
+    private Optional<MetricCheckResult> judgeSuccessRate(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
+        return judge(Kind.SUCCESS_RATE, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
+                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
+                halt(canary) + "success rate " + GoFormat.twoDecimals(value) + "% " + operator(v) + " " + GoFormat.v(v.limit()) + "%"));
+    }
+
+    private Optional<MetricCheckResult> judgeDuration(CanarySpec canary, MetricCheck metric, long millis, List<MetricValue> values) {
+        return judge(Kind.DURATION, metric, millis, values).map(v -> new Failed(metric.name(), Optional.of((double) millis),
+                describe(metric.name(), millis + "ms", v, (long) v.limit() + "ms"),
+                halt(canary) + "request duration " + GoDuration.formatMillis(millis) + " " + operator(v) + " "
+                        + GoDuration.formatMillis((long) v.limit())));
+    }
+
+    /** An inline {@code query} runs against the metrics server as written: Flagger does not render it. */
+    private Optional<MetricCheckResult> inline(CanarySpec canary, MetricCheck metric, String query, List<MetricValue> values) {
+        double value;
+        try {
+            value = providers.metricsServer(canary).query(query, metric.interval());
+        } catch (NoValuesFoundException e) {
+            return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage(),
+                    "Halt advancement no values found for metric: " + metric.name()));
+        } catch (MetricQueryException e) {
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
+                    "Prometheus query failed for " + metric.name() + ": " + e.getMessage()));
+        }
+        return judgeCustom(canary, metric, value, values);
+    }
+
+    private Optional<MetricCheckResult> templated(CanaryDocument document, MetricCheck metric, TemplateRef ref, List<MetricValue> values) {
+        CanarySpec canary = document.canary();
+        String namespace = ref.namespace().orElse(canary.id().namespace());
+        String templateId = ref.name() + "." + namespace;
+        Optional<MetricTemplate> template = document.template(ref);
+        if (template.isEmpty()) {
+            String detail = "metric template " + templateId + " not found in the canary document";
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": " + detail,
+                    "Metric template " + templateId + " error: " + detail));
+        }
+        MetricProvider provider;
+        String query;
+        try {
+            provider = providers.forTemplate(template.get());
+        } catch (MetricQueryException e) {
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": " + e.getMessage(),
+                    "Metric template " + templateId + " provider " + template.get().provider().type() + " error: " + e.getMessage()));
+        }
+        try {
+            // templateRef metrics get no default interval (Flagger defaults a loop copy), so {{ interval }} may render empty
+            query = QueryTemplate.render(template.get().query(),
+                    TemplateModel.of(canary, metric.interval().orElse(""), metric.templateVariables()));
+        } catch (TemplateException e) {
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": query template " + templateId + ": "
+                    + e.getMessage(), "Metric template " + templateId + " query render error: " + e.getMessage()));
+        }
+        double value;
+        try {
+            value = provider.query(query, metric.interval());
+        } catch (NoValuesFoundException e) {
+            return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage(),
+                    "Halt advancement no values found for custom metric: " + metric.name() + ": " + e.getMessage()));
+        } catch (MetricQueryException e) {
+            return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
+                    "Metric query failed for " + metric.name() + ": " + e.getMessage()));
+        }
+        return judgeCustom(canary, metric, value, values);
+    }
+
+    private Optional<MetricCheckResult> judgeCustom(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
+        return judge(Kind.CUSTOM, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
+                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
+                halt(canary) + metric.name() + " " + GoFormat.twoDecimals(value) + " " + operator(v) + " " + GoFormat.v(v.limit())));
+    }
+
+    /** Records a passing value, or returns the violation. */
+    private static Optional<Violation> judge(Kind kind, MetricCheck metric, double value, List<MetricValue> values) {
+        Optional<Violation> violation = Threshold.evaluate(kind, metric.thresholdRange(), metric.threshold(), value);
+        if (violation.isEmpty()) {
+            values.add(new MetricValue(metric.name(), value));
+        }
+        return violation;
+    }
+
+    private static String describe(String metric, String value, Violation v, String limit) {
+        String side = v.bound() == Threshold.Bound.MIN ? "below" : "above";
+        return switch (v.source()) {
+            case RANGE -> metric + " " + value + " " + side + " " + (v.bound() == Threshold.Bound.MIN ? "min " : "max ") + limit;
+            case THRESHOLD -> metric + " " + value + " " + side + " threshold " + limit;
+            case IMPLICIT_ZERO -> metric + " " + value + " above " + limit
+                    + " (no thresholdRange or threshold is set, and Flagger fails such a metric whenever it is above 0)";
+        };
+    }
+
+    private static String operator(Violation v) {
+        return v.bound() == Threshold.Bound.MIN ? "<" : ">";
+    }
+
+    private static String halt(CanarySpec canary) {
+        return "Halt " + canary.id().dotted() + " advancement ";
+    }
+}

@@ -1,0 +1,178 @@
+package dev.flagstep.metrics;
+
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.MetricProviderSpec;
+import dev.flagstep.spec.MetricTemplate;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+
+/**
+ * Builds and caches the metric providers a canary needs: one per distinct template provider spec,
+ * one per metrics server, one CloudWatch client per region, and two HTTP clients shared by all
+ * Prometheus providers. Build one per process (e.g. in a Lambda handler's static field); nothing here
+ * reads the clock or resolves credentials until a query runs.
+ */
+public final class MetricProviders {
+
+    /** Process-wide settings; Flagger's {@code -metrics-server} flag defaults to {@code http://prometheus:9090}. */
+    public record Settings(URI defaultMetricsServer, Duration prometheusTimeout) {
+        public static Settings defaults() {
+            return new Settings(URI.create("http://prometheus:9090"), PrometheusProvider.DEFAULT_TIMEOUT);
+        }
+    }
+
+    /** Flagger's CloudWatch session uses 3 retries, i.e. 4 attempts. */
+    static final int CLOUDWATCH_MAX_ATTEMPTS = 4;
+
+    private final Settings settings;
+    private final SecretResolver secrets;
+    private final AwsCredentialsProvider credentials;
+    private final Function<String, CloudWatchClient> cloudWatchClientForRegion;
+    private final Clock clock;
+    private final HttpClient http;
+    /** Built on first use: most installations never need it, and it should not be part of a SnapStart snapshot. */
+    private volatile HttpClient insecureHttp;
+    private final Map<MetricProviderSpec, MetricProvider> byTemplateProvider = new ConcurrentHashMap<>();
+    private final Map<String, CloudWatchClient> cloudWatchClients = new ConcurrentHashMap<>();
+    private final Map<URI, PrometheusProvider> metricsServers = new ConcurrentHashMap<>();
+
+    /**
+     * @param cloudWatchClientForRegion builds the CloudWatch client for a region (called once per region);
+     *     see {@link #cloudWatchClientFactory(AwsCredentialsProvider, SdkHttpClient)} for the production one
+     * @param credentials for SigV4 to Amazon Managed Prometheus (e.g. the Lambda role's)
+     */
+    public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
+            Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+        this.settings = settings;
+        this.secrets = secrets;
+        this.credentials = credentials;
+        this.cloudWatchClientForRegion = cloudWatchClientForRegion;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.prometheusTimeout()).build();
+    }
+
+    /** CloudWatch clients with Flagger's retry count, sharing one SDK HTTP client. */
+    public static Function<String, CloudWatchClient> cloudWatchClientFactory(AwsCredentialsProvider credentials, SdkHttpClient httpClient) {
+        return region -> CloudWatchClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(httpClient)
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(CLOUDWATCH_MAX_ATTEMPTS)))
+                .build();
+    }
+
+    /** The Prometheus the builtin checks and inline queries use: {@code spec.metricsServer}, else the default. */
+    public PrometheusProvider metricsServer(CanarySpec canary) {
+        URI address = canary.metricsServer().filter(s -> !s.isBlank()).map(s -> uri(s, "spec.metricsServer"))
+                .orElse(settings.defaultMetricsServer());
+        return metricsServers.computeIfAbsent(address, a -> prometheus(a, Map.of(), Optional.empty(),
+                Optional.empty(), false));
+    }
+
+    /**
+     * The provider for a MetricTemplate.
+     *
+     * @throws MetricQueryException for an unsupported type or an incomplete provider spec
+     */
+    public MetricProvider forTemplate(MetricTemplate template) {
+        return byTemplateProvider.computeIfAbsent(template.provider(), spec -> build(template, spec));
+    }
+
+    private MetricProvider build(MetricTemplate template, MetricProviderSpec spec) {
+        return switch (spec.type()) {
+            case "prometheus" -> prometheus(
+                    spec.address().filter(a -> !a.isBlank()).map(a -> uri(a, "provider.address")).orElseThrow(() -> new MetricQueryException(
+                            "prometheus provider of template " + template.name() + "." + template.namespace() + " has no address")),
+                    spec.headers(), spec.secretRef(), spec.region(), spec.insecureSkipVerify());
+            case "cloudwatch" -> new CloudWatchProvider(
+                    cloudWatchClients.computeIfAbsent(spec.region().filter(r -> !r.isBlank()).orElseThrow(() -> new MetricQueryException(
+                            "cloudwatch provider of template " + template.name() + "." + template.namespace()
+                                    + ": region not specified")), cloudWatchClientForRegion),
+                    clock);
+            default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
+                    + template.name() + "." + template.namespace() + " is not supported (supported: prometheus, cloudwatch)");
+        };
+    }
+
+    private static URI uri(String text, String field) {
+        try {
+            return new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new MetricQueryException(field + " " + text + " is not a valid URL: " + e.getReason());
+        }
+    }
+
+    private PrometheusProvider prometheus(URI address, Map<String, List<String>> headers,
+            Optional<String> secretRef, Optional<String> region, boolean insecureSkipVerify) {
+        PrometheusAuth auth;
+        if (AmpAddress.isAmp(address)) {
+            String signingRegion = region.filter(r -> !r.isBlank()).or(() -> AmpAddress.regionOf(address))
+                    .orElseThrow(() -> new MetricQueryException("cannot tell the region of Amazon Managed Prometheus address "
+                            + address + ": set provider.region"));
+            auth = new PrometheusAuth.SigV4(signingRegion, credentials, clock);
+        } else {
+            auth = secretRef.<PrometheusAuth>map(ref -> new PrometheusAuth.Secret(ref, secrets)).orElse(PrometheusAuth.none());
+        }
+        try {
+            return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new MetricQueryException(e.getMessage(), e);
+        }
+    }
+
+    private HttpClient insecureHttp() {
+        HttpClient client = insecureHttp;
+        if (client == null) {
+            synchronized (this) {
+                if (insecureHttp == null) {
+                    insecureHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(settings.prometheusTimeout()).sslContext(trustingEverything()).build();
+                }
+                client = insecureHttp;
+            }
+        }
+        return client;
+    }
+
+    /** {@code insecureSkipVerify}: accept any certificate and host name, as Go's InsecureSkipVerify does. */
+    private static SSLContext trustingEverything() {
+        TrustManager trustAll = new X509ExtendedTrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+            @Override public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available", e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.flagstep.store;
+
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.StatusCondition;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.spec.CanaryId;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Item attributes to domain records and back. Instants are ISO-8601 strings (readable in the
+ * console, sortable); the only epoch number is the TTL attribute DynamoDB requires.
+ */
+final class Items {
+
+    static final String SPEC = "SPEC";
+    static final String STATUS = "STATUS";
+    static final String GATE = "GATE#";
+    static final String EVENT = "EVENT#";
+    static final String RUN = "RUN#";
+
+    private Items() {}
+
+    static String pk(CanaryId id) {
+        return "CANARY#" + id.namespace() + "/" + id.name();
+    }
+
+    static String listKey(CanaryId id) {
+        return id.namespace() + "/" + id.name();
+    }
+
+    static CanaryId fromListKey(String key) {
+        int slash = key.indexOf('/');
+        return new CanaryId(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    static Map<String, AttributeValue> key(CanaryId id, String sk) {
+        return Map.of(CanaryTable.PK, s(pk(id)), CanaryTable.SK, s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+
+    static AttributeValue time(Instant value) {
+        return s(value.toString());
+    }
+
+    static Optional<String> str(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
+    }
+
+    static long num(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).map(AttributeValue::n).map(Long::parseLong).orElse(0L);
+    }
+
+    static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
+        return str(item, name).map(Instant::parse);
+    }
+
+    // --- status ---
+
+    /** The status fields only; keys, version and the run claim are written by the caller. */
+    static Map<String, AttributeValue> statusFields(CanaryStatus status) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        m.put("phase", s(status.phase().wireName()));
+        m.put("canaryWeight", n(status.canaryWeight()));
+        m.put("failedChecks", n(status.failedChecks()));
+        m.put("iterations", n(status.iterations()));
+        m.put("checksum", s(orEmpty(status.checksum())));
+        putIfPresent(m, "lastTransitionTime", status.lastTransitionTime());
+        m.put("conditions", AttributeValue.fromL(status.conditions().stream().map(Items::condition).toList()));
+        return m;
+    }
+
+    static Optional<Versioned<CanaryStatus>> status(Map<String, AttributeValue> item) {
+        if (!item.containsKey("version") || !item.containsKey("phase")) {
+            return Optional.empty(); // the STATUS item exists (index entry, claim) but no status was saved
+        }
+        CanaryStatus status = new CanaryStatus(
+                Phase.fromWire(str(item, "phase").orElse("")).orElse(Phase.INITIALIZING),
+                (int) num(item, "canaryWeight"),
+                (int) num(item, "failedChecks"),
+                (int) num(item, "iterations"),
+                str(item, "checksum").orElse(""),
+                instant(item, "lastTransitionTime").orElse(null),
+                Optional.ofNullable(item.get("conditions")).map(AttributeValue::l).orElse(List.of()).stream()
+                        .map(c -> condition(c.m()))
+                        .toList());
+        return Optional.of(new Versioned<>(status, num(item, "version")));
+    }
+
+    /** The last tick's memo on a STATUS item, if a phase saved one. */
+    static Optional<TickMemo> memo(Map<String, AttributeValue> item) {
+        return str(item, "lastTick").map(tick -> new TickMemo(tick, str(item, "lastDecision").orElse(""),
+                instant(item, "gateClosedSince")));
+    }
+
+    /** A condition as a map; absent components are left out and read back as absent (null). */
+    private static AttributeValue condition(StatusCondition c) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        putIfPresent(m, "type", c.type());
+        putIfPresent(m, "status", c.status());
+        putIfPresent(m, "reason", c.reason());
+        putIfPresent(m, "message", c.message());
+        putIfPresent(m, "lastUpdateTime", c.lastUpdateTime());
+        putIfPresent(m, "lastTransitionTime", c.lastTransitionTime());
+        return AttributeValue.fromM(m);
+    }
+
+    private static StatusCondition condition(Map<String, AttributeValue> m) {
+        return new StatusCondition(
+                str(m, "type").orElse(null),
+                str(m, "status").orElse(null),
+                str(m, "reason").orElse(null),
+                str(m, "message").orElse(null),
+                instant(m, "lastUpdateTime").orElse(null),
+                instant(m, "lastTransitionTime").orElse(null));
+    }
+
+    static Optional<ActiveRun> activeRun(Map<String, AttributeValue> item) {
+        return str(item, "activeRunId").map(runId -> new ActiveRun(
+                runId, str(item, "activeRevision").orElse(""), instant(item, "activeSince").orElse(Instant.EPOCH)));
+    }
+
+    // --- gates ---
+
+    static Gate gate(Map<String, AttributeValue> item) {
+        if (item.isEmpty()) {
+            return Gate.closed();
+        }
+        return new Gate(
+                Optional.ofNullable(item.get("open")).map(AttributeValue::bool).orElse(false),
+                str(item, "who"),
+                str(item, "why"),
+                instant(item, "when"),
+                str(item, "taskToken"),
+                instant(item, "waitingSince"));
+    }
+
+    // --- events ---
+
+    static String eventSk(long epochMillis, int seq) {
+        return String.format("%s%013d#%04d", EVENT, epochMillis, seq);
+    }
+
+    static Map<String, AttributeValue> event(CanaryEvent e) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        m.put("namespace", s(e.canary().namespace()));
+        m.put("name", s(e.canary().name()));
+        m.put("severity", s(e.severity().name()));
+        m.put("message", s(orEmpty(e.message())));
+        m.put("phase", s(e.phase().wireName()));
+        m.put("timestamp", time(e.timestamp()));
+        m.put("canaryWeight", n(e.canaryWeight()));
+        m.put("failedChecks", n(e.failedChecks()));
+        m.put("runId", s(orEmpty(e.runId())));
+        m.put("checksum", s(orEmpty(e.checksum())));
+        return m;
+    }
+
+    static CanaryEvent event(CanaryId id, Map<String, AttributeValue> item) {
+        return new CanaryEvent(
+                id,
+                CanaryEvent.Severity.valueOf(str(item, "severity").orElse("NORMAL")),
+                str(item, "message").orElse(""),
+                Phase.fromWire(str(item, "phase").orElse("")).orElse(Phase.INITIALIZING),
+                instant(item, "timestamp").orElse(Instant.EPOCH),
+                (int) num(item, "canaryWeight"),
+                (int) num(item, "failedChecks"),
+                str(item, "runId").orElse(""),
+                str(item, "checksum").orElse(""));
+    }
+
+    // --- runs ---
+
+    static Run run(CanaryId id, Map<String, AttributeValue> item) {
+        return new Run(
+                id,
+                str(item, "runId").orElse(""),
+                str(item, "revision").orElse(""),
+                instant(item, "startedAt").orElse(Instant.EPOCH),
+                instant(item, "endedAt"),
+                RunResult.valueOf(str(item, "result").orElse(RunResult.RUNNING.name())),
+                Optional.ofNullable(item.get("weights")).map(AttributeValue::l).orElse(List.of()).stream()
+                        .map(w -> new Run.WeightPoint((int) num(w.m(), "weight"),
+                                instant(w.m(), "at").orElse(Instant.EPOCH)))
+                        .toList(),
+                str(item, "supersededBy"));
+    }
+
+    static AttributeValue weightPoint(int weight, Instant at) {
+        return AttributeValue.fromM(Map.of("weight", n(weight), "at", time(at)));
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
+        if (value != null) {
+            m.put(name, s(value));
+        }
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String name, Instant value) {
+        if (value != null) {
+            m.put(name, time(value));
+        }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

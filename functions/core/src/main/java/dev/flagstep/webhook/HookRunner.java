@@ -1,0 +1,89 @@
+package dev.flagstep.webhook;
+
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.spec.Webhook;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a canary's hooks with Flagger's loop rules (contract §1): hooks of one type go one after
+ * another in spec order, and the first failure stops the loop, except for rollback hooks, where the
+ * first success stops it (that success means "roll back"). Event hooks are different: they are
+ * notifications, so they all go out at once and their failures never reach the caller.
+ */
+public final class HookRunner {
+
+    private final WebhookClient client;
+
+    public HookRunner(WebhookClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Calls the hooks of {@code type} among {@code hooks} (a canary's whole list may be passed).
+     *
+     * @throws IllegalArgumentException for {@code event}: use {@link #sendEvent}
+     */
+    public HookRun run(HookType type, HookContext context, List<Webhook> hooks) {
+        if (type == HookType.EVENT) {
+            throw new IllegalArgumentException("event hooks are sent with sendEvent, not run as a gate");
+        }
+        List<HookOutcome> outcomes = new ArrayList<>();
+        for (Webhook hook : hooks) {
+            if (hook.type() != type) {
+                continue;
+            }
+            WebhookPayload payload = WebhookPayload.forHook(context.canary(), hook, context.currentPhase(), context.checksum());
+            HookOutcome outcome = client.call(hook, payload, context.secret());
+            outcomes.add(outcome);
+            boolean stop = type == HookType.ROLLBACK ? outcome.passed() : !outcome.passed();
+            if (stop) {
+                break;
+            }
+        }
+        return new HookRun(type, outcomes);
+    }
+
+    /**
+     * Sends {@code event} to every {@code event} hook among {@code hooks}, concurrently on virtual
+     * threads, and waits for all of them. Never throws; the outcomes (in hook order) are for logging.
+     * Use {@link EventWebhooks#targets} first to apply the global EVENT_WEBHOOK_URL rule.
+     */
+    public List<HookOutcome> sendEvent(CanaryEvent event, List<Webhook> hooks, Optional<SigningSecret> secret) {
+        List<Webhook> targets = hooks.stream().filter(h -> h.type() == HookType.EVENT).toList();
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<HookOutcome> outcomes = new ArrayList<>(targets.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HookOutcome>> sent = targets.stream()
+                    .map(hook -> threads.submit(() -> client.call(hook, WebhookPayload.forEvent(event, hook), secret)))
+                    .toList();
+            for (int i = 0; i < sent.size(); i++) {
+                outcomes.add(await(sent.get(i), targets.get(i)));
+            }
+        }
+        return outcomes;
+    }
+
+    private static HookOutcome await(Future<HookOutcome> future, Webhook hook) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            return new HookOutcome.Failed(hook, OptionalInt.empty(), "event not sent: interrupted", 0, Duration.ZERO);
+        } catch (ExecutionException e) {
+            // WebhookClient does not throw; this guards against a bug there taking down the caller.
+            return new HookOutcome.Failed(hook, OptionalInt.empty(), "event not sent: " + e.getCause(), 0, Duration.ZERO);
+        }
+    }
+}

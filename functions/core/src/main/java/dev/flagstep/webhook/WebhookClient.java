@@ -1,0 +1,290 @@
+package dev.flagstep.webhook;
+
+import dev.flagstep.spec.Webhook;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Calls one webhook the way Flagger's {@code CallWebhook} does (go-retryablehttp over Go's
+ * http.Client), so receivers written for Flagger see the same requests and Flagger's users see the
+ * same outcomes:
+ * <ul>
+ * <li>POST, {@code Content-Type: application/json}, the payload's Go-exact bytes;</li>
+ * <li>pass = no transport error and status <= 202; anything else fails, 203 and unfollowed 3xx too;</li>
+ * <li>the failure message is the response body, except when a retried status or transport error ran
+ *     out of attempts: then it is {@code POST {url} giving up after {n} attempt(s)} (+ {@code : cause});</li>
+ * <li>{@code retries} extra attempts on transport errors, 429 and 5xx but 501, waiting 1s*2^i (max 30s)
+ *     or Retry-After on 429/503;</li>
+ * <li>the hook's timeout bounds each attempt, redirects and the response body included
+ *     (Go's {@code http.Client.Timeout}); redirects are followed as Go does, at most 10 requests.</li>
+ * </ul>
+ * Never throws: every failure is a {@link HookOutcome.Failed}. Thread-safe; share one per container.
+ */
+public final class WebhookClient {
+
+    /** Go's default redirect policy stops at the 10th request. */
+    static final int MAX_REQUESTS = 10;
+
+    private final Sleeper sleeper;
+    private final Supplier<HttpClient> verifying;
+    private final Supplier<HttpClient> insecure;
+
+    /** Production: the container-wide HTTP clients, real waits between retries. */
+    public WebhookClient() {
+        this(Sleeper.REAL);
+    }
+
+    /** With a chosen wait between retries (tests record it instead of sleeping). */
+    public WebhookClient(Sleeper sleeper) {
+        this(sleeper, HttpClients::verifying, HttpClients::insecure);
+    }
+
+    WebhookClient(Sleeper sleeper, Supplier<HttpClient> verifying, Supplier<HttpClient> insecure) {
+        this.sleeper = sleeper;
+        this.verifying = verifying;
+        this.insecure = insecure;
+    }
+
+    /** Calls {@code hook} with {@code payload}, unsigned, as Flagger does. */
+    public HookOutcome call(Webhook hook, WebhookPayload payload) {
+        return call(hook, payload, Optional.empty());
+    }
+
+    /** Calls {@code hook} with {@code payload}, signed with {@code secret} if one is given. */
+    public HookOutcome call(Webhook hook, WebhookPayload payload, Optional<SigningSecret> secret) {
+        long start = System.nanoTime();
+        byte[] body = payload.toJson();
+        Optional<String> signature = secret.map(s -> s.sign(body));
+        HttpClient http = hook.disableTLS() ? insecure.get() : verifying.get();
+        int maxAttempts = 1 + Math.max(0, hook.retries());
+        for (int attempt = 1; ; attempt++) {
+            Attempt result = attemptOnce(http, hook, body, signature);
+            switch (result) {
+                case Attempt.Answered a when a.status() <= 202 ->
+                        { return new HookOutcome.Passed(hook, a.status(), text(a.body()), attempt, since(start)); }
+                case Attempt.Answered a when !Backoff.retryableStatus(a.status()) ->
+                        { return failed(hook, OptionalInt.of(a.status()), text(a.body()), attempt, start); }
+                case Attempt.BodyUnreadable b ->
+                        { return failed(hook, OptionalInt.of(b.status()), "error reading body: " + b.cause(), attempt, start); }
+                case Attempt.TransportError t when !t.retryable() ->
+                        { return failed(hook, OptionalInt.empty(), givingUp(hook.url(), attempt) + ": " + t.cause(), attempt, start); }
+                case Attempt.Interrupted i ->
+                        { return failed(hook, OptionalInt.empty(), "POST " + redact(hook.url()) + " interrupted", attempt, start); }
+                default -> {
+                    // retryable: a 429/5xx answer or a transport error; handled below
+                }
+            }
+            OptionalInt status = result instanceof Attempt.Answered a ? OptionalInt.of(a.status()) : OptionalInt.empty();
+            if (attempt >= maxAttempts) {
+                // go-retryablehttp drops the body of a retried status; only transport errors keep a cause.
+                String cause = result instanceof Attempt.TransportError t ? ": " + t.cause() : "";
+                return failed(hook, status, givingUp(hook.url(), attempt) + cause, attempt, start);
+            }
+            Optional<String> retryAfter = result instanceof Attempt.Answered a ? a.retryAfter() : Optional.empty();
+            try {
+                sleeper.sleep(Backoff.wait(attempt - 1, status.orElse(0), retryAfter, Instant.now()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed(hook, status, "POST " + redact(hook.url()) + " interrupted", attempt, start);
+            }
+        }
+    }
+
+    /** One HTTP attempt, redirects included, within the hook's timeout. */
+    private Attempt attemptOnce(HttpClient http, Webhook hook, byte[] body, Optional<String> signature) {
+        // Go: a zero timeout means none (CRD allows "0s"); the connect timeout still bounds dialing.
+        Optional<Long> deadline = hook.timeout().isPositive()
+                ? Optional.of(System.nanoTime() + hook.timeout().toNanos()) : Optional.empty();
+        URI target = hook.url();
+        boolean post = true;
+        Optional<URI> referer = Optional.empty();
+        for (int requestNo = 1; ; requestNo++) {
+            HttpRequest request;
+            try {
+                request = request(target, post ? Optional.of(body) : Optional.empty(), signature, referer);
+            } catch (IllegalArgumentException e) {
+                // Go: "unsupported protocol scheme" and malformed URLs are not retried.
+                return new Attempt.TransportError(urlError(target, "unsupported protocol scheme \""
+                        + Optional.ofNullable(target.getScheme()).orElse("") + "\""), false);
+            }
+            AtomicReference<HttpResponse.ResponseInfo> headers = new AtomicReference<>();
+            HttpResponse.BodyHandler<byte[]> handler = info -> {
+                headers.set(info);
+                return HttpResponse.BodySubscribers.ofByteArray();
+            };
+            AttemptTimer timer = AttemptTimer.start(deadline);
+            HttpResponse<byte[]> response = null;
+            Exception error = null;
+            boolean timedOut;
+            try {
+                response = http.send(request, handler);
+            } catch (InterruptedException | IOException | RuntimeException e) {
+                error = e;
+            } finally {
+                // always, so that a timer can never interrupt this thread after the attempt
+                timedOut = timer.finish();
+            }
+            if (response == null) {
+                if (timedOut) {
+                    return timedOut(headers.get(), target);
+                }
+                if (error instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return new Attempt.Interrupted();
+                }
+                TransportErrors.Failure failure = TransportErrors.describe(error, target);
+                if (error instanceof RuntimeException) {
+                    failure = new TransportErrors.Failure(failure.cause(), false);
+                }
+                if (headers.get() != null) {
+                    return afterHeaders(headers.get(), failure.cause());
+                }
+                return new Attempt.TransportError(urlError(target, failure.cause()), failure.retryable());
+            }
+            int status = response.statusCode();
+            Optional<String> location = isRedirect(status)
+                    ? response.headers().firstValue("Location").filter(l -> !l.isEmpty()) : Optional.empty();
+            if (location.isEmpty()) {
+                // Go returns a 3xx without Location as it is (and it then fails as > 202).
+                return new Attempt.Answered(status, response.body(), response.headers().firstValue("Retry-After"));
+            }
+            URI next;
+            try {
+                next = target.resolve(new URI(location.get()));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return new Attempt.TransportError(urlError(target,
+                        "failed to parse Location header \"" + location.get() + "\": " + e.getMessage()), true);
+            }
+            if (requestNo >= MAX_REQUESTS) {
+                return new Attempt.TransportError(urlError(next, "stopped after 10 redirects"), false);
+            }
+            // Go (and browsers): 301/302/303 turn a POST into a GET without body; 307/308 repeat it.
+            post = post && (status == 307 || status == 308);
+            referer = "https".equalsIgnoreCase(target.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())
+                    ? Optional.empty() : Optional.of(target);
+            target = next;
+        }
+    }
+
+    /** Go's Client.Timeout texts, before and after the response headers arrived. */
+    private static Attempt timedOut(HttpResponse.ResponseInfo headers, URI target) {
+        if (headers == null) {
+            return new Attempt.TransportError(urlError(target,
+                    "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"), true);
+        }
+        return afterHeaders(headers,
+                "context deadline exceeded (Client.Timeout or context cancellation while reading body)");
+    }
+
+    /** The body failed after the status line arrived: Go drains and retries a retryable status, else fails. */
+    private static Attempt afterHeaders(HttpResponse.ResponseInfo info, String cause) {
+        if (Backoff.retryableStatus(info.statusCode())) {
+            return new Attempt.Answered(info.statusCode(), new byte[0], info.headers().firstValue("Retry-After"));
+        }
+        return new Attempt.BodyUnreadable(info.statusCode(), cause);
+    }
+
+    private static HttpRequest request(URI target, Optional<byte[]> body, Optional<String> signature, Optional<URI> referer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                // Go speaks HTTP/1.1 to http:// (no h2c upgrade headers) and negotiates h2 over TLS.
+                .version("https".equalsIgnoreCase(target.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/json");
+        signature.ifPresent(s -> b.header(SigningSecret.HEADER, s));
+        basicAuth(target).ifPresent(auth -> b.header("Authorization", auth));
+        referer.ifPresent(r -> b.header("Referer", withoutUserInfo(r)));
+        body.ifPresentOrElse(
+                bytes -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                () -> b.GET());
+        return b.build();
+    }
+
+    /**
+     * Go's client turns credentials in the URL ({@code https://user:pass@host/}) into Basic auth;
+     * with no auth options in Flagger's spec, that is how some receivers are protected.
+     */
+    private static Optional<String> basicAuth(URI target) {
+        String userInfo = target.getUserInfo();
+        if (userInfo == null) {
+            return Optional.empty();
+        }
+        String credentials = userInfo.contains(":") ? userInfo : userInfo + ":";
+        return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static HookOutcome.Failed failed(Webhook hook, OptionalInt status, String message, int attempts, long start) {
+        return new HookOutcome.Failed(hook, status, message, attempts, since(start));
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static String text(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** go-retryablehttp's final error, with its URL redaction. */
+    static String givingUp(URI url, int attempts) {
+        return "POST " + redact(url) + " giving up after " + attempts + " attempt(s)";
+    }
+
+    /** Go's url.Error text: {@code Post "url": cause} (the password shown as ***). */
+    private static String urlError(URI url, String cause) {
+        String shown = replacePassword(url, "***").replace("\\", "\\\\").replace("\"", "\\\"");
+        return "Post \"" + shown + "\": " + cause;
+    }
+
+    private static String redact(URI url) {
+        return replacePassword(url, "xxxxx");
+    }
+
+    private static String replacePassword(URI url, String mask) {
+        String userInfo = url.getRawUserInfo();
+        if (userInfo == null || !userInfo.contains(":")) {
+            return url.toString();
+        }
+        String masked = userInfo.substring(0, userInfo.indexOf(':') + 1) + mask;
+        return url.toString().replaceFirst(Pattern.quote(userInfo + "@"),
+                Matcher.quoteReplacement(masked + "@"));
+    }
+
+    private static String withoutUserInfo(URI url) {
+        String userInfo = url.getRawUserInfo();
+        return userInfo == null ? url.toString() : url.toString().replaceFirst(
+                Pattern.quote(userInfo + "@"), "");
+    }
+
+    /** What one attempt came to, before the retry decision. */
+    private sealed interface Attempt {
+        record Answered(int status, byte[] body, Optional<String> retryAfter) implements Attempt {
+        }
+
+        record TransportError(String cause, boolean retryable) implements Attempt {
+        }
+
+        /** Status received but the body could not be read (timeout, reset): final, as in Flagger. */
+        record BodyUnreadable(int status, String cause) implements Attempt {
+        }
+
+        record Interrupted() implements Attempt {
+        }
+    }
+}

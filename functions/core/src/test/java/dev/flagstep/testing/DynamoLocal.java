@@ -1,0 +1,109 @@
+package dev.flagstep.testing;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.flagstep.store.CanaryTable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * One in-process DynamoDB Local server per test JVM (start-up takes seconds on these machines), on a
+ * free port, reached over real HTTP by SDK v2 clients. Tests get a fresh table each through
+ * {@link DynamoTableExtension} or {@link #createTable}, so they never see each other's items.
+ */
+public final class DynamoLocal {
+
+    private static DynamoLocal instance;
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    private final DynamoDBProxyServer server;
+    private final URI endpoint;
+    private final DynamoDbClient client;
+
+    private DynamoLocal(DynamoDBProxyServer server, int port) {
+        this.server = server;
+        this.endpoint = URI.create("http://127.0.0.1:" + port);
+        this.client = newClient();
+    }
+
+    /** The server, started on first use and stopped when the JVM exits. */
+    public static synchronized DynamoLocal get() {
+        if (instance == null) {
+            instance = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "dynamodb-local-stop"));
+        }
+        return instance;
+    }
+
+    private static DynamoLocal start() {
+        Exception last = null;
+        for (int attempt = 0; attempt < 5; attempt++) { // the free port may be taken before the server binds it
+            int port = freePort();
+            try {
+                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                server.start();
+                return new DynamoLocal(server, port);
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("DynamoDB Local did not start", last);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** A shared client (thread-safe). */
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    /** A client of its own, for tests that close theirs or want separate connection pools. */
+    public DynamoDbClient newClient() {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Creates a canary table with a name no other test uses and returns the name. */
+    public String createTable(String hint) {
+        String safe = hint.replaceAll("[^A-Za-z0-9_.-]", "-");
+        String name = "flagstep-" + (safe.length() > 150 ? safe.substring(0, 150) : safe) + "-" + TABLES.incrementAndGet();
+        CanaryTable.create(client, name);
+        return name;
+    }
+
+    public void deleteTable(String name) {
+        client.deleteTable(b -> b.tableName(name));
+    }
+
+    private void stop() {
+        try {
+            client.close();
+            server.stop();
+        } catch (Exception e) {
+            // the JVM is exiting; an in-memory server has nothing to lose
+        }
+    }
+}

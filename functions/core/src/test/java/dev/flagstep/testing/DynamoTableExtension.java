@@ -1,0 +1,64 @@
+package dev.flagstep.testing;
+
+import dev.flagstep.store.DynamoDbCanaryStore;
+import java.time.Clock;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A fresh canary table on the shared {@link DynamoLocal} server. Registered on a static field
+ * ({@code @RegisterExtension static DynamoTableExtension dynamo = new DynamoTableExtension();}) it
+ * makes one table per test class; on an instance field, one table per test.
+ */
+public final class DynamoTableExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+
+    private boolean perClass;
+    private String table = "";
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        table = DynamoLocal.get().createTable(context.getRequiredTestClass().getSimpleName());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            table = DynamoLocal.get().createTable(
+                    context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName());
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            DynamoLocal.get().deleteTable(table);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        DynamoLocal.get().deleteTable(table);
+    }
+
+    public DynamoDbClient client() {
+        return DynamoLocal.get().client();
+    }
+
+    public String tableName() {
+        if (table.isEmpty()) {
+            throw new IllegalStateException("no table yet: use it from a test or a @BeforeEach");
+        }
+        return table;
+    }
+
+    /** A store on this table. */
+    public DynamoDbCanaryStore store(Clock clock) {
+        return new DynamoDbCanaryStore(client(), tableName(), clock);
+    }
+}

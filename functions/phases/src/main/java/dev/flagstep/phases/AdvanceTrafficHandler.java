@@ -1,0 +1,73 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStep;
+import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.analysis.TickContext;
+import dev.flagstep.spec.HookType;
+import java.util.Optional;
+
+/**
+ * The strategy step of a tick whose checks passed: the next canary weight behind the
+ * confirm-traffic-increase gates (canary), or the next iteration (A/B, blue/green). At the last
+ * step: {@code promote}, to the confirm-promotion gates.
+ */
+public final class AdvanceTrafficHandler extends PhaseHandler {
+
+    public AdvanceTrafficHandler() {}
+
+    public AdvanceTrafficHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected Optional<HookType> parkedGate() {
+        return Optional.of(HookType.CONFIRM_TRAFFIC_INCREASE);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        TickContext ctx = TickContext.of(t.spec, t.provider);
+        Routes routes = t.cluster().routes();
+        Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
+        GateOutcome trafficGate = null;
+        if (step instanceof Step.NeedsGate g && g.gate() == HookType.CONFIRM_TRAFFIC_INCREASE) {
+            t.publish(g.messages());
+            trafficGate = Gates.confirm(t, HookType.CONFIRM_TRAFFIC_INCREASE);
+            step = CanaryStep.afterGate(ctx, g.status(), routes, HookType.CONFIRM_TRAFFIC_INCREASE, trafficGate, t.now);
+        }
+        t.update(step.status());
+        return switch (step) {
+            case Step.NeedsGate g -> {
+                // the last step: confirm-promotion decides, in its own state
+                t.publish(g.messages());
+                yield t.finish("promote");
+            }
+            case Step.Halted h -> {
+                t.publish(h.messages());
+                yield GateWait.closed(t, HookType.CONFIRM_TRAFFIC_INCREASE, trafficGate);
+            }
+            case Step.Proceed p -> {
+                GateWait.opened(t);
+                t.applyRoutes(p);
+                t.publish(p.messages());
+                p.routes().ifPresent(r -> s.store().appendWeight(t.spec.id(), in.runId(), r.canary(), t.now));
+                yield t.finish("advanced");
+            }
+            case Step.Hold h -> {
+                t.publish(h.messages());
+                yield t.finish("advanced");
+            }
+            case Step.Promote p -> throw new IllegalStateException("promotion is decided by ConfirmPromotion");
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStep;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.analysis.Threshold;
+import dev.flagstep.metrics.MetricCheckResult;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.webhook.HookOutcome;
+import dev.flagstep.webhook.HookRun;
+import java.util.Optional;
+
+/**
+ * The checks of one Flagger tick, shared by PreRollout and Analysis: readiness, rollback hooks,
+ * threshold, then either "Starting canary analysis" + pre-rollout hooks (weight 0, no iteration yet)
+ * or the rollout hooks followed by the metric checks. A failure counts one failed check and ends the
+ * tick ({@code failed}); {@code passed} goes on to the strategy step in the same tick.
+ */
+final class AnalysisTick {
+
+    private AnalysisTick() {}
+
+    static PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        String early = Checks.readiness(t);
+        if (!early.isEmpty()) {
+            return t.finish(early);
+        }
+        Routes routes = t.cluster().routes();
+        if (Checks.rollbackSignaled(t)) {
+            return t.finish("rollback");
+        }
+        if (Checks.thresholdReached(t)) {
+            return t.finish("rollback");
+        }
+        return switch (CanaryStep.checks(t.analysis(), t.status(), routes)) {
+            case PRE_ROLLOUT -> preRollout(t);
+            case ANALYSIS -> analysis(t);
+        };
+    }
+
+    private static PhaseOutput preRollout(Tick t) {
+        t.publish(t.messages.startingAnalysis());
+        HookRun run = t.services.hooks().run(HookType.PRE_ROLLOUT, t.hookContext(), t.hooks(HookType.PRE_ROLLOUT));
+        passed(run).forEach(h -> t.publish(t.messages.preRolloutPassed(h)));
+        Optional<HookOutcome.Failed> failed = run.failure();
+        if (failed.isPresent()) {
+            t.update(Threshold.countFailure(t.status(), t.now));
+            t.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
+            return t.finish("failed");
+        }
+        return t.finish("passed");
+    }
+
+    private static PhaseOutput analysis(Tick t) {
+        HookRun run = t.services.hooks().run(HookType.ROLLOUT, t.hookContext(), t.hooks(HookType.ROLLOUT));
+        Optional<HookOutcome.Failed> failed = run.failure();
+        if (failed.isPresent()) {
+            t.update(Threshold.countFailure(t.status(), t.now));
+            t.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
+            return t.finish("failed");
+        }
+        MetricCheckResult metrics = t.services.metrics().check(t.document);
+        return switch (metrics) {
+            case MetricCheckResult.AllPassed ok -> t.finish("passed");
+            case MetricCheckResult.Failed f -> failedCheck(t, f.event());
+            case MetricCheckResult.NoValues n -> failedCheck(t, n.event());
+        };
+    }
+
+    private static PhaseOutput failedCheck(Tick t, String event) {
+        t.update(Threshold.countFailure(t.status(), t.now));
+        t.publish(dev.flagstep.analysis.Message.warning(event));
+        return t.finish("failed");
+    }
+
+    private static java.util.List<String> passed(HookRun run) {
+        return run.outcomes().stream()
+                .filter(o -> o instanceof HookOutcome.Passed)
+                .map(o -> ((HookOutcome.Passed) o).hook().name())
+                .toList();
+    }
+}

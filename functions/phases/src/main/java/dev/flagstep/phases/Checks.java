@@ -1,0 +1,56 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Threshold;
+import dev.flagstep.spec.Analysis;
+
+/**
+ * The guards at the top of every analysis tick, in Flagger's order: primary readiness, canary
+ * readiness, rollback hooks, failed-checks threshold. Each answers the decision that ends the tick
+ * early, or {@link #GO_ON}.
+ */
+final class Checks {
+
+    static final String GO_ON = "";
+
+    private Checks() {}
+
+    /** Flagger's IsPrimaryReady and IsCanaryReady: not yet ends the tick, a blown deadline rolls back. */
+    static String readiness(Tick t) {
+        String primary = readiness(t, t.cluster().primaryReadiness(), "primary");
+        return primary.isEmpty() ? readiness(t, t.cluster().canaryReadiness(), "canary") : primary;
+    }
+
+    private static String readiness(Tick t, CanaryCluster.Readiness r, String which) {
+        return switch (r) {
+            case CanaryCluster.Readiness.Ready ready -> GO_ON;
+            case CanaryCluster.Readiness.NotYet n -> {
+                t.publish(Message.warning("Halt advancement " + n.reason()));
+                yield "notReady";
+            }
+            case CanaryCluster.Readiness.Failed f -> {
+                t.publish(t.messages.rollingBackProgressDeadline(f.reason()));
+                yield "rollback";
+            }
+        };
+    }
+
+    /** The rollback hooks (and the built-in rollback gate): true when one signals a rollback. */
+    static boolean rollbackSignaled(Tick t) {
+        Gates.RollbackCheck check = Gates.rollback(t);
+        check.notSignaling().forEach(h -> t.publish(t.messages.rollbackHookNotSignaling(h)));
+        check.signaledBy().ifPresent(h -> t.publish(
+                java.util.List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));
+        return check.signaledBy().isPresent();
+    }
+
+    /** failedChecks reached the threshold on an earlier tick: this tick rolls back. */
+    static boolean thresholdReached(Tick t) {
+        Analysis a = t.analysis();
+        return Threshold.reached(t.status(), a);
+    }
+
+    static int threshold(Tick t) {
+        return t.spec.analysis().map(Threshold::of).orElse(1);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStep;
+import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.analysis.TickContext;
+import dev.flagstep.spec.HookType;
+import java.util.Optional;
+
+/**
+ * The confirm-promotion gates. Closed: phase WaitingPromotion (once) and the analysis keeps running
+ * every interval. Open: "Copying ... template spec", the primary gets the canary's template, phase
+ * Promoting. Blue/green asks twice, as Flagger: the first approval switches all traffic to the
+ * canary ({@code advanced}), the second promotes.
+ */
+public final class ConfirmPromotionHandler extends PhaseHandler {
+
+    public ConfirmPromotionHandler() {}
+
+    public ConfirmPromotionHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected Optional<HookType> parkedGate() {
+        return Optional.of(HookType.CONFIRM_PROMOTION);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        TickContext ctx = TickContext.of(t.spec, t.provider);
+        GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
+        Step step = CanaryStep.afterGate(ctx, t.status(), t.cluster().routes(), HookType.CONFIRM_PROMOTION, outcome, t.now);
+        return switch (step) {
+            case Step.Halted h -> {
+                t.update(h.status());
+                t.publish(h.messages());
+                yield GateWait.closed(t, HookType.CONFIRM_PROMOTION, outcome);
+            }
+            case Step.Promote p -> {
+                GateWait.opened(t);
+                t.publish(p.messages());
+                t.cluster().promote();
+                t.update(p.status());
+                yield t.finish("open");
+            }
+            case Step.Proceed p -> {
+                t.applyRoutes(p);
+                t.update(p.status());
+                t.publish(p.messages());
+                yield t.finish("advanced");
+            }
+            case Step.Hold h -> {
+                t.update(h.status());
+                t.publish(h.messages());
+                yield t.finish("advanced");
+            }
+            case Step.NeedsGate g -> throw new IllegalStateException("confirm-promotion asked for another gate: " + g.gate());
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.spec.HookType;
+import java.util.Optional;
+
+/**
+ * The confirm-rollout gates, asked with the current phase (Initialized/Succeeded/Failed first,
+ * Waiting after). Beyond Flagger (#1432), the rollback hooks are asked too while waiting, so a
+ * rollout stuck before it started can still be called off. Closed: {@code closed}, and the waiting
+ * state parks on the gate for one interval; with {@code analysis.gateTimeout} the wait is bounded.
+ */
+public final class ConfirmRolloutHandler extends PhaseHandler {
+
+    public ConfirmRolloutHandler() {}
+
+    public ConfirmRolloutHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected Optional<HookType> parkedGate() {
+        return Optional.of(HookType.CONFIRM_ROLLOUT);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        if (Checks.rollbackSignaled(t)) {
+            return t.finish("rollback");
+        }
+        GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);
+        Step step = Lifecycle.confirmRollout(t.status(), outcome, t.phaseContext, t.messages, t.now);
+        t.update(step.status());
+        t.publish(step.messages());
+        if (step instanceof Step.Halted) {
+            return GateWait.closed(t, HookType.CONFIRM_ROLLOUT, outcome);
+        }
+        GateWait.opened(t);
+        return t.finish("open");
+    }
+}

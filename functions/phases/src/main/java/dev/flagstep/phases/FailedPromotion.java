@@ -1,0 +1,23 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
+
+/**
+ * Flagger's handleFailedPromotion (#1591, #1898): the primary broke while taking the new template,
+ * so all traffic goes to the canary (which already runs it) and the run fails with weight 100. The
+ * one failure path that does not end with traffic on the primary, on purpose.
+ */
+final class FailedPromotion {
+
+    private FailedPromotion() {}
+
+    static PhaseOutput handle(Tick t, String reason) {
+        t.cluster().setRoutes(Routes.allCanary());
+        t.update(t.status().sync(Phase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
+        t.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
+                + "." + t.spec.id().namespace() + ": primary not ready: " + reason));
+        return t.finish("failed");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.store.ClaimResult;
+import dev.flagstep.store.RunResult;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Flagger's initialisation and revision detection: claim the canary for this run, create what is
+ * missing on the cluster, then decide whether there is a new revision to analyse.
+ * <ul>
+ *   <li>{@code initialized}: a new revision, go ask confirm-rollout;</li>
+ *   <li>{@code restarted}: a newer revision replaced one under analysis: traffic back to the primary,
+ *       counters reset, pre-rollout again without a new confirm-rollout (as Flagger);</li>
+ *   <li>{@code done}: first sight of the canary (primary bootstrapped, nothing to analyse), no new
+ *       revision, or the canary is suspended;</li>
+ *   <li>{@code superseded}: another execution holds this revision.</li>
+ * </ul>
+ */
+public final class InitializeHandler extends PhaseHandler {
+
+    private static final Set<Phase> IN_FLIGHT = Set.of(Phase.PROGRESSING, Phase.WAITING_PROMOTION, Phase.PROMOTING, Phase.FINALISING);
+    private static final Set<Phase> SETTLED = Set.of(Phase.INITIALIZED, Phase.SUCCEEDED, Phase.FAILED);
+
+    public InitializeHandler() {}
+
+    public InitializeHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.spec.suspend()) {
+            t.publish(t.messages.suspended());
+            return t.output("done");
+        }
+        switch (s.store().claimRun(t.spec.id(), in.runId(), in.revision(), t.now)) {
+            case ClaimResult.Claimed c -> { }
+            case ClaimResult.AlreadyActive a -> {
+                if (!a.run().runId().equals(in.runId())) {
+                    return t.output("superseded");
+                }
+            }
+            case ClaimResult.Superseding sup -> {
+                s.store().supersede(t.spec.id(), in.runId(), in.revision(), t.now);
+            }
+        }
+        boolean created = t.cluster().bootstrap();
+        String revision = t.cluster().targetRevision();
+        Phase phase = t.status().phase();
+        if (created || phase == Phase.INITIALIZING) {
+            // Flagger's first pass: the primary is a copy of the target, so there is nothing to analyse
+            t.cluster().scaleCanaryToZero();
+            t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
+            t.publish(t.messages.initializationDone());
+            PhaseOutput out = t.finish("done");
+            s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
+            return out;
+        }
+        if (IN_FLIGHT.contains(phase)) {
+            // a newer revision replaced one under analysis (or a run died mid-flight): start it over
+            Step step = Lifecycle.restart(t.status(), t.phaseContext, t.messages, t.now);
+            t.applyRoutes(step);
+            t.update(step.status().withChecksum(revision));
+            t.publish(step.messages());
+            return t.finish("restarted");
+        }
+        if (SETTLED.contains(phase) && revision.equals(t.status().checksum())) {
+            t.publish(t.messages.noNewRevision());
+            PhaseOutput out = t.finish("done");
+            s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
+            return out;
+        }
+        t.update(t.status().withChecksum(revision));
+        return t.finish("initialized");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.flagstep.phases;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.store.ParkResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The shape every phase Lambda shares: JSON in, one {@link #run} of the phase, JSON out. Lambda
+ * builds handlers with the no-argument constructor, which wires {@link Services} from the
+ * environment once per container, on first use (never in static init, so SnapStart snapshots hold no
+ * tokens or clocks); the local runtime passes its own Services.
+ *
+ * <p>In a waiting state the input carries a task token: the handler then parks it on its gate (and
+ * returns at once) so that opening the gate through the API completes the token and the rollout
+ * moves on immediately instead of at the next interval.
+ */
+public abstract class PhaseHandler implements RequestStreamHandler {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final PhaseJson JSON = new PhaseJson(MAPPER);
+
+    private final Supplier<Services> services;
+
+    protected PhaseHandler() {
+        this.services = LambdaWiring::services;
+    }
+
+    protected PhaseHandler(Services services) {
+        this.services = () -> services;
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode result = handle(MAPPER.readTree(input));
+        MAPPER.writeValue(output, result);
+    }
+
+    /** One invocation, JSON to JSON: what the Lambda runtime and the local interpreter both call. */
+    public final JsonNode handle(JsonNode input) {
+        PhaseInput in = JSON.read(input);
+        Services s = services.get();
+        if (in.taskToken().isPresent()) {
+            return JSON.write(park(s, in, in.taskToken().get()));
+        }
+        return JSON.write(run(s, in));
+    }
+
+    /** The phase itself. */
+    protected abstract PhaseOutput run(Services services, PhaseInput input);
+
+    /** The gate a waiting state of this phase parks on; only the gate phases have one. */
+    protected Optional<HookType> parkedGate() {
+        return Optional.empty();
+    }
+
+    private PhaseOutput park(Services s, PhaseInput in, String token) {
+        HookType gate = parkedGate().orElseThrow(() ->
+                new PhaseException(getClass().getSimpleName() + " has no gate to wait on"));
+        boolean alreadyOpen = false;
+        for (var type : Gates.wakers(gate)) {
+            if (s.store().park(in.canary(), type, token, s.clock().instant()) instanceof ParkResult.AlreadyOpen) {
+                alreadyOpen = true;
+            }
+        }
+        if (alreadyOpen) {
+            // opened between the check and the park: go on now rather than after a whole interval
+            s.taskTokens().succeed(token);
+        }
+        return PhaseOutput.of(in, "parked");
+    }
+}

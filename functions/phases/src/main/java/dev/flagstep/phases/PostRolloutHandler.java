@@ -1,0 +1,66 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.store.RunResult;
+import dev.flagstep.webhook.HookOutcome;
+import dev.flagstep.webhook.HookRun;
+import java.util.Optional;
+
+/**
+ * The end of every rollout: the post-rollout hooks with phase Succeeded or Failed (a failure only
+ * warns, as in Flagger), then, beyond the loadtester, every gate of the canary closes again so the
+ * next rollout needs a fresh approval, and the run releases the canary. A run that reaches this
+ * state without a settled phase (the rollback itself broke) is recorded as Failed.
+ */
+public final class PostRolloutHandler extends PhaseHandler {
+
+    public PostRolloutHandler() {}
+
+    public PostRolloutHandler(Services services) {
+        super(services);
+    }
+
+    /** One more try to put traffic back on the primary; if the cluster still refuses, say so loudly. */
+    private static void restoreTraffic(Tick t) {
+        try {
+            t.cluster().setRoutes(Routes.allPrimary());
+            t.cluster().scaleCanaryToZero();
+        } catch (RuntimeException e) {
+            t.publish(Message.warning("Traffic of " + t.spec.id().dotted()
+                    + " could not be routed back to the primary: " + e.getMessage() + "; fix the cluster and re-run"));
+        }
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        boolean succeeded = t.status().phase() == Phase.SUCCEEDED && in.error().isEmpty();
+        if (!succeeded && t.status().phase() != Phase.FAILED) {
+            t.update(t.status().sync(Phase.FAILED, t.status().canaryWeight(), t.status().failedChecks(), 0,
+                    t.phaseContext, t.now));
+        }
+        in.error().ifPresent(e -> {
+            t.publish(Message.warning("Rollback of " + t.spec.id().dotted() + " broke: "
+                    + e.path("Error").asText("error") + ": " + e.path("Cause").asText("")));
+            restoreTraffic(t);
+        });
+        HookRun run = s.hooks().run(HookType.POST_ROLLOUT, t.hookContext(), t.hooks(HookType.POST_ROLLOUT));
+        for (HookOutcome o : run.outcomes()) {
+            switch (o) {
+                case HookOutcome.Passed p -> t.publish(t.messages.postRolloutPassed(p.hook().name()));
+                case HookOutcome.Failed f -> t.publish(t.messages.postRolloutFailed(f.hook().name(), f.message()));
+            }
+        }
+        s.store().closeAll(t.spec.id());
+        PhaseOutput out = t.finish(succeeded ? "succeeded" : "failed");
+        s.store().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now);
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.analysis.TickContext;
+import java.util.Optional;
+
+/**
+ * Promoting: once the primary runs the canary's template and is ready, traffic goes back to it, all
+ * at once or {@code stepWeightPromotion} per interval ({@code stepped}); then Finalising
+ * ({@code done}). A primary that fails for good here is Flagger's failed promotion: traffic stays on
+ * the canary, which runs the new version, and the run fails ({@code failed}). A canary that skips its
+ * analysis is promoted in one go ({@code skipped}).
+ */
+public final class PromoteHandler extends PhaseHandler {
+
+    public PromoteHandler() {}
+
+    public PromoteHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        if (t.spec.skipsAnalysis()) {
+            return skipAnalysis(t);
+        }
+        switch (t.cluster().primaryReadiness()) {
+            case CanaryCluster.Readiness.Ready r -> { }
+            case CanaryCluster.Readiness.NotYet n -> {
+                return t.finish("notReady");
+            }
+            case CanaryCluster.Readiness.Failed f -> {
+                return FailedPromotion.handle(t, f.reason());
+            }
+        }
+        Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.cluster().routes(), t.now);
+        t.applyRoutes(step);
+        t.update(step.status());
+        t.publish(step.messages());
+        return t.finish(t.status().phase() == Phase.FINALISING ? "done" : "stepped");
+    }
+
+    private static PhaseOutput skipAnalysis(Tick t) {
+        if (t.cluster().canaryReadiness() instanceof CanaryCluster.Readiness.NotYet) {
+            return t.finish("notReady");
+        }
+        Step step = Lifecycle.skipAnalysis(t.status(), t.phaseContext, t.messages, t.now);
+        t.applyRoutes(step);
+        t.cluster().promote();
+        t.cluster().scaleCanaryToZero();
+        t.update(step.status());
+        t.publish(step.messages());
+        return t.finish("skipped");
+    }
+}

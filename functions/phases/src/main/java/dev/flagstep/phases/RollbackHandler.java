@@ -1,0 +1,38 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Step;
+import java.util.Optional;
+
+/**
+ * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary
+ * scaled to zero, phase Failed with the counters reset. Reached from a threshold, a rollback hook, a
+ * gate timeout, a progress deadline, or a phase that crashed (its error is in the input and becomes
+ * a Warning event, so the cause is never lost).
+ */
+public final class RollbackHandler extends PhaseHandler {
+
+    public RollbackHandler() {}
+
+    public RollbackHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        in.error().ifPresent(e -> t.publish(Message.warning("Rollout of " + t.spec.id().dotted() + " broke: "
+                + e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))));
+        Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);
+        t.applyRoutes(step);
+        t.cluster().scaleCanaryToZero();
+        t.update(step.status());
+        t.publish(step.messages());
+        return t.finish("rolledBack");
+    }
+}

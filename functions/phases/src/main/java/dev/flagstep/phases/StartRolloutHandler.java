@@ -1,0 +1,36 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Step;
+import java.util.Optional;
+
+/**
+ * confirm-rollout passed: "New revision detected! Scaling up ...", the canary is scaled up and the
+ * run is Progressing with every counter at zero. The tick ends here, as in Flagger; a canary that
+ * skips its analysis goes straight to promotion.
+ */
+public final class StartRolloutHandler extends PhaseHandler {
+
+    public StartRolloutHandler() {}
+
+    public StartRolloutHandler(Services services) {
+        super(services);
+    }
+
+    @Override
+    protected PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (t.superseded()) {
+            return t.output("superseded");
+        }
+        t.cluster().scaleCanaryUp();
+        Step step = Lifecycle.startRollout(t.status(), t.phaseContext, t.messages, t.now);
+        t.update(step.status());
+        t.publish(step.messages());
+        return t.finish(t.spec.skipsAnalysis() ? "skipAnalysis" : "started");
+    }
+}

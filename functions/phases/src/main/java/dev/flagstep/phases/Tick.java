@@ -1,0 +1,196 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.FlaggerMessages;
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.PhaseContext;
+import dev.flagstep.analysis.Step;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.spec.Analysis;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.spec.Webhook;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.StaleStatusException;
+import dev.flagstep.store.StatusRecord;
+import dev.flagstep.store.TickMemo;
+import dev.flagstep.webhook.HookContext;
+import dev.flagstep.webhook.SigningSecret;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One invocation of a phase: the canary document, its status as read (with the version the write
+ * is conditioned on), and the helpers every handler shares: publish Flagger's events, save the
+ * status once, and remember the tick so a task Step Functions runs twice is answered from memory.
+ */
+final class Tick {
+
+    final Services services;
+    final PhaseInput input;
+    final CanaryDocument document;
+    final CanarySpec spec;
+    final String provider;
+    final Instant now;
+    final FlaggerMessages messages;
+    final PhaseContext phaseContext;
+    private final long version;
+    private final Optional<TickMemo> memo;
+    private Optional<Instant> gateClosedSince;
+    private CanaryStatus status;
+    private CanaryCluster cluster;
+
+    private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record) {
+        this.services = services;
+        this.input = input;
+        this.document = document;
+        this.spec = document.canary();
+        this.provider = spec.provider().orElse(services.defaultProvider());
+        this.now = services.clock().instant();
+        this.messages = FlaggerMessages.of(spec);
+        this.phaseContext = PhaseContext.of(spec, provider);
+        this.status = record.status();
+        this.version = record.version();
+        this.memo = record.memo();
+        this.gateClosedSince = memo.flatMap(TickMemo::gateClosedSince);
+    }
+
+    /** Loads the canary named by the input; a document that no longer parses fails the phase with its errors. */
+    static Tick load(Services services, PhaseInput input) {
+        var stored = services.store().spec(input.canary())
+                .orElseThrow(() -> new PhaseException("canary " + input.canary() + " has no document (was it deleted?)"));
+        CanaryDocument document = switch (SpecParser.parse(stored.source(), input.canary())) {
+            case SpecResult.Valid v -> v.document();
+            case SpecResult.Invalid inv -> throw new PhaseException("canary " + input.canary()
+                    + " has an invalid document: " + inv.errors());
+        };
+        StatusRecord record = services.store().statusRecord(input.canary())
+                .orElse(new StatusRecord(CanaryStatus.initial(services.clock().instant()), 0, Optional.empty()));
+        return new Tick(services, input, document, record);
+    }
+
+    CanaryStatus status() {
+        return status;
+    }
+
+    Analysis analysis() {
+        return spec.analysis().orElseThrow(() -> new PhaseException("canary " + spec.id() + " has no analysis block"));
+    }
+
+    /** The canary's hooks of one type in spec order; none when the analysis block is absent. */
+    List<Webhook> hooks(HookType type) {
+        return spec.analysis().map(a -> a.hooks(type)).orElse(List.of());
+    }
+
+    CanaryCluster cluster() {
+        if (cluster == null) {
+            cluster = services.clusters().of(spec, provider);
+        }
+        return cluster;
+    }
+
+    /** The decision this very tick already took, if Step Functions delivered it twice. */
+    Optional<String> replayed() {
+        return memo.filter(m -> !input.tick().isEmpty() && m.tick().equals(input.tick())).map(TickMemo::decision);
+    }
+
+    /**
+     * Since when the confirm gate the run waits on has been closed (for {@code analysis.gateTimeout}).
+     * Kept across the analysis ticks in between, cleared when a gate opens.
+     */
+    Optional<Instant> gateClosedSince() {
+        return gateClosedSince;
+    }
+
+    void gateClosedSince(Optional<Instant> since) {
+        gateClosedSince = since;
+    }
+
+    /** True when a newer run took the canary over: this execution must stop touching it. */
+    boolean superseded() {
+        return services.store().activeRun(spec.id()).map(a -> !a.runId().equals(input.runId())).orElse(true);
+    }
+
+    HookContext hookContext() {
+        Optional<SigningSecret> secret = spec.analysis()
+                .flatMap(Analysis::webhookSecretRef)
+                .flatMap(ref -> services.signingSecrets().resolve(ref));
+        return new HookContext(spec.id(), status.phase(), status.checksum(), secret);
+    }
+
+    /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */
+    void applyRoutes(Step step) {
+        if (step instanceof Step.Proceed p) {
+            p.routes().ifPresent(r -> cluster().setRoutes(r));
+        }
+    }
+
+    void publish(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<CanaryEvent> events = new ArrayList<>();
+        for (Message m : batch) {
+            Phase phase = m.recordedPhase().orElse(status.phase());
+            events.add(new CanaryEvent(spec.id(),
+                    m.isWarning() ? CanaryEvent.Severity.WARNING : CanaryEvent.Severity.NORMAL,
+                    m.text(), phase, services.clock().instant(), status.canaryWeight(), status.failedChecks(),
+                    input.runId(), status.checksum()));
+        }
+        events.forEach(services.store()::append);
+        services.events().publish(events);
+    }
+
+    void publish(Message m) {
+        publish(List.of(m));
+    }
+
+    /** Keeps a new status in memory; {@link #finish} writes it with the tick's decision. */
+    void update(CanaryStatus next) {
+        status = next;
+    }
+
+    /**
+     * Saves the status with this tick's decision, conditioned on the version read. If another
+     * delivery of the same tick saved first, its decision is the answer; any other conflict is an
+     * error (two executions must never drive one canary).
+     */
+    PhaseOutput finish(String decision) {
+        return finish(decision, intervalSeconds());
+    }
+
+    PhaseOutput finish(String decision, int waitSeconds) {
+        try {
+            services.store().saveStatus(spec.id(), status, version,
+                    new TickMemo(input.tick(), decision, gateClosedSince));
+        } catch (StaleStatusException e) {
+            Optional<String> other = services.store().statusRecord(spec.id())
+                    .flatMap(StatusRecord::memo)
+                    .filter(m -> m.tick().equals(input.tick()))
+                    .map(TickMemo::decision);
+            if (other.isPresent()) {
+                return output(other.get(), waitSeconds);
+            }
+            throw e;
+        }
+        return output(decision, waitSeconds);
+    }
+
+    PhaseOutput output(String decision) {
+        return output(decision, input.intervalSeconds());
+    }
+
+    private PhaseOutput output(String decision, int waitSeconds) {
+        return new PhaseOutput(input.canary(), input.runId(), input.revision(), intervalSeconds(), waitSeconds, decision);
+    }
+
+    /** The canary's interval as the state machine waits it (the document may have changed since start). */
+    int intervalSeconds() {
+        return (int) Math.max(1, spec.interval().toSeconds());
+    }
+}
