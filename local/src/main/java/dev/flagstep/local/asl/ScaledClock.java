@@ -14,13 +14,22 @@ import java.util.concurrent.TimeoutException;
  */
 final class ScaledClock implements AslClock {
 
-    private final double speed;
+    private final double idleSpeed;
+    private final double runningSpeed;
 
     ScaledClock(double speed) {
-        if (!(speed > 0) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("speed must be a positive number, not " + speed);
+        this(speed, 1);
+    }
+
+    /** Tests compress running timeouts too, so that a TimeoutSeconds of 1 takes a millisecond. */
+    ScaledClock(double idleSpeed, double runningSpeed) {
+        for (double speed : new double[] {idleSpeed, runningSpeed}) {
+            if (!(speed > 0) || Double.isInfinite(speed)) {
+                throw new IllegalArgumentException("speed must be a positive number, not " + speed);
+            }
         }
-        this.speed = speed;
+        this.idleSpeed = idleSpeed;
+        this.runningSpeed = runningSpeed;
     }
 
     @Override
@@ -30,7 +39,7 @@ final class ScaledClock implements AslClock {
 
     @Override
     public boolean await(Future<?> done, Duration timeout, boolean idle) throws InterruptedException {
-        long nanos = idle ? (long) (Math.max(0, timeout.toNanos()) / speed) : Math.max(0, timeout.toNanos());
+        long nanos = (long) (Math.max(0, timeout.toNanos()) / (idle ? idleSpeed : runningSpeed));
         try {
             done.get(nanos, TimeUnit.NANOSECONDS);
             return true;
