@@ -34,6 +34,8 @@ public final class Execution {
     private Optional<JsonNode> output = Optional.empty();
     private Optional<String> error = Optional.empty();
     private Optional<String> cause = Optional.empty();
+    /** Completed when the run's thread has left (after a stop() it may still be busy for a moment). */
+    final CompletableFuture<Void> runEnded = new CompletableFuture<>();
     /** Completed by stop() so that whatever the execution waits for right now ends at once. */
     private CompletableFuture<Void> wake = new CompletableFuture<>();
 

@@ -114,6 +114,8 @@ final class ExecutionRun implements Runnable {
         } catch (RuntimeException | Error bug) {
             execution.fail(Optional.of(StatesError.RUNTIME), Optional.of("Interpreter error: " + bug));
             throw bug;
+        } finally {
+            execution.runEnded.complete(null);
         }
     }
 
