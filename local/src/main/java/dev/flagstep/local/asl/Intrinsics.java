@@ -61,8 +61,11 @@ final class Intrinsics {
             }
             case "States.JsonToString" -> new TextNode(Json.write(args.get(0)));
             case "States.Array" -> Json.NODES.arrayNode().addAll(args);
-            case "States.MathAdd" -> Json.NODES.numberNode(integer(args.get(0), function, field)
-                    + (long) integer(args.get(1), function, field));
+            case "States.MathAdd" -> {
+                long sum = integer(args.get(0), function, field) + (long) integer(args.get(1), function, field);
+                // an int when it fits, like every other integer the interpreter reads from JSON
+                yield sum == (int) sum ? Json.NODES.numberNode((int) sum) : Json.NODES.numberNode(sum);
+            }
             case "States.UUID" -> new TextNode(UUID.randomUUID().toString());
             case "States.ArrayLength" -> Json.NODES.numberNode(array(args.get(0), function, field).size());
             case "States.ArrayGetItem" -> {
