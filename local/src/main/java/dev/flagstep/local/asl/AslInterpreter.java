@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the running executions by name.
  *
  * <pre>{@code
- * StateMachine machine = AslInterpreter.load(Files.readString(asl), Map.of("InitializeFunctionArn", "...")));
+ * StateMachine machine = AslInterpreter.load(Files.readString(asl), Map.of("InitializeFunctionArn", "..."));
  * AslInterpreter asl = new AslInterpreter(machine, (function, payload) -> ..., AslClock.scaled(speed));
  * Execution execution = asl.start("default-podinfo-1", input);
  * execution.await(Duration.ofMinutes(5));

@@ -56,7 +56,7 @@ final class DefinitionParser {
     private static final Set<String> UNSUPPORTED = Set.of("Assign", "Arguments", "Output", "HeartbeatSeconds",
             "HeartbeatSecondsPath", "Credentials", "ItemProcessor", "Iterator", "Branches", "ItemsPath",
             "ItemSelector", "ItemReader", "ResultWriter", "MaxConcurrency", "ToleratedFailureCount",
-            "ToleratedFailurePercentage", "Items", "Parameters.$");
+            "ToleratedFailurePercentage", "Items");
 
     private final String definitionName;
     private final Map<String, StateDefinition> states = new LinkedHashMap<>();
@@ -128,8 +128,7 @@ final class DefinitionParser {
             }
             timeout = Optional.of(Duration.ofSeconds(t.longValue()));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = statesJson.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : statesJson.properties()) {
             if (e.getKey().isEmpty() || e.getKey().length() > 80) {
                 throw new AslException("State name '" + e.getKey() + "' must have 1 to 80 characters");
             }
