@@ -29,6 +29,11 @@ public record FlaggerMessages(String name, String namespace, String target) {
         return Message.normal("Initialization done! " + canary());
     }
 
+    /** flagstep's own: a rollout was asked for, but the target is the revision already rolled out. */
+    public Message noNewRevision() {
+        return Message.normal("No new revision of " + target + "." + namespace + " to roll out");
+    }
+
     public Message suspended() {
         return Message.normal("skipping canary run as object is suspended");
     }

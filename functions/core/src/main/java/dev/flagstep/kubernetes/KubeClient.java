@@ -1,0 +1,247 @@
+package dev.flagstep.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The few Kubernetes REST calls flagstep makes, over {@link HttpClient} (built once per client and reused:
+ * a Lambda container keeps its connections between invocations).
+ *
+ * <p>Writes are JSON Patches guarded by a {@code test} of {@code /metadata/resourceVersion}: {@link #edit}
+ * reads the object, applies a change to a copy, and sends only the difference. When another writer got there
+ * first (409, 422, or no answer within the timeout, which is how fabric8's mock reacts to a failed test) it
+ * re-reads and re-applies the change, a bounded number of times, so the other writer's edit is kept.
+ */
+public final class KubeClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_PATCH = "application/json-patch+json";
+
+    private final KubeEndpoint endpoint;
+    private final HttpClient http;
+
+    public KubeClient(KubeEndpoint endpoint) {
+        this.endpoint = endpoint;
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(endpoint.timeout())
+                // h2 over TLS (ALPN) to EKS; plain-http test servers get HTTP/1.1 rather than an h2c upgrade dance
+                .version("https".equals(endpoint.server().getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        endpoint.tls().ifPresent(b::sslContext);
+        this.http = b.build();
+    }
+
+    public KubeEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The object, or empty when it does not exist. */
+    public Optional<ObjectNode> get(KubeRef ref) {
+        Reply r = send("GET", ref, ref.path(), null, null);
+        if (r.status == 404) return Optional.empty();
+        return Optional.of(expectObject(r, "GET", ref));
+    }
+
+    /** The object, or {@link KubeException.NotFound} naming it. */
+    public ObjectNode require(KubeRef ref) {
+        return get(ref).orElseThrow(() -> new KubeException.NotFound(ref));
+    }
+
+    /** A Deployment's (or any kind's) {@code /status} subresource. */
+    public ObjectNode status(KubeRef ref) {
+        Reply r = send("GET", ref, ref.path() + "/status", null, null);
+        if (r.status == 404) throw new KubeException.NotFound(ref);
+        return expectObject(r, "GET status of", ref);
+    }
+
+    /**
+     * POSTs a new object into {@code metadata.namespace}. An existing object is a {@link KubeException.Conflict}.
+     */
+    public ObjectNode create(ResourceKind kind, ObjectNode object) {
+        KubeRef ref = refOf(kind, object);
+        Reply r = send("POST", ref, kind.collectionPath(ref.namespace()), write(object), "application/json");
+        if (r.status == 409) throw new KubeException.Conflict("POST " + ref + ": it already exists");
+        return expectObject(r, "POST", ref);
+    }
+
+    /** Creates the object unless one of that name exists: the created object, or empty when it was there. */
+    public Optional<ObjectNode> createIfAbsent(ResourceKind kind, ObjectNode object) {
+        KubeRef ref = refOf(kind, object);
+        if (get(ref).isPresent()) return Optional.empty();
+        try {
+            return Optional.of(create(kind, object));
+        } catch (KubeException.Conflict lostRace) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Read, change a copy, JSON-patch the difference guarded by resourceVersion; re-read and retry on a lost
+     * race. The change must be a function of the object it is given (it may run more than once). Sends nothing
+     * when the change changes nothing.
+     *
+     * @return the object as stored afterwards
+     */
+    public ObjectNode edit(KubeRef ref, Consumer<ObjectNode> change) {
+        String lastFailure = "";
+        for (int attempt = 1; attempt <= endpoint.maxAttempts(); attempt++) {
+            ObjectNode current = require(ref);
+            ObjectNode wanted = current.deepCopy();
+            change.accept(wanted);
+            ArrayNode ops = JsonPatch.diff(current, wanted);
+            if (ops.isEmpty()) return current;
+            String rv = current.path("metadata").path("resourceVersion").asText("");
+            Reply r;
+            try {
+                r = send("PATCH", ref, ref.path(), write(JsonPatch.guarded(rv, ops)), JSON_PATCH);
+            } catch (KubeException.Unavailable timeout) {
+                if (!(timeout.getCause() instanceof HttpTimeoutException)) throw timeout;
+                // a real API server answers a failed test with 422 at once; the mock never answers. Either way:
+                // someone else may have written, so re-read (the re-read fails loudly if the API is really down)
+                lastFailure = "no answer within " + endpoint.timeout().toMillis() + " ms";
+                continue;
+            }
+            if (r.status == 409 || r.status == 422) {
+                lastFailure = r.status + " " + statusMessage(r.body);
+                continue;
+            }
+            if (r.status == 404) throw new KubeException.NotFound(ref);
+            return expectObject(r, "PATCH", ref);
+        }
+        throw new KubeException.Conflict("PATCH " + ref + ": gave up after " + endpoint.maxAttempts()
+                + " attempts, the object kept changing between read and patch (last: " + lastFailure + ")");
+    }
+
+    /** One JSON Patch as given (no retry): for callers that build their own {@code test} ops. */
+    public ObjectNode patch(KubeRef ref, ArrayNode ops) {
+        Reply r = send("PATCH", ref, ref.path(), write(ops), JSON_PATCH);
+        if (r.status == 404) throw new KubeException.NotFound(ref);
+        if (r.status == 409 || r.status == 422) {
+            throw new KubeException.Conflict("PATCH " + ref + ": " + r.status + " " + statusMessage(r.body));
+        }
+        return expectObject(r, "PATCH", ref);
+    }
+
+    /** Deletes the object: true when it existed. */
+    public boolean delete(KubeRef ref) {
+        Reply r = send("DELETE", ref, ref.path(), null, null);
+        if (r.status == 404) return false;
+        expectOk(r, "DELETE", ref);
+        return true;
+    }
+
+    // --- transport ---------------------------------------------------------------------------------------
+
+    private record Reply(int status, String body) {
+    }
+
+    private Reply send(String method, KubeRef ref, String path, String body, String contentType) {
+        URI uri = URI.create(endpoint.server() + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(endpoint.timeout())
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) b.header("Content-Type", contentType);
+        endpoint.token().current().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        String what = method + " " + ref;
+        try {
+            HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = resp.statusCode();
+            if (status >= 500 || status == 429) {
+                throw new KubeException.Unavailable(what + ": Kubernetes API at " + endpoint.server() + " answered "
+                        + status + " " + statusMessage(resp.body()), null);
+            }
+            return new Reply(status, resp.body());
+        } catch (HttpTimeoutException e) {
+            throw new KubeException.Unavailable(what + ": Kubernetes API at " + endpoint.server()
+                    + " did not answer within " + endpoint.timeout().toMillis() + " ms", e);
+        } catch (ConnectException e) {
+            throw new KubeException.Unavailable(what + ": cannot connect to the Kubernetes API at "
+                    + endpoint.server() + " (" + describe(e) + ")", e);
+        } catch (IOException e) {
+            throw new KubeException.Unavailable(what + ": Kubernetes API at " + endpoint.server()
+                    + " failed: " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubeException.Unavailable(what + ": interrupted", e);
+        }
+    }
+
+    private ObjectNode expectObject(Reply r, String what, KubeRef ref) {
+        expectOk(r, what, ref);
+        try {
+            JsonNode n = JSON.readTree(r.body);
+            if (n instanceof ObjectNode o) return o;
+        } catch (JsonProcessingException ignored) {
+            // reported below
+        }
+        throw new KubeException.Unavailable(what + " " + ref + ": Kubernetes API answered " + r.status
+                + " with a body that is not a JSON object", null);
+    }
+
+    private void expectOk(Reply r, String what, KubeRef ref) {
+        if (r.status >= 200 && r.status < 300) return;
+        String hint = switch (r.status) {
+            case 401 -> " (the bearer token was not accepted: check the cluster name and the token source)";
+            case 403 -> " (not allowed: give the caller's EKS access entry a Role with get/list/create/patch/delete on "
+                    + ref.kind().plural() + "." + (ref.kind().group().isEmpty() ? "core" : ref.kind().group())
+                    + " in " + ref.namespace() + ", see docs/routers.md)";
+            case 404 -> " (the API does not serve " + ref.kind().apiVersion() + " " + ref.kind().kind()
+                    + ": is its CRD installed?)";
+            default -> "";
+        };
+        throw new KubeException.Rejected(what + " " + ref + ": Kubernetes API answered " + r.status + " "
+                + statusMessage(r.body) + hint, r.status);
+    }
+
+    /** The {@code message} of a Kubernetes {@code Status} body, else the body itself (shortened). */
+    static String statusMessage(String body) {
+        if (body == null || body.isBlank()) return "(empty body)";
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n.hasNonNull("message")) return n.get("message").asText();
+        } catch (JsonProcessingException ignored) {
+            // not JSON: show the text
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (m == null && e.getCause() != null) m = e.getCause().toString();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static KubeRef refOf(ResourceKind kind, ObjectNode object) {
+        JsonNode md = object.path("metadata");
+        String name = md.path("name").asText("");
+        String ns = md.path("namespace").asText("");
+        if (name.isEmpty() || ns.isEmpty()) {
+            throw new IllegalArgumentException("object to create needs metadata.name and metadata.namespace: " + object);
+        }
+        return kind.ref(ns, name);
+    }
+
+    private static String write(JsonNode n) {
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.flagstep.kubernetes;
+
+import java.util.Objects;
+
+/**
+ * One Kubernetes resource type as the REST API addresses it. Only the kinds flagstep reads or writes are
+ * listed; all of them are namespaced.
+ *
+ * @param group  API group, empty for the core group
+ * @param version API version within the group
+ * @param kind   the object's {@code kind}
+ * @param plural the URL segment
+ */
+public record ResourceKind(String group, String version, String kind, String plural) {
+
+    public static final ResourceKind SERVICE = new ResourceKind("", "v1", "Service", "services");
+    public static final ResourceKind CONFIG_MAP = new ResourceKind("", "v1", "ConfigMap", "configmaps");
+    public static final ResourceKind SECRET = new ResourceKind("", "v1", "Secret", "secrets");
+    public static final ResourceKind DEPLOYMENT = new ResourceKind("apps", "v1", "Deployment", "deployments");
+    public static final ResourceKind INGRESS = new ResourceKind("networking.k8s.io", "v1", "Ingress", "ingresses");
+    public static final ResourceKind HTTP_ROUTE = new ResourceKind("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
+    public static final ResourceKind HTTP_ROUTE_V1BETA1 = new ResourceKind("gateway.networking.k8s.io", "v1beta1", "HTTPRoute", "httproutes");
+    public static final ResourceKind VIRTUAL_SERVICE = new ResourceKind("networking.istio.io", "v1beta1", "VirtualService", "virtualservices");
+    public static final ResourceKind DESTINATION_RULE = new ResourceKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules");
+    public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA2 = new ResourceKind("split.smi-spec.io", "v1alpha2", "TrafficSplit", "trafficsplits");
+    public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA3 = new ResourceKind("split.smi-spec.io", "v1alpha3", "TrafficSplit", "trafficsplits");
+
+    public ResourceKind {
+        Objects.requireNonNull(group, "group");
+        requireText(version, "version");
+        requireText(kind, "kind");
+        requireText(plural, "plural");
+    }
+
+    /** {@code v1} for the core group, {@code group/version} otherwise: the object's {@code apiVersion}. */
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    /** The collection URL path in a namespace, e.g. {@code /apis/apps/v1/namespaces/test/deployments}. */
+    public String collectionPath(String namespace) {
+        String root = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+        return root + "/namespaces/" + segment(namespace) + "/" + plural;
+    }
+
+    /** The object URL path, e.g. {@code /api/v1/namespaces/test/services/podinfo}. */
+    public String objectPath(String namespace, String name) {
+        return collectionPath(namespace) + "/" + segment(name);
+    }
+
+    public KubeRef ref(String namespace, String name) {
+        return new KubeRef(this, namespace, name);
+    }
+
+    /** Kubernetes names are DNS labels/subdomains; anything else would smuggle path segments into the URL. */
+    private static String segment(String s) {
+        if (!s.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            throw new IllegalArgumentException("not a Kubernetes object name or namespace: '" + s + "'");
+        }
+        return s;
+    }
+
+    private static void requireText(String s, String what) {
+        if (s == null || s.isBlank()) throw new IllegalArgumentException(what + " must not be blank");
+    }
+}

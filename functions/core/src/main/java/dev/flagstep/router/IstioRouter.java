@@ -1,0 +1,146 @@
+package dev.flagstep.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.CanarySpec;
+
+import java.util.List;
+import java.util.Optional;
+
+import static dev.flagstep.router.Canaries.F;
+
+/**
+ * Istio ({@code istio.go}): DestinationRules {@code {apex}-primary} and {@code {apex}-canary}, and VirtualService
+ * {@code {apex}} whose {@code http[0].route} holds the two destinations and their weights. A/B: http[0] carries
+ * the merged match conditions, http[1] routes the rest to the primary. Mirroring: {@code http[0].mirror}
+ * plus {@code mirrorPercentage} from {@code analysis.mirrorWeight}.
+ */
+public final class IstioRouter extends OwnedObjectRouter implements TrafficRouter {
+
+    /** service fields copied verbatim onto each http route, as Flagger does */
+    private static final List<String> HTTP_ROUTE_FIELDS = List.of("rewrite", "retries", "corsPolicy", "headers");
+
+    public IstioRouter(KubeClient kube, CanarySpec canary) {
+        super(kube, canary);
+    }
+
+    @Override
+    KubeRef ref() {
+        return ResourceKind.VIRTUAL_SERVICE.ref(Canaries.namespace(canary), Canaries.apex(canary));
+    }
+
+    @Override
+    public void reconcile() {
+        for (String host : List.of(Canaries.primary(canary), Canaries.canary(canary))) {
+            ObjectNode dr = Canaries.generated(ResourceKind.DESTINATION_RULE, host, Canaries.namespace(canary));
+            ObjectNode spec = dr.putObject("spec").put("host", host);
+            JsonNode policy = canary.service().extra().path("trafficPolicy");
+            if (policy.isObject()) spec.set("trafficPolicy", policy.deepCopy());
+            if (kube.createIfAbsent(ResourceKind.DESTINATION_RULE, dr).isEmpty()) {
+                kube.edit(ResourceKind.DESTINATION_RULE.ref(Canaries.namespace(canary), host), o -> {
+                    o.set("spec", spec.deepCopy());
+                    Canaries.markGenerated(o);
+                });
+            }
+        }
+        reconcileOwned();
+    }
+
+    @Override
+    public Routes getRoutes() {
+        Routes r = readRequired(kube.require(ref()));
+        if (r.primaryWeight() == 0 && r.canaryWeight() == 0) {
+            throw new RouterException(ref() + " routes neither to " + Canaries.primary(canary) + " nor to "
+                    + Canaries.canary(canary) + " (both weights are 0)");
+        }
+        return r;
+    }
+
+    @Override
+    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
+        writeRoutes(new Routes(primaryWeight, canaryWeight, mirrored));
+    }
+
+    @Override
+    ObjectNode desired() {
+        ObjectNode o = Canaries.generated(ResourceKind.VIRTUAL_SERVICE, Canaries.apex(canary), Canaries.namespace(canary));
+        ObjectNode spec = o.putObject("spec");
+        ArrayNode hosts = spec.putArray("hosts");
+        canary.service().hosts().forEach(hosts::add);
+        if (!canary.service().hosts().contains(Canaries.apex(canary)) && !canary.service().hosts().contains("*")) {
+            hosts.add(Canaries.apex(canary));
+        }
+        JsonNode gateways = canary.service().extra().path("gateways");
+        if (gateways.isArray() && !gateways.isEmpty()) spec.set("gateways", gateways.deepCopy());
+        ArrayNode http = spec.putArray("http");
+        List<JsonNode> ab = Canaries.abMatch(canary);
+        if (ab.isEmpty()) {
+            httpRoute(http, canary.service().match(), true);
+        } else {
+            httpRoute(http, Matches.mergeIstio(ab, canary.service().match()), true);
+            httpRoute(http, canary.service().match(), false);
+        }
+        return o;
+    }
+
+    private void httpRoute(ArrayNode http, List<JsonNode> match, boolean withCanary) {
+        ObjectNode h = http.addObject();
+        if (!match.isEmpty()) {
+            ArrayNode m = h.putArray("match");
+            match.forEach(x -> m.add(x.deepCopy()));
+        }
+        for (String f : HTTP_ROUTE_FIELDS) {
+            JsonNode v = canary.service().extra().get(f);
+            if (v != null && !v.isNull()) h.set(f, v.deepCopy());
+        }
+        canary.service().timeout().ifPresent(t -> h.put("timeout", t));
+        ArrayNode route = h.putArray("route");
+        route.add(destination(Canaries.primary(canary), 100));
+        if (withCanary) route.add(destination(Canaries.canary(canary), 0));
+    }
+
+    private static ObjectNode destination(String host, int weight) {
+        ObjectNode d = F.objectNode();
+        d.putObject("destination").put("host", host);
+        d.put("weight", weight);
+        return d;
+    }
+
+    @Override
+    Optional<Routes> read(ObjectNode o) {
+        JsonNode h = o.path("spec").path("http").path(0);
+        Optional<Integer> p = weightOf(h, Canaries.primary(canary));
+        Optional<Integer> c = weightOf(h, Canaries.canary(canary));
+        if (p.isEmpty() || c.isEmpty()) return Optional.empty();
+        boolean mirrored = Canaries.canary(canary).equals(h.path("mirror").path("host").asText());
+        return Optional.of(new Routes(p.get(), c.get(), mirrored));
+    }
+
+    @Override
+    void write(ObjectNode o, Routes r) {
+        ObjectNode h = (ObjectNode) o.path("spec").path("http").path(0);
+        for (JsonNode d : h.path("route")) {
+            String host = d.path("destination").path("host").asText();
+            if (host.equals(Canaries.primary(canary))) ((ObjectNode) d).put("weight", r.primaryWeight());
+            if (host.equals(Canaries.canary(canary))) ((ObjectNode) d).put("weight", r.canaryWeight());
+        }
+        h.remove("mirror");
+        h.remove("mirrorPercentage");
+        if (r.mirrored()) {
+            h.putObject("mirror").put("host", Canaries.canary(canary));
+            int mw = Canaries.mirrorWeight(canary);
+            if (mw > 0) h.putObject("mirrorPercentage").put("value", (double) mw);
+        }
+    }
+
+    private static Optional<Integer> weightOf(JsonNode http, String host) {
+        for (JsonNode d : http.path("route")) {
+            if (host.equals(d.path("destination").path("host").asText())) return Optional.of(d.path("weight").asInt(0));
+        }
+        return Optional.empty();
+    }
+}

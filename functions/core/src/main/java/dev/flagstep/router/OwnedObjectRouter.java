@@ -1,0 +1,58 @@
+package dev.flagstep.router;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.spec.CanarySpec;
+
+import java.util.Optional;
+
+/**
+ * The shape shared by routers whose weights live in one object that flagstep generates and owns
+ * (HTTPRoute, VirtualService, TrafficSplit): create it if absent, else take its spec over while keeping the
+ * weights it holds (a reconcile in the middle of a rollout must not reset traffic), and patch weights in place.
+ */
+abstract class OwnedObjectRouter {
+
+    final KubeClient kube;
+    final CanarySpec canary;
+
+    OwnedObjectRouter(KubeClient kube, CanarySpec canary) {
+        this.kube = kube;
+        this.canary = canary;
+    }
+
+    abstract KubeRef ref();
+
+    /** The whole object as Flagger would create it, weights 100/0. */
+    abstract ObjectNode desired();
+
+    /** The weights in an object of ours, empty when it has no primary/canary backends. */
+    abstract Optional<Routes> read(ObjectNode object);
+
+    /** Sets the weights (and mirroring) on an object of ours. */
+    abstract void write(ObjectNode object, Routes routes);
+
+    void reconcileOwned() {
+        ObjectNode desired = desired();
+        if (kube.createIfAbsent(ref().kind(), desired).isPresent()) return;
+        kube.edit(ref(), o -> {
+            Routes keep = read(o).orElse(Routes.ALL_PRIMARY);
+            o.set("spec", desired.get("spec").deepCopy());
+            Canaries.markGenerated(o);
+            write(o, keep);
+        });
+    }
+
+    Routes readRequired(ObjectNode o) {
+        return read(o).orElseThrow(() -> new RouterException(ref() + " has no routes for " + Canaries.primary(canary)
+                + " and " + Canaries.canary(canary) + ": run Initialize to reconcile it"));
+    }
+
+    void writeRoutes(Routes routes) {
+        kube.edit(ref(), o -> {
+            readRequired(o);
+            write(o, routes);
+        });
+    }
+}

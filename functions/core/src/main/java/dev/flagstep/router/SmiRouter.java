@@ -1,0 +1,79 @@
+package dev.flagstep.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.CanarySpec;
+
+import java.util.Optional;
+
+/**
+ * SMI ({@code smi_v1alpha2.go}, {@code smi_v1alpha3.go}): TrafficSplit {@code {apex}} with
+ * {@code spec.service} (the first host, else the apex) and {@code spec.backends} canary then primary, integer
+ * weights. SMI has no A/B and no mirroring: a mirror request is ignored, as in Flagger.
+ */
+public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter {
+
+    private final ResourceKind kind;
+
+    /** @param kind {@link ResourceKind#TRAFFIC_SPLIT_V1ALPHA2} or {@link ResourceKind#TRAFFIC_SPLIT_V1ALPHA3} */
+    public SmiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind) {
+        super(kube, canary);
+        if (!kind.kind().equals("TrafficSplit")) throw new IllegalArgumentException("not a TrafficSplit kind: " + kind);
+        this.kind = kind;
+    }
+
+    @Override
+    KubeRef ref() {
+        return kind.ref(Canaries.namespace(canary), Canaries.apex(canary));
+    }
+
+    @Override
+    public void reconcile() {
+        reconcileOwned();
+    }
+
+    @Override
+    public Routes getRoutes() {
+        return readRequired(kube.require(ref()));
+    }
+
+    @Override
+    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
+        writeRoutes(new Routes(primaryWeight, canaryWeight, false));
+    }
+
+    @Override
+    ObjectNode desired() {
+        ObjectNode o = Canaries.generated(kind, Canaries.apex(canary), Canaries.namespace(canary));
+        ObjectNode spec = o.putObject("spec");
+        spec.put("service", canary.service().hosts().isEmpty() ? Canaries.apex(canary) : canary.service().hosts().get(0));
+        var backends = spec.putArray("backends");
+        backends.addObject().put("service", Canaries.canary(canary)).put("weight", 0);
+        backends.addObject().put("service", Canaries.primary(canary)).put("weight", 100);
+        return o;
+    }
+
+    @Override
+    Optional<Routes> read(ObjectNode o) {
+        Integer p = null;
+        Integer c = null;
+        for (JsonNode b : o.path("spec").path("backends")) {
+            String s = b.path("service").asText();
+            if (s.equals(Canaries.primary(canary))) p = b.path("weight").asInt(0);
+            if (s.equals(Canaries.canary(canary))) c = b.path("weight").asInt(0);
+        }
+        return p == null || c == null ? Optional.empty() : Optional.of(new Routes(p, c, false));
+    }
+
+    @Override
+    void write(ObjectNode o, Routes r) {
+        for (JsonNode b : o.path("spec").path("backends")) {
+            String s = b.path("service").asText();
+            if (s.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primaryWeight());
+            if (s.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canaryWeight());
+        }
+    }
+}

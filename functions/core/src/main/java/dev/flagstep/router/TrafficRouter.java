@@ -1,0 +1,23 @@
+package dev.flagstep.router;
+
+/**
+ * One canary's traffic router, Flagger's {@code Interface} in {@code pkg/router/router.go}: it owns the objects
+ * that split traffic between {@code {apex}-primary} and {@code {apex}-canary}. Every method reads the cluster
+ * afresh; nothing is cached between calls (each Lambda invocation may build a new router).
+ */
+public sealed interface TrafficRouter
+        permits GatewayApiRouter, IstioRouter, NginxRouter, AlbRouter, SmiRouter, KubernetesRouter {
+
+    /** Creates the router objects if absent, or brings their spec in line with the canary keeping the current weights. */
+    void reconcile();
+
+    /** The weights as stored now. Throws {@link RouterNotReady} when they cannot be trusted yet (retry next tick). */
+    Routes getRoutes();
+
+    /** Writes the weights (and mirroring, where the provider has it). */
+    void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored);
+
+    default void setRoutes(Routes routes) {
+        setRoutes(routes.primaryWeight(), routes.canaryWeight(), routes.mirrored());
+    }
+}

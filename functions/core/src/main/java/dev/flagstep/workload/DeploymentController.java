@@ -1,0 +1,235 @@
+package dev.flagstep.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.Analysis;
+import dev.flagstep.spec.CanarySpec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deployment operations of Flagger's {@code DeploymentController} for a {@code targetRef} of kind Deployment:
+ * bootstrap {@code {name}-primary} and the ClusterIP services, scale the canary, promote, readiness.
+ * Every write is a guarded JSON Patch of the difference, so running any of them twice changes nothing.
+ */
+public final class DeploymentController {
+
+    /** Flagger's default {@code -selector-labels}, in order of preference. */
+    static final List<String> SELECTOR_LABELS = List.of("app", "name", "app.kubernetes.io/name");
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final KubeClient kube;
+    private final CanarySpec canary;
+    private final Clock clock;
+
+    public DeploymentController(KubeClient kube, CanarySpec canary, Clock clock) {
+        if (!"Deployment".equals(canary.targetRef().kind())) {
+            throw new IllegalArgumentException("targetRef kind " + canary.targetRef().kind() + " is not supported; use a Deployment");
+        }
+        this.kube = kube;
+        this.canary = canary;
+        this.clock = clock;
+    }
+
+    /** What {@link #bootstrap()} created; both empty when everything existed. */
+    public record Bootstrap(boolean primaryCreated, List<String> servicesCreated) {
+        public Bootstrap {
+            servicesCreated = List.copyOf(servicesCreated);
+        }
+    }
+
+    public KubeRef target() {
+        return ResourceKind.DEPLOYMENT.ref(canary.id().namespace(), canary.targetRef().name());
+    }
+
+    public KubeRef primary() {
+        return ResourceKind.DEPLOYMENT.ref(canary.id().namespace(), canary.targetRef().name() + "-primary");
+    }
+
+    /**
+     * Creates {@code {name}-primary} (a copy of the target selecting {@code {label}: {name}-primary}) if absent,
+     * and the services {@code {apex}} and {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary}
+     * (selecting the target). An existing apex service is pointed at the primary; nothing else is changed.
+     */
+    public Bootstrap bootstrap() {
+        ObjectNode target = kube.require(target());
+        String label = selectorLabel(target);
+        String name = canary.targetRef().name();
+        boolean primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label)).isPresent();
+        List<String> created = new ArrayList<>();
+        String apex = canary.apexName();
+        service(apex, label, name + "-primary", created);
+        service(apex + "-primary", label, name + "-primary", created);
+        service(apex + "-canary", label, name, created);
+        return new Bootstrap(primaryCreated, created);
+    }
+
+    /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */
+    public void scaleCanaryUp() {
+        kube.edit(target(), d -> {
+            if (d.path("spec").path("replicas").asInt(1) < 1) ((ObjectNode) d.path("spec")).put("replicas", 1);
+        });
+    }
+
+    public void scaleCanaryToZero() {
+        kube.edit(target(), d -> d.withObjectProperty("spec").put("replicas", 0));
+    }
+
+    /**
+     * Copies the canary's pod template to the primary (spec, template annotations, labels with the selector
+     * label kept as {@code {name}-primary}) plus minReadySeconds, revisionHistoryLimit and strategy; the
+     * primary's selector, replicas and own metadata stay.
+     */
+    public void promote() {
+        ObjectNode target = kube.require(target());
+        String label = selectorLabel(target);
+        String primaryName = canary.targetRef().name() + "-primary";
+        kube.edit(primary(), p -> {
+            ObjectNode spec = p.withObjectProperty("spec");
+            for (String f : List.of("minReadySeconds", "revisionHistoryLimit", "strategy")) {
+                JsonNode v = target.path("spec").get(f);
+                if (v != null) spec.set(f, v.deepCopy());
+            }
+            spec.set("template", primaryTemplate(target, label, primaryName));
+        });
+    }
+
+    public Readiness canaryReadiness() {
+        return readiness(target(), canary.analysis().map(Analysis::canaryReadyThreshold).orElse(100), false);
+    }
+
+    public Readiness primaryReadiness() {
+        return readiness(primary(), canary.analysis().map(Analysis::primaryReadyThreshold).orElse(100), true);
+    }
+
+    // --- internals ---------------------------------------------------------------------------------------
+
+    private Readiness readiness(KubeRef ref, int threshold, boolean isPrimary) {
+        ObjectNode d = kube.status(ref);
+        JsonNode spec = d.path("spec");
+        JsonNode status = d.path("status");
+        if (isPrimary && spec.has("replicas") && spec.get("replicas").asInt() == 0) {
+            return new Readiness.Failed("halt advancement " + ref.name() + "." + ref.namespace() + " has 0 replicas");
+        }
+        long generation = d.path("metadata").path("generation").asLong(0);
+        if (generation > status.path("observedGeneration").asLong(0)) {
+            return new Readiness.NotYet("waiting for rollout to finish: observed deployment generation less than desired generation");
+        }
+        JsonNode progressing = condition(status, "Progressing");
+        JsonNode available = condition(status, "Available");
+        boolean pastDeadline = false;
+        if (progressing != null && available != null && "False".equals(available.path("status").asText())
+                && "MinimumReplicasUnavailable".equals(available.path("reason").asText())) {
+            pastDeadline = parse(available.path("lastUpdateTime").asText())
+                    .plus(Duration.ofSeconds(canary.progressDeadlineSeconds())).isBefore(clock.instant());
+        }
+        int updated = status.path("updatedReplicas").asInt(0);
+        int replicas = status.path("replicas").asInt(0);
+        int availableReplicas = status.path("availableReplicas").asInt(0);
+        int needed = (int) ((float) updated * ((float) threshold / 100f)); // Go's int32(float32(...)) truncation
+        String reason;
+        if (progressing != null && "ProgressDeadlineExceeded".equals(progressing.path("reason").asText())) {
+            return new Readiness.Failed("deployment \"" + ref.name() + "\" exceeded its progress deadline");
+        } else if (spec.has("replicas") && updated < spec.get("replicas").asInt()) {
+            reason = "waiting for rollout to finish: " + updated + " out of " + spec.get("replicas").asInt() + " new replicas have been updated";
+        } else if (replicas > updated) {
+            reason = "waiting for rollout to finish: " + (replicas - updated) + " old replicas are pending termination";
+        } else if (availableReplicas < needed) {
+            reason = "waiting for rollout to finish: " + availableReplicas + " of " + updated + " (readyThreshold "
+                    + threshold + "%) updated replicas are available";
+        } else {
+            return new Readiness.Ready();
+        }
+        return pastDeadline ? new Readiness.Failed(reason + " (progress deadline of " + canary.progressDeadlineSeconds() + "s exceeded)")
+                : new Readiness.NotYet(reason);
+    }
+
+    private static JsonNode condition(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) if (type.equals(c.path("type").asText())) return c;
+        return null;
+    }
+
+    private static Instant parse(String t) {
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            return Instant.MAX.minus(Duration.ofDays(365 * 100)); // unknown time: never past the deadline
+        }
+    }
+
+    private String selectorLabel(ObjectNode target) {
+        JsonNode match = target.path("spec").path("selector").path("matchLabels");
+        for (String l : SELECTOR_LABELS) if (match.has(l)) return l;
+        throw new IllegalArgumentException(target() + " spec.selector.matchLabels must contain one of "
+                + String.join(", ", SELECTOR_LABELS) + " (Flagger's selector labels)");
+    }
+
+    private ObjectNode primaryFrom(ObjectNode target, String label) {
+        String primaryName = canary.targetRef().name() + "-primary";
+        ObjectNode p = F.objectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        ObjectNode md = p.putObject("metadata").put("name", primaryName).put("namespace", canary.id().namespace());
+        ObjectNode labels = copyObject(target.path("metadata").path("labels"));
+        labels.put(label, primaryName);
+        md.set("labels", labels);
+        ObjectNode ann = copyObject(target.path("metadata").path("annotations"));
+        ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        ann.remove("deployment.kubernetes.io/revision");
+        ann.put("kustomize.toolkit.fluxcd.io/reconcile", "disabled").put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
+        md.set("annotations", ann);
+        ObjectNode spec = p.putObject("spec");
+        JsonNode ts = target.path("spec");
+        spec.put("replicas", ts.path("replicas").asInt(1) < 1 ? 1 : ts.path("replicas").asInt(1));
+        for (String f : List.of("minReadySeconds", "revisionHistoryLimit", "strategy", "progressDeadlineSeconds")) {
+            if (ts.has(f)) spec.set(f, ts.get(f).deepCopy());
+        }
+        spec.putObject("selector").putObject("matchLabels").put(label, primaryName);
+        spec.set("template", primaryTemplate(target, label, primaryName));
+        return p;
+    }
+
+    private static ObjectNode primaryTemplate(ObjectNode target, String label, String primaryName) {
+        ObjectNode template = copyObject(target.path("spec").path("template"));
+        template.withObjectProperty("metadata").withObjectProperty("labels").put(label, primaryName);
+        return template;
+    }
+
+    private void service(String name, String label, String selects, List<String> created) {
+        String ns = canary.id().namespace();
+        ObjectNode port = F.objectNode()
+                .put("name", canary.service().portName().orElse("http"))
+                .put("port", canary.service().port())
+                .put("protocol", "TCP");
+        JsonNode targetPort = canary.service().targetPort().<JsonNode>map(JsonNode::deepCopy).orElse(F.numberNode(canary.service().port()));
+        port.set("targetPort", targetPort);
+        ObjectNode svc = F.objectNode().put("apiVersion", "v1").put("kind", "Service");
+        ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
+        md.putObject("labels").put(label, name);
+        md.putObject("annotations").put("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
+                .put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
+        ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
+        spec.putObject("selector").put(label, selects);
+        spec.putArray("ports").add(port);
+        if (kube.createIfAbsent(ResourceKind.SERVICE, svc).isPresent()) {
+            created.add(name);
+            return;
+        }
+        // an existing service (the user's apex, or ours from an earlier run): point its selector where Flagger does
+        kube.edit(ResourceKind.SERVICE.ref(ns, name), s -> {
+            ObjectNode sel = F.objectNode().put(label, selects);
+            s.withObjectProperty("spec").set("selector", sel);
+        });
+    }
+
+    private static ObjectNode copyObject(JsonNode n) {
+        return n.isObject() ? ((ObjectNode) n).deepCopy() : F.objectNode();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.flagstep.router;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.testing.KubeCanaries;
+import dev.flagstep.testing.KubeMockServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.flagstep.testing.KubeCanaries.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SmiAndKubernetesRouterTest {
+
+    @RegisterExtension
+    static final KubeMockServer kube = new KubeMockServer();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"smi:v1alpha2", "smi:v1alpha3", "smi:v1alpha3:linkerd", "osm"})
+    void trafficSplitWalksTheWeights(String provider) {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.provider = provider;
+        TrafficRouter router = TrafficRouters.forProvider(provider, c.build(), kube.client());
+        String version = provider.startsWith("smi:v1alpha3") ? "v1alpha3" : "v1alpha2";
+        var ref = new ResourceKind("split.smi-spec.io", version, "TrafficSplit", "trafficsplits").ref("test", "podinfo");
+
+        router.reconcile();
+        ObjectNode split = kube.require(ref);
+        assertThat(split.path("apiVersion").asText()).isEqualTo("split.smi-spec.io/" + version);
+        assertThat(split.at("/metadata/annotations/kustomize.toolkit.fluxcd.io~1reconcile").asText()).isEqualTo("disabled");
+        assertThat(split.path("spec")).isEqualTo(json("""
+                service: podinfo
+                backends: [{service: podinfo-canary, weight: 0}, {service: podinfo-primary, weight: 100}]"""));
+
+        for (int w = 10; w <= 50; w += 10) {
+            router.setRoutes(100 - w, w, false);
+            assertThat(kube.require(ref).at("/spec/backends")).isEqualTo(json(
+                    "[{service: podinfo-canary, weight: %d}, {service: podinfo-primary, weight: %d}]".formatted(w, 100 - w)));
+            assertThat(router.getRoutes()).isEqualTo(new Routes(100 - w, w, false));
+        }
+        router.setRoutes(100, 0, false);
+        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        ObjectNode before = kube.require(ref);
+        router.reconcile();
+        assertThat(kube.require(ref)).isEqualTo(before);
+    }
+
+    @Test
+    void trafficSplitServiceIsTheFirstHost() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.hosts.add("podinfo.test.svc.cluster.local");
+        new SmiRouter(kube.client(), c.build(), ResourceKind.TRAFFIC_SPLIT_V1ALPHA3).reconcile();
+        assertThat(kube.require(ResourceKind.TRAFFIC_SPLIT_V1ALPHA3.ref("test", "podinfo")).at("/spec/service").asText())
+                .isEqualTo("podinfo.test.svc.cluster.local");
+    }
+
+    @Test
+    void kubernetesProviderTouchesNothing() {
+        TrafficRouter router = TrafficRouters.forProvider("kubernetes", KubeCanaries.podinfo().build(), kube.client());
+        int before = kube.server().getRequestCount();
+        router.reconcile();
+        router.setRoutes(0, 100, false);
+        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(kube.server().getRequestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void providersMapToRouters() {
+        var c = KubeCanaries.podinfo().build();
+        assertThat(TrafficRouters.forProvider("gatewayapi", c, kube.client())).isInstanceOf(GatewayApiRouter.class);
+        assertThat(TrafficRouters.forProvider("gatewayapi:v1beta1", c, kube.client())).isInstanceOf(GatewayApiRouter.class);
+        assertThat(TrafficRouters.forProvider("istio", c, kube.client())).isInstanceOf(IstioRouter.class);
+        assertThat(TrafficRouters.forProvider("nginx", c, kube.client())).isInstanceOf(NginxRouter.class);
+        assertThat(TrafficRouters.forProvider("alb", c, kube.client())).isInstanceOf(AlbRouter.class);
+        assertThat(TrafficRouters.forProvider("kubernetes", c, kube.client())).isInstanceOf(KubernetesRouter.class);
+        assertThatThrownBy(() -> TrafficRouters.forProvider("contour", c, kube.client()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("provider 'contour' is not supported; use one of gatewayapi, gatewayapi:v1");
+        assertThatThrownBy(() -> new Routes(101, 0, false)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.flagstep.workload;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.testing.KubeCanaries;
+import dev.flagstep.testing.KubeMockServer;
+import dev.flagstep.testing.KubeRaceProxy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static dev.flagstep.testing.KubeCanaries.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeploymentControllerTest {
+
+    @RegisterExtension
+    static final KubeMockServer kube = new KubeMockServer();
+
+    static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    static final KubeRef TARGET = ResourceKind.DEPLOYMENT.ref("test", "podinfo");
+    static final KubeRef PRIMARY = ResourceKind.DEPLOYMENT.ref("test", "podinfo-primary");
+
+    static String deployment(String image, int replicas, String status) {
+        return """
+                metadata:
+                  name: podinfo
+                  namespace: test
+                  labels: {app: podinfo, team: web}
+                  annotations: {kubectl.kubernetes.io/last-applied-configuration: "{}", owner: web}
+                spec:
+                  replicas: %d
+                  minReadySeconds: 5
+                  revisionHistoryLimit: 5
+                  strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0}}
+                  selector: {matchLabels: {app: podinfo}}
+                  template:
+                    metadata:
+                      labels: {app: podinfo, version: v1}
+                      annotations: {prometheus.io/scrape: "true"}
+                    spec:
+                      containers:
+                        - {name: podinfod, image: "%s", ports: [{name: http, containerPort: 9898}]}
+                status: %s
+                """.formatted(replicas, image, status);
+    }
+
+    static DeploymentController controller(KubeCanaries c) {
+        return new DeploymentController(kube.client(), c.build(), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void bootstrapCreatesThePrimaryAndTheThreeServices() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("ghcr.io/stefanprodan/podinfo:6.0.0", 2, "{}"));
+
+        DeploymentController.Bootstrap b = controller(KubeCanaries.podinfo()).bootstrap();
+
+        assertThat(b).isEqualTo(new DeploymentController.Bootstrap(true, List.of("podinfo", "podinfo-primary", "podinfo-canary")));
+        ObjectNode primary = kube.require(PRIMARY);
+        assertThat(primary.at("/metadata/labels")).isEqualTo(json("{app: podinfo-primary, team: web}"));
+        assertThat(primary.at("/metadata/annotations")).isEqualTo(json("""
+                {owner: web, kustomize.toolkit.fluxcd.io/reconcile: disabled, helm.toolkit.fluxcd.io/driftDetection: disabled}"""));
+        assertThat(primary.path("spec")).isEqualTo(json("""
+                replicas: 2
+                minReadySeconds: 5
+                revisionHistoryLimit: 5
+                strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0}}
+                selector: {matchLabels: {app: podinfo-primary}}
+                template:
+                  metadata:
+                    labels: {app: podinfo-primary, version: v1}
+                    annotations: {prometheus.io/scrape: "true"}
+                  spec:
+                    containers:
+                      - {name: podinfod, image: "ghcr.io/stefanprodan/podinfo:6.0.0", ports: [{name: http, containerPort: 9898}]}
+                """));
+        for (String[] s : new String[][]{{"podinfo", "podinfo-primary"}, {"podinfo-primary", "podinfo-primary"}, {"podinfo-canary", "podinfo"}}) {
+            ObjectNode svc = kube.require(ResourceKind.SERVICE.ref("test", s[0]));
+            assertThat(svc.path("spec")).as(s[0]).isEqualTo(json("""
+                    type: ClusterIP
+                    selector: {app: %s}
+                    ports: [{name: http, port: 9898, protocol: TCP, targetPort: 9898}]
+                    """.formatted(s[1])));
+            assertThat(svc.at("/metadata/annotations/kustomize.toolkit.fluxcd.io~1reconcile").asText()).isEqualTo("disabled");
+        }
+    }
+
+    @Test
+    void bootstrapTwiceChangesNothing() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.bootstrap();
+        List<ObjectNode> before = snapshot();
+
+        assertThat(c.bootstrap()).isEqualTo(new DeploymentController.Bootstrap(false, List.of()));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    private static List<ObjectNode> snapshot() {
+        return List.of(kube.require(TARGET), kube.require(PRIMARY),
+                kube.require(ResourceKind.SERVICE.ref("test", "podinfo")),
+                kube.require(ResourceKind.SERVICE.ref("test", "podinfo-primary")),
+                kube.require(ResourceKind.SERVICE.ref("test", "podinfo-canary")));
+    }
+
+    @Test
+    void anExistingApexServiceIsPointedAtThePrimary() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        kube.apply(ResourceKind.SERVICE, """
+                metadata: {name: podinfo, namespace: test, labels: {helm.sh/chart: podinfo}}
+                spec: {type: ClusterIP, clusterIP: 10.0.0.12, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
+                """);
+
+        DeploymentController.Bootstrap b = controller(KubeCanaries.podinfo()).bootstrap();
+
+        assertThat(b.servicesCreated()).containsExactly("podinfo-primary", "podinfo-canary");
+        ObjectNode apex = kube.require(ResourceKind.SERVICE.ref("test", "podinfo"));
+        assertThat(apex.at("/spec/selector")).isEqualTo(json("{app: podinfo-primary}"));
+        assertThat(apex.at("/spec/clusterIP").asText()).isEqualTo("10.0.0.12");
+        assertThat(apex.at("/metadata/labels")).isEqualTo(json("{helm.sh/chart: podinfo}"));
+    }
+
+    @Test
+    void scalesTheCanaryUpFromZeroAndDownToZero() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 0, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+
+        c.scaleCanaryUp();
+        assertThat(kube.require(TARGET).at("/spec/replicas").asInt()).isEqualTo(1);
+        c.scaleCanaryToZero();
+        assertThat(kube.require(TARGET).at("/spec/replicas").asInt()).isZero();
+
+        kube.client().edit(TARGET, d -> ((ObjectNode) d.path("spec")).put("replicas", 3));
+        c.scaleCanaryUp();
+        assertThat(kube.require(TARGET).at("/spec/replicas").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void promoteCopiesTheTemplateKeepingThePrimarySelectorAndAConcurrentScale() throws Exception {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        controller(KubeCanaries.podinfo()).bootstrap();
+        kube.client().edit(TARGET, d -> {
+            ObjectNode t = (ObjectNode) d.at("/spec/template");
+            ((ObjectNode) t.at("/spec/containers/0")).put("image", "podinfo:2");
+            ((ObjectNode) t.at("/metadata/labels")).put("version", "v2");
+            ((ObjectNode) t.at("/metadata/annotations")).put("rollout", "2");
+        });
+
+        try (KubeRaceProxy proxy = new KubeRaceProxy(kube.url())) {
+            // an HPA scales the primary while flagstep promotes
+            proxy.onFirstPatch(() -> kube.client().edit(PRIMARY, d -> ((ObjectNode) d.path("spec")).put("replicas", 4)));
+            new DeploymentController(proxy.client(), KubeCanaries.podinfo().build(), Clock.systemUTC()).promote();
+        }
+
+        ObjectNode primary = kube.require(PRIMARY);
+        assertThat(primary.at("/spec/replicas").asInt()).isEqualTo(4);
+        assertThat(primary.at("/spec/selector")).isEqualTo(json("{matchLabels: {app: podinfo-primary}}"));
+        assertThat(primary.at("/spec/template/metadata")).isEqualTo(json("""
+                labels: {app: podinfo-primary, version: v2}
+                annotations: {prometheus.io/scrape: "true", rollout: "2"}"""));
+        assertThat(primary.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("podinfo:2");
+        assertThat(primary.at("/metadata/labels/app").asText()).isEqualTo("podinfo-primary");
+    }
+
+    @Test
+    void readinessFollowsFlaggersRules() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.canaryReadyThreshold = 50;
+
+        assertThat(canaryReadiness(c, 2, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2}"))
+                .isEqualTo(new Readiness.Ready());
+        assertThat(canaryReadiness(c, 2, "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1}"))
+                .as("50%% threshold: 1 of 2 is enough").isEqualTo(new Readiness.Ready());
+        assertThat(canaryReadiness(c, 4, "{observedGeneration: 1, replicas: 4, updatedReplicas: 4, availableReplicas: 1}"))
+                .isEqualTo(new Readiness.NotYet("waiting for rollout to finish: 1 of 4 (readyThreshold 50%) updated replicas are available"));
+        assertThat(canaryReadiness(c, 3, "{observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 1}"))
+                .isEqualTo(new Readiness.NotYet("waiting for rollout to finish: 1 out of 3 new replicas have been updated"));
+        assertThat(canaryReadiness(c, 2, "{observedGeneration: 1, replicas: 3, updatedReplicas: 2, availableReplicas: 2}"))
+                .isEqualTo(new Readiness.NotYet("waiting for rollout to finish: 1 old replicas are pending termination"));
+        assertThat(canaryReadiness(c, 2, "{observedGeneration: 0, replicas: 2, updatedReplicas: 2, availableReplicas: 2}"))
+                .isEqualTo(new Readiness.NotYet("waiting for rollout to finish: observed deployment generation less than desired generation"));
+        Readiness deadline = canaryReadiness(c, 2, """
+                {observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 0,
+                 conditions: [{type: Progressing, status: "False", reason: ProgressDeadlineExceeded}]}""");
+        assertThat(deadline).isEqualTo(new Readiness.Failed("deployment \"podinfo\" exceeded its progress deadline"));
+        assertThat(deadline.retriable()).isFalse();
+    }
+
+    @Test
+    void minimumReplicasUnavailablePastTheProgressDeadlineFails() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.progressDeadlineSeconds = 60;
+        String stuckSince = "{observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 0, conditions: ["
+                + "{type: Progressing, status: \"True\", reason: ReplicaSetUpdated},"
+                + "{type: Available, status: \"False\", reason: MinimumReplicasUnavailable, lastUpdateTime: \"%s\"}]}";
+
+        Readiness recent = canaryReadiness(c, 2, stuckSince.formatted(NOW.minusSeconds(59)));
+        assertThat(recent).isInstanceOf(Readiness.NotYet.class);
+        assertThat(recent.retriable()).isTrue();
+
+        Readiness stuck = canaryReadiness(c, 2, stuckSince.formatted(NOW.minusSeconds(61)));
+        assertThat(stuck).isEqualTo(new Readiness.Failed("waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated"
+                + " replicas are available (progress deadline of 60s exceeded)"));
+    }
+
+    @Test
+    void primaryWithZeroReplicasIsNotRetriable() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.bootstrap();
+        kube.client().edit(PRIMARY, d -> ((ObjectNode) d.path("spec")).put("replicas", 0));
+
+        assertThat(c.primaryReadiness()).isEqualTo(new Readiness.Failed("halt advancement podinfo-primary.test has 0 replicas"));
+    }
+
+    @Test
+    void clearErrorsForMissingTargetAndSelector() {
+        assertThatThrownBy(() -> controller(KubeCanaries.podinfo()).bootstrap())
+                .hasMessage("Deployment test/podinfo not found: create it or let Initialize bootstrap it");
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 1, "{}").replace("matchLabels: {app: podinfo}", "matchLabels: {tier: web}"));
+        assertThatThrownBy(() -> controller(KubeCanaries.podinfo()).bootstrap())
+                .hasMessageContaining("spec.selector.matchLabels must contain one of app, name, app.kubernetes.io/name");
+    }
+
+    private Readiness canaryReadiness(KubeCanaries c, int replicas, String status) {
+        kube.client().delete(TARGET);
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", replicas, status));
+        return controller(c).canaryReadiness();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.flagstep.local.asl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Runs executions of one state machine, like a Step Functions state machine resource: StartExecution
+ * ({@link #start}), the task tokens of SendTaskSuccess/SendTaskFailure ({@link #taskTokens}), and
+ * the running executions by name.
+ *
+ * <pre>{@code
+ * StateMachine machine = AslInterpreter.load(Files.readString(asl), Map.of("InitializeFunctionArn", "..."));
+ * AslInterpreter asl = new AslInterpreter(machine, (function, payload) -> ..., AslClock.scaled(speed));
+ * Execution execution = asl.start("default-podinfo-1", input);
+ * execution.await(Duration.ofMinutes(5));
+ * }</pre>
+ */
+public final class AslInterpreter {
+
+    /** Step Functions' rule for execution names: 1-80 characters, none of these. */
+    private static final Pattern INVALID_NAME = Pattern.compile("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]");
+
+    private final StateMachine machine;
+    private final TaskInvoker invoker;
+    private final AslClock clock;
+    private final TaskTokens tokens = new TaskTokens();
+    private final Map<String, Execution> running = new HashMap<>();
+    private final List<BiConsumer<Execution, HistoryEvent>> listeners = new CopyOnWriteArrayList<>();
+
+    public AslInterpreter(StateMachine machine, TaskInvoker invoker, AslClock clock) {
+        this.machine = machine;
+        this.invoker = invoker;
+        this.clock = clock;
+    }
+
+    /**
+     * Reads a definition, replacing {@code ${Name}} placeholders first (as SAM's
+     * DefinitionSubstitutions do: raw text), and validates all of it.
+     *
+     * @throws AslException for invalid or unsupported ASL, or a placeholder with no substitution
+     */
+    public static StateMachine load(String definitionJson, Map<String, String> substitutions) {
+        return load("StateMachine", definitionJson, substitutions);
+    }
+
+    /** As {@link #load(String, Map)}, naming the state machine (it shows in {@code $$.StateMachine}). */
+    public static StateMachine load(String stateMachineName, String definitionJson, Map<String, String> substitutions) {
+        return DefinitionParser.parse(stateMachineName, definitionJson, substitutions);
+    }
+
+    public StateMachine stateMachine() {
+        return machine;
+    }
+
+    /** Where SendTaskSuccess / SendTaskFailure go, for this interpreter's executions. */
+    public TaskTokens taskTokens() {
+        return tokens;
+    }
+
+    /** Called for every event of every execution started after this call (for the CLI's progress). */
+    public void addListener(BiConsumer<Execution, HistoryEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * StartExecution: the execution runs on a virtual thread of its own; this returns at once.
+     * As for a Standard workflow, starting a name that is running with the same input returns that
+     * execution (idempotent); with other input it is refused.
+     *
+     * @throws ExecutionAlreadyExistsException if the name runs already with other input
+     * @throws IllegalArgumentException for a name Step Functions would refuse ({@code InvalidName})
+     */
+    public Execution start(String executionName, JsonNode input) {
+        if (executionName.isEmpty() || executionName.length() > 80 || INVALID_NAME.matcher(executionName).find()) {
+            throw new IllegalArgumentException("InvalidName: '" + executionName
+                    + "' must have 1-80 characters and no whitespace, brackets, wildcards or punctuation such as :/$&,;");
+        }
+        Execution execution;
+        synchronized (running) {
+            Execution existing = running.get(executionName);
+            if (existing != null && existing.isRunning()) {
+                if (existing.input().equals(input)) {
+                    return existing;
+                }
+                throw new ExecutionAlreadyExistsException(executionName);
+            }
+            execution = new Execution(executionName, machine, input.deepCopy(), clock);
+            running.put(executionName, execution);
+        }
+        for (BiConsumer<Execution, HistoryEvent> listener : listeners) {
+            execution.subscribe(event -> listener.accept(execution, event));
+        }
+        execution.completion().whenComplete((status, e) -> {
+            synchronized (running) {
+                running.remove(executionName, execution);
+            }
+        });
+        Thread.ofVirtual().name("asl-" + executionName).start(new ExecutionRun(execution, invoker, clock, tokens));
+        return execution;
+    }
+
+    /** @throws IllegalArgumentException if {@code inputJson} is not JSON ({@code InvalidExecutionInput}) */
+    public Execution start(String executionName, String inputJson) {
+        try {
+            return start(executionName, Json.parse(inputJson));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("InvalidExecutionInput: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The running execution with this name, if there is one. */
+    public Optional<Execution> running(String executionName) {
+        synchronized (running) {
+            return Optional.ofNullable(running.get(executionName)).filter(Execution::isRunning);
+        }
+    }
+
+    /** All running executions. */
+    public List<Execution> running() {
+        synchronized (running) {
+            return running.values().stream().filter(Execution::isRunning).toList();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.flagstep.local.asl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A running or finished execution: its status, result, history, and StopExecution. The states are
+ * walked by {@link ExecutionRun} on a virtual thread of its own; this handle is what other threads
+ * (the CLI, the HTTP API, tests) hold. All methods are thread-safe.
+ */
+public final class Execution {
+
+    private final String name;
+    private final StateMachine machine;
+    private final JsonNode input;
+    private final Instant startTime;
+    private final AslClock clock;
+
+    private final Object lock = new Object();
+    private final List<HistoryEvent> history = new ArrayList<>();
+    private final List<Consumer<HistoryEvent>> listeners = new ArrayList<>();
+    private final CompletableFuture<ExecutionStatus> finished = new CompletableFuture<>();
+    private ExecutionStatus status = ExecutionStatus.RUNNING;
+    private Optional<JsonNode> output = Optional.empty();
+    private Optional<String> error = Optional.empty();
+    private Optional<String> cause = Optional.empty();
+    /** Completed when the run's thread has left (after a stop() it may still be busy for a moment). */
+    final CompletableFuture<Void> runEnded = new CompletableFuture<>();
+    /** Completed by stop() so that whatever the execution waits for right now ends at once. */
+    private CompletableFuture<Void> wake = new CompletableFuture<>();
+
+    Execution(String name, StateMachine machine, JsonNode input, AslClock clock) {
+        this.name = name;
+        this.machine = machine;
+        this.input = input;
+        this.clock = clock;
+        this.startTime = clock.now();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The ARN that {@code $$.Execution.Id} shows. */
+    public String arn() {
+        return "arn:aws:states:local:000000000000:execution:" + machine.name() + ":" + name;
+    }
+
+    public StateMachine stateMachine() {
+        return machine;
+    }
+
+    public JsonNode input() {
+        return input.deepCopy();
+    }
+
+    public Instant startTime() {
+        return startTime;
+    }
+
+    public ExecutionStatus status() {
+        synchronized (lock) {
+            return status;
+        }
+    }
+
+    public boolean isRunning() {
+        return status() == ExecutionStatus.RUNNING;
+    }
+
+    /** Waits until the execution has finished or {@code timeout} has passed; returns the status then. */
+    public ExecutionStatus await(Duration timeout) throws InterruptedException {
+        try {
+            return finished.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return status();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("finished is only ever completed normally", e);
+        }
+    }
+
+    /** Completes with the final status; for callers that would rather not block. */
+    public CompletableFuture<ExecutionStatus> completion() {
+        return finished.thenApply(s -> s);
+    }
+
+    /** The output of a SUCCEEDED execution. */
+    public Optional<JsonNode> output() {
+        synchronized (lock) {
+            return output.map(JsonNode::deepCopy);
+        }
+    }
+
+    /** The error of a FAILED, TIMED_OUT or ABORTED execution (ABORTED: what stop() was given). */
+    public Optional<String> error() {
+        synchronized (lock) {
+            return error;
+        }
+    }
+
+    public Optional<String> cause() {
+        synchronized (lock) {
+            return cause;
+        }
+    }
+
+    public List<HistoryEvent> history() {
+        synchronized (lock) {
+            return List.copyOf(history);
+        }
+    }
+
+    /**
+     * Calls {@code listener} with every event so far, then with every new one as it happens, in
+     * order, on the thread that records it. A listener that throws is ignored: printing progress
+     * must never break an execution.
+     */
+    public void subscribe(Consumer<HistoryEvent> listener) {
+        synchronized (lock) {
+            history.forEach(e -> notify(listener, e));
+            listeners.add(listener);
+        }
+    }
+
+    /**
+     * StopExecution: the execution ends ABORTED at once, and a Wait or a task it is waiting on is
+     * abandoned (a function already running finishes on its own; its result is dropped, as in AWS).
+     *
+     * @return false if the execution had already finished
+     */
+    public boolean stop(String error, String cause) {
+        return finish(ExecutionStatus.ABORTED, HistoryEvent.Type.EXECUTION_ABORTED, Optional.empty(),
+                Optional.ofNullable(error), Optional.ofNullable(cause));
+    }
+
+    // ---- used by ExecutionRun ----
+
+    /** Records an event, unless the execution has finished (a stopped run's last steps are not history). */
+    void record(HistoryEvent.Type type, Optional<String> state, ObjectNode details) {
+        synchronized (lock) {
+            if (status == ExecutionStatus.RUNNING) {
+                append(type, state, details);
+            }
+        }
+    }
+
+    boolean succeed(JsonNode result) {
+        return finish(ExecutionStatus.SUCCEEDED, HistoryEvent.Type.EXECUTION_SUCCEEDED, Optional.of(result),
+                Optional.empty(), Optional.empty());
+    }
+
+    boolean fail(Optional<String> failError, Optional<String> failCause) {
+        return finish(ExecutionStatus.FAILED, HistoryEvent.Type.EXECUTION_FAILED, Optional.empty(), failError, failCause);
+    }
+
+    boolean timeOut() {
+        return finish(ExecutionStatus.TIMED_OUT, HistoryEvent.Type.EXECUTION_TIMED_OUT, Optional.empty(),
+                Optional.of(StatesError.TIMEOUT), Optional.of("The execution ran longer than the state machine's TimeoutSeconds"));
+    }
+
+    /** A fresh future for the next wait; already complete if the execution has finished. */
+    CompletableFuture<Void> newWake() {
+        synchronized (lock) {
+            wake = new CompletableFuture<>();
+            if (status != ExecutionStatus.RUNNING) {
+                wake.complete(null);
+            }
+            return wake;
+        }
+    }
+
+    /** Only the first finish counts: a stop() racing with the last state leaves one outcome. */
+    private boolean finish(ExecutionStatus end, HistoryEvent.Type type, Optional<JsonNode> result,
+                           Optional<String> endError, Optional<String> endCause) {
+        synchronized (lock) {
+            if (status != ExecutionStatus.RUNNING) {
+                return false;
+            }
+            ObjectNode details = Json.object();
+            result.ifPresent(r -> details.set("output", r));
+            endError.ifPresent(e -> details.put("error", e));
+            endCause.ifPresent(c -> details.put("cause", c));
+            // the final event before the status flips, so it is recorded with the rest
+            append(type, Optional.empty(), details);
+            status = end;
+            output = result;
+            error = endError;
+            cause = endCause;
+            wake.complete(null);
+        }
+        finished.complete(end);
+        return true;
+    }
+
+    private void append(HistoryEvent.Type type, Optional<String> state, ObjectNode details) {
+        HistoryEvent event = new HistoryEvent(history.size() + 1, clock.now(), type, state, details);
+        history.add(event);
+        listeners.forEach(l -> notify(l, event));
+    }
+
+    private static void notify(Consumer<HistoryEvent> listener, HistoryEvent event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException ignored) {
+            // a broken progress printer is not the execution's problem
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Execution[" + name + ", " + status() + "]";
+    }
+}
