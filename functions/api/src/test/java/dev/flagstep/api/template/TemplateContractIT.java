@@ -292,6 +292,25 @@ class TemplateContractIT {
     }
 
     @Test
+    void everyFunctionThatCallsTheClusterHasAnAccessEntryAndNoOtherDoes() throws Exception {
+        Set<String> withCluster = new TreeSet<>();
+        IamActions.BY_FUNCTION.forEach((fn, actions) -> {
+            if (actions.contains("eks:DescribeCluster")) {
+                withCluster.add(fn + "Role");
+            }
+        });
+        Set<String> entries = new TreeSet<>();
+        resources.properties().forEach(e -> {
+            if (e.getValue().path("Type").asText().equals("AWS::EKS::AccessEntry")) {
+                entries.add(e.getValue().at("/Properties/PrincipalArn/Fn::GetAtt/0").asText());
+                assertThat(e.getValue().at("/Properties/KubernetesGroups/0").asText())
+                        .as("the group docs/routers.md binds").isEqualTo("flagstep-canaries");
+            }
+        });
+        assertThat(entries).isEqualTo(withCluster);
+    }
+
+    @Test
     void outputsNameTheApiStateMachineBusAndTable() {
         assertThat(template.get("Outputs").has("ApiUrl")).isTrue();
         assertThat(template.get("Outputs").has("StateMachineArn")).isTrue();
