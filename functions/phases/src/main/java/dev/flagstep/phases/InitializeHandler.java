@@ -15,7 +15,7 @@ import java.util.Set;
  *   <li>{@code initialized}: a new revision, go ask confirm-rollout;</li>
  *   <li>{@code restarted}: a newer revision replaced one under analysis: traffic back to the primary,
  *       counters reset, pre-rollout again without a new confirm-rollout (as Flagger);</li>
- *   <li>{@code done}: first sight of the canary (primary bootstrapped, nothing to analyse), no new
+ *   <li>{@code done}: first sight of the canary (primary created from the target, nothing to analyse), no new
  *       revision, or the canary is suspended;</li>
  *   <li>{@code superseded}: another execution holds this revision.</li>
  * </ul>
@@ -56,7 +56,7 @@ public final class InitializeHandler extends PhaseHandler {
         boolean created = t.cluster().bootstrap();
         String revision = t.cluster().targetRevision();
         Phase phase = t.status().phase();
-        if (created || phase == Phase.INITIALIZING) {
+        if (created) {
             // Flagger's first pass: the primary is a copy of the target, so there is nothing to analyse
             t.cluster().scaleCanaryToZero();
             t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
@@ -64,6 +64,11 @@ public final class InitializeHandler extends PhaseHandler {
             PhaseOutput out = t.finish("done");
             s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
             return out;
+        }
+        if (phase == Phase.INITIALIZING) {
+            // the primary exists but flagstep has no status for it (a fresh table): treat the target as new
+            t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now));
+            phase = Phase.INITIALIZED;
         }
         if (IN_FLIGHT.contains(phase)) {
             // a newer revision replaced one under analysis (or a run died mid-flight): start it over

@@ -9,11 +9,11 @@ import java.util.Optional;
  * {@code analysis.webhookSecretRef} to the HMAC key: the secret's {@code secret} key, or its only
  * value (a plain-text Secrets Manager secret). Resolved on use, so a rotated secret is picked up.
  */
-final class SigningSecrets {
+public final class SigningSecrets {
 
     private SigningSecrets() {}
 
-    static Services.SecretLookup from(SecretResolver resolver) {
+    public static Services.SecretLookup from(SecretResolver resolver) {
         return ref -> {
             Map<String, String> values = resolver.resolve(ref);
             String key = values.get("secret");

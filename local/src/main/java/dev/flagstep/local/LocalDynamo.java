@@ -1,0 +1,102 @@
+package dev.flagstep.local;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.flagstep.store.CanaryTable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * DynamoDB Local in this process, on a free loopback port, reached over real HTTP by the same SDK
+ * client code as in AWS. In memory by default; with a directory, the data outlives the process
+ * ({@code --db-path}).
+ */
+public final class LocalDynamo implements AutoCloseable {
+
+    public static final String TABLE = "flagstep";
+
+    private final DynamoDBProxyServer server;
+    private final DynamoDbClient client;
+    private final URI endpoint;
+
+    private LocalDynamo(DynamoDBProxyServer server, int port) {
+        this.server = server;
+        this.endpoint = URI.create("http://127.0.0.1:" + port);
+        this.client = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Starts the server and makes sure the flagstep table exists. */
+    public static LocalDynamo start(Optional<Path> dbPath) {
+        Exception last = null;
+        for (int attempt = 0; attempt < 5; attempt++) { // the free port may be taken before the server binds it
+            int port = freePort();
+            List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+            try {
+                if (dbPath.isPresent()) {
+                    Files.createDirectories(dbPath.get());
+                    args.addAll(List.of("-sharedDb", "-dbPath", dbPath.get().toString()));
+                } else {
+                    args.add("-inMemory");
+                }
+                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+                server.start();
+                LocalDynamo dynamo = new LocalDynamo(server, port);
+                dynamo.ensureTable();
+                return dynamo;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("DynamoDB Local did not start: " + (last == null ? "" : last.getMessage()), last);
+    }
+
+    private void ensureTable() {
+        boolean exists = client.listTables().tableNames().contains(TABLE);
+        if (!exists) {
+            CanaryTable.create(client, TABLE);
+        }
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping is best effort: the process is ending anyway
+        }
+    }
+}

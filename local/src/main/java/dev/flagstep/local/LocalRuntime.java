@@ -1,0 +1,233 @@
+package dev.flagstep.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.api.ExecutionNames;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.local.asl.AslClock;
+import dev.flagstep.local.asl.AslInterpreter;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.TaskFailure;
+import dev.flagstep.local.asl.TaskTokenException;
+import dev.flagstep.metrics.LocalSecretResolver;
+import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.phases.AdvanceTrafficHandler;
+import dev.flagstep.phases.AnalysisHandler;
+import dev.flagstep.phases.ConfirmPromotionHandler;
+import dev.flagstep.phases.ConfirmRolloutHandler;
+import dev.flagstep.phases.EventHookHandler;
+import dev.flagstep.phases.FinaliseHandler;
+import dev.flagstep.phases.InitializeHandler;
+import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.phases.PhaseHandler;
+import dev.flagstep.phases.PostRolloutHandler;
+import dev.flagstep.phases.PreRolloutHandler;
+import dev.flagstep.phases.PromoteHandler;
+import dev.flagstep.phases.RollbackHandler;
+import dev.flagstep.phases.Services;
+import dev.flagstep.phases.StartRolloutHandler;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.DynamoDbCanaryStore;
+import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.WebhookClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+
+/**
+ * The whole application on one machine: the real {@code statemachine/canary.asl.json} run by the
+ * in-process interpreter, every Task resolved to the same handler classes template.yaml names,
+ * DynamoDB Local for the table, a local event bus feeding the event hooks, and a Kubernetes API
+ * (a kubeconfig's cluster, or the simulated one).
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    /** The state machine's functions, by the name the ASL's {@code ${NameFunctionArn}} placeholders use. */
+    static final Map<String, Function<Services, PhaseHandler>> PHASES = phases();
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String FUNCTION_ARN = "arn:aws:lambda:local:000000000000:function:flagstep-";
+
+    /**
+     * @param dbPath where DynamoDB Local keeps its data (in memory when empty)
+     * @param speed every wait of the state machine is divided by this, and the phases' clock runs this much faster
+     * @param defaultProvider the router for canaries that name none
+     * @param metricsServer Prometheus for the builtin metrics
+     * @param apiUrl this runtime's own API, when served: hooks at its gate paths are answered in-process
+     */
+    public record Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl) {
+        public static Settings defaults() {
+            return new Settings(Optional.empty(), 1, "kubernetes", URI.create("http://127.0.0.1:9090"), Optional.empty());
+        }
+    }
+
+    private final LocalDynamo dynamo;
+    private final LocalEventBus bus;
+    private final CanaryStore store;
+    private final AslInterpreter interpreter;
+    private final Clock clock;
+
+    private LocalRuntime(Settings settings, KubeClient kube) {
+        this.dynamo = LocalDynamo.start(settings.dbPath());
+        this.clock = settings.speed() == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), settings.speed());
+        this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
+        this.bus = new LocalEventBus();
+        var secrets = LocalSecretResolver.fromEnvironment();
+        var credentials = AnonymousCredentialsProvider.create();
+        var metrics = new MetricChecker(new MetricProviders(
+                new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
+                secrets, credentials, MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                clock));
+        Holder<AslInterpreter> asl = new Holder<>();
+        Services services = new Services(
+                store,
+                clock,
+                new HookRunner(new WebhookClient()),
+                (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
+                metrics,
+                bus,
+                token -> complete(asl.value, token),
+                settings.defaultProvider(),
+                settings.apiUrl(),
+                dev.flagstep.phases.SigningSecrets.from(secrets));
+        bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
+        Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
+        PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
+        var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
+        this.interpreter = new AslInterpreter(machine, (function, payload) -> invoke(handlers, function, payload),
+                settings.speed() == 1 ? AslClock.system() : AslClock.scaled(settings.speed()));
+        asl.value = interpreter;
+    }
+
+    public static LocalRuntime start(Settings settings, KubeClient kube) {
+        return new LocalRuntime(settings, kube);
+    }
+
+    public CanaryStore store() {
+        return store;
+    }
+
+    public AslInterpreter interpreter() {
+        return interpreter;
+    }
+
+    public LocalEventBus bus() {
+        return bus;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Stores the canary document as submitted. */
+    public void put(CanaryDocument document) {
+        store.putSpec(document.canary().id(), document.source());
+    }
+
+    /**
+     * Starts one rollout of {@code revision}, named as in AWS ({@code {ns}-{name}-{revision}}), so
+     * starting the same revision twice is the same execution. A running execution of another
+     * revision is stopped: the new one supersedes it, as Flagger restarts its analysis.
+     */
+    public Execution startRollout(CanaryDocument document, String revision) {
+        CanaryId id = document.canary().id();
+        String name = ExecutionNames.of(id, revision);
+        Optional<Execution> same = interpreter.running(name);
+        if (same.isPresent()) {
+            return same.get();
+        }
+        String prefix = ExecutionNames.prefix(id);
+        interpreter.running().stream()
+                .filter(e -> e.name().startsWith(prefix))
+                .forEach(e -> e.stop("Superseded", "revision " + revision + " of " + id + " supersedes this rollout"));
+        ObjectNode input = MAPPER.createObjectNode();
+        input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
+        input.put("runId", UUID.randomUUID().toString());
+        input.put("revision", revision);
+        input.put("intervalSeconds", Math.max(1, document.canary().interval().toSeconds()));
+        return interpreter.start(name, input);
+    }
+
+    private static JsonNode invoke(Map<String, PhaseHandler> handlers, String function, JsonNode payload) throws TaskFailure {
+        String name = function.substring(function.lastIndexOf(':') + 1).replaceFirst("^flagstep-", "");
+        PhaseHandler handler = handlers.get(name);
+        if (handler == null) {
+            throw new TaskFailure("Lambda.ResourceNotFoundException", "no function " + function);
+        }
+        try {
+            return handler.handle(payload);
+        } catch (RuntimeException e) {
+            throw TaskFailure.of(e);
+        }
+    }
+
+    private static void complete(AslInterpreter asl, String token) {
+        try {
+            asl.taskTokens().sendTaskSuccess(token, "{}");
+        } catch (TaskTokenException e) {
+            // the wait already ended (timed out, or another gate woke it): nothing to do
+        }
+    }
+
+    /** The real definition, packaged from statemachine/canary.asl.json. */
+    static String definition() {
+        try (InputStream in = LocalRuntime.class.getResourceAsStream("/statemachine/canary.asl.json")) {
+            if (in == null) {
+                throw new IllegalStateException("statemachine/canary.asl.json is not on the classpath (rebuild with ./mvnw package)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the state machine definition", e);
+        }
+    }
+
+    private static Map<String, Function<Services, PhaseHandler>> phases() {
+        Map<String, Function<Services, PhaseHandler>> m = new LinkedHashMap<>();
+        m.put("Initialize", InitializeHandler::new);
+        m.put("ConfirmRollout", ConfirmRolloutHandler::new);
+        m.put("StartRollout", StartRolloutHandler::new);
+        m.put("PreRollout", PreRolloutHandler::new);
+        m.put("Analysis", AnalysisHandler::new);
+        m.put("AdvanceTraffic", AdvanceTrafficHandler::new);
+        m.put("ConfirmPromotion", ConfirmPromotionHandler::new);
+        m.put("Promote", PromoteHandler::new);
+        m.put("Finalise", FinaliseHandler::new);
+        m.put("Rollback", RollbackHandler::new);
+        m.put("PostRollout", PostRolloutHandler::new);
+        return Map.copyOf(m);
+    }
+
+    /** Ties a value created later (the interpreter) into a callback created earlier (the task tokens). */
+    private static final class Holder<T> {
+        volatile T value;
+    }
+
+    @Override
+    public void close() {
+        interpreter.running().forEach(e -> e.stop("Shutdown", "the local runtime is stopping"));
+        bus.close();
+        dynamo.close();
+    }
+
+    /** How long to wait for a rollout before giving up, for callers that need a bound. */
+    public static Duration patience(CanaryDocument doc, double speed) {
+        return Duration.ofSeconds((long) (doc.canary().interval().toSeconds() * 200 / speed) + 60);
+    }
+}

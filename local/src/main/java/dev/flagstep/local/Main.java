@@ -1,0 +1,59 @@
+package dev.flagstep.local;
+
+import dev.flagstep.local.cli.Args;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code flagstep} command: the local runtime's front door. Exit codes: 0 success (a rollout
+ * Succeeded, a document is valid), 1 a failed rollout or an invalid document, 2 a wrong command line
+ * or setup.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: flagstep <command> [options]
+
+              demo                         two canaries end to end on a simulated cluster (one promoted, one rolled back)
+              validate CANARY.yaml         every problem of a canary document, one per line with its path
+              run CANARY.yaml              one rollout of the canary through the real state machine
+                  --simulate               on a simulated cluster seeded from the document (no cluster needed)
+                  --kubeconfig FILE        the cluster to use (default: $KUBECONFIG or ~/.kube/config)
+                  --context NAME           the kubeconfig context (default: current-context)
+                  --speed N                divide every wait by N (the document's interval stays as written)
+                  --db-path DIR            keep flagstep's table in DIR (default: in memory)
+                  --provider NAME          router for canaries that name none (default: kubernetes)
+                  --metrics-server URL     Prometheus for builtin metrics (default: http://127.0.0.1:9090)
+              status [NAMESPACE/NAME]      canaries and their status in the table kept by --db-path
+                  --db-path DIR
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(List.of(argv), System.out, System.err));
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
+            out.print(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            return switch (argv.get(0)) {
+                case "validate" -> new ValidateCommand(out, err).run(rest);
+                case "run" -> new RunCommand(out, err).run(rest);
+                case "demo" -> new DemoCommand(out, err).run(rest);
+                case "status" -> new StatusCommand(out, err).run(rest);
+                default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
+                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status")));
+            };
+        } catch (Args.UsageException e) {
+            err.println("flagstep: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.flagstep.local.demo;
+
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import java.util.List;
+
+/**
+ * The demo's two canaries, written exactly as a Flagger user would write them (Gateway API,
+ * flagger-loadtester hooks, builtin metrics), pointed at the demo's local receivers.
+ */
+public final class DemoCanaries {
+
+    private DemoCanaries() {}
+
+    public static List<CanaryDocument> all(String receivers) {
+        return List.of(parse(yaml("podinfo", receivers)), parse(yaml("podinfo-bad", receivers)));
+    }
+
+    static String yaml(String name, String receivers) {
+        return """
+                apiVersion: flagger.app/v1beta1
+                kind: Canary
+                metadata:
+                  name: %1$s
+                  namespace: test
+                spec:
+                  provider: gatewayapi:v1
+                  metricsServer: %2$s
+                  targetRef:
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    name: %1$s
+                  progressDeadlineSeconds: 60
+                  service:
+                    port: 9898
+                    targetPort: 9898
+                    hosts:
+                      - %1$s.example.com
+                    gatewayRefs:
+                      - name: public
+                        namespace: gateway
+                  analysis:
+                    interval: 10s
+                    threshold: 2
+                    maxWeight: 50
+                    stepWeight: 10
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange:
+                          min: 99
+                        interval: 1m
+                      - name: request-duration
+                        thresholdRange:
+                          max: 500
+                        interval: 1m
+                    webhooks:
+                      - name: acceptance-test
+                        type: pre-rollout
+                        url: %2$s/loadtest/
+                        timeout: 30s
+                        metadata:
+                          type: bash
+                          cmd: "curl -sd 'test' http://%1$s-canary.test:9898/token | grep token"
+                      - name: load-test
+                        type: rollout
+                        url: %2$s/loadtest/
+                        metadata:
+                          cmd: "hey -z 1m -q 10 -c 2 http://%1$s-canary.test:9898/"
+                      - name: promotion-gate
+                        type: confirm-promotion
+                        url: %2$s/approve
+                      - name: notify
+                        type: post-rollout
+                        url: %2$s/loadtest/
+                        metadata:
+                          type: cmd
+                          cmd: "echo rollout of %1$s finished"
+                      - name: events
+                        type: event
+                        url: %2$s/events
+                """.formatted(name, receivers);
+    }
+
+    private static CanaryDocument parse(String yaml) {
+        return switch (new SpecParser().parse(yaml)) {
+            case SpecResult.Valid v -> v.document();
+            case SpecResult.Invalid inv -> throw new IllegalStateException("demo canary is invalid: " + inv.errors());
+        };
+    }
+}
