@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -41,8 +42,8 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        writeRoutes(new Routes(primaryWeight, canaryWeight, false));
+    public void setRoutes(Routes routes) {
+        writeRoutes(routes.unmirrored());
     }
 
     @Override
@@ -72,8 +73,8 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
     void write(ObjectNode o, Routes r) {
         for (JsonNode b : o.path("spec").path("backends")) {
             String s = b.path("service").asText();
-            if (s.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primaryWeight());
-            if (s.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canaryWeight());
+            if (s.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primary());
+            if (s.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canary());
         }
     }
 }
