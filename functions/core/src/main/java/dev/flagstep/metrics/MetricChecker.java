@@ -11,6 +11,7 @@ import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricCheck;
 import dev.flagstep.spec.MetricTemplate;
 import dev.flagstep.spec.TemplateRef;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,8 +87,8 @@ public final class MetricChecker {
     private Optional<MetricCheckResult> judgeDuration(CanarySpec canary, MetricCheck metric, long millis, List<MetricValue> values) {
         return judge(Kind.DURATION, metric, millis, values).map(v -> new Failed(metric.name(), Optional.of((double) millis),
                 describe(metric.name(), millis + "ms", v, (long) v.limit() + "ms"),
-                halt(canary) + "request duration " + GoDuration.formatMillis(millis) + " " + operator(v) + " "
-                        + GoDuration.formatMillis((long) v.limit())));
+                halt(canary) + "request duration " + dev.flagstep.analysis.GoFormat.duration(Duration.ofMillis(millis)) + " "
+                        + operator(v) + " " + dev.flagstep.analysis.GoFormat.duration(Duration.ofMillis((long) v.limit()))));
     }
 
     /** An inline {@code query} runs against the metrics server as written: Flagger does not render it. */
