@@ -1,5 +1,6 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.analysis.GoFormat;
 import dev.flagstep.metrics.MetricCheckResult.AllPassed;
 import dev.flagstep.metrics.MetricCheckResult.Failed;
 import dev.flagstep.metrics.MetricCheckResult.NoValues;
@@ -80,15 +81,15 @@ public final class MetricChecker {
 
     private Optional<MetricCheckResult> judgeSuccessRate(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
         return judge(Kind.SUCCESS_RATE, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
-                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
-                halt(canary) + "success rate " + GoFormat.twoDecimals(value) + "% " + operator(v) + " " + GoFormat.v(v.limit()) + "%"));
+                describe(metric.name(), GoFormat.fixed2(value), v, GoFormat.value(v.limit())),
+                halt(canary) + "success rate " + GoFormat.fixed2(value) + "% " + operator(v) + " " + GoFormat.value(v.limit()) + "%"));
     }
 
     private Optional<MetricCheckResult> judgeDuration(CanarySpec canary, MetricCheck metric, long millis, List<MetricValue> values) {
         return judge(Kind.DURATION, metric, millis, values).map(v -> new Failed(metric.name(), Optional.of((double) millis),
                 describe(metric.name(), millis + "ms", v, (long) v.limit() + "ms"),
-                halt(canary) + "request duration " + dev.flagstep.analysis.GoFormat.duration(Duration.ofMillis(millis)) + " "
-                        + operator(v) + " " + dev.flagstep.analysis.GoFormat.duration(Duration.ofMillis((long) v.limit()))));
+                halt(canary) + "request duration " + GoFormat.duration(Duration.ofMillis(millis)) + " "
+                        + operator(v) + " " + GoFormat.duration(Duration.ofMillis((long) v.limit()))));
     }
 
     /** An inline {@code query} runs against the metrics server as written: Flagger does not render it. */
@@ -147,8 +148,8 @@ public final class MetricChecker {
 
     private Optional<MetricCheckResult> judgeCustom(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
         return judge(Kind.CUSTOM, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
-                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
-                halt(canary) + metric.name() + " " + GoFormat.twoDecimals(value) + " " + operator(v) + " " + GoFormat.v(v.limit())));
+                describe(metric.name(), GoFormat.fixed2(value), v, GoFormat.value(v.limit())),
+                halt(canary) + metric.name() + " " + GoFormat.fixed2(value) + " " + operator(v) + " " + GoFormat.value(v.limit())));
     }
 
     /** Records a passing value, or returns the violation. */
