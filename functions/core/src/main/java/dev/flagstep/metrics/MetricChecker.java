@@ -4,8 +4,8 @@ import dev.flagstep.analysis.GoFormat;
 import dev.flagstep.metrics.MetricCheckResult.AllPassed;
 import dev.flagstep.metrics.MetricCheckResult.Failed;
 import dev.flagstep.metrics.MetricCheckResult.NoValues;
-import dev.flagstep.metrics.Threshold.Kind;
-import dev.flagstep.metrics.Threshold.Violation;
+import dev.flagstep.metrics.ThresholdRangeCheck.Kind;
+import dev.flagstep.metrics.ThresholdRangeCheck.Violation;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
@@ -154,7 +154,7 @@ public final class MetricChecker {
 
     /** Records a passing value, or returns the violation. */
     private static Optional<Violation> judge(Kind kind, MetricCheck metric, double value, List<MetricValue> values) {
-        Optional<Violation> violation = Threshold.evaluate(kind, metric.thresholdRange(), metric.threshold(), value);
+        Optional<Violation> violation = ThresholdRangeCheck.evaluate(kind, metric.thresholdRange(), metric.threshold(), value);
         if (violation.isEmpty()) {
             values.add(new MetricValue(metric.name(), value));
         }
@@ -162,9 +162,9 @@ public final class MetricChecker {
     }
 
     private static String describe(String metric, String value, Violation v, String limit) {
-        String side = v.bound() == Threshold.Bound.MIN ? "below" : "above";
+        String side = v.bound() == ThresholdRangeCheck.Bound.MIN ? "below" : "above";
         return switch (v.source()) {
-            case RANGE -> metric + " " + value + " " + side + " " + (v.bound() == Threshold.Bound.MIN ? "min " : "max ") + limit;
+            case RANGE -> metric + " " + value + " " + side + " " + (v.bound() == ThresholdRangeCheck.Bound.MIN ? "min " : "max ") + limit;
             case THRESHOLD -> metric + " " + value + " " + side + " threshold " + limit;
             case IMPLICIT_ZERO -> metric + " " + value + " above " + limit
                     + " (no thresholdRange or threshold is set, and Flagger fails such a metric whenever it is above 0)";
@@ -172,7 +172,7 @@ public final class MetricChecker {
     }
 
     private static String operator(Violation v) {
-        return v.bound() == Threshold.Bound.MIN ? "<" : ">";
+        return v.bound() == ThresholdRangeCheck.Bound.MIN ? "<" : ">";
     }
 
     private static String halt(CanarySpec canary) {
