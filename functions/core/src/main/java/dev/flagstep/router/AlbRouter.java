@@ -112,14 +112,7 @@ public final class AlbRouter implements TrafficRouter {
         } catch (JsonProcessingException e) {
             throw new RouterException(ingress() + ": annotation " + annotationKey() + " is not JSON: " + e.getOriginalMessage());
         }
-        Integer p = null;
-        Integer c = null;
-        for (JsonNode g : a.path("forwardConfig").path("targetGroups")) {
-            String s = g.path("serviceName").asText();
-            if (s.equals(Canaries.primary(canary))) p = g.path("weight").asInt(0);
-            if (s.equals(Canaries.canary(canary))) c = g.path("weight").asInt(0);
-        }
-        return p == null || c == null ? Optional.empty() : Optional.of(new Routes(p, c, false));
+        return Canaries.weights(a.path("forwardConfig").path("targetGroups"), "/serviceName", canary);
     }
 
     /** The JSON Pointer of the owned annotation (for RBAC docs and tests). */

@@ -131,11 +131,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     void write(ObjectNode o, Routes r) {
         for (JsonNode rule : o.path("spec").path("rules")) {
             if (weightOf(rule, Canaries.primary(canary)).isEmpty() || weightOf(rule, Canaries.canary(canary)).isEmpty()) continue;
-            for (JsonNode b : rule.path("backendRefs")) {
-                String name = b.path("name").asText();
-                if (name.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primary());
-                if (name.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canary());
-            }
+            Canaries.setWeights(rule.path("backendRefs"), "/name", canary, r);
             ObjectNode ruleObj = (ObjectNode) rule;
             List<JsonNode> filters = new ArrayList<>();
             rule.path("filters").forEach(f -> {

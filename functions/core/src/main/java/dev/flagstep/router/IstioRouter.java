@@ -124,11 +124,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     @Override
     void write(ObjectNode o, Routes r) {
         ObjectNode h = (ObjectNode) o.path("spec").path("http").path(0);
-        for (JsonNode d : h.path("route")) {
-            String host = d.path("destination").path("host").asText();
-            if (host.equals(Canaries.primary(canary))) ((ObjectNode) d).put("weight", r.primary());
-            if (host.equals(Canaries.canary(canary))) ((ObjectNode) d).put("weight", r.canary());
-        }
+        Canaries.setWeights(h.path("route"), "/destination/host", canary, r);
         h.remove("mirror");
         h.remove("mirrorPercentage");
         if (r.mirrored()) {

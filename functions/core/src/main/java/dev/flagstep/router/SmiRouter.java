@@ -1,6 +1,5 @@
 package dev.flagstep.router;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
@@ -59,22 +58,11 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     Optional<Routes> read(ObjectNode o) {
-        Integer p = null;
-        Integer c = null;
-        for (JsonNode b : o.path("spec").path("backends")) {
-            String s = b.path("service").asText();
-            if (s.equals(Canaries.primary(canary))) p = b.path("weight").asInt(0);
-            if (s.equals(Canaries.canary(canary))) c = b.path("weight").asInt(0);
-        }
-        return p == null || c == null ? Optional.empty() : Optional.of(new Routes(p, c, false));
+        return Canaries.weights(o.path("spec").path("backends"), "/service", canary);
     }
 
     @Override
     void write(ObjectNode o, Routes r) {
-        for (JsonNode b : o.path("spec").path("backends")) {
-            String s = b.path("service").asText();
-            if (s.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primary());
-            if (s.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canary());
-        }
+        Canaries.setWeights(o.path("spec").path("backends"), "/service", canary, r);
     }
 }
