@@ -25,8 +25,10 @@ public final class GoFormat {
     }
 
     /**
-     * Go's {@code %v} of a float64: the shortest representation, plain unless the decimal exponent is
-     * below -4 or at least 21 ({@code 99}, {@code 99.5}, {@code 1e+21}, {@code 1e-05}).
+     * Go's {@code %v} of a float64, which fmt prints as {@code %g} with the shortest precision: the shortest
+     * representation, plain unless the decimal exponent is below -4 or at least 6 (strconv's
+     * {@code formatDigits}: "if precision was the shortest possible, use precision 6 for this decision"),
+     * so {@code 99}, {@code 99.5}, {@code 123456}, {@code 1e+06}, {@code 1e-05}, {@code -0}.
      */
     public static String value(double value) {
         if (Double.isNaN(value)) {
@@ -41,7 +43,7 @@ public final class GoFormat {
         // Double.toString is the shortest round-tripping decimal (JDK 19+), as Go's 'g' with precision -1
         BigDecimal shortest = new BigDecimal(Double.toString(value)).stripTrailingZeros();
         int exponent = shortest.precision() - shortest.scale() - 1;
-        if (exponent < -4 || exponent >= 21) {
+        if (exponent < -4 || exponent >= 6) {
             BigDecimal mantissa = shortest.movePointLeft(exponent);
             String exp = String.valueOf(Math.abs(exponent));
             return mantissa.toPlainString() + "e" + (exponent < 0 ? "-" : "+") + (exp.length() < 2 ? "0" + exp : exp);

@@ -1,5 +1,6 @@
 package dev.flagstep.events;
 
+import dev.flagstep.analysis.Message.Severity;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
@@ -7,7 +8,8 @@ import java.time.Instant;
 /**
  * One event Flagger would record for a canary ("Advance podinfo.test canary weight 20"), with the
  * canary's state at that moment. It goes to the event history, to EventBridge, and to the canary's
- * {@code event} webhooks with Flagger's payload.
+ * {@code event} webhooks with Flagger's payload. Its {@link Severity} is the analysis {@code Message}'s:
+ * the Kubernetes event type Flagger sends in {@code eventType}.
  */
 public record CanaryEvent(
         CanaryId canary,
@@ -19,20 +21,4 @@ public record CanaryEvent(
         int failedChecks,
         String runId,
         String checksum) {
-
-    /** Kubernetes event types as Flagger sends them in {@code eventType}. */
-    public enum Severity {
-        NORMAL("Normal"),
-        WARNING("Warning");
-
-        private final String wireName;
-
-        Severity(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
-    }
 }

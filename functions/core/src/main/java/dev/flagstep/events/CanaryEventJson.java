@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
@@ -63,8 +64,8 @@ public final class CanaryEventJson {
         String eventType = required(metadata, "eventType");
         return new CanaryEvent(
                 new CanaryId(namespace, name),
-                eventType.equals(CanaryEvent.Severity.WARNING.wireName())
-                        ? CanaryEvent.Severity.WARNING : CanaryEvent.Severity.NORMAL,
+                eventType.equals(Message.Severity.WARNING.wireName())
+                        ? Message.Severity.WARNING : Message.Severity.NORMAL,
                 metadata.path("eventMessage").asText(""),
                 Phase.fromWire(phase).orElseThrow(() -> new IllegalArgumentException("unknown phase: " + phase)),
                 Instant.ofEpochMilli(parseMillis(required(metadata, "timestamp"))),

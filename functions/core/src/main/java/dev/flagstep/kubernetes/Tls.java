@@ -63,16 +63,23 @@ public final class Tls {
     }
 
     /**
-     * {@code insecure-skip-tls-verify: true}: no certificate or host name check (local clusters only).
-     * An {@link X509ExtendedTrustManager} that accepts everything also turns off the JDK's host name check.
+     * Go's {@code InsecureSkipVerify} for any HTTP client of ours: kubeconfig {@code insecure-skip-tls-verify},
+     * {@code disableTLS} webhooks, {@code insecureSkipVerify} metric providers. No certificate and no host
+     * name check: it must be an {@link X509ExtendedTrustManager}, as the JDK wraps a plain X509TrustManager
+     * in one that still checks the host name against the certificate.
      */
+    public static SSLContext insecure() {
+        return insecure(Optional.empty());
+    }
+
+    /** {@code insecure-skip-tls-verify: true} (local clusters only), presenting the client certificate if any. */
     public static SSLContext insecure(Optional<ClientCert> client) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(client.isPresent() ? keyManagers(client.get()) : null, new TrustManager[]{new TrustAll()}, null);
             return ctx;
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("cannot build the TLS context for the Kubernetes API: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot build an insecure TLS context: " + e.getMessage(), e);
         }
     }
 

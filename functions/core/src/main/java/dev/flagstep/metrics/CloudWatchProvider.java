@@ -1,5 +1,6 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.spec.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,12 +66,8 @@ public final class CloudWatchProvider implements MetricProvider {
         String text = interval.filter(i -> !i.isBlank()).orElseThrow(() -> new MetricQueryException(
                 "cloudwatch needs the metric's interval (its window is 10 x interval): set metrics[].interval, e.g. 1m;"
                         + " templateRef metrics get no default"));
-        Duration d;
-        try {
-            d = GoDuration.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new MetricQueryException("error parsing metric interval: " + e.getMessage());
-        }
+        Duration d = GoDuration.parse(text.strip()).orElseThrow(() -> new MetricQueryException(
+                "error parsing metric interval: invalid duration \"" + text + "\" (use Go syntax such as 30s, 1m, 1h30m)"));
         if (d.isNegative() || d.isZero()) {
             throw new MetricQueryException("error parsing metric interval: " + text + " is not a positive duration");
         }

@@ -1,16 +1,20 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.analysis.FlaggerMessages;
+import dev.flagstep.analysis.GoFormat;
 import dev.flagstep.metrics.MetricCheckResult.AllPassed;
 import dev.flagstep.metrics.MetricCheckResult.Failed;
 import dev.flagstep.metrics.MetricCheckResult.NoValues;
-import dev.flagstep.metrics.Threshold.Kind;
-import dev.flagstep.metrics.Threshold.Violation;
+import dev.flagstep.metrics.ThresholdRangeCheck.Bound;
+import dev.flagstep.metrics.ThresholdRangeCheck.Kind;
+import dev.flagstep.metrics.ThresholdRangeCheck.Violation;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricCheck;
 import dev.flagstep.spec.MetricTemplate;
 import dev.flagstep.spec.TemplateRef;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,29 +69,32 @@ public final class MetricChecker {
         try {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));
         } catch (NoValuesFoundException e) {
-            String event = "Halt advancement no values found for " + observerName + " metric " + metric.name() + " probably "
-                    + canary.targetRef().name() + "." + canary.id().namespace() + " is not receiving traffic"
-                    + (successRate ? ": " + e.getMessage() : "");
+            FlaggerMessages m = FlaggerMessages.of(canary);
+            String event = (successRate ? m.noValuesSuccessRate(observerName, metric.name(), e.getMessage())
+                    : m.noValuesRequestDuration(observerName, metric.name())).text();
             return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage() + " (probably "
                     + canary.targetRef().name() + "." + canary.id().namespace() + " is not receiving traffic)", event));
         } catch (MetricQueryException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
-                    "Prometheus query failed: " + e.getMessage()));
+                    FlaggerMessages.of(canary).prometheusQueryFailed(e.getMessage()).text()));
         }
         return successRate ? judgeSuccessRate(canary, metric, raw, values) : judgeDuration(canary, metric, observer.durationMillis(raw), values);
     }
 
     private Optional<MetricCheckResult> judgeSuccessRate(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
         return judge(Kind.SUCCESS_RATE, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
-                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
-                halt(canary) + "success rate " + GoFormat.twoDecimals(value) + "% " + operator(v) + " " + GoFormat.v(v.limit()) + "%"));
+                describe(metric.name(), GoFormat.fixed2(value), v, GoFormat.value(v.limit())),
+                (v.bound() == Bound.MIN ? FlaggerMessages.of(canary).successRateBelow(value, v.limit())
+                        : FlaggerMessages.of(canary).successRateAbove(value, v.limit())).text()));
     }
 
     private Optional<MetricCheckResult> judgeDuration(CanarySpec canary, MetricCheck metric, long millis, List<MetricValue> values) {
         return judge(Kind.DURATION, metric, millis, values).map(v -> new Failed(metric.name(), Optional.of((double) millis),
                 describe(metric.name(), millis + "ms", v, (long) v.limit() + "ms"),
-                halt(canary) + "request duration " + GoDuration.formatMillis(millis) + " " + operator(v) + " "
-                        + GoDuration.formatMillis((long) v.limit())));
+                (v.bound() == Bound.MIN
+                        ? FlaggerMessages.of(canary).requestDurationBelow(Duration.ofMillis(millis), Duration.ofMillis((long) v.limit()))
+                        : FlaggerMessages.of(canary).requestDurationAbove(Duration.ofMillis(millis), Duration.ofMillis((long) v.limit())))
+                        .text()));
     }
 
     /** An inline {@code query} runs against the metrics server as written: Flagger does not render it. */
@@ -97,7 +104,7 @@ public final class MetricChecker {
             value = providers.metricsServer(canary).query(query, metric.interval());
         } catch (NoValuesFoundException e) {
             return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage(),
-                    "Halt advancement no values found for metric: " + metric.name()));
+                    FlaggerMessages.of(canary).noValuesQuery(metric.name()).text()));
         } catch (MetricQueryException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
                     "Prometheus query failed for " + metric.name() + ": " + e.getMessage()));
@@ -113,7 +120,7 @@ public final class MetricChecker {
         if (template.isEmpty()) {
             String detail = "metric template " + templateId + " not found in the canary document";
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": " + detail,
-                    "Metric template " + templateId + " error: " + detail));
+                    FlaggerMessages.of(canary).metricTemplateError(ref.name(), namespace, detail).text()));
         }
         MetricProvider provider;
         String query;
@@ -136,23 +143,24 @@ public final class MetricChecker {
             value = provider.query(query, metric.interval());
         } catch (NoValuesFoundException e) {
             return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage(),
-                    "Halt advancement no values found for custom metric: " + metric.name() + ": " + e.getMessage()));
+                    FlaggerMessages.of(canary).noValuesCustomMetric(metric.name(), e.getMessage()).text()));
         } catch (MetricQueryException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
-                    "Metric query failed for " + metric.name() + ": " + e.getMessage()));
+                    FlaggerMessages.of(canary).metricQueryFailed(metric.name(), e.getMessage()).text()));
         }
         return judgeCustom(canary, metric, value, values);
     }
 
     private Optional<MetricCheckResult> judgeCustom(CanarySpec canary, MetricCheck metric, double value, List<MetricValue> values) {
         return judge(Kind.CUSTOM, metric, value, values).map(v -> new Failed(metric.name(), Optional.of(value),
-                describe(metric.name(), GoFormat.twoDecimals(value), v, GoFormat.v(v.limit())),
-                halt(canary) + metric.name() + " " + GoFormat.twoDecimals(value) + " " + operator(v) + " " + GoFormat.v(v.limit())));
+                describe(metric.name(), GoFormat.fixed2(value), v, GoFormat.value(v.limit())),
+                (v.bound() == Bound.MIN ? FlaggerMessages.of(canary).metricBelow(metric.name(), value, v.limit())
+                        : FlaggerMessages.of(canary).metricAbove(metric.name(), value, v.limit())).text()));
     }
 
     /** Records a passing value, or returns the violation. */
     private static Optional<Violation> judge(Kind kind, MetricCheck metric, double value, List<MetricValue> values) {
-        Optional<Violation> violation = Threshold.evaluate(kind, metric.thresholdRange(), metric.threshold(), value);
+        Optional<Violation> violation = ThresholdRangeCheck.evaluate(kind, metric.thresholdRange(), metric.threshold(), value);
         if (violation.isEmpty()) {
             values.add(new MetricValue(metric.name(), value));
         }
@@ -160,20 +168,12 @@ public final class MetricChecker {
     }
 
     private static String describe(String metric, String value, Violation v, String limit) {
-        String side = v.bound() == Threshold.Bound.MIN ? "below" : "above";
+        String side = v.bound() == Bound.MIN ? "below" : "above";
         return switch (v.source()) {
-            case RANGE -> metric + " " + value + " " + side + " " + (v.bound() == Threshold.Bound.MIN ? "min " : "max ") + limit;
+            case RANGE -> metric + " " + value + " " + side + " " + (v.bound() == Bound.MIN ? "min " : "max ") + limit;
             case THRESHOLD -> metric + " " + value + " " + side + " threshold " + limit;
             case IMPLICIT_ZERO -> metric + " " + value + " above " + limit
                     + " (no thresholdRange or threshold is set, and Flagger fails such a metric whenever it is above 0)";
         };
-    }
-
-    private static String operator(Violation v) {
-        return v.bound() == Threshold.Bound.MIN ? "<" : ">";
-    }
-
-    private static String halt(CanarySpec canary) {
-        return "Halt " + canary.id().dotted() + " advancement ";
     }
 }

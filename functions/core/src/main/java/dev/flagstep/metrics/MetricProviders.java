@@ -1,14 +1,12 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.kubernetes.Tls;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -146,33 +140,11 @@ public final class MetricProviders {
             synchronized (this) {
                 if (insecureHttp == null) {
                     insecureHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(settings.prometheusTimeout()).sslContext(trustingEverything()).build();
+                            .connectTimeout(settings.prometheusTimeout()).sslContext(Tls.insecure()).build();
                 }
                 client = insecureHttp;
             }
         }
         return client;
-    }
-
-    /** {@code insecureSkipVerify}: accept any certificate and host name, as Go's InsecureSkipVerify does. */
-    private static SSLContext trustingEverything() {
-        TrustManager trustAll = new X509ExtendedTrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-            @Override public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustAll}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available", e);
-        }
     }
 }

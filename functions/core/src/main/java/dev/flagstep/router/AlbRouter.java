@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.JsonPatch;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
@@ -69,7 +70,7 @@ public final class AlbRouter implements TrafficRouter {
                 throw new RouterException("alb: no path of " + ref + " routes to service " + Canaries.apex(canary)
                         + " (the action name the weights are written to)");
             }
-            Routes keep = read(o).orElse(Routes.ALL_PRIMARY);
+            Routes keep = read(o).orElse(Routes.allPrimary());
             Canaries.annotations(o).put(annotationKey(), action(keep));
         });
     }
@@ -82,8 +83,8 @@ public final class AlbRouter implements TrafficRouter {
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        Routes r = new Routes(primaryWeight, canaryWeight, false);
+    public void setRoutes(Routes routes) {
+        Routes r = routes.unmirrored();
         kube.edit(ingress(), o -> {
             if (read(o).isEmpty()) throw new RouterException(ingress() + " has no " + annotationKey() + ": run Initialize");
             Canaries.annotations(o).put(annotationKey(), action(r));
@@ -96,8 +97,8 @@ public final class AlbRouter implements TrafficRouter {
         ObjectNode fwd = a.putObject("forwardConfig");
         var groups = fwd.putArray("targetGroups");
         String port = String.valueOf(canary.service().port());
-        groups.addObject().put("serviceName", Canaries.primary(canary)).put("servicePort", port).put("weight", r.primaryWeight());
-        groups.addObject().put("serviceName", Canaries.canary(canary)).put("servicePort", port).put("weight", r.canaryWeight());
+        groups.addObject().put("serviceName", Canaries.primary(canary)).put("servicePort", port).put("weight", r.primary());
+        groups.addObject().put("serviceName", Canaries.canary(canary)).put("servicePort", port).put("weight", r.canary());
         fwd.putObject("targetGroupStickinessConfig").put("enabled", false);
         return a.toString();
     }
@@ -111,14 +112,7 @@ public final class AlbRouter implements TrafficRouter {
         } catch (JsonProcessingException e) {
             throw new RouterException(ingress() + ": annotation " + annotationKey() + " is not JSON: " + e.getOriginalMessage());
         }
-        Integer p = null;
-        Integer c = null;
-        for (JsonNode g : a.path("forwardConfig").path("targetGroups")) {
-            String s = g.path("serviceName").asText();
-            if (s.equals(Canaries.primary(canary))) p = g.path("weight").asInt(0);
-            if (s.equals(Canaries.canary(canary))) c = g.path("weight").asInt(0);
-        }
-        return p == null || c == null ? Optional.empty() : Optional.of(new Routes(p, c, false));
+        return Canaries.weights(a.path("forwardConfig").path("targetGroups"), "/serviceName", canary);
     }
 
     /** The JSON Pointer of the owned annotation (for RBAC docs and tests). */

@@ -3,11 +3,13 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanarySpec;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Names and metadata every router derives from the canary, as Flagger names them. */
 final class Canaries {
@@ -56,15 +58,37 @@ final class Canaries {
     }
 
     static void markGenerated(ObjectNode o) {
-        ObjectNode md = o.withObjectProperty("metadata");
-        ObjectNode ann = md.has("annotations") && md.get("annotations").isObject()
-                ? (ObjectNode) md.get("annotations") : md.putObject("annotations");
-        ann.put(FLUX_KUSTOMIZE, "disabled").put(FLUX_HELM, "disabled");
+        annotations(o).put(FLUX_KUSTOMIZE, "disabled").put(FLUX_HELM, "disabled");
     }
 
+    /** {@code metadata.annotations}, created (replacing a non-object) when absent. */
     static ObjectNode annotations(ObjectNode o) {
         ObjectNode md = o.withObjectProperty("metadata");
         return md.has("annotations") && md.get("annotations").isObject()
                 ? (ObjectNode) md.get("annotations") : md.putObject("annotations");
+    }
+
+    /**
+     * The primary and canary weights among {@code entries} (TrafficSplit backends, ALB target groups), each
+     * entry naming its service at {@code name} (a JSON Pointer); empty unless both are there. A missing weight reads 0.
+     */
+    static Optional<Routes> weights(JsonNode entries, String name, CanarySpec c) {
+        Integer p = null;
+        Integer w = null;
+        for (JsonNode e : entries) {
+            String s = e.at(name).asText();
+            if (s.equals(primary(c))) p = e.path("weight").asInt(0);
+            if (s.equals(canary(c))) w = e.path("weight").asInt(0);
+        }
+        return p == null || w == null ? Optional.empty() : Optional.of(new Routes(p, w, false));
+    }
+
+    /** Sets {@code weight} on every entry of {@code entries} whose {@code name} (a JSON Pointer) is the primary or the canary. */
+    static void setWeights(JsonNode entries, String name, CanarySpec c, Routes r) {
+        for (JsonNode e : entries) {
+            String s = e.at(name).asText();
+            if (s.equals(primary(c))) ((ObjectNode) e).put("weight", r.primary());
+            if (s.equals(canary(c))) ((ObjectNode) e).put("weight", r.canary());
+        }
     }
 }

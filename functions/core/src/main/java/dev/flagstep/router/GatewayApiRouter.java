@@ -3,6 +3,7 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -62,8 +63,8 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        writeRoutes(new Routes(primaryWeight, canaryWeight, mirrored));
+    public void setRoutes(Routes routes) {
+        writeRoutes(routes);
     }
 
     @Override
@@ -130,11 +131,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     void write(ObjectNode o, Routes r) {
         for (JsonNode rule : o.path("spec").path("rules")) {
             if (weightOf(rule, Canaries.primary(canary)).isEmpty() || weightOf(rule, Canaries.canary(canary)).isEmpty()) continue;
-            for (JsonNode b : rule.path("backendRefs")) {
-                String name = b.path("name").asText();
-                if (name.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primaryWeight());
-                if (name.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canaryWeight());
-            }
+            Canaries.setWeights(rule.path("backendRefs"), "/name", canary, r);
             ObjectNode ruleObj = (ObjectNode) rule;
             List<JsonNode> filters = new ArrayList<>();
             rule.path("filters").forEach(f -> {

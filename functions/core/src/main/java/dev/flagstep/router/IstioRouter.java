@@ -3,6 +3,7 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -53,7 +54,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     @Override
     public Routes getRoutes() {
         Routes r = readRequired(kube.require(ref()));
-        if (r.primaryWeight() == 0 && r.canaryWeight() == 0) {
+        if (r.primary() == 0 && r.canary() == 0) {
             throw new RouterException(ref() + " routes neither to " + Canaries.primary(canary) + " nor to "
                     + Canaries.canary(canary) + " (both weights are 0)");
         }
@@ -61,8 +62,8 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        writeRoutes(new Routes(primaryWeight, canaryWeight, mirrored));
+    public void setRoutes(Routes routes) {
+        writeRoutes(routes);
     }
 
     @Override
@@ -123,11 +124,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     @Override
     void write(ObjectNode o, Routes r) {
         ObjectNode h = (ObjectNode) o.path("spec").path("http").path(0);
-        for (JsonNode d : h.path("route")) {
-            String host = d.path("destination").path("host").asText();
-            if (host.equals(Canaries.primary(canary))) ((ObjectNode) d).put("weight", r.primaryWeight());
-            if (host.equals(Canaries.canary(canary))) ((ObjectNode) d).put("weight", r.canaryWeight());
-        }
+        Canaries.setWeights(h.path("route"), "/destination/host", canary, r);
         h.remove("mirror");
         h.remove("mirrorPercentage");
         if (r.mirrored()) {

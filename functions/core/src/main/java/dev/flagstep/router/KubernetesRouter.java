@@ -1,5 +1,6 @@
 package dev.flagstep.router;
 
+import dev.flagstep.analysis.Routes;
 /**
  * Provider {@code kubernetes} (Flagger's NopRouter): blue/green without a traffic router. The apex service
  * always selects the primary; the canary is tested through {@code {apex}-canary} and promoted by copying its
@@ -14,11 +15,11 @@ public final class KubernetesRouter implements TrafficRouter {
 
     @Override
     public Routes getRoutes() {
-        return Routes.ALL_PRIMARY;
+        return Routes.allPrimary();
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
+    public void setRoutes(Routes routes) {
         // no router object
     }
 }

@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -91,7 +92,7 @@ public final class NginxRouter implements TrafficRouter {
         ObjectNode ing = kube.require(canaryIngress());
         JsonNode ann = ing.path("metadata").path("annotations");
         if (!Canaries.abMatch(canary).isEmpty() && (ann.has(a("canary-by-cookie")) || ann.has(a("canary-by-header")))) {
-            return Routes.ALL_CANARY;
+            return Routes.allCanary();
         }
         String w = ann.path(a("canary-weight")).asText("0");
         try {
@@ -103,8 +104,8 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        new Routes(primaryWeight, canaryWeight, false); // validates
+    public void setRoutes(Routes routes) {
+        int canaryWeight = routes.canary();
         List<JsonNode> ab = Canaries.abMatch(canary);
         kube.edit(canaryIngress(), o -> {
             ObjectNode ann = Canaries.annotations(o);

@@ -1,6 +1,7 @@
 package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.spec.CanarySpec;
@@ -37,7 +38,7 @@ abstract class OwnedObjectRouter {
         ObjectNode desired = desired();
         if (kube.createIfAbsent(ref().kind(), desired).isPresent()) return;
         kube.edit(ref(), o -> {
-            Routes keep = read(o).orElse(Routes.ALL_PRIMARY);
+            Routes keep = read(o).orElse(Routes.allPrimary());
             o.set("spec", desired.get("spec").deepCopy());
             Canaries.markGenerated(o);
             write(o, keep);

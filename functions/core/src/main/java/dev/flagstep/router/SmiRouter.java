@@ -1,7 +1,7 @@
 package dev.flagstep.router;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -41,8 +41,8 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
     }
 
     @Override
-    public void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
-        writeRoutes(new Routes(primaryWeight, canaryWeight, false));
+    public void setRoutes(Routes routes) {
+        writeRoutes(routes.unmirrored());
     }
 
     @Override
@@ -58,22 +58,11 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     Optional<Routes> read(ObjectNode o) {
-        Integer p = null;
-        Integer c = null;
-        for (JsonNode b : o.path("spec").path("backends")) {
-            String s = b.path("service").asText();
-            if (s.equals(Canaries.primary(canary))) p = b.path("weight").asInt(0);
-            if (s.equals(Canaries.canary(canary))) c = b.path("weight").asInt(0);
-        }
-        return p == null || c == null ? Optional.empty() : Optional.of(new Routes(p, c, false));
+        return Canaries.weights(o.path("spec").path("backends"), "/service", canary);
     }
 
     @Override
     void write(ObjectNode o, Routes r) {
-        for (JsonNode b : o.path("spec").path("backends")) {
-            String s = b.path("service").asText();
-            if (s.equals(Canaries.primary(canary))) ((ObjectNode) b).put("weight", r.primaryWeight());
-            if (s.equals(Canaries.canary(canary))) ((ObjectNode) b).put("weight", r.canaryWeight());
-        }
+        Canaries.setWeights(o.path("spec").path("backends"), "/service", canary, r);
     }
 }

@@ -1,5 +1,7 @@
 package dev.flagstep.router;
 
+import dev.flagstep.analysis.Routes;
+
 /**
  * One canary's traffic router, Flagger's {@code Interface} in {@code pkg/router/router.go}: it owns the objects
  * that split traffic between {@code {apex}-primary} and {@code {apex}-canary}. Every method reads the cluster
@@ -15,9 +17,10 @@ public sealed interface TrafficRouter
     Routes getRoutes();
 
     /** Writes the weights (and mirroring, where the provider has it). */
-    void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored);
+    void setRoutes(Routes routes);
 
-    default void setRoutes(Routes routes) {
-        setRoutes(routes.primaryWeight(), routes.canaryWeight(), routes.mirrored());
+    /** {@link #setRoutes(Routes)} of {@code new Routes(primaryWeight, canaryWeight, mirrored)} (which validates them). */
+    default void setRoutes(int primaryWeight, int canaryWeight, boolean mirrored) {
+        setRoutes(new Routes(primaryWeight, canaryWeight, mirrored));
     }
 }

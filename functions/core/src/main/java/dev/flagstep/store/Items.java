@@ -1,6 +1,7 @@
 package dev.flagstep.store;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.events.CanaryEvent;
@@ -175,7 +176,7 @@ final class Items {
     static CanaryEvent event(CanaryId id, Map<String, AttributeValue> item) {
         return new CanaryEvent(
                 id,
-                CanaryEvent.Severity.valueOf(str(item, "severity").orElse("NORMAL")),
+                Message.Severity.valueOf(str(item, "severity").orElse("NORMAL")),
                 str(item, "message").orElse(""),
                 Phase.fromWire(str(item, "phase").orElse("")).orElse(Phase.INITIALIZING),
                 instant(item, "timestamp").orElse(Instant.EPOCH),

@@ -1,14 +1,8 @@
 package dev.flagstep.webhook;
 
-import java.net.Socket;
+import dev.flagstep.kubernetes.Tls;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The two JDK HTTP clients, each built once per container (Lambda execution environment) and shared:
@@ -37,7 +31,7 @@ final class HttpClients {
     }
 
     private static final class Insecure {
-        static final HttpClient CLIENT = builder().sslContext(trustAll()).build();
+        static final HttpClient CLIENT = builder().sslContext(Tls.insecure()).build();
     }
 
     private static HttpClient.Builder builder() {
@@ -45,50 +39,5 @@ final class HttpClients {
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT);
-    }
-
-    /**
-     * Go's {@code InsecureSkipVerify}: no chain and no host name check. It must be an
-     * X509ExtendedTrustManager: the JDK wraps a plain X509TrustManager in one that still checks the
-     * host name against the certificate.
-     */
-    private static SSLContext trustAll() {
-        TrustManager trustAll = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustAll}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build the TLS context for disableTLS hooks", e);
-        }
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class FlaggerMessagesTest {
 
@@ -61,24 +59,5 @@ class FlaggerMessagesTest {
                 "podinfo-primary.test not ready: waiting for rollout to finish: 1 old replicas are pending termination");
         assertThat(FlaggerMessages.NotReady.progressDeadlineExceeded("podinfo"))
                 .isEqualTo("deployment \"podinfo\" exceeded its progress deadline");
-    }
-
-    @ParameterizedTest
-    @CsvSource({"99, 99", "99.5, 99.5", "0.1, 0.1", "1e21, 1e+21", "0.00001, 1e-05", "123456789, 123456789", "-2.5, -2.5"})
-    void goPercentV(double value, String expected) {
-        assertThat(GoFormat.value(value)).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"0.125, 0.12", "0.375, 0.38", "99.999, 100.00", "1, 1.00", "2.675, 2.67"})
-    void goFixed2RoundsTheBinaryValue(double value, String expected) {
-        assertThat(GoFormat.fixed2(value)).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"0, 0s", "1, 1ns", "1500, 1.5µs", "512000000, 512ms", "1500000000, 1.5s",
-        "60000000000, 1m0s", "90500000000, 1m30.5s", "3600000000000, 1h0m0s"})
-    void goDuration(long nanos, String expected) {
-        assertThat(GoFormat.duration(Duration.ofNanos(nanos))).isEqualTo(expected);
     }
 }

@@ -3,6 +3,7 @@ package dev.flagstep.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CanaryEventJsonTest {
 
     private static final CanaryEvent EVENT = new CanaryEvent(new CanaryId("test", "podinfo"),
-            CanaryEvent.Severity.NORMAL, "Promotion completed! Scaling down podinfo.test", Phase.SUCCEEDED,
+            Message.Severity.NORMAL, "Promotion completed! Scaling down podinfo.test", Phase.SUCCEEDED,
             Instant.parse("2026-11-02T10:00:00.123Z"), 0, 0, "run-1", "85d557f47b");
 
     @Test

@@ -2,6 +2,7 @@ package dev.flagstep.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
@@ -25,7 +26,7 @@ class HistoryAndCompositePublisherTest {
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
 
     private static CanaryEvent event(CanaryId id, String message, int ms) {
-        return new CanaryEvent(id, CanaryEvent.Severity.NORMAL, message, Phase.PROGRESSING, T0.plusMillis(ms), 10, 0, "r", "c");
+        return new CanaryEvent(id, Message.Severity.NORMAL, message, Phase.PROGRESSING, T0.plusMillis(ms), 10, 0, "r", "c");
     }
 
     @Test

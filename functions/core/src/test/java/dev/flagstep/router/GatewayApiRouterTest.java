@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -66,7 +67,7 @@ class GatewayApiRouterTest {
             assertThat(kube.require(ROUTE).at("/spec/rules/0/backendRefs")).isEqualTo(backends(100 - w, w));
             assertThat(router.getRoutes()).isEqualTo(new Routes(100 - w, w, false));
         }
-        router.setRoutes(Routes.ALL_PRIMARY); // promotion done: all traffic to the new primary
+        router.setRoutes(Routes.allPrimary()); // promotion done: all traffic to the new primary
         ObjectNode route = kube.require(ROUTE);
         assertThat(route.at("/spec/rules/0/backendRefs")).isEqualTo(backends(100, 0));
         assertThat(route.at("/spec/rules")).hasSize(1);
@@ -97,7 +98,7 @@ class GatewayApiRouterTest {
                   backendRefs:
                     - {group: "", kind: Service, name: podinfo-primary, port: 9898, weight: 100}
                 """));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_CANARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allCanary());
     }
 
     @Test
@@ -117,7 +118,7 @@ class GatewayApiRouterTest {
 
         router.setRoutes(0, 100, false);
         assertThat(kube.require(ROUTE).at("/spec/rules/0/filters").isMissingNode()).isTrue();
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_CANARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allCanary());
     }
 
     @Test
@@ -136,7 +137,7 @@ class GatewayApiRouterTest {
 
         long current = kube.require(ROUTE).at("/metadata/generation").asLong();
         setParentStatus("True", current + 1);
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
     }
 
     private long setParentStatus(String accepted, long observedGeneration) {

@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.testing.KubeCanaries;
@@ -98,7 +99,7 @@ class IstioRouterTest {
                   route:
                     - {destination: {host: podinfo-primary}, weight: 100}
                 """));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_CANARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allCanary());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.testing.KubeCanaries;
@@ -93,7 +94,7 @@ class NginxRouterTest {
         router.setRoutes(100, 0, false);
         assertThat(kube.require(CANARY).at("/metadata/annotations")).isEqualTo(annotations(
                 "nginx.ingress.kubernetes.io/canary", "true", "nginx.ingress.kubernetes.io/canary-weight", "0"));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
         assertThat(kube.require(USER)).isEqualTo(userIngress);
     }
 
@@ -105,7 +106,7 @@ class NginxRouterTest {
         c.abMatch.add(json("{headers: {cookie: {exact: canary}}}"));
         TrafficRouter router = new NginxRouter(kube.client(), c.build());
         router.reconcile();
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
 
         router.setRoutes(0, 100, false);
         assertThat(kube.require(CANARY).at("/metadata/annotations")).isEqualTo(annotations(
@@ -113,12 +114,12 @@ class NginxRouterTest {
                 "nginx.ingress.kubernetes.io/canary-by-header", "x-canary",
                 "nginx.ingress.kubernetes.io/canary-by-header-pattern", "^insider.*",
                 "nginx.ingress.kubernetes.io/canary-by-cookie", "canary"));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_CANARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allCanary());
 
         router.setRoutes(100, 0, false); // promotion finished: the canary ingress matches nothing again
         assertThat(kube.require(CANARY).at("/metadata/annotations")).isEqualTo(annotations(
                 "nginx.ingress.kubernetes.io/canary", "true", "nginx.ingress.kubernetes.io/canary-weight", "0"));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
     }
 
     @Test

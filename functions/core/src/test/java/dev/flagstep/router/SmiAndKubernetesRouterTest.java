@@ -1,6 +1,7 @@
 package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.testing.KubeCanaries;
 import dev.flagstep.testing.KubeMockServer;
@@ -42,7 +43,7 @@ class SmiAndKubernetesRouterTest {
             assertThat(router.getRoutes()).isEqualTo(new Routes(100 - w, w, false));
         }
         router.setRoutes(100, 0, false);
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
         ObjectNode before = kube.require(ref);
         router.reconcile();
         assertThat(kube.require(ref)).isEqualTo(before);
@@ -63,7 +64,7 @@ class SmiAndKubernetesRouterTest {
         int before = kube.server().getRequestCount();
         router.reconcile();
         router.setRoutes(0, 100, false);
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
         assertThat(kube.server().getRequestCount()).isEqualTo(before);
     }
 

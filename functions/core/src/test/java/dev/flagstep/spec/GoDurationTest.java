@@ -41,9 +41,17 @@ class GoDurationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "1", "10", "s", "-", "+", ".s", "1d", "1 m", " 1m", "1m ", "1M", "1S", "1.2.3s",
-            "1m-1s", "abc", "1e3s", "9223372036854775808ns", "2562048h", "0x10s", "--1s", "1mm"})
+            "1m-1s", "abc", "1e3s", "9223372036854775808ns", "2562048h", "0x10s", "--1s", "1mm",
+            "1 minute", "m", "1m 30s"})
     void rejectsWhatGoRejects(String text) {
         assertThat(GoDuration.parse(text)).isEmpty();
+    }
+
+    /** Metric intervals as documents write them (moved from the metrics package's own parser). */
+    @ParameterizedTest(name = "{0} = {1}ms")
+    @CsvSource({"1m,60000", "30s,30000", "1h30m,5400000", "1.5m,90000", "500ms,500", "2h,7200000", "0,0", "1m30s,90000"})
+    void parsesMetricIntervals(String text, long millis) {
+        assertThat(GoDuration.parse(text)).contains(Duration.ofMillis(millis));
     }
 
     @org.junit.jupiter.api.Test

@@ -3,6 +3,7 @@ package dev.flagstep.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
@@ -34,13 +35,13 @@ class EventHistoryTest {
     }
 
     private static CanaryEvent event(CanaryId id, String message, Instant at) {
-        return new CanaryEvent(id, CanaryEvent.Severity.NORMAL, message, Phase.PROGRESSING, at, 20, 1, "run-1", "cs");
+        return new CanaryEvent(id, Message.Severity.NORMAL, message, Phase.PROGRESSING, at, 20, 1, "run-1", "cs");
     }
 
     @Test
     void keepsEveryFieldOfAnEvent() {
         CanaryId id = canary();
-        CanaryEvent warning = new CanaryEvent(id, CanaryEvent.Severity.WARNING,
+        CanaryEvent warning = new CanaryEvent(id, Message.Severity.WARNING,
                 "Halt " + id.dotted() + " advancement pre-rollout check load failed", Phase.WAITING_PROMOTION, T0,
                 50, 3, "run-7", "85d557f47b");
 

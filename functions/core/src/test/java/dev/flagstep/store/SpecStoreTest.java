@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
@@ -56,7 +57,7 @@ class SpecStoreTest {
         store.saveStatus(id, CanaryStatus.initial(T0), 0);
         store.claimRun(id, "run-1", "rev-1", T0);
         store.openGate(id, GateType.CONFIRM_PROMOTION, "alice", "looks good");
-        store.append(new CanaryEvent(id, CanaryEvent.Severity.NORMAL, "New revision detected!", Phase.PROGRESSING,
+        store.append(new CanaryEvent(id, Message.Severity.NORMAL, "New revision detected!", Phase.PROGRESSING,
                 T0, 0, 0, "run-1", "c"));
 
         assertThatThrownBy(() -> store.deleteCanary(id))

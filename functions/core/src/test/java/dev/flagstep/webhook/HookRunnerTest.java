@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
@@ -129,7 +130,7 @@ class HookRunnerTest {
     }
 
     private static CanaryEvent event(String message) {
-        return new CanaryEvent(CANARY, CanaryEvent.Severity.NORMAL, message, Phase.PROGRESSING,
+        return new CanaryEvent(CANARY, Message.Severity.NORMAL, message, Phase.PROGRESSING,
                 Instant.ofEpochMilli(1_700_000_000_000L), 10, 0, "run", "sum");
     }
 

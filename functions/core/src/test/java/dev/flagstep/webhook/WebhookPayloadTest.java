@@ -2,6 +2,7 @@ package dev.flagstep.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
@@ -98,7 +99,7 @@ class WebhookPayloadTest {
 
     @Test
     void eventPayloadAlwaysCarriesMessageTypeAndMillisTimestampWhichMetadataCannotOverride() {
-        var event = new CanaryEvent(new CanaryId("test", "podinfo"), CanaryEvent.Severity.WARNING,
+        var event = new CanaryEvent(new CanaryId("test", "podinfo"), Message.Severity.WARNING,
                 "Halt podinfo.test advancement pre-rollout check smoke failed <nope>", Phase.PROGRESSING,
                 Instant.ofEpochMilli(1_700_000_000_123L), 10, 1, "run-1", "85d557f47b");
         var hook = hook(HookType.EVENT, Map.of("cluster", "prod", "eventType", "Spoofed", "timestamp", "0",
@@ -111,7 +112,7 @@ class WebhookPayloadTest {
 
     @Test
     void normalEventWithoutHookMetadata() {
-        var event = new CanaryEvent(new CanaryId("test", "podinfo"), CanaryEvent.Severity.NORMAL,
+        var event = new CanaryEvent(new CanaryId("test", "podinfo"), Message.Severity.NORMAL,
                 "Advance podinfo.test canary weight 10", Phase.PROGRESSING, Instant.ofEpochMilli(1_700_000_000_000L),
                 10, 0, "run-1", "c");
         var payload = WebhookPayload.forEvent(event, hook(HookType.EVENT, Map.of()));

@@ -43,13 +43,12 @@ public final class KubeCanaryCluster implements CanaryCluster {
 
     @Override
     public Routes routes() {
-        var r = router.getRoutes();
-        return new Routes(r.primaryWeight(), r.canaryWeight(), r.mirrored());
+        return router.getRoutes();
     }
 
     @Override
     public void setRoutes(Routes routes) {
-        router.setRoutes(routes.primary(), routes.canary(), routes.mirrored());
+        router.setRoutes(routes);
     }
 
     @Override

@@ -4,7 +4,8 @@ import dev.flagstep.spec.ThresholdRange;
 import java.util.Optional;
 
 /**
- * Flagger's pass/fail rule for one metric value.
+ * Flagger's pass/fail rule for one metric value against its {@code thresholdRange} (not to be confused with
+ * {@link dev.flagstep.analysis.Threshold}, the failed-checks count that triggers a rollback).
  * <ul>
  *   <li>With a {@code thresholdRange}: fail when {@code value < min} or {@code value > max}.</li>
  *   <li>Without one, the deprecated {@code threshold} applies (0 when absent): it is a minimum for
@@ -15,7 +16,7 @@ import java.util.Optional;
  *       to {@code time.Duration} in ms, which truncates fractions.</li>
  * </ul>
  */
-public final class Threshold {
+public final class ThresholdRangeCheck {
 
     /** Which of Flagger's three code paths a metric takes. */
     public enum Kind { SUCCESS_RATE, DURATION, CUSTOM }
@@ -31,7 +32,7 @@ public final class Threshold {
 
     public enum Source { RANGE, THRESHOLD, IMPLICIT_ZERO }
 
-    private Threshold() {}
+    private ThresholdRangeCheck() {}
 
     public static Optional<Violation> evaluate(Kind kind, ThresholdRange range, Optional<Double> threshold, double value) {
         if (!range.isEmpty()) {

@@ -2,16 +2,16 @@ package dev.flagstep.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.metrics.Threshold.Bound;
-import dev.flagstep.metrics.Threshold.Kind;
-import dev.flagstep.metrics.Threshold.Source;
-import dev.flagstep.metrics.Threshold.Violation;
+import dev.flagstep.metrics.ThresholdRangeCheck.Bound;
+import dev.flagstep.metrics.ThresholdRangeCheck.Kind;
+import dev.flagstep.metrics.ThresholdRangeCheck.Source;
+import dev.flagstep.metrics.ThresholdRangeCheck.Violation;
 import dev.flagstep.spec.ThresholdRange;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ThresholdTest {
+class ThresholdRangeCheckTest {
 
     private static Optional<Double> opt(String s) {
         return s == null ? Optional.empty() : Optional.of(Double.parseDouble(s));
@@ -62,7 +62,7 @@ class ThresholdTest {
             "CUSTOM       | -   | 500.9 | - | 501  | MAX:500.9:RANGE",
     })
     void appliesFlaggersRules(Kind kind, String min, String max, String threshold, double value, String expected) {
-        Optional<Violation> violation = Threshold.evaluate(kind, new ThresholdRange(opt(min), opt(max)), opt(threshold), value);
+        Optional<Violation> violation = ThresholdRangeCheck.evaluate(kind, new ThresholdRange(opt(min), opt(max)), opt(threshold), value);
 
         if (expected.equals("PASS")) {
             assertThat(violation).isEmpty();
