@@ -140,7 +140,7 @@ final class Tick {
         for (Message m : batch) {
             Phase phase = m.recordedPhase().orElse(status.phase());
             events.add(new CanaryEvent(spec.id(),
-                    m.isWarning() ? CanaryEvent.Severity.WARNING : CanaryEvent.Severity.NORMAL,
+                    m.severity(),
                     m.text(), phase, services.clock().instant(), status.canaryWeight(), status.failedChecks(),
                     input.runId(), status.checksum()));
         }
