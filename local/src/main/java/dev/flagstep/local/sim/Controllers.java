@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,9 @@ final class Controllers implements AutoCloseable {
     private final AtomicLong ticks = new AtomicLong();
     private volatile Duration defaultReadyDelay;
     private volatile boolean running = true;
+    private volatile boolean frozen;
+    /** Held for a whole pass, so {@link #freeze} can wait for the pass in progress. */
+    private final ReentrantLock pass = new ReentrantLock();
     private final Thread thread;
 
     Controllers(KubeClient kube, ApiLister lister, Clock clock, Duration tick, Duration readyDelay, Runnable afterTick) {
@@ -78,16 +82,26 @@ final class Controllers implements AutoCloseable {
         readyDelays.put(deployment, requireNotNegative(delay));
     }
 
+    /** Frozen, the loop still ticks but observes nothing; returns once a pass in progress has ended. */
+    void freeze(boolean freeze) {
+        frozen = freeze;
+        pass.lock();
+        pass.unlock();
+    }
+
     void defaultReadyDelay(Duration delay) {
         defaultReadyDelay = requireNotNegative(delay);
     }
 
     private void loop() {
         while (running) {
+            pass.lock();
             try {
-                reconcileOnce();
+                if (!frozen) reconcileOnce();
             } catch (RuntimeException e) {
                 // the API answering badly for a tick must not end the cluster's controllers; the next tick retries
+            } finally {
+                pass.unlock();
             }
             ticks.incrementAndGet();
             afterTick.run();

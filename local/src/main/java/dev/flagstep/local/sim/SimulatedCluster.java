@@ -185,6 +185,15 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
+     * Freezes the controllers: no Deployment status or HTTPRoute acceptance changes until unfrozen, as when the
+     * controller manager or the Gateway controller is down (flagstep's readiness waits, the Gateway API router
+     * refuses a route not accepted at its generation). Returns once a pass in progress has ended.
+     */
+    public void freezeControllers(boolean freeze) {
+        controllers.freeze(freeze);
+    }
+
+    /**
      * Makes the API unreachable at {@link #endpoint()}: connections are refused and open ones cut. The stored
      * objects stay, and the controllers keep running behind it (a control plane outage does not stop pods).
      */
@@ -236,6 +245,11 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Ticks the controllers completed: for tests. */
     long ticks() {
         return controllers.ticks();
+    }
+
+    /** The mock server itself, past the proxy: for tests. */
+    URI apiUrl() {
+        return api.url();
     }
 
     boolean controllersRunning() {
