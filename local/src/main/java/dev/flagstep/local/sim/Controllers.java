@@ -1,0 +1,175 @@
+package dev.flagstep.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeException;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The kubelets and controllers of the simulated cluster, as one loop: every tick it lists Deployments and
+ * HTTPRoutes and writes the status a healthy cluster would show. Writes go through {@link KubeClient#edit}
+ * (a JSON Patch of the difference guarded by resourceVersion), so a concurrent spec write by flagstep is never
+ * clobbered: the loser re-reads and the status is recomputed from the newer object. Nothing is written when
+ * the status is already right, which keeps the races with flagstep's own writes rare.
+ */
+final class Controllers implements AutoCloseable {
+
+    private static final List<ResourceKind> ROUTE_KINDS = List.of(ResourceKind.HTTP_ROUTE, ResourceKind.HTTP_ROUTE_V1BETA1);
+
+    /** The generation a Deployment's pods are rolling out and since when (for the ready delay). */
+    private record Rollout(long generation, Instant since) {}
+
+    private final KubeClient kube;
+    private final ApiLister lister;
+    private final Clock clock;
+    private final Duration tick;
+    private final Runnable afterTick;
+    private final Set<String> heldUnready = ConcurrentHashMap.newKeySet();
+    private final Map<String, Duration> readyDelays = new ConcurrentHashMap<>();
+    private final Map<KubeRef, Rollout> rollouts = new ConcurrentHashMap<>();
+    private final AtomicLong ticks = new AtomicLong();
+    private volatile Duration defaultReadyDelay;
+    private volatile boolean running = true;
+    private volatile boolean frozen;
+    /** Held for a whole pass, so {@link #freeze} can wait for the pass in progress. */
+    private final ReentrantLock pass = new ReentrantLock();
+    private final Thread thread;
+
+    Controllers(KubeClient kube, ApiLister lister, Clock clock, Duration tick, Duration readyDelay, Runnable afterTick) {
+        this.kube = kube;
+        this.lister = lister;
+        this.clock = clock;
+        this.tick = tick;
+        this.defaultReadyDelay = readyDelay;
+        this.afterTick = afterTick;
+        // a daemon: a CLI that forgets close() must still exit
+        this.thread = Thread.ofPlatform().name("sim-controllers").daemon().unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Ticks completed so far: tests wait for "one more tick" rather than for a fixed time. */
+    long ticks() {
+        return ticks.get();
+    }
+
+    boolean alive() {
+        return thread.isAlive();
+    }
+
+    void holdUnready(String deployment, boolean hold) {
+        if (hold) heldUnready.add(deployment);
+        else heldUnready.remove(deployment);
+    }
+
+    void readyDelay(String deployment, Duration delay) {
+        readyDelays.put(deployment, requireNotNegative(delay));
+    }
+
+    /** Frozen, the loop still ticks but observes nothing; returns once a pass in progress has ended. */
+    void freeze(boolean freeze) {
+        frozen = freeze;
+        pass.lock();
+        pass.unlock();
+    }
+
+    void defaultReadyDelay(Duration delay) {
+        defaultReadyDelay = requireNotNegative(delay);
+    }
+
+    private void loop() {
+        while (running) {
+            pass.lock();
+            try {
+                if (!frozen) reconcileOnce();
+            } catch (RuntimeException e) {
+                // the API answering badly for a tick must not end the cluster's controllers; the next tick retries
+            } finally {
+                pass.unlock();
+            }
+            ticks.incrementAndGet();
+            afterTick.run();
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One pass over every Deployment and HTTPRoute. */
+    void reconcileOnce() {
+        Set<KubeRef> deployments = new HashSet<>();
+        for (ObjectNode d : lister.list(ResourceKind.DEPLOYMENT)) {
+            deployments.add(refOf(ResourceKind.DEPLOYMENT, d));
+            reconcile(ResourceKind.DEPLOYMENT, d, this::deploymentStatus);
+        }
+        // a Deployment deleted and created again starts its ready delay afresh
+        rollouts.keySet().retainAll(deployments);
+        for (ResourceKind kind : ROUTE_KINDS) {
+            for (ObjectNode r : lister.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
+        }
+    }
+
+    private void reconcile(ResourceKind kind, ObjectNode listed, Function<ObjectNode, ObjectNode> desired) {
+        if (desired.apply(listed).equals(listed.path("status"))) return;
+        KubeRef ref = refOf(kind, listed);
+        try {
+            // recomputed from the object edit() read, which may be newer than the listed one
+            kube.edit(ref, o -> o.set("status", desired.apply(o)));
+        } catch (KubeException.NotFound | KubeException.Conflict deletedOrBusy) {
+            // deleted since the list, or flagstep kept writing it: the next tick looks again
+        }
+    }
+
+    private ObjectNode deploymentStatus(ObjectNode d) {
+        return DeploymentStatus.of(d, health(d), clock.instant());
+    }
+
+    private PodHealth health(ObjectNode d) {
+        String name = d.path("metadata").path("name").asText();
+        if (heldUnready.contains(name)) return new PodHealth.HeldUnready();
+        long generation = d.path("metadata").path("generation").asLong(1);
+        Rollout r = rollouts.compute(refOf(ResourceKind.DEPLOYMENT, d), (k, old) ->
+                old != null && old.generation() == generation ? old : new Rollout(generation, clock.instant()));
+        Duration delay = readyDelays.getOrDefault(name, defaultReadyDelay);
+        return clock.instant().isBefore(r.since().plus(delay)) ? new PodHealth.RollingOut(r.since()) : new PodHealth.Ready();
+    }
+
+    private static KubeRef refOf(ResourceKind kind, JsonNode o) {
+        return kind.ref(o.path("metadata").path("namespace").asText(), o.path("metadata").path("name").asText());
+    }
+
+    private static Duration requireNotNegative(Duration d) {
+        if (d.isNegative()) throw new IllegalArgumentException("ready delay must not be negative: " + d);
+        return d;
+    }
+
+    /** Stops the loop and waits for the tick in progress to end. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

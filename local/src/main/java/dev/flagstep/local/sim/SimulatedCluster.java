@@ -1,0 +1,268 @@
+package dev.flagstep.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.BearerToken;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.KubeEndpoint;
+import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.CanarySpec;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A Kubernetes cluster on loopback for {@code flagstep demo}, {@code flagstep run --simulate} and end-to-end
+ * tests: fabric8's mock API server in CRUD mode, reached by flagstep over real HTTP through {@link #endpoint()},
+ * plus a loop standing in for kubelets and controllers (Deployments become ready at their current generation,
+ * HTTPRoutes are accepted by their parents). Fault knobs: {@link #newRevision}, {@link #holdUnready},
+ * {@link #readyDelay}, {@link #pause()} / {@link #resume()}.
+ *
+ * <pre>{@code
+ * try (SimulatedCluster cluster = SimulatedCluster.start()) {
+ *     cluster.seed(canary, "ghcr.io/stefanprodan/podinfo:6.0.0");
+ *     ... run flagstep against cluster.endpoint() ...
+ *     cluster.object(ResourceKind.HTTP_ROUTE, "test", "podinfo") ...
+ * }
+ * }</pre>
+ */
+public final class SimulatedCluster implements AutoCloseable {
+
+    /**
+     * @param tick          how often the controllers loop runs
+     * @param readyDelay    how long a Deployment's new generation stays not ready before its pods are up
+     *                      (zero: ready at the first tick that sees it)
+     * @param clientTimeout per-request timeout of {@link #endpoint()}
+     * @param clock         the cluster's clock, for condition timestamps and ready delays
+     */
+    public record Options(Duration tick, Duration readyDelay, Duration clientTimeout, Clock clock) {
+
+        public Options {
+            Objects.requireNonNull(clock, "clock");
+            if (tick.isNegative() || tick.isZero()) throw new IllegalArgumentException("tick must be positive");
+            if (readyDelay.isNegative()) throw new IllegalArgumentException("readyDelay must not be negative");
+            if (clientTimeout.isNegative() || clientTimeout.isZero()) throw new IllegalArgumentException("clientTimeout must be positive");
+        }
+
+        /** 100 ms ticks, ready at once, 5 s client timeout, the system clock. */
+        public static Options defaults() {
+            return new Options(Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(5), Clock.systemUTC());
+        }
+
+        public Options withTick(Duration d) {
+            return new Options(d, readyDelay, clientTimeout, clock);
+        }
+
+        public Options withReadyDelay(Duration d) {
+            return new Options(tick, d, clientTimeout, clock);
+        }
+
+        public Options withClientTimeout(Duration d) {
+            return new Options(tick, readyDelay, d, clock);
+        }
+
+        public Options withClock(Clock c) {
+            return new Options(tick, readyDelay, clientTimeout, c);
+        }
+    }
+
+    private final MockApi api;
+    private final ApiProxy proxy;
+    private final Controllers controllers;
+    private final KubeEndpoint endpoint;
+    private final KubeClient client;
+    /** Straight to the mock, past the proxy: seeding, knobs and {@link #object} work while the API is paused. */
+    private final KubeClient direct;
+    private final ApiLister lister;
+    private boolean closed;
+
+    private SimulatedCluster(MockApi api, ApiProxy proxy, Options options) {
+        this.api = api;
+        this.proxy = proxy;
+        this.endpoint = KubeEndpoint.of(URI.create("http://127.0.0.1:" + proxy.port()), BearerToken.of("simulated"))
+                .withTimeout(options.clientTimeout());
+        this.client = new KubeClient(endpoint);
+        this.direct = api.client(Duration.ofSeconds(10));
+        this.lister = new ApiLister(api.url(), Duration.ofSeconds(10));
+        this.controllers = new Controllers(direct, lister, options.clock(), options.tick(), options.readyDelay(),
+                api::forgetServedRequests);
+    }
+
+    public static SimulatedCluster start() {
+        return start(Options.defaults());
+    }
+
+    /** Starts the API server (a few seconds: the mock loads its model classes up front) and the controllers. */
+    public static SimulatedCluster start(Options options) {
+        MockApi api = MockApi.start();
+        ApiProxy proxy;
+        try {
+            proxy = ApiProxy.start(api.port());
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
+        }
+        SimulatedCluster cluster = new SimulatedCluster(api, proxy, options);
+        cluster.controllers.start();
+        return cluster;
+    }
+
+    /** How flagstep reaches this cluster: plain http on 127.0.0.1, any bearer token accepted. */
+    public KubeEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** A client on {@link #endpoint()}: it fails while the API is {@link #pause() paused}, as flagstep's would. */
+    public KubeClient client() {
+        return client;
+    }
+
+    /** {@link #seed(CanarySpec, String, String)} with the canary's own provider (nothing provider-specific without one). */
+    public void seed(CanarySpec canary, String image) {
+        seed(canary, image, canary.provider().orElse("kubernetes"));
+    }
+
+    /**
+     * Creates what a user has before flagstep's first run of this canary: the target Deployment
+     * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port),
+     * and for nginx and alb the {@code ingressRef} Ingress routing to the apex service, for Gateway API the
+     * Gateways of {@code service.gatewayRefs}. Objects that exist are left as they are.
+     *
+     * @param defaultProvider the provider when the canary names none (the runtime's default)
+     */
+    public void seed(CanarySpec canary, String image, String defaultProvider) {
+        if (!"Deployment".equals(canary.targetRef().kind())) {
+            throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
+        }
+        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider))) {
+            direct.createIfAbsent(s.kind(), s.object());
+        }
+    }
+
+    /**
+     * A new revision of the Deployment {@code name} (in whichever namespace holds the only one of that name):
+     * its container {@code name}, or its first container, gets {@code image}. A new generation, as
+     * {@code kubectl set image} makes.
+     */
+    public void newRevision(String name, String image) {
+        List<ObjectNode> found = lister.list(ResourceKind.DEPLOYMENT).stream()
+                .filter(d -> name.equals(d.path("metadata").path("name").asText())).toList();
+        if (found.size() != 1) {
+            throw new IllegalArgumentException(found.isEmpty() ? "no Deployment named " + name
+                    : found.size() + " Deployments named " + name + ": use newRevision(namespace, name, image)");
+        }
+        newRevision(found.getFirst().path("metadata").path("namespace").asText(), name, image);
+    }
+
+    public void newRevision(String namespace, String name, String image) {
+        direct.edit(ResourceKind.DEPLOYMENT.ref(namespace, name), d -> {
+            JsonNode containers = d.path("spec").path("template").path("spec").path("containers");
+            if (containers.isEmpty()) throw new IllegalArgumentException("Deployment " + namespace + "/" + name + " has no containers");
+            JsonNode target = containers.get(0);
+            for (JsonNode c : containers) if (name.equals(c.path("name").asText())) target = c;
+            ((ObjectNode) target).put("image", image);
+        });
+    }
+
+    /**
+     * While on, Deployments named {@code deploymentName} (any namespace) report no available replicas
+     * ({@code Available=False, MinimumReplicasUnavailable}, its {@code lastUpdateTime} when that started), as when
+     * pods crash-loop; flagstep's readiness then waits, and fails once its clock passes the progress deadline.
+     */
+    public void holdUnready(String deploymentName, boolean hold) {
+        controllers.holdUnready(deploymentName, hold);
+    }
+
+    /** How long each new generation of {@code deploymentName} stays not ready, overriding {@link Options#readyDelay()}. */
+    public void readyDelay(String deploymentName, Duration delay) {
+        controllers.readyDelay(deploymentName, delay);
+    }
+
+    /**
+     * Freezes the controllers: no Deployment status or HTTPRoute acceptance changes until unfrozen, as when the
+     * controller manager or the Gateway controller is down (flagstep's readiness waits, the Gateway API router
+     * refuses a route not accepted at its generation). Returns once a pass in progress has ended.
+     */
+    public void freezeControllers(boolean freeze) {
+        controllers.freeze(freeze);
+    }
+
+    /**
+     * Makes the API unreachable at {@link #endpoint()}: connections are refused and open ones cut. The stored
+     * objects stay, and the controllers keep running behind it (a control plane outage does not stop pods).
+     */
+    public void pause() {
+        proxy.pause();
+    }
+
+    /** The API answers again on the same port, with every object as it was. */
+    public void resume() {
+        proxy.resume();
+    }
+
+    public boolean paused() {
+        return proxy.paused();
+    }
+
+    /** The stored object, read past the proxy (so also while paused): what flagstep wrote. */
+    public Optional<ObjectNode> object(ResourceKind kind, String namespace, String name) {
+        return direct.get(kind.ref(namespace, name));
+    }
+
+    public Optional<ObjectNode> object(KubeRef ref) {
+        return direct.get(ref);
+    }
+
+    /**
+     * Waits until the controllers have completed a whole pass that started after this call, so every write made
+     * before it has been seen (and, with no ready delay, the Deployments are ready and the routes accepted).
+     *
+     * @throws IllegalStateException when that does not happen within {@code timeout}
+     */
+    public void awaitReconciled(Duration timeout) {
+        long target = controllers.ticks() + 2; // the tick in progress may have listed before the caller's writes
+        Instant deadline = Instant.now().plus(timeout);
+        while (controllers.ticks() < target) {
+            if (!controllers.alive()) throw new IllegalStateException("the simulated cluster's controllers are stopped");
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the simulated cluster's controllers did not complete a pass within " + timeout);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /** Ticks the controllers completed: for tests. */
+    long ticks() {
+        return controllers.ticks();
+    }
+
+    /** The mock server itself, past the proxy: for tests. */
+    URI apiUrl() {
+        return api.url();
+    }
+
+    boolean controllersRunning() {
+        return controllers.alive();
+    }
+
+    /** Stops the controllers, then the API (proxy and server). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        controllers.close();
+        proxy.close();
+        api.close();
+    }
+}
