@@ -12,7 +12,7 @@ import dev.flagstep.router.AlbRouter;
 import dev.flagstep.router.GatewayApiRouter;
 import dev.flagstep.router.NginxRouter;
 import dev.flagstep.router.RouterNotReady;
-import dev.flagstep.router.Routes;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.testing.KubeCanaries;
 import dev.flagstep.workload.DeploymentController;
@@ -144,7 +144,7 @@ class SimulatedClusterTest {
 
         GatewayApiRouter router = new GatewayApiRouter(cluster.client(), canary, ResourceKind.HTTP_ROUTE);
         router.reconcile();
-        Eventually.within(WAIT, () -> assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY));
+        Eventually.within(WAIT, () -> assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary()));
 
         router.setRoutes(90, 10, false);
         KubeRef route = ResourceKind.HTTP_ROUTE.ref(ns, "podinfo");
@@ -174,7 +174,7 @@ class SimulatedClusterTest {
         KubeRef route = ResourceKind.HTTP_ROUTE.ref(ns, "podinfo");
         // (flagstep reads a route with no parents in its status at all: wait for the loop's acceptance)
         Eventually.within(WAIT, () -> assertThat(stored(route).at("/status/parents/0/conditions/0/observedGeneration").asLong()).isEqualTo(1));
-        assertThat(router.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(router.getRoutes()).isEqualTo(Routes.allPrimary());
         cluster.freezeControllers(true);
         try {
             router.setRoutes(80, 20, false);
@@ -201,7 +201,7 @@ class SimulatedClusterTest {
         assertThat(ing.at("/spec/rules/0/http/paths/0/backend/service/port/number").asInt()).isEqualTo(9898);
         NginxRouter nginxRouter = new NginxRouter(cluster.client(), nginx);
         nginxRouter.reconcile();
-        assertThat(nginxRouter.getRoutes()).isEqualTo(Routes.ALL_PRIMARY);
+        assertThat(nginxRouter.getRoutes()).isEqualTo(Routes.allPrimary());
 
         KubeCanaries a = podinfo();
         a.name = "api";
