@@ -44,7 +44,7 @@ final class DemoCommand {
         Args args = Args.parse(argv, Set.of("speed"), Set.of());
         int speed = args.intOption("speed", 10);
         out.println("flagstep demo: two canaries on a simulated cluster, the clock running " + speed + "x");
-        try (DemoReceivers receivers = new DemoReceivers(q -> q.contains("podinfo-bad") ? 82.5 : 99.8);
+        try (DemoReceivers receivers = new DemoReceivers(DemoCommand::prometheus);
                 SimulatedCluster sim = SimulatedCluster.start()) {
             List<CanaryDocument> docs = DemoCanaries.all(receivers.baseUrl());
             LocalRuntime.Settings settings = new LocalRuntime.Settings(Optional.empty(), speed, "gatewayapi",
@@ -87,6 +87,17 @@ final class DemoCommand {
             Thread.currentThread().interrupt();
             return 2;
         }
+    }
+
+    /**
+     * What the demo's Prometheus answers: request durations in seconds (the builtin query is a
+     * histogram quantile), success rates in percent; podinfo-bad fails its success rate.
+     */
+    static double prometheus(String query) {
+        if (query.contains("_bucket")) {
+            return 0.0425;
+        }
+        return query.contains("podinfo-bad") ? 82.5 : 99.8;
     }
 
     private int verdict(List<RolloutWatcher.Outcome> outcomes, Map<String, KubeCanaryCluster> clusters) {

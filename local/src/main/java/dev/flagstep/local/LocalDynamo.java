@@ -55,8 +55,11 @@ public final class LocalDynamo implements AutoCloseable {
                 } else {
                     args.add("-inMemory");
                 }
-                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-                server.start();
+                DynamoDBProxyServer server = quietly(() -> {
+                    DynamoDBProxyServer s = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+                    s.start();
+                    return s;
+                });
                 LocalDynamo dynamo = new LocalDynamo(server, port);
                 dynamo.ensureTable();
                 return dynamo;
@@ -65,6 +68,19 @@ public final class LocalDynamo implements AutoCloseable {
             }
         }
         throw new IllegalStateException("DynamoDB Local did not start: " + (last == null ? "" : last.getMessage()), last);
+    }
+
+    /** DynamoDB Local prints its settings banner on stdout; the CLI's output is the user's. */
+    private static <T> T quietly(java.util.concurrent.Callable<T> start) throws Exception {
+        java.io.PrintStream out = System.out;
+        synchronized (System.class) {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                return start.call();
+            } finally {
+                System.setOut(out);
+            }
+        }
     }
 
     private void ensureTable() {

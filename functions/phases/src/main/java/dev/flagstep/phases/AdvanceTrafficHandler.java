@@ -60,7 +60,6 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
                 GateWait.opened(t);
                 t.applyRoutes(p);
                 t.publish(p.messages());
-                p.routes().ifPresent(r -> s.store().appendWeight(t.spec.id(), in.runId(), r.canary(), t.now));
                 yield t.finish("advanced");
             }
             case Step.Hold h -> {

@@ -14,7 +14,7 @@ final class FailedPromotion {
     private FailedPromotion() {}
 
     static PhaseOutput handle(Tick t, String reason) {
-        t.cluster().setRoutes(Routes.allCanary());
+        t.setRoutes(Routes.allCanary());
         t.update(t.status().sync(Phase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
         t.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
                 + "." + t.spec.id().namespace() + ": primary not ready: " + reason));

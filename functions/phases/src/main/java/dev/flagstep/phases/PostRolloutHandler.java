@@ -26,7 +26,7 @@ public final class PostRolloutHandler extends PhaseHandler {
     /** One more try to put traffic back on the primary; if the cluster still refuses, say so loudly. */
     private static void restoreTraffic(Tick t) {
         try {
-            t.cluster().setRoutes(Routes.allPrimary());
+            t.setRoutes(Routes.allPrimary());
             t.cluster().scaleCanaryToZero();
         } catch (RuntimeException e) {
             t.publish(Message.warning("Traffic of " + t.spec.id().dotted()

@@ -5,6 +5,7 @@ import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.PhaseContext;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.Analysis;
@@ -128,8 +129,14 @@ final class Tick {
     /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */
     void applyRoutes(Step step) {
         if (step instanceof Step.Proceed p) {
-            p.routes().ifPresent(r -> cluster().setRoutes(r));
+            p.routes().ifPresent(this::setRoutes);
         }
+    }
+
+    /** Changes the traffic split and records it on the run's weight timeline. */
+    void setRoutes(Routes routes) {
+        cluster().setRoutes(routes);
+        services.store().appendWeight(spec.id(), input.runId(), routes.canary(), services.clock().instant());
     }
 
     void publish(List<Message> batch) {
