@@ -1,0 +1,97 @@
+package dev.flagstep.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.testing.WebhookReceiver.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A canary promoted through every weight step, end to end. */
+class PromotionE2ETest {
+
+    static RolloutHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = RolloutHarness.start();
+        h.hooks.script("/api/v1/query", Reply.status(200).body(RolloutHarness.vector(99.9)));
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @Test
+    void stepWeightWalksTheWeightsThenPromotesAndCallsEveryHookInFlaggersOrder() throws Exception {
+        String hooks = h.hooks.url("").toString();
+        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("steps", hooks, """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 50
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange:
+                          min: 99
+                        interval: 1m
+                    webhooks:
+                      - name: confirm
+                        type: confirm-rollout
+                        url: %1$s/steps/confirm-rollout
+                      - name: pre
+                        type: pre-rollout
+                        url: %1$s/steps/pre-rollout
+                      - name: load
+                        type: rollout
+                        url: %1$s/steps/rollout
+                      - name: promote
+                        type: confirm-promotion
+                        url: %1$s/steps/confirm-promotion
+                      - name: post
+                        type: post-rollout
+                        url: %1$s/steps/post-rollout
+                """.formatted(hooks)));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+        // Flagger's worked example: stepWeight 20, maxWeight 50 -> 20, 40, 60, then promotion
+        assertThat(h.runtime.store().run(doc.canary().id(), rollout.input().path("runId").asText()).orElseThrow()
+                .weights().stream().map(w -> w.weight()).toList()).containsExactly(20, 40, 60, 0);
+        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        var primary = h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "steps-primary").orElseThrow();
+        assertThat(primary.at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
+        var canary = h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "steps").orElseThrow();
+        assertThat(canary.at("/spec/replicas").asInt()).isZero();
+
+        assertThat(h.sequence("/steps/confirm-rollout", "/steps/pre-rollout", "/steps/rollout",
+                "/steps/confirm-promotion", "/steps/post-rollout")).containsExactly(
+                "/steps/confirm-rollout:Initialized",
+                "/steps/pre-rollout:Progressing",
+                "/steps/rollout:Progressing",
+                "/steps/rollout:Progressing",
+                "/steps/rollout:Progressing",
+                "/steps/confirm-promotion:Progressing",
+                "/steps/post-rollout:Succeeded");
+        assertThat(h.messages(doc.canary().id())).containsSubsequence(
+                "New revision detected! Scaling up steps.e2e",
+                "Starting canary analysis for steps.e2e",
+                "Pre-rollout check pre passed",
+                "Advance steps.e2e canary weight 20",
+                "Advance steps.e2e canary weight 40",
+                "Advance steps.e2e canary weight 60",
+                "Copying steps.e2e template spec to steps-primary.e2e",
+                "Routing all traffic to primary",
+                "Promotion completed! Scaling down steps.e2e",
+                "Post-rollout check post passed");
+    }
+}

@@ -1,0 +1,168 @@
+package dev.flagstep.local.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import dev.flagstep.testing.WebhookReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * End-to-end rollouts on one machine: the real canary.asl.json in the local interpreter, the real
+ * phase handlers, DynamoDB Local, the simulated cluster over real HTTP, and webhook receivers (and
+ * a Prometheus API) on 127.0.0.1. Waits run {@link #SPEED} times faster; nothing is mocked.
+ *
+ * <p>One harness per test class; each test uses its own canary names, so tests never share state.
+ */
+final class RolloutHarness implements AutoCloseable {
+
+    static final int SPEED = 100;
+    static final String IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.0";
+    static final String NEW_IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.1";
+    /** Hooks at this base URL's gate paths are flagstep's own, durable gates (answered from the table). */
+    static final URI API_URL = URI.create("http://flagstep.local");
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final SimulatedCluster sim;
+    final WebhookReceiver hooks;
+    final LocalRuntime runtime;
+
+    private RolloutHarness(String defaultProvider) {
+        this.sim = SimulatedCluster.start();
+        this.hooks = WebhookReceiver.start();
+        this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
+                hooks.url(""), Optional.of(API_URL)), sim.client());
+    }
+
+    static RolloutHarness start() {
+        return new RolloutHarness("gatewayapi:v1");
+    }
+
+    /** Parses a Flagger Canary (test text), stores it and seeds its target on the cluster. */
+    CanaryDocument canary(String yaml) {
+        CanaryDocument doc = switch (new SpecParser().parse(yaml)) {
+            case SpecResult.Valid v -> v.document();
+            case SpecResult.Invalid inv -> throw new IllegalArgumentException("test canary is invalid: " + inv.errors());
+        };
+        sim.seed(doc.canary(), IMAGE);
+        runtime.put(doc);
+        return doc;
+    }
+
+    /**
+     * Flagger's first pass (Initialize creates the primary), then a new image on the target, then the
+     * rollout of that revision, started: what a user sees after {@code kubectl set image}.
+     */
+    Execution deployNewRevision(CanaryDocument doc) throws InterruptedException {
+        Execution first = runtime.startRollout(doc, cluster(doc).targetRevision());
+        assertEnded(first, ExecutionStatus.SUCCEEDED);
+        sim.newRevision(doc.canary().id().namespace(), doc.canary().targetRef().name(), NEW_IMAGE);
+        return runtime.startRollout(doc, cluster(doc).targetRevision());
+    }
+
+    /** Waits for the execution's end and checks how it ended. */
+    ExecutionStatus awaitEnd(Execution e) throws InterruptedException {
+        ExecutionStatus s = e.await(PATIENCE);
+        if (s == ExecutionStatus.RUNNING) {
+            e.stop("TestTimeout", "still running after " + PATIENCE);
+            throw new AssertionError("rollout " + e.name() + " still running after " + PATIENCE + "; history: " + e.history());
+        }
+        return s;
+    }
+
+    void assertEnded(Execution e, ExecutionStatus expected) throws InterruptedException {
+        ExecutionStatus s = awaitEnd(e);
+        if (s != expected) {
+            throw new AssertionError("rollout " + e.name() + " ended " + s + " (" + e.error().orElse("") + ": "
+                    + e.cause().orElse("") + "), expected " + expected + "; events: " + messages(idOf(e)));
+        }
+    }
+
+    KubeCanaryCluster cluster(CanaryDocument doc) {
+        String provider = doc.canary().provider().orElse("gatewayapi:v1");
+        return new KubeCanaryCluster(sim.client(), doc.canary(), provider, runtime.clock());
+    }
+
+    Routes routes(CanaryDocument doc) {
+        return cluster(doc).routes();
+    }
+
+    CanaryStatus status(CanaryDocument doc) {
+        return runtime.store().statusRecord(doc.canary().id()).orElseThrow().status();
+    }
+
+    /** The canary's events, oldest first. */
+    List<CanaryEvent> events(CanaryId id) {
+        List<CanaryEvent> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            var page = runtime.store().events(id, 100, cursor);
+            all.addAll(page.items());
+            cursor = page.next();
+        } while (cursor.isPresent());
+        return all.reversed();
+    }
+
+    List<String> messages(CanaryId id) {
+        return events(id).stream().map(CanaryEvent::message).toList();
+    }
+
+    /** Webhook calls the receiver saw on one path: the JSON bodies, in order. */
+    List<JsonNode> calls(String path) {
+        return hooks.requests(path).stream().map(r -> {
+            try {
+                return MAPPER.readTree(r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    /** {@code path:phase} of every call to the given paths, in arrival order: the hook sequence. */
+    List<String> sequence(String... paths) {
+        List<String> wanted = List.of(paths);
+        return hooks.requests().stream().filter(r -> wanted.contains(r.path())).map(r -> {
+            try {
+                return r.path() + ":" + MAPPER.readTree(r.body()).path("phase").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    /** A Prometheus instant-vector answer, as {@code /api/v1/query} returns it. */
+    static String vector(double value) {
+        return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,\""
+                + value + "\"]}]}}";
+    }
+
+    private static CanaryId idOf(Execution e) {
+        JsonNode c = e.input().path("canary");
+        return new CanaryId(c.path("namespace").asText(), c.path("name").asText());
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        hooks.close();
+        sim.close();
+    }
+}
