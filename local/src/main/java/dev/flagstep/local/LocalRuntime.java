@@ -82,7 +82,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final AslInterpreter interpreter;
     private final Clock clock;
 
-    private LocalRuntime(Settings settings, KubeClient kube) {
+    private LocalRuntime(Settings settings, KubeClient kube, PhaseFaults faults) {
         this.dynamo = LocalDynamo.start(settings.dbPath());
         this.clock = settings.speed() == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), settings.speed());
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
@@ -111,13 +111,18 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, String> substitutions = new LinkedHashMap<>();
         handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
         var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
-        this.interpreter = new AslInterpreter(machine, (function, payload) -> invoke(handlers, function, payload),
+        this.interpreter = new AslInterpreter(machine, (function, payload) -> invoke(handlers, faults, function, payload),
                 settings.speed() == 1 ? AslClock.system() : AslClock.scaled(settings.speed()));
         asl.value = interpreter;
     }
 
     public static LocalRuntime start(Settings settings, KubeClient kube) {
-        return new LocalRuntime(settings, kube);
+        return new LocalRuntime(settings, kube, PhaseFaults.none());
+    }
+
+    /** As {@link #start(Settings, KubeClient)}, with a fault injector in front of every phase (tests). */
+    public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults) {
+        return new LocalRuntime(settings, kube, faults);
     }
 
     public CanaryStore store() {
@@ -165,13 +170,15 @@ public final class LocalRuntime implements AutoCloseable {
         return interpreter.start(name, input);
     }
 
-    private static JsonNode invoke(Map<String, PhaseHandler> handlers, String function, JsonNode payload) throws TaskFailure {
+    private static JsonNode invoke(Map<String, PhaseHandler> handlers, PhaseFaults faults, String function, JsonNode payload)
+            throws TaskFailure {
         String name = function.substring(function.lastIndexOf(':') + 1).replaceFirst("^flagstep-", "");
         PhaseHandler handler = handlers.get(name);
         if (handler == null) {
             throw new TaskFailure("Lambda.ResourceNotFoundException", "no function " + function);
         }
         try {
+            faults.beforeInvoke(name, payload);
             return handler.handle(payload);
         } catch (RuntimeException e) {
             throw TaskFailure.of(e);
