@@ -6,6 +6,7 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.local.sim.SimulatedCluster;
@@ -45,15 +46,20 @@ final class RolloutHarness implements AutoCloseable {
     final WebhookReceiver hooks;
     final LocalRuntime runtime;
 
-    private RolloutHarness(String defaultProvider) {
+    private RolloutHarness(String defaultProvider, PhaseFaults faults) {
         this.sim = SimulatedCluster.start();
         this.hooks = WebhookReceiver.start();
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL)), sim.client());
+                hooks.url(""), Optional.of(API_URL)), sim.client(), faults);
     }
 
     static RolloutHarness start() {
-        return new RolloutHarness("gatewayapi:v1");
+        return new RolloutHarness("gatewayapi:v1", PhaseFaults.none());
+    }
+
+    /** With a fault injector in front of every phase: a test makes one phase crash as a Lambda would. */
+    static RolloutHarness start(PhaseFaults faults) {
+        return new RolloutHarness("gatewayapi:v1", faults);
     }
 
     /** Parses a Flagger Canary (test text), stores it and seeds its target on the cluster. */
