@@ -38,6 +38,7 @@ public final class EventHookHandler implements RequestStreamHandler {
     public EventHookHandler() {
         this.services = LambdaWiring::services;
         this.globalUrl = EventWebhooks.globalUrl(System.getenv());
+        Priming.register();
     }
 
     public EventHookHandler(Services services, Optional<URI> globalUrl) {

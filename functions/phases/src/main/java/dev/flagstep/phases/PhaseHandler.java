@@ -31,6 +31,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
 
     protected PhaseHandler() {
         this.services = LambdaWiring::services;
+        Priming.register();
     }
 
     protected PhaseHandler(Services services) {
