@@ -1,7 +1,6 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.workload.Readiness;
-import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Threshold;
 import dev.flagstep.spec.Analysis;
 
@@ -18,15 +17,15 @@ final class Checks {
 
     /** Flagger's IsPrimaryReady and IsCanaryReady: not yet ends the tick, a blown deadline rolls back. */
     static String readiness(Tick t) {
-        String primary = readiness(t, t.cluster().primaryReadiness(), "primary");
-        return primary.isEmpty() ? readiness(t, t.cluster().canaryReadiness(), "canary") : primary;
+        String primary = readiness(t, t.cluster().primaryReadiness(), true);
+        return primary.isEmpty() ? readiness(t, t.cluster().canaryReadiness(), false) : primary;
     }
 
-    private static String readiness(Tick t, Readiness r, String which) {
+    private static String readiness(Tick t, Readiness r, boolean primary) {
         return switch (r) {
             case Readiness.Ready ready -> GO_ON;
             case Readiness.NotYet n -> {
-                t.publish(Message.warning("Halt advancement " + n.reason()));
+                t.publish(primary ? t.messages.primaryNotReady(n.reason()) : t.messages.canaryNotReady(n.reason()));
                 yield "notReady";
             }
             case Readiness.Failed f -> {
