@@ -47,7 +47,7 @@ final class AnalysisTick {
 
     private static PhaseOutput preRollout(Tick t) {
         t.publish(t.messages.startingAnalysis());
-        HookRun run = t.services.hooks().run(HookType.PRE_ROLLOUT, t.hookContext(), t.hooks(HookType.PRE_ROLLOUT));
+        HookRun run = t.runHooks(HookType.PRE_ROLLOUT);
         passed(run).forEach(h -> t.publish(t.messages.preRolloutPassed(h)));
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
@@ -59,7 +59,7 @@ final class AnalysisTick {
     }
 
     private static PhaseOutput analysis(Tick t) {
-        HookRun run = t.services.hooks().run(HookType.ROLLOUT, t.hookContext(), t.hooks(HookType.ROLLOUT));
+        HookRun run = t.runHooks(HookType.ROLLOUT);
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));

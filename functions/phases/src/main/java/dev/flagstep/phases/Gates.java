@@ -27,7 +27,7 @@ final class Gates {
         List<String> passed = new ArrayList<>();
         for (Webhook hook : t.hooks(type)) {
             boolean open = builtin(t, hook).map(path -> builtinOpen(t, path, type))
-                    .orElseGet(() -> t.services.hooks().run(type, t.hookContext(), List.of(hook)).passed());
+                    .orElseGet(() -> t.runHooks(type, List.of(hook)).passed());
             if (!open) {
                 return new GateOutcome.Closed(passed, hook.name(), hook.muteAlert());
             }
@@ -45,7 +45,7 @@ final class Gates {
         for (Webhook hook : t.hooks(HookType.ROLLBACK)) {
             boolean signal = builtin(t, hook).map(path -> builtinOpen(t, path, HookType.ROLLBACK))
                     .orElseGet(() -> {
-                        HookRun run = t.services.hooks().run(HookType.ROLLBACK, t.hookContext(), List.of(hook));
+                        HookRun run = t.runHooks(HookType.ROLLBACK, List.of(hook));
                         return run.outcomes().stream().anyMatch(o -> o instanceof HookOutcome.Passed);
                     });
             if (signal) {

@@ -51,7 +51,7 @@ public final class PostRolloutHandler extends PhaseHandler {
                     + e.path("Error").asText("error") + ": " + e.path("Cause").asText("")));
             restoreTraffic(t);
         });
-        HookRun run = s.hooks().run(HookType.POST_ROLLOUT, t.hookContext(), t.hooks(HookType.POST_ROLLOUT));
+        HookRun run = t.runHooks(HookType.POST_ROLLOUT);
         for (HookOutcome o : run.outcomes()) {
             switch (o) {
                 case HookOutcome.Passed p -> t.publish(t.messages.postRolloutPassed(p.hook().name()));

@@ -19,6 +19,7 @@ import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import dev.flagstep.webhook.HookContext;
+import dev.flagstep.webhook.HookRun;
 import dev.flagstep.webhook.SigningSecret;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,6 +127,17 @@ final class Tick {
         return new HookContext(spec.id(), status.phase(), status.checksum(), secret);
     }
 
+    /** Runs the hooks of one type in spec order (Flagger's stop rules), recording each call's latency. */
+    HookRun runHooks(HookType type, List<Webhook> hooks) {
+        HookRun run = services.hooks().run(type, hookContext(), hooks);
+        run.outcomes().forEach(o -> EmfMetrics.hook(type, o, services.clock().instant()));
+        return run;
+    }
+
+    HookRun runHooks(HookType type) {
+        return runHooks(type, hooks(type));
+    }
+
     /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */
     void applyRoutes(Step step) {
         if (step instanceof Step.Proceed p) {
@@ -187,6 +199,7 @@ final class Tick {
             }
             throw e;
         }
+        EmfMetrics.canary(spec.id(), status.canaryWeight(), status.failedChecks(), now);
         return output(decision, waitSeconds);
     }
 

@@ -1,0 +1,70 @@
+package dev.flagstep.phases;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.webhook.HookOutcome;
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * CloudWatch embedded-metric-format lines (namespace {@code flagstep}) for the dashboard in
+ * template.yaml: each canary's weight and failed checks after every phase, and each webhook call's
+ * latency and failure by hook type. Written to stdout only inside Lambda, where the log line
+ * becomes the metric at no API cost; the local runtime keeps its terminal for people.
+ */
+final class EmfMetrics {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final boolean IN_LAMBDA = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
+
+    private EmfMetrics() {}
+
+    static void canary(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
+        if (IN_LAMBDA) {
+            emit(System.out, canaryLine(id, canaryWeight, failedChecks, now));
+        }
+    }
+
+    static void hook(HookType type, HookOutcome outcome, Instant now) {
+        if (IN_LAMBDA) {
+            emit(System.out, hookLine(type, outcome, now));
+        }
+    }
+
+    static ObjectNode canaryLine(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
+        ObjectNode line = envelope(now, "Canary", new String[][] {{"CanaryWeight", "Percent"}, {"FailedChecks", "Count"}});
+        line.put("Canary", id.toString());
+        line.put("CanaryWeight", canaryWeight);
+        line.put("FailedChecks", failedChecks);
+        return line;
+    }
+
+    static ObjectNode hookLine(HookType type, HookOutcome outcome, Instant now) {
+        ObjectNode line = envelope(now, "HookType", new String[][] {{"WebhookLatency", "Milliseconds"}, {"WebhookFailures", "Count"}});
+        line.put("HookType", type.wireName());
+        line.put("WebhookLatency", outcome.duration().toMillis());
+        line.put("WebhookFailures", outcome instanceof HookOutcome.Failed ? 1 : 0);
+        line.put("hook", outcome.hook().name());
+        return line;
+    }
+
+    private static ObjectNode envelope(Instant now, String dimension, String[][] metrics) {
+        ObjectNode line = MAPPER.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", now.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", "flagstep");
+        directive.putArray("Dimensions").addArray().add(dimension);
+        var list = directive.putArray("Metrics");
+        for (String[] m : metrics) {
+            list.addObject().put("Name", m[0]).put("Unit", m[1]);
+        }
+        return line;
+    }
+
+    private static void emit(PrintStream out, ObjectNode line) {
+        out.println(line.toString());
+    }
+}
