@@ -27,15 +27,8 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
+        PhaseInput in = t.input;
         TickContext ctx = TickContext.of(t.spec, t.provider);
         Routes routes = t.cluster().routes();
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);

@@ -10,7 +10,7 @@ public final class AnalysisHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        return AnalysisTick.run(s, in);
+    PhaseOutput tick(Tick t) {
+        return AnalysisTick.run(t);
     }
 }

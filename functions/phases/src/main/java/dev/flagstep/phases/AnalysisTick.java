@@ -19,15 +19,7 @@ final class AnalysisTick {
 
     private AnalysisTick() {}
 
-    static PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    static PhaseOutput run(Tick t) {
         String early = Checks.readiness(t);
         if (!early.isEmpty()) {
             return t.finish(early);

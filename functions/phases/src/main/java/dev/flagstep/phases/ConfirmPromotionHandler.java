@@ -27,15 +27,7 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
         TickContext ctx = TickContext.of(t.spec, t.provider);
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
         Step step = CanaryStep.afterGate(ctx, t.status(), t.cluster().routes(), HookType.CONFIRM_PROMOTION, outcome, t.now);

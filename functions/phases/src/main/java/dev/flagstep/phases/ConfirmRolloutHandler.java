@@ -26,15 +26,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
         if (Checks.rollbackSignaled(t)) {
             return t.finish("rollback");
         }

@@ -3,7 +3,6 @@ package dev.flagstep.phases;
 import dev.flagstep.workload.Readiness;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
-import java.util.Optional;
 
 /** Finalising: the canary is scaled to zero and the run Succeeded ("Promotion completed! Scaling down ..."). */
 public final class FinaliseHandler extends PhaseHandler {
@@ -15,15 +14,7 @@ public final class FinaliseHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
         switch (t.cluster().primaryReadiness()) {
             case Readiness.Ready r -> { }
             case Readiness.NotYet n -> {

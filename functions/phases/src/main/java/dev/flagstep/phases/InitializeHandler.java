@@ -5,7 +5,6 @@ import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,12 +31,14 @@ public final class InitializeHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
+    boolean yieldsToNewerRun() {
+        return false;
+    }
+
+    @Override
+    PhaseOutput tick(Tick t) {
+        Services s = t.services;
+        PhaseInput in = t.input;
         if (t.spec.suspend()) {
             t.publish(t.messages.suspended());
             return t.output("done");

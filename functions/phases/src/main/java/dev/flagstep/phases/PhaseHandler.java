@@ -54,8 +54,29 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         return JSON.write(run(s, in));
     }
 
-    /** The phase itself. */
-    protected abstract PhaseOutput run(Services services, PhaseInput input);
+    /**
+     * Loads the canary, answers a task delivered twice from the tick memo, and steps aside for a
+     * newer run, then lets the phase act.
+     */
+    private PhaseOutput run(Services s, PhaseInput in) {
+        Tick t = Tick.load(s, in);
+        Optional<String> replay = t.replayed();
+        if (replay.isPresent()) {
+            return t.output(replay.get());
+        }
+        if (yieldsToNewerRun() && t.superseded()) {
+            return t.output("superseded");
+        }
+        return tick(t);
+    }
+
+    /** The phase itself, on a loaded canary. */
+    abstract PhaseOutput tick(Tick t);
+
+    /** False for the phases that must finish a run whoever holds the canary now (and for Initialize, which claims it). */
+    boolean yieldsToNewerRun() {
+        return true;
+    }
 
     /** The gate a waiting state of this phase parks on; only the gate phases have one. */
     protected Optional<HookType> parkedGate() {

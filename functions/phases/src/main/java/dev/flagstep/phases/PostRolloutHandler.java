@@ -7,7 +7,6 @@ import dev.flagstep.spec.HookType;
 import dev.flagstep.store.RunResult;
 import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.HookRun;
-import java.util.Optional;
 
 /**
  * The end of every rollout: the post-rollout hooks with phase Succeeded or Failed (a failure only
@@ -35,12 +34,14 @@ public final class PostRolloutHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
+    boolean yieldsToNewerRun() {
+        return false;
+    }
+
+    @Override
+    PhaseOutput tick(Tick t) {
+        Services s = t.services;
+        PhaseInput in = t.input;
         boolean succeeded = t.status().phase() == Phase.SUCCEEDED && in.error().isEmpty();
         if (!succeeded && t.status().phase() != Phase.FAILED) {
             t.update(t.status().sync(Phase.FAILED, t.status().canaryWeight(), t.status().failedChecks(), 0,

@@ -10,7 +10,7 @@ public final class PreRolloutHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        return AnalysisTick.run(s, in);
+    PhaseOutput tick(Tick t) {
+        return AnalysisTick.run(t);
     }
 }

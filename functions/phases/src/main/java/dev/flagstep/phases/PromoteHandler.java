@@ -5,7 +5,6 @@ import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.TickContext;
-import java.util.Optional;
 
 /**
  * Promoting: once the primary runs the canary's template and is ready, traffic goes back to it, all
@@ -23,15 +22,7 @@ public final class PromoteHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
         if (t.spec.skipsAnalysis()) {
             return skipAnalysis(t);
         }

@@ -3,7 +3,6 @@ package dev.flagstep.phases;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Step;
-import java.util.Optional;
 
 /**
  * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary
@@ -20,12 +19,13 @@ public final class RollbackHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
+    boolean yieldsToNewerRun() {
+        return false;
+    }
+
+    @Override
+    PhaseOutput tick(Tick t) {
+        PhaseInput in = t.input;
         in.error().ifPresent(e -> t.publish(Message.warning("Rollout of " + t.spec.id().dotted() + " broke: "
                 + e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))));
         Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);

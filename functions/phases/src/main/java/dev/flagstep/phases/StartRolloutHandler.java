@@ -2,7 +2,6 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
-import java.util.Optional;
 
 /**
  * confirm-rollout passed: "New revision detected! Scaling up ...", the canary is scaled up and the
@@ -18,15 +17,7 @@ public final class StartRolloutHandler extends PhaseHandler {
     }
 
     @Override
-    protected PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
-        if (replay.isPresent()) {
-            return t.output(replay.get());
-        }
-        if (t.superseded()) {
-            return t.output("superseded");
-        }
+    PhaseOutput tick(Tick t) {
         t.cluster().scaleCanaryUp();
         Step step = Lifecycle.startRollout(t.status(), t.phaseContext, t.messages, t.now);
         t.update(step.status());
