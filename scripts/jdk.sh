@@ -27,3 +27,11 @@ pick_jdk() {
 JAVA_HOME="$(pick_jdk)" || exit 2
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+
+# JDK 24+ warns on every sun.misc.Unsafe use by Maven's and netty's libraries; allow it quietly there
+# (the flag does not exist before JDK 23, so it is only added where it is understood).
+JAVA_QUIET_OPTS=""
+if [ "$(java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+  JAVA_QUIET_OPTS="--sun-misc-unsafe-memory-access=allow"
+fi
+export JAVA_QUIET_OPTS
