@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.GateOutcome;
 import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
@@ -27,7 +28,9 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        if (Checks.rollbackSignaled(t)) {
+        // #1432: while the rollout is held (Waiting) a rollback hook can call it off; Flagger asks
+        // none on the first check, and none at all for a canary that skips its analysis
+        if (t.status().phase() == Phase.WAITING && !t.spec.skipsAnalysis() && Checks.rollbackSignaled(t)) {
             return t.finish("rollback");
         }
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);

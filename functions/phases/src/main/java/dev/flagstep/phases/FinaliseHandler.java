@@ -4,7 +4,7 @@ import dev.flagstep.workload.Readiness;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
 
-/** Finalising: the canary is scaled to zero and the run Succeeded ("Promotion completed! Scaling down ..."). */
+/** Finalising: the canary is scaled to zero and the run Succeeded. */
 public final class FinaliseHandler extends PhaseHandler {
 
     public FinaliseHandler() {}
@@ -27,7 +27,7 @@ public final class FinaliseHandler extends PhaseHandler {
         t.cluster().scaleCanaryToZero();
         Step step = Lifecycle.finalise(t.status(), t.phaseContext, t.messages, t.now);
         t.update(step.status());
-        t.publish(step.messages());
+        // "Promotion completed!" is recorded by PostRollout, after the post-rollout hooks, as Flagger does
         return t.finish("finalised");
     }
 }

@@ -59,6 +59,9 @@ public final class PostRolloutHandler extends PhaseHandler {
                 case HookOutcome.Failed f -> t.publish(t.messages.postRolloutFailed(f.hook().name(), f.message()));
             }
         }
+        if (succeeded) {
+            t.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
+        }
         s.store().closeAll(t.spec.id());
         PhaseOutput out = t.finish(succeeded ? "succeeded" : "failed");
         s.store().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now);

@@ -51,7 +51,9 @@ public final class PromoteHandler extends PhaseHandler {
         t.cluster().promote();
         t.cluster().scaleCanaryToZero();
         t.update(step.status());
-        t.publish(step.messages());
+        // "Copying ..." now; "Promotion completed!" after the post-rollout hooks, as Flagger records them
+        var completed = t.messages.promotionCompletedAnalysisSkipped();
+        t.publish(step.messages().stream().filter(m -> !m.equals(completed)).toList());
         return t.finish("skipped");
     }
 }

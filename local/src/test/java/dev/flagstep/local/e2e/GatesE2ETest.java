@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -331,7 +330,6 @@ class GatesE2ETest {
     }
 
     @Test
-    @Disabled("bug: ConfirmRollout asks the rollback hooks on its first check (phase Initialized), before any Waiting")
     void rollbackHooksAreNotAskedWhenConfirmRolloutIsOpenAtOnce() throws Exception {
         String hooks = hooks();
         h.hooks.script("/crrb/rollback", Reply.status(403));

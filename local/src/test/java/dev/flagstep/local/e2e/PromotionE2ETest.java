@@ -91,7 +91,7 @@ class PromotionE2ETest {
                 "Advance steps.e2e canary weight 60",
                 "Copying steps.e2e template spec to steps-primary.e2e",
                 "Routing all traffic to primary",
-                "Promotion completed! Scaling down steps.e2e",
-                "Post-rollout check post passed");
+                "Post-rollout check post passed",
+                "Promotion completed! Scaling down steps.e2e");
     }
 }

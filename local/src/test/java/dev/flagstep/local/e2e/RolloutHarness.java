@@ -98,7 +98,8 @@ final class RolloutHarness implements AutoCloseable {
         ExecutionStatus s = awaitEnd(e);
         if (s != expected) {
             throw new AssertionError("rollout " + e.name() + " ended " + s + " (" + e.error().orElse("") + ": "
-                    + e.cause().orElse("") + "), expected " + expected + "; events: " + messages(idOf(e)));
+                    + e.cause().orElse("") + "), expected " + expected + "; events: " + messages(idOf(e))
+                    + "; states: " + trail(e));
         }
     }
 
@@ -158,6 +159,22 @@ final class RolloutHarness implements AutoCloseable {
     static String vector(double value) {
         return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,\""
                 + value + "\"]}]}}";
+    }
+
+    /** The states the execution went through, with each phase's decision: what to read when a test fails. */
+    static List<String> trail(Execution e) {
+        List<String> trail = new ArrayList<>();
+        for (var h : e.history()) {
+            switch (h.type()) {
+                case STATE_EXITED -> {
+                    String decision = h.details().path("output").path("decision").asText("");
+                    trail.add(h.state().orElse("?") + (decision.isEmpty() ? "" : "=" + decision));
+                }
+                case TASK_FAILED, TASK_CAUGHT -> trail.add(h.type() + ":" + h.details());
+                default -> { }
+            }
+        }
+        return trail;
     }
 
     private static CanaryId idOf(Execution e) {

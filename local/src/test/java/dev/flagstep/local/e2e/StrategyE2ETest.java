@@ -17,7 +17,6 @@ import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -374,7 +373,6 @@ class StrategyE2ETest {
     }
 
     @Test
-    @Disabled("bug: ConfirmRollout asks the rollback hooks on its first check (phase Initialized), so a skipAnalysis canary calls them")
     void skipAnalysisNeverCallsTheRollbackHooks() throws Exception {
         CanaryDocument doc = skipAnalysisCanary("skiprb", true);
 
@@ -392,7 +390,6 @@ class StrategyE2ETest {
     }
 
     @Test
-    @Disabled("bug: Finalise publishes \"Promotion completed!\" before PostRollout runs; Flagger records the post-rollout events first")
     void finalisingRecordsThePostRolloutEventsBeforePromotionCompleted() throws Exception {
         CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("finorder", hooks(), """
                     interval: 10s
