@@ -1,0 +1,197 @@
+package dev.flagstep.local.phases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.local.phases.PhaseRig.Effects;
+import dev.flagstep.local.phases.PhaseRig.Rollout;
+import dev.flagstep.phases.PhaseHandler;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.store.RunResult;
+import dev.flagstep.testing.WebhookReceiver.Reply;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two deliveries of the same task at once, as when Step Functions retries a Lambda invoke
+ * ({@code Lambda.SdkClientException}, {@code Lambda.ServiceException}) whose first invocation is in
+ * fact still running. The store is made to let both deliveries read the status before either
+ * writes (the worst interleaving, forced rather than hoped for), so both act on the same version.
+ *
+ * <p>The status is protected by the conditional write: one delivery saves, the other finds the
+ * same tick's memo and answers its decision, so the weight and failedChecks advance once. The
+ * side effects taken before the save (webhook calls, events, the run's weight timeline) are not:
+ * those tests are disabled as product bugs.
+ */
+class ConcurrentDeliveryTest {
+
+    static PhaseRig rig;
+
+    @BeforeAll
+    static void start() {
+        rig = PhaseRig.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        rig.close();
+    }
+
+    record Both(List<JsonNode> outputs, Effects before, Effects after) {
+        List<String> decisions() {
+            return outputs.stream().map(o -> o.path("decision").asText()).toList();
+        }
+
+        List<String> addedEvents() {
+            return after.events().subList(before.events().size(), after.events().size());
+        }
+    }
+
+    /** Two threads deliver the same input to {@code handler}; both read the status before either writes. */
+    static Both concurrently(PhaseHandler handler, Rollout r) throws Exception {
+        ObjectNode input = PhaseRig.input(handler, r, PhaseRig.freshTick(handler));
+        Effects before = rig.effects(r);
+        rig.holdStatusReads();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<JsonNode> a = pool.submit(() -> handler.handle(input.deepCopy()));
+            Future<JsonNode> b = pool.submit(() -> handler.handle(input.deepCopy()));
+            List<JsonNode> outputs = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+            rig.settle();
+            Both both = new Both(outputs, before, rig.effects(r));
+            assertThat(both.outputs().get(1)).as("both deliveries answer the same").isEqualTo(both.outputs().get(0));
+            return both;
+        } finally {
+            rig.releaseStatusReads();
+            pool.shutdownNow();
+        }
+    }
+
+    static String analysis(String name) {
+        String base = rig.hooks.url("/" + name).toString();
+        return """
+                    interval: 10s
+                    threshold: 5
+                    stepWeight: 10
+                    maxWeight: 50
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange:
+                          min: 99
+                        interval: 1m
+                    webhooks:
+                      - name: load
+                        type: rollout
+                        url: %1$s/rollout
+                      - name: traffic
+                        type: confirm-traffic-increase
+                        url: %1$s/confirm-traffic-increase
+                      - name: post
+                        type: post-rollout
+                        url: %1$s/post-rollout
+                """.formatted(base);
+    }
+
+    static Rollout readyToAdvance(String name) {
+        CanaryDocument doc = rig.canary(name, rig.hooks.url("").toString(), analysis(name));
+        Rollout r = rig.started(doc);
+        rig.expect(rig.preRollout, r, "passed");
+        return r;
+    }
+
+    // --- the status: one write wins, both answer its decision ---
+
+    @Test
+    void advanceTrafficDeliveredTwiceAtOnceAdvancesTheStatusOnce() throws Exception {
+        Rollout r = readyToAdvance("conc-advance");
+
+        Both both = concurrently(rig.advanceTraffic, r);
+
+        assertThat(both.decisions()).containsExactly("advanced", "advanced");
+        assertThat(both.after().status().version()).isEqualTo(both.before().status().version() + 1);
+        assertThat(both.after().status().status().canaryWeight()).isEqualTo(10);
+        assertThat(both.after().routes()).isEqualTo(Routes.of(90, 10));
+    }
+
+    @Test
+    void aFailingAnalysisDeliveredTwiceAtOnceCountsOneFailedCheck() throws Exception {
+        Rollout r = readyToAdvance("conc-fail");
+        rig.expect(rig.advanceTraffic, r, "advanced");
+        rig.hooks.script("/conc-fail/rollout", Reply.status(500).body("load test failed"));
+
+        Both both = concurrently(rig.analysis, r);
+
+        assertThat(both.decisions()).containsExactly("failed", "failed");
+        assertThat(both.after().status().version()).isEqualTo(both.before().status().version() + 1);
+        assertThat(both.after().status().status().failedChecks()).isEqualTo(1);
+    }
+
+    @Test
+    void postRolloutDeliveredTwiceAtOnceFinishesTheRunOnce() throws Exception {
+        Rollout r = readyToAdvance("conc-post");
+        rig.expect(rig.advanceTraffic, r, "advanced");
+        rig.expect(rig.rollback, r, "rolledBack");
+
+        Both both = concurrently(rig.postRollout, r);
+
+        assertThat(both.decisions()).containsExactly("failed", "failed");
+        assertThat(both.after().run().orElseThrow().result()).isEqualTo(RunResult.FAILED);
+        assertThat(both.after().activeRun()).isEmpty();
+    }
+
+    // --- the side effects before the save ---
+
+    @Test
+    @Disabled("bug: two concurrent deliveries of one AdvanceTraffic tick both append to the run's weight timeline, "
+            + "record and publish \"Advance ... weight 10\" and call confirm-traffic-increase (effects precede the conditional save)")
+    void advanceTrafficDeliveredTwiceAtOnceLeavesOneTimelinePointOneEventAndOneGateCall() throws Exception {
+        Rollout r = readyToAdvance("conc-advance-effects");
+
+        Both both = concurrently(rig.advanceTraffic, r);
+
+        assertThat(both.decisions()).containsExactly("advanced", "advanced");
+        assertThat(rig.weights(r)).containsExactly(10);
+        assertThat(both.addedEvents()).containsOnlyOnce("Advance conc-advance-effects.idem canary weight 10");
+        assertThat(both.after().published().stream().filter(m -> m.endsWith("canary weight 10")).count()).isEqualTo(1);
+        assertThat(rig.calls("/conc-advance-effects/confirm-traffic-increase")).isEqualTo(1);
+    }
+
+    @Test
+    @Disabled("bug: two concurrent deliveries of one failing Analysis tick both call the rollout hook and both record "
+            + "the failed-check event, though failedChecks is counted once")
+    void aFailingAnalysisDeliveredTwiceAtOnceCallsTheHookAndWarnsOnce() throws Exception {
+        Rollout r = readyToAdvance("conc-fail-effects");
+        rig.expect(rig.advanceTraffic, r, "advanced");
+        rig.hooks.script("/conc-fail-effects/rollout", Reply.status(500).body("load test failed"));
+
+        Both both = concurrently(rig.analysis, r);
+
+        assertThat(both.decisions()).containsExactly("failed", "failed");
+        assertThat(rig.calls("/conc-fail-effects/rollout")).isEqualTo(1);
+        assertThat(both.addedEvents()).hasSize(1);
+    }
+
+    @Test
+    @Disabled("bug: two concurrent deliveries of one PostRollout tick both send the post-rollout webhook "
+            + "and both record its event, though the run is finished once")
+    void postRolloutDeliveredTwiceAtOnceSendsThePostRolloutHookOnce() throws Exception {
+        Rollout r = readyToAdvance("conc-post-effects");
+        rig.expect(rig.advanceTraffic, r, "advanced");
+        rig.expect(rig.rollback, r, "rolledBack");
+
+        Both both = concurrently(rig.postRollout, r);
+
+        assertThat(both.decisions()).containsExactly("failed", "failed");
+        assertThat(rig.calls("/conc-post-effects/post-rollout")).isEqualTo(1);
+        assertThat(both.addedEvents()).containsOnlyOnce("Post-rollout check post passed");
+    }
+}

@@ -1,0 +1,421 @@
+package dev.flagstep.local.phases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.events.PublishResult;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.local.LocalDynamo;
+import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.metrics.LocalSecretResolver;
+import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.phases.AdvanceTrafficHandler;
+import dev.flagstep.phases.AnalysisHandler;
+import dev.flagstep.phases.ConfirmPromotionHandler;
+import dev.flagstep.phases.ConfirmRolloutHandler;
+import dev.flagstep.phases.FinaliseHandler;
+import dev.flagstep.phases.InitializeHandler;
+import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.phases.PhaseHandler;
+import dev.flagstep.phases.PostRolloutHandler;
+import dev.flagstep.phases.PreRolloutHandler;
+import dev.flagstep.phases.PromoteHandler;
+import dev.flagstep.phases.RollbackHandler;
+import dev.flagstep.phases.Services;
+import dev.flagstep.phases.SigningSecrets;
+import dev.flagstep.phases.StartRolloutHandler;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.DynamoDbCanaryStore;
+import dev.flagstep.store.ActiveRun;
+import dev.flagstep.store.Gate;
+import dev.flagstep.store.GateType;
+import dev.flagstep.store.Run;
+import dev.flagstep.store.StatusRecord;
+import dev.flagstep.testing.WebhookReceiver;
+import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.WebhookClient;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+
+/**
+ * The phase handlers wired to real parts, driven by hand one state at a time, as Step Functions
+ * would call them: DynamoDB Local behind the real store, the simulated cluster over HTTP, webhook
+ * receivers (and a Prometheus API) on loopback, and a publisher that records what it is given.
+ *
+ * <p>The store is the real {@link DynamoDbCanaryStore} seen through a pass-through proxy with two
+ * test knobs: {@link #holdStatusReads} (the next two status reads wait for each other, so two
+ * deliveries of one tick both read before either writes) and {@link #failNextFinishRun} (the
+ * Lambda dies right after the status write, before the run is released).
+ */
+final class PhaseRig implements AutoCloseable {
+
+    static final String NAMESPACE = "idem";
+    static final String IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.0";
+    static final String NEW_IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.1";
+    static final String NEWER_IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.2";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final AtomicLong TICKS = new AtomicLong();
+
+    final LocalDynamo dynamo;
+    final CanaryStore realStore;
+    final CanaryStore store;
+    final SimulatedCluster sim;
+    /** Every webhook of every canary, and the Prometheus API answering a healthy success rate. */
+    final WebhookReceiver hooks;
+    /** A Prometheus API whose success rate is under every threshold. */
+    final WebhookReceiver badProm;
+    final List<CanaryEvent> published = new CopyOnWriteArrayList<>();
+    final List<String> tokensCompleted = new CopyOnWriteArrayList<>();
+    final Services services;
+    final Clock clock = Clock.systemUTC();
+
+    private final AtomicReference<CyclicBarrier> statusReadBarrier = new AtomicReference<>();
+    private final AtomicInteger heldReads = new AtomicInteger();
+    private final AtomicInteger finishRunFailures = new AtomicInteger();
+
+    final InitializeHandler initialize;
+    final ConfirmRolloutHandler confirmRollout;
+    final StartRolloutHandler startRollout;
+    final PreRolloutHandler preRollout;
+    final AnalysisHandler analysis;
+    final AdvanceTrafficHandler advanceTraffic;
+    final ConfirmPromotionHandler confirmPromotion;
+    final PromoteHandler promote;
+    final FinaliseHandler finalise;
+    final RollbackHandler rollback;
+    final PostRolloutHandler postRollout;
+
+    private PhaseRig() {
+        this.dynamo = LocalDynamo.start(Optional.empty());
+        this.realStore = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
+        this.store = knobbed(realStore);
+        this.sim = SimulatedCluster.start();
+        this.hooks = WebhookReceiver.start();
+        this.badProm = WebhookReceiver.start();
+        hooks.script("/api/v1/query", WebhookReceiver.Reply.status(200).body(vector(99.9)));
+        badProm.script("/api/v1/query", WebhookReceiver.Reply.status(200).body(vector(42.0)));
+        var secrets = LocalSecretResolver.fromEnvironment();
+        var credentials = AnonymousCredentialsProvider.create();
+        var metrics = new MetricChecker(new MetricProviders(
+                new MetricProviders.Settings(hooks.url(""), MetricProviders.Settings.defaults().prometheusTimeout()),
+                secrets, credentials,
+                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()), clock));
+        this.services = new Services(
+                store,
+                clock,
+                new HookRunner(new WebhookClient()),
+                (canary, provider) -> new KubeCanaryCluster(sim.client(), canary, provider, clock),
+                metrics,
+                events -> {
+                    published.addAll(events);
+                    return new PublishResult(events.size(), List.of());
+                },
+                tokensCompleted::add,
+                "gatewayapi:v1",
+                Optional.empty(),
+                SigningSecrets.from(secrets));
+        this.initialize = new InitializeHandler(services);
+        this.confirmRollout = new ConfirmRolloutHandler(services);
+        this.startRollout = new StartRolloutHandler(services);
+        this.preRollout = new PreRolloutHandler(services);
+        this.analysis = new AnalysisHandler(services);
+        this.advanceTraffic = new AdvanceTrafficHandler(services);
+        this.confirmPromotion = new ConfirmPromotionHandler(services);
+        this.promote = new PromoteHandler(services);
+        this.finalise = new FinaliseHandler(services);
+        this.rollback = new RollbackHandler(services);
+        this.postRollout = new PostRolloutHandler(services);
+    }
+
+    static PhaseRig start() {
+        return new PhaseRig();
+    }
+
+    // --- the store's test knobs ---
+
+    private CanaryStore knobbed(CanaryStore real) {
+        return (CanaryStore) Proxy.newProxyInstance(CanaryStore.class.getClassLoader(), new Class<?>[] {CanaryStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("statusRecord")) {
+                        CyclicBarrier barrier = statusReadBarrier.get();
+                        if (barrier != null && heldReads.getAndDecrement() > 0) {
+                            barrier.await(10, TimeUnit.SECONDS);
+                        }
+                    }
+                    if (method.getName().equals("finishRun") && finishRunFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("test: the Lambda died before the run was released");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** The next two status reads (by any handler) wait until both have arrived, then go on together. */
+    void holdStatusReads() {
+        heldReads.set(2);
+        statusReadBarrier.set(new CyclicBarrier(2));
+    }
+
+    void releaseStatusReads() {
+        heldReads.set(0);
+        statusReadBarrier.set(null);
+    }
+
+    /** The next {@code finishRun} throws before it writes, as a Lambda dying between two writes. */
+    void failNextFinishRun() {
+        finishRunFailures.set(1);
+    }
+
+    // --- canaries and rollouts ---
+
+    /** One rollout (one execution of the state machine): the canary, its run id and its revision. */
+    record Rollout(CanaryDocument doc, String runId, String revision) {
+        CanaryId id() {
+            return doc.canary().id();
+        }
+    }
+
+    /**
+     * A Gateway API canary in namespace {@value #NAMESPACE}; {@code analysis} is indented by four
+     * spaces under {@code analysis:}; metrics are served by {@code metricsServer}.
+     */
+    CanaryDocument canary(String name, String metricsServer, String analysis) {
+        return canary(name, metricsServer, "", analysis);
+    }
+
+    /** As {@link #canary(String, String, String)}, with {@code extraSpec} (indented by two spaces) before the analysis. */
+    CanaryDocument canary(String name, String metricsServer, String extraSpec, String analysis) {
+        String yaml = """
+                apiVersion: flagger.app/v1beta1
+                kind: Canary
+                metadata:
+                  name: %1$s
+                  namespace: %4$s
+                spec:
+                  provider: gatewayapi:v1
+                  metricsServer: %2$s
+                  targetRef:
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    name: %1$s
+                  service:
+                    port: 9898
+                    gatewayRefs:
+                      - name: public
+                        namespace: gateway
+                %5$s
+                  analysis:
+                %3$s
+                """.formatted(name, metricsServer, analysis.stripTrailing(), NAMESPACE, extraSpec.stripTrailing());
+        CanaryDocument doc = switch (new SpecParser().parse(yaml)) {
+            case SpecResult.Valid v -> v.document();
+            case SpecResult.Invalid inv -> throw new IllegalArgumentException("test canary is invalid: " + inv.errors());
+        };
+        sim.seed(doc.canary(), IMAGE);
+        store.putSpec(doc.canary().id(), doc.source());
+        return doc;
+    }
+
+    /** Flagger's first pass (the primary is created from the target), done by its own run. */
+    void firstPass(CanaryDocument doc) {
+        Rollout first = new Rollout(doc, UUID.randomUUID().toString(), cluster(doc).targetRevision());
+        assertThat(decision(initialize, first)).isEqualTo("done");
+        settle();
+    }
+
+    /** A new image on the target and the run of that revision, before its Initialize. */
+    Rollout newRevision(CanaryDocument doc, String image) {
+        sim.newRevision(NAMESPACE, doc.canary().targetRef().name(), image);
+        return new Rollout(doc, UUID.randomUUID().toString(), cluster(doc).targetRevision());
+    }
+
+    /** First pass, new revision, Initialize and ConfirmRollout: what StartRollout acts on. */
+    Rollout confirmed(CanaryDocument doc) {
+        firstPass(doc);
+        Rollout r = newRevision(doc, NEW_IMAGE);
+        expect(initialize, r, "initialized");
+        expect(confirmRollout, r, "open");
+        return r;
+    }
+
+    /** ... and StartRollout: Progressing at weight 0, canary scaled up and ready; what PreRollout acts on. */
+    Rollout started(CanaryDocument doc) {
+        Rollout r = confirmed(doc);
+        expect(startRollout, r, "started");
+        return r;
+    }
+
+    /** ... and PreRollout passed, AdvanceTraffic to the first step: what Analysis acts on. */
+    Rollout analysing(CanaryDocument doc) {
+        Rollout r = started(doc);
+        expect(preRollout, r, "passed");
+        expect(advanceTraffic, r, "advanced");
+        return r;
+    }
+
+    /** One state, with a fresh tick, that must answer {@code decision}; then the cluster settles. */
+    void expect(PhaseHandler handler, Rollout r, String decision) {
+        String got = decision(handler, r);
+        assertThat(got).as("%s of %s", handler.getClass().getSimpleName(), r.id()).isEqualTo(decision);
+    }
+
+    String decision(PhaseHandler handler, Rollout r) {
+        String d = handler.handle(input(handler, r, freshTick(handler))).path("decision").asText();
+        settle();
+        return d;
+    }
+
+    /** The task input the ASL builds for {@code handler}'s state on one entry ({@code tick}). */
+    static ObjectNode input(PhaseHandler handler, Rollout r, String tick) {
+        ObjectNode in = MAPPER.createObjectNode();
+        in.putObject("canary").put("namespace", r.id().namespace()).put("name", r.id().name());
+        in.put("runId", r.runId());
+        in.put("revision", r.revision());
+        in.put("intervalSeconds", Math.max(1, r.doc().canary().interval().toSeconds()));
+        in.put("tick", tick);
+        return in;
+    }
+
+    /** {@code State@EnteredTime}, unique per call, as the ASL's States.Format builds it. */
+    static String freshTick(PhaseHandler handler) {
+        String state = handler.getClass().getSimpleName().replaceFirst("Handler$", "");
+        return state + "@2025-01-01T00:00:00." + String.format("%06d", TICKS.incrementAndGet()) + "Z";
+    }
+
+    /** Lets the simulated controllers catch up (deployments ready, routes accepted). */
+    void settle() {
+        sim.awaitReconciled(Duration.ofSeconds(10));
+    }
+
+    KubeCanaryCluster cluster(CanaryDocument doc) {
+        return new KubeCanaryCluster(sim.client(), doc.canary(), "gatewayapi:v1", clock);
+    }
+
+    Routes routes(Rollout r) {
+        return cluster(r.doc()).routes();
+    }
+
+    /** The split, or null before Initialize created the route. */
+    private Routes routesIfAny(Rollout r) {
+        try {
+            return routes(r);
+        } catch (dev.flagstep.kubernetes.KubeException.NotFound none) {
+            return null;
+        }
+    }
+
+    StatusRecord status(Rollout r) {
+        return realStore.statusRecord(r.id()).orElseThrow();
+    }
+
+    Run run(Rollout r) {
+        return realStore.run(r.id(), r.runId()).orElseThrow();
+    }
+
+    List<Integer> weights(Rollout r) {
+        return realStore.run(r.id(), r.runId()).map(run -> run.weights().stream().map(Run.WeightPoint::weight).toList())
+                .orElse(List.of());
+    }
+
+    /** The canary's event history, oldest first. */
+    List<String> events(CanaryId id) {
+        List<CanaryEvent> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            var page = realStore.events(id, 100, cursor);
+            all.addAll(page.items());
+            cursor = page.next();
+        } while (cursor.isPresent());
+        return all.reversed().stream().map(CanaryEvent::message).toList();
+    }
+
+    List<String> published(CanaryId id) {
+        return published.stream().filter(e -> e.canary().equals(id)).map(CanaryEvent::message).toList();
+    }
+
+    int calls(String path) {
+        return hooks.requests(path).size();
+    }
+
+    /** Every outbound call flagstep made: webhooks and Prometheus queries, on both receivers. */
+    int outboundCalls() {
+        return hooks.requests().size() + badProm.requests().size();
+    }
+
+    /** The Deployment's replicas and first image, as stored on the cluster. */
+    String deployment(String name) {
+        JsonNode d = sim.object(ResourceKind.DEPLOYMENT, NAMESPACE, name).orElseThrow();
+        return d.at("/spec/replicas").asInt() + "x" + d.at("/spec/template/spec/containers/0/image").asText();
+    }
+
+    /** Everything a phase can change for one rollout, to compare before and after a delivery. */
+    record Effects(
+            StatusRecord status,
+            Routes routes,
+            Optional<Run> run,
+            Optional<ActiveRun> activeRun,
+            Map<GateType, Gate> gates,
+            List<String> events,
+            List<String> published,
+            int outboundCalls,
+            int tokensCompleted,
+            String canary,
+            String primary) {}
+
+    Effects effects(Rollout r) {
+        String name = r.doc().canary().targetRef().name();
+        return new Effects(
+                realStore.statusRecord(r.id()).orElse(null),
+                routesIfAny(r),
+                realStore.run(r.id(), r.runId()),
+                realStore.activeRun(r.id()),
+                realStore.gates(r.id()),
+                events(r.id()),
+                published(r.id()),
+                outboundCalls(),
+                tokensCompleted.size(),
+                deployment(name),
+                sim.object(ResourceKind.DEPLOYMENT, NAMESPACE, name + "-primary").isPresent() ? deployment(name + "-primary") : "none");
+    }
+
+    static String vector(double value) {
+        return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,\""
+                + value + "\"]}]}}";
+    }
+
+    @Override
+    public void close() {
+        badProm.close();
+        hooks.close();
+        sim.close();
+        dynamo.close();
+    }
+}
