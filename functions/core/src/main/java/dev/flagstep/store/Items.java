@@ -107,7 +107,7 @@ final class Items {
     /** The last tick's memo on a STATUS item, if a phase saved one. */
     static Optional<TickMemo> memo(Map<String, AttributeValue> item) {
         return str(item, "lastTick").map(tick -> new TickMemo(tick, str(item, "lastDecision").orElse(""),
-                instant(item, "gateClosedSince")));
+                instant(item, "gateClosedSince"), (int) num(item, "lastWaitSeconds"), instant(item, "tickStartedAt")));
     }
 
     /** A condition as a map; absent components are left out and read back as absent (null). */

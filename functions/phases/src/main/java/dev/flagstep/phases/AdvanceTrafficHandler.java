@@ -30,7 +30,11 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
         TickContext ctx = TickContext.of(t.spec, t.provider);
-        Routes routes = t.cluster().routes();
+        Optional<Routes> read = t.routes();
+        if (read.isEmpty()) {
+            return t.finish("advanced"); // nothing moved: analyse again after an interval
+        }
+        Routes routes = read.get();
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
         GateOutcome trafficGate = null;
         if (step instanceof Step.NeedsGate g && g.gate() == HookType.CONFIRM_TRAFFIC_INCREASE) {

@@ -24,7 +24,11 @@ final class AnalysisTick {
         if (!early.isEmpty()) {
             return t.finish(early);
         }
-        Routes routes = t.cluster().routes();
+        Optional<Routes> read = t.routes();
+        if (read.isEmpty()) {
+            return t.finish("notReady");
+        }
+        Routes routes = read.get();
         if (Checks.rollbackSignaled(t)) {
             return t.finish("rollback");
         }

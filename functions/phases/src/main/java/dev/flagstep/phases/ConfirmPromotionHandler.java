@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStep;
 import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.TickContext;
 import dev.flagstep.spec.HookType;
@@ -30,7 +31,11 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         TickContext ctx = TickContext.of(t.spec, t.provider);
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
-        Step step = CanaryStep.afterGate(ctx, t.status(), t.cluster().routes(), HookType.CONFIRM_PROMOTION, outcome, t.now);
+        Optional<Routes> routes = t.routes();
+        if (routes.isEmpty()) {
+            return t.finish("advanced"); // the router cannot be read yet: analyse again, then ask again
+        }
+        Step step = CanaryStep.afterGate(ctx, t.status(), routes.get(), HookType.CONFIRM_PROMOTION, outcome, t.now);
         return switch (step) {
             case Step.Halted h -> {
                 t.update(h.status());

@@ -41,7 +41,7 @@ public final class InitializeHandler extends PhaseHandler {
         PhaseInput in = t.input;
         if (t.spec.suspend()) {
             t.publish(t.messages.suspended());
-            return t.output("done");
+            return t.finish("done");
         }
         switch (s.store().claimRun(t.spec.id(), in.runId(), in.revision(), t.now)) {
             case ClaimResult.Claimed c -> { }
@@ -62,9 +62,8 @@ public final class InitializeHandler extends PhaseHandler {
             t.cluster().scaleCanaryToZero();
             t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
             t.publish(t.messages.initializationDone());
-            PhaseOutput out = t.finish("done");
             s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
-            return out;
+            return t.finish("done");
         }
         if (phase == Phase.INITIALIZING) {
             // the primary exists but flagstep has no status for it (a fresh table): treat the target as new
@@ -81,9 +80,8 @@ public final class InitializeHandler extends PhaseHandler {
         }
         if (SETTLED.contains(phase) && revision.equals(t.status().checksum())) {
             t.publish(t.messages.noNewRevision());
-            PhaseOutput out = t.finish("done");
             s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
-            return out;
+            return t.finish("done");
         }
         t.update(t.status().withChecksum(revision));
         return t.finish("initialized");

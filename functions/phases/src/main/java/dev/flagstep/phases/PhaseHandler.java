@@ -55,19 +55,20 @@ public abstract class PhaseHandler implements RequestStreamHandler {
     }
 
     /**
-     * Loads the canary, answers a task delivered twice from the tick memo, and steps aside for a
-     * newer run, then lets the phase act.
+     * Loads the canary, answers a task delivered twice from the tick memo, steps aside for a newer
+     * run, claims the tick (a copy running at the same time waits for this one's answer), then lets
+     * the phase act.
      */
     private PhaseOutput run(Services s, PhaseInput in) {
         Tick t = Tick.load(s, in);
-        Optional<String> replay = t.replayed();
+        Optional<PhaseOutput> replay = t.replayed();
         if (replay.isPresent()) {
-            return t.output(replay.get());
+            return replay.get();
         }
         if (yieldsToNewerRun() && t.superseded()) {
             return t.output("superseded");
         }
-        return tick(t);
+        return t.claim().orElseGet(() -> tick(t));
     }
 
     /** The phase itself, on a loaded canary. */

@@ -37,6 +37,8 @@ public final class PhaseJson {
         node.put("intervalSeconds", out.intervalSeconds());
         node.put("waitSeconds", out.waitSeconds());
         node.put("decision", out.decision());
+        // always present, so Rollback and PostRollout can pass $.error on (a caught error replaces it)
+        node.putNull("error");
         return node;
     }
 

@@ -63,8 +63,8 @@ public final class PostRolloutHandler extends PhaseHandler {
             t.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
         }
         s.store().closeAll(t.spec.id());
-        PhaseOutput out = t.finish(succeeded ? "succeeded" : "failed");
+        // release the canary before answering: a delivery that dies in between is re-run, not replayed
         s.store().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now);
-        return out;
+        return t.finish(succeeded ? "succeeded" : "failed");
     }
 }

@@ -1,8 +1,10 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.workload.Readiness;
+import java.util.Optional;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.TickContext;
 
@@ -35,7 +37,11 @@ public final class PromoteHandler extends PhaseHandler {
                 return FailedPromotion.handle(t, f.reason());
             }
         }
-        Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.cluster().routes(), t.now);
+        Optional<Routes> routes = t.routes();
+        if (routes.isEmpty()) {
+            return t.finish("notReady");
+        }
+        Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), routes.get(), t.now);
         t.applyRoutes(step);
         t.update(step.status());
         t.publish(step.messages());

@@ -9,6 +9,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.Analysis;
+import dev.flagstep.router.RouterNotReady;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.HookType;
@@ -21,6 +22,7 @@ import dev.flagstep.store.TickMemo;
 import dev.flagstep.webhook.HookContext;
 import dev.flagstep.webhook.HookRun;
 import dev.flagstep.webhook.SigningSecret;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,11 @@ final class Tick {
     final Instant now;
     final FlaggerMessages messages;
     final PhaseContext phaseContext;
-    private final long version;
+    /** How long a claimed tick belongs to its delivery: past Lambda's longest timeout, it was a crash. */
+    static final Duration LEASE = Duration.ofMinutes(15);
+    private static final Duration AWAIT_POLL = Duration.ofMillis(100);
+
+    private long version;
     private final Optional<TickMemo> memo;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
@@ -98,9 +104,66 @@ final class Tick {
         return cluster;
     }
 
-    /** The decision this very tick already took, if Step Functions delivered it twice. */
-    Optional<String> replayed() {
-        return memo.filter(m -> !input.tick().isEmpty() && m.tick().equals(input.tick())).map(TickMemo::decision);
+    /** The answer this very tick already gave, if Step Functions delivered it twice. */
+    Optional<PhaseOutput> replayed() {
+        return memo.filter(m -> sameTick(m) && !m.inProgress()).map(this::answer);
+    }
+
+    /**
+     * Claims this tick before acting, with a conditional write, so that two copies of one task
+     * running at once (a retried invoke whose first attempt is still running) never both act: the
+     * loser waits for the winner's answer. A claim left by a delivery that died is taken over once
+     * it is older than {@link #LEASE}.
+     *
+     * @return the other delivery's answer, or empty when this delivery owns the tick
+     */
+    Optional<PhaseOutput> claim() {
+        if (input.tick().isEmpty()) {
+            return Optional.empty(); // invoked by hand, outside the state machine: nothing to pair with
+        }
+        Instant now = services.clock().instant();
+        boolean takeOver = memo.filter(this::sameTick).flatMap(TickMemo::startedAt)
+                .map(started -> Duration.between(started, now).compareTo(LEASE) > 0).orElse(false);
+        if (memo.filter(this::sameTick).isPresent() && !takeOver) {
+            return Optional.of(awaitOtherDelivery());
+        }
+        try {
+            version = services.store().saveStatus(spec.id(), status, version,
+                    new TickMemo(input.tick(), "", gateClosedSince, 0, Optional.of(now)));
+            return Optional.empty();
+        } catch (StaleStatusException e) {
+            return Optional.of(awaitOtherDelivery());
+        }
+    }
+
+    private PhaseOutput awaitOtherDelivery() {
+        long deadline = System.nanoTime() + LEASE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<TickMemo> now = services.store().statusRecord(spec.id()).flatMap(StatusRecord::memo);
+            if (now.isEmpty() || !sameTick(now.get())) {
+                throw new PhaseException("canary " + spec.id() + ": tick " + input.tick()
+                        + " was overtaken by another writer; this delivery stops without acting");
+            }
+            if (!now.get().inProgress()) {
+                return answer(now.get());
+            }
+            try {
+                Thread.sleep(AWAIT_POLL.toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new PhaseException("interrupted while another delivery of " + input.tick() + " runs");
+            }
+        }
+        throw new PhaseException("canary " + spec.id() + ": another delivery of " + input.tick()
+                + " did not finish within " + LEASE.toSeconds() + "s");
+    }
+
+    private boolean sameTick(TickMemo m) {
+        return !input.tick().isEmpty() && m.tick().equals(input.tick());
+    }
+
+    private PhaseOutput answer(TickMemo m) {
+        return output(m.decision(), m.waitSeconds() > 0 ? m.waitSeconds() : intervalSeconds());
     }
 
     /**
@@ -142,6 +205,20 @@ final class Tick {
     void applyRoutes(Step step) {
         if (step instanceof Step.Proceed p) {
             p.routes().ifPresent(this::setRoutes);
+        }
+    }
+
+    /**
+     * The router's weights, or empty when the router is not ready to be read (a Gateway API parent
+     * not yet Accepted, a controller lagging behind the last write): as Flagger, the tick ends with a
+     * warning and is tried again after an interval; it is not a failure.
+     */
+    Optional<Routes> routes() {
+        try {
+            return Optional.of(cluster().routes());
+        } catch (RouterNotReady e) {
+            publish(Message.warning(e.getMessage()));
+            return Optional.empty();
         }
     }
 
@@ -187,15 +264,14 @@ final class Tick {
 
     PhaseOutput finish(String decision, int waitSeconds) {
         try {
-            services.store().saveStatus(spec.id(), status, version,
-                    new TickMemo(input.tick(), decision, gateClosedSince));
+            version = services.store().saveStatus(spec.id(), status, version,
+                    new TickMemo(input.tick(), decision, gateClosedSince, waitSeconds, Optional.empty()));
         } catch (StaleStatusException e) {
-            Optional<String> other = services.store().statusRecord(spec.id())
+            Optional<TickMemo> other = services.store().statusRecord(spec.id())
                     .flatMap(StatusRecord::memo)
-                    .filter(m -> m.tick().equals(input.tick()))
-                    .map(TickMemo::decision);
+                    .filter(m -> sameTick(m) && !m.inProgress());
             if (other.isPresent()) {
-                return output(other.get(), waitSeconds);
+                return answer(other.get());
             }
             throw e;
         }
