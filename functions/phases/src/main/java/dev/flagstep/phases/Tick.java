@@ -127,12 +127,23 @@ final class Tick {
         if (memo.filter(this::sameTick).isPresent() && !takeOver) {
             return Optional.of(awaitOtherDelivery());
         }
-        try {
-            version = services.store().saveStatus(spec.id(), status, version,
-                    new TickMemo(input.tick(), "", gateClosedSince, 0, Optional.of(now)));
-            return Optional.empty();
-        } catch (StaleStatusException e) {
-            return Optional.of(awaitOtherDelivery());
+        for (int attempt = 0; ; attempt++) {
+            try {
+                version = services.store().saveStatus(spec.id(), status, version,
+                        new TickMemo(input.tick(), "", gateClosedSince, 0, Optional.of(now)));
+                return Optional.empty();
+            } catch (StaleStatusException e) {
+                StatusRecord fresh = services.store().statusRecord(spec.id()).orElseThrow(() -> e);
+                if (fresh.memo().filter(this::sameTick).isPresent()) {
+                    return Optional.of(awaitOtherDelivery());
+                }
+                if (attempt == 2) {
+                    throw e;
+                }
+                // another writer got in first (a superseded run's last phase finishing): act on what it left
+                status = fresh.status();
+                version = fresh.version();
+            }
         }
     }
 
