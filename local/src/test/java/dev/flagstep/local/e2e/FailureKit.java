@@ -92,6 +92,8 @@ final class FailureKit {
      */
     static void assertRolledBack(RolloutHarness h, CanaryDocument doc) {
         String name = doc.canary().id().name();
+        // the route was just written: let the Gateway controller accept it, or the router refuses to read it
+        h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).as("routes").isEqualTo(Routes.allPrimary());
         var status = h.status(doc);
         assertThat(status.phase()).as("phase").isEqualTo(Phase.FAILED);
