@@ -1,0 +1,279 @@
+package dev.flagstep.local.e2e;
+
+import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
+import static dev.flagstep.local.e2e.FailureKit.image;
+import static dev.flagstep.local.e2e.FailureKit.promQuery;
+import static dev.flagstep.local.e2e.FailureKit.replicas;
+import static dev.flagstep.local.e2e.FailureKit.statesEntered;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.testing.WebhookReceiver.Reply;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures that are not analysis verdicts: a phase Lambda crashing, the Kubernetes API going away in
+ * the middle of a weight change (briefly, and for good). The state machine's Catch takes every one of
+ * them to Rollback; traffic must end on the primary whenever the cluster lets it, and the execution
+ * must always end.
+ */
+class CrashAndOutageE2ETest {
+
+    static final FailureKit.FaultSwitch FAULTS = new FailureKit.FaultSwitch();
+    static RolloutHarness h;
+    static String hooks;
+
+    @BeforeAll
+    static void start() {
+        h = RolloutHarness.start(FAULTS);
+        hooks = h.hooks.url("").toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.sim.resume();
+        h.sim.freezeControllers(false);
+        h.close();
+    }
+
+    private static CanaryDocument canary(String n) {
+        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
+        return h.canary(FailureKit.canary(n, hooks, "", """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 50
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange:
+                          min: 99
+                        interval: 1m
+                    webhooks:
+                      - name: load
+                        type: rollout
+                        url: %1$s/%2$s/rollout
+                      - name: post
+                        type: post-rollout
+                        url: %1$s/%2$s/post-rollout
+                """.formatted(hooks, n)));
+    }
+
+    private static String[] paths(String n) {
+        return new String[] {"/" + n + "/rollout", "/" + n + "/post-rollout"};
+    }
+
+    /** Makes Analysis throw on its second invocation, as a Lambda error. */
+    private static CanaryDocument crashingOnTheSecondAnalysis(String n) {
+        AtomicInteger analyses = new AtomicInteger();
+        FAULTS.on(n, (function, payload) -> {
+            if (function.equals("Analysis") && analyses.incrementAndGet() == 2) {
+                throw new IllegalStateException("boom: analysis lambda ran out of memory");
+            }
+        });
+        return canary(n);
+    }
+
+    /** Analysis throws on its second invocation, as a Lambda error: Catch -> Rollback -> PostRollout -> Failed. */
+    @Test
+    void aCrashingPhaseIsCaughtAndRolledBack() throws Exception {
+        String n = "crash";
+        CanaryDocument doc = crashingOnTheSecondAnalysis(n);
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        assertRolledBack(h, doc);
+        assertThat(statesEntered(rollout)).containsSubsequence("Analysis", "AdvanceTraffic", "Analysis", "Rollback",
+                "PostRollout", "RolloutFailed");
+        // the rollout hook ran on the first analysed tick only; the crash came before the second
+        assertThat(h.sequence(paths(n))).containsExactly(
+                "/crash/rollout:Progressing",
+                "/crash/post-rollout:Failed");
+        var messages = h.messages(doc.canary().id());
+        assertThat(messages).containsSubsequence(
+                "Advance crash.e2e canary weight 20",
+                "Advance crash.e2e canary weight 40",
+                "Canary failed! Scaling down crash.e2e",
+                "Post-rollout check post passed");
+        assertThat(messages).noneMatch(m -> m.contains("failed checks threshold reached"));
+    }
+
+    /**
+     * The crash's error and cause must reach the canary's events (RollbackHandler publishes "Rollout of
+     * ... broke: {Error}: {Cause}" from its input's {@code error}), or the reason of the rollback is lost.
+     */
+    @Test
+    @Disabled("bug: canary.asl.json passes no $.error to Rollback (nor PostRollout), so a crash's cause never reaches an event")
+    void theCauseOfACrashIsInTheEvents() throws Exception {
+        String n = "crash-cause";
+        CanaryDocument doc = crashingOnTheSecondAnalysis(n);
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        assertThat(h.messages(doc.canary().id())).containsSubsequence(
+                "Advance crash-cause.e2e canary weight 40",
+                "Rollout of crash-cause.e2e broke: IllegalStateException: boom: analysis lambda ran out of memory",
+                "Canary failed! Scaling down crash-cause.e2e");
+    }
+
+    /**
+     * The API goes down just before the second weight change (traffic at 80/20) and comes back while
+     * Rollback is being retried (its Retry on States.ALL: 5 s, x2, here 50 ms then 100 ms): the rollout
+     * fails, and traffic is back on the primary.
+     */
+    @Test
+    void kubernetesApiDownDuringAWeightChangeRollsBackOnceItIsBack() throws Exception {
+        String n = "outage";
+        AtomicInteger advances = new AtomicInteger();
+        AtomicInteger rollbacks = new AtomicInteger();
+        FAULTS.on(n, (function, payload) -> {
+            if (function.equals("AdvanceTraffic") && advances.incrementAndGet() == 2) {
+                h.sim.pause();
+            }
+            if (function.equals("Rollback") && rollbacks.incrementAndGet() == 2) {
+                h.sim.resume();
+            }
+        });
+        CanaryDocument doc = canary(n);
+
+        Execution rollout;
+        try {
+            rollout = h.deployNewRevision(doc);
+            h.assertEnded(rollout, ExecutionStatus.FAILED);
+        } finally {
+            h.sim.resume();
+        }
+
+        assertRolledBack(h, doc);
+        assertThat(rollbacks.get()).as("Rollback attempts: the first one while the API was down").isEqualTo(2);
+        assertThat(statesEntered(rollout)).containsSubsequence("AdvanceTraffic", "Analysis", "AdvanceTraffic",
+                "Rollback", "PostRollout", "RolloutFailed");
+        assertThat(h.sequence(paths(n))).containsExactly(
+                "/outage/rollout:Progressing",
+                "/outage/post-rollout:Failed");
+        var messages = h.messages(doc.canary().id());
+        assertThat(messages).containsSubsequence(
+                "Advance outage.e2e canary weight 20",
+                "Canary failed! Scaling down outage.e2e",
+                "Post-rollout check post passed");
+        assertThat(messages).noneMatch(m -> m.equals("Advance outage.e2e canary weight 40"));
+    }
+
+    /**
+     * The API goes down before the second weight change and stays down through every Rollback
+     * attempt: the execution still ends (no loop), the status is Failed, post-rollout is called with
+     * phase Failed, and a warning says the traffic could not be routed back. When the API returns,
+     * the route still shows the split the canary was left with: nothing pretends otherwise.
+     */
+    @Test
+    void kubernetesApiDownThroughTheRollbackStillEndsTheExecutionFailed() throws Exception {
+        String n = "blackout";
+        CanaryDocument doc = canary(n);
+        Execution rollout = rolloutWithTheApiDownFromTheSecondWeightChange(doc);
+
+        assertThat(statesEntered(rollout)).containsSubsequence("AdvanceTraffic", "Rollback", "PostRollout", "RolloutFailed");
+        assertThat(statesEntered(rollout)).filteredOn(s -> s.equals("Rollback")).hasSize(1);
+        var status = h.status(doc);
+        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(h.sequence(paths(n))).containsExactly(
+                "/blackout/rollout:Progressing",
+                "/blackout/post-rollout:Failed");
+        var messages = h.messages(doc.canary().id());
+        assertThat(messages).containsSubsequence("Advance blackout.e2e canary weight 20", "Post-rollout check post passed");
+        // the cluster was never reachable: the split is where the outage left it, and the primary was never touched
+        h.sim.awaitReconciled(Duration.ofSeconds(10));
+        assertThat(h.routes(doc)).isEqualTo(Routes.of(80, 20));
+        assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.IMAGE);
+        assertThat(replicas(h, n)).isPositive();
+    }
+
+    /** Pauses the API before the second AdvanceTraffic and resumes it only once the execution ended. */
+    private static Execution rolloutWithTheApiDownFromTheSecondWeightChange(CanaryDocument doc) throws Exception {
+        AtomicInteger advances = new AtomicInteger();
+        FAULTS.on(doc.canary().id().name(), (function, payload) -> {
+            if (function.equals("AdvanceTraffic") && advances.incrementAndGet() == 2) {
+                h.sim.pause();
+            }
+        });
+        try {
+            Execution rollout = h.deployNewRevision(doc);
+            h.assertEnded(rollout, ExecutionStatus.FAILED);
+            return rollout;
+        } finally {
+            h.sim.resume();
+        }
+    }
+
+    /**
+     * When every Rollback attempt failed, PostRollout (reached through Rollback's Catch with the error)
+     * says so: "Rollback of ... broke: ..." and, after one more try, "Traffic of ... could not be routed
+     * back to the primary: ...; fix the cluster and re-run". Without it the user sees Failed and believes
+     * the primary has the traffic.
+     */
+    @Test
+    @Disabled("bug: canary.asl.json passes no $.error to PostRollout, so a rollback that never reached the cluster is not reported")
+    void trafficThatCouldNotBeRoutedBackIsReported() throws Exception {
+        String n = "blackout-warn";
+        CanaryDocument doc = canary(n);
+        rolloutWithTheApiDownFromTheSecondWeightChange(doc);
+
+        var messages = h.messages(doc.canary().id());
+        assertThat(messages).anyMatch(m -> m.startsWith("Rollback of blackout-warn.e2e broke: "));
+        assertThat(messages).anyMatch(m -> m.startsWith("Traffic of blackout-warn.e2e could not be routed back to the primary: ")
+                && m.endsWith("; fix the cluster and re-run"));
+    }
+
+    /**
+     * The Gateway controller lags behind a weight change (the HTTPRoute not yet Accepted at its new
+     * generation) for two ticks. Flagger's GetRoutes fails, the tick ends with a warning and the next
+     * tick tries again (contract 3.3 step 5; the Gateway API row of section 6): the rollout goes on and
+     * is promoted, it is not rolled back.
+     */
+    @Test
+    @Disabled("bug: RouterNotReady from GetRoutes escapes the Analysis handler, so the Catch rolls back a canary whose route is merely not yet accepted")
+    void aRouteNotYetAcceptedAfterAWeightChangeOnlyDelaysTheTick() throws Exception {
+        String n = "lagging-route";
+        AtomicInteger advances = new AtomicInteger();
+        AtomicInteger analyses = new AtomicInteger();
+        FAULTS.on(n, (function, payload) -> {
+            if (function.equals("AdvanceTraffic") && advances.incrementAndGet() == 2) {
+                h.sim.freezeControllers(true); // the 20 -> 40 write will not be accepted
+            }
+            if (function.equals("Analysis") && analyses.incrementAndGet() == 4) {
+                h.sim.freezeControllers(false); // two analysis ticks saw the route unaccepted
+            }
+        });
+        CanaryDocument doc = canary(n);
+
+        Execution rollout;
+        try {
+            rollout = h.deployNewRevision(doc);
+            h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+        } finally {
+            h.sim.freezeControllers(false);
+        }
+
+        h.sim.awaitReconciled(Duration.ofSeconds(10));
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        var messages = h.messages(doc.canary().id());
+        assertThat(messages).filteredOn(m -> m.contains("is not ready")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(messages).containsSubsequence(
+                "Advance lagging-route.e2e canary weight 20",
+                "Advance lagging-route.e2e canary weight 40",
+                "Advance lagging-route.e2e canary weight 60",
+                "Promotion completed! Scaling down lagging-route.e2e");
+        assertThat(messages).noneMatch(m -> m.startsWith("Canary failed!"));
+    }
+}
