@@ -149,8 +149,8 @@ public final class DeploymentController {
         } else {
             return new Readiness.Ready();
         }
-        return pastDeadline ? new Readiness.Failed(reason + " (progress deadline of " + canary.progressDeadlineSeconds() + "s exceeded)")
-                : new Readiness.NotYet(reason);
+        // past the deadline the reason stays Flagger's; the event says "progress deadline exceeded"
+        return pastDeadline ? new Readiness.Failed(reason) : new Readiness.NotYet(reason);
     }
 
     private static JsonNode condition(JsonNode status, String type) {

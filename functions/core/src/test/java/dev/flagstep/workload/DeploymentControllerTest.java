@@ -206,7 +206,7 @@ class DeploymentControllerTest {
 
         Readiness stuck = canaryReadiness(c, 2, stuckSince.formatted(NOW.minusSeconds(61)));
         assertThat(stuck).isEqualTo(new Readiness.Failed("waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated"
-                + " replicas are available (progress deadline of 60s exceeded)"));
+                + " replicas are available"));
     }
 
     @Test

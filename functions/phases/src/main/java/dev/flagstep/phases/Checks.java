@@ -25,14 +25,19 @@ final class Checks {
         return switch (r) {
             case Readiness.Ready ready -> GO_ON;
             case Readiness.NotYet n -> {
-                t.publish(primary ? t.messages.primaryNotReady(n.reason()) : t.messages.canaryNotReady(n.reason()));
+                t.publish(notReady(t, primary, n.reason()));
                 yield "notReady";
             }
             case Readiness.Failed f -> {
-                t.publish(t.messages.rollingBackProgressDeadline(f.reason()));
+                // Flagger words it "Rolling back ... progress deadline exceeded " + the readiness error
+                t.publish(t.messages.rollingBackProgressDeadline(notReady(t, primary, f.reason()).text()));
                 yield "rollback";
             }
         };
+    }
+
+    private static dev.flagstep.analysis.Message notReady(Tick t, boolean primary, String reason) {
+        return primary ? t.messages.primaryNotReady(reason) : t.messages.canaryNotReady(reason);
     }
 
     /** The rollback hooks (and the built-in rollback gate): true when one signals a rollback. */

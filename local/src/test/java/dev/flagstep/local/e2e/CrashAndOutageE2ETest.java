@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,7 +111,6 @@ class CrashAndOutageE2ETest {
      * ... broke: {Error}: {Cause}" from its input's {@code error}), or the reason of the rollback is lost.
      */
     @Test
-    @Disabled("bug: canary.asl.json passes no $.error to Rollback (nor PostRollout), so a crash's cause never reaches an event")
     void theCauseOfACrashIsInTheEvents() throws Exception {
         String n = "crash-cause";
         CanaryDocument doc = crashingOnTheSecondAnalysis(n);
@@ -221,7 +219,6 @@ class CrashAndOutageE2ETest {
      * the primary has the traffic.
      */
     @Test
-    @Disabled("bug: canary.asl.json passes no $.error to PostRollout, so a rollback that never reached the cluster is not reported")
     void trafficThatCouldNotBeRoutedBackIsReported() throws Exception {
         String n = "blackout-warn";
         CanaryDocument doc = canary(n);
@@ -240,7 +237,6 @@ class CrashAndOutageE2ETest {
      * is promoted, it is not rolled back.
      */
     @Test
-    @Disabled("bug: RouterNotReady from GetRoutes escapes the Analysis handler, so the Catch rolls back a canary whose route is merely not yet accepted")
     void aRouteNotYetAcceptedAfterAWeightChangeOnlyDelaysTheTick() throws Exception {
         String n = "lagging-route";
         AtomicInteger advances = new AtomicInteger();

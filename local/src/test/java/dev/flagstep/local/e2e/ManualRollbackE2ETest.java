@@ -14,7 +14,6 @@ import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,7 +163,6 @@ class ManualRollbackE2ETest {
      * confirm-rollout hook never waits, so its first rollback call is on the first Progressing tick.
      */
     @Test
-    @Disabled("bug: ConfirmRollout calls the rollback hooks (phase Initialized) on every rollout, not only while Waiting")
     void rollbackHooksAreNotCalledBeforeTheRunIsProgressing() throws Exception {
         String n = "rb-first";
         h.hooks.script("/" + n + "/rollback", Reply.status(403).body("Forbidden"));

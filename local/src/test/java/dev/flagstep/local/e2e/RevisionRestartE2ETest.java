@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,7 +162,6 @@ class RevisionRestartE2ETest {
      * back and the execution ends Failed).
      */
     @Test
-    @Disabled("bug: a phase of the superseded run still in flight makes the new run's Initialize fail with StaleStatusException -> Rollback")
     void aPhaseOfTheOldRunStillInFlightDoesNotFailTheNewRevision() throws Exception {
         String n = "restart-race";
         CanaryDocument doc = canary(n);

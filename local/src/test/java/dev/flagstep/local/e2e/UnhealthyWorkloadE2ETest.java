@@ -15,7 +15,6 @@ import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,7 +116,6 @@ class UnhealthyWorkloadE2ETest {
      * IsCanaryReady's error: "canary deployment {target}.{ns} not ready: {reason}" (pkg/canary/deployment_ready.go).
      */
     @Test
-    @Disabled("bug: the progress-deadline event lacks Flagger's \"canary deployment {target}.{ns} not ready: \" and adds \" (progress deadline of 60s exceeded)\"")
     void theProgressDeadlineEventHasFlaggersText() throws Exception {
         String n = "deadline-text";
         CanaryDocument doc = canary(n, 20);

@@ -18,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -151,8 +150,6 @@ class ConcurrentDeliveryTest {
     // --- the side effects before the save ---
 
     @Test
-    @Disabled("bug: two concurrent deliveries of one AdvanceTraffic tick both append to the run's weight timeline, "
-            + "record and publish \"Advance ... weight 10\" and call confirm-traffic-increase (effects precede the conditional save)")
     void advanceTrafficDeliveredTwiceAtOnceLeavesOneTimelinePointOneEventAndOneGateCall() throws Exception {
         Rollout r = readyToAdvance("conc-advance-effects");
 
@@ -166,8 +163,6 @@ class ConcurrentDeliveryTest {
     }
 
     @Test
-    @Disabled("bug: two concurrent deliveries of one failing Analysis tick both call the rollout hook and both record "
-            + "the failed-check event, though failedChecks is counted once")
     void aFailingAnalysisDeliveredTwiceAtOnceCallsTheHookAndWarnsOnce() throws Exception {
         Rollout r = readyToAdvance("conc-fail-effects");
         rig.expect(rig.advanceTraffic, r, "advanced");
@@ -181,8 +176,6 @@ class ConcurrentDeliveryTest {
     }
 
     @Test
-    @Disabled("bug: two concurrent deliveries of one PostRollout tick both send the post-rollout webhook "
-            + "and both record its event, though the run is finished once")
     void postRolloutDeliveredTwiceAtOnceSendsThePostRolloutHookOnce() throws Exception {
         Rollout r = readyToAdvance("conc-post-effects");
         rig.expect(rig.advanceTraffic, r, "advanced");

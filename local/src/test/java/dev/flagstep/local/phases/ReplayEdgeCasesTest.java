@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,8 +66,6 @@ class ReplayEdgeCasesTest {
      * the same, or the rollout parks past its gate timeout.
      */
     @Test
-    @Disabled("bug: a replayed closed gate answers waitSeconds = input.intervalSeconds (Tick.output), not the "
-            + "time left to analysis.gateTimeout that the first delivery answered (60 instead of 30 here)")
     void aReplayedClosedGateAnswersTheSameWaitAsTheFirstDelivery() {
         CanaryDocument doc = rig.canary("gate-timeout", rig.hooks.url("").toString(), gated("gate-timeout", "1m", """
                     gateTimeout: 30s
@@ -108,8 +105,6 @@ class ReplayEdgeCasesTest {
 
     /** A suspended canary: Initialize answers {@code done} without saving a memo; a replay must not record its event again. */
     @Test
-    @Disabled("bug: InitializeHandler on a suspended canary publishes \"skipping canary run as object is suspended\" "
-            + "before any memo check or save, so each delivery of the same tick records and publishes it again")
     void initializeOfASuspendedCanaryDeliveredTwiceRecordsOneEvent() {
         CanaryDocument doc = rig.canary("suspended", rig.hooks.url("").toString(), "  suspend: true",
                 gated("suspended", "10s", ""));
@@ -131,8 +126,6 @@ class ReplayEdgeCasesTest {
      * must still release the run, or the canary stays claimed by a run that will never end.
      */
     @Test
-    @Disabled("bug: PostRolloutHandler (and InitializeHandler's done paths) save the memo before finishRun; a delivery "
-            + "that dies in between is replayed from the memo and the run is never finished nor released")
     void aPostRolloutThatDiedBeforeReleasingTheRunReleasesItWhenDeliveredAgain() {
         CanaryDocument doc = rig.canary("post-crash", rig.hooks.url("").toString(), gated("post-crash", "10s", ""));
         Rollout r = rig.started(doc);
