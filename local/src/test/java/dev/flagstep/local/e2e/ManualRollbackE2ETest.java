@@ -70,14 +70,6 @@ class ManualRollbackE2ETest {
     }
 
     /**
-     * The hook sequence of the run, without the extra rollback call ConfirmRollout makes with phase
-     * Initialized (a product bug of its own, see {@link #rollbackHooksAreNotCalledBeforeTheRunIsProgressing}).
-     */
-    private static java.util.List<String> sequenceOfTheRun(String n) {
-        return h.sequence(paths(n)).stream().filter(c -> !c.equals("/" + n + "/rollback:Initialized")).toList();
-    }
-
-    /**
      * The rollback hook says 403 on the first two ticks and 200 on the third: Flagger calls it on every
      * Progressing tick before the checks, and the 200 rolls back in that tick, whatever failedChecks is.
      */
@@ -98,7 +90,7 @@ class ManualRollbackE2ETest {
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
         assertRolledBack(h, doc);
-        assertThat(sequenceOfTheRun(n)).containsExactly(
+        assertThat(h.sequence(paths(n))).containsExactly(
                 "/rb-200/rollback:Progressing",
                 "/rb-200/pre-rollout:Progressing",
                 "/rb-200/rollback:Progressing",
@@ -135,7 +127,7 @@ class ManualRollbackE2ETest {
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         // pre-rollout tick, weight 20 -> 40, then the tick at max weight that promotes
-        assertThat(sequenceOfTheRun(n)).containsExactly(
+        assertThat(h.sequence(paths(n))).containsExactly(
                 "/rb-403/rollback:Progressing",
                 "/rb-403/pre-rollout:Progressing",
                 "/rb-403/rollback:Progressing",
