@@ -5,6 +5,7 @@ import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +36,28 @@ public final class InitializeHandler extends PhaseHandler {
         return false;
     }
 
+    /**
+     * Takes the canary's run claim before the tick's: once a new revision's run holds the canary,
+     * the superseded run's phases step aside instead of writing after it.
+     */
+    @Override
+    Optional<PhaseOutput> beforeClaim(Tick t) {
+        if (t.spec.suspend()) {
+            return Optional.empty();
+        }
+        var store = t.services.store();
+        switch (store.claimRun(t.spec.id(), t.input.runId(), t.input.revision(), t.now)) {
+            case ClaimResult.Claimed c -> { }
+            case ClaimResult.AlreadyActive a -> {
+                if (!a.run().runId().equals(t.input.runId())) {
+                    return Optional.of(t.output("superseded"));
+                }
+            }
+            case ClaimResult.Superseding sup -> store.supersede(t.spec.id(), t.input.runId(), t.input.revision(), t.now);
+        }
+        return Optional.empty();
+    }
+
     @Override
     PhaseOutput tick(Tick t) {
         Services s = t.services;
@@ -42,17 +65,6 @@ public final class InitializeHandler extends PhaseHandler {
         if (t.spec.suspend()) {
             t.publish(t.messages.suspended());
             return t.finish("done");
-        }
-        switch (s.store().claimRun(t.spec.id(), in.runId(), in.revision(), t.now)) {
-            case ClaimResult.Claimed c -> { }
-            case ClaimResult.AlreadyActive a -> {
-                if (!a.run().runId().equals(in.runId())) {
-                    return t.output("superseded");
-                }
-            }
-            case ClaimResult.Superseding sup -> {
-                s.store().supersede(t.spec.id(), in.runId(), in.revision(), t.now);
-            }
         }
         boolean created = t.cluster().bootstrap();
         String revision = t.cluster().targetRevision();

@@ -68,7 +68,25 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         if (yieldsToNewerRun() && t.superseded()) {
             return t.output("superseded");
         }
-        return t.claim().orElseGet(() -> tick(t));
+        Optional<PhaseOutput> early = beforeClaim(t);
+        if (early.isPresent()) {
+            return early.get();
+        }
+        Optional<PhaseOutput> other = t.claim(yieldsToNewerRun());
+        if (other.isPresent()) {
+            return other.get();
+        }
+        try {
+            return tick(t);
+        } catch (RuntimeException e) {
+            t.releaseClaim();
+            throw e;
+        }
+    }
+
+    /** Work that must precede the tick claim (Initialize takes the canary's run claim there). */
+    Optional<PhaseOutput> beforeClaim(Tick t) {
+        return Optional.empty();
     }
 
     /** The phase itself, on a loaded canary. */

@@ -48,11 +48,16 @@ final class Tick {
     /** How long a claimed tick belongs to its delivery: past Lambda's longest timeout, it was a crash. */
     static final Duration LEASE = Duration.ofMinutes(15);
     private static final Duration AWAIT_POLL = Duration.ofMillis(100);
+    /** How long a run's own phase waits for a straggler of a superseded run before acting anyway. */
+    private static final Duration FOREIGN_WAIT = Duration.ofSeconds(60);
 
     private long version;
     private final Optional<TickMemo> memo;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
+    /** The status as it stood when this delivery claimed the tick, and whether the claim is still held. */
+    private CanaryStatus loaded;
+    private boolean claimed;
     private CanaryCluster cluster;
 
     private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record) {
@@ -117,32 +122,75 @@ final class Tick {
      *
      * @return the other delivery's answer, or empty when this delivery owns the tick
      */
-    Optional<PhaseOutput> claim() {
+    Optional<PhaseOutput> claim(boolean yieldsToNewerRun) {
         if (input.tick().isEmpty()) {
             return Optional.empty(); // invoked by hand, outside the state machine: nothing to pair with
         }
-        Instant now = services.clock().instant();
-        boolean takeOver = memo.filter(this::sameTick).flatMap(TickMemo::startedAt)
-                .map(started -> Duration.between(started, now).compareTo(LEASE) > 0).orElse(false);
-        if (memo.filter(this::sameTick).isPresent() && !takeOver) {
-            return Optional.of(awaitOtherDelivery());
-        }
-        for (int attempt = 0; ; attempt++) {
+        Optional<TickMemo> current = memo;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant now = services.clock().instant();
+            Optional<TickMemo> live = current.filter(m -> m.inProgress() && !expired(m, now));
+            if (live.filter(this::sameTick).isPresent()) {
+                return Optional.of(awaitOtherDelivery());
+            }
+            if (live.isPresent()) {
+                // another run's phase is acting on this canary right now (StopExecution does not stop
+                // a running Lambda): a superseded run steps aside; the run holding the canary lets the
+                // straggler finish, so its last write cannot land after ours
+                if (yieldsToNewerRun && superseded()) {
+                    return Optional.of(output("superseded"));
+                }
+                if (!yieldsToNewerRun) {
+                    awaitForeignTick(live.get().tick());
+                    StatusRecord fresh = reload();
+                    status = fresh.status();
+                    version = fresh.version();
+                    current = fresh.memo();
+                    continue;
+                }
+            }
             try {
                 version = services.store().saveStatus(spec.id(), status, version,
                         new TickMemo(input.tick(), "", gateClosedSince, 0, Optional.of(now)));
+                loaded = status;
+                claimed = true;
                 return Optional.empty();
             } catch (StaleStatusException e) {
-                StatusRecord fresh = services.store().statusRecord(spec.id()).orElseThrow(() -> e);
-                if (fresh.memo().filter(this::sameTick).isPresent()) {
-                    return Optional.of(awaitOtherDelivery());
+                StatusRecord fresh = reload();
+                if (yieldsToNewerRun && superseded()) {
+                    return Optional.of(output("superseded"));
                 }
-                if (attempt == 2) {
-                    throw e;
-                }
-                // another writer got in first (a superseded run's last phase finishing): act on what it left
                 status = fresh.status();
                 version = fresh.version();
+                current = fresh.memo();
+            }
+        }
+        throw new PhaseException("canary " + spec.id() + ": could not claim tick " + input.tick()
+                + " against other writers");
+    }
+
+    private boolean expired(TickMemo m, Instant now) {
+        return m.startedAt().map(started -> Duration.between(started, now).compareTo(LEASE) > 0).orElse(true);
+    }
+
+    private StatusRecord reload() {
+        return services.store().statusRecord(spec.id())
+                .orElseThrow(() -> new PhaseException("canary " + spec.id() + " lost its status while claiming a tick"));
+    }
+
+    /** Waits (boundedly) until a tick of another delivery is no longer in progress. */
+    private void awaitForeignTick(String foreign) {
+        long deadline = System.nanoTime() + FOREIGN_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<TickMemo> now = services.store().statusRecord(spec.id()).flatMap(StatusRecord::memo);
+            if (now.isEmpty() || !now.get().tick().equals(foreign) || !now.get().inProgress()) {
+                return;
+            }
+            try {
+                Thread.sleep(AWAIT_POLL.toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -167,6 +215,25 @@ final class Tick {
         }
         throw new PhaseException("canary " + spec.id() + ": another delivery of " + input.tick()
                 + " did not finish within " + LEASE.toSeconds() + "s");
+    }
+
+    /**
+     * The phase failed after claiming its tick: give the claim back (the status as it was read, the
+     * memo no longer naming this tick), so a retry of the same task acts instead of waiting for a
+     * delivery that is gone. Best effort: if even this write fails, the claim lapses after {@link #LEASE}.
+     */
+    void releaseClaim() {
+        if (!claimed) {
+            return;
+        }
+        try {
+            version = services.store().saveStatus(spec.id(), loaded, version,
+                    new TickMemo("", "released " + input.tick(), gateClosedSince, 0, Optional.empty()));
+            claimed = false;
+        } catch (RuntimeException e) {
+            System.getLogger("flagstep").log(System.Logger.Level.WARNING,
+                    "could not release tick " + input.tick() + " of " + spec.id() + ": " + e.getMessage());
+        }
     }
 
     private boolean sameTick(TickMemo m) {
@@ -277,6 +344,7 @@ final class Tick {
         try {
             version = services.store().saveStatus(spec.id(), status, version,
                     new TickMemo(input.tick(), decision, gateClosedSince, waitSeconds, Optional.empty()));
+            claimed = false;
         } catch (StaleStatusException e) {
             Optional<TickMemo> other = services.store().statusRecord(spec.id())
                     .flatMap(StatusRecord::memo)

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,7 +130,6 @@ class CrashAndOutageE2ETest {
      * fails, and traffic is back on the primary.
      */
     @Test
-    @Disabled("bug: a Rollback retried after a crash waits for its own dead tick claim (Tick.claim -> awaitOtherDelivery, 15 min LEASE): the execution hangs")
     void kubernetesApiDownDuringAWeightChangeRollsBackOnceItIsBack() throws Exception {
         String n = "outage";
         AtomicInteger advances = new AtomicInteger();
@@ -176,7 +174,6 @@ class CrashAndOutageE2ETest {
      * the route still shows the split the canary was left with: nothing pretends otherwise.
      */
     @Test
-    @Disabled("bug: a Rollback retried after a crash waits for its own dead tick claim (Tick.claim -> awaitOtherDelivery, 15 min LEASE): the execution hangs")
     void kubernetesApiDownThroughTheRollbackStillEndsTheExecutionFailed() throws Exception {
         String n = "blackout";
         CanaryDocument doc = canary(n);
@@ -222,7 +219,6 @@ class CrashAndOutageE2ETest {
      * the primary has the traffic.
      */
     @Test
-    @Disabled("bug: a Rollback retried after a crash waits for its own dead tick claim (Tick.claim -> awaitOtherDelivery, 15 min LEASE): the execution hangs")
     void trafficThatCouldNotBeRoutedBackIsReported() throws Exception {
         String n = "blackout-warn";
         CanaryDocument doc = canary(n);
