@@ -6,7 +6,10 @@ import dev.flagstep.testing.WebhookReceiver;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import dev.flagstep.local.asl.HistoryEvent;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +34,16 @@ final class ServeHarness implements AutoCloseable {
         this.serve = LocalServe.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
                 receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim));
         this.http = new Http(serve.url());
+        serve.runtime().interpreter().addListener((execution, event) -> {
+            if (event.type() == HistoryEvent.Type.TASK_FAILED || event.type() == HistoryEvent.Type.TASK_CAUGHT
+                    || event.type() == HistoryEvent.Type.TASK_TIMED_OUT) {
+                failures.add(execution.name() + " " + event.type() + " " + event.state().orElse("") + " " + event.details());
+            }
+        });
     }
+
+    /** Task failures of every rollout so far (a failed assertion shows them: the API does not). */
+    final List<String> failures = new CopyOnWriteArrayList<>();
 
     static ServeHarness start() {
         return new ServeHarness();
@@ -89,6 +101,14 @@ final class ServeHarness implements AutoCloseable {
                 throw new AssertionError("not initialised yet: " + c.path("status") + " " + c.path("activeRun"));
             }
             return c;
+        });
+    }
+
+    /** Polls until the assertion passes or the time is up (rethrowing its last failure). */
+    static void until(Duration timeout, Runnable assertion) {
+        eventually(timeout, () -> {
+            assertion.run();
+            return true;
         });
     }
 
