@@ -81,6 +81,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final CanaryStore store;
     private final AslInterpreter interpreter;
     private final Clock clock;
+    private final Map<String, PhaseHandler> handlers;
 
     private LocalRuntime(Settings settings, KubeClient kube, PhaseFaults faults) {
         this.dynamo = LocalDynamo.start(settings.dbPath());
@@ -108,6 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
         PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
+        this.handlers = Map.copyOf(handlers);
         Map<String, String> substitutions = new LinkedHashMap<>();
         handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
         var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
@@ -141,6 +143,15 @@ public final class LocalRuntime implements AutoCloseable {
         return clock;
     }
 
+    /**
+     * The phase handler the state machine's Task of this name invokes ({@code Initialize},
+     * {@code Analysis}, ...): the very instance, so the Lambda Invoke API of {@code flagstep serve}
+     * and the interpreter act on the same store and cluster.
+     */
+    public Optional<PhaseHandler> phase(String name) {
+        return Optional.ofNullable(handlers.get(name));
+    }
+
     /** Stores the canary document as submitted. */
     public void put(CanaryDocument document) {
         store.putSpec(document.canary().id(), document.source());
@@ -152,7 +163,11 @@ public final class LocalRuntime implements AutoCloseable {
      * revision is stopped: the new one supersedes it, as Flagger restarts its analysis.
      */
     public Execution startRollout(CanaryDocument document, String revision) {
-        CanaryId id = document.canary().id();
+        return startRollout(document.canary().id(), revision, document.canary().interval().toSeconds());
+    }
+
+    /** As {@link #startRollout(CanaryDocument, String)}, for callers (the API) that know the interval already. */
+    public Execution startRollout(CanaryId id, String revision, long intervalSeconds) {
         String name = ExecutionNames.of(id, revision);
         Optional<Execution> same = interpreter.running(name);
         if (same.isPresent()) {
@@ -160,14 +175,21 @@ public final class LocalRuntime implements AutoCloseable {
         }
         String prefix = ExecutionNames.prefix(id);
         interpreter.running().stream()
-                .filter(e -> e.name().startsWith(prefix))
+                // the prefix alone is ambiguous (a-b/c and a/b-c both start a-b-c-): the input says whose it is
+                .filter(e -> e.name().startsWith(prefix) && isRolloutOf(e, id))
                 .forEach(e -> e.stop("Superseded", "revision " + revision + " of " + id + " supersedes this rollout"));
         ObjectNode input = MAPPER.createObjectNode();
         input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
         input.put("runId", UUID.randomUUID().toString());
         input.put("revision", revision);
-        input.put("intervalSeconds", Math.max(1, document.canary().interval().toSeconds()));
+        input.put("intervalSeconds", Math.max(1, intervalSeconds));
         return interpreter.start(name, input);
+    }
+
+    /** Whether the execution is a rollout of this canary (by its input, as Step Functions would be asked). */
+    public static boolean isRolloutOf(Execution execution, CanaryId id) {
+        JsonNode canary = execution.input().path("canary");
+        return canary.path("namespace").asText().equals(id.namespace()) && canary.path("name").asText().equals(id.name());
     }
 
     private static JsonNode invoke(Map<String, PhaseHandler> handlers, PhaseFaults faults, String function, JsonNode payload)

@@ -1,6 +1,7 @@
 package dev.flagstep.local;
 
 import dev.flagstep.local.cli.Args;
+import dev.flagstep.local.serve.ServeCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,11 @@ public final class Main {
                   --metrics-server URL     Prometheus for builtin metrics (default: http://127.0.0.1:9090)
               status [NAMESPACE/NAME]      canaries and their status in the table kept by --db-path
                   --db-path DIR
+              serve                        the HTTP API (docs/api.md) and the phases' Lambda Invoke API on 127.0.0.1, until Ctrl-C
+                  --port N                 listen on port N (default 8080; 0 picks a free port)
+                  --simulate               on a simulated cluster: a PUT canary's target is seeded, a rollout's revision deployed
+                  --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL
+                                           as for run
             """;
 
     private Main() {}
@@ -47,8 +53,9 @@ public final class Main {
                 case "run" -> new RunCommand(out, err).run(rest);
                 case "demo" -> new DemoCommand(out, err).run(rest);
                 case "status" -> new StatusCommand(out, err).run(rest);
+                case "serve" -> new ServeCommand(out, err).run(rest);
                 default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
-                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status")));
+                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve")));
             };
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());

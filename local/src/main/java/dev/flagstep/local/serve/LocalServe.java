@@ -1,0 +1,78 @@
+package dev.flagstep.local.serve;
+
+import dev.flagstep.api.ApiHandler;
+import dev.flagstep.api.HttpRequest;
+import dev.flagstep.api.HttpResponse;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.sim.SimulatedCluster;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What {@code flagstep serve} runs: the local runtime, the same {@link ApiHandler} API Gateway
+ * invokes on AWS (over the runtime's store, interpreter and task tokens), and the Lambda Invoke API
+ * for the runtime's own phase handlers, on one loopback port.
+ *
+ * <p>The runtime's API URL is this server's, so canary hooks at {@code {url}/gate/check} (and
+ * approve, halt, {@code /rollback/check}) are flagstep's durable built-in gates, answered from the
+ * table, and opening one through this server wakes a rollout parked on it at once.
+ */
+public final class LocalServe implements AutoCloseable {
+
+    private final LocalServer server;
+    private final LocalRuntime runtime;
+
+    private LocalServe(LocalServer server, LocalRuntime runtime) {
+        this.server = server;
+        this.runtime = runtime;
+    }
+
+    /**
+     * @param settings the runtime's settings; their {@code apiUrl} is replaced by this server's URL
+     * @param simulated the simulated cluster {@code kube} talks to, if it is one: the API then seeds
+     *     and deploys targets on it ({@link SimulatedTargets})
+     */
+    public static LocalServe start(int port, LocalRuntime.Settings settings, KubeClient kube, Optional<SimulatedCluster> simulated) {
+        LocalServer server = LocalServer.bind(port);
+        LocalRuntime runtime;
+        try {
+            runtime = LocalRuntime.start(new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
+                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url())), kube);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        try {
+            ApiHandler handler = new ApiHandler(runtime.store(), new LocalRolloutStarter(runtime),
+                    new LocalTaskTokens(runtime.interpreter().taskTokens()));
+            Function<HttpRequest, HttpResponse> api = handler::handle;
+            Function<HttpRequest, HttpResponse> served = simulated
+                    .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),
+                            settings.defaultProvider()))
+                    .orElse(api);
+            server.start(served, new LambdaInvokeApi(runtime::phase));
+            return new LocalServe(server, runtime);
+        } catch (RuntimeException e) {
+            server.close();
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** {@code http://127.0.0.1:{port}}, no trailing slash. */
+    public URI url() {
+        return server.url();
+    }
+
+    public LocalRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        runtime.close();
+    }
+}

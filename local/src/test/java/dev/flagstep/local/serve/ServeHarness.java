@@ -1,0 +1,141 @@
+package dev.flagstep.local.serve;
+
+import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.testing.WebhookReceiver;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import dev.flagstep.local.asl.HistoryEvent;
+import java.util.function.Supplier;
+
+/**
+ * {@code flagstep serve --simulate} in a test: the simulated cluster, the local runtime and the
+ * server on an ephemeral loopback port (so the built-in gates are at {@code {url}/gate/check}), and a
+ * webhook receiver as the Prometheus API. Waits run {@value #SPEED} times faster. One per test class;
+ * every test uses its own canary names.
+ */
+final class ServeHarness implements AutoCloseable {
+
+    static final int SPEED = 100;
+    static final String NAMESPACE = "serve";
+
+    final SimulatedCluster sim;
+    final WebhookReceiver receiver;
+    final LocalServe serve;
+    final Http http;
+
+    private ServeHarness() {
+        this.sim = SimulatedCluster.start();
+        this.receiver = WebhookReceiver.start();
+        this.serve = LocalServe.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
+                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim));
+        this.http = new Http(serve.url());
+        serve.runtime().interpreter().addListener((execution, event) -> {
+            if (event.type() == HistoryEvent.Type.TASK_FAILED || event.type() == HistoryEvent.Type.TASK_CAUGHT
+                    || event.type() == HistoryEvent.Type.TASK_TIMED_OUT) {
+                failures.add(execution.name() + " " + event.type() + " " + event.state().orElse("") + " " + event.details());
+            }
+        });
+    }
+
+    /** Task failures of every rollout so far (a failed assertion shows them: the API does not). */
+    final List<String> failures = new CopyOnWriteArrayList<>();
+
+    static ServeHarness start() {
+        return new ServeHarness();
+    }
+
+    URI url() {
+        return serve.url();
+    }
+
+    /**
+     * A Gateway API canary in namespace {@value #NAMESPACE}; {@code analysis} is indented by four
+     * spaces. Its target Deployment has the canary's name.
+     */
+    static String canary(String name, String analysis) {
+        return canary(NAMESPACE, name, analysis);
+    }
+
+    static String canary(String namespace, String name, String analysis) {
+        return """
+                apiVersion: flagger.app/v1beta1
+                kind: Canary
+                metadata:
+                  name: %1$s
+                  namespace: %2$s
+                spec:
+                  provider: gatewayapi:v1
+                  targetRef:
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    name: %1$s
+                  service:
+                    port: 9898
+                    gatewayRefs:
+                      - name: public
+                        namespace: gateway
+                  analysis:
+                %3$s
+                """.formatted(name, namespace, analysis.stripTrailing());
+    }
+
+    /** PUT the canary (201), then its first rollout (Flagger's first pass, which creates the primary), awaited. */
+    void bootstrap(String namespace, String name, String yaml) {
+        String path = "/canaries/" + namespace + "/" + name;
+        Http.Reply put = http.put(path, "application/yaml", yaml);
+        if (put.status() != 201) {
+            throw new AssertionError("PUT " + path + ": " + put);
+        }
+        Http.Reply start = http.postJson(path + "/rollouts", "{\"revision\":\"" + SimulatedTargets.FIRST_TAG + "\"}");
+        if (start.status() != 201) {
+            throw new AssertionError("first rollout of " + path + ": " + start);
+        }
+        eventually(Duration.ofSeconds(30), () -> {
+            var c = http.get(path).json();
+            if (!c.path("status").path("phase").asText().equals("Initialized") || !c.path("activeRun").isNull()) {
+                throw new AssertionError("not initialised yet: " + c.path("status") + " " + c.path("activeRun"));
+            }
+            return c;
+        });
+    }
+
+    /** Polls until the assertion passes or the time is up (rethrowing its last failure). */
+    static void until(Duration timeout, Runnable assertion) {
+        eventually(timeout, () -> {
+            assertion.run();
+            return true;
+        });
+    }
+
+    /** Polls until the assertion passes (returning its value) or the time is up (rethrowing its last failure). */
+    static <T> T eventually(Duration timeout, Supplier<T> assertion) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                return assertion.get();
+            } catch (AssertionError | RuntimeException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        serve.close();
+        receiver.close();
+        sim.close();
+    }
+}
