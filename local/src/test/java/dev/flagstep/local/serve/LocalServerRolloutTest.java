@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,8 +147,6 @@ class LocalServerRolloutTest {
      * (StopExecution does not stop a Lambda invocation in flight).
      */
     @Test
-    @Disabled("bug: superseding a rollout while one of its phases runs fails the new revision (Initialize: "
-            + "StaleStatusException -> Catch -> Rollback); Initialize should re-read and retry a stale status write")
     void supersedingARolloutWhosePhaseIsInFlightDoesNotFailTheNewRevision() {
         h.bootstrap("serve", "race", ServeHarness.canary("race", """
                     interval: 10m
