@@ -53,7 +53,10 @@ public final class InitializeHandler extends PhaseHandler {
                     return Optional.of(t.output("superseded"));
                 }
             }
-            case ClaimResult.Superseding sup -> store.supersede(t.spec.id(), t.input.runId(), t.input.revision(), t.now);
+            case ClaimResult.Superseding sup -> {
+                store.supersede(t.spec.id(), t.input.runId(), t.input.revision(), t.now);
+                t.supersededAnotherRun = true;
+            }
         }
         return Optional.empty();
     }
@@ -90,7 +93,9 @@ public final class InitializeHandler extends PhaseHandler {
             t.publish(step.messages());
             return t.finish("restarted");
         }
-        if (SETTLED.contains(phase) && revision.equals(t.status().checksum())) {
+        // a run that replaced another is a new revision by definition: the replaced run may already have
+        // recorded this very template (it read the target after the new revision was applied)
+        if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun) {
             t.publish(t.messages.noNewRevision());
             s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
             return t.finish("done");

@@ -59,6 +59,8 @@ final class Tick {
     private CanaryStatus loaded;
     private boolean claimed;
     private CanaryCluster cluster;
+    /** Set by Initialize when this run took the canary over from a running one. */
+    boolean supersededAnotherRun;
 
     private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record) {
         this.services = services;
