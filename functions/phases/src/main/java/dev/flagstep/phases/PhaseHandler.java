@@ -78,7 +78,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         }
         try {
             return tick(t);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             t.releaseClaim();
             throw e;
         }

@@ -135,7 +135,7 @@ final class Tick {
             if (live.filter(this::sameTick).isPresent()) {
                 return Optional.of(awaitOtherDelivery());
             }
-            if (live.isPresent()) {
+            if (live.isPresent() && !ofThisRun(live.get())) {
                 // another run's phase is acting on this canary right now (StopExecution does not stop
                 // a running Lambda): a superseded run steps aside; the run holding the canary lets the
                 // straggler finish, so its last write cannot land after ours
@@ -153,7 +153,7 @@ final class Tick {
             }
             try {
                 version = services.store().saveStatus(spec.id(), status, version,
-                        new TickMemo(input.tick(), "", gateClosedSince, 0, Optional.of(now)));
+                        new TickMemo(memoKey(), "", gateClosedSince, 0, Optional.of(now)));
                 loaded = status;
                 claimed = true;
                 return Optional.empty();
@@ -239,7 +239,16 @@ final class Tick {
     }
 
     private boolean sameTick(TickMemo m) {
-        return !input.tick().isEmpty() && m.tick().equals(input.tick());
+        return !input.tick().isEmpty() && m.tick().equals(memoKey());
+    }
+
+    /** The memo names the run and the tick: a claim left by this run's own earlier phase is never waited for. */
+    private String memoKey() {
+        return input.runId() + "/" + input.tick();
+    }
+
+    private boolean ofThisRun(TickMemo m) {
+        return m.tick().startsWith(input.runId() + "/");
     }
 
     private PhaseOutput answer(TickMemo m) {
@@ -345,7 +354,7 @@ final class Tick {
     PhaseOutput finish(String decision, int waitSeconds) {
         try {
             version = services.store().saveStatus(spec.id(), status, version,
-                    new TickMemo(input.tick(), decision, gateClosedSince, waitSeconds, Optional.empty()));
+                    new TickMemo(memoKey(), decision, gateClosedSince, waitSeconds, Optional.empty()));
             claimed = false;
         } catch (StaleStatusException e) {
             Optional<TickMemo> other = services.store().statusRecord(spec.id())

@@ -108,7 +108,9 @@ final class RolloutHarness implements AutoCloseable {
         return new KubeCanaryCluster(sim.client(), doc.canary(), provider, runtime.clock());
     }
 
+    /** The router's weights once the simulated controllers caught up with the last write (as a user would read them). */
     Routes routes(CanaryDocument doc) {
+        sim.awaitReconciled(Duration.ofSeconds(10));
         return cluster(doc).routes();
     }
 
