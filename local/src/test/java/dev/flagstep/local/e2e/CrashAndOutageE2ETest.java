@@ -2,9 +2,9 @@ package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.FailureKit.image;
-import static dev.flagstep.local.e2e.FailureKit.promQuery;
 import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static dev.flagstep.local.e2e.FailureKit.statesEntered;
+import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
@@ -12,7 +12,6 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
-import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -45,25 +44,8 @@ class CrashAndOutageE2ETest {
     }
 
     private static CanaryDocument canary(String n) {
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
-        return h.canary(FailureKit.canary(n, hooks, "", """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n)));
+        successRate(h, n, 99.9);
+        return h.canary(FailureKit.canary(h, n).analysis(FailureKit.analysis(hooks, n, 20, 50, "rollout", "post-rollout")));
     }
 
     private static String[] paths(String n) {

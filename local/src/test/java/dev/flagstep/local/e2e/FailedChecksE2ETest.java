@@ -2,6 +2,7 @@ package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.FailureKit.promQuery;
+import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.local.asl.Execution;
@@ -33,13 +34,13 @@ class FailedChecksE2ETest {
     }
 
     private static CanaryDocument canary(String name, String analysis) {
-        return h.canary(FailureKit.canary(name, hooks, "", analysis));
+        return h.canary(FailureKit.canary(h, name).analysis(analysis));
     }
 
     @Test
     void failedMetricChecksUpToTheThresholdRollBackOnTheNextTick() throws Exception {
         String n = "fc-metric";
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(50)));
+        successRate(h, n, 50);
         CanaryDocument doc = canary(n, """
                     interval: 10s
                     threshold: 2
@@ -91,24 +92,7 @@ class FailedChecksE2ETest {
     }
 
     private static String rolloutHookAnalysis(String n) {
-        return """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n);
+        return FailureKit.analysis(hooks, n, 20, 50, "rollout", "post-rollout");
     }
 
     /**
@@ -119,7 +103,7 @@ class FailedChecksE2ETest {
     @Test
     void failingRolloutHookWith500CountsFailedChecksWithoutEvaluatingMetrics() throws Exception {
         String n = "fc-load500";
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
+        successRate(h, n, 99.9);
         h.hooks.script("/" + n + "/rollout", Reply.status(200),
                 Reply.status(500).body("load test exploded"));
         CanaryDocument doc = canary(n, rolloutHookAnalysis(n));
@@ -157,7 +141,7 @@ class FailedChecksE2ETest {
     @Test
     void failingRolloutHookWith400ShowsItsBodyInTheEvent() throws Exception {
         String n = "fc-load400";
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
+        successRate(h, n, 99.9);
         h.hooks.script("/" + n + "/rollout", Reply.status(400).body("smoke test failed: 3 of 10 requests 5xx"));
         CanaryDocument doc = canary(n, rolloutHookAnalysis(n));
 
@@ -210,8 +194,7 @@ class FailedChecksE2ETest {
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
         assertRolledBack(h, doc);
-        assertThat(h.runtime.store().run(doc.canary().id(), rollout.input().path("runId").asText()).orElseThrow()
-                .weights().stream().map(w -> w.weight()).toList()).as("weight timeline").containsOnly(0);
+        assertThat(h.runWeights(doc, rollout)).as("weight timeline").containsOnly(0);
         assertThat(h.sequence("/" + n + "/pre-rollout", "/" + n + "/rollout", "/" + n + "/post-rollout"))
                 .containsExactly(
                         "/fc-pre/pre-rollout:Progressing",

@@ -10,16 +10,16 @@ import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.HistoryEvent;
 import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Shared pieces of the failure-path end-to-end tests: a fault injector whose faults are set per
- * canary (so one harness serves many tests), Flagger documents with a per-canary metrics server,
- * and the assertions every rollback ends with.
+ * canary (so one harness serves many tests), canaries with a per-canary metrics server and their
+ * common analysis, and the assertions every rollback ends with.
  */
 final class FailureKit {
 
@@ -43,34 +43,34 @@ final class FailureKit {
     }
 
     /**
-     * A Gateway API canary in namespace {@code e2e} whose Prometheus is the receiver under
-     * {@code /{name}} (so its queries arrive at {@code /{name}/api/v1/query} and each test scripts
-     * its own metric); {@code specExtra} is added under {@code spec:} (two-space indent), {@code analysis}
-     * under {@code analysis:} (four-space indent).
+     * A canary whose Prometheus is the receiver under {@code /{name}} (so its queries arrive at
+     * {@link #promQuery} and each test scripts its own metric with {@link #successRate}).
      */
-    static String canary(String name, String hooks, String specExtra, String analysis) {
+    static CanaryYaml canary(RolloutHarness h, String name) {
+        return CanaryYaml.named(name).metricsServer(h.hooks.url("") + "/" + name);
+    }
+
+    /** The receiver, as {@code name}'s Prometheus, answers every query with this success rate. */
+    static void successRate(RolloutHarness h, String name, double percent) {
+        h.hooks.script(promQuery(name), Reply.status(200).body(Prometheus.vector(percent)));
+    }
+
+    /**
+     * The analysis the failure paths start from: a tick every 10s, threshold 2, the given weight steps,
+     * the request-success-rate check (min 99) and one webhook per type at {@code {hooks}/{name}/{type}}.
+     */
+    static String analysis(String hooks, String name, int stepWeight, int maxWeight, String... webhookTypes) {
         return """
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %1$s
-                  namespace: e2e
-                spec:
-                  provider: gatewayapi:v1
-                  metricsServer: %2$s/%1$s
-                  targetRef:
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    name: %1$s
-                  service:
-                    port: 9898
-                    gatewayRefs:
-                      - name: public
-                        namespace: gateway
-                %3$s
-                  analysis:
-                %4$s
-                """.formatted(name, hooks, specExtra.stripTrailing(), analysis.stripTrailing());
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: %d
+                    maxWeight: %d
+                    metrics:
+                      - name: request-success-rate
+                        thresholdRange:
+                          min: 99
+                        interval: 1m
+                """.formatted(stepWeight, maxWeight) + CanaryYaml.webhooks(hooks + "/" + name, webhookTypes);
     }
 
     static String promQuery(String name) {
@@ -110,15 +110,5 @@ final class FailureKit {
                 .filter(ev -> ev.type() == HistoryEvent.Type.STATE_ENTERED)
                 .map(ev -> ev.state().orElse(""))
                 .toList();
-    }
-
-    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
     }
 }

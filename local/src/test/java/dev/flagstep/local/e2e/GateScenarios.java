@@ -5,22 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.PhaseFaults;
-import dev.flagstep.local.asl.Execution;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
-import dev.flagstep.store.Run.WeightPoint;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Helpers for the strategy and gate end-to-end tests: a {@link PhaseTap} that photographs the
  * router object and the stored status right before each phase runs (so a test can see the run in
- * flight without racing it), Kubernetes-provider canaries, the run's weight timeline, and polling.
+ * flight without racing it), and event counts.
  */
 final class GateScenarios {
 
@@ -98,44 +94,6 @@ final class GateScenarios {
             Optional<ObjectNode> route = h.sim.object(ResourceKind.HTTP_ROUTE, id.namespace(), id.name());
             Optional<CanaryStatus> status = h.runtime.store().statusRecord(id).map(r -> r.status());
             target.add(new Snapshot(function, payload.hasNonNull("taskToken"), route.map(ObjectNode::deepCopy), status));
-        }
-    }
-
-    /** A canary on the {@code kubernetes} provider (no router object: blue/green on the services). */
-    static String kubernetes(String name, String analysis) {
-        return """
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %1$s
-                  namespace: e2e
-                spec:
-                  provider: kubernetes
-                  targetRef:
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    name: %1$s
-                  service:
-                    port: 9898
-                  analysis:
-                %2$s
-                """.formatted(name, analysis.stripTrailing());
-    }
-
-    /** The canary weights the run set on the router, in order (every traffic change, promotion included). */
-    static List<Integer> runWeights(RolloutHarness h, CanaryDocument doc, Execution rollout) {
-        return h.runtime.store().run(doc.canary().id(), rollout.input().path("runId").asText()).orElseThrow()
-                .weights().stream().map(WeightPoint::weight).toList();
-    }
-
-    /** Polls every 10 ms until {@code condition} holds; fails with {@code what} after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 

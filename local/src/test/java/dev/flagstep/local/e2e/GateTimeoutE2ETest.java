@@ -1,11 +1,10 @@
 package dev.flagstep.local.e2e;
 
+import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.GateScenarios.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
-import dev.flagstep.analysis.Routes;
-import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
@@ -40,7 +39,7 @@ class GateTimeoutE2ETest {
     void confirmPromotionClosedPastTheGateTimeoutFailsTheRollout() throws Exception {
         String hooks = h.hooks.url("").toString();
         h.hooks.script("/gto/confirm-promotion", Reply.status(403));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("gto", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("gto").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50
@@ -64,15 +63,8 @@ class GateTimeoutE2ETest {
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
-        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
-        assertThat(h.status(doc).canaryWeight()).isZero();
-        assertThat(h.status(doc).failedChecks()).isZero();
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "gto").orElseThrow().at("/spec/replicas").asInt())
-                .isZero();
         // never promoted: the primary still runs the old image
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "gto-primary").orElseThrow()
-                .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.IMAGE);
+        assertRolledBack(h, doc);
 
         // WaitingPromotion keeps the analysis running: each refusal comes after a rollout hook; the run fails
         // once the gate has been closed 30s (sped-up clock), whatever the number of refusals that took
@@ -111,7 +103,7 @@ class GateTimeoutE2ETest {
         String hooks = h.hooks.url("").toString();
         h.hooks.script("/wrb/confirm-rollout", Reply.status(403));
         h.hooks.script("/wrb/rollback", Reply.status(403), Reply.status(200));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("wrb", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("wrb").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50
@@ -133,13 +125,7 @@ class GateTimeoutE2ETest {
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
-        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
-        assertThat(h.status(doc).failedChecks()).isZero();
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "wrb").orElseThrow().at("/spec/replicas").asInt())
-                .isZero();
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "wrb-primary").orElseThrow()
-                .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.IMAGE);
+        assertRolledBack(h, doc);
 
         // the rollback hook is asked with the current phase; it signals while the rollout is Waiting
         List<String> seq = h.sequence("/wrb/confirm-rollout", "/wrb/pre-rollout", "/wrb/rollback", "/wrb/post-rollout");

@@ -1,12 +1,10 @@
 package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.GateScenarios.count;
-import static dev.flagstep.local.e2e.GateScenarios.runWeights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Routes;
-import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.local.asl.HistoryEvent;
@@ -52,7 +50,7 @@ class GatesE2ETest {
     void confirmRolloutClosedTwiceThenOpenWaitsOnceThenProgresses() throws Exception {
         String hooks = hooks();
         h.hooks.script("/cr/confirm-rollout", Reply.status(403), Reply.status(403), Reply.status(200));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("cr", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("cr").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50
@@ -87,7 +85,7 @@ class GatesE2ETest {
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
-        assertThat(runWeights(h, doc, rollout)).containsExactly(50, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
 
         assertThat(h.sequence("/cr/confirm-rollout", "/cr/pre-rollout", "/cr/rollout", "/cr/post-rollout"))
                 .containsExactly(
@@ -123,7 +121,7 @@ class GatesE2ETest {
         String hooks = hooks();
         // a long interval: the parked wait lasts 600s / SPEED = 6s of real time, so only the task token
         // can explain a resume within about a second
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("gated", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("gated").metricsServer(hooks).analysis("""
                     interval: 10m
                     threshold: 2
                     stepWeight: 100
@@ -143,7 +141,7 @@ class GatesE2ETest {
 
         Execution rollout = h.deployNewRevision(doc);
         var store = h.runtime.store();
-        GateScenarios.await("the rollout parked on the confirm-rollout gate", Duration.ofSeconds(5),
+        RolloutHarness.await("the rollout parked on the confirm-rollout gate", Duration.ofSeconds(5),
                 () -> store.gate(id, GateType.CONFIRM_ROLLOUT).waitingTaskToken().isPresent());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.WAITING);
         assertThat(h.messages(id)).contains("Halt gated.e2e advancement waiting for approval approve")
@@ -154,7 +152,7 @@ class GatesE2ETest {
         assertThat(token).isPresent();
         long opened = System.nanoTime();
         h.runtime.interpreter().taskTokens().sendTaskSuccess(token.get(), "{}");
-        GateScenarios.await("the rollout to start", Duration.ofSeconds(5),
+        RolloutHarness.await("the rollout to start", Duration.ofSeconds(5),
                 () -> h.messages(id).contains("New revision detected! Scaling up gated.e2e"));
         Duration resumedAfter = Duration.ofNanos(System.nanoTime() - opened);
         assertThat(resumedAfter).isLessThan(Duration.ofMillis(1500));
@@ -167,7 +165,7 @@ class GatesE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(runWeights(h, doc, rollout)).containsExactly(100, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(100, 0);
         // beyond the loadtester (whose gates stay open): the next rollout needs a fresh approval
         assertThat(store.gates(id).values()).allSatisfy(g -> {
             assertThat(g.open()).isFalse();
@@ -192,7 +190,7 @@ class GatesE2ETest {
         String hooks = hooks();
         h.hooks.script("/cp/confirm-promotion", Reply.status(403), Reply.status(403), Reply.status(403),
                 Reply.status(200));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("cp", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("cp").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50
@@ -226,7 +224,7 @@ class GatesE2ETest {
         });
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(runWeights(h, doc, rollout)).containsExactly(50, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
 
         // rollout hooks keep being called (phase Progressing, hard-coded) before each confirm-promotion
         assertThat(h.sequence("/cp/pre-rollout", "/cp/rollout", "/cp/confirm-promotion", "/cp/post-rollout"))
@@ -263,7 +261,7 @@ class GatesE2ETest {
         String hooks = hooks();
         h.hooks.script("/cti/confirm-traffic-increase", Reply.status(200), Reply.status(403), Reply.status(403),
                 Reply.status(200));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("cti", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("cti").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 25
@@ -297,7 +295,7 @@ class GatesE2ETest {
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
-        assertThat(runWeights(h, doc, rollout)).containsExactly(25, 50, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(25, 50, 0);
 
         // the gate is asked on every tick, the promotion step included (contract section 1)
         assertThat(h.sequence("/cti/pre-rollout", "/cti/rollout", "/cti/confirm-traffic-increase", "/cti/post-rollout"))
@@ -333,7 +331,7 @@ class GatesE2ETest {
     void rollbackHooksAreNotAskedWhenConfirmRolloutIsOpenAtOnce() throws Exception {
         String hooks = hooks();
         h.hooks.script("/crrb/rollback", Reply.status(403));
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("crrb", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("crrb").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50

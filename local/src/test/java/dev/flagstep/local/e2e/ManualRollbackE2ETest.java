@@ -2,7 +2,7 @@ package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.FailureKit.image;
-import static dev.flagstep.local.e2e.FailureKit.promQuery;
+import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
@@ -38,31 +38,9 @@ class ManualRollbackE2ETest {
     }
 
     private static CanaryDocument canary(String n) {
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
-        return h.canary(FailureKit.canary(n, hooks, "", """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 40
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: rb
-                        type: rollback
-                        url: %1$s/%2$s/rollback
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n)));
+        successRate(h, n, 99.9);
+        return h.canary(FailureKit.canary(h, n)
+                .analysis(FailureKit.analysis(hooks, n, 20, 40, "pre-rollout", "rollback", "rollout", "post-rollout")));
     }
 
     private static String[] paths(String n) {

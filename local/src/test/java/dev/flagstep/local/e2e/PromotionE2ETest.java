@@ -1,10 +1,11 @@
 package dev.flagstep.local.e2e;
 
+import static dev.flagstep.local.e2e.FailureKit.image;
+import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Routes;
-import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
@@ -21,7 +22,7 @@ class PromotionE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start();
-        h.hooks.script("/api/v1/query", Reply.status(200).body(RolloutHarness.vector(99.9)));
+        h.hooks.script(Prometheus.QUERY, Reply.status(200).body(Prometheus.vector(99.9)));
     }
 
     @AfterAll
@@ -32,7 +33,7 @@ class PromotionE2ETest {
     @Test
     void stepWeightWalksTheWeightsThenPromotesAndCallsEveryHookInFlaggersOrder() throws Exception {
         String hooks = h.hooks.url("").toString();
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("steps", hooks, """
+        CanaryDocument doc = h.canary(CanaryYaml.named("steps").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 20
@@ -64,14 +65,11 @@ class PromotionE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         // Flagger's worked example: stepWeight 20, maxWeight 50 -> 20, 40, 60, then promotion
-        assertThat(h.runtime.store().run(doc.canary().id(), rollout.input().path("runId").asText()).orElseThrow()
-                .weights().stream().map(w -> w.weight()).toList()).containsExactly(20, 40, 60, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 60, 0);
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        var primary = h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "steps-primary").orElseThrow();
-        assertThat(primary.at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
-        var canary = h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "steps").orElseThrow();
-        assertThat(canary.at("/spec/replicas").asInt()).isZero();
+        assertThat(image(h, "steps-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        assertThat(replicas(h, "steps")).isZero();
 
         assertThat(h.sequence("/steps/confirm-rollout", "/steps/pre-rollout", "/steps/rollout",
                 "/steps/confirm-promotion", "/steps/post-rollout")).containsExactly(

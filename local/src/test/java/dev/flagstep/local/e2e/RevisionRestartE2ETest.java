@@ -1,8 +1,8 @@
 package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.FailureKit.image;
-import static dev.flagstep.local.e2e.FailureKit.promQuery;
 import static dev.flagstep.local.e2e.FailureKit.replicas;
+import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
@@ -11,7 +11,6 @@ import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.store.RunResult;
-import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -46,31 +45,9 @@ class RevisionRestartE2ETest {
     }
 
     private static CanaryDocument canary(String n) {
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
-        return h.canary(FailureKit.canary(n, hooks, "", """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 10
-                    maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: confirm
-                        type: confirm-rollout
-                        url: %1$s/%2$s/confirm-rollout
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: promote
-                        type: confirm-promotion
-                        url: %1$s/%2$s/confirm-promotion
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n)));
+        successRate(h, n, 99.9);
+        return h.canary(FailureKit.canary(h, n).analysis(FailureKit.analysis(hooks, n, 10, 50,
+                "confirm-rollout", "pre-rollout", "confirm-promotion", "post-rollout")));
     }
 
     /**
@@ -99,8 +76,8 @@ class RevisionRestartE2ETest {
         h.sim.newRevision("e2e", n, THIRD_IMAGE);
         Execution second = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
         String secondRun = second.input().path("runId").asText();
-        FailureKit.await(() -> FailureKit.statesEntered(second).contains("PreRollout"), Duration.ofSeconds(30),
-                "the new run past its restart");
+        RolloutHarness.await("the new run past its restart", Duration.ofSeconds(30),
+                () -> FailureKit.statesEntered(second).contains("PreRollout"));
         release.countDown();
 
         assertThat(second.name()).isNotEqualTo(first.name());
@@ -120,9 +97,7 @@ class RevisionRestartE2ETest {
         assertThat(old.result()).isEqualTo(RunResult.SUPERSEDED);
         assertThat(old.supersededBy()).contains(secondRun);
         // the restart puts all traffic back on the primary, then the weights walk up again
-        List<Integer> weights = store.run(doc.canary().id(), secondRun).orElseThrow()
-                .weights().stream().map(w -> w.weight()).toList();
-        assertThat(weights).containsExactly(0, 10, 20, 30, 40, 50, 0);
+        assertThat(h.runWeights(doc, second)).containsExactly(0, 10, 20, 30, 40, 50, 0);
 
         String[] paths = {"/" + n + "/confirm-rollout", "/" + n + "/pre-rollout", "/" + n + "/confirm-promotion",
                 "/" + n + "/post-rollout"};

@@ -15,6 +15,7 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.Run.WeightPoint;
 import dev.flagstep.testing.WebhookReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * End-to-end rollouts on one machine: the real canary.asl.json in the local interpreter, the real
@@ -157,10 +159,21 @@ final class RolloutHarness implements AutoCloseable {
         }).toList();
     }
 
-    /** A Prometheus instant-vector answer, as {@code /api/v1/query} returns it. */
-    static String vector(double value) {
-        return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,\""
-                + value + "\"]}]}}";
+    /** The canary weights the run set on the router, in order (every traffic change, promotion included). */
+    List<Integer> runWeights(CanaryDocument doc, Execution rollout) {
+        return runtime.store().run(doc.canary().id(), rollout.input().path("runId").asText()).orElseThrow()
+                .weights().stream().map(WeightPoint::weight).toList();
+    }
+
+    /** Polls every 10 ms until {@code condition} holds; fails with {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** The states the execution went through, with each phase's decision: what to read when a test fails. */

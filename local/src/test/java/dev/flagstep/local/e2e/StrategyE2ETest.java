@@ -1,7 +1,8 @@
 package dev.flagstep.local.e2e;
 
+import static dev.flagstep.local.e2e.FailureKit.image;
+import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static dev.flagstep.local.e2e.GateScenarios.count;
-import static dev.flagstep.local.e2e.GateScenarios.runWeights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,21 +47,7 @@ class StrategyE2ETest {
 
     /** pre-rollout, rollout, confirm-promotion and post-rollout hooks at /{name}/{type}. */
     private static String lifecycleHooks(String name) {
-        return """
-                    webhooks:
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: promote
-                        type: confirm-promotion
-                        url: %1$s/%2$s/confirm-promotion
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks(), name);
+        return CanaryYaml.webhooks(hooks() + "/" + name, "pre-rollout", "rollout", "confirm-promotion", "post-rollout");
     }
 
     private static List<String> lifecycleSequence(String name) {
@@ -70,7 +57,7 @@ class StrategyE2ETest {
 
     @Test
     void stepWeightsWalkOneTwoTenEightyThenPromote() throws Exception {
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("stepws", hooks(), """
+        CanaryDocument doc = h.canary(CanaryYaml.named("stepws").metricsServer(hooks()).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeights: [1, 2, 10, 80]
@@ -80,14 +67,12 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         // contract 3.4: "stepWeights [1,2,10,80] give 1, 2, 10, 80 and then promotion"
-        assertThat(runWeights(h, doc, rollout)).containsExactly(1, 2, 10, 80, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(1, 2, 10, 80, 0);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "stepws-primary").orElseThrow()
-                .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "stepws").orElseThrow()
-                .at("/spec/replicas").asInt()).isZero();
+        assertThat(image(h, "stepws-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        assertThat(replicas(h, "stepws")).isZero();
 
         // tick 1: pre-rollout + weight 1; ticks 2-4: rollout + 2, 10, 80; tick 5: rollout + confirm-promotion
         assertThat(lifecycleSequence("stepws")).containsExactly(
@@ -116,7 +101,7 @@ class StrategyE2ETest {
 
     @Test
     void abTestingRoutesTheMatchingRequestsToTheCanaryForEachIterationThenPromotes() throws Exception {
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("abtest", hooks(), """
+        CanaryDocument doc = h.canary(CanaryYaml.named("abtest").metricsServer(hooks()).analysis("""
                     interval: 10s
                     threshold: 2
                     iterations: 3
@@ -131,7 +116,7 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         // every iteration sends the matching requests 100% to the canary (runAB: SetRoutes(0, 100))
-        assertThat(runWeights(h, doc, rollout)).containsExactly(100, 100, 100, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(100, 100, 100, 0);
         // the HTTPRoute as the analysis ticks saw it: rule 0 = the match, all to the canary; rule 1 = the rest, primary
         List<Snapshot> ticks = tap.before(doc, "Analysis");
         assertThat(ticks).hasSize(3);
@@ -182,7 +167,7 @@ class StrategyE2ETest {
 
     @Test
     void blueGreenCountsIterationsAsksConfirmPromotionTwiceAndSwitchesAllTrafficBeforePromoting() throws Exception {
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("bluegreen", hooks(), """
+        CanaryDocument doc = h.canary(CanaryYaml.named("bluegreen").metricsServer(hooks()).analysis("""
                     interval: 10s
                     threshold: 2
                     iterations: 2
@@ -193,7 +178,7 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         // no traffic moves while iterating; then all of it to the canary; then all back to the (promoted) primary
-        assertThat(runWeights(h, doc, rollout)).containsExactly(100, 0);
+        assertThat(h.runWeights(doc, rollout)).containsExactly(100, 0);
         assertThat(tap.before(doc, "Analysis")).extracting(s -> s.weights("bluegreen"))
                 .containsExactly("100/0", "100/0", "0/100");
         assertThat(tap.before(doc, "Analysis")).extracting(s -> s.status().orElseThrow().iterations())
@@ -228,7 +213,7 @@ class StrategyE2ETest {
 
     @Test
     void kubernetesProviderForcesBlueGreenWithTenIterationsAndNoRouter() throws Exception {
-        CanaryDocument doc = h.canary(GateScenarios.kubernetes("kbg", """
+        CanaryDocument doc = h.canary(CanaryYaml.named("kbg").provider("kubernetes").analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 20
@@ -244,11 +229,10 @@ class StrategyE2ETest {
         assertThat(h.sim.object(ResourceKind.SERVICE, "e2e", "kbg-canary")).isPresent();
         assertThat(h.sim.object(ResourceKind.SERVICE, "e2e", "kbg").orElseThrow()
                 .at("/spec/selector/app").asText()).isEqualTo("kbg-primary");
-        assertThat(runWeights(h, doc, rollout)).isEmpty();
+        assertThat(h.runWeights(doc, rollout)).isEmpty();
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "kbg-primary").orElseThrow()
-                .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
+        assertThat(image(h, "kbg-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
 
         // ticks 1-10: the iterations (pre-rollout on the first); tick 11: confirm-promotion (no traffic switch);
         // tick 12: confirm-promotion again, Promote
@@ -288,52 +272,17 @@ class StrategyE2ETest {
 
     /** A skipAnalysis canary with every hook type at /{name}/{type}; the rollback hook never signals. */
     private static CanaryDocument skipAnalysisCanary(String name, boolean withRollbackHook) {
-        String hooks = hooks();
         h.hooks.script("/" + name + "/rollback", Reply.status(403));
-        String rollback = withRollbackHook ? """
-                      - name: rb
-                        type: rollback
-                        url: %1$s/%2$s/rollback
-                """.formatted(hooks, name) : "";
-        return h.canary("""
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %2$s
-                  namespace: e2e
-                spec:
-                  provider: gatewayapi:v1
-                  skipAnalysis: true
-                  targetRef:
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    name: %2$s
-                  service:
-                    port: 9898
-                    gatewayRefs:
-                      - name: public
-                        namespace: gateway
-                  analysis:
+        List<String> types = new java.util.ArrayList<>(List.of("confirm-rollout", "pre-rollout", "rollout"));
+        if (withRollbackHook) {
+            types.add("rollback");
+        }
+        types.addAll(List.of("confirm-promotion", "post-rollout"));
+        return h.canary(CanaryYaml.named(name).spec("skipAnalysis: true").analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 20
-                    webhooks:
-                      - name: confirm
-                        type: confirm-rollout
-                        url: %1$s/%2$s/confirm-rollout
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                %3$s      - name: promote
-                        type: confirm-promotion
-                        url: %1$s/%2$s/confirm-promotion
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, name, rollback));
+                """ + CanaryYaml.webhooks(hooks() + "/" + name, types.toArray(String[]::new))));
     }
 
     private static List<String> everyHook(String name) {
@@ -350,11 +299,9 @@ class StrategyE2ETest {
 
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "skip-primary").orElseThrow()
-                .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
-        assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "e2e", "skip").orElseThrow()
-                .at("/spec/replicas").asInt()).isZero();
-        assertThat(runWeights(h, doc, rollout)).allMatch(w -> w == 0);
+        assertThat(image(h, "skip-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        assertThat(replicas(h, "skip")).isZero();
+        assertThat(h.runWeights(doc, rollout)).allMatch(w -> w == 0);
 
         // contract 3.3 step 9 / section 8: confirm-rollout and post-rollout, never pre-rollout or rollout
         assertThat(everyHook("skip")).containsExactly(
@@ -391,7 +338,7 @@ class StrategyE2ETest {
 
     @Test
     void finalisingRecordsThePostRolloutEventsBeforePromotionCompleted() throws Exception {
-        CanaryDocument doc = h.canary(CanaryYaml.gatewayApi("finorder", hooks(), """
+        CanaryDocument doc = h.canary(CanaryYaml.named("finorder").metricsServer(hooks()).analysis("""
                     interval: 10s
                     threshold: 2
                     stepWeight: 50

@@ -2,8 +2,8 @@ package dev.flagstep.local.e2e;
 
 import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.FailureKit.image;
-import static dev.flagstep.local.e2e.FailureKit.promQuery;
 import static dev.flagstep.local.e2e.FailureKit.replicas;
+import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
@@ -11,7 +11,6 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
-import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,28 +43,9 @@ class UnhealthyWorkloadE2ETest {
     }
 
     private static CanaryDocument canary(String n, int stepWeight) {
-        h.hooks.script(promQuery(n), Reply.status(200).body(RolloutHarness.vector(99.9)));
-        return h.canary(FailureKit.canary(n, hooks, "  progressDeadlineSeconds: 60", """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: %3$d
-                    maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n, stepWeight)));
+        successRate(h, n, 99.9);
+        return h.canary(FailureKit.canary(h, n).spec("progressDeadlineSeconds: 60")
+                .analysis(FailureKit.analysis(hooks, n, stepWeight, 50, "pre-rollout", "rollout", "post-rollout")));
     }
 
     private static String[] paths(String n) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
+import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.phases.PhaseRig.Effects;
 import dev.flagstep.local.phases.PhaseRig.Rollout;
 import dev.flagstep.phases.PhaseHandler;
-import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.store.RunResult;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.util.List;
@@ -76,7 +76,6 @@ class ConcurrentDeliveryTest {
     }
 
     static String analysis(String name) {
-        String base = rig.hooks.url("/" + name).toString();
         return """
                     interval: 10s
                     threshold: 5
@@ -87,24 +86,11 @@ class ConcurrentDeliveryTest {
                         thresholdRange:
                           min: 99
                         interval: 1m
-                    webhooks:
-                      - name: load
-                        type: rollout
-                        url: %1$s/rollout
-                      - name: traffic
-                        type: confirm-traffic-increase
-                        url: %1$s/confirm-traffic-increase
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/post-rollout
-                """.formatted(base);
+                """ + CanaryYaml.webhooks(rig.hooks.url("/" + name).toString(), "rollout", "confirm-traffic-increase", "post-rollout");
     }
 
     static Rollout readyToAdvance(String name) {
-        CanaryDocument doc = rig.canary(name, rig.hooks.url("").toString(), analysis(name));
-        Rollout r = rig.started(doc);
-        rig.expect(rig.preRollout, r, "passed");
-        return r;
+        return rig.readyToAdvance(rig.canary(name, analysis(name)));
     }
 
     // --- the status: one write wins, both answer its decision ---

@@ -115,7 +115,7 @@ class HandlerIdempotencyTest {
             """;
 
     static CanaryDocument canary(String name) {
-        return rig.canary(name, rig.hooks.url("").toString(), analysis(name, STEPS));
+        return rig.canary(name, analysis(name, STEPS));
     }
 
     /** Analysing at weight 20 with every check passing: the next AdvanceTraffic answers {@code promote}. */
@@ -193,9 +193,7 @@ class HandlerIdempotencyTest {
     @Test
     void confirmRolloutOpenAsksItsHooksOnce() {
         CanaryDocument doc = canary("confirm-open");
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
 
         Twice t = twice(rig.confirmRollout, r);
 
@@ -210,9 +208,7 @@ class HandlerIdempotencyTest {
     void confirmRolloutClosedHaltsOnceAndAsksOnce() {
         CanaryDocument doc = canary("confirm-closed");
         rig.hooks.script("/confirm-closed/confirm-rollout", Reply.status(403).body("Forbidden"));
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
 
         Twice t = twice(rig.confirmRollout, r);
 
@@ -226,9 +222,7 @@ class HandlerIdempotencyTest {
     @Test
     void confirmRolloutSignalledByARollbackHookAsksOnce() {
         CanaryDocument doc = canary("confirm-rb");
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
         // held first (phase Waiting): only then are the rollback hooks asked (#1432)
         rig.hooks.script("/confirm-rb/confirm-rollout", Reply.status(403).body("Forbidden"));
         rig.expect(rig.confirmRollout, r, "closed");
@@ -292,8 +286,7 @@ class HandlerIdempotencyTest {
     @Test
     void advanceTrafficAdvancesTheWeightOnce() {
         CanaryDocument doc = canary("advance");
-        Rollout r = rig.started(doc);
-        rig.expect(rig.preRollout, r, "passed");
+        Rollout r = rig.readyToAdvance(doc);
 
         Twice t = twice(rig.advanceTraffic, r);
 
@@ -307,11 +300,10 @@ class HandlerIdempotencyTest {
 
     @Test
     void advanceTrafficOfABlueGreenCountsOneIteration() {
-        CanaryDocument doc = rig.canary("bluegreen", rig.hooks.url("").toString(), analysis("bluegreen", """
+        CanaryDocument doc = rig.canary("bluegreen", analysis("bluegreen", """
                     iterations: 3
                 """));
-        Rollout r = rig.started(doc);
-        rig.expect(rig.preRollout, r, "passed");
+        Rollout r = rig.readyToAdvance(doc);
 
         Twice t = twice(rig.advanceTraffic, r);
 
@@ -325,8 +317,7 @@ class HandlerIdempotencyTest {
     void advanceTrafficBehindAClosedTrafficGateHaltsOnce() {
         CanaryDocument doc = canary("advance-closed");
         rig.hooks.script("/advance-closed/confirm-traffic-increase", Reply.status(403));
-        Rollout r = rig.started(doc);
-        rig.expect(rig.preRollout, r, "passed");
+        Rollout r = rig.readyToAdvance(doc);
 
         Twice t = twice(rig.advanceTraffic, r);
 
@@ -459,7 +450,7 @@ class HandlerIdempotencyTest {
 
     @Test
     void promoteStepByStepAdvancesOneStepPerTick() {
-        CanaryDocument doc = rig.canary("promote-steps", rig.hooks.url("").toString(), analysis("promote-steps", STEPS + """
+        CanaryDocument doc = rig.canary("promote-steps", analysis("promote-steps", STEPS + """
                     stepWeightPromotion: 10
                 """));
         Rollout r = promoting(doc);
@@ -591,9 +582,7 @@ class HandlerIdempotencyTest {
     void aNewTickOfAClosedConfirmRolloutAsksTheGateAgain() {
         CanaryDocument doc = canary("new-tick-gate");
         rig.hooks.script("/new-tick-gate/confirm-rollout", Reply.status(403), Reply.status(403), Reply.status(200));
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
 
         assertThat(twice(rig.confirmRollout, r).decision()).isEqualTo("closed");
         assertThat(twice(rig.confirmRollout, r).decision()).isEqualTo("closed");

@@ -10,6 +10,8 @@ import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.PublishResult;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.LocalDynamo;
+import dev.flagstep.local.e2e.CanaryYaml;
+import dev.flagstep.local.e2e.Prometheus;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
@@ -117,8 +119,8 @@ final class PhaseRig implements AutoCloseable {
         this.sim = SimulatedCluster.start();
         this.hooks = WebhookReceiver.start();
         this.badProm = WebhookReceiver.start();
-        hooks.script("/api/v1/query", WebhookReceiver.Reply.status(200).body(vector(99.9)));
-        badProm.script("/api/v1/query", WebhookReceiver.Reply.status(200).body(vector(42.0)));
+        hooks.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(99.9)));
+        badProm.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(42.0)));
         var secrets = LocalSecretResolver.fromEnvironment();
         var credentials = AnonymousCredentialsProvider.create();
         var metrics = new MetricChecker(new MetricProviders(
@@ -204,37 +206,21 @@ final class PhaseRig implements AutoCloseable {
     }
 
     /**
-     * A Gateway API canary in namespace {@value #NAMESPACE}; {@code analysis} is indented by four
-     * spaces under {@code analysis:}; metrics are served by {@code metricsServer}.
+     * A Gateway API canary in namespace {@value #NAMESPACE} whose metrics are served by {@link #hooks}
+     * (a healthy success rate); {@code analysis} is indented by four spaces under {@code analysis:}.
      */
-    CanaryDocument canary(String name, String metricsServer, String analysis) {
-        return canary(name, metricsServer, "", analysis);
+    CanaryDocument canary(String name, String analysis) {
+        return canary(name, hooks.url("").toString(), analysis);
     }
 
-    /** As {@link #canary(String, String, String)}, with {@code extraSpec} (indented by two spaces) before the analysis. */
-    CanaryDocument canary(String name, String metricsServer, String extraSpec, String analysis) {
-        String yaml = """
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %1$s
-                  namespace: %4$s
-                spec:
-                  provider: gatewayapi:v1
-                  metricsServer: %2$s
-                  targetRef:
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    name: %1$s
-                  service:
-                    port: 9898
-                    gatewayRefs:
-                      - name: public
-                        namespace: gateway
-                %5$s
-                  analysis:
-                %3$s
-                """.formatted(name, metricsServer, analysis.stripTrailing(), NAMESPACE, extraSpec.stripTrailing());
+    /** As {@link #canary(String, String)}, with metrics served by {@code metricsServer}. */
+    CanaryDocument canary(String name, String metricsServer, String analysis) {
+        return canary(CanaryYaml.named(name).metricsServer(metricsServer), analysis);
+    }
+
+    /** Parses the document, seeds its target on the cluster and stores its spec. */
+    CanaryDocument canary(CanaryYaml canary, String analysis) {
+        String yaml = canary.namespace(NAMESPACE).analysis(analysis);
         CanaryDocument doc = switch (new SpecParser().parse(yaml)) {
             case SpecResult.Valid v -> v.document();
             case SpecResult.Invalid inv -> throw new IllegalArgumentException("test canary is invalid: " + inv.errors());
@@ -257,11 +243,17 @@ final class PhaseRig implements AutoCloseable {
         return new Rollout(doc, UUID.randomUUID().toString(), cluster(doc).targetRevision());
     }
 
-    /** First pass, new revision, Initialize and ConfirmRollout: what StartRollout acts on. */
-    Rollout confirmed(CanaryDocument doc) {
+    /** First pass, new revision and Initialize: what ConfirmRollout acts on. */
+    Rollout initialized(CanaryDocument doc) {
         firstPass(doc);
         Rollout r = newRevision(doc, NEW_IMAGE);
         expect(initialize, r, "initialized");
+        return r;
+    }
+
+    /** ... and ConfirmRollout: what StartRollout acts on. */
+    Rollout confirmed(CanaryDocument doc) {
+        Rollout r = initialized(doc);
         expect(confirmRollout, r, "open");
         return r;
     }
@@ -273,10 +265,16 @@ final class PhaseRig implements AutoCloseable {
         return r;
     }
 
-    /** ... and PreRollout passed, AdvanceTraffic to the first step: what Analysis acts on. */
-    Rollout analysing(CanaryDocument doc) {
+    /** ... and PreRollout passed: what the first AdvanceTraffic acts on. */
+    Rollout readyToAdvance(CanaryDocument doc) {
         Rollout r = started(doc);
         expect(preRollout, r, "passed");
+        return r;
+    }
+
+    /** ... and AdvanceTraffic to the first step: what Analysis acts on. */
+    Rollout analysing(CanaryDocument doc) {
+        Rollout r = readyToAdvance(doc);
         expect(advanceTraffic, r, "advanced");
         return r;
     }
@@ -404,11 +402,6 @@ final class PhaseRig implements AutoCloseable {
                 tokensCompleted.size(),
                 deployment(name),
                 sim.object(ResourceKind.DEPLOYMENT, NAMESPACE, name + "-primary").isPresent() ? deployment(name + "-primary") : "none");
-    }
-
-    static String vector(double value) {
-        return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,\""
-                + value + "\"]}]}}";
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
+import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.phases.PhaseRig.Rollout;
 import dev.flagstep.phases.EventHookHandler;
 import dev.flagstep.spec.CanaryDocument;
@@ -43,21 +44,14 @@ class ReplayEdgeCasesTest {
     }
 
     static String gated(String name, String interval, String extra) {
-        String base = rig.hooks.url("/" + name).toString();
         return """
-                    interval: %2$s
+                    interval: %1$s
                     threshold: 5
                     stepWeight: 10
                     maxWeight: 50
-                %3$s
-                    webhooks:
-                      - name: confirm
-                        type: confirm-rollout
-                        url: %1$s/confirm-rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/post-rollout
-                """.formatted(base, interval, extra.stripTrailing());
+                %2$s
+                """.formatted(interval, extra.stripTrailing())
+                + CanaryYaml.webhooks(rig.hooks.url("/" + name).toString(), "confirm-rollout", "post-rollout");
     }
 
     /**
@@ -67,13 +61,11 @@ class ReplayEdgeCasesTest {
      */
     @Test
     void aReplayedClosedGateAnswersTheSameWaitAsTheFirstDelivery() {
-        CanaryDocument doc = rig.canary("gate-timeout", rig.hooks.url("").toString(), gated("gate-timeout", "1m", """
+        CanaryDocument doc = rig.canary("gate-timeout", gated("gate-timeout", "1m", """
                     gateTimeout: 30s
                 """));
         rig.hooks.script("/gate-timeout/confirm-rollout", Reply.status(403));
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
         ObjectNode input = PhaseRig.input(rig.confirmRollout, r, PhaseRig.freshTick(rig.confirmRollout));
 
         JsonNode first = rig.confirmRollout.handle(input.deepCopy());
@@ -88,11 +80,9 @@ class ReplayEdgeCasesTest {
     /** Without a gate timeout the closed gate parks one interval, first delivery and replay alike. */
     @Test
     void aReplayedClosedGateWithoutTimeoutAnswersTheSameWait() {
-        CanaryDocument doc = rig.canary("gate-plain", rig.hooks.url("").toString(), gated("gate-plain", "1m", ""));
+        CanaryDocument doc = rig.canary("gate-plain", gated("gate-plain", "1m", ""));
         rig.hooks.script("/gate-plain/confirm-rollout", Reply.status(403));
-        rig.firstPass(doc);
-        Rollout r = rig.newRevision(doc, PhaseRig.NEW_IMAGE);
-        rig.expect(rig.initialize, r, "initialized");
+        Rollout r = rig.initialized(doc);
         ObjectNode input = PhaseRig.input(rig.confirmRollout, r, PhaseRig.freshTick(rig.confirmRollout));
 
         JsonNode first = rig.confirmRollout.handle(input.deepCopy());
@@ -106,8 +96,8 @@ class ReplayEdgeCasesTest {
     /** A suspended canary: Initialize answers {@code done} without saving a memo; a replay must not record its event again. */
     @Test
     void initializeOfASuspendedCanaryDeliveredTwiceRecordsOneEvent() {
-        CanaryDocument doc = rig.canary("suspended", rig.hooks.url("").toString(), "  suspend: true",
-                gated("suspended", "10s", ""));
+        CanaryDocument doc = rig.canary(CanaryYaml.named("suspended").metricsServer(rig.hooks.url("").toString())
+                .spec("suspend: true"), gated("suspended", "10s", ""));
         Rollout r = new Rollout(doc, UUID.randomUUID().toString(), rig.cluster(doc).targetRevision());
         ObjectNode input = PhaseRig.input(rig.initialize, r, PhaseRig.freshTick(rig.initialize));
 
@@ -127,7 +117,7 @@ class ReplayEdgeCasesTest {
      */
     @Test
     void aPostRolloutThatDiedBeforeReleasingTheRunReleasesItWhenDeliveredAgain() {
-        CanaryDocument doc = rig.canary("post-crash", rig.hooks.url("").toString(), gated("post-crash", "10s", ""));
+        CanaryDocument doc = rig.canary("post-crash", gated("post-crash", "10s", ""));
         Rollout r = rig.started(doc);
         rig.expect(rig.rollback, r, "rolledBack");
         ObjectNode input = PhaseRig.input(rig.postRollout, r, PhaseRig.freshTick(rig.postRollout));
@@ -151,7 +141,7 @@ class ReplayEdgeCasesTest {
     @Test
     void anEventDeliveredTwiceIsSentTwice() {
         String base = rig.hooks.url("/events").toString();
-        CanaryDocument doc = rig.canary("events", rig.hooks.url("").toString(), """
+        CanaryDocument doc = rig.canary("events", """
                     interval: 10s
                     threshold: 5
                     stepWeight: 10

@@ -1,6 +1,7 @@
 package dev.flagstep.local.serve;
 
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.testing.WebhookReceiver;
 import java.net.URI;
@@ -62,26 +63,7 @@ final class ServeHarness implements AutoCloseable {
     }
 
     static String canary(String namespace, String name, String analysis) {
-        return """
-                apiVersion: flagger.app/v1beta1
-                kind: Canary
-                metadata:
-                  name: %1$s
-                  namespace: %2$s
-                spec:
-                  provider: gatewayapi:v1
-                  targetRef:
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    name: %1$s
-                  service:
-                    port: 9898
-                    gatewayRefs:
-                      - name: public
-                        namespace: gateway
-                  analysis:
-                %3$s
-                """.formatted(name, namespace, analysis.stripTrailing());
+        return CanaryYaml.named(name).namespace(namespace).analysis(analysis);
     }
 
     /** PUT the canary (201), then its first rollout (Flagger's first pass, which creates the primary), awaited. */
