@@ -9,7 +9,6 @@ import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +33,7 @@ final class RunCommand {
     }
 
     int run(List<String> argv) {
-        Args args = Args.parse(argv,
-                Set.of("kubeconfig", "context", "speed", "db-path", "provider", "metrics-server"), Set.of("simulate"));
+        Args args = Args.parse(argv, RuntimeOptions.VALUED, Set.of("simulate"));
         if (args.positional().size() != 1) {
             throw new Args.UsageException("run takes one canary file");
         }
@@ -45,12 +43,7 @@ final class RunCommand {
         }
         CanaryDocument doc = read.get();
         int speed = args.intOption("speed", 1);
-        LocalRuntime.Settings settings = new LocalRuntime.Settings(
-                args.option("db-path").map(Path::of),
-                speed,
-                args.option("provider").orElse("kubernetes"),
-                URI.create(args.option("metrics-server").orElse("http://127.0.0.1:9090")),
-                Optional.empty());
+        LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
         SimulatedCluster sim = null;
         try {
             KubeClient kube;

@@ -40,6 +40,18 @@ final class Checks {
         return primary ? t.messages.primaryNotReady(reason) : t.messages.canaryNotReady(reason);
     }
 
+    /**
+     * Promoting and Finalising need a ready primary: not yet waits an interval; failed for good is
+     * Flagger's failed promotion. Empty means ready.
+     */
+    static java.util.Optional<PhaseOutput> primaryNotReady(Tick t) {
+        return switch (t.cluster().primaryReadiness()) {
+            case Readiness.Ready r -> java.util.Optional.empty();
+            case Readiness.NotYet n -> java.util.Optional.of(t.finish("notReady"));
+            case Readiness.Failed f -> java.util.Optional.of(FailedPromotion.handle(t, f.reason()));
+        };
+    }
+
     /** The rollback hooks (and the built-in rollback gate): true when one signals a rollback. */
     static boolean rollbackSignaled(Tick t) {
         Gates.RollbackCheck check = Gates.rollback(t);

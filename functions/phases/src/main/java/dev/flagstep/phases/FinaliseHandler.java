@@ -1,8 +1,9 @@
 package dev.flagstep.phases;
 
-import dev.flagstep.workload.Readiness;
+
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
+import java.util.Optional;
 
 /** Finalising: the canary is scaled to zero and the run Succeeded. */
 public final class FinaliseHandler extends PhaseHandler {
@@ -15,14 +16,9 @@ public final class FinaliseHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        switch (t.cluster().primaryReadiness()) {
-            case Readiness.Ready r -> { }
-            case Readiness.NotYet n -> {
-                return t.finish("notReady");
-            }
-            case Readiness.Failed f -> {
-                return FailedPromotion.handle(t, f.reason());
-            }
+        Optional<PhaseOutput> notReady = Checks.primaryNotReady(t);
+        if (notReady.isPresent()) {
+            return notReady.get();
         }
         t.cluster().scaleCanaryToZero();
         Step step = Lifecycle.finalise(t.status(), t.phaseContext, t.messages, t.now);

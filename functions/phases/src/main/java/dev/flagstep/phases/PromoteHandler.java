@@ -28,14 +28,9 @@ public final class PromoteHandler extends PhaseHandler {
         if (t.spec.skipsAnalysis()) {
             return skipAnalysis(t);
         }
-        switch (t.cluster().primaryReadiness()) {
-            case Readiness.Ready r -> { }
-            case Readiness.NotYet n -> {
-                return t.finish("notReady");
-            }
-            case Readiness.Failed f -> {
-                return FailedPromotion.handle(t, f.reason());
-            }
+        Optional<PhaseOutput> notReady = Checks.primaryNotReady(t);
+        if (notReady.isPresent()) {
+            return notReady.get();
         }
         Optional<Routes> routes = t.routes();
         if (routes.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.flagstep.local.serve;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.RuntimeOptions;
 import dev.flagstep.local.cli.Args;
 import dev.flagstep.local.sim.SimulatedCluster;
 import java.io.PrintStream;
@@ -59,8 +60,9 @@ public final class ServeCommand {
 
     /** Serves until {@code stop} opens (tests open it themselves). */
     int serve(List<String> argv, CountDownLatch stop) {
-        Args args = Args.parse(argv,
-                Set.of("port", "kubeconfig", "context", "speed", "db-path", "provider", "metrics-server"), Set.of("simulate"));
+        Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
+        valued.add("port");
+        Args args = Args.parse(argv, valued, Set.of("simulate"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("serve takes no arguments, only options (got " + args.positional().get(0) + ")");
         }
@@ -69,13 +71,7 @@ public final class ServeCommand {
             throw new Args.UsageException("--simulate runs its own cluster: leave out --kubeconfig and --context");
         }
         int port = port(args);
-        int speed = args.intOption("speed", 1);
-        LocalRuntime.Settings settings = new LocalRuntime.Settings(
-                args.option("db-path").map(Path::of),
-                speed,
-                args.option("provider").orElse("kubernetes"),
-                URI.create(args.option("metrics-server").orElse("http://127.0.0.1:9090")),
-                Optional.empty());
+        LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
         Optional<SimulatedCluster> sim = Optional.empty();
         try {
             KubeClient kube;
