@@ -3,6 +3,7 @@ package dev.flagstep.workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.FlaggerMessages.NotReady;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -122,7 +123,7 @@ public final class DeploymentController {
         }
         long generation = d.path("metadata").path("generation").asLong(0);
         if (generation > status.path("observedGeneration").asLong(0)) {
-            return new Readiness.NotYet("waiting for rollout to finish: observed deployment generation less than desired generation");
+            return new Readiness.NotYet(NotReady.generationNotObserved());
         }
         JsonNode progressing = condition(status, "Progressing");
         JsonNode available = condition(status, "Available");
@@ -138,14 +139,13 @@ public final class DeploymentController {
         int needed = (int) ((float) updated * ((float) threshold / 100f)); // Go's int32(float32(...)) truncation
         String reason;
         if (progressing != null && "ProgressDeadlineExceeded".equals(progressing.path("reason").asText())) {
-            return new Readiness.Failed("deployment \"" + ref.name() + "\" exceeded its progress deadline");
+            return new Readiness.Failed(NotReady.progressDeadlineExceeded(ref.name()));
         } else if (spec.has("replicas") && updated < spec.get("replicas").asInt()) {
-            reason = "waiting for rollout to finish: " + updated + " out of " + spec.get("replicas").asInt() + " new replicas have been updated";
+            reason = NotReady.replicasNotUpdated(updated, spec.get("replicas").asInt());
         } else if (replicas > updated) {
-            reason = "waiting for rollout to finish: " + (replicas - updated) + " old replicas are pending termination";
+            reason = NotReady.oldReplicasPending(replicas - updated);
         } else if (availableReplicas < needed) {
-            reason = "waiting for rollout to finish: " + availableReplicas + " of " + updated + " (readyThreshold "
-                    + threshold + "%) updated replicas are available";
+            reason = NotReady.notEnoughAvailable(availableReplicas, updated, threshold);
         } else {
             return new Readiness.Ready();
         }

@@ -1,8 +1,11 @@
 package dev.flagstep.phases;
 
-import dev.flagstep.workload.Readiness;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Threshold;
 import dev.flagstep.spec.Analysis;
+import dev.flagstep.workload.Readiness;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The guards at the top of every analysis tick, in Flagger's order: primary readiness, canary
@@ -36,7 +39,7 @@ final class Checks {
         };
     }
 
-    private static dev.flagstep.analysis.Message notReady(Tick t, boolean primary, String reason) {
+    private static Message notReady(Tick t, boolean primary, String reason) {
         return primary ? t.messages.primaryNotReady(reason) : t.messages.canaryNotReady(reason);
     }
 
@@ -44,11 +47,11 @@ final class Checks {
      * Promoting and Finalising need a ready primary: not yet waits an interval; failed for good is
      * Flagger's failed promotion. Empty means ready.
      */
-    static java.util.Optional<PhaseOutput> primaryNotReady(Tick t) {
+    static Optional<PhaseOutput> primaryNotReady(Tick t) {
         return switch (t.cluster().primaryReadiness()) {
-            case Readiness.Ready r -> java.util.Optional.empty();
-            case Readiness.NotYet n -> java.util.Optional.of(t.finish("notReady"));
-            case Readiness.Failed f -> java.util.Optional.of(FailedPromotion.handle(t, f.reason()));
+            case Readiness.Ready r -> Optional.empty();
+            case Readiness.NotYet n -> Optional.of(t.finish("notReady"));
+            case Readiness.Failed f -> Optional.of(FailedPromotion.handle(t, f.reason()));
         };
     }
 
@@ -57,7 +60,7 @@ final class Checks {
         Gates.RollbackCheck check = Gates.rollback(t);
         check.notSignaling().forEach(h -> t.publish(t.messages.rollbackHookNotSignaling(h)));
         check.signaledBy().ifPresent(h -> t.publish(
-                java.util.List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));
+                List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));
         return check.signaledBy().isPresent();
     }
 
