@@ -80,8 +80,12 @@ class CloudWatchProviderTest {
                         "Metric", Map.of("Namespace", "MyKubernetesCluster", "MetricName", "RequestCount",
                                 "Dimensions", List.of(Map.of("Name", "appName", "Value", "podinfo.test"))),
                         "Period", 60L, "Stat", "Sum", "Unit", "Count"))));
+        // the SDK signs with its own clock: the scope must carry the day of the request's own X-Amz-Date,
+        // never a day written into the test (that failed on every later day)
+        String signedAt = cloudWatch.lastRequest().header("X-Amz-Date");
+        assertThat(signedAt).matches("\\d{8}T\\d{6}Z");
         assertThat(cloudWatch.lastRequest().header("Authorization"))
-                .startsWith("AWS4-HMAC-SHA256 Credential=AKID/20261124/us-east-1/monitoring/aws4_request");
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKID/" + signedAt.substring(0, 8) + "/us-east-1/monitoring/aws4_request");
     }
 
     @Test
