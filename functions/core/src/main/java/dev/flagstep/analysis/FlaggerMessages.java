@@ -29,6 +29,22 @@ public record FlaggerMessages(String name, String namespace, String target) {
         return Message.normal("Initialization done! " + canary());
     }
 
+    /**
+     * flagstep's own: the onboarding of a live service gave up before the apex service was pointed at the
+     * primary, so the target and the traffic it serves were left as they were (Flagger would scale the target
+     * to zero here). Recorded with the phase already Failed.
+     */
+    public Message initializationFailed(String why) {
+        return Message.warning("Initialization of " + canary() + " failed, " + targetRef() + " left serving untouched: "
+                + why).asPhase(Phase.FAILED);
+    }
+
+    /** The {@code why} of {@link #initializationFailed} when the primary missed the progress deadline. */
+    public String primaryNotReadyWithin(int progressDeadlineSeconds, String reason) {
+        return target + "-primary." + namespace + " not ready within the progress deadline of " + progressDeadlineSeconds
+                + "s: " + reason;
+    }
+
     /** flagstep's own: a rollout was asked for, but the target is the revision already rolled out. */
     public Message noNewRevision() {
         return Message.normal("No new revision of " + target + "." + namespace + " to roll out");

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Deployment operations of Flagger's {@code DeploymentController} for a {@code targetRef} of kind Deployment:
@@ -57,21 +58,59 @@ public final class DeploymentController {
     }
 
     /**
-     * Creates {@code {name}-primary} (a copy of the target selecting {@code {label}: {name}-primary}) if absent,
-     * and the services {@code {apex}} and {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary}
-     * (selecting the target). An existing apex service is pointed at the primary; nothing else is changed.
+     * {@link #initialize()} then {@link #reconcileApex()}: what every Initialize of an onboarded canary reconciles.
+     * The apex service comes first in {@link Bootstrap#servicesCreated()} when it was created.
      */
     public Bootstrap bootstrap() {
+        Bootstrap b = initialize();
+        List<String> created = new ArrayList<>();
+        if (reconcileApex()) created.add(canary.apexName());
+        created.addAll(b.servicesCreated());
+        return new Bootstrap(b.primaryCreated(), created);
+    }
+
+    /**
+     * Flagger's {@code kubeRouter.Initialize} and {@code createPrimaryDeployment}: creates {@code {name}-primary}
+     * (a copy of the target selecting {@code {label}: {name}-primary}) if absent, and the services
+     * {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary} (selecting the target). Nothing
+     * here carries the apex's traffic, so it is safe before the primary is ready.
+     */
+    public Bootstrap initialize() {
         ObjectNode target = kube.require(target());
         String label = selectorLabel(target);
         String name = canary.targetRef().name();
         boolean primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label)).isPresent();
         List<String> created = new ArrayList<>();
         String apex = canary.apexName();
-        service(apex, label, name + "-primary", created);
         service(apex + "-primary", label, name + "-primary", created);
         service(apex + "-canary", label, name, created);
         return new Bootstrap(primaryCreated, created);
+    }
+
+    /**
+     * Flagger's {@code kubeRouter.Reconcile}: the service {@code {apex}} selects the primary, created if absent; an
+     * existing one (the user's) only has its selector changed. True when it was created.
+     */
+    public boolean reconcileApex() {
+        String label = selectorLabel(kube.require(target()));
+        List<String> created = new ArrayList<>();
+        service(canary.apexName(), label, canary.targetRef().name() + "-primary", created);
+        return !created.isEmpty();
+    }
+
+    /**
+     * Deletes the primary unless the apex service selects it: what an onboarding that gave up undoes, so a
+     * later one starts from the target's template of then (the primary is only ever created, never refreshed,
+     * by {@link #initialize()}), and pods that never became ready stop holding the cluster's capacity.
+     *
+     * @return true when it was deleted
+     */
+    public boolean removeUnservedPrimary() {
+        Optional<ObjectNode> apex = kube.get(ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName()));
+        String primaryName = canary.targetRef().name() + "-primary";
+        boolean served = apex.map(s -> s.path("spec").path("selector").properties().stream()
+                .anyMatch(e -> primaryName.equals(e.getValue().asText()))).orElse(false);
+        return !served && kube.delete(primary());
     }
 
     /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */
@@ -105,16 +144,25 @@ public final class DeploymentController {
     }
 
     public Readiness canaryReadiness() {
-        return readiness(target(), canary.analysis().map(Analysis::canaryReadyThreshold).orElse(100), false);
+        return readiness(target(), canary.analysis().map(Analysis::canaryReadyThreshold).orElse(100), false, false);
     }
 
     public Readiness primaryReadiness() {
-        return readiness(primary(), canary.analysis().map(Analysis::primaryReadyThreshold).orElse(100), true);
+        return readiness(primary(), canary.analysis().map(Analysis::primaryReadyThreshold).orElse(100), true, false);
+    }
+
+    /**
+     * {@link #primaryReadiness()}, and at least one pod available: what the apex service may be pointed at.
+     * Flagger's threshold alone lets a primary with no available pod pass (1 replica at a threshold under 100%
+     * needs {@code int(0.5) = 0}); the apex must never select zero ready pods.
+     */
+    public Readiness primaryReadyToServe() {
+        return readiness(primary(), canary.analysis().map(Analysis::primaryReadyThreshold).orElse(100), true, true);
     }
 
     // --- internals ---------------------------------------------------------------------------------------
 
-    private Readiness readiness(KubeRef ref, int threshold, boolean isPrimary) {
+    private Readiness readiness(KubeRef ref, int threshold, boolean isPrimary, boolean mustServe) {
         ObjectNode d = kube.status(ref);
         JsonNode spec = d.path("spec");
         JsonNode status = d.path("status");
@@ -146,6 +194,8 @@ public final class DeploymentController {
             reason = NotReady.oldReplicasPending(replicas - updated);
         } else if (availableReplicas < needed) {
             reason = NotReady.notEnoughAvailable(availableReplicas, updated, threshold);
+        } else if (mustServe && availableReplicas < 1) {
+            reason = NotReady.notEnoughAvailable(availableReplicas, 1, threshold);
         } else {
             return new Readiness.Ready();
         }

@@ -10,8 +10,34 @@ import dev.flagstep.workload.Readiness;
  */
 public interface CanaryCluster {
 
-    /** Creates what is missing (primary, services, route); true when the primary did not exist before. */
-    boolean bootstrap();
+    /**
+     * Flagger's reconcile of an onboarded canary: {@link #initialize}, {@link #reconcileApex}, {@link #reconcileRouter};
+     * true when the primary did not exist before.
+     */
+    default boolean bootstrap() {
+        boolean created = initialize();
+        reconcileApex();
+        reconcileRouter();
+        return created;
+    }
+
+    /**
+     * Creates the primary and the {@code {apex}-primary} and {@code {apex}-canary} services if missing: nothing
+     * that carries the apex's traffic. True when the primary did not exist before.
+     */
+    boolean initialize();
+
+    /** Points the apex service at the primary (creating it if missing). */
+    void reconcileApex();
+
+    /** Creates or reconciles the router's objects (route, virtual service, ingress...). */
+    void reconcileRouter();
+
+    /** The primary's readiness, with at least one pod available: whether the apex may select it. */
+    Readiness primaryReadyToServe();
+
+    /** Deletes the primary unless the apex service selects it; true when deleted. */
+    boolean removeUnservedPrimary();
 
     /** A hash of the target's pod template: what changes when a new revision is applied. */
     String targetRevision();

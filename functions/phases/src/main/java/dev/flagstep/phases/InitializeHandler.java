@@ -1,10 +1,12 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,11 +14,15 @@ import java.util.Set;
  * Flagger's initialisation and revision detection: claim the canary for this run, create what is
  * missing on the cluster, then decide whether there is a new revision to analyse.
  * <ul>
+ *   <li>{@code initializing}: a canary being onboarded whose primary is not ready yet: the target keeps
+ *       serving, Initialize runs again after an interval;</li>
+ *   <li>{@code failed}: the primary was not ready within the progress deadline: onboarding failed, the target
+ *       untouched (PostRollout follows);</li>
  *   <li>{@code initialized}: a new revision, go ask confirm-rollout;</li>
  *   <li>{@code restarted}: a newer revision replaced one under analysis: traffic back to the primary,
  *       counters reset, pre-rollout again without a new confirm-rollout (as Flagger);</li>
- *   <li>{@code done}: first sight of the canary (primary created from the target, nothing to analyse), no new
- *       revision, or the canary is suspended;</li>
+ *   <li>{@code done}: onboarding completed (the primary, a copy of the target, serves: nothing to analyse), no
+ *       new revision, or the canary is suspended;</li>
  *   <li>{@code superseded}: another execution holds this revision.</li>
  * </ul>
  */
@@ -69,22 +75,12 @@ public final class InitializeHandler extends PhaseHandler {
             t.publish(t.messages.suspended());
             return t.finish("done");
         }
-        boolean created = t.cluster().bootstrap();
+        if (Onboarding.pending(t.status())) {
+            return onboard(t);
+        }
+        t.cluster().bootstrap();
         String revision = t.cluster().targetRevision();
         Phase phase = t.status().phase();
-        if (created) {
-            // Flagger's first pass: the primary is a copy of the target, so there is nothing to analyse
-            t.cluster().scaleCanaryToZero();
-            t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
-            t.publish(t.messages.initializationDone());
-            s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
-            return t.finish("done");
-        }
-        if (phase == Phase.INITIALIZING) {
-            // the primary exists but flagstep has no status for it (a fresh table): treat the target as new
-            t.update(t.status().setPhase(Phase.INITIALIZED, t.phaseContext, t.now));
-            phase = Phase.INITIALIZED;
-        }
         if (IN_FLIGHT.contains(phase)) {
             // a newer revision replaced one under analysis (or a run died mid-flight): start it over
             Step step = Lifecycle.restart(t.status(), t.phaseContext, t.messages, t.now);
@@ -102,5 +98,42 @@ public final class InitializeHandler extends PhaseHandler {
         }
         t.update(t.status().withChecksum(revision));
         return t.finish("initialized");
+    }
+
+    /**
+     * Flagger's first passes over a canary, in its order: the primary and its services, then, once the primary
+     * is ready, the apex service onto it, the target to zero, the router, Initialized. While the primary is not
+     * ready the target keeps serving through the apex, untouched.
+     */
+    private PhaseOutput onboard(Tick t) {
+        CanaryCluster cluster = t.cluster();
+        cluster.initialize();
+        CanaryStatus status = Onboarding.started(t.status(), t.phaseContext, t.now);
+        t.update(status);
+        Duration deadline = Duration.ofSeconds(t.spec.progressDeadlineSeconds());
+        switch (Onboarding.decide(cluster.primaryReadyToServe(), Onboarding.since(status), deadline, t.now)) {
+            case Onboarding.Decision.Wait w -> {
+                t.publish(t.messages.primaryNotReady(w.reason()));
+                return t.finish("initializing");
+            }
+            case Onboarding.Decision.GiveUp g -> {
+                // the apex never selected the primary: removing it leaves the cluster as the user had it
+                cluster.removeUnservedPrimary();
+                t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
+                t.publish(t.messages.initializationFailed(
+                        t.messages.primaryNotReadyWithin(t.spec.progressDeadlineSeconds(), g.reason())));
+                return t.finish("failed"); // PostRollout: post-rollout hooks (Failed), the run is released
+            }
+            case Onboarding.Decision.TakeOver o -> {
+                String revision = cluster.targetRevision();
+                cluster.reconcileApex();
+                cluster.scaleCanaryToZero();
+                cluster.reconcileRouter();
+                t.update(status.setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
+                t.publish(t.messages.initializationDone());
+                t.services.store().finishRun(t.spec.id(), t.input.runId(), RunResult.SUCCEEDED, t.now);
+                return t.finish("done");
+            }
+        }
     }
 }

@@ -29,10 +29,28 @@ public final class KubeCanaryCluster implements CanaryCluster {
     }
 
     @Override
-    public boolean bootstrap() {
-        boolean created = workload.bootstrap().primaryCreated();
+    public boolean initialize() {
+        return workload.initialize().primaryCreated();
+    }
+
+    @Override
+    public void reconcileApex() {
+        workload.reconcileApex();
+    }
+
+    @Override
+    public void reconcileRouter() {
         router.reconcile();
-        return created;
+    }
+
+    @Override
+    public Readiness primaryReadyToServe() {
+        return workload.primaryReadyToServe();
+    }
+
+    @Override
+    public boolean removeUnservedPrimary() {
+        return workload.removeUnservedPrimary();
     }
 
     @Override

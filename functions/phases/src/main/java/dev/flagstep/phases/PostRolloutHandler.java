@@ -24,6 +24,9 @@ public final class PostRolloutHandler extends PhaseHandler {
 
     /** One more try to put traffic back on the primary; if the cluster still refuses, say so loudly. */
     private static void restoreTraffic(Tick t) {
+        if (Onboarding.pending(t.status())) {
+            return; // never onboarded: the target is what serves, and the router may not exist
+        }
         try {
             t.setRoutes(Routes.allPrimary());
             t.cluster().scaleCanaryToZero();

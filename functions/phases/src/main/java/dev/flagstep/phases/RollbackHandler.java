@@ -2,13 +2,15 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;
 
 /**
  * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary
  * scaled to zero, phase Failed with the counters reset. Reached from a threshold, a rollback hook, a
  * gate timeout, a progress deadline, or a phase that crashed (its error is in the input and becomes
- * a Warning event, so the cause is never lost).
+ * a Warning event, so the cause is never lost). A canary whose onboarding had not finished is only marked
+ * Failed: its target is left serving.
  */
 public final class RollbackHandler extends PhaseHandler {
 
@@ -28,6 +30,15 @@ public final class RollbackHandler extends PhaseHandler {
         PhaseInput in = t.input;
         in.error().ifPresent(e -> t.publish(Message.warning("Rollout of " + t.spec.id().dotted() + " broke: "
                 + e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))));
+        if (Onboarding.pending(t.status())) {
+            // the onboarding broke before it finished: the target may still be all the apex serves, so neither
+            // it nor the traffic is touched (Flagger's rollback would scale it to zero)
+            t.update(t.status().sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
+            t.publish(t.messages.initializationFailed(in.error()
+                    .map(e -> e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))
+                    .orElse("rolled back before the primary served")));
+            return t.finish("rolledBack");
+        }
         Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);
         t.applyRoutes(step);
         t.cluster().scaleCanaryToZero();
