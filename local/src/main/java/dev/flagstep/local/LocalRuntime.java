@@ -83,9 +83,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final Clock clock;
     private final Map<String, PhaseHandler> handlers;
 
-    private LocalRuntime(Settings settings, KubeClient kube, PhaseFaults faults) {
+    private LocalRuntime(Settings settings, KubeClient kube, PhaseFaults faults, Clock clock) {
         this.dynamo = LocalDynamo.start(settings.dbPath());
-        this.clock = settings.speed() == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), settings.speed());
+        this.clock = clock;
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
         this.bus = new LocalEventBus();
         var secrets = LocalSecretResolver.fromEnvironment();
@@ -119,12 +119,25 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Settings settings, KubeClient kube) {
-        return new LocalRuntime(settings, kube, PhaseFaults.none());
+        return start(settings, kube, PhaseFaults.none());
     }
 
     /** As {@link #start(Settings, KubeClient)}, with a fault injector in front of every phase (tests). */
     public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults) {
-        return new LocalRuntime(settings, kube, faults);
+        return start(settings, kube, faults, clockFor(settings.speed()));
+    }
+
+    /**
+     * As {@link #start(Settings, KubeClient, PhaseFaults)}, with the phases' clock given: a simulated cluster on
+     * the same {@link #clockFor} clock agrees with the phases on ready delays and progress deadlines.
+     */
+    public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults, Clock clock) {
+        return new LocalRuntime(settings, kube, faults, clock);
+    }
+
+    /** The phases' clock at {@code speed}: the system clock, or one running {@code speed} times faster from now. */
+    public static Clock clockFor(double speed) {
+        return speed == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), speed);
     }
 
     public CanaryStore store() {

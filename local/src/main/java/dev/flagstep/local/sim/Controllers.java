@@ -10,18 +10,22 @@ import dev.flagstep.kubernetes.ResourceKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * The kubelets and controllers of the simulated cluster, as one loop: every tick it lists Deployments and
- * HTTPRoutes and writes the status a healthy cluster would show. Writes go through {@link KubeClient#edit}
+ * The kubelets and controllers of the simulated cluster, as one loop: every tick it lists Deployments, Services
+ * and HTTPRoutes and writes the Deployment status, Endpoints and route status a healthy cluster would show. Writes go through {@link KubeClient#edit}
  * (a JSON Patch of the difference guarded by resourceVersion), so a concurrent spec write by flagstep is never
  * clobbered: the loser re-reads and the status is recomputed from the newer object. Nothing is written when
  * the status is already right, which keeps the races with flagstep's own writes rare.
@@ -42,6 +46,8 @@ final class Controllers implements AutoCloseable {
     private final Map<String, Duration> readyDelays = new ConcurrentHashMap<>();
     private final Map<KubeRef, Rollout> rollouts = new ConcurrentHashMap<>();
     private final AtomicLong ticks = new AtomicLong();
+    /** Run in the loop's thread after each pass, before the next: observers that must miss none. */
+    private final List<Runnable> afterPass = new CopyOnWriteArrayList<>();
     private volatile Duration defaultReadyDelay;
     private volatile boolean running = true;
     private volatile boolean frozen;
@@ -73,6 +79,14 @@ final class Controllers implements AutoCloseable {
         return thread.isAlive();
     }
 
+    void afterEachPass(Runnable observer) {
+        afterPass.add(observer);
+    }
+
+    void removeAfterEachPass(Runnable observer) {
+        afterPass.remove(observer);
+    }
+
     void holdUnready(String deployment, boolean hold) {
         if (hold) heldUnready.add(deployment);
         else heldUnready.remove(deployment);
@@ -97,7 +111,10 @@ final class Controllers implements AutoCloseable {
         while (running) {
             pass.lock();
             try {
-                if (!frozen) reconcileOnce();
+                if (!frozen) {
+                    reconcileOnce();
+                    afterPass.forEach(Runnable::run);
+                }
             } catch (RuntimeException e) {
                 // the API answering badly for a tick must not end the cluster's controllers; the next tick retries
             } finally {
@@ -113,29 +130,63 @@ final class Controllers implements AutoCloseable {
         }
     }
 
-    /** One pass over every Deployment and HTTPRoute. */
+    /**
+     * One pass over every Deployment, then the Endpoints of every Service (from the Deployments as this pass
+     * left them; Services are listed after the Deployments, so a Service switched to another Deployment before
+     * that one was scaled down is seen switched), then every HTTPRoute.
+     */
     void reconcileOnce() {
         Set<KubeRef> deployments = new HashSet<>();
+        List<ObjectNode> observed = new ArrayList<>();
         for (ObjectNode d : lister.list(ResourceKind.DEPLOYMENT)) {
             deployments.add(refOf(ResourceKind.DEPLOYMENT, d));
-            reconcile(ResourceKind.DEPLOYMENT, d, this::deploymentStatus);
+            ObjectNode withStatus = d.deepCopy();
+            withStatus.set("status", reconcile(ResourceKind.DEPLOYMENT, d, this::deploymentStatus));
+            observed.add(withStatus);
         }
         // a Deployment deleted and created again starts its ready delay afresh
         rollouts.keySet().retainAll(deployments);
+        reconcileEndpoints(observed);
         for (ResourceKind kind : ROUTE_KINDS) {
             for (ObjectNode r : lister.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
         }
     }
 
-    private void reconcile(ResourceKind kind, ObjectNode listed, Function<ObjectNode, ObjectNode> desired) {
-        if (desired.apply(listed).equals(listed.path("status"))) return;
+    /** @return the status the object has now (the one written, or the listed one when it was right) */
+    private JsonNode reconcile(ResourceKind kind, ObjectNode listed, Function<ObjectNode, ObjectNode> desired) {
+        ObjectNode wanted = desired.apply(listed);
+        if (wanted.equals(listed.path("status"))) return wanted;
         KubeRef ref = refOf(kind, listed);
         try {
             // recomputed from the object edit() read, which may be newer than the listed one
-            kube.edit(ref, o -> o.set("status", desired.apply(o)));
+            return kube.edit(ref, o -> o.set("status", desired.apply(o))).path("status");
         } catch (KubeException.NotFound | KubeException.Conflict deletedOrBusy) {
             // deleted since the list, or flagstep kept writing it: the next tick looks again
+            return wanted;
         }
+    }
+
+    /** kube-controller-manager's endpoints controller: one Endpoints per Service with a selector. */
+    private void reconcileEndpoints(List<ObjectNode> deployments) {
+        Map<KubeRef, ObjectNode> stored = new HashMap<>();
+        for (ObjectNode e : lister.list(Endpoints.KIND)) stored.put(refOf(Endpoints.KIND, e), e);
+        for (ObjectNode svc : lister.list(ResourceKind.SERVICE)) {
+            Optional<ObjectNode> desired = Endpoints.of(svc, deployments);
+            if (desired.isEmpty()) continue;
+            KubeRef ref = refOf(Endpoints.KIND, svc);
+            ObjectNode old = stored.remove(ref);
+            try {
+                if (old == null) {
+                    kube.createIfAbsent(Endpoints.KIND, desired.get());
+                } else if (!old.path("subsets").equals(desired.get().path("subsets"))) {
+                    kube.edit(ref, o -> o.set("subsets", desired.get().get("subsets")));
+                }
+            } catch (KubeException.NotFound | KubeException.Conflict raced) {
+                // the next pass looks again
+            }
+        }
+        // Endpoints of Services that are gone (or lost their selector) go too
+        for (KubeRef orphan : stored.keySet()) kube.delete(orphan);
     }
 
     private ObjectNode deploymentStatus(ObjectNode d) {

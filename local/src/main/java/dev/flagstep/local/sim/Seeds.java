@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * What a user already has in the cluster before flagstep's first run of a canary: the target Deployment and,
  * per provider, the objects the router expects to find (never the ones flagstep creates itself: the primary,
- * the services and the route are Initialize's job, and seeding them would hide a bug there).
+ * the services and the route are Initialize's job, and seeding them would hide a bug there). The user's own
+ * apex Service of a live service is seeded only when asked ({@link #apexService}).
  */
 final class Seeds {
 
@@ -70,6 +71,17 @@ final class Seeds {
         }
         port.put("protocol", "TCP");
         return d;
+    }
+
+    /** The user's Service {@code {apex}} in front of the target's pods, as it stands before flagstep. */
+    static ObjectNode apexService(CanarySpec canary) {
+        ObjectNode svc = object("v1", "Service", canary.apexName(), canary.id().namespace());
+        ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
+        spec.putObject("selector").put("app", canary.targetRef().name());
+        ObjectNode port = spec.putArray("ports").addObject()
+                .put("name", canary.service().portName().orElse("http")).put("port", canary.service().port()).put("protocol", "TCP");
+        port.set("targetPort", canary.service().targetPort().orElse(F.numberNode(canary.service().port())).deepCopy());
+        return svc;
     }
 
     /** The user's NGINX Ingress, routing to the apex service; flagstep clones it into {@code {name}-canary}. */

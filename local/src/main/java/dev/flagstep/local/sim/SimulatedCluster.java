@@ -21,7 +21,8 @@ import java.util.Optional;
  * A Kubernetes cluster on loopback for {@code flagstep demo}, {@code flagstep run --simulate} and end-to-end
  * tests: fabric8's mock API server in CRUD mode, reached by flagstep over real HTTP through {@link #endpoint()},
  * plus a loop standing in for kubelets and controllers (Deployments become ready at their current generation,
- * HTTPRoutes are accepted by their parents). Fault knobs: {@link #newRevision}, {@link #holdUnready},
+ * Services get Endpoints listing the pods of the Deployments they select, HTTPRoutes are accepted by their
+ * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision}, {@link #holdUnready},
  * {@link #readyDelay}, {@link #pause()} / {@link #resume()}.
  *
  * <pre>{@code
@@ -80,6 +81,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Straight to the mock, past the proxy: seeding, knobs and {@link #object} work while the API is paused. */
     private final KubeClient direct;
     private final ApiLister lister;
+    private final Clock clock;
     private boolean closed;
 
     private SimulatedCluster(MockApi api, ApiProxy proxy, Options options) {
@@ -90,6 +92,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.client = new KubeClient(endpoint);
         this.direct = api.client(Duration.ofSeconds(10));
         this.lister = new ApiLister(api.url(), Duration.ofSeconds(10));
+        this.clock = options.clock();
         this.controllers = new Controllers(direct, lister, options.clock(), options.tick(), options.readyDelay(),
                 api::forgetServedRequests);
     }
@@ -143,6 +146,24 @@ public final class SimulatedCluster implements AutoCloseable {
         for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider))) {
             direct.createIfAbsent(s.kind(), s.object());
         }
+    }
+
+    /**
+     * The user's own Service {@code {apex}}, selecting the target's pods ({@code app: {name}}) on the service port:
+     * a live service, serving before flagstep's first run, which onboarding points at the primary. Left as it is
+     * when it exists.
+     */
+    public void seedApexService(CanarySpec canary) {
+        direct.createIfAbsent(ResourceKind.SERVICE, Seeds.apexService(canary));
+    }
+
+    /**
+     * Starts recording, after every pass of the controllers, the selector of Service {@code namespace/name} and the
+     * ready pods its Endpoints list (the simulated endpoints controller keeps one per Service with a selector).
+     * Close the sampler to stop.
+     */
+    public EndpointsSampler sampleEndpoints(String namespace, String name) {
+        return new EndpointsSampler(direct, namespace, name, clock, controllers::afterEachPass, controllers::removeAfterEachPass);
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.flagstep.testing.WebhookReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,20 +49,31 @@ final class RolloutHarness implements AutoCloseable {
     final WebhookReceiver hooks;
     final LocalRuntime runtime;
 
-    private RolloutHarness(String defaultProvider, PhaseFaults faults) {
-        this.sim = SimulatedCluster.start();
+    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock) {
+        Clock clock = LocalRuntime.clockFor(SPEED);
+        this.sim = SimulatedCluster.start(oneClock ? SimulatedCluster.Options.defaults().withClock(clock)
+                : SimulatedCluster.Options.defaults());
         this.hooks = WebhookReceiver.start();
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL)), sim.client(), faults);
+                hooks.url(""), Optional.of(API_URL)), sim.client(), faults, clock);
     }
 
     static RolloutHarness start() {
-        return new RolloutHarness("gatewayapi:v1", PhaseFaults.none());
+        return new RolloutHarness("gatewayapi:v1", PhaseFaults.none(), false);
     }
 
     /** With a fault injector in front of every phase: a test makes one phase crash as a Lambda would. */
     static RolloutHarness start(PhaseFaults faults) {
-        return new RolloutHarness("gatewayapi:v1", faults);
+        return new RolloutHarness("gatewayapi:v1", faults, false);
+    }
+
+    /**
+     * The simulated cluster on the phases' sped-up clock: its ready delays and the {@code lastUpdateTime} of its
+     * conditions are in the time the phases measure progress deadlines in (otherwise the cluster stamps real
+     * time, far behind the phases', and a Deployment unavailable for a moment is already past any deadline).
+     */
+    static RolloutHarness startOnOneClock(PhaseFaults faults) {
+        return new RolloutHarness("gatewayapi:v1", faults, true);
     }
 
     /** Parses a Flagger Canary (test text), stores it and seeds its target on the cluster. */
