@@ -73,7 +73,7 @@ class CanaryDefinitionTest {
     @Test
     void everyDecisionOfEveryPhaseHasItsBranch() {
         Map<String, Set<String>> decisions = Map.of(
-                "InitializeDecision", Set.of("initialized", "restarted", "done", "superseded"),
+                "InitializeDecision", Set.of("initialized", "restarted", "done", "superseded", "initializing", "failed"),
                 "ConfirmRolloutDecision", Set.of("open", "closed", "rollback", "superseded"),
                 "StartRolloutDecision", Set.of("started", "skipAnalysis", "superseded"),
                 "PreRolloutDecision", Set.of("passed", "failed", "notReady", "rollback", "superseded"),

@@ -127,6 +127,75 @@ class DeploymentControllerTest {
     }
 
     @Test
+    void initializeLeavesTheApexServiceAloneAndReconcileApexPointsItAtThePrimary() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        kube.apply(ResourceKind.SERVICE, """
+                metadata: {name: podinfo, namespace: test}
+                spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
+                """);
+        DeploymentController c = controller(KubeCanaries.podinfo());
+
+        assertThat(c.initialize()).isEqualTo(new DeploymentController.Bootstrap(true, List.of("podinfo-primary", "podinfo-canary")));
+        KubeRef apex = ResourceKind.SERVICE.ref("test", "podinfo");
+        assertThat(kube.require(apex).at("/spec/selector")).as("the live service still selects the target")
+                .isEqualTo(json("{app: podinfo}"));
+
+        assertThat(c.reconcileApex()).isFalse();
+        assertThat(kube.require(apex).at("/spec/selector")).isEqualTo(json("{app: podinfo-primary}"));
+    }
+
+    @Test
+    void reconcileApexCreatesAMissingApexService() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.initialize();
+        assertThat(kube.client().get(ResourceKind.SERVICE.ref("test", "podinfo"))).isEmpty();
+
+        assertThat(c.reconcileApex()).isTrue();
+        assertThat(kube.require(ResourceKind.SERVICE.ref("test", "podinfo")).at("/spec/selector"))
+                .isEqualTo(json("{app: podinfo-primary}"));
+    }
+
+    @Test
+    void aPrimaryIsRemovedOnlyWhileTheApexDoesNotSelectIt() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        kube.apply(ResourceKind.SERVICE, """
+                metadata: {name: podinfo, namespace: test}
+                spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
+                """);
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.bootstrap();
+
+        assertThat(c.removeUnservedPrimary()).as("the apex serves from it").isFalse();
+        assertThat(kube.client().get(PRIMARY)).isPresent();
+
+        kube.client().edit(ResourceKind.SERVICE.ref("test", "podinfo"),
+                s -> ((ObjectNode) s.at("/spec/selector")).put("app", "podinfo"));
+        assertThat(c.removeUnservedPrimary()).isTrue();
+        assertThat(kube.client().get(PRIMARY)).isEmpty();
+        assertThat(kube.client().get(TARGET)).isPresent();
+        assertThat(c.removeUnservedPrimary()).as("already gone").isFalse();
+    }
+
+    @Test
+    void aPrimaryReadyByThresholdButWithNoAvailablePodCannotServe() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.primaryReadyThreshold = 50;
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 1, "{}"));
+        controller(c).initialize();
+        kube.client().edit(PRIMARY, d -> d.set("status", json(
+                "{observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 0}")));
+
+        assertThat(controller(c).primaryReadiness()).as("Flagger's rule: int(1 * 0.5) = 0 needed").isEqualTo(new Readiness.Ready());
+        assertThat(controller(c).primaryReadyToServe()).isEqualTo(new Readiness.NotYet(
+                "waiting for rollout to finish: 0 of 1 (readyThreshold 50%) updated replicas are available"));
+
+        kube.client().edit(PRIMARY, d -> d.set("status", json(
+                "{observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1}")));
+        assertThat(controller(c).primaryReadyToServe()).isEqualTo(new Readiness.Ready());
+    }
+
+    @Test
     void scalesTheCanaryUpFromZeroAndDownToZero() {
         kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 0, "{}"));
         DeploymentController c = controller(KubeCanaries.podinfo());

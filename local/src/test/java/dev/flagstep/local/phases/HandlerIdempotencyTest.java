@@ -139,19 +139,50 @@ class HandlerIdempotencyTest {
     // --- Initialize ---
 
     @Test
-    void initializeFirstPassCreatesThePrimaryAndFinishesItsRunOnce() {
+    void initializeFirstPassCreatesThePrimaryAndWaitsForItOnce() {
         CanaryDocument doc = canary("init-first");
         Rollout r = new Rollout(doc, UUID.randomUUID().toString(), rig.cluster(doc).targetRevision());
+
+        rig.sim.holdUnready("init-first-primary", true); // its pods are still starting
+        Twice t;
+        try {
+            t = twice(rig.initialize, r);
+        } finally {
+            rig.sim.holdUnready("init-first-primary", false);
+        }
+
+        assertThat(t.decision()).isEqualTo("initializing");
+        assertThat(t.first().primary()).isEqualTo("2x" + PhaseRig.IMAGE);
+        assertThat(t.first().canary()).as("the target keeps serving").isEqualTo("2x" + PhaseRig.IMAGE);
+        assertThat(t.first().status().status().phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(t.first().activeRun().orElseThrow().runId()).isEqualTo(r.runId());
+        assertThat(t.first().events()).singleElement().asString().startsWith("init-first-primary.idem not ready: ");
+        assertThat(t.first().published()).isEqualTo(t.first().events());
+    }
+
+    @Test
+    void initializeOfAReadyPrimaryFinishesTheOnboardingAndItsRunOnce() {
+        CanaryDocument doc = canary("init-ready");
+        Rollout r = new Rollout(doc, UUID.randomUUID().toString(), rig.cluster(doc).targetRevision());
+        rig.sim.holdUnready("init-ready-primary", true);
+        try {
+            rig.expect(rig.initialize, r, "initializing");
+        } finally {
+            rig.sim.holdUnready("init-ready-primary", false);
+        }
+        rig.settle();
+        var since = rig.status(r).status().lastTransitionTime();
 
         Twice t = twice(rig.initialize, r);
 
         assertThat(t.decision()).isEqualTo("done");
         assertThat(t.first().primary()).isEqualTo("2x" + PhaseRig.IMAGE);
         assertThat(t.first().canary()).startsWith("0x");
+        assertThat(t.before().status().status().lastTransitionTime()).as("the onboarding's start, kept").isEqualTo(since);
         assertThat(t.first().status().status().phase()).isEqualTo(Phase.INITIALIZED);
         assertThat(t.first().run().orElseThrow().result()).isEqualTo(RunResult.SUCCEEDED);
         assertThat(t.first().activeRun()).isEmpty();
-        assertThat(t.first().events()).hasSize(1);
+        assertThat(t.first().events()).endsWith("Initialization done! init-ready.idem");
         assertThat(t.first().published()).isEqualTo(t.first().events());
     }
 

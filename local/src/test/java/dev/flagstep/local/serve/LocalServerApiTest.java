@@ -197,17 +197,18 @@ class LocalServerApiTest {
                 {"canary":{"namespace":"serve","name":"lambda"},"runId":"serve-lambda-r1","revision":"r1",
                  "intervalSeconds":30,"tick":"Initialize@2026-11-24T06:00:00.000Z"}""";
 
+        h.sim.holdUnready("lambda-primary", true); // its pods are still starting: the answer does not race the cluster
         Http.Reply first = http.post("/2015-03-31/functions/Initialize/invocations", input);
         assertThat(first.status()).as("%s", first).isEqualTo(200);
         assertThat(first.header("X-Amz-Function-Error")).isEmpty();
         JsonNode out = first.json();
-        // first sight of the canary: Flagger's first pass creates the primary, nothing to analyse
-        assertThat(out.path("decision").asText()).isEqualTo("done");
+        // first sight of the canary: the primary is created next to the target and is not ready yet
+        assertThat(out.path("decision").asText()).isEqualTo("initializing");
         assertThat(out.path("runId").asText()).isEqualTo("serve-lambda-r1");
         assertThat(out.at("/canary/name").asText()).isEqualTo("lambda");
         assertThat(out.path("intervalSeconds").asInt()).isEqualTo(30);
         // the same store and cluster the runtime uses
-        assertThat(http.get("/canaries/serve/lambda").json().at("/status/phase").asText()).isEqualTo("Initialized");
+        assertThat(http.get("/canaries/serve/lambda").json().at("/status/phase").asText()).isEqualTo("Initializing");
         assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "serve", "lambda-primary")).isPresent();
 
         // other names of the same function; the same tick again is answered as before (idempotent handlers)
@@ -217,6 +218,7 @@ class LocalServerApiTest {
             assertThat(again.status()).as(name).isEqualTo(200);
             assertThat(again.json()).as(name).isEqualTo(out);
         }
+        h.sim.holdUnready("lambda-primary", false);
     }
 
     @Test

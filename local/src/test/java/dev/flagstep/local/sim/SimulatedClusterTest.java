@@ -285,6 +285,60 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void everyServiceGetsEndpointsListingThePodsItSelectsReadyOrNot() {
+        CanarySpec canary = podinfo().build();
+        cluster.seed(canary, "podinfo:1");
+        cluster.seedApexService(canary);
+        KubeRef apex = Endpoints.KIND.ref(ns, "podinfo");
+
+        Eventually.within(WAIT, () -> assertThat(Endpoints.ready(stored(apex))).isEqualTo(2));
+        JsonNode subset = stored(apex).at("/subsets/0");
+        assertThat(subset.at("/addresses/0/targetRef/name").asText()).isEqualTo("podinfo-1-0");
+        assertThat(subset.at("/addresses/0/ip").asText()).startsWith("10.");
+        assertThat(subset.path("ports")).isEqualTo(KubeCanaries.json("[{name: http, port: 9898, protocol: TCP}]"));
+
+        cluster.holdUnready("podinfo", true);
+        try {
+            Eventually.within(WAIT, () -> {
+                assertThat(Endpoints.ready(stored(apex))).isZero();
+                assertThat(Endpoints.notReady(stored(apex))).isEqualTo(2);
+            });
+        } finally {
+            cluster.holdUnready("podinfo", false);
+        }
+        Eventually.within(WAIT, () -> assertThat(Endpoints.ready(stored(apex))).isEqualTo(2));
+
+        // a Service gone takes its Endpoints along
+        KubeRef service = ResourceKind.SERVICE.ref(ns, "podinfo");
+        cluster.client().delete(service);
+        Eventually.within(WAIT, () -> assertThat(cluster.object(apex)).isEmpty());
+    }
+
+    @Test
+    void theSamplerRecordsWhatAServiceSelectsAfterEveryPass() {
+        CanarySpec canary = podinfo().build();
+        cluster.seed(canary, "podinfo:1");
+        cluster.seedApexService(canary);
+        Eventually.within(WAIT, () -> assertThat(Endpoints.ready(stored(Endpoints.KIND.ref(ns, "podinfo")))).isEqualTo(2));
+        DeploymentController workload = new DeploymentController(cluster.client(), canary, Clock.systemUTC());
+
+        EndpointsSampler sampler = cluster.sampleEndpoints(ns, "podinfo");
+        try (sampler) {
+            cluster.awaitReconciled(WAIT);
+            workload.bootstrap(); // the apex moves to a primary whose pods are not up yet
+            Eventually.within(WAIT, () -> assertThat(sampler.samples().getLast().ready()).isEqualTo(2));
+            Eventually.within(WAIT, () -> assertThat(sampler.samples().getLast().selector()).isEqualTo("app=podinfo-primary"));
+        }
+        int taken = sampler.samples().size();
+        cluster.awaitReconciled(WAIT);
+
+        assertThat(sampler.samples()).as("closed: no more samples").hasSize(taken);
+        assertThat(sampler.samples()).extracting(EndpointsSampler.Sample::selector)
+                .containsSubsequence("app=podinfo", "app=podinfo-primary");
+        assertThat(sampler.samples().getFirst().ready()).isEqualTo(2);
+    }
+
+    @Test
     void newRevisionChangesThePodTemplateImageAsANewGeneration() {
         KubeCanaries c = podinfo();
         c.name = "rev-" + ns; // unique across namespaces, so the name alone finds it
