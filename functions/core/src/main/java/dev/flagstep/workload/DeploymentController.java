@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Deployment operations of Flagger's {@code DeploymentController} for a {@code targetRef} of kind Deployment:
@@ -99,18 +98,32 @@ public final class DeploymentController {
     }
 
     /**
-     * Deletes the primary unless the apex service selects it: what an onboarding that gave up undoes, so a
-     * later one starts from the target's template of then (the primary is only ever created, never refreshed,
-     * by {@link #initialize()}), and pods that never became ready stop holding the cluster's capacity.
+     * Deletes the primary unless the apex service selects it: what an onboarding that gave up undoes, so pods
+     * that never became ready stop holding the cluster's capacity and a later onboarding starts afresh.
      *
      * @return true when it was deleted
      */
     public boolean removeUnservedPrimary() {
-        Optional<ObjectNode> apex = kube.get(ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName()));
+        return !primaryServed() && kube.delete(primary());
+    }
+
+    /**
+     * While the apex service does not select the primary (it never served), keeps the primary's template the
+     * target's, as {@link #promote()} copies it: {@link #initialize()} only creates a missing primary, so one left
+     * by an onboarding that broke, or a target changed while its primary was starting, is brought up to date
+     * before it may serve. Changes nothing once the apex selects the primary.
+     */
+    public void refreshUnservedPrimary() {
+        if (!primaryServed() && kube.get(primary()).isPresent()) promote();
+    }
+
+    /** True when the apex service exists and selects the primary's pods. */
+    private boolean primaryServed() {
         String primaryName = canary.targetRef().name() + "-primary";
-        boolean served = apex.map(s -> s.path("spec").path("selector").properties().stream()
-                .anyMatch(e -> primaryName.equals(e.getValue().asText()))).orElse(false);
-        return !served && kube.delete(primary());
+        return kube.get(ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName()))
+                .map(s -> s.path("spec").path("selector").properties().stream()
+                        .anyMatch(e -> primaryName.equals(e.getValue().asText())))
+                .orElse(false);
     }
 
     /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */

@@ -178,6 +178,28 @@ class DeploymentControllerTest {
     }
 
     @Test
+    void anUnservedPrimaryFollowsTheTargetsTemplateAndAServedOneDoesNot() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        kube.apply(ResourceKind.SERVICE, """
+                metadata: {name: podinfo, namespace: test}
+                spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
+                """);
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.initialize();
+        kube.client().edit(TARGET, d -> ((ObjectNode) d.at("/spec/template/spec/containers/0")).put("image", "podinfo:2"));
+
+        c.refreshUnservedPrimary();
+        assertThat(kube.require(PRIMARY).at("/spec/template/spec/containers/0/image").asText()).isEqualTo("podinfo:2");
+        assertThat(kube.require(PRIMARY).at("/spec/template/metadata/labels/app").asText()).isEqualTo("podinfo-primary");
+
+        c.reconcileApex();
+        kube.client().edit(TARGET, d -> ((ObjectNode) d.at("/spec/template/spec/containers/0")).put("image", "podinfo:3"));
+        c.refreshUnservedPrimary();
+        assertThat(kube.require(PRIMARY).at("/spec/template/spec/containers/0/image").asText())
+                .as("the primary serves: only Promote changes it").isEqualTo("podinfo:2");
+    }
+
+    @Test
     void aPrimaryReadyByThresholdButWithNoAvailablePodCannotServe() {
         KubeCanaries c = KubeCanaries.podinfo();
         c.primaryReadyThreshold = 50;

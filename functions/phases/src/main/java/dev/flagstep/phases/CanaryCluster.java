@@ -39,6 +39,9 @@ public interface CanaryCluster {
     /** Deletes the primary unless the apex service selects it; true when deleted. */
     boolean removeUnservedPrimary();
 
+    /** Copies the target's template to the primary unless the apex service selects it (it never served). */
+    void refreshUnservedPrimary();
+
     /** A hash of the target's pod template: what changes when a new revision is applied. */
     String targetRevision();
 

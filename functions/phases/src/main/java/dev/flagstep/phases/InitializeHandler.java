@@ -107,7 +107,10 @@ public final class InitializeHandler extends PhaseHandler {
      */
     private PhaseOutput onboard(Tick t) {
         CanaryCluster cluster = t.cluster();
-        cluster.initialize();
+        if (!cluster.initialize()) {
+            // a primary from an attempt that broke, or a target changed meanwhile: it serves the target's template
+            cluster.refreshUnservedPrimary();
+        }
         CanaryStatus status = Onboarding.started(t.status(), t.phaseContext, t.now);
         t.update(status);
         Duration deadline = Duration.ofSeconds(t.spec.progressDeadlineSeconds());

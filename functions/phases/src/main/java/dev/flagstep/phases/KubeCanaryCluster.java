@@ -54,6 +54,11 @@ public final class KubeCanaryCluster implements CanaryCluster {
     }
 
     @Override
+    public void refreshUnservedPrimary() {
+        workload.refreshUnservedPrimary();
+    }
+
+    @Override
     public String targetRevision() {
         JsonNode template = kube.require(workload.target()).path("spec").path("template");
         return Revisions.checksum(canonical(template));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,5 +182,53 @@ class OnboardingEndpointsE2ETest {
         assertThat(FailureKit.image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
         assertThat(h.status(doc).phase()).isEqualTo(Phase.INITIALIZED);
+    }
+
+    /**
+     * The Initialize Lambda crashes while the primary is still starting: the state machine's Catch goes to
+     * Rollback, which for a canary never onboarded only marks it Failed. Flagger's rollback would scale the
+     * target to zero, the only pods the apex selects (on the kubernetes provider nothing else stops it). The next
+     * onboarding finds the primary left behind and brings it to the target's template of then.
+     */
+    @Test
+    void anOnboardingThatBreaksIsNotRolledBackOntoTheTarget() throws Exception {
+        String n = "broken";
+        CanaryDocument doc = liveService(n, "kubernetes");
+        h.sim.holdUnready(n + "-primary", true);
+        AtomicInteger initializes = new AtomicInteger();
+        FAULTS.on(n, (function, payload) -> {
+            if (function.equals("Initialize") && initializes.incrementAndGet() == 2) {
+                throw new IllegalStateException("boom: Initialize ran out of memory");
+            }
+        });
+
+        Execution onboarding;
+        try (EndpointsSampler apex = h.sim.sampleEndpoints("e2e", n)) {
+            onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+            h.assertEnded(onboarding, ExecutionStatus.FAILED);
+            h.sim.awaitReconciled(Duration.ofSeconds(10));
+            assertThat(apex.outages()).as("passes where the apex selected no ready pod").isEmpty();
+        } finally {
+            FAULTS.on(n, (function, payload) -> { });
+            h.sim.holdUnready(n + "-primary", false);
+        }
+
+        assertThat(FailureKit.statesEntered(onboarding)).containsSubsequence(
+                "Initialize", "WaitBeforeInitialize", "Initialize", "Rollback", "PostRollout", "RolloutFailed");
+        assertThat(FailureKit.replicas(h, n)).as("target replicas").isEqualTo(2);
+        assertThat(apexSelector(n)).isEqualTo(n);
+        assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
+        List<String> messages = h.messages(doc.canary().id());
+        assertThat(messages).contains("Initialization of broken.e2e failed, broken.e2e left serving untouched: "
+                + "IllegalStateException: boom: Initialize ran out of memory");
+        assertThat(messages).noneMatch(m -> m.startsWith("Canary failed!"));
+
+        h.sim.newRevision("e2e", n, RolloutHarness.NEW_IMAGE);
+        Execution again = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+        h.assertEnded(again, ExecutionStatus.SUCCEEDED);
+        assertThat(FailureKit.image(h, n + "-primary")).as("the leftover primary, brought up to date")
+                .isEqualTo(RolloutHarness.NEW_IMAGE);
+        assertThat(apexSelector(n)).isEqualTo(n + "-primary");
+        assertThat(FailureKit.replicas(h, n)).isZero();
     }
 }
