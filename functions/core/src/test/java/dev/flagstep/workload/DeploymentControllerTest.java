@@ -126,13 +126,18 @@ class DeploymentControllerTest {
         assertThat(apex.at("/metadata/labels")).isEqualTo(json("{helm.sh/chart: podinfo}"));
     }
 
-    @Test
-    void initializeLeavesTheApexServiceAloneAndReconcileApexPointsItAtThePrimary() {
-        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+    /** The user's Service {@code podinfo} in front of the target's pods. */
+    private static void liveApexService() {
         kube.apply(ResourceKind.SERVICE, """
                 metadata: {name: podinfo, namespace: test}
                 spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
                 """);
+    }
+
+    @Test
+    void initializeLeavesTheApexServiceAloneAndReconcileApexPointsItAtThePrimary() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        liveApexService();
         DeploymentController c = controller(KubeCanaries.podinfo());
 
         assertThat(c.initialize()).isEqualTo(new DeploymentController.Bootstrap(true, List.of("podinfo-primary", "podinfo-canary")));
@@ -159,10 +164,7 @@ class DeploymentControllerTest {
     @Test
     void aPrimaryIsRemovedOnlyWhileTheApexDoesNotSelectIt() {
         kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
-        kube.apply(ResourceKind.SERVICE, """
-                metadata: {name: podinfo, namespace: test}
-                spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
-                """);
+        liveApexService();
         DeploymentController c = controller(KubeCanaries.podinfo());
         c.bootstrap();
 
@@ -180,10 +182,7 @@ class DeploymentControllerTest {
     @Test
     void anUnservedPrimaryFollowsTheTargetsTemplateAndAServedOneDoesNot() {
         kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
-        kube.apply(ResourceKind.SERVICE, """
-                metadata: {name: podinfo, namespace: test}
-                spec: {type: ClusterIP, selector: {app: podinfo}, ports: [{name: http, port: 9898}]}
-                """);
+        liveApexService();
         DeploymentController c = controller(KubeCanaries.podinfo());
         c.initialize();
         kube.client().edit(TARGET, d -> ((ObjectNode) d.at("/spec/template/spec/containers/0")).put("image", "podinfo:2"));

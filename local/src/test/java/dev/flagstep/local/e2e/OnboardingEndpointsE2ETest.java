@@ -63,6 +63,23 @@ class OnboardingEndpointsE2ETest {
         return doc;
     }
 
+    /** An onboarding run that ended, and what the apex selected at every pass of the cluster meanwhile. */
+    record Onboarded(Execution execution, List<EndpointsSampler.Sample> apex) {}
+
+    /**
+     * Starts the run of the target's current revision and waits for its end, sampling the apex all along: at no
+     * pass may it select zero ready pods.
+     */
+    private static Onboarded onboard(CanaryDocument doc, ExecutionStatus expected) throws InterruptedException {
+        try (EndpointsSampler apex = h.sim.sampleEndpoints("e2e", doc.canary().id().name())) {
+            Execution run = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+            h.assertEnded(run, expected);
+            h.sim.awaitReconciled(Duration.ofSeconds(10));
+            assertThat(apex.outages()).as("passes where the apex selected no ready pod").isEmpty();
+            return new Onboarded(run, apex.samples());
+        }
+    }
+
     /** The router's own object, where the provider has one. */
     private static Optional<KubeRef> routerObject(String provider, String name) {
         return switch (provider) {
@@ -101,18 +118,11 @@ class OnboardingEndpointsE2ETest {
             }
         });
 
-        Execution onboarding;
-        List<EndpointsSampler.Sample> samples;
-        try (EndpointsSampler apex = h.sim.sampleEndpoints("e2e", n)) {
-            onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
-            h.assertEnded(onboarding, ExecutionStatus.SUCCEEDED);
-            h.sim.awaitReconciled(Duration.ofSeconds(10));
-            samples = apex.samples();
-            assertThat(apex.outages()).as("passes where the apex selected no ready pod").isEmpty();
-        }
+        Onboarded onboarded = onboard(doc, ExecutionStatus.SUCCEEDED);
+        Execution onboarding = onboarded.execution();
 
         // the apex was sampled on the target and then on the primary: the switch itself was watched
-        assertThat(samples).extracting(EndpointsSampler.Sample::selector).containsSubsequence("app=" + n, "app=" + n + "-primary");
+        assertThat(onboarded.apex()).extracting(EndpointsSampler.Sample::selector).containsSubsequence("app=" + n, "app=" + n + "-primary");
         assertThat(routerBeforeReady).isEmpty();
         List<String> trail = RolloutHarness.trail(onboarding);
         // the first Initialize creates the primary, so it cannot be ready yet; how many intervals pass is the cluster's
@@ -145,12 +155,10 @@ class OnboardingEndpointsE2ETest {
         h.sim.holdUnready(n + "-primary", true);
 
         Execution onboarding;
-        try (EndpointsSampler apex = h.sim.sampleEndpoints("e2e", n)) {
-            onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
-            h.assertEnded(onboarding, ExecutionStatus.FAILED);
-            h.sim.awaitReconciled(Duration.ofSeconds(10));
-            assertThat(apex.outages()).as("passes where the apex selected no ready pod").isEmpty();
-            assertThat(apex.samples()).extracting(EndpointsSampler.Sample::selector).containsOnly("app=" + n);
+        try {
+            Onboarded failed = onboard(doc, ExecutionStatus.FAILED);
+            onboarding = failed.execution();
+            assertThat(failed.apex()).extracting(EndpointsSampler.Sample::selector).containsOnly("app=" + n);
         } finally {
             h.sim.holdUnready(n + "-primary", false);
         }
@@ -176,8 +184,7 @@ class OnboardingEndpointsE2ETest {
 
         // fixed (here: the pods can start now), a new revision onboards from scratch instead of being analysed
         h.sim.newRevision("e2e", n, RolloutHarness.NEW_IMAGE);
-        Execution again = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
-        h.assertEnded(again, ExecutionStatus.SUCCEEDED);
+        Execution again = onboard(doc, ExecutionStatus.SUCCEEDED).execution();
         assertThat(RolloutHarness.trail(again)).endsWith("Initialize=done", "InitializeDecision=done", "NoRollout=done");
         assertThat(FailureKit.image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
@@ -203,11 +210,8 @@ class OnboardingEndpointsE2ETest {
         });
 
         Execution onboarding;
-        try (EndpointsSampler apex = h.sim.sampleEndpoints("e2e", n)) {
-            onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
-            h.assertEnded(onboarding, ExecutionStatus.FAILED);
-            h.sim.awaitReconciled(Duration.ofSeconds(10));
-            assertThat(apex.outages()).as("passes where the apex selected no ready pod").isEmpty();
+        try {
+            onboarding = onboard(doc, ExecutionStatus.FAILED).execution();
         } finally {
             FAULTS.on(n, (function, payload) -> { });
             h.sim.holdUnready(n + "-primary", false);
@@ -224,8 +228,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(messages).noneMatch(m -> m.startsWith("Canary failed!"));
 
         h.sim.newRevision("e2e", n, RolloutHarness.NEW_IMAGE);
-        Execution again = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
-        h.assertEnded(again, ExecutionStatus.SUCCEEDED);
+        onboard(doc, ExecutionStatus.SUCCEEDED);
         assertThat(FailureKit.image(h, n + "-primary")).as("the leftover primary, brought up to date")
                 .isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
