@@ -103,7 +103,8 @@ public final class InitializeHandler extends PhaseHandler {
     /**
      * Flagger's first passes over a canary, in its order: the primary and its services, then, once the primary
      * is ready, the apex service onto it, the target to zero, the router, Initialized. While the primary is not
-     * ready the target keeps serving through the apex, untouched.
+     * ready the target keeps serving through the apex, untouched; past the progress deadline (from the first
+     * onboarding tick) the onboarding fails, where Flagger's rollback would scale that target to zero.
      */
     private PhaseOutput onboard(Tick t) {
         CanaryCluster cluster = t.cluster();
@@ -120,7 +121,7 @@ public final class InitializeHandler extends PhaseHandler {
                 return t.finish("initializing");
             }
             case Onboarding.Decision.GiveUp g -> {
-                // the apex never selected the primary: removing it leaves the cluster as the user had it
+                // a primary that never served goes: the target, its replicas and the apex stay as the user had them
                 cluster.removeUnservedPrimary();
                 t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
                 t.publish(t.messages.initializationFailed(
