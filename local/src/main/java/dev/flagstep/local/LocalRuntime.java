@@ -3,7 +3,7 @@ package dev.flagstep.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagstep.api.ExecutionNames;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.asl.AslClock;
 import dev.flagstep.local.asl.AslInterpreter;

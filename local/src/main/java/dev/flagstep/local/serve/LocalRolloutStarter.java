@@ -1,6 +1,6 @@
 package dev.flagstep.local.serve;
 
-import dev.flagstep.api.ExecutionNames;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.api.RolloutStarter;
