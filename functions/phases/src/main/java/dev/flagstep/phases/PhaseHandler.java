@@ -48,10 +48,8 @@ public abstract class PhaseHandler implements RequestStreamHandler {
     public final JsonNode handle(JsonNode input) {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
-        if (in.taskToken().isPresent()) {
-            return JSON.write(park(s, in, in.taskToken().get()));
-        }
-        return JSON.write(run(s, in));
+        PhaseOutput out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in);
+        return JSON.write(out, s.historyBudget().after(in));
     }
 
     /**
