@@ -65,6 +65,8 @@ final class ExecutionRun implements Runnable {
     private final TaskTokens tokens;
     private final AslInterpreter interpreter;
     private final Optional<Instant> deadline;
+    private final ObjectNode executionContext;
+    private final ObjectNode stateMachineContext;
 
     ExecutionRun(Execution execution, TaskInvoker invoker, AslClock clock, TaskTokens tokens, AslInterpreter interpreter) {
         this.execution = execution;
@@ -74,6 +76,8 @@ final class ExecutionRun implements Runnable {
         this.tokens = tokens;
         this.interpreter = interpreter;
         this.deadline = machine.timeout().map(t -> execution.startTime().plus(t));
+        this.executionContext = executionContext(execution);
+        this.stateMachineContext = Json.object().put("Id", machine.arn()).put("Name", machine.name());
     }
 
     @Override
@@ -406,7 +410,9 @@ final class ExecutionRun implements Runnable {
 
     /** What lambda:invoke returns in AWS, so ResultSelector {@code "x.$": "$.Payload"} works the same. */
     private static JsonNode lambdaResponse(JsonNode payload) {
-        String requestId = UUID.randomUUID().toString();
+        // an id, not a secret: no SecureRandom on every invocation
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String requestId = new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
         ObjectNode response = Json.object().put("ExecutedVersion", "$LATEST");
         response.set("Payload", payload);
         ObjectNode http = response.putObject("SdkHttpMetadata");
@@ -460,11 +466,16 @@ final class ExecutionRun implements Runnable {
     // ---- input and output processing ----
 
     private static JsonNode inputPath(Io io, JsonNode raw, JsonNode context) {
-        return io.inputPath().map(p -> p.require(raw, context, "InputPath")).orElseGet(Json::object);
+        return io.inputPath().map(p -> fromContextCopied(p, p.require(raw, context, "InputPath"))).orElseGet(Json::object);
     }
 
     private static JsonNode outputPath(Io io, JsonNode output, JsonNode context) {
-        return io.outputPath().map(p -> p.require(output, context, "OutputPath")).orElseGet(Json::object);
+        return io.outputPath().map(p -> fromContextCopied(p, p.require(output, context, "OutputPath"))).orElseGet(Json::object);
+    }
+
+    /** The shared context object must not become state data that a later step could change. */
+    private static JsonNode fromContextCopied(JsonPath path, JsonNode value) {
+        return path.isContext() ? value.deepCopy() : value;
     }
 
     /** The result goes into the raw input (not the InputPath-filtered one); null ResultPath drops it. */
@@ -494,18 +505,28 @@ final class ExecutionRun implements Runnable {
         return value.textValue();
     }
 
+    /**
+     * The context object ({@code $$}). Its Execution and StateMachine parts never change, so they
+     * are built once and shared: nothing writes into the context (paths only read it, and what a
+     * Parameters template or an InputPath/OutputPath takes from it is copied).
+     */
     private JsonNode context(StateContext at, int retries, Optional<String> token) {
         ObjectNode context = Json.object();
-        ObjectNode exec = context.putObject("Execution");
+        context.set("Execution", executionContext);
+        context.putObject("State").put("EnteredTime", time(at.entered())).put("Name", at.name()).put("RetryCount", retries);
+        context.set("StateMachine", stateMachineContext);
+        token.ifPresent(tk -> context.putObject("Task").put("Token", tk));
+        return context;
+    }
+
+    private static ObjectNode executionContext(Execution execution) {
+        ObjectNode exec = Json.object();
         exec.put("Id", execution.arn());
         exec.set("Input", execution.input());
         exec.put("Name", execution.name());
         exec.put("RoleArn", "arn:aws:iam::000000000000:role/flagstep-local");
         exec.put("StartTime", time(execution.startTime()));
-        context.putObject("State").put("EnteredTime", time(at.entered())).put("Name", at.name()).put("RetryCount", retries);
-        context.putObject("StateMachine").put("Id", machine.arn()).put("Name", machine.name());
-        token.ifPresent(tk -> context.putObject("Task").put("Token", tk));
-        return context;
+        return exec;
     }
 
     /** AWS shows context times with millisecond precision. */
