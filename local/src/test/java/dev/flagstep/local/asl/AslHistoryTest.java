@@ -23,6 +23,45 @@ class AslHistoryTest {
         return e.history().stream().map(HistoryEvent::type).filter(Type::countsInAws).toList();
     }
 
+    /**
+     * The machine of scripts/history-events.py, whose history moto's port of the AWS interpreter
+     * prints: ExecutionStarted, Pass/Choice/Wait Entered+Exited, TaskStateEntered, TaskScheduled,
+     * TaskStarted, TaskFailed, TaskScheduled, TaskStarted, TaskSucceeded, TaskStateExited,
+     * TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskTimedOut, TaskStateExited,
+     * SucceedStateEntered, SucceedStateExited, ExecutionSucceeded: 24 events.
+     */
+    @Test
+    void theSameHistoryAsAwsForEveryKindOfStateTheCanaryUses() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Execution e = AslFixtures.run("""
+                {"StartAt":"P","States":{
+                  "P":{"Type":"Pass","Next":"C"},
+                  "C":{"Type":"Choice","Choices":[{"Variable":"$.x","NumericEquals":1,"Next":"W"}],"Default":"W"},
+                  "W":{"Type":"Wait","Seconds":0,"Next":"T"},
+                  "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"fn","Payload":{}},
+                       "Retry":[{"ErrorEquals":["Lambda.ServiceException"],"IntervalSeconds":1,"MaxAttempts":2}],
+                       "ResultPath":null,"Next":"G"},
+                  "G":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+                       "Parameters":{"FunctionName":"fn","Payload":{"token.$":"$$.Task.Token"}},
+                       "TimeoutSeconds":1,"ResultPath":null,
+                       "Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":null,"Next":"S"}],"Next":"S"},
+                  "S":{"Type":"Succeed"}}}""", "{\"x\":1}", (name, payload) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new TaskFailure("Lambda.ServiceException", "busy");
+                    }
+                    return json("{}");
+                });
+        Type entered = Type.STATE_ENTERED;
+        Type exited = Type.STATE_EXITED;
+        assertThat(aws(e)).containsExactly(Type.EXECUTION_STARTED,
+                entered, exited, entered, exited, entered, exited,
+                entered, Type.TASK_SCHEDULED, Type.TASK_STARTED, Type.TASK_FAILED,
+                Type.TASK_SCHEDULED, Type.TASK_STARTED, Type.TASK_SUCCEEDED, exited,
+                entered, Type.TASK_SCHEDULED, Type.TASK_STARTED, Type.TASK_SUBMITTED, Type.TASK_TIMED_OUT, exited,
+                entered, exited, Type.EXECUTION_SUCCEEDED);
+        assertThat(e.historyEventCount()).isEqualTo(24);
+    }
+
     @Test
     void passChoiceWaitAndSucceedWriteEnteredAndExited() throws Exception {
         Execution e = AslFixtures.run("""
