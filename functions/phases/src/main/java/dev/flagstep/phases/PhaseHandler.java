@@ -49,7 +49,11 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
         PhaseOutput out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in);
-        return JSON.write(out, s.historyBudget().after(in));
+        HistoryBudget.Spent spent = s.historyBudget().after(in);
+        if (spent.handover().isPresent()) {
+            EmfMetrics.handover(in.canary(), s.clock().instant());
+        }
+        return JSON.write(out, spent);
     }
 
     /**
