@@ -3,7 +3,7 @@ package dev.flagstep.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagstep.api.ExecutionNames;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.asl.AslClock;
 import dev.flagstep.local.asl.AslInterpreter;
@@ -19,6 +19,7 @@ import dev.flagstep.phases.ConfirmPromotionHandler;
 import dev.flagstep.phases.ConfirmRolloutHandler;
 import dev.flagstep.phases.EventHookHandler;
 import dev.flagstep.phases.FinaliseHandler;
+import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.phases.InitializeHandler;
 import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.phases.PhaseHandler;
@@ -42,6 +43,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -69,10 +71,23 @@ public final class LocalRuntime implements AutoCloseable {
      * @param defaultProvider the router for canaries that name none
      * @param metricsServer Prometheus for the builtin metrics
      * @param apiUrl this runtime's own API, when served: hooks at its gate paths are answered in-process
+     * @param historyBudget the phase ticks one execution runs before it continues the rollout in a new one
      */
-    public record Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl) {
+    public record Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                           HistoryBudget historyBudget) {
+
+        /** With the budget the Lambdas have ({@code FLAGSTEP_HANDOVER_TICKS} in this process's environment, or the default). */
+        public Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl) {
+            this(dbPath, speed, defaultProvider, metricsServer, apiUrl, HistoryBudget.fromEnvironment(System.getenv()));
+        }
+
         public static Settings defaults() {
             return new Settings(Optional.empty(), 1, "kubernetes", URI.create("http://127.0.0.1:9090"), Optional.empty());
+        }
+
+        /** The same settings with another history budget (tests hand over after a few ticks). */
+        public Settings withHistoryBudget(HistoryBudget budget) {
+            return new Settings(dbPath, speed, defaultProvider, metricsServer, apiUrl, budget);
         }
     }
 
@@ -105,7 +120,8 @@ public final class LocalRuntime implements AutoCloseable {
                 token -> complete(asl.value, token),
                 settings.defaultProvider(),
                 settings.apiUrl(),
-                dev.flagstep.phases.SigningSecrets.from(secrets));
+                dev.flagstep.phases.SigningSecrets.from(secrets),
+                settings.historyBudget());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
         PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
@@ -172,8 +188,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     /**
      * Starts one rollout of {@code revision}, named as in AWS ({@code {ns}-{name}-{revision}}), so
-     * starting the same revision twice is the same execution. A running execution of another
-     * revision is stopped: the new one supersedes it, as Flagger restarts its analysis.
+     * starting the same revision twice is the same rollout. A running rollout of another revision is
+     * stopped: the new one supersedes it, as Flagger restarts its analysis. A rollout may outlive its
+     * first execution (see {@link Execution#chain()}): follow what this returns through its chain.
      */
     public Execution startRollout(CanaryDocument document, String revision) {
         return startRollout(document.canary().id(), revision, document.canary().interval().toSeconds());
@@ -182,21 +199,33 @@ public final class LocalRuntime implements AutoCloseable {
     /** As {@link #startRollout(CanaryDocument, String)}, for callers (the API) that know the interval already. */
     public Execution startRollout(CanaryId id, String revision, long intervalSeconds) {
         String name = ExecutionNames.of(id, revision);
-        Optional<Execution> same = interpreter.running(name);
+        List<Execution> running = runningRollouts(id);
+        Optional<Execution> same = running.stream().filter(e -> revision.equals(revisionOf(e))).findFirst();
         if (same.isPresent()) {
             return same.get();
         }
-        String prefix = ExecutionNames.prefix(id);
-        interpreter.running().stream()
-                // the prefix alone is ambiguous (a-b/c and a/b-c both start a-b-c-): the input says whose it is
-                .filter(e -> e.name().startsWith(prefix) && isRolloutOf(e, id))
-                .forEach(e -> e.stop("Superseded", "revision " + revision + " of " + id + " supersedes this rollout"));
+        running.forEach(e -> e.stop("Superseded", "revision " + revision + " of " + id + " supersedes this rollout"));
         ObjectNode input = MAPPER.createObjectNode();
         input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
         input.put("runId", UUID.randomUUID().toString());
         input.put("revision", revision);
         input.put("intervalSeconds", Math.max(1, intervalSeconds));
         return interpreter.start(name, input);
+    }
+
+    /**
+     * The running executions of this canary's rollouts, a continued rollout by the execution that
+     * carries it now: found as SfnRolloutStarter finds them, by name prefix, confirmed by the input.
+     */
+    public List<Execution> runningRollouts(CanaryId id) {
+        String prefix = ExecutionNames.prefix(id);
+        // the prefix alone is ambiguous (a-b/c and a/b-c both start a-b-c-): the input says whose it is
+        return interpreter.running().stream().filter(e -> e.name().startsWith(prefix) && isRolloutOf(e, id)).toList();
+    }
+
+    /** The revision an execution rolls out (its input's). */
+    public static String revisionOf(Execution execution) {
+        return execution.input().path("revision").asText();
     }
 
     /** Whether the execution is a rollout of this canary (by its input, as Step Functions would be asked). */

@@ -4,6 +4,7 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.ExecutionChain;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.local.cli.Progress;
 import dev.flagstep.local.cli.ProgressLine;
@@ -27,10 +28,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RolloutWatcher {
 
-    /** How one rollout went. */
+    /** How one rollout went; {@code execution} is how its last execution of {@code executions} ended. */
     record Outcome(
             CanaryId canary,
             ExecutionStatus execution,
+            int executions,
             Optional<String> error,
             Phase finalPhase,
             List<PhaseSpan> phases,
@@ -58,8 +60,12 @@ final class RolloutWatcher {
         runtime.bus().listen(e -> events.computeIfAbsent(e.canary(), k -> new CopyOnWriteArrayList<>()).add(e));
     }
 
-    /** Runs the execution to its end, drawing progress, and tells how it went. */
+    /**
+     * Runs the rollout to its end, drawing progress, and tells how it went: the run, across the
+     * executions that continue it (the first one ends SUCCEEDED when it hands over).
+     */
     Outcome follow(CanaryDocument doc, Execution execution, Duration patience) throws InterruptedException {
+        ExecutionChain run = execution.chain();
         CanaryId id = doc.canary().id();
         int threshold = doc.canary().analysis().map(a -> a.threshold()).orElse(1);
         Instant start = Instant.now();
@@ -68,7 +74,7 @@ final class RolloutWatcher {
         int maxFailed = 0;
         Instant deadline = start.plus(patience);
         while (true) {
-            boolean done = !execution.isRunning();
+            boolean done = !run.isRunning();
             Optional<StatusRecord> status = runtime.store().statusRecord(id);
             if (status.isPresent()) {
                 CanaryStatus s = status.get().status();
@@ -83,9 +89,9 @@ final class RolloutWatcher {
                 break;
             }
             if (Instant.now().isAfter(deadline)) {
-                execution.stop("Timeout", "flagstep gave up waiting after " + patience.toSeconds() + "s");
+                run.stop("Timeout", "flagstep gave up waiting after " + patience.toSeconds() + "s");
             }
-            execution.await(Duration.ofMillis(150));
+            run.await(Duration.ofMillis(150));
         }
         Instant end = Instant.now();
         List<PhaseSpan> spans = new ArrayList<>();
@@ -93,11 +99,12 @@ final class RolloutWatcher {
             Instant until = i + 1 < at.size() ? at.get(i + 1) : end;
             spans.add(new PhaseSpan(seen.get(i), Duration.between(at.get(i), until)));
         }
-        Phase last = seen.isEmpty() ? Phase.INITIALIZING : seen.get(seen.size() - 1);
+        Phase lastPhase = seen.isEmpty() ? Phase.INITIALIZING : seen.get(seen.size() - 1);
         String runId = execution.input().path("runId").asText();
         List<Integer> weights = runtime.store().run(id, runId).map(Run::weights).orElse(List.of()).stream()
                 .map(Run.WeightPoint::weight).toList();
-        return new Outcome(id, execution.status(), execution.cause().or(execution::error), last, spans, weights,
+        Execution last = run.latest();
+        return new Outcome(id, last.status(), run.length(), last.cause().or(last::error), lastPhase, spans, weights,
                 maxFailed, threshold, List.copyOf(events.getOrDefault(id, List.of())), Duration.between(start, end));
     }
 

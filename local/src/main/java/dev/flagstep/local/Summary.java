@@ -16,8 +16,9 @@ final class Summary {
         out.println();
         out.println("Summary");
         for (RolloutWatcher.Outcome o : outcomes) {
-            out.printf("  %s: %s in %.1fs (execution %s)%n", o.canary().dotted(), o.finalPhase().wireName(),
-                    o.took().toMillis() / 1000.0, o.execution());
+            out.printf("  %s: %s in %.1fs (%s)%n", o.canary().dotted(), o.finalPhase().wireName(),
+                    o.took().toMillis() / 1000.0, o.executions() == 1 ? "execution " + o.execution()
+                            : o.executions() + " executions, the last " + o.execution());
             o.error().ifPresent(e -> out.println("    error:         " + e));
             out.println("    phases:        " + o.phases().stream()
                     .map(p -> p.phase().wireName() + " " + String.format("%.1fs", p.took().toMillis() / 1000.0))

@@ -47,7 +47,8 @@ class CanaryDefinitionTest {
             for (JsonNode retrier : e.getValue().path("Retry")) {
                 List<String> errors = new java.util.ArrayList<>();
                 retrier.path("ErrorEquals").forEach(x -> errors.add(x.asText()));
-                if (!e.getKey().equals("Rollback")) {
+                // ContinueAsNew calls Step Functions, not a phase: any of its errors is worth a retry
+                if (!e.getKey().equals("Rollback") && !e.getKey().equals("ContinueAsNew")) {
                     assertThat(errors).as(e.getKey()).allMatch(x -> x.startsWith("Lambda."));
                 }
             }
@@ -88,5 +89,73 @@ class CanaryDefinitionTest {
             definition.at("/States/" + choice + "/Choices").forEach(c -> handled.add(c.path("StringEquals").asText()));
             assertThat(handled).as(choice).containsAll(expected);
         });
+    }
+
+    /** The handover (docs/executions.md): every Choice after a phase may continue the run in a new execution. */
+    @Test
+    void everyPhaseChoiceHandsOverFirstAndAContinuationResumesAtIt() {
+        Set<String> decisions = new LinkedHashSet<>();
+        definition.path("States").fieldNames().forEachRemaining(n -> {
+            if (n.endsWith("Decision")) {
+                decisions.add(n);
+            }
+        });
+        assertThat(decisions).hasSize(9);
+        assertThat(definition.path("StartAt").asText()).isEqualTo("Resume");
+        JsonNode resume = definition.at("/States/Resume/Choices");
+        assertThat(resume.get(0).toString()).isEqualTo(
+                "{\"Variable\":\"$.resumeAt\",\"IsPresent\":false,\"Next\":\"Initialize\"}");
+        Set<String> resumable = new LinkedHashSet<>();
+        for (int i = 1; i < resume.size(); i++) {
+            assertThat(resume.get(i).path("StringEquals").asText()).isEqualTo(resume.get(i).path("Next").asText());
+            resumable.add(resume.get(i).path("Next").asText());
+        }
+        assertThat(resumable).isEqualTo(decisions);
+        for (String d : decisions) {
+            assertThat(definition.at("/States/" + d + "/Choices/0").toString()).as(d).isEqualTo(
+                    "{\"Variable\":\"$.handover\",\"BooleanEquals\":true,\"Next\":\"ContinueAsNew\"}");
+        }
+    }
+
+    @Test
+    void thePhasesOfTheLoopPassTheirTickCountAndTheOthersNeedNone() {
+        Set<String> counted = Set.of("ConfirmRollout", "StartRollout", "PreRollout", "Analysis", "AdvanceTraffic",
+                "ConfirmPromotion", "Promote", "Finalise");
+        definition.path("States").fields().forEachRemaining(e -> {
+            JsonNode payload = e.getValue().at("/Parameters/Payload");
+            if (payload.isMissingNode()) {
+                return;
+            }
+            boolean counts = counted.contains(e.getKey());
+            assertThat(payload.path("ticks.$").asText()).as(e.getKey()).isEqualTo(counts ? "$.ticks" : "");
+            assertThat(payload.path("execution.$").asText()).as(e.getKey()).isEqualTo(counts ? "$$.Execution.Name" : "");
+            // a state reached from Initialize's Catch (raw input) must not need $.ticks
+            assertThat(payload.toString()).as(e.getKey()).contains(counts ? "$.ticks" : "tick.$");
+        });
+    }
+
+    @Test
+    void aContinuationCarriesWhatEveryStateAfterAChoiceReads() {
+        JsonNode task = definition.at("/States/ContinueAsNew");
+        assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::states:startExecution");
+        assertThat(task.at("/Parameters/StateMachineArn.$").asText()).isEqualTo("$$.StateMachine.Id");
+        assertThat(task.at("/Parameters/Name.$").asText()).isEqualTo("$.nextExecution");
+        Set<String> carried = new HashSet<>();
+        task.at("/Parameters/Input").fieldNames().forEachRemaining(f -> carried.add(f.replace(".$", "")));
+        // Choices read decision and handover; the waits waitSeconds and intervalSeconds; Rollback and
+        // PostRollout error; every phase canary, runId, revision, ticks; Resume resumeAt
+        assertThat(carried).containsExactlyInAnyOrder("canary", "runId", "revision", "intervalSeconds", "waitSeconds",
+                "decision", "error", "ticks", "handover", "resumeAt", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID");
+        Set<String> read = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"\\$\\.([A-Za-z]+)").matcher(definition.toString());
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        read.removeAll(Set.of("nextExecution", "Payload"));
+        assertThat(carried).containsAll(read);
+        assertThat(task.at("/Catch/0/Next").asText()).isEqualTo("HandedOver");
+        assertThat(task.at("/Catch/0/ErrorEquals/0").asText()).isEqualTo("StepFunctions.ExecutionAlreadyExistsException");
+        assertThat(task.at("/Retry/0/MaxAttempts").asInt(-1)).isZero();
+        assertThat(definition.at("/States/HandedOver/Type").asText()).isEqualTo("Succeed");
     }
 }

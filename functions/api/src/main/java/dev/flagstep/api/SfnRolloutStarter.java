@@ -3,6 +3,7 @@ package dev.flagstep.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.spec.CanaryId;
 import java.util.ArrayList;
 import java.util.List;

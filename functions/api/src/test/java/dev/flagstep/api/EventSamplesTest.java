@@ -119,6 +119,13 @@ class EventSamplesTest {
             }
             assertThat(in.at("/canary/namespace").asText()).isNotEmpty();
             assertThat(in.get("tick").asText()).contains("@");
+            // the phases of the loop also pass their tick count and the execution's name (docs/executions.md)
+            String state = in.get("tick").asText().substring(0, in.get("tick").asText().indexOf('@'));
+            JsonNode payload = asl.at("/States/" + state + "/Parameters/Payload");
+            assertThat(payload.isObject()).as(name + " names its state in tick").isTrue();
+            for (String field : List.of("ticks", "execution")) {
+                assertThat(in.has(field)).as(name + " has " + field).isEqualTo(payload.has(field + ".$"));
+            }
         }
         assertThat(json.readTree(dir.resolve("waitForConfirmRollout.json").toFile()).has("taskToken")).isTrue();
         assertThat(json.readTree(dir.resolve("rollback.json").toFile()).has("error")).isTrue();

@@ -68,6 +68,30 @@ class SfnRolloutStarterTest {
         assertThat(sfn.executions()).hasSize(1);
     }
 
+    /** docs/executions.md: a long rollout continues in {run}.{generation}, which StartExecution must still see. */
+    @Test
+    void aRolloutContinuedInANewExecutionIsStillTheRolloutOfItsRevision() throws Exception {
+        starter.start(new RolloutRequest(PODINFO, "rev1", 30, true));
+        // the state machine's ContinueAsNew: the continuation starts, then the first execution ends
+        var first = sfn.executions().getFirst();
+        var continued = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(first.input());
+        continued.put("resumeAt", "ConfirmPromotionDecision").put("ticks", 0).put("handover", false)
+                .put("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID", first.arn());
+        sfn.client().startExecution(b -> b.stateMachineArn(FakeStepFunctions.STATE_MACHINE_ARN)
+                .name("test-podinfo-rev1.1").input(continued.toString()));
+        sfn.finish("test-podinfo-rev1", "SUCCEEDED");
+
+        RolloutStart again = starter.start(new RolloutRequest(PODINFO, "rev1", 30, true));
+        assertThat(again).isEqualTo(new RolloutStart.AlreadyStarted(first.arn(), "test-podinfo-rev1"));
+        assertThat(sfn.executions()).hasSize(2);
+
+        RolloutStart next = starter.start(new RolloutRequest(PODINFO, "rev2", 30, true));
+        assertThat(next).isInstanceOfSatisfying(RolloutStart.Started.class,
+                s -> assertThat(s.supersededRevisions()).containsExactly("rev1"));
+        assertThat(sfn.executions()).filteredOn(e -> e.name().equals("test-podinfo-rev1.1"))
+                .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo("ABORTED"));
+    }
+
     @Test
     void aNewRevisionStopsTheRunningOneThenStarts() {
         starter.start(new RolloutRequest(PODINFO, "rev1", 30, true));

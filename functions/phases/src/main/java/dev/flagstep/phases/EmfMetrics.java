@@ -10,8 +10,9 @@ import java.time.Instant;
 
 /**
  * CloudWatch embedded-metric-format lines (namespace {@code flagstep}) for the dashboard in
- * template.yaml: each canary's weight and failed checks after every phase, and each webhook call's
- * latency and failure by hook type. Written to stdout only inside Lambda, where the log line
+ * template.yaml: each canary's weight and failed checks after every phase, each webhook call's
+ * latency and failure by hook type, and each handover of a rollout to a new execution (so that the
+ * dashboard counts rollouts, not executions). Written to stdout only inside Lambda, where the log line
  * becomes the metric at no API cost; the local runtime keeps its terminal for people.
  */
 final class EmfMetrics {
@@ -31,6 +32,20 @@ final class EmfMetrics {
         if (IN_LAMBDA) {
             emit(System.out, hookLine(type, outcome, now));
         }
+    }
+
+    static void handover(CanaryId id, Instant now) {
+        if (IN_LAMBDA) {
+            emit(System.out, handoverLine(id, now));
+        }
+    }
+
+    /** No dimension: the dashboard subtracts the sum from Step Functions' execution counts. */
+    static ObjectNode handoverLine(CanaryId id, Instant now) {
+        ObjectNode line = envelope(now, null, new String[][] {{"Handovers", "Count"}});
+        line.put("Handovers", 1);
+        line.put("canary", id.toString());
+        return line;
     }
 
     static ObjectNode canaryLine(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
@@ -56,7 +71,10 @@ final class EmfMetrics {
         aws.put("Timestamp", now.toEpochMilli());
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
         directive.put("Namespace", "flagstep");
-        directive.putArray("Dimensions").addArray().add(dimension);
+        var dimensions = directive.putArray("Dimensions").addArray();
+        if (dimension != null) {
+            dimensions.add(dimension);
+        }
         var list = directive.putArray("Metrics");
         for (String[] m : metrics) {
             list.addObject().put("Name", m[0]).put("Unit", m[1]);

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
  *
  * <p>Environment: {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, {@code CLUSTER_NAME} (see EksAccess),
  * {@code EVENT_RETENTION_DAYS} (30), {@code DEFAULT_PROVIDER} (istio, Flagger's default),
- * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional).
+ * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional),
+ * {@code FLAGSTEP_HANDOVER_TICKS} (optional, see HistoryBudget).
  */
 final class LambdaWiring {
 
@@ -83,7 +84,8 @@ final class LambdaWiring {
                 token -> completeQuietly(sfn, token),
                 env.getOrDefault("DEFAULT_PROVIDER", "istio"),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
-                SigningSecrets.from(secrets));
+                SigningSecrets.from(secrets),
+                HistoryBudget.fromEnvironment(env));
     }
 
     /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */

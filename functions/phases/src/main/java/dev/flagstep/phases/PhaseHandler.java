@@ -48,10 +48,12 @@ public abstract class PhaseHandler implements RequestStreamHandler {
     public final JsonNode handle(JsonNode input) {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
-        if (in.taskToken().isPresent()) {
-            return JSON.write(park(s, in, in.taskToken().get()));
+        PhaseOutput out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in);
+        HistoryBudget.Spent spent = s.historyBudget().after(in);
+        if (spent.handover().isPresent()) {
+            EmfMetrics.handover(in.canary(), s.clock().instant());
         }
-        return JSON.write(run(s, in));
+        return JSON.write(out, spent);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.spec.CanaryId;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What every state of canary.asl.json hands its Lambda: which canary and run, the tick length, a tick
@@ -17,4 +18,6 @@ public record PhaseInput(
         int intervalSeconds,
         String tick,
         Optional<String> taskToken,
-        Optional<JsonNode> error) {}
+        Optional<JsonNode> error,
+        OptionalInt ticks,
+        Optional<String> execution) {}

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param defaultProvider the router used when a canary names none (Flagger's {@code -mesh-provider})
  * @param apiUrl flagstep's own API: hooks pointing at its gate paths are evaluated in-process
  * @param signingSecrets resolves {@code analysis.webhookSecretRef} to the HMAC key for webhook bodies
+ * @param historyBudget how many ticks an execution runs before it hands the rollout over to a new one
  */
 public record Services(
         CanaryStore store,
@@ -28,7 +29,16 @@ public record Services(
         TaskTokens taskTokens,
         String defaultProvider,
         Optional<URI> apiUrl,
-        SecretLookup signingSecrets) {
+        SecretLookup signingSecrets,
+        HistoryBudget historyBudget) {
+
+    /** With the standard {@link HistoryBudget}. */
+    public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
+                    EventPublisher events, TaskTokens taskTokens, String defaultProvider, Optional<URI> apiUrl,
+                    SecretLookup signingSecrets) {
+        this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
+                HistoryBudget.standard());
+    }
 
     /** Builds the cluster seam for one canary. */
     @FunctionalInterface

@@ -47,4 +47,15 @@ class EmfMetricsTest {
         assertThat(line.path("WebhookLatency").asLong()).isEqualTo(42);
         assertThat(line.path("WebhookFailures").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void aHandoverLineCountsOneWithoutDimensions() {
+        JsonNode line = EmfMetrics.handoverLine(new CanaryId("test", "podinfo"), NOW);
+
+        JsonNode directive = line.at("/_aws/CloudWatchMetrics/0");
+        assertThat(directive.path("Namespace").asText()).isEqualTo("flagstep");
+        assertThat(directive.at("/Dimensions/0").isEmpty()).isTrue();
+        assertThat(directive.at("/Metrics/0/Name").asText()).isEqualTo("Handovers");
+        assertThat(line.path("Handovers").asInt()).isOne();
+    }
 }

@@ -190,9 +190,19 @@ final class DefinitionParser {
         }
         if (resource == null) {
             throw AslException.at(name, "Resource", "unsupported resource " + (resourceNode == null ? "(missing)"
-                    : Json.abbreviate(resourceNode)) + " (supported: " + Resource.LAMBDA_INVOKE.arn + " and "
-                    + Resource.LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN.arn + ")");
+                    : Json.abbreviate(resourceNode)) + " (supported: " + Resource.LAMBDA_INVOKE.arn + ", "
+                    + Resource.LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN.arn + " and " + Resource.STATES_START_EXECUTION.arn + ")");
         }
+        PayloadTemplate parameters = resource == Resource.STATES_START_EXECUTION
+                ? startExecutionParameters(name, json)
+                : lambdaParameters(name, json);
+        return new TaskState(name, io(name, json), resource, parameters,
+                optionalTemplate(name, json, "ResultSelector"), resultPath(name, json, "ResultPath"),
+                seconds(name, json, "TimeoutSeconds", true), retriers(name, json), catchers(name, json),
+                transition(name, json));
+    }
+
+    private static PayloadTemplate lambdaParameters(String name, JsonNode json) {
         PayloadTemplate parameters = optionalTemplate(name, json, "Parameters")
                 .orElseThrow(() -> AslException.at(name, "Parameters", "lambda:invoke needs Parameters with FunctionName"));
         List<String> keys = parameters.topLevelKeys();
@@ -208,10 +218,29 @@ final class DefinitionParser {
                         "not supported for lambda:invoke by the local interpreter (supported: FunctionName, Payload)");
             }
         }
-        return new TaskState(name, io(name, json), resource, parameters,
-                optionalTemplate(name, json, "ResultSelector"), resultPath(name, json, "ResultPath"),
-                seconds(name, json, "TimeoutSeconds", true), retriers(name, json), catchers(name, json),
-                transition(name, json));
+        return parameters;
+    }
+
+    /** StartExecution's own parameters, as the optimized integration takes them (Input as JSON or text). */
+    private static PayloadTemplate startExecutionParameters(String name, JsonNode json) {
+        PayloadTemplate parameters = optionalTemplate(name, json, "Parameters")
+                .orElseThrow(() -> AslException.at(name, "Parameters", "states:startExecution needs Parameters with StateMachineArn"));
+        List<String> keys = parameters.topLevelKeys();
+        if (!keys.contains("StateMachineArn")) {
+            throw AslException.at(name, "Parameters.StateMachineArn", "states:startExecution needs StateMachineArn");
+        }
+        for (String key : keys) {
+            if (!Set.of("StateMachineArn", "Name", "Input").contains(key)) {
+                throw AslException.at(name, "Parameters." + key, "not a parameter of states:startExecution "
+                        + "(supported: StateMachineArn, Name, Input)");
+            }
+        }
+        for (String forbidden : List.of("TimeoutSeconds", "TimeoutSecondsPath")) {
+            if (json.has(forbidden)) {
+                throw AslException.at(name, forbidden, "not supported for states:startExecution by the local interpreter");
+            }
+        }
+        return parameters;
     }
 
     private ChoiceState choice(String name, JsonNode json) {

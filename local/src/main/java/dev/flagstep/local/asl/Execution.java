@@ -17,14 +17,25 @@ import java.util.function.Consumer;
  * A running or finished execution: its status, result, history, and StopExecution. The states are
  * walked by {@link ExecutionRun} on a virtual thread of its own; this handle is what other threads
  * (the CLI, the HTTP API, tests) hold. All methods are thread-safe.
+ *
+ * <p>As in AWS, an execution fails once its history reaches {@value #HISTORY_LIMIT} events
+ * ({@link #historyEventCount()}); a workflow that must run longer continues in a new execution
+ * ({@code states:startExecution}), which joins this one's {@link #chain()}.
  */
 public final class Execution {
+
+    /** Step Functions' hard quota of events in one execution's history. */
+    public static final int HISTORY_LIMIT = 25_000;
+    /** What AWS reports, as event 25,000, when an execution reaches the quota (no Catch runs). */
+    static final String HISTORY_LIMIT_CAUSE = "The execution reached the maximum number of history events (25000).";
 
     private final String name;
     private final StateMachine machine;
     private final JsonNode input;
     private final Instant startTime;
     private final AslClock clock;
+    private final ExecutionChain chain;
+    private final Optional<String> startedBy;
 
     private final Object lock = new Object();
     private final List<HistoryEvent> history = new ArrayList<>();
@@ -34,17 +45,28 @@ public final class Execution {
     private Optional<JsonNode> output = Optional.empty();
     private Optional<String> error = Optional.empty();
     private Optional<String> cause = Optional.empty();
+    private Optional<String> successor = Optional.empty();
+    /** Events AWS would have written so far (entries that do not count left out). */
+    private int historyEventCount;
     /** Completed when the run's thread has left (after a stop() it may still be busy for a moment). */
     final CompletableFuture<Void> runEnded = new CompletableFuture<>();
     /** Completed by stop() so that whatever the execution waits for right now ends at once. */
     private CompletableFuture<Void> wake = new CompletableFuture<>();
 
-    Execution(String name, StateMachine machine, JsonNode input, AslClock clock) {
+    /**
+     * @param chain the run this execution belongs to: a new one for an execution a caller started,
+     *     the starting execution's for one started by a {@code states:startExecution} task
+     * @param startedBy the ARN of the execution whose task started this one
+     */
+    Execution(String name, StateMachine machine, JsonNode input, AslClock clock, ExecutionChain chain,
+              Optional<String> startedBy) {
         this.name = name;
         this.machine = machine;
         this.input = input;
         this.clock = clock;
         this.startTime = clock.now();
+        this.chain = chain;
+        this.startedBy = startedBy;
     }
 
     public String name() {
@@ -120,6 +142,30 @@ public final class Execution {
         }
     }
 
+    /** How many events AWS's history of this execution holds now: what counts against {@value #HISTORY_LIMIT}. */
+    public int historyEventCount() {
+        synchronized (lock) {
+            return historyEventCount;
+        }
+    }
+
+    /** The run: this execution and the ones that continued it; {@link ExecutionChain#latest()} is the newest. */
+    public ExecutionChain chain() {
+        return chain;
+    }
+
+    /** The ARN of the execution that started this one with {@code states:startExecution}, if one did. */
+    public Optional<String> startedBy() {
+        return startedBy;
+    }
+
+    /** The name of the execution this one started to continue its run, if it did. */
+    public Optional<String> successor() {
+        synchronized (lock) {
+            return successor;
+        }
+    }
+
     /**
      * Calls {@code listener} with every event so far, then with every new one as it happens, in
      * order, on the thread that records it. A listener that throws is ignored: printing progress
@@ -145,12 +191,30 @@ public final class Execution {
 
     // ---- used by ExecutionRun ----
 
-    /** Records an event, unless the execution has finished (a stopped run's last steps are not history). */
-    void record(HistoryEvent.Type type, Optional<String> state, ObjectNode details) {
+    /**
+     * Records an event, unless the execution has finished (a stopped run's last steps are not
+     * history). An event that would be the {@value #HISTORY_LIMIT}th fails the execution instead,
+     * as AWS does: that slot is the ExecutionFailed event, and no Catch runs.
+     *
+     * @return false if the event was not recorded: the execution has ended and must do nothing more
+     */
+    boolean record(HistoryEvent.Type type, Optional<String> state, ObjectNode details) {
         synchronized (lock) {
-            if (status == ExecutionStatus.RUNNING) {
-                append(type, state, details);
+            if (status != ExecutionStatus.RUNNING) {
+                return false;
             }
+            if (!type.countsInAws() || historyEventCount < HISTORY_LIMIT - 1) {
+                append(type, state, details);
+                return true;
+            }
+        }
+        fail(Optional.of(StatesError.RUNTIME), Optional.of(HISTORY_LIMIT_CAUSE));
+        return false;
+    }
+
+    void continuedAs(String successorName) {
+        synchronized (lock) {
+            successor = Optional.of(successorName);
         }
     }
 
@@ -203,6 +267,9 @@ public final class Execution {
     }
 
     private void append(HistoryEvent.Type type, Optional<String> state, ObjectNode details) {
+        if (type.countsInAws()) {
+            historyEventCount++;
+        }
         HistoryEvent event = new HistoryEvent(history.size() + 1, clock.now(), type, state, details);
         history.add(event);
         listeners.forEach(l -> notify(l, event));

@@ -63,39 +63,48 @@ final class ExecutionRun implements Runnable {
     private final TaskInvoker invoker;
     private final AslClock clock;
     private final TaskTokens tokens;
+    private final AslInterpreter interpreter;
     private final Optional<Instant> deadline;
+    private final ObjectNode executionContext;
+    private final ObjectNode stateMachineContext;
 
-    ExecutionRun(Execution execution, TaskInvoker invoker, AslClock clock, TaskTokens tokens) {
+    ExecutionRun(Execution execution, TaskInvoker invoker, AslClock clock, TaskTokens tokens, AslInterpreter interpreter) {
         this.execution = execution;
         this.machine = execution.stateMachine();
         this.invoker = invoker;
         this.clock = clock;
         this.tokens = tokens;
+        this.interpreter = interpreter;
         this.deadline = machine.timeout().map(t -> execution.startTime().plus(t));
+        this.executionContext = executionContext(execution);
+        this.stateMachineContext = Json.object().put("Id", machine.arn()).put("Name", machine.name());
     }
 
     @Override
     public void run() {
         try {
-            execution.record(Type.EXECUTION_STARTED, Optional.empty(), details("input", execution.input()));
+            note(Type.EXECUTION_STARTED, Optional.empty(), details("input", execution.input()));
             String current = machine.startAt();
             JsonNode data = execution.input();
             while (true) {
+                if (!execution.isRunning()) {
+                    throw new Halt(); // stopped, or failed at the history quota
+                }
                 if (deadline.isPresent() && !clock.now().isBefore(deadline.get())) {
                     throw new ExecutionTimeout();
                 }
                 StateDefinition state = machine.state(current);
-                execution.record(Type.STATE_ENTERED, Optional.of(current),
+                note(Type.STATE_ENTERED, Optional.of(current),
                         details("input", data).put("type", state.getClass().getSimpleName().replace("State", "")));
                 Outcome outcome = runState(state, data, new StateContext(current, clock.now()));
                 switch (outcome) {
                     case Continue c -> {
-                        execution.record(Type.STATE_EXITED, Optional.of(current), details("output", c.output()).put("next", c.next()));
+                        note(Type.STATE_EXITED, Optional.of(current), details("output", c.output()).put("next", c.next()));
                         current = c.next();
                         data = c.output();
                     }
                     case Succeed s -> {
-                        execution.record(Type.STATE_EXITED, Optional.of(current), details("output", s.output()));
+                        note(Type.STATE_EXITED, Optional.of(current), details("output", s.output()));
                         execution.succeed(s.output());
                         return;
                     }
@@ -110,12 +119,19 @@ final class ExecutionRun implements Runnable {
         } catch (ExecutionTimeout e) {
             execution.timeOut();
         } catch (Halt e) {
-            // stop() has already recorded ABORTED
+            // stop() has already recorded ABORTED, or the history quota FAILED
         } catch (RuntimeException | Error bug) {
             execution.fail(Optional.of(StatesError.RUNTIME), Optional.of("Interpreter error: " + bug));
             throw bug;
         } finally {
             execution.runEnded.complete(null);
+        }
+    }
+
+    /** Records an event; if the execution has ended meanwhile (stopped, or at its history quota), leaves. */
+    private void note(Type type, Optional<String> state, ObjectNode details) {
+        if (!execution.record(type, state, details)) {
+            throw new Halt();
         }
     }
 
@@ -177,7 +193,7 @@ final class ExecutionRun implements Runnable {
                 yield left.isNegative() ? Duration.ZERO : left;
             }
         };
-        execution.record(Type.WAIT_STARTED, Optional.of(w.name()), Json.object()
+        note(Type.WAIT_STARTED, Optional.of(w.name()), Json.object()
                 .put("seconds", duration.toMillis() / 1000.0)
                 .put("until", clock.now().plus(duration).toString()));
         waitFor(new CompletableFuture<>(), duration, true);
@@ -204,7 +220,7 @@ final class ExecutionRun implements Runnable {
                     Duration delay = t.retry().get(r).delay(retriesPerRetrier[r]);
                     retriesPerRetrier[r]++;
                     retries++;
-                    execution.record(Type.TASK_RETRY_SCHEDULED, Optional.of(t.name()), Json.object()
+                    note(Type.TASK_RETRY_SCHEDULED, Optional.of(t.name()), Json.object()
                             .put("error", e.error()).put("cause", e.errorCause())
                             .put("retry", retries).put("delaySeconds", delay.toMillis() / 1000.0));
                     waitFor(new CompletableFuture<>(), delay, true);
@@ -213,7 +229,7 @@ final class ExecutionRun implements Runnable {
                 for (Catcher catcher : t.catchers()) {
                     if (catcher.matches(e.error())) {
                         ObjectNode errorOutput = Json.object().put("Error", e.error()).put("Cause", e.errorCause());
-                        execution.record(Type.TASK_CAUGHT, Optional.of(t.name()),
+                        note(Type.TASK_CAUGHT, Optional.of(t.name()),
                                 errorOutput.deepCopy().put("next", catcher.next()));
                         return new Continue(catcher.next(), resultPath(catcher.resultPath(), raw, errorOutput));
                     }
@@ -236,8 +252,11 @@ final class ExecutionRun implements Runnable {
         return Optional.empty();
     }
 
-    /** One attempt: the raw result (the Lambda response, or the token's output), or a StatesError. */
+    /** One attempt: the raw result (the Lambda response, the token's output, the started execution), or a StatesError. */
     private JsonNode invokeOnce(TaskState t, JsonNode raw, StateContext at, int retries) {
+        if (t.resource() == Resource.STATES_START_EXECUTION) {
+            return startExecutionOnce(t, raw, at, retries);
+        }
         boolean waitForToken = t.resource() == Resource.LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN;
         Optional<String> token = waitForToken ? Optional.of(tokens.open()) : Optional.empty();
         try {
@@ -261,22 +280,71 @@ final class ExecutionRun implements Runnable {
                 scheduled.put("timeoutSeconds", timeout.toSeconds());
             }
             token.ifPresent(tk -> scheduled.put("taskToken", tk));
-            execution.record(Type.TASK_SCHEDULED, Optional.of(t.name()), scheduled);
+            note(Type.TASK_SCHEDULED, Optional.of(t.name()), scheduled);
+            note(Type.TASK_STARTED, Optional.of(t.name()), Json.object().put("resource", t.resource().arn));
 
             CompletableFuture<JsonNode> invocation = invoke(functionName.textValue(), payload);
             JsonNode result = token.isPresent()
                     ? awaitToken(t, invocation, tokens.outcome(token.get()), timeout)
                     : awaitInvocation(t, invocation, timeout);
-            execution.record(Type.TASK_SUCCEEDED, Optional.of(t.name()), details("output", result));
+            note(Type.TASK_SUCCEEDED, Optional.of(t.name()), details("output", result));
             return result;
         } catch (StatesError e) {
-            if (e.retriableOrCatchable()) {
-                execution.record(e.error().equals(StatesError.TIMEOUT) ? Type.TASK_TIMED_OUT : Type.TASK_FAILED,
-                        Optional.of(t.name()), Json.object().put("error", e.error()).put("cause", e.errorCause()));
-            }
+            failed(t, e);
             throw e;
         } finally {
             token.ifPresent(tokens::close);
+        }
+    }
+
+    /** TaskFailed or TaskTimedOut for an attempt that failed (a States.Runtime error fails the execution instead). */
+    private void failed(TaskState t, StatesError e) {
+        if (e.retriableOrCatchable()) {
+            note(e.error().equals(StatesError.TIMEOUT) ? Type.TASK_TIMED_OUT : Type.TASK_FAILED,
+                    Optional.of(t.name()), Json.object().put("error", e.error()).put("cause", e.errorCause()));
+        }
+    }
+
+    /**
+     * {@code states:startExecution} (request-response): starts a new execution of this state machine,
+     * which continues this one's run, and answers as StartExecution does.
+     */
+    private JsonNode startExecutionOnce(TaskState t, JsonNode raw, StateContext at, int retries) {
+        try {
+            JsonNode context = context(at, retries, Optional.empty());
+            JsonNode effective = inputPath(t.io(), raw, context);
+            JsonNode parameters = t.parameters().evaluate(effective, context);
+            String stateMachineArn = text(parameters.path("StateMachineArn"), "StateMachineArn");
+            String name = parameters.has("Name") ? text(parameters.get("Name"), "Name") : UUID.randomUUID().toString();
+            JsonNode input = executionInput(parameters.get("Input"));
+            ObjectNode scheduled = Json.object().put("resource", t.resource().arn)
+                    .put("stateMachineArn", stateMachineArn).put("name", name);
+            scheduled.set("input", input);
+            note(Type.TASK_SCHEDULED, Optional.of(t.name()), scheduled);
+            note(Type.TASK_STARTED, Optional.of(t.name()), Json.object().put("resource", t.resource().arn));
+            Execution started = interpreter.startFromTask(execution, stateMachineArn, name, input);
+            JsonNode result = Json.object().put("ExecutionArn", started.arn()).put("StartDate", time(started.startTime()));
+            note(Type.TASK_SUCCEEDED, Optional.of(t.name()), details("output", result));
+            return result;
+        } catch (StatesError e) {
+            failed(t, e);
+            throw e;
+        }
+    }
+
+    /** Input as the integration takes it: JSON, or text holding JSON; none is {@code {}}. */
+    private static JsonNode executionInput(JsonNode input) {
+        if (input == null || input.isNull()) {
+            return Json.object();
+        }
+        if (!input.isTextual()) {
+            return input;
+        }
+        try {
+            return Json.parse(input.textValue());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StatesError("StepFunctions.InvalidExecutionInputException",
+                    "Invalid State Machine Execution Input: " + e.getOriginalMessage());
         }
     }
 
@@ -315,6 +383,9 @@ final class ExecutionRun implements Runnable {
         if (!outcome.isDone() && invocation.isCompletedExceptionally()) {
             resultOf(invocation); // throws the function's error
         }
+        if (invocation.isDone() && !invocation.isCompletedExceptionally()) {
+            note(Type.TASK_SUBMITTED, Optional.of(t.name()), details("output", lambdaResponse(invocation.join())));
+        }
         if (!outcome.isDone() && !waitFor(outcome, timeout, true)) {
             throw timedOut(t, timeout);
         }
@@ -339,7 +410,9 @@ final class ExecutionRun implements Runnable {
 
     /** What lambda:invoke returns in AWS, so ResultSelector {@code "x.$": "$.Payload"} works the same. */
     private static JsonNode lambdaResponse(JsonNode payload) {
-        String requestId = UUID.randomUUID().toString();
+        // an id, not a secret: no SecureRandom on every invocation
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String requestId = new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
         ObjectNode response = Json.object().put("ExecutedVersion", "$LATEST");
         response.set("Payload", payload);
         ObjectNode http = response.putObject("SdkHttpMetadata");
@@ -393,11 +466,16 @@ final class ExecutionRun implements Runnable {
     // ---- input and output processing ----
 
     private static JsonNode inputPath(Io io, JsonNode raw, JsonNode context) {
-        return io.inputPath().map(p -> p.require(raw, context, "InputPath")).orElseGet(Json::object);
+        return io.inputPath().map(p -> fromContextCopied(p, p.require(raw, context, "InputPath"))).orElseGet(Json::object);
     }
 
     private static JsonNode outputPath(Io io, JsonNode output, JsonNode context) {
-        return io.outputPath().map(p -> p.require(output, context, "OutputPath")).orElseGet(Json::object);
+        return io.outputPath().map(p -> fromContextCopied(p, p.require(output, context, "OutputPath"))).orElseGet(Json::object);
+    }
+
+    /** The shared context object must not become state data that a later step could change. */
+    private static JsonNode fromContextCopied(JsonPath path, JsonNode value) {
+        return path.isContext() ? value.deepCopy() : value;
     }
 
     /** The result goes into the raw input (not the InputPath-filtered one); null ResultPath drops it. */
@@ -427,18 +505,28 @@ final class ExecutionRun implements Runnable {
         return value.textValue();
     }
 
+    /**
+     * The context object ({@code $$}). Its Execution and StateMachine parts never change, so they
+     * are built once and shared: nothing writes into the context (paths only read it, and what a
+     * Parameters template or an InputPath/OutputPath takes from it is copied).
+     */
     private JsonNode context(StateContext at, int retries, Optional<String> token) {
         ObjectNode context = Json.object();
-        ObjectNode exec = context.putObject("Execution");
+        context.set("Execution", executionContext);
+        context.putObject("State").put("EnteredTime", time(at.entered())).put("Name", at.name()).put("RetryCount", retries);
+        context.set("StateMachine", stateMachineContext);
+        token.ifPresent(tk -> context.putObject("Task").put("Token", tk));
+        return context;
+    }
+
+    private static ObjectNode executionContext(Execution execution) {
+        ObjectNode exec = Json.object();
         exec.put("Id", execution.arn());
         exec.set("Input", execution.input());
         exec.put("Name", execution.name());
         exec.put("RoleArn", "arn:aws:iam::000000000000:role/flagstep-local");
         exec.put("StartTime", time(execution.startTime()));
-        context.putObject("State").put("EnteredTime", time(at.entered())).put("Name", at.name()).put("RetryCount", retries);
-        context.putObject("StateMachine").put("Id", machine.arn()).put("Name", machine.name());
-        token.ifPresent(tk -> context.putObject("Task").put("Token", tk));
-        return context;
+        return exec;
     }
 
     /** AWS shows context times with millisecond precision. */

@@ -30,7 +30,9 @@ sealed interface StateDefinition {
 
     enum Resource {
         LAMBDA_INVOKE("arn:aws:states:::lambda:invoke"),
-        LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN("arn:aws:states:::lambda:invoke.waitForTaskToken");
+        LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN("arn:aws:states:::lambda:invoke.waitForTaskToken"),
+        /** StartExecution, request-response: a new execution of this state machine (see AslInterpreter). */
+        STATES_START_EXECUTION("arn:aws:states:::states:startExecution");
 
         final String arn;
 

@@ -1,6 +1,6 @@
 package dev.flagstep.local.serve;
 
-import dev.flagstep.api.ExecutionNames;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.api.RolloutStarter;
@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * The API's {@link RolloutStarter} on the local runtime, with the contract {@code SfnRolloutStarter}
- * keeps on AWS: one execution per revision (named by {@link ExecutionNames}); the same revision again,
- * running or finished, is {@link RolloutStart.AlreadyStarted}; another revision running is stopped
- * first ({@link LocalRuntime#startRollout} does that) or, without {@code supersede}, a
+ * keeps on AWS: one rollout per revision (its first execution named by {@link ExecutionNames}, a
+ * rollout that outlives it continued by further executions); the same revision again, running or
+ * finished, is {@link RolloutStart.AlreadyStarted}; another revision running is stopped first
+ * ({@link LocalRuntime#startRollout} does that) or, without {@code supersede}, a
  * {@link RolloutStart.Conflict}.
  *
  * <p>Step Functions remembers finished executions by name (so StartExecution answers
@@ -40,11 +41,10 @@ public final class LocalRolloutStarter implements RolloutStarter {
     @Override
     public synchronized RolloutStart start(RolloutRequest request) {
         String name = ExecutionNames.of(request.canary(), request.revision());
-        List<Execution> running = runtime.interpreter().running().stream()
-                .filter(e -> LocalRuntime.isRolloutOf(e, request.canary()))
-                .toList();
-        Optional<Execution> same = running.stream().filter(e -> e.name().equals(name)).findFirst()
-                .or(() -> Optional.ofNullable(started.get(name)));
+        List<Execution> running = runtime.runningRollouts(request.canary());
+        // the rollout is named by its first execution, whichever execution carries it now
+        Optional<Execution> same = Optional.ofNullable(started.get(name))
+                .or(() -> running.stream().filter(e -> request.revision().equals(LocalRuntime.revisionOf(e))).findFirst());
         if (same.isPresent()) {
             return new RolloutStart.AlreadyStarted(same.get().arn(), runId(same.get()));
         }
@@ -63,6 +63,6 @@ public final class LocalRolloutStarter implements RolloutStarter {
     }
 
     private static String revision(Execution e) {
-        return e.input().path("revision").asText();
+        return LocalRuntime.revisionOf(e);
     }
 }

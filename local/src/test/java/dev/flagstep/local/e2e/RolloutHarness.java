@@ -10,6 +10,7 @@ import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
@@ -49,17 +50,26 @@ final class RolloutHarness implements AutoCloseable {
     final WebhookReceiver hooks;
     final LocalRuntime runtime;
 
-    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock) {
+    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock, HistoryBudget budget) {
         Clock clock = LocalRuntime.clockFor(SPEED);
         this.sim = SimulatedCluster.start(oneClock ? SimulatedCluster.Options.defaults().withClock(clock)
                 : SimulatedCluster.Options.defaults());
         this.hooks = WebhookReceiver.start();
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL)), sim.client(), faults, clock);
+                hooks.url(""), Optional.of(API_URL), budget), sim.client(), faults, clock);
+    }
+
+    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock) {
+        this(defaultProvider, faults, oneClock, HistoryBudget.standard());
     }
 
     static RolloutHarness start() {
         return new RolloutHarness("gatewayapi:v1", PhaseFaults.none(), false);
+    }
+
+    /** Executions that hand their rollout over after {@code ticks} phase ticks (the default is far beyond any test). */
+    static RolloutHarness start(HistoryBudget budget) {
+        return new RolloutHarness("gatewayapi:v1", PhaseFaults.none(), false, budget);
     }
 
     /** With a fault injector in front of every phase: a test makes one phase crash as a Lambda would. */
@@ -98,9 +108,10 @@ final class RolloutHarness implements AutoCloseable {
         return runtime.startRollout(doc, cluster(doc).targetRevision());
     }
 
-    /** Waits for the execution's end and checks how it ended. */
-    ExecutionStatus awaitEnd(Execution e) throws InterruptedException {
-        ExecutionStatus s = e.await(PATIENCE);
+    /** Waits for the rollout's end (across the executions that continue it) and tells how its last execution ended. */
+    ExecutionStatus awaitEnd(Execution first) throws InterruptedException {
+        ExecutionStatus s = first.chain().await(PATIENCE);
+        Execution e = first.chain().latest();
         if (s == ExecutionStatus.RUNNING) {
             e.stop("TestTimeout", "still running after " + PATIENCE);
             throw new AssertionError("rollout " + e.name() + " still running after " + PATIENCE + "; history: " + e.history());
@@ -108,8 +119,9 @@ final class RolloutHarness implements AutoCloseable {
         return s;
     }
 
-    void assertEnded(Execution e, ExecutionStatus expected) throws InterruptedException {
-        ExecutionStatus s = awaitEnd(e);
+    void assertEnded(Execution first, ExecutionStatus expected) throws InterruptedException {
+        ExecutionStatus s = awaitEnd(first);
+        Execution e = first.chain().latest();
         if (s != expected) {
             throw new AssertionError("rollout " + e.name() + " ended " + s + " (" + e.error().orElse("") + ": "
                     + e.cause().orElse("") + "), expected " + expected + "; events: " + messages(idOf(e))

@@ -124,8 +124,8 @@ class TemplateContractIT {
         Set<String> invoked = new TreeSet<>();
         asl.get("States").properties().forEach(state -> {
             JsonNode s = state.getValue();
-            if (!s.path("Type").asText().equals("Task")) {
-                return;
+            if (!s.path("Type").asText().equals("Task") || s.get("Resource").asText().startsWith("arn:aws:states:::states:")) {
+                return; // ContinueAsNew: see theStateMachineMayStartOnlyItself
             }
             assertThat(s.get("Resource").asText()).startsWith("arn:aws:states:::lambda:invoke");
             String placeholder = s.at("/Parameters/FunctionName").asText();
@@ -160,6 +160,31 @@ class TemplateContractIT {
                 "EVENT_RETENTION_DAYS", "WEBHOOK_SECRET_ARN", "DEFAULT_PROVIDER", "METRICS_SERVER", "EVENT_WEBHOOK_URL")) {
             assertThat(g.at("/Environment/Variables").has(v)).as(v).isTrue();
         }
+    }
+
+    /** ContinueAsNew starts a new execution of the same state machine ($$.StateMachine.Id): the role may do that, and nothing more. */
+    @Test
+    void theStateMachineMayStartOnlyItself() throws Exception {
+        Set<String> startTasks = new TreeSet<>();
+        asl.get("States").properties().forEach(state -> {
+            if (state.getValue().path("Resource").asText().startsWith("arn:aws:states:::states:")) {
+                assertThat(state.getValue().get("Resource").asText()).isEqualTo("arn:aws:states:::states:startExecution");
+                assertThat(state.getValue().at("/Parameters/StateMachineArn.$").asText()).isEqualTo("$$.StateMachine.Id");
+                startTasks.add(state.getKey());
+            }
+        });
+        assertThat(startTasks).containsExactly("ContinueAsNew");
+        List<String> resources = new java.util.ArrayList<>();
+        for (JsonNode policy : stateMachine().get("Policies")) {
+            for (JsonNode st : policy.path("Statement")) {
+                if (st.path("Action").toString().contains("states:")) {
+                    assertThat(st.path("Action").toString()).isEqualTo("[\"states:StartExecution\"]");
+                    resources.add(st.at("/Resource/Fn::Sub").asText());
+                }
+            }
+        }
+        assertThat(resources).containsExactly(
+                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-canary");
     }
 
     @Test

@@ -120,7 +120,8 @@ public final class FakeStepFunctions implements AutoCloseable {
             reply(x, 400, error("StateMachineDoesNotExist", "State Machine Does Not Exist"));
             return;
         }
-        if (!name.matches("[A-Za-z0-9_-]{1,80}")) {
+        // Step Functions' rule: 1-80 characters, no whitespace, brackets, wildcards or these punctuation marks
+        if (name.isEmpty() || name.length() > 80 || name.matches(".*[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f].*")) {
             reply(x, 400, error("InvalidName", "Invalid Name: '" + name + "'"));
             return;
         }

@@ -1,0 +1,194 @@
+package dev.flagstep.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.local.asl.AslInterpreter;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.ExecutionChain;
+import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.local.asl.InstantClock;
+import dev.flagstep.local.asl.TaskInvoker;
+import dev.flagstep.phases.HistoryBudget;
+import dev.flagstep.phases.PhaseInput;
+import dev.flagstep.phases.PhaseJson;
+import dev.flagstep.phases.PhaseOutput;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10: a rollout waits on a closed gate for 30 days at a 10 s interval without failing. The
+ * real canary.asl.json runs in the interpreter, which counts history events as AWS does and fails
+ * an execution at 25,000 of them; virtual time ({@link InstantClock}) makes 30 days take seconds.
+ *
+ * <p>The phases are stand-ins that answer the gate closed until the 30 days are up, but they
+ * answer through the very code the real handlers answer with ({@link PhaseJson} and
+ * {@link HistoryBudget}), so the handover is the real one. {@code HandoverE2ETest} runs the real
+ * handlers on DynamoDB Local across handovers.
+ */
+class ThirtyDayGateTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final PhaseJson JSON = new PhaseJson(MAPPER);
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration THIRTY_DAYS = Duration.ofDays(30);
+    private static final int INTERVAL = 10;
+    /** Generous for a machine shared with other builds; the runs take seconds. */
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+
+    /** What each phase answers: the gate under test closed until {@code opensAt}, everything else passing. */
+    private static Map<String, String> promotionGateClosed() {
+        Map<String, String> answers = new HashMap<>();
+        answers.put("Initialize", "initialized");
+        answers.put("ConfirmRollout", "open");
+        answers.put("StartRollout", "started");
+        answers.put("PreRollout", "passed");
+        answers.put("Analysis", "passed");
+        answers.put("AdvanceTraffic", "promote");
+        answers.put("ConfirmPromotion", "closed");
+        answers.put("Promote", "done");
+        answers.put("Finalise", "finalised");
+        answers.put("PostRollout", "succeeded");
+        return answers;
+    }
+
+    private static Map<String, String> rolloutGateClosed() {
+        Map<String, String> answers = promotionGateClosed();
+        answers.put("ConfirmRollout", "closed");
+        answers.put("StartRollout", "skipAnalysis");
+        return answers;
+    }
+
+    /** The gate's phase answers "open" once the clock has passed {@code opensAt}. */
+    private static final class Phases implements TaskInvoker {
+        final InstantClock clock;
+        final Map<String, String> answers;
+        final String gatePhase;
+        final Instant opensAt;
+        final HistoryBudget budget;
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        final Set<String> runIds = ConcurrentHashMap.newKeySet();
+
+        Phases(InstantClock clock, Map<String, String> answers, String gatePhase, Instant opensAt, HistoryBudget budget) {
+            this.clock = clock;
+            this.answers = answers;
+            this.gatePhase = gatePhase;
+            this.opensAt = opensAt;
+            this.budget = budget;
+        }
+
+        @Override
+        public JsonNode invoke(String function, JsonNode payload) {
+            PhaseInput in = JSON.read(payload);
+            runIds.add(in.runId());
+            String decision;
+            if (in.taskToken().isPresent()) {
+                decision = "parked"; // the gate stays closed: the wait times out after an interval
+                function = function + "/parked";
+            } else if (function.equals(gatePhase) && !clock.now().isBefore(opensAt)) {
+                decision = "open";
+            } else {
+                decision = answers.get(function);
+            }
+            calls.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
+            return JSON.write(new PhaseOutput(in.canary(), in.runId(), in.revision(), INTERVAL, INTERVAL, decision),
+                    budget.after(in));
+        }
+    }
+
+    /** Runs one rollout to its end; per execution only the count AWS would hold is kept. */
+    private record Outcome(ExecutionChain run, Phases phases, InstantClock clock, int maxEvents, Duration took) {}
+
+    private static Outcome roll(Map<String, String> answers, String gatePhase, Duration closedFor, HistoryBudget budget)
+            throws Exception {
+        InstantClock clock = new InstantClock(START);
+        Phases phases = new Phases(clock, answers, gatePhase, START.plus(closedFor), budget);
+        Map<String, String> substitutions = new HashMap<>();
+        LocalRuntime.PHASES.keySet().forEach(name -> substitutions.put(name + "FunctionArn", name));
+        AslInterpreter asl = new AslInterpreter(AslInterpreter.load("flagstep-canary", LocalRuntime.definition(), substitutions),
+                phases, clock);
+        AtomicInteger maxEvents = new AtomicInteger();
+        Predicate<HistoryEvent> closing = e -> e.type() == HistoryEvent.Type.EXECUTION_SUCCEEDED
+                || e.type() == HistoryEvent.Type.EXECUTION_FAILED;
+        asl.addListener((execution, event) -> {
+            if (closing.test(event)) {
+                maxEvents.accumulateAndGet(execution.historyEventCount(), Math::max);
+            }
+        });
+        long began = System.nanoTime();
+        Execution first = asl.start("test-podinfo-6-7-1", MAPPER.readTree("""
+                {"canary":{"namespace":"test","name":"podinfo"},"runId":"run-1","revision":"6.7.1","intervalSeconds":10}"""));
+        ExecutionChain run = first.chain();
+        assertThat(run.await(PATIENCE)).as("the run ended in time").isNotEqualTo(ExecutionStatus.RUNNING);
+        return new Outcome(run, phases, clock, maxEvents.get(), Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    private static int calls(Outcome o, String function) {
+        return o.phases().calls.getOrDefault(function, new AtomicInteger()).get();
+    }
+
+    @Test
+    void confirmPromotionStaysClosedThirtyDaysAtTenSecondsAndTheRolloutThenPromotes() throws Exception {
+        Outcome o = roll(promotionGateClosed(), "ConfirmPromotion", THIRTY_DAYS, HistoryBudget.standard());
+
+        assertThat(o.run().status()).as("run %s", o.run()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(o.run().latest().history()).anyMatch(e -> e.state().filter("Succeeded"::equals).isPresent());
+        assertThat(o.clock().now()).isAfterOrEqualTo(START.plus(THIRTY_DAYS));
+        // one closed look every 10 s for 30 days, each followed by a parked wait and an analysis tick
+        assertThat(calls(o, "ConfirmPromotion")).isGreaterThanOrEqualTo(30 * 8640 - 1);
+        assertThat(calls(o, "ConfirmPromotion/parked")).isGreaterThanOrEqualTo(30 * 8640 - 1);
+        assertThat(calls(o, "Analysis")).isGreaterThanOrEqualTo(30 * 8640 - 1);
+        assertThat(calls(o, "Promote")).isOne();
+        // the run was carried by a chain of executions, none near the quota, all on one run id
+        int ticks = calls(o, "ConfirmPromotion") + calls(o, "Analysis") + calls(o, "AdvanceTraffic");
+        assertThat(o.run().length()).isGreaterThanOrEqualTo(ticks / HistoryBudget.DEFAULT_TICKS);
+        assertThat(o.maxEvents()).isLessThan(HistoryBudget.DEFAULT_TICKS * 13).isLessThan(Execution.HISTORY_LIMIT / 2);
+        assertThat(o.phases().runIds).containsExactly("run-1");
+        assertThat(o.run().latest().name()).startsWith("test-podinfo-6-7-1.").endsWith("." + (o.run().length() - 1));
+        System.out.printf("confirm-promotion closed 30 days at 10 s: %d executions, at most %d events each, %d ticks, %.1f s%n",
+                o.run().length(), o.maxEvents(), ticks, o.took().toMillis() / 1000.0);
+    }
+
+    @Test
+    void confirmRolloutStaysClosedThirtyDaysAtTenSecondsAndTheRolloutThenGoesOn() throws Exception {
+        Outcome o = roll(rolloutGateClosed(), "ConfirmRollout", THIRTY_DAYS, HistoryBudget.standard());
+
+        assertThat(o.run().status()).as("run %s", o.run()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(o.clock().now()).isAfterOrEqualTo(START.plus(THIRTY_DAYS));
+        assertThat(calls(o, "ConfirmRollout")).isGreaterThanOrEqualTo(30 * 8640 - 1);
+        assertThat(calls(o, "Promote")).isOne();
+        assertThat(o.run().length()).isGreaterThanOrEqualTo(calls(o, "ConfirmRollout") / HistoryBudget.DEFAULT_TICKS);
+        assertThat(o.maxEvents()).isLessThan(Execution.HISTORY_LIMIT / 2);
+        assertThat(o.phases().runIds).containsExactly("run-1");
+        System.out.printf("confirm-rollout closed 30 days at 10 s: %d executions, at most %d events each, %.1f s%n",
+                o.run().length(), o.maxEvents(), o.took().toMillis() / 1000.0);
+    }
+
+    /** The test above would fail without the handover: the first execution dies at the quota, no Catch, no rollback. */
+    @Test
+    void withoutTheHandoverTheSameRolloutFailsAtTheQuotaAfterAboutTwoAndAHalfHours() throws Exception {
+        Outcome o = roll(promotionGateClosed(), "ConfirmPromotion", THIRTY_DAYS, new HistoryBudget(Integer.MAX_VALUE));
+
+        assertThat(o.run().length()).isOne();
+        Execution only = o.run().latest();
+        assertThat(only.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(only.error()).contains("States.Runtime");
+        assertThat(only.cause()).contains("The execution reached the maximum number of history events (25000).");
+        assertThat(only.historyEventCount()).isEqualTo(Execution.HISTORY_LIMIT);
+        // no Catch ran: neither Rollback nor PostRollout was called, so traffic would stay where it was
+        assertThat(calls(o, "Rollback")).isZero();
+        assertThat(calls(o, "PostRollout")).isZero();
+        // a closed confirm-promotion loop writes 27 events per 10 s interval
+        Duration lived = Duration.between(START, o.clock().now());
+        assertThat(lived).isBetween(Duration.ofMinutes(150), Duration.ofMinutes(160));
+    }
+}
