@@ -126,7 +126,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(routerBeforeReady).isEmpty();
         List<String> trail = RolloutHarness.trail(onboarding);
         // the first Initialize creates the primary, so it cannot be ready yet; how many intervals pass is the cluster's
-        assertThat(trail).startsWith("Initialize=initializing", "InitializeDecision=initializing",
+        assertThat(trail).startsWith("Resume", "Initialize=initializing", "InitializeDecision=initializing",
                 "WaitBeforeInitialize=initializing");
         assertThat(trail).endsWith("Initialize=done", "InitializeDecision=done", "NoRollout=done");
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
