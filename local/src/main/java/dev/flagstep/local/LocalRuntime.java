@@ -13,6 +13,7 @@ import dev.flagstep.local.asl.TaskTokenException;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.phases.AdvanceTrafficHandler;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
@@ -92,7 +93,8 @@ public final class LocalRuntime implements AutoCloseable {
         var credentials = AnonymousCredentialsProvider.create();
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, credentials, MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                secrets, SecretScope.unprefixed(), credentials,
+                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = new Services(
@@ -105,7 +107,7 @@ public final class LocalRuntime implements AutoCloseable {
                 token -> complete(asl.value, token),
                 settings.defaultProvider(),
                 settings.apiUrl(),
-                dev.flagstep.phases.SigningSecrets.from(secrets));
+                dev.flagstep.phases.SigningSecrets.from(secrets, SecretScope.unprefixed()));
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
         PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));

@@ -121,6 +121,8 @@ public record SpecValidator(boolean templatesInDocument) {
         }
         a.gateTimeout().filter(d -> d.isNegative() || d.isZero())
                 .ifPresent(d -> errors.add(new SpecError("analysis.gateTimeout", "must be greater than 0")));
+        a.webhookSecretRef().flatMap(SecretRefs::problem)
+                .ifPresent(p -> errors.add(new SpecError("analysis.webhookSecretRef", p)));
         for (int i = 0; i < a.metrics().size(); i++) {
             metric("analysis.metrics[" + i + "]", a.metrics().get(i), document, errors);
         }
@@ -227,6 +229,8 @@ public record SpecValidator(boolean templatesInDocument) {
         if (template.query().isBlank()) {
             errors.add(new SpecError(path + ".query", "required"));
         }
+        template.provider().secretRef().flatMap(SecretRefs::problem)
+                .ifPresent(p -> errors.add(new SpecError(path + ".provider.secretRef.name", p)));
     }
 
     private static void percent(String path, int value, List<SpecError> errors) {
