@@ -14,6 +14,7 @@ import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.phases.AdvanceTrafficHandler;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
@@ -34,6 +35,7 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
 import dev.flagstep.webhook.WebhookClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,14 +95,15 @@ public final class LocalRuntime implements AutoCloseable {
         var credentials = AnonymousCredentialsProvider.create();
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, SecretScope.unprefixed(), credentials,
+                secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials,
                 MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = new Services(
                 store,
                 clock,
-                new HookRunner(new WebhookClient()),
+                // real time for signatures even when the rollout's clock runs faster: receivers check it against theirs
+                new HookRunner(new WebhookClient(AddressGuard.local(), Sleeper.REAL, Clock.systemUTC())),
                 (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
                 metrics,
                 bus,

@@ -1,6 +1,7 @@
 package dev.flagstep.metrics;
 
 import dev.flagstep.kubernetes.Tls;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
@@ -40,6 +41,7 @@ public final class MetricProviders {
     private final Settings settings;
     private final SecretResolver secrets;
     private final SecretScope scope;
+    private final AddressGuard guard;
     private final AwsCredentialsProvider credentials;
     private final Function<String, CloudWatchClient> cloudWatchClientForRegion;
     private final Clock clock;
@@ -58,18 +60,20 @@ public final class MetricProviders {
      */
     public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
             Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
-        this(settings, secrets, SecretScope.unprefixed(), credentials, cloudWatchClientForRegion, clock);
+        this(settings, secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials, cloudWatchClientForRegion, clock);
     }
 
     /**
      * @param scope where a template's {@code secretRef} points: the canary's namespace under the
      *     stack's {@code SecretsPrefix} in AWS
+     * @param guard where Prometheus addresses may point ({@link AddressGuard#aws} in Lambda)
      */
-    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AwsCredentialsProvider credentials,
-            Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard,
+            AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
         this.settings = settings;
         this.secrets = secrets;
         this.scope = scope;
+        this.guard = guard;
         this.credentials = credentials;
         this.cloudWatchClientForRegion = cloudWatchClientForRegion;
         this.clock = clock;
@@ -137,6 +141,11 @@ public final class MetricProviders {
     private PrometheusProvider prometheus(URI address, Map<String, List<String>> headers,
             Optional<String> secretRef, Optional<String> region, boolean insecureSkipVerify) {
         PrometheusAuth auth;
+        if (AmpAddress.looksLikeAmp(address)) {
+            throw new MetricQueryException("prometheus address " + address + " looks like Amazon Managed Prometheus but is not "
+                    + "https://aps-workspaces.{region}.amazonaws.com/workspaces/...: flagstep sends AWS credentials (SigV4) "
+                    + "to that host only");
+        }
         if (AmpAddress.isAmp(address)) {
             String signingRegion = region.filter(r -> !r.isBlank()).or(() -> AmpAddress.regionOf(address))
                     .orElseThrow(() -> new MetricQueryException("cannot tell the region of Amazon Managed Prometheus address "
@@ -146,7 +155,8 @@ public final class MetricProviders {
             auth = secretRef.<PrometheusAuth>map(ref -> new PrometheusAuth.Secret(ref, secrets)).orElse(PrometheusAuth.none());
         }
         try {
-            return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout());
+            return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout(),
+                    guard);
         } catch (IllegalArgumentException e) {
             throw new MetricQueryException(e.getMessage(), e);
         }

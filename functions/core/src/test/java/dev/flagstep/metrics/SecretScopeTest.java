@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flagstep.metrics.FakeHttpServer.Reply;
 import dev.flagstep.metrics.MetricCheckResult.AllPassed;
 import dev.flagstep.metrics.MetricCheckResult.Failed;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
 import java.time.Clock;
@@ -33,7 +34,7 @@ class SecretScopeTest {
     };
     private final MetricChecker checker = new MetricChecker(new MetricProviders(
             new MetricProviders.Settings(prometheus.uri(""), Duration.ofSeconds(2)), store, new SecretScope("flagstep/"),
-            AnonymousCredentialsProvider.create(), region -> {
+            AddressGuard.local(), AnonymousCredentialsProvider.create(), region -> {
                 throw new AssertionError("no CloudWatch here");
             }, Clock.systemUTC()));
 

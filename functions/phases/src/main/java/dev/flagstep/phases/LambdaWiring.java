@@ -6,9 +6,11 @@ import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
 import dev.flagstep.webhook.WebhookClient;
 import java.net.URI;
 import java.time.Clock;
@@ -70,17 +72,19 @@ final class LambdaWiring {
         SecretResolver secrets = new SecretsManagerSecretResolver(
                 SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
         SecretScope scope = SecretScope.fromEnvironment(env);
+        // canary-chosen addresses must never reach this machine or the cloud's internals
+        AddressGuard guard = AddressGuard.aws(env);
         EksAccess eks = EksAccess.fromEnvironment();
 
         MetricProviders providers = new MetricProviders(
                 new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                         MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, scope, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
+                secrets, scope, guard, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
 
         return new Services(
                 store,
                 clock,
-                new HookRunner(new WebhookClient()),
+                new HookRunner(new WebhookClient(guard, Sleeper.REAL, clock)),
                 (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
                 new MetricChecker(providers),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
