@@ -89,6 +89,31 @@ public final class AddressGuard {
     }
 
     /**
+     * What {@link #check} would say without any DNS lookup: for IP literals and {@code localhost}
+     * names only (a document is validated once; names may resolve elsewhere later, and are checked
+     * on every request).
+     */
+    public Optional<String> refusalWithoutLookup(URI target) {
+        try {
+            new AddressGuard(where, allowLoopback, runtimeApi, AddressGuard::literalOnly).check(target);
+            return Optional.empty();
+        } catch (RefusedAddressException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static InetAddress[] literalOnly(String host) throws UnknownHostException {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return new InetAddress[] {InetAddress.getLoopbackAddress()}; // RFC 6761
+        }
+        if (h.matches("[0-9.]+") || h.contains(":")) {
+            return new InetAddress[] {InetAddress.getByName(h)}; // a literal: parsed, not looked up
+        }
+        throw new UnknownHostException(host);
+    }
+
+    /**
      * {@link #check}s {@code target} and keeps its host under this policy at connect time until the
      * lease is closed: wrap each request (and each redirect hop) in one.
      */
