@@ -159,13 +159,15 @@ public final class WebhookClient {
                 headers.set(info);
                 return bounded.apply(info);
             };
+            // the address check resolves the host: within the attempt's deadline, as Go's dial is
+            AttemptTimer timer = AttemptTimer.start(deadline);
             AddressGuard.Lease lease;
             try {
                 lease = guard.lease(target);
             } catch (RefusedAddressException e) {
+                timer.finish();
                 return new Attempt.Refused(e.getMessage());
             }
-            AttemptTimer timer = AttemptTimer.start(deadline);
             HttpResponse<BoundedBody> response = null;
             Exception error = null;
             boolean timedOut;
