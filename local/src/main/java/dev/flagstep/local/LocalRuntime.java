@@ -13,6 +13,8 @@ import dev.flagstep.local.asl.TaskTokenException;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.phases.AdvanceTrafficHandler;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
@@ -34,6 +36,7 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
 import dev.flagstep.webhook.WebhookClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,20 +110,22 @@ public final class LocalRuntime implements AutoCloseable {
         var credentials = AnonymousCredentialsProvider.create();
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, credentials, MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials,
+                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = new Services(
                 store,
                 clock,
-                new HookRunner(new WebhookClient()),
+                // real time for signatures even when the rollout's clock runs faster: receivers check it against theirs
+                new HookRunner(new WebhookClient(AddressGuard.local(), Sleeper.REAL, Clock.systemUTC())),
                 (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
                 metrics,
                 bus,
                 token -> complete(asl.value, token),
                 settings.defaultProvider(),
                 settings.apiUrl(),
-                dev.flagstep.phases.SigningSecrets.from(secrets),
+                dev.flagstep.phases.SigningSecrets.from(secrets, SecretScope.unprefixed()),
                 settings.historyBudget());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.spec.CanaryId;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecValidator;
 import dev.flagstep.store.CanaryBusyException;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.NoSuchCanaryException;
@@ -58,7 +60,10 @@ public final class ApiHandler implements RequestStreamHandler {
         this.json = mapper();
         this.routes = Lazy.of(() -> {
             AwsEnvironment env = AwsEnvironment.fromSystem();
-            return new Routes(env.store(), new SpecParser(), env.rolloutStarter(json), env.taskTokens(), json);
+            // addresses the functions would refuse are refused here already, with the field's path
+            AddressGuard guard = AddressGuard.aws(System.getenv());
+            SpecParser parser = new SpecParser(SpecValidator.DEFAULT.withAddresses(guard::refusalWithoutLookup));
+            return new Routes(env.store(), parser, env.rolloutStarter(json), env.taskTokens(), json);
         });
     }
 

@@ -45,6 +45,10 @@ public final class Problem extends RuntimeException {
         return new Problem(404, "not-found", "Not found", detail, List.of());
     }
 
+    public static Problem forbidden(String detail) {
+        return new Problem(403, "forbidden", "Forbidden", detail, List.of());
+    }
+
     public static Problem methodNotAllowed(String detail) {
         return new Problem(405, "method-not-allowed", "Method not allowed", detail, List.of());
     }

@@ -9,7 +9,8 @@ import java.time.Instant;
  * One event Flagger would record for a canary ("Advance podinfo.test canary weight 20"), with the
  * canary's state at that moment. It goes to the event history, to EventBridge, and to the canary's
  * {@code event} webhooks with Flagger's payload. Its {@link Severity} is the analysis {@code Message}'s:
- * the Kubernetes event type Flagger sends in {@code eventType}.
+ * the Kubernetes event type Flagger sends in {@code eventType}. The message is kept within
+ * {@link MessageLimit#EVENT_MESSAGE_BYTES} (a response body quoted in it is cut and marked).
  */
 public record CanaryEvent(
         CanaryId canary,
@@ -21,4 +22,8 @@ public record CanaryEvent(
         int failedChecks,
         String runId,
         String checksum) {
+
+    public CanaryEvent {
+        message = message == null ? null : MessageLimit.truncate(message, MessageLimit.EVENT_MESSAGE_BYTES);
+    }
 }

@@ -125,7 +125,7 @@ public final class MetricChecker {
         MetricProvider provider;
         String query;
         try {
-            provider = providers.forTemplate(template.get());
+            provider = providers.forTemplate(canary.id().namespace(), template.get());
         } catch (MetricQueryException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": " + e.getMessage(),
                     "Metric template " + templateId + " provider " + template.get().provider().type() + " error: " + e.getMessage()));

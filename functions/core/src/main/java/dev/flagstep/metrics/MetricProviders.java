@@ -1,6 +1,7 @@
 package dev.flagstep.metrics;
 
 import dev.flagstep.kubernetes.Tls;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
@@ -39,13 +40,16 @@ public final class MetricProviders {
 
     private final Settings settings;
     private final SecretResolver secrets;
+    private final SecretScope scope;
+    private final AddressGuard guard;
     private final AwsCredentialsProvider credentials;
     private final Function<String, CloudWatchClient> cloudWatchClientForRegion;
     private final Clock clock;
     private final HttpClient http;
     /** Built on first use: most installations never need it, and it should not be part of a SnapStart snapshot. */
     private volatile HttpClient insecureHttp;
-    private final Map<MetricProviderSpec, MetricProvider> byTemplateProvider = new ConcurrentHashMap<>();
+    /** By namespace too: the same provider spec reads a different secret in each canary namespace. */
+    private final Map<ScopedSpec, MetricProvider> byTemplateProvider = new ConcurrentHashMap<>();
     private final Map<String, CloudWatchClient> cloudWatchClients = new ConcurrentHashMap<>();
     private final Map<URI, PrometheusProvider> metricsServers = new ConcurrentHashMap<>();
 
@@ -56,8 +60,20 @@ public final class MetricProviders {
      */
     public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
             Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+        this(settings, secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials, cloudWatchClientForRegion, clock);
+    }
+
+    /**
+     * @param scope where a template's {@code secretRef} points: the canary's namespace under the
+     *     stack's {@code SecretsPrefix} in AWS
+     * @param guard where Prometheus addresses may point ({@link AddressGuard#aws} in Lambda)
+     */
+    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard,
+            AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
         this.settings = settings;
         this.secrets = secrets;
+        this.scope = scope;
+        this.guard = guard;
         this.credentials = credentials;
         this.cloudWatchClientForRegion = cloudWatchClientForRegion;
         this.clock = clock;
@@ -84,20 +100,26 @@ public final class MetricProviders {
     }
 
     /**
-     * The provider for a MetricTemplate.
+     * The provider for a MetricTemplate used by a canary of {@code canaryNamespace}: its
+     * {@code secretRef} is that namespace's secret, whatever namespace the template names.
      *
-     * @throws MetricQueryException for an unsupported type or an incomplete provider spec
+     * @throws MetricQueryException for an unsupported type, an incomplete provider spec or a secret
+     *     reference outside the canary's namespace
      */
-    public MetricProvider forTemplate(MetricTemplate template) {
-        return byTemplateProvider.computeIfAbsent(template.provider(), spec -> build(template, spec));
+    public MetricProvider forTemplate(String canaryNamespace, MetricTemplate template) {
+        return byTemplateProvider.computeIfAbsent(new ScopedSpec(canaryNamespace, template.provider()),
+                key -> build(canaryNamespace, template, key.spec()));
     }
 
-    private MetricProvider build(MetricTemplate template, MetricProviderSpec spec) {
+    private record ScopedSpec(String namespace, MetricProviderSpec spec) {}
+
+    private MetricProvider build(String canaryNamespace, MetricTemplate template, MetricProviderSpec spec) {
         return switch (spec.type()) {
             case "prometheus" -> prometheus(
                     spec.address().filter(a -> !a.isBlank()).map(a -> uri(a, "provider.address")).orElseThrow(() -> new MetricQueryException(
                             "prometheus provider of template " + template.name() + "." + template.namespace() + " has no address")),
-                    spec.headers(), spec.secretRef(), spec.region(), spec.insecureSkipVerify());
+                    spec.headers(), spec.secretRef().map(ref -> scope.secretId(canaryNamespace, ref)), spec.region(),
+                    spec.insecureSkipVerify());
             case "cloudwatch" -> new CloudWatchProvider(
                     cloudWatchClients.computeIfAbsent(spec.region().filter(r -> !r.isBlank()).orElseThrow(() -> new MetricQueryException(
                             "cloudwatch provider of template " + template.name() + "." + template.namespace()
@@ -119,6 +141,11 @@ public final class MetricProviders {
     private PrometheusProvider prometheus(URI address, Map<String, List<String>> headers,
             Optional<String> secretRef, Optional<String> region, boolean insecureSkipVerify) {
         PrometheusAuth auth;
+        if (AmpAddress.looksLikeAmp(address)) {
+            throw new MetricQueryException("prometheus address " + address + " looks like Amazon Managed Prometheus but is not "
+                    + "https://aps-workspaces.{region}.amazonaws.com/workspaces/...: flagstep sends AWS credentials (SigV4) "
+                    + "to that host only");
+        }
         if (AmpAddress.isAmp(address)) {
             String signingRegion = region.filter(r -> !r.isBlank()).or(() -> AmpAddress.regionOf(address))
                     .orElseThrow(() -> new MetricQueryException("cannot tell the region of Amazon Managed Prometheus address "
@@ -128,7 +155,8 @@ public final class MetricProviders {
             auth = secretRef.<PrometheusAuth>map(ref -> new PrometheusAuth.Secret(ref, secrets)).orElse(PrometheusAuth.none());
         }
         try {
-            return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout());
+            return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout(),
+                    guard);
         } catch (IllegalArgumentException e) {
             throw new MetricQueryException(e.getMessage(), e);
         }

@@ -2,6 +2,9 @@ package dev.flagstep.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.BoundedBody;
+import dev.flagstep.net.RefusedAddressException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +27,8 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 /**
  * Flagger's Prometheus provider: {@code GET {address}/api/v1/query?query=...} with the query's
  * whitespace collapsed, a timeout (5s in Flagger), optional credentials and custom headers, and one
- * number out of an instant vector.
+ * number out of an instant vector. The address passes the {@link AddressGuard} before every query,
+ * and at most {@link BoundedBody#METRICS_LIMIT} bytes of an answer are read.
  */
 public final class PrometheusProvider implements MetricProvider {
 
@@ -40,8 +44,15 @@ public final class PrometheusProvider implements MetricProvider {
     private final Map<String, List<String>> headers;
     private final HttpClient http;
     private final Duration timeout;
+    private final AddressGuard guard;
 
+    /** With the local runtime's address policy (loopback allowed). */
     public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout) {
+        this(address, auth, headers, http, timeout, AddressGuard.local());
+    }
+
+    public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout,
+            AddressGuard guard) {
         if (address.getScheme() == null || address.getHost() == null
                 || !(address.getScheme().equals("http") || address.getScheme().equals("https"))) {
             throw new IllegalArgumentException("prometheus address " + address + " is not a valid http(s) URL");
@@ -51,6 +62,7 @@ public final class PrometheusProvider implements MetricProvider {
         this.headers = Map.copyOf(headers);
         this.http = http;
         this.timeout = timeout;
+        this.guard = guard;
     }
 
     public URI address() {
@@ -70,8 +82,7 @@ public final class PrometheusProvider implements MetricProvider {
                 .putRawQueryParameter("query", collapseWhitespace(query))
                 .headers(headers)
                 .build());
-        HttpResponse<String> response = send(request);
-        return valueOf(response);
+        return valueOf(send(request));
     }
 
     /** Flagger replaces every run of whitespace with one space, so multi-line YAML queries stay valid in a URL. */
@@ -118,18 +129,35 @@ public final class PrometheusProvider implements MetricProvider {
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> send(SdkHttpRequest request) {
+    /** A status and the body as text; a body past the bound is an error, never parsed half. */
+    private record Answer(int statusCode, String body) {}
+
+    private Answer send(SdkHttpRequest request) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.getUri()).GET().timeout(timeout);
         request.forEachHeader((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase())) {
                 values.forEach(v -> builder.header(name, v));
             }
         });
+        AddressGuard.Lease lease;
         try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            lease = guard.lease(queryEndpoint());
+        } catch (RefusedAddressException e) {
+            throw new MetricQueryException("prometheus request refused: " + e.getMessage(), e);
+        }
+        try (lease) {
+            HttpResponse<BoundedBody> response = http.send(builder.build(), BoundedBody.handler(BoundedBody.METRICS_LIMIT));
+            if (response.body().truncated()) {
+                throw new MetricQueryException("prometheus answer from " + queryEndpoint() + " is larger than "
+                        + BoundedBody.METRICS_LIMIT + " bytes; refused");
+            }
+            return new Answer(response.statusCode(), new String(response.body().bytes(), StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             throw new MetricQueryException("prometheus request to " + queryEndpoint() + " timed out after " + timeout.toMillis() + "ms", e);
         } catch (IOException e) {
+            if (lease.refusal().isPresent()) {
+                throw new MetricQueryException("prometheus request refused: " + lease.refusal().get(), e);
+            }
             throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,7 +165,7 @@ public final class PrometheusProvider implements MetricProvider {
         }
     }
 
-    private static double valueOf(HttpResponse<String> response) {
+    private static double valueOf(Answer response) {
         Optional<JsonNode> body = parse(response.body());
         if (response.statusCode() >= 400 || body.map(b -> b.path("status").asText().equals("error")).orElse(false)) {
             String detail = body.filter(b -> b.has("error"))

@@ -1,6 +1,7 @@
 package dev.flagstep.spec;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,11 +14,30 @@ import java.util.Set;
  *
  * @param templatesInDocument whether every {@code templateRef} must resolve to a MetricTemplate of
  *     the same document; turn it off when templates come from elsewhere (a template store, the cluster)
+ * @param addresses why a webhook, metrics server or provider address is refused where the document
+ *     will run (the AWS API refuses IP literals and {@code localhost} its functions may not call)
  */
-public record SpecValidator(boolean templatesInDocument) {
+public record SpecValidator(boolean templatesInDocument, AddressRule addresses) {
 
     /** Templates must be submitted with the Canary, which is the only source flagstep has today. */
     public static final SpecValidator DEFAULT = new SpecValidator(true);
+
+    /** Why an address is refused, or empty; decided without DNS (a document is validated once, names change). */
+    @FunctionalInterface
+    public interface AddressRule {
+        AddressRule NONE = uri -> Optional.empty();
+
+        Optional<String> refusal(URI address);
+    }
+
+    public SpecValidator(boolean templatesInDocument) {
+        this(templatesInDocument, AddressRule.NONE);
+    }
+
+    /** This validator, also refusing addresses by {@code rule}. */
+    public SpecValidator withAddresses(AddressRule rule) {
+        return new SpecValidator(templatesInDocument, rule);
+    }
 
     /** The routers flagstep implements, in the order error messages list them. */
     public static final List<String> SUPPORTED_PROVIDERS = List.of(
@@ -41,12 +61,15 @@ public record SpecValidator(boolean templatesInDocument) {
             target(canary.targetRef(), errors);
             provider(canary, errors);
             service(canary.service(), errors);
+            canary.metricsServer().filter(s -> !s.isBlank()).ifPresent(s -> address("spec.metricsServer", s, errors));
             if (canary.progressDeadlineSeconds() < 0) {
                 errors.add(new SpecError("spec.progressDeadlineSeconds", atLeastZero(canary.progressDeadlineSeconds())));
             }
             canary.analysis().ifPresent(a -> analysis(a, document, errors));
             for (MetricTemplate template : document.metricTemplates()) {
                 template(template, errors);
+                template.provider().address().ifPresent(a -> address("metricTemplate[" + template.name() + "].spec.provider.address",
+                        a, errors));
             }
         } catch (RuntimeException e) {
             // A hand-built document (not from SpecParser) may break assumptions; still answer, never throw.
@@ -121,11 +144,18 @@ public record SpecValidator(boolean templatesInDocument) {
         }
         a.gateTimeout().filter(d -> d.isNegative() || d.isZero())
                 .ifPresent(d -> errors.add(new SpecError("analysis.gateTimeout", "must be greater than 0")));
+        a.webhookSecretRef().flatMap(SecretRefs::problem)
+                .ifPresent(p -> errors.add(new SpecError("analysis.webhookSecretRef", p)));
         for (int i = 0; i < a.metrics().size(); i++) {
             metric("analysis.metrics[" + i + "]", a.metrics().get(i), document, errors);
         }
         for (int i = 0; i < a.webhooks().size(); i++) {
-            webhook("analysis.webhooks[" + i + "]", a.webhooks().get(i), errors);
+            String path = "analysis.webhooks[" + i + "]";
+            Webhook hook = a.webhooks().get(i);
+            webhook(path, hook, errors);
+            if (isHttpUrl(hook.url())) {
+                addresses.refusal(hook.url()).ifPresent(r -> errors.add(new SpecError(path + ".url", r)));
+            }
         }
         for (int i = 0; i < a.alerts().size(); i++) {
             alert("analysis.alerts[" + i + "]", a.alerts().get(i), errors);
@@ -196,6 +226,17 @@ public record SpecValidator(boolean templatesInDocument) {
         }
     }
 
+    private void address(String path, String text, List<SpecError> errors) {
+        try {
+            URI uri = new URI(text.strip());
+            if (isHttpUrl(uri)) {
+                addresses.refusal(uri).ifPresent(r -> errors.add(new SpecError(path, r)));
+            }
+        } catch (URISyntaxException e) {
+            // not a URL: reported (or not) where the address is used
+        }
+    }
+
     private static void alert(String path, AlertRef alert, List<SpecError> errors) {
         if (alert.name().isBlank()) {
             errors.add(new SpecError(path + ".name", "required"));
@@ -227,6 +268,8 @@ public record SpecValidator(boolean templatesInDocument) {
         if (template.query().isBlank()) {
             errors.add(new SpecError(path + ".query", "required"));
         }
+        template.provider().secretRef().flatMap(SecretRefs::problem)
+                .ifPresent(p -> errors.add(new SpecError(path + ".provider.secretRef.name", p)));
     }
 
     private static void percent(String path, int value, List<SpecError> errors) {

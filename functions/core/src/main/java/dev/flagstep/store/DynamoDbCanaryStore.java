@@ -394,9 +394,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
             long millis = event.timestamp().toEpochMilli();
             long expiresAt = event.timestamp().plus(eventRetention).getEpochSecond();
             for (int seq = 0; seq < MAX_EVENTS_PER_MILLI; seq++) {
-                Map<String, AttributeValue> item = new HashMap<>(Items.key(id, Items.eventSk(millis, seq)));
-                item.putAll(Items.event(event));
-                item.put(CanaryTable.TTL_ATTRIBUTE, n(expiresAt));
+                Map<String, AttributeValue> whole = new HashMap<>(Items.key(id, Items.eventSk(millis, seq)));
+                whole.putAll(Items.event(event));
+                whole.put(CanaryTable.TTL_ATTRIBUTE, n(expiresAt));
+                // a message too large for one item is cut, never the event refused
+                Map<String, AttributeValue> item = ItemSize.fitted(whole, "message", ItemSize.MAX_BYTES);
                 Expr cond = new Expr();
                 cond.condition("attribute_not_exists(" + cond.n(CanaryTable.SK) + ")");
                 try {

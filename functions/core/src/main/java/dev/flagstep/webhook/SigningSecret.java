@@ -9,10 +9,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Beyond Flagger (#1192): a per-canary secret with which every webhook body is signed, so receivers
- * can tell flagstep's calls from anyone else's. The header is
- * {@code X-Flagstep-Signature: sha256=<lowercase hex HMAC-SHA256 of the exact body bytes>}, the
- * scheme GitHub webhooks use, so existing verification snippets work. Off unless a secret is set.
+ * Beyond Flagger (#1192): a secret with which every webhook body is signed, so receivers can tell
+ * flagstep's calls from anyone else's and refuse replays. The header is
+ * {@code X-Flagstep-Signature: t=<unix seconds>,v1=<lowercase hex HMAC-SHA256 of "<t>.<body bytes>">},
+ * Stripe's scheme: the timestamp is part of the signed material, so a receiver that refuses old
+ * timestamps (5 minutes is usual) refuses a captured request replayed later. docs/security.md has a
+ * receiver's verification, worked through. Off unless a secret is set.
  */
 public final class SigningSecret {
 
@@ -36,12 +38,13 @@ public final class SigningSecret {
         return new SigningSecret(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The header value for {@code body}: {@code sha256=<hex>}. */
-    public String sign(byte[] body) {
+    /** The header value for {@code body} sent at {@code unixSeconds}: {@code t=<seconds>,v1=<hex>}. */
+    public String sign(long unixSeconds, byte[] body) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+            mac.update((unixSeconds + ".").getBytes(StandardCharsets.US_ASCII));
+            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             // Every JDK ships HmacSHA256 and accepts any non-empty key for it.
             throw new IllegalStateException(e);

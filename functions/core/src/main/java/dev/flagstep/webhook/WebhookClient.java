@@ -1,5 +1,8 @@
 package dev.flagstep.webhook;
 
+import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.BoundedBody;
+import dev.flagstep.net.RefusedAddressException;
 import dev.flagstep.spec.Webhook;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -32,6 +36,11 @@ import java.util.regex.Pattern;
  * <li>the hook's timeout bounds each attempt, redirects and the response body included
  *     (Go's {@code http.Client.Timeout}); redirects are followed as Go does, at most 10 requests.</li>
  * </ul>
+ * Beyond Flagger, for safety: every hop's address passes the {@link AddressGuard} first (a refused
+ * address is a final failure, never retried); at most {@link BoundedBody#WEBHOOK_LIMIT} bytes of a
+ * response are read; a signed body carries {@code X-Flagstep-Signature: t=..,v1=..} (fresh for each
+ * attempt, from the injected clock), and only to the hook's own origin: a redirect to another scheme,
+ * host or port (https to http included) is followed without it.
  * Never throws: every failure is a {@link HookOutcome.Failed}. Thread-safe; share one per container.
  */
 public final class WebhookClient {
@@ -39,21 +48,39 @@ public final class WebhookClient {
     /** Go's default redirect policy stops at the 10th request. */
     static final int MAX_REQUESTS = 10;
 
+    private final AddressGuard guard;
+    private final Clock clock;
     private final Sleeper sleeper;
     private final Supplier<HttpClient> verifying;
     private final Supplier<HttpClient> insecure;
 
-    /** Production: the container-wide HTTP clients, real waits between retries. */
+    /** The local runtime's policy (loopback allowed), real waits and clock; the AWS wiring passes its own guard. */
     public WebhookClient() {
         this(Sleeper.REAL);
     }
 
-    /** With a chosen wait between retries (tests record it instead of sleeping). */
+    /** With a chosen wait between retries (tests record it instead of sleeping); the local runtime's policy. */
     public WebhookClient(Sleeper sleeper) {
-        this(sleeper, HttpClients::verifying, HttpClients::insecure);
+        this(AddressGuard.local(), sleeper, Clock.systemUTC());
+    }
+
+    /**
+     * Production: the container-wide HTTP clients.
+     *
+     * @param guard where hooks may point ({@link AddressGuard#aws} in Lambda, {@link AddressGuard#local} locally)
+     * @param clock the signature timestamps' clock
+     */
+    public WebhookClient(AddressGuard guard, Sleeper sleeper, Clock clock) {
+        this(guard, sleeper, clock, HttpClients::verifying, HttpClients::insecure);
     }
 
     WebhookClient(Sleeper sleeper, Supplier<HttpClient> verifying, Supplier<HttpClient> insecure) {
+        this(AddressGuard.local(), sleeper, Clock.systemUTC(), verifying, insecure);
+    }
+
+    WebhookClient(AddressGuard guard, Sleeper sleeper, Clock clock, Supplier<HttpClient> verifying, Supplier<HttpClient> insecure) {
+        this.guard = guard;
+        this.clock = clock;
         this.sleeper = sleeper;
         this.verifying = verifying;
         this.insecure = insecure;
@@ -68,16 +95,19 @@ public final class WebhookClient {
     public HookOutcome call(Webhook hook, WebhookPayload payload, Optional<SigningSecret> secret) {
         long start = System.nanoTime();
         byte[] body = payload.toJson();
-        Optional<String> signature = secret.map(s -> s.sign(body));
         HttpClient http = hook.disableTLS() ? insecure.get() : verifying.get();
         int maxAttempts = 1 + Math.max(0, hook.retries());
         for (int attempt = 1; ; attempt++) {
+            // signed per attempt: a retry minutes later carries a fresh timestamp
+            Optional<String> signature = secret.map(s -> s.sign(clock.instant().getEpochSecond(), body));
             Attempt result = attemptOnce(http, hook, body, signature);
             switch (result) {
                 case Attempt.Answered a when a.status() <= 202 ->
-                        { return new HookOutcome.Passed(hook, a.status(), text(a.body()), attempt, since(start)); }
+                        { return new HookOutcome.Passed(hook, a.status(), a.body().text(), attempt, since(start)); }
                 case Attempt.Answered a when !Backoff.retryableStatus(a.status()) ->
-                        { return failed(hook, OptionalInt.of(a.status()), text(a.body()), attempt, start); }
+                        { return failed(hook, OptionalInt.of(a.status()), a.body().text(), attempt, start); }
+                case Attempt.Refused r ->
+                        { return failed(hook, OptionalInt.empty(), r.reason(), attempt, start); }
                 case Attempt.BodyUnreadable b ->
                         { return failed(hook, OptionalInt.of(b.status()), "error reading body: " + b.cause(), attempt, start); }
                 case Attempt.TransportError t when !t.retryable() ->
@@ -113,24 +143,35 @@ public final class WebhookClient {
         boolean post = true;
         Optional<URI> referer = Optional.empty();
         for (int requestNo = 1; ; requestNo++) {
+            // the signature is for the hook's receiver only: never forwarded to another origin
+            Optional<String> signed = sameOrigin(hook.url(), target) ? signature : Optional.empty();
             HttpRequest request;
             try {
-                request = request(target, post ? Optional.of(body) : Optional.empty(), signature, referer);
+                request = request(target, post ? Optional.of(body) : Optional.empty(), signed, referer);
             } catch (IllegalArgumentException e) {
                 // Go: "unsupported protocol scheme" and malformed URLs are not retried.
                 return new Attempt.TransportError(urlError(target, "unsupported protocol scheme \""
                         + Optional.ofNullable(target.getScheme()).orElse("") + "\""), false);
             }
             AtomicReference<HttpResponse.ResponseInfo> headers = new AtomicReference<>();
-            HttpResponse.BodyHandler<byte[]> handler = info -> {
+            HttpResponse.BodyHandler<BoundedBody> bounded = BoundedBody.handler(BoundedBody.WEBHOOK_LIMIT);
+            HttpResponse.BodyHandler<BoundedBody> handler = info -> {
                 headers.set(info);
-                return HttpResponse.BodySubscribers.ofByteArray();
+                return bounded.apply(info);
             };
+            // the address check resolves the host: within the attempt's deadline, as Go's dial is
             AttemptTimer timer = AttemptTimer.start(deadline);
-            HttpResponse<byte[]> response = null;
+            AddressGuard.Lease lease;
+            try {
+                lease = guard.lease(target);
+            } catch (RefusedAddressException e) {
+                timer.finish();
+                return new Attempt.Refused(e.getMessage());
+            }
+            HttpResponse<BoundedBody> response = null;
             Exception error = null;
             boolean timedOut;
-            try {
+            try (lease) {
                 response = http.send(request, handler);
             } catch (InterruptedException | IOException | RuntimeException e) {
                 error = e;
@@ -145,6 +186,9 @@ public final class WebhookClient {
                 if (error instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                     return new Attempt.Interrupted();
+                }
+                if (lease.refusal().isPresent()) {
+                    return new Attempt.Refused(lease.refusal().get());
                 }
                 TransportErrors.Failure failure = TransportErrors.describe(error, target);
                 if (error instanceof RuntimeException) {
@@ -193,7 +237,8 @@ public final class WebhookClient {
     /** The body failed after the status line arrived: Go drains and retries a retryable status, else fails. */
     private static Attempt afterHeaders(HttpResponse.ResponseInfo info, String cause) {
         if (Backoff.retryableStatus(info.statusCode())) {
-            return new Attempt.Answered(info.statusCode(), new byte[0], info.headers().firstValue("Retry-After"));
+            return new Attempt.Answered(info.statusCode(), new BoundedBody(new byte[0], false, BoundedBody.WEBHOOK_LIMIT),
+                    info.headers().firstValue("Retry-After"));
         }
         return new Attempt.BodyUnreadable(info.statusCode(), cause);
     }
@@ -225,6 +270,17 @@ public final class WebhookClient {
         return Optional.of("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Same scheme, host and port: the only place a signature may go. */
+    static boolean sameOrigin(URI hook, URI target) {
+        return hook.getScheme() != null && hook.getScheme().equalsIgnoreCase(target.getScheme())
+                && hook.getHost() != null && hook.getHost().equalsIgnoreCase(target.getHost())
+                && effectivePort(hook) == effectivePort(target);
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
@@ -235,10 +291,6 @@ public final class WebhookClient {
 
     private static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    private static String text(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8);
     }
 
     /** go-retryablehttp's final error, with its URL redaction. */
@@ -274,7 +326,11 @@ public final class WebhookClient {
 
     /** What one attempt came to, before the retry decision. */
     private sealed interface Attempt {
-        record Answered(int status, byte[] body, Optional<String> retryAfter) implements Attempt {
+        record Answered(int status, BoundedBody body, Optional<String> retryAfter) implements Attempt {
+        }
+
+        /** The address guard refused this hop: final, never retried. */
+        record Refused(String reason) implements Attempt {
         }
 
         record TransportError(String cause, boolean retryable) implements Attempt {

@@ -53,9 +53,9 @@ class MetricProvidersTest {
 
     @Test
     void ampTemplatesAreSignedAndOthersAreNot() {
-        PrometheusProvider amp = (PrometheusProvider) providers.forTemplate(template("amp", "prometheus",
+        PrometheusProvider amp = (PrometheusProvider) providers.forTemplate("test", template("amp", "prometheus",
                 Optional.of("https://aps-workspaces.ap-southeast-2.amazonaws.com/workspaces/ws-9"), Optional.empty()));
-        PrometheusProvider plain = (PrometheusProvider) providers.forTemplate(template("plain", "prometheus",
+        PrometheusProvider plain = (PrometheusProvider) providers.forTemplate("test", template("plain", "prometheus",
                 Optional.of("http://prometheus:9090"), Optional.empty()));
 
         assertThat(amp.auth()).isInstanceOfSatisfying(PrometheusAuth.SigV4.class, s -> assertThat(s.region()).isEqualTo("ap-southeast-2"));
@@ -64,11 +64,11 @@ class MetricProvidersTest {
 
     @Test
     void providersAndClientsAreBuiltOnceAndReused() {
-        MetricProvider first = providers.forTemplate(template("a", "cloudwatch", Optional.empty(), Optional.of("us-east-1")));
-        MetricProvider sameSpec = providers.forTemplate(template("b", "cloudwatch", Optional.empty(), Optional.of("us-east-1")));
-        providers.forTemplate(new MetricTemplate("test", "c", new MetricProviderSpec("cloudwatch", Optional.empty(), Optional.empty(),
+        MetricProvider first = providers.forTemplate("test", template("a", "cloudwatch", Optional.empty(), Optional.of("us-east-1")));
+        MetricProvider sameSpec = providers.forTemplate("test", template("b", "cloudwatch", Optional.empty(), Optional.of("us-east-1")));
+        providers.forTemplate("test", new MetricTemplate("test", "c", new MetricProviderSpec("cloudwatch", Optional.empty(), Optional.empty(),
                 Map.of("x", List.of("y")), Optional.of("us-east-1"), false), "q"));
-        providers.forTemplate(template("d", "cloudwatch", Optional.empty(), Optional.of("eu-west-1")));
+        providers.forTemplate("test", template("d", "cloudwatch", Optional.empty(), Optional.of("eu-west-1")));
 
         assertThat(sameSpec).isSameAs(first);
         assertThat(cloudWatchClientsBuilt).hasValue(2);
@@ -76,13 +76,13 @@ class MetricProvidersTest {
 
     @Test
     void incompleteOrUnsupportedProvidersAreClearErrors() {
-        assertThatThrownBy(() -> providers.forTemplate(template("cw", "cloudwatch", Optional.empty(), Optional.empty())))
+        assertThatThrownBy(() -> providers.forTemplate("test", template("cw", "cloudwatch", Optional.empty(), Optional.empty())))
                 .isInstanceOf(MetricQueryException.class).hasMessage("cloudwatch provider of template cw.test: region not specified");
-        assertThatThrownBy(() -> providers.forTemplate(template("p", "prometheus", Optional.empty(), Optional.empty())))
+        assertThatThrownBy(() -> providers.forTemplate("test", template("p", "prometheus", Optional.empty(), Optional.empty())))
                 .isInstanceOf(MetricQueryException.class).hasMessage("prometheus provider of template p.test has no address");
-        assertThatThrownBy(() -> providers.forTemplate(template("p", "prometheus", Optional.of("prometheus:9090"), Optional.empty())))
+        assertThatThrownBy(() -> providers.forTemplate("test", template("p", "prometheus", Optional.of("prometheus:9090"), Optional.empty())))
                 .isInstanceOf(MetricQueryException.class).hasMessageContaining("not a valid http(s) URL");
-        assertThatThrownBy(() -> providers.forTemplate(template("nr", "newrelic", Optional.empty(), Optional.empty())))
+        assertThatThrownBy(() -> providers.forTemplate("test", template("nr", "newrelic", Optional.empty(), Optional.empty())))
                 .isInstanceOf(MetricQueryException.class).hasMessageContaining("'newrelic'").hasMessageContaining("not supported");
     }
 

@@ -59,7 +59,7 @@ public final class EventHookHandler implements RequestStreamHandler {
                 .map(spec -> PARSER.parse(spec.source(), event.canary()))
                 .flatMap(r -> r instanceof SpecResult.Valid v ? v.document().canary().analysis() : Optional.empty());
         var hooks = EventWebhooks.targets(analysis.map(a -> a.hooks(HookType.EVENT)).orElse(List.of()), globalUrl);
-        var secret = analysis.flatMap(Analysis::webhookSecretRef).flatMap(ref -> s.signingSecrets().resolve(ref));
+        var secret = s.signingSecrets().signingKey(event.canary(), analysis.flatMap(Analysis::webhookSecretRef));
         List<HookOutcome> outcomes = s.hooks().sendEvent(event, hooks, secret);
         ObjectNode answer = MAPPER.createObjectNode();
         answer.put("delivered", outcomes.stream().filter(o -> o instanceof HookOutcome.Passed).count());

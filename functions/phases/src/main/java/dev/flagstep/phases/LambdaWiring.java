@@ -5,9 +5,12 @@ import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretResolver;
+import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.net.AddressGuard;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
 import dev.flagstep.webhook.WebhookClient;
 import java.net.URI;
 import java.time.Clock;
@@ -31,7 +34,9 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
  *
  * <p>Environment: {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, {@code CLUSTER_NAME} (see EksAccess),
  * {@code EVENT_RETENTION_DAYS} (30), {@code DEFAULT_PROVIDER} (istio, Flagger's default),
- * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional),
+ * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional), {@code SECRETS_PREFIX}
+ * (required: canary secrets are {@code {SECRETS_PREFIX}{namespace}/{name}}), {@code WEBHOOK_SECRET_ARN}
+ * (optional: signs the webhooks of canaries without a {@code webhookSecretRef}),
  * {@code FLAGSTEP_HANDOVER_TICKS} (optional, see HistoryBudget).
  */
 final class LambdaWiring {
@@ -67,24 +72,27 @@ final class LambdaWiring {
         SfnClient sfn = SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         SecretResolver secrets = new SecretsManagerSecretResolver(
                 SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
+        SecretScope scope = SecretScope.fromEnvironment(env);
+        // canary-chosen addresses must never reach this machine or the cloud's internals
+        AddressGuard guard = AddressGuard.aws(env);
         EksAccess eks = EksAccess.fromEnvironment();
 
         MetricProviders providers = new MetricProviders(
                 new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                         MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
+                secrets, scope, guard, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
 
         return new Services(
                 store,
                 clock,
-                new HookRunner(new WebhookClient()),
+                new HookRunner(new WebhookClient(guard, Sleeper.REAL, clock)),
                 (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
                 new MetricChecker(providers),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
                 token -> completeQuietly(sfn, token),
                 env.getOrDefault("DEFAULT_PROVIDER", "istio"),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
-                SigningSecrets.from(secrets),
+                SigningSecrets.from(secrets, scope, optional(env, "WEBHOOK_SECRET_ARN")),
                 HistoryBudget.fromEnvironment(env));
     }
 
@@ -95,6 +103,10 @@ final class LambdaWiring {
         } catch (SfnException e) {
             System.getLogger("flagstep").log(System.Logger.Level.INFO, "task token already ended: " + e.getMessage());
         }
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
     private static String required(Map<String, String> env, String name) {

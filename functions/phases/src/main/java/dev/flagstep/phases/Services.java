@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.webhook.HookRunner;
@@ -16,7 +17,7 @@ import java.util.Optional;
  *
  * @param defaultProvider the router used when a canary names none (Flagger's {@code -mesh-provider})
  * @param apiUrl flagstep's own API: hooks pointing at its gate paths are evaluated in-process
- * @param signingSecrets resolves {@code analysis.webhookSecretRef} to the HMAC key for webhook bodies
+ * @param signingSecrets the HMAC key for a canary's webhook bodies ({@link SigningSecrets})
  * @param historyBudget how many ticks an execution runs before it hands the rollout over to a new one
  */
 public record Services(
@@ -52,8 +53,9 @@ public record Services(
         void succeed(String taskToken);
     }
 
+    /** A canary's webhook signing key, from its {@code analysis.webhookSecretRef} (scoped to its namespace). */
     @FunctionalInterface
     public interface SecretLookup {
-        Optional<SigningSecret> resolve(String secretRef);
+        Optional<SigningSecret> signingKey(CanaryId canary, Optional<String> webhookSecretRef);
     }
 }

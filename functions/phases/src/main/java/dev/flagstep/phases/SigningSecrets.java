@@ -1,29 +1,45 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.metrics.SecretResolver;
+import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.spec.CanaryId;
 import dev.flagstep.webhook.SigningSecret;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code analysis.webhookSecretRef} to the HMAC key: the secret's {@code secret} key, or its only
- * value (a plain-text Secrets Manager secret). Resolved on use, so a rotated secret is picked up.
+ * The key that signs a canary's webhook bodies: its {@code analysis.webhookSecretRef}, read from
+ * {@code {SecretsPrefix}{namespace}/{name}} of the canary's own namespace, else the stack's default
+ * ({@code WebhookSecretArn}, chosen by the operator, not by canaries), else none. The key is the
+ * secret's {@code secret} value, or its only value. Resolved on use, so a rotated secret is picked up.
  */
 public final class SigningSecrets {
 
     private SigningSecrets() {}
 
-    public static Services.SecretLookup from(SecretResolver resolver) {
-        return ref -> {
-            Map<String, String> values = resolver.resolve(ref);
-            String key = values.get("secret");
-            if (key == null && values.size() == 1) {
-                key = values.values().iterator().next();
-            }
-            if (key == null || key.isEmpty()) {
-                throw new PhaseException("webhook secret " + ref + " has no \"secret\" key");
-            }
-            return Optional.of(SigningSecret.of(key));
+    /** Canary references only, no stack default (the local runtime). */
+    public static Services.SecretLookup from(SecretResolver resolver, SecretScope scope) {
+        return from(resolver, scope, Optional.empty());
+    }
+
+    /**
+     * @param stackDefault a secret id (ARN) for canaries that name no secret of their own
+     */
+    public static Services.SecretLookup from(SecretResolver resolver, SecretScope scope, Optional<String> stackDefault) {
+        return (CanaryId canary, Optional<String> ref) -> {
+            Optional<String> id = ref.map(r -> scope.secretId(canary.namespace(), r)).or(() -> stackDefault);
+            return id.map(secretId -> key(secretId, resolver.resolve(secretId)));
         };
+    }
+
+    private static SigningSecret key(String secretId, Map<String, String> values) {
+        String key = values.get("secret");
+        if (key == null && values.size() == 1) {
+            key = values.values().iterator().next();
+        }
+        if (key == null || key.isEmpty()) {
+            throw new PhaseException("webhook secret " + secretId + " has no \"secret\" key");
+        }
+        return SigningSecret.of(key);
     }
 }

@@ -273,9 +273,8 @@ final class Tick {
     }
 
     HookContext hookContext() {
-        Optional<SigningSecret> secret = spec.analysis()
-                .flatMap(Analysis::webhookSecretRef)
-                .flatMap(ref -> services.signingSecrets().resolve(ref));
+        Optional<SigningSecret> secret = services.signingSecrets()
+                .signingKey(spec.id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
         return new HookContext(spec.id(), status.phase(), status.checksum(), secret);
     }
 

@@ -8,6 +8,7 @@ import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.sim.SimulatedCluster;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,12 @@ public final class LocalServe implements AutoCloseable {
      *     and deploys targets on it ({@link SimulatedTargets})
      */
     public static LocalServe start(int port, LocalRuntime.Settings settings, KubeClient kube, Optional<SimulatedCluster> simulated) {
+        return start(port, settings, kube, simulated, Set.of());
+    }
+
+    /** As above; pages of {@code browserOrigins} may call the server ({@code --allow-browser-origin}). */
+    public static LocalServe start(int port, LocalRuntime.Settings settings, KubeClient kube, Optional<SimulatedCluster> simulated,
+            Set<String> browserOrigins) {
         LocalServer server = LocalServer.bind(port);
         LocalRuntime runtime;
         try {
@@ -52,7 +59,7 @@ public final class LocalServe implements AutoCloseable {
                     .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),
                             settings.defaultProvider()))
                     .orElse(api);
-            server.start(served, new LambdaInvokeApi(runtime::phase));
+            server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
             return new LocalServe(server, runtime);
         } catch (RuntimeException e) {
             server.close();

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
  * flagstep's HTTP endpoint on 127.0.0.1 (JDK HttpServer, a virtual thread per request): the Lambda
  * Invoke API under {@code /2015-03-31/functions/}, and every other path to the HTTP API handler, as
  * API Gateway would pass it. Loopback only, without authentication: the caller is recorded as
- * {@value #CALLER} where AWS would record the IAM ARN.
+ * {@value #CALLER} where AWS would record the IAM ARN. Requests a web page could forge are refused
+ * first ({@link BrowserGuard}).
  *
  * <p>Bound in {@link #bind} before it serves in {@link #start}, so the runtime can be told its own
  * URL (hooks at {@code {url}/gate/check} are flagstep's built-in gates) even for port 0.
@@ -72,10 +74,19 @@ public final class LocalServer implements AutoCloseable {
      * @param lambda the Lambda Invoke API
      */
     public void start(Function<HttpRequest, HttpResponse> api, LambdaInvokeApi lambda) {
+        start(api, lambda, Set.of());
+    }
+
+    /**
+     * @param browserOrigins origins whose pages may call this server ({@code --allow-browser-origin});
+     *     none by default, so no web page can open a gate or start a rollout
+     */
+    public void start(Function<HttpRequest, HttpResponse> api, LambdaInvokeApi lambda, Set<String> browserOrigins) {
+        BrowserGuard guard = new BrowserGuard(port(), browserOrigins);
         server.setExecutor(threads);
         server.createContext("/", exchange -> {
             try (exchange) {
-                serve(exchange, api, lambda);
+                serve(exchange, api, lambda, guard);
             } catch (IOException | RuntimeException e) {
                 // the client went away mid-answer, or a bug: nothing sensible can be sent now
                 LOG.log(Level.FINE, "request " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " failed", e);
@@ -84,22 +95,30 @@ public final class LocalServer implements AutoCloseable {
         server.start();
     }
 
-    private static void serve(HttpExchange exchange, Function<HttpRequest, HttpResponse> api, LambdaInvokeApi lambda)
-            throws IOException {
+    private static void serve(HttpExchange exchange, Function<HttpRequest, HttpResponse> api, LambdaInvokeApi lambda,
+            BrowserGuard guard) throws IOException {
         String path = Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/");
         boolean invoke = LambdaInvokeApi.handles(path);
         // one byte past the limit is enough for the handler to tell "too large" (413) from "at the limit"
         int cap = (invoke ? LambdaInvokeApi.MAX_PAYLOAD_BYTES : ApiHandler.MAX_BODY_BYTES) + 1;
         HttpRequest req = new HttpRequest(exchange.getRequestMethod(), path, headers(exchange),
                 query(exchange.getRequestURI().getRawQuery()), body(exchange.getRequestBody(), cap), Optional.of(CALLER));
+        Optional<HttpResponse> refused = guard.refusal(req);
         HttpResponse response;
-        try {
-            response = invoke ? lambda.invoke(req) : api.apply(req);
-        } catch (RuntimeException e) {
-            // ApiHandler never throws; a wrapper might. Still an answer, never a stack trace.
-            LOG.log(Level.SEVERE, "unexpected error answering " + req, e);
-            response = Problem.internal("unexpected error: " + e.getClass().getSimpleName()).toResponse(path);
+        if (refused.isPresent()) {
+            response = refused.get();
+        } else if (guard.isAllowedPreflight(req)) {
+            response = HttpResponse.empty(204);
+        } else {
+            try {
+                response = invoke ? lambda.invoke(req) : api.apply(req);
+            } catch (RuntimeException e) {
+                // ApiHandler never throws; a wrapper might. Still an answer, never a stack trace.
+                LOG.log(Level.SEVERE, "unexpected error answering " + req, e);
+                response = Problem.internal("unexpected error: " + e.getClass().getSimpleName()).toResponse(path);
+            }
         }
+        guard.corsHeaders(req).forEach((name, value) -> exchange.getResponseHeaders().put(name, List.of(value)));
         write(exchange, response);
     }
 

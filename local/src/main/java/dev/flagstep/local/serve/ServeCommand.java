@@ -62,6 +62,7 @@ public final class ServeCommand {
     int serve(List<String> argv, CountDownLatch stop) {
         Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
         valued.add("port");
+        valued.add(BrowserGuard.OPTION);
         Args args = Args.parse(argv, valued, Set.of("simulate"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("serve takes no arguments, only options (got " + args.positional().get(0) + ")");
@@ -71,6 +72,12 @@ public final class ServeCommand {
             throw new Args.UsageException("--simulate runs its own cluster: leave out --kubeconfig and --context");
         }
         int port = port(args);
+        Set<String> browserOrigins;
+        try {
+            browserOrigins = BrowserGuard.parseOrigins(args.option(BrowserGuard.OPTION));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
         LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
         Optional<SimulatedCluster> sim = Optional.empty();
         try {
@@ -87,8 +94,8 @@ public final class ServeCommand {
                 kube = new KubeClient(context.endpoint());
                 cluster = "context " + context.name() + " of " + config;
             }
-            try (LocalServe serve = LocalServe.start(port, settings, kube, sim)) {
-                banner(serve.url(), cluster, settings, simulate);
+            try (LocalServe serve = LocalServe.start(port, settings, kube, sim, browserOrigins)) {
+                banner(serve.url(), cluster, settings, simulate, browserOrigins);
                 stop.await();
                 out.println("flagstep serve: stopping");
             }
@@ -117,7 +124,7 @@ public final class ServeCommand {
         }
     }
 
-    private void banner(URI url, String cluster, LocalRuntime.Settings settings, boolean simulate) {
+    private void banner(URI url, String cluster, LocalRuntime.Settings settings, boolean simulate, Set<String> browserOrigins) {
         String u = url.toString();
         out.println("flagstep serve: listening on " + u);
         out.println("  cluster: " + cluster + "; table: " + settings.dbPath().map(p -> "DynamoDB Local in " + p)
@@ -126,6 +133,8 @@ public final class ServeCommand {
                 + LocalServer.CALLER + "\")");
         out.println("  Lambda Invoke: " + u + LambdaInvokeApi.PREFIX + "{Initialize|Analysis|...}/invocations");
         out.println("  built-in gates: hooks with url " + u + "/gate/check are answered from flagstep's table");
+        out.println("  web pages: " + (browserOrigins.isEmpty() ? "refused (no browser tab can open a gate; --"
+                + BrowserGuard.OPTION + " ORIGIN allows one)" : "allowed from " + String.join(", ", browserOrigins)));
         if (simulate) {
             out.println("  simulated cluster: a PUT canary's target is seeded with " + SimulatedTargets.REPOSITORY + ":"
                     + SimulatedTargets.FIRST_TAG + "; a rollout's revision is deployed to it first (a tag, or an image)");
@@ -138,7 +147,8 @@ public final class ServeCommand {
         out.println("  curl -H 'Content-Type: application/json' -d '{\"revision\":\"6.7.1\"}' " + u + "/canaries/test/podinfo/rollouts");
         out.println("  curl " + u + "/canaries/test/podinfo");
         out.println("  curl -X POST " + u + "/canaries/test/podinfo/gates/confirm-promotion/open");
-        out.println("  curl -d '{\"name\":\"podinfo\",\"namespace\":\"test\"}' " + u + "/gate/open");
+        out.println("  curl -H 'Content-Type: application/json' -d '{\"name\":\"podinfo\",\"namespace\":\"test\"}' " + u
+                + "/gate/open");
         out.println("  aws lambda invoke --endpoint-url " + u + " --no-sign-request --region us-east-1 \\");
         out.println("      --function-name Initialize --payload fileb://events/phases/initialize.json out.json");
         out.println("Ctrl-C stops.");

@@ -140,7 +140,7 @@ final class PhaseRig implements AutoCloseable {
                 tokensCompleted::add,
                 "gatewayapi:v1",
                 Optional.empty(),
-                SigningSecrets.from(secrets));
+                SigningSecrets.from(secrets, dev.flagstep.metrics.SecretScope.unprefixed()));
         this.initialize = new InitializeHandler(services);
         this.confirmRollout = new ConfirmRolloutHandler(services);
         this.startRollout = new StartRolloutHandler(services);
