@@ -203,41 +203,36 @@ final class DefinitionParser {
     }
 
     private static PayloadTemplate lambdaParameters(String name, JsonNode json) {
-        PayloadTemplate parameters = optionalTemplate(name, json, "Parameters")
-                .orElseThrow(() -> AslException.at(name, "Parameters", "lambda:invoke needs Parameters with FunctionName"));
-        List<String> keys = parameters.topLevelKeys();
-        if (!keys.contains("FunctionName")) {
-            throw AslException.at(name, "Parameters.FunctionName", "lambda:invoke needs FunctionName");
-        }
+        PayloadTemplate parameters = parameters(name, json, "lambda:invoke", "FunctionName", List.of("FunctionName", "Payload"));
         if (json.get("Parameters").has("FunctionName") && !json.get("Parameters").get("FunctionName").isTextual()) {
             throw AslException.at(name, "Parameters.FunctionName", "must be a string");
-        }
-        for (String key : keys) {
-            if (!key.equals("FunctionName") && !key.equals("Payload")) {
-                throw AslException.at(name, "Parameters." + key,
-                        "not supported for lambda:invoke by the local interpreter (supported: FunctionName, Payload)");
-            }
         }
         return parameters;
     }
 
     /** StartExecution's own parameters, as the optimized integration takes them (Input as JSON or text). */
     private static PayloadTemplate startExecutionParameters(String name, JsonNode json) {
-        PayloadTemplate parameters = optionalTemplate(name, json, "Parameters")
-                .orElseThrow(() -> AslException.at(name, "Parameters", "states:startExecution needs Parameters with StateMachineArn"));
-        List<String> keys = parameters.topLevelKeys();
-        if (!keys.contains("StateMachineArn")) {
-            throw AslException.at(name, "Parameters.StateMachineArn", "states:startExecution needs StateMachineArn");
-        }
-        for (String key : keys) {
-            if (!Set.of("StateMachineArn", "Name", "Input").contains(key)) {
-                throw AslException.at(name, "Parameters." + key, "not a parameter of states:startExecution "
-                        + "(supported: StateMachineArn, Name, Input)");
-            }
-        }
         for (String forbidden : List.of("TimeoutSeconds", "TimeoutSecondsPath")) {
             if (json.has(forbidden)) {
                 throw AslException.at(name, forbidden, "not supported for states:startExecution by the local interpreter");
+            }
+        }
+        return parameters(name, json, "states:startExecution", "StateMachineArn", List.of("StateMachineArn", "Name", "Input"));
+    }
+
+    /** An integration's Parameters: present, with the key it needs, and no key it does not take. */
+    private static PayloadTemplate parameters(String name, JsonNode json, String integration, String required,
+                                              List<String> supported) {
+        PayloadTemplate parameters = optionalTemplate(name, json, "Parameters").orElseThrow(() ->
+                AslException.at(name, "Parameters", integration + " needs Parameters with " + required));
+        List<String> keys = parameters.topLevelKeys();
+        if (!keys.contains(required)) {
+            throw AslException.at(name, "Parameters." + required, integration + " needs " + required);
+        }
+        for (String key : keys) {
+            if (!supported.contains(key)) {
+                throw AslException.at(name, "Parameters." + key, "not supported for " + integration
+                        + " by the local interpreter (supported: " + String.join(", ", supported) + ")");
             }
         }
         return parameters;

@@ -53,7 +53,11 @@ public final class InstantClock implements AslClock {
             }
         }
         try {
-            done.get(Math.max(0, timeout.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (timeout.compareTo(FOREVER) >= 0) {
+                done.get(); // no timer to arm and cancel: a Task's function is waited for on every step
+            } else {
+                done.get(Math.max(0, timeout.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -3,11 +3,14 @@ package dev.flagstep.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.api.RolloutRequest;
+import dev.flagstep.api.RolloutStart;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionChain;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.local.asl.TaskTokenException;
+import dev.flagstep.local.serve.LocalRolloutStarter;
 import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
@@ -86,6 +89,13 @@ class HandoverE2ETest {
         assertThat(store.gate(id, GateType.CONFIRM_PROMOTION).open()).isFalse();
         // one execution carries the rollout at a time
         assertThat(h.runtime.runningRollouts(id)).hasSize(1).allSatisfy(e -> assertThat(e.chain()).isSameAs(run));
+        // the same revision again is this rollout, whichever execution carries it (CLI and API alike)
+        String revision = first.input().path("revision").asText();
+        assertThat(h.runtime.startRollout(doc, revision).chain()).isSameAs(run);
+        assertThat(new LocalRolloutStarter(h.runtime).start(new RolloutRequest(id, revision, 10, true)))
+                .isInstanceOfSatisfying(RolloutStart.AlreadyStarted.class, a -> assertThat(a.runId()).isEqualTo(runId));
+        assertThat(run.length()).as("no second run").isGreaterThanOrEqualTo(4);
+        assertThat(store.activeRun(id).map(ActiveRun::runId)).contains(runId);
 
         // POST .../gates/confirm-promotion/open: open, then complete the token parked by the latest execution
         Optional<String> token = store.openGate(id, GateType.CONFIRM_PROMOTION, "e2e-test", "approved");

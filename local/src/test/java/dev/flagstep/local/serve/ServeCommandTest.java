@@ -35,6 +35,8 @@ class ServeCommandTest {
             Matcher m = listening.matcher(out.toString(StandardCharsets.UTF_8));
             assertThat(exit).as("stderr: %s", err.toString(StandardCharsets.UTF_8)).isNotDone();
             assertThat(m.find()).as("output so far: %s", out.toString(StandardCharsets.UTF_8)).isTrue();
+            // the banner is several println calls: read it once all of it is out
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Ctrl-C stops");
             return URI.create(m.group(1));
         });
         Http http = new Http(url);
