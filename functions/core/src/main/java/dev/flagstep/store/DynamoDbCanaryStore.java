@@ -270,7 +270,8 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                 e.set("lastTick", Items.s(m.tick())).set("lastDecision", Items.s(m.decision()));
                 m.gateClosedSince().ifPresentOrElse(t -> e.set("gateClosedSince", time(t)), () -> e.remove("gateClosedSince"));
                 e.set("lastWaitSeconds", n(m.waitSeconds()));
-                m.startedAt().ifPresentOrElse(t -> e.set("tickStartedAt", time(t)), () -> e.remove("tickStartedAt"));
+                m.leaseUntil().ifPresentOrElse(t -> e.set("tickLeaseUntil", time(t)), () -> e.remove("tickLeaseUntil"));
+                e.remove("tickStartedAt");
             });
             e.condition(expectedVersion == 0
                     ? "attribute_not_exists(" + e.n("version") + ")"

@@ -9,6 +9,8 @@ import dev.flagstep.store.ParkResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -27,6 +29,9 @@ public abstract class PhaseHandler implements RequestStreamHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final PhaseJson JSON = new PhaseJson(MAPPER);
 
+    /** An invocation's time when nothing says otherwise: template.yaml's Globals Timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
     private final Supplier<Services> services;
 
     protected PhaseHandler() {
@@ -40,18 +45,34 @@ public abstract class PhaseHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode result = handle(MAPPER.readTree(input));
+        Duration remaining = context == null ? DEFAULT_TIMEOUT : Duration.ofMillis(context.getRemainingTimeInMillis());
+        JsonNode result = handle(MAPPER.readTree(input), remaining);
         MAPPER.writeValue(output, result);
     }
 
-    /** One invocation, JSON to JSON: what the Lambda runtime and the local interpreter both call. */
+    /** One invocation with {@link #DEFAULT_TIMEOUT} to run. */
     public final JsonNode handle(JsonNode input) {
+        return handle(input, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * One invocation, JSON to JSON: what the Lambda runtime and the local interpreter both call.
+     *
+     * @param remaining how long until the invocation is killed (Lambda's remaining time; the local
+     *     runtime passes the function's timeout): the lease of the tick it claims, the bound of its waits
+     */
+    public final JsonNode handle(JsonNode input, Duration remaining) {
+        return handle(input, services.get().clock().instant().plus(remaining));
+    }
+
+    /** As {@link #handle(JsonNode, Duration)}, with the invocation's end as an instant of the services' clock. */
+    public final JsonNode handle(JsonNode input, Instant deadline) {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
         if (in.taskToken().isPresent()) {
             return JSON.write(park(s, in, in.taskToken().get()));
         }
-        return JSON.write(run(s, in));
+        return JSON.write(run(s, in, deadline));
     }
 
     /**
@@ -59,8 +80,8 @@ public abstract class PhaseHandler implements RequestStreamHandler {
      * run, claims the tick (a copy running at the same time waits for this one's answer), then lets
      * the phase act.
      */
-    private PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
+    private PhaseOutput run(Services s, PhaseInput in, Instant deadline) {
+        Tick t = Tick.load(s, in, deadline);
         Optional<PhaseOutput> replay = t.replayed();
         if (replay.isPresent()) {
             return replay.get();

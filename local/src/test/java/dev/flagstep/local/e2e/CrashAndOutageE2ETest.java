@@ -102,7 +102,7 @@ class CrashAndOutageE2ETest {
 
         assertThat(h.messages(doc.canary().id())).containsSubsequence(
                 "Advance crash-cause.e2e canary weight 40",
-                "Rollout of crash-cause.e2e broke: IllegalStateException: boom: analysis lambda ran out of memory",
+                "Rollout of crash-cause.e2e broke: java.lang.IllegalStateException: boom: analysis lambda ran out of memory",
                 "Canary failed! Scaling down crash-cause.e2e");
     }
 
