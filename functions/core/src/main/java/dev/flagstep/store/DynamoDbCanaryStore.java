@@ -106,7 +106,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt); // another put won this version: read and try the next one
                 }
             }
-            throw new StoreException("putSpec", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("putSpec", id);
         });
     }
 
@@ -145,7 +145,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("deleteCanary", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("deleteCanary", id);
         });
     }
 
@@ -382,7 +382,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("closeAll", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("closeAll", id);
         });
     }
 
@@ -448,7 +448,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt); // contention, or the holder finished in between: try again
                 }
             }
-            throw new StoreException("claimRun " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("claimRun " + runId, id);
         });
     }
 
@@ -489,7 +489,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("supersede " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("supersede " + runId, id);
         });
     }
 
@@ -535,7 +535,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("finishRun " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("finishRun " + runId, id);
         });
     }
 

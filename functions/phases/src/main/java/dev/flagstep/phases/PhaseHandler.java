@@ -65,14 +65,34 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         return handle(input, services.get().clock().instant().plus(remaining));
     }
 
-    /** As {@link #handle(JsonNode, Duration)}, with the invocation's end as an instant of the services' clock. */
+    /**
+     * As {@link #handle(JsonNode, Duration)}, with the invocation's end as an instant of the services' clock.
+     *
+     * @throws TransientFault when the phase failed for a reason that passes by itself ({@link Transience}):
+     *     the state machine tries it again; any other failure is thrown as it is and fails the release
+     */
     public final JsonNode handle(JsonNode input, Instant deadline) {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
-        if (in.taskToken().isPresent()) {
-            return JSON.write(park(s, in, in.taskToken().get()));
+        try {
+            if (in.taskToken().isPresent()) {
+                return JSON.write(park(s, in, in.taskToken().get()));
+            }
+            return JSON.write(run(s, in, deadline));
+        } catch (RuntimeException failure) {
+            Optional<String> cause = Transience.cause(failure);
+            if (cause.isEmpty()) {
+                throw failure;
+            }
+            FaultWarning.publish(s, in, phaseName(in), cause.get());
+            throw failure instanceof TransientFault t ? t : new TransientFault(cause.get(), failure);
         }
-        return JSON.write(run(s, in, deadline));
+    }
+
+    /** The state this invocation runs for ({@code Analysis@2025-...} names it), else the handler's phase. */
+    private String phaseName(PhaseInput in) {
+        int at = in.tick().indexOf('@');
+        return at > 0 ? in.tick().substring(0, at) : getClass().getSimpleName().replaceFirst("Handler$", "");
     }
 
     /**

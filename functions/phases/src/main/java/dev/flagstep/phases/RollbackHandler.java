@@ -7,8 +7,8 @@ import dev.flagstep.analysis.Step;
 /**
  * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary
  * scaled to zero, phase Failed with the counters reset. Reached from a threshold, a rollback hook, a
- * gate timeout, a progress deadline, or a phase that crashed (its error is in the input and becomes
- * a Warning event, so the cause is never lost).
+ * gate timeout, a progress deadline, or a phase that crashed or kept hitting a transient fault past
+ * its retries (its error is in the input and becomes a Warning event, so the cause is never lost).
  */
 public final class RollbackHandler extends PhaseHandler {
 
@@ -26,8 +26,11 @@ public final class RollbackHandler extends PhaseHandler {
     @Override
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
-        in.error().ifPresent(e -> t.publish(Message.warning("Rollout of " + t.spec.id().dotted() + " broke: "
-                + e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))));
+        in.error().ifPresent(e -> t.publish(Message.warning(TransientFault.ERROR.equals(e.path("Error").asText())
+                ? "Rollout of " + t.spec.id().dotted() + " gave up after retrying for its whole window: "
+                        + e.path("Cause").asText("")
+                : "Rollout of " + t.spec.id().dotted() + " broke: " + e.path("Error").asText("error") + ": "
+                        + e.path("Cause").asText(""))));
         Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);
         t.applyRoutes(step);
         t.cluster().scaleCanaryToZero();

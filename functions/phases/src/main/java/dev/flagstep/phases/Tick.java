@@ -22,10 +22,12 @@ import dev.flagstep.store.TickMemo;
 import dev.flagstep.webhook.HookContext;
 import dev.flagstep.webhook.HookRun;
 import dev.flagstep.webhook.SigningSecret;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One invocation of a phase: the canary document, its status as read (with the version the write
@@ -35,6 +37,8 @@ import java.util.Optional;
 final class Tick {
 
     private static final SpecParser PARSER = new SpecParser();
+    private static final int PERSIST_ATTEMPTS = 5;
+    private static final Duration PERSIST_FIRST_PAUSE = Duration.ofMillis(500);
 
     final Services services;
     final PhaseInput input;
@@ -45,6 +49,7 @@ final class Tick {
     final FlaggerMessages messages;
     final PhaseContext phaseContext;
     private final TickClaim claim;
+    private final Instant deadline;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
     private CanaryCluster cluster;
@@ -62,6 +67,7 @@ final class Tick {
         this.phaseContext = PhaseContext.of(spec, provider);
         this.status = record.status();
         this.claim = new TickClaim(services, input, spec.id(), record, deadline);
+        this.deadline = deadline;
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
     }
 
@@ -180,6 +186,33 @@ final class Tick {
 
     HookRun runHooks(HookType type) {
         return runHooks(type, hooks(type));
+    }
+
+    /**
+     * Runs a write that must happen (closing the gates, releasing the canary), trying it again on a
+     * transient fault, a few times within this invocation's time, before the fault fails the delivery.
+     */
+    void persistently(Runnable write) {
+        Duration pause = PERSIST_FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (RuntimeException e) {
+                Instant next = services.clock().instant().plus(pause);
+                if (attempt >= PERSIST_ATTEMPTS || Transience.cause(e).isEmpty()
+                        || !next.isBefore(deadline.minus(TickClaim.MARGIN))) {
+                    throw e;
+                }
+                try {
+                    services.sleeper().sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() + 1)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = pause.multipliedBy(2);
+            }
+        }
     }
 
     /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */

@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@link #refuse()}: the port is closed, a connect is refused and every open connection (HTTP
  *       clients pool them) is cut: the server is down or unreachable;</li>
- *   <li>{@link #answer(Reply)} / {@link #answer(Reply, int)}: every request (or the next n) gets a canned
- *       HTTP answer instead of reaching the server: a 503 burst, 429 throttling, a 403;</li>
+ *   <li>{@link #answer(Reply)} / {@link #answer(Reply, int)} / {@link #answer(Reply, Duration, Clock)}: every
+ *       request (the next n, those of a while) gets a canned HTTP answer instead of reaching the server: a
+ *       503 burst, 429 throttling, a 403;</li>
  *   <li>{@link #pass()}: requests reach the server again, on the same port, so endpoints handed out stay valid.</li>
  * </ul>
  */
@@ -45,6 +49,9 @@ public final class FaultProxy implements AutoCloseable {
 
     /** {@code remaining} answers left, or -1 for every request until told otherwise. */
     private record Answering(Reply reply, int remaining) implements Mode {}
+
+    /** Every request until {@code duration} has passed on {@code clock} since the first one answered. */
+    private record AnsweringFor(Reply reply, Duration duration, Clock clock, Optional<Instant> until) implements Mode {}
 
     private final InetSocketAddress backend;
     private final int port;
@@ -100,6 +107,14 @@ public final class FaultProxy implements AutoCloseable {
         answering(new Answering(reply, requests));
     }
 
+    /**
+     * Answers every request with {@code reply} for {@code duration} on {@code clock}, counted from the
+     * first request it answers (so a burst meant for a phase is not spent before the phase calls), then passes.
+     */
+    public void answer(Reply reply, Duration duration, Clock clock) {
+        answering(new AnsweringFor(reply, duration, clock, Optional.empty()));
+    }
+
     /** Requests reach the server again. */
     public synchronized void pass() {
         mode = new Passing();
@@ -112,7 +127,7 @@ public final class FaultProxy implements AutoCloseable {
         refuse();
     }
 
-    private synchronized void answering(Answering answering) {
+    private synchronized void answering(Mode answering) {
         mode = answering;
         // pooled connections would reach the server past the answer: new requests come on new ones
         cutOpenConnections();
@@ -145,6 +160,16 @@ public final class FaultProxy implements AutoCloseable {
 
     /** What a new connection gets: the server, or a canned answer (counted down). */
     private synchronized Optional<Reply> nextAnswer() {
+        if (mode instanceof AnsweringFor a) {
+            Instant now = a.clock().instant();
+            Instant until = a.until().orElse(now.plus(a.duration()));
+            if (!now.isBefore(until)) {
+                mode = new Passing();
+                return Optional.empty();
+            }
+            mode = new AnsweringFor(a.reply(), a.duration(), a.clock(), Optional.of(until));
+            return Optional.of(a.reply());
+        }
         if (!(mode instanceof Answering a)) {
             return Optional.empty();
         }

@@ -221,6 +221,11 @@ public final class SimulatedCluster implements AutoCloseable {
         proxy.answer(statusReply(status, reason, message));
     }
 
+    /** As {@link #answer(int, String, String)} for {@code duration} on {@code clock} from the first request answered. */
+    public void answer(int status, String reason, String message, Duration duration, Clock clock) {
+        proxy.answer(statusReply(status, reason, message), duration, clock);
+    }
+
     /** As {@link #answer(int, String, String)} for the next {@code requests} requests only. */
     public void answer(int status, String reason, String message, int requests) {
         proxy.answer(statusReply(status, reason, message), requests);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.asl.Execution;
@@ -51,8 +52,10 @@ final class RolloutHarness implements AutoCloseable {
     private RolloutHarness(String defaultProvider, PhaseFaults faults) {
         this.sim = SimulatedCluster.start();
         this.hooks = WebhookReceiver.start();
+        // the client's quick retries of a failed request wait sped-up time, as every other wait here
+        KubeClient kube = new KubeClient(sim.endpoint(), pause -> Thread.sleep(pause.dividedBy(SPEED)));
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL)), sim.client(), faults);
+                hooks.url(""), Optional.of(API_URL)), kube, faults);
     }
 
     static RolloutHarness start() {
@@ -88,16 +91,24 @@ final class RolloutHarness implements AutoCloseable {
 
     /** Waits for the execution's end and checks how it ended. */
     ExecutionStatus awaitEnd(Execution e) throws InterruptedException {
-        ExecutionStatus s = e.await(PATIENCE);
+        return awaitEnd(e, PATIENCE);
+    }
+
+    ExecutionStatus awaitEnd(Execution e, Duration patience) throws InterruptedException {
+        ExecutionStatus s = e.await(patience);
         if (s == ExecutionStatus.RUNNING) {
-            e.stop("TestTimeout", "still running after " + PATIENCE);
-            throw new AssertionError("rollout " + e.name() + " still running after " + PATIENCE + "; history: " + e.history());
+            e.stop("TestTimeout", "still running after " + patience);
+            throw new AssertionError("rollout " + e.name() + " still running after " + patience + "; history: " + e.history());
         }
         return s;
     }
 
     void assertEnded(Execution e, ExecutionStatus expected) throws InterruptedException {
-        ExecutionStatus s = awaitEnd(e);
+        assertEnded(e, expected, PATIENCE);
+    }
+
+    void assertEnded(Execution e, ExecutionStatus expected, Duration patience) throws InterruptedException {
+        ExecutionStatus s = awaitEnd(e, patience);
         if (s != expected) {
             throw new AssertionError("rollout " + e.name() + " ended " + s + " (" + e.error().orElse("") + ": "
                     + e.cause().orElse("") + "), expected " + expected + "; events: " + messages(idOf(e))
