@@ -74,6 +74,12 @@ final class Faults implements PhaseFaults {
         this.h = harness;
     }
 
+    /** Ends every fault still on (the API and DynamoDB answer again): call after each test, so none leaks into the next. */
+    void clear() {
+        h.sim.resume();
+        h.runtime.dynamoFaults().ifPresent(FaultProxy::pass);
+    }
+
     /** Starts {@code fault} when {@code phase} of {@code canary} is delivered for the {@code nth} time (1 = first). */
     Faults at(String canary, String phase, int nth, Fault fault) {
         if (nth < 1) throw new IllegalArgumentException("nth counts from 1");

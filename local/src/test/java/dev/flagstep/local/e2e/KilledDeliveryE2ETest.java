@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,11 @@ class KilledDeliveryE2ETest {
         h = RolloutHarness.start(FAULTS);
         FAULTS.bind(h);
         hooks = h.hooks.url("").toString();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        FAULTS.clear();
     }
 
     @AfterAll

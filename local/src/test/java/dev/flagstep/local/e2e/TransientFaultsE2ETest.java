@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,11 @@ class TransientFaultsE2ETest {
         FAULTS.bind(h);
         h.runtime.bus().listen(BUS::add);
         hooks = h.hooks.url("").toString();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        FAULTS.clear();
     }
 
     @AfterAll
