@@ -2,6 +2,7 @@ package dev.flagstep.local;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.flagstep.local.faults.FaultProxy;
 import dev.flagstep.store.CanaryTable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,19 +10,24 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
+/**
  * DynamoDB Local in this process, on a free loopback port, reached over real HTTP by the same SDK
  * client code as in AWS. In memory by default; with a directory, the data outlives the process
- * ({@code --db-path}).
+ * ({@code --db-path}). {@link #startWithFaults} puts a {@link FaultProxy} between the client and the
+ * server, so tests can make DynamoDB throttle or fail as the real service does.
  */
 public final class LocalDynamo implements AutoCloseable {
 
@@ -30,20 +36,40 @@ public final class LocalDynamo implements AutoCloseable {
     private final DynamoDBProxyServer server;
     private final DynamoDbClient client;
     private final URI endpoint;
+    private final Optional<FaultProxy> faults;
 
-    private LocalDynamo(DynamoDBProxyServer server, int port) {
+    private LocalDynamo(DynamoDBProxyServer server, int port, boolean withFaults) {
         this.server = server;
-        this.endpoint = URI.create("http://127.0.0.1:" + port);
-        this.client = DynamoDbClient.builder()
+        this.faults = withFaults ? Optional.of(FaultProxy.start(port)) : Optional.empty();
+        this.endpoint = URI.create("http://127.0.0.1:" + faults.map(FaultProxy::port).orElse(port));
+        var builder = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+                .httpClient(UrlConnectionHttpClient.create());
+        if (withFaults) {
+            // the SDK sleeps its own backoff in real time, which a sped-up test clock cannot compress:
+            // keep its retries short, so a fault outlasting them reaches flagstep's own handling
+            builder.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(3)
+                    .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20)))
+                    .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20)))
+                    .build()));
+        }
+        this.client = builder.build();
     }
 
     /** Starts the server and makes sure the flagstep table exists. */
     public static LocalDynamo start(Optional<Path> dbPath) {
+        return start(dbPath, false);
+    }
+
+    /** As {@link #start(Optional)}, reached through a {@link FaultProxy} ({@link #faults()}). */
+    public static LocalDynamo startWithFaults(Optional<Path> dbPath) {
+        return start(dbPath, true);
+    }
+
+    private static LocalDynamo start(Optional<Path> dbPath, boolean withFaults) {
         Exception last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free port may be taken before the server binds it
             int port = freePort();
@@ -60,7 +86,7 @@ public final class LocalDynamo implements AutoCloseable {
                     s.start();
                     return s;
                 });
-                LocalDynamo dynamo = new LocalDynamo(server, port);
+                LocalDynamo dynamo = new LocalDynamo(server, port, withFaults);
                 dynamo.ensureTable();
                 return dynamo;
             } catch (Exception e) {
@@ -98,6 +124,11 @@ public final class LocalDynamo implements AutoCloseable {
         return endpoint;
     }
 
+    /** The proxy in front of the server, when started {@link #startWithFaults with faults}. */
+    public Optional<FaultProxy> faults() {
+        return faults;
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -109,6 +140,7 @@ public final class LocalDynamo implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        faults.ifPresent(FaultProxy::close);
         try {
             server.stop();
         } catch (Exception e) {

@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -64,6 +65,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The state machine's functions, by the name the ASL's {@code ${NameFunctionArn}} placeholders use. */
     static final Map<String, Function<Services, PhaseHandler>> PHASES = phases();
+
+    /**
+     * Each phase function's {@code Timeout} in template.yaml (Globals: 120 s; those calling user
+     * webhooks: 900 s): how long a local delivery has, on the runtime's clock, as it has in Lambda.
+     */
+    static final Map<String, Duration> TIMEOUTS = timeouts();
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FUNCTION_ARN = "arn:aws:lambda:local:000000000000:function:flagstep-";
@@ -101,10 +108,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final Clock clock;
     private final Map<String, PhaseHandler> handlers;
 
-    private LocalRuntime(Settings settings, KubeClient kube, PhaseFaults faults, Clock clock) {
-        this.dynamo = LocalDynamo.start(settings.dbPath());
+    private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock) {
+        this.dynamo = withFaults.isPresent() ? LocalDynamo.startWithFaults(settings.dbPath()) : LocalDynamo.start(settings.dbPath());
         this.clock = clock;
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
+        PhaseFaults faults = withFaults.orElse(PhaseFaults.none());
         this.bus = new LocalEventBus();
         var secrets = LocalSecretResolver.fromEnvironment();
         var credentials = AnonymousCredentialsProvider.create();
@@ -115,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = new Services(
-                store,
+                faults.store(store),
                 clock,
                 // real time for signatures even when the rollout's clock runs faster: receivers check it against theirs
                 new HookRunner(new WebhookClient(AddressGuard.local(), Sleeper.REAL, Clock.systemUTC())),
@@ -134,16 +142,22 @@ public final class LocalRuntime implements AutoCloseable {
         Map<String, String> substitutions = new LinkedHashMap<>();
         handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
         var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
-        this.interpreter = new AslInterpreter(machine, (function, payload) -> invoke(handlers, faults, function, payload),
-                settings.speed() == 1 ? AslClock.system() : AslClock.scaled(settings.speed()));
+        this.interpreter = new AslInterpreter(machine, (function, payload) -> invoke(handlers, withFaults, function, payload),
+                settings.speed() == 1 ? AslClock.system() : AslClock.scaled(settings.speed()),
+                // fault tests replay the same retry delays on every run
+                withFaults.isPresent() ? new java.util.Random(0) : new java.util.Random());
         asl.value = interpreter;
     }
 
     public static LocalRuntime start(Settings settings, KubeClient kube) {
-        return start(settings, kube, PhaseFaults.none());
+        return new LocalRuntime(settings, kube, Optional.empty(), clockFor(settings.speed()));
     }
 
-    /** As {@link #start(Settings, KubeClient)}, with a fault injector in front of every phase (tests). */
+    /**
+     * As {@link #start(Settings, KubeClient)}, for fault tests: {@code faults} hooks every phase
+     * invocation, each delivery runs on a thread of its own (so that a kill can leave it stopped for
+     * good while its task fails), and DynamoDB Local is reached through a {@link #dynamoFaults() proxy}.
+     */
     public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults) {
         return start(settings, kube, faults, clockFor(settings.speed()));
     }
@@ -153,12 +167,22 @@ public final class LocalRuntime implements AutoCloseable {
      * the same {@link #clockFor} clock agrees with the phases on ready delays and progress deadlines.
      */
     public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults, Clock clock) {
-        return new LocalRuntime(settings, kube, faults, clock);
+        return new LocalRuntime(settings, kube, Optional.of(faults), clock);
     }
 
     /** The phases' clock at {@code speed}: the system clock, or one running {@code speed} times faster from now. */
     public static Clock clockFor(double speed) {
         return speed == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), speed);
+    }
+
+    /** The proxy in front of DynamoDB Local, when started with faults: make it throttle or fail. */
+    public Optional<dev.flagstep.local.faults.FaultProxy> dynamoFaults() {
+        return dynamo.faults();
+    }
+
+    /** How long a delivery of this phase function has ({@link #TIMEOUTS}); 120 s for any other name. */
+    public static Duration timeout(String function) {
+        return TIMEOUTS.getOrDefault(function, PhaseHandler.DEFAULT_TIMEOUT);
     }
 
     public CanaryStore store() {
@@ -239,18 +263,50 @@ public final class LocalRuntime implements AutoCloseable {
         return canary.path("namespace").asText().equals(id.namespace()) && canary.path("name").asText().equals(id.name());
     }
 
-    private static JsonNode invoke(Map<String, PhaseHandler> handlers, PhaseFaults faults, String function, JsonNode payload)
-            throws TaskFailure {
+    /**
+     * One delivery of a Task: the handler with its function's timeout, as Lambda runs it. With faults,
+     * on a thread of its own, so that a killed delivery ({@link Delivery#timeOut}, {@link Delivery#crash})
+     * stops where it is while its task fails with Lambda's error.
+     */
+    private JsonNode invoke(Map<String, PhaseHandler> handlers, Optional<PhaseFaults> faults, String function,
+                            JsonNode payload) throws TaskFailure {
         String name = function.substring(function.lastIndexOf(':') + 1).replaceFirst("^flagstep-", "");
         PhaseHandler handler = handlers.get(name);
         if (handler == null) {
             throw new TaskFailure("Lambda.ResourceNotFoundException", "no function " + function);
         }
+        Duration timeout = timeout(name);
+        Delivery delivery = new Delivery(name, payload, clock.instant().plus(timeout), clock);
+        if (faults.isEmpty()) {
+            try {
+                return delivery.run(() -> handler.handle(payload, delivery.deadline()));
+            } catch (RuntimeException e) {
+                throw TaskFailure.of(e);
+            }
+        }
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("phase-" + name).start(() -> {
+            try {
+                result.complete(delivery.run(() -> {
+                    faults.get().beforeInvoke(name, payload);
+                    return handler.handle(payload, delivery.deadline());
+                }));
+            } catch (Throwable thrown) {
+                result.completeExceptionally(thrown);
+            }
+        });
+        CompletableFuture.anyOf(result, delivery.death).exceptionally(failed -> null).join();
+        if (delivery.death.isDone()) {
+            Delivery.Death death = delivery.death.join();
+            while (death.atDeadline() && clock.instant().isBefore(delivery.deadline())) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+            throw death.failure();
+        }
         try {
-            faults.beforeInvoke(name, payload);
-            return handler.handle(payload);
-        } catch (RuntimeException e) {
-            throw TaskFailure.of(e);
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw TaskFailure.of(e.getCause());
         }
     }
 
@@ -287,6 +343,19 @@ public final class LocalRuntime implements AutoCloseable {
         m.put("Finalise", FinaliseHandler::new);
         m.put("Rollback", RollbackHandler::new);
         m.put("PostRollout", PostRolloutHandler::new);
+        return Map.copyOf(m);
+    }
+
+    private static Map<String, Duration> timeouts() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        Duration webhooks = Duration.ofSeconds(900);
+        for (String name : new String[] {"ConfirmRollout", "PreRollout", "Analysis", "AdvanceTraffic", "ConfirmPromotion",
+                "PostRollout"}) {
+            m.put(name, webhooks);
+        }
+        for (String name : new String[] {"Initialize", "StartRollout", "Promote", "Finalise", "Rollback"}) {
+            m.put(name, PhaseHandler.DEFAULT_TIMEOUT);
+        }
         return Map.copyOf(m);
     }
 

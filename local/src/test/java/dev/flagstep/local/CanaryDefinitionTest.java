@@ -41,18 +41,74 @@ class CanaryDefinitionTest {
         }
     }
 
+    /** Lambda reports an uncaught exception by its class name: the name the transient retrier matches. */
+    static final String TRANSIENT = dev.flagstep.phases.TransientFault.class.getName();
+
+    /**
+     * Every Task retries Lambda's service faults, then transient faults and deliveries Lambda killed
+     * (with full jitter); anything else is caught into the rollback path, except in Rollback, which tries
+     * everything twice more because it is what puts the traffic back.
+     */
     @Test
-    void retriesOnlyLambdaServiceFaultsExceptWhereTrafficGoesBack() {
+    void retriesLambdaServiceFaultsTransientFaultsAndKilledDeliveries() {
         definition.path("States").fields().forEachRemaining(e -> {
-            for (JsonNode retrier : e.getValue().path("Retry")) {
-                List<String> errors = new java.util.ArrayList<>();
-                retrier.path("ErrorEquals").forEach(x -> errors.add(x.asText()));
-                // ContinueAsNew calls Step Functions, not a phase: any of its errors is worth a retry
-                if (!e.getKey().equals("Rollback") && !e.getKey().equals("ContinueAsNew")) {
-                    assertThat(errors).as(e.getKey()).allMatch(x -> x.startsWith("Lambda."));
-                }
+            JsonNode s = e.getValue();
+            // ContinueAsNew calls Step Functions, not a phase: it has retries of its own
+            if (!s.path("Type").asText().equals("Task") || e.getKey().equals("ContinueAsNew")) {
+                return;
+            }
+            JsonNode retry = s.path("Retry");
+            retry.get(0).path("ErrorEquals").forEach(x -> assertThat(x.asText()).as(e.getKey()).startsWith("Lambda."));
+            List<String> transientErrors = new java.util.ArrayList<>();
+            retry.get(1).path("ErrorEquals").forEach(x -> transientErrors.add(x.asText()));
+            assertThat(transientErrors).as(e.getKey())
+                    .containsExactly(TRANSIENT, "Lambda.Unknown", "Sandbox.Timedout", "Runtime.ExitError");
+            assertThat(retry.get(1).path("JitterStrategy").asText()).as(e.getKey()).isEqualTo("FULL");
+            assertThat(retry.size()).as(e.getKey()).isEqualTo(e.getKey().equals("Rollback") ? 3 : 2);
+        });
+        assertThat(definition.at("/States/Rollback/Retry/2/ErrorEquals/0").asText()).isEqualTo("States.ALL");
+    }
+
+    /**
+     * The windows docs/retries.md states. With full jitter each wait is uniform between 0 and its capped
+     * backoff, so the expected total wait is half the sum of the caps: about Flagger's default progress
+     * deadline (600 s) for the phases, half an hour where the traffic goes back and the run is released.
+     */
+    @Test
+    void transientRetriesLastAboutAProgressDeadlineAndHalfAnHourWhereTrafficGoesBack() {
+        definition.path("States").fields().forEachRemaining(e -> {
+            if (!e.getValue().path("Type").asText().equals("Task") || e.getKey().equals("ContinueAsNew")) {
+                return;
+            }
+            double expectedSeconds = expectedWait(e.getValue().at("/Retry/1"));
+            if (e.getKey().equals("Rollback") || e.getKey().equals("PostRollout")) {
+                assertThat(expectedSeconds).as(e.getKey()).isBetween(1800.0, 1860.0);
+            } else {
+                assertThat(expectedSeconds).as(e.getKey()).isBetween(600.0, 660.0);
             }
         });
+    }
+
+    /** Half of sum(min(IntervalSeconds * BackoffRate^n, MaxDelaySeconds)) over the retries. */
+    private static double expectedWait(JsonNode retrier) {
+        double sum = 0;
+        for (int n = 0; n < retrier.path("MaxAttempts").asInt(); n++) {
+            sum += Math.min(retrier.path("IntervalSeconds").asDouble() * Math.pow(retrier.path("BackoffRate").asDouble(), n),
+                    retrier.path("MaxDelaySeconds").asDouble());
+        }
+        return sum / 2;
+    }
+
+    /** A local delivery has the time Lambda gives its function: template.yaml's Timeout (Globals: 120 s). */
+    @Test
+    void eachPhaseRunsWithTheTimeoutTemplateYamlGivesItsFunction() throws Exception {
+        JsonNode template = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(java.nio.file.Path.of("..", "template.yaml").toFile());
+        int globals = template.at("/Globals/Function/Timeout").asInt();
+        for (String phase : LocalRuntime.PHASES.keySet()) {
+            JsonNode own = template.at("/Resources/" + phase + "Function/Properties/Timeout");
+            assertThat(LocalRuntime.timeout(phase).toSeconds()).as(phase).isEqualTo(own.isMissingNode() ? globals : own.asInt());
+        }
     }
 
     @Test

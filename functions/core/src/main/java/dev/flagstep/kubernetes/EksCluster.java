@@ -83,7 +83,7 @@ public record EksCluster(String name, URI endpoint, String certificateAuthorityD
         if (resp.statusCode() != 200) {
             String msg = what + " answered " + resp.statusCode() + ": " + resp.body()
                     + (resp.statusCode() == 403 ? " (grant eks:DescribeCluster, or set " + ENDPOINT_VAR + " and " + CA_VAR + ")" : "");
-            if (resp.statusCode() >= 500) throw new KubeException.Unavailable(msg, null);
+            if (resp.statusCode() >= 500 || resp.statusCode() == 429) throw new KubeException.Unavailable(msg, null);
             throw new KubeException.Rejected(msg, resp.statusCode());
         }
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.webhook.Sleeper;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -31,11 +34,22 @@ public final class KubeClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_PATCH = "application/json-patch+json";
 
+    /** Tries of one request that got a 5xx or 429 or no connection, before the caller sees Unavailable. */
+    static final int QUICK_ATTEMPTS = 3;
+    private static final Duration QUICK_BACKOFF = Duration.ofMillis(100);
+
     private final KubeEndpoint endpoint;
     private final HttpClient http;
+    private final Sleeper sleeper;
 
     public KubeClient(KubeEndpoint endpoint) {
+        this(endpoint, Sleeper.REAL);
+    }
+
+    /** @param sleeper waits between the quick retries of one request (tests record or shorten them) */
+    public KubeClient(KubeEndpoint endpoint, Sleeper sleeper) {
         this.endpoint = endpoint;
+        this.sleeper = sleeper;
         HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(endpoint.timeout())
                 // h2 over TLS (ALPN) to EKS; plain-http test servers get HTTP/1.1 rather than an h2c upgrade dance
@@ -149,7 +163,33 @@ public final class KubeClient {
     private record Reply(int status, String body) {
     }
 
+    /**
+     * One request, tried again at once (twice, after 0-100 ms then 0-200 ms, full jitter) when the API
+     * answered 5xx or 429 or could not be reached: a blip of an API server behind a load balancer should
+     * not cost a whole phase retry. Not after a timeout: that already waited a whole {@code timeout}.
+     * Writes are safe to repeat: a patch is guarded by resourceVersion, a create that landed answers 409.
+     */
     private Reply send(String method, KubeRef ref, String path, String body, String contentType) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(method, ref, path, body, contentType);
+            } catch (KubeException.Unavailable e) {
+                if (attempt >= QUICK_ATTEMPTS || e.getCause() instanceof HttpTimeoutException
+                        || e.getCause() instanceof InterruptedException) {
+                    throw e;
+                }
+                long cap = QUICK_BACKOFF.toMillis() << (attempt - 1);
+                try {
+                    sleeper.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Reply sendOnce(String method, KubeRef ref, String path, String body, String contentType) {
         URI uri = URI.create(endpoint.server() + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(endpoint.timeout())

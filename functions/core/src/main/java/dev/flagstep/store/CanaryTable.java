@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * pk                    sk                           item
  * CANARY#{ns}/{name}    SPEC                         source, version, updatedAt
  * CANARY#{ns}/{name}    STATUS                       status fields, version; specVersion; activeRunId/-Revision/-Since;
+ *                                                    the tick memo: lastTick, lastDecision, lastWaitSeconds,
+ *                                                    gateClosedSince, tickLeaseUntil (while a tick is claimed);
  *                                                    gsiPk = "CANARY", gsiSk = "{ns}/{name}" (the status-index entry)
  * CANARY#{ns}/{name}    GATE#{type}                  open, who, why, when, taskToken, waitingSince
  * CANARY#{ns}/{name}    EVENT#{epochMillis:13}#{seq:04}  one event, expiresAt (TTL, epoch seconds)

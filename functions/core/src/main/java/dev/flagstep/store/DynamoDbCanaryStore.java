@@ -106,7 +106,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt); // another put won this version: read and try the next one
                 }
             }
-            throw new StoreException("putSpec", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("putSpec", id);
         });
     }
 
@@ -145,7 +145,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("deleteCanary", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("deleteCanary", id);
         });
     }
 
@@ -270,7 +270,8 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                 e.set("lastTick", Items.s(m.tick())).set("lastDecision", Items.s(m.decision()));
                 m.gateClosedSince().ifPresentOrElse(t -> e.set("gateClosedSince", time(t)), () -> e.remove("gateClosedSince"));
                 e.set("lastWaitSeconds", n(m.waitSeconds()));
-                m.startedAt().ifPresentOrElse(t -> e.set("tickStartedAt", time(t)), () -> e.remove("tickStartedAt"));
+                m.leaseUntil().ifPresentOrElse(t -> e.set("tickLeaseUntil", time(t)), () -> e.remove("tickLeaseUntil"));
+                e.remove("tickStartedAt");
             });
             e.condition(expectedVersion == 0
                     ? "attribute_not_exists(" + e.n("version") + ")"
@@ -381,7 +382,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("closeAll", id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("closeAll", id);
         });
     }
 
@@ -449,7 +450,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt); // contention, or the holder finished in between: try again
                 }
             }
-            throw new StoreException("claimRun " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("claimRun " + runId, id);
         });
     }
 
@@ -490,7 +491,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("supersede " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("supersede " + runId, id);
         });
     }
 
@@ -536,7 +537,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                     pause(attempt);
                 }
             }
-            throw new StoreException("finishRun " + runId, id, "too many concurrent writers, gave up");
+            throw new StoreContentionException("finishRun " + runId, id);
         });
     }
 

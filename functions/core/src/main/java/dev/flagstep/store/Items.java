@@ -6,6 +6,7 @@ import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,10 +105,15 @@ final class Items {
         return Optional.of(new Versioned<>(status, num(item, "version")));
     }
 
+    /** How long a claim written before leases existed (only its start was kept) is honoured. */
+    static final Duration LEGACY_LEASE = Duration.ofMinutes(15);
+
     /** The last tick's memo on a STATUS item, if a phase saved one. */
     static Optional<TickMemo> memo(Map<String, AttributeValue> item) {
+        Optional<Instant> lease = instant(item, "tickLeaseUntil")
+                .or(() -> instant(item, "tickStartedAt").map(started -> started.plus(LEGACY_LEASE)));
         return str(item, "lastTick").map(tick -> new TickMemo(tick, str(item, "lastDecision").orElse(""),
-                instant(item, "gateClosedSince"), (int) num(item, "lastWaitSeconds"), instant(item, "tickStartedAt")));
+                instant(item, "gateClosedSince"), (int) num(item, "lastWaitSeconds"), lease));
     }
 
     /** A condition as a map; absent components are left out and read back as absent (null). */

@@ -3,6 +3,7 @@ package dev.flagstep.kubernetes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.flagstep.testing.KubeMockServer;
+import dev.flagstep.testing.WebhookFixtures.RecordingSleeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -155,11 +156,41 @@ class KubeClientTest {
 
     @Test
     void serverErrorSaysWhatFailed() {
-        kube.expect().get().withPath(ROUTE.path()).andReturn(500, status(500, "InternalError", "etcdserver: leader changed")).once();
+        kube.expect().get().withPath(ROUTE.path()).andReturn(500, status(500, "InternalError", "etcdserver: leader changed"))
+                .times(KubeClient.QUICK_ATTEMPTS);
 
-        assertThatThrownBy(() -> kube.client().get(ROUTE))
+        assertThatThrownBy(() -> recordingClient(new RecordingSleeper()).get(ROUTE))
                 .isInstanceOf(KubeException.Unavailable.class)
                 .hasMessage("GET HTTPRoute test/podinfo: Kubernetes API at " + kube.url() + " answered 500 etcdserver: leader changed");
+    }
+
+    /** An API server blip (a 503, a 429 of priority and fairness) is tried again at once, after a jittered pause. */
+    @Test
+    void aBriefServerErrorOrThrottleIsRetriedAtOnce() {
+        kube.apply(ResourceKind.HTTP_ROUTE, ROUTE_YAML);
+        kube.expect().get().withPath(ROUTE.path()).andReturn(503, status(503, "ServiceUnavailable", "apiserver is shutting down")).once();
+        kube.expect().get().withPath(ROUTE.path()).andReturn(429, status(429, "TooManyRequests", "too many requests")).once();
+        RecordingSleeper sleeper = new RecordingSleeper();
+
+        assertThat(recordingClient(sleeper).get(ROUTE)).isPresent();
+
+        assertThat(sleeper.waits()).hasSize(2);
+        assertThat(sleeper.waits().get(0)).isBetween(Duration.ZERO, Duration.ofMillis(100));
+        assertThat(sleeper.waits().get(1)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+    }
+
+    /** A 4xx other than 409/429 is the request's own fault: no retry. */
+    @Test
+    void aRejectionIsNotRetried() {
+        kube.expect().get().withPath(ROUTE.path()).andReturn(403, status(403, "Forbidden", "forbidden")).once();
+        RecordingSleeper sleeper = new RecordingSleeper();
+
+        assertThatThrownBy(() -> recordingClient(sleeper).get(ROUTE)).isInstanceOf(KubeException.Rejected.class);
+        assertThat(sleeper.waits()).isEmpty();
+    }
+
+    private static KubeClient recordingClient(RecordingSleeper sleeper) {
+        return new KubeClient(KubeEndpoint.of(kube.url(), BearerToken.of("test-token")).withTimeout(Duration.ofSeconds(5)), sleeper);
     }
 
     @Test

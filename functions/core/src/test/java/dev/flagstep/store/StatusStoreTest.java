@@ -70,6 +70,31 @@ class StatusStoreTest {
                 .contains(new TickMemo("Analysis@t2", "passed", Optional.empty()));
     }
 
+    /** A claimed tick keeps its lease (the end of the claiming invocation); deciding the tick clears it. */
+    @Test
+    void aClaimsLeaseIsSavedAndClearedWhenTheTickIsDecided() {
+        CanaryId id = new CanaryId("test", "lease");
+        Instant lease = T0.plusSeconds(120);
+        long v1 = store.saveStatus(id, progressing(10, 0), 0, new TickMemo("run/A@1", "", Optional.empty(), 0, Optional.of(lease)));
+        assertThat(store.statusRecord(id).orElseThrow().memo().orElseThrow().leaseUntil()).contains(lease);
+
+        store.saveStatus(id, progressing(20, 0), v1, new TickMemo("run/A@1", "advanced", Optional.empty()));
+        assertThat(store.statusRecord(id).orElseThrow().memo().orElseThrow().leaseUntil()).isEmpty();
+    }
+
+    /** A claim written before leases existed (only its start) is honoured for the 15 minutes it was then. */
+    @Test
+    void aClaimWithOnlyItsStartTimeHoldsFifteenMinutesFromIt() {
+        CanaryId id = new CanaryId("test", "legacy-claim");
+        store.saveStatus(id, progressing(10, 0), 0, new TickMemo("run/A@1", "", Optional.empty(), 0, Optional.empty()));
+        dynamo.client().updateItem(b -> b.tableName(dynamo.tableName()).key(Items.key(id, Items.STATUS))
+                .updateExpression("SET tickStartedAt = :t").expressionAttributeValues(
+                        java.util.Map.of(":t", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(T0.toString()))));
+
+        assertThat(store.statusRecord(id).orElseThrow().memo().orElseThrow().leaseUntil())
+                .contains(T0.plus(java.time.Duration.ofMinutes(15)));
+    }
+
     @Test
     void aStaleWriteWithAMemoIsRefusedLikeAnyOther() {
         CanaryId id = new CanaryId("test", "memo-stale");

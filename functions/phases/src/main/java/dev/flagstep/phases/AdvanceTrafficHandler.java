@@ -4,6 +4,7 @@ import dev.flagstep.analysis.CanaryStep;
 import dev.flagstep.analysis.GateOutcome;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.analysis.Strategy;
 import dev.flagstep.analysis.TickContext;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
         if (read.isEmpty()) {
             return t.finish("advanced"); // nothing moved: analyse again after an interval
         }
-        Routes routes = read.get();
+        Routes routes = ctx.strategy() == Strategy.CANARY ? t.plannedFrom(read.get()) : read.get();
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
         GateOutcome trafficGate = null;
         if (step instanceof Step.NeedsGate g && g.gate() == HookType.CONFIRM_TRAFFIC_INCREASE) {

@@ -9,6 +9,8 @@ import dev.flagstep.store.ParkResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -27,6 +29,9 @@ public abstract class PhaseHandler implements RequestStreamHandler {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final PhaseJson JSON = new PhaseJson(MAPPER);
 
+    /** An invocation's time when nothing says otherwise: template.yaml's Globals Timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
     private final Supplier<Services> services;
 
     protected PhaseHandler() {
@@ -40,15 +45,46 @@ public abstract class PhaseHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode result = handle(MAPPER.readTree(input));
+        Duration remaining = context == null ? DEFAULT_TIMEOUT : Duration.ofMillis(context.getRemainingTimeInMillis());
+        JsonNode result = handle(MAPPER.readTree(input), remaining);
         MAPPER.writeValue(output, result);
     }
 
-    /** One invocation, JSON to JSON: what the Lambda runtime and the local interpreter both call. */
+    /** One invocation with {@link #DEFAULT_TIMEOUT} to run. */
     public final JsonNode handle(JsonNode input) {
+        return handle(input, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * One invocation, JSON to JSON: what the Lambda runtime and the local interpreter both call.
+     *
+     * @param remaining how long until the invocation is killed (Lambda's remaining time; the local
+     *     runtime passes the function's timeout): the lease of the tick it claims, the bound of its waits
+     */
+    public final JsonNode handle(JsonNode input, Duration remaining) {
+        return handle(input, services.get().clock().instant().plus(remaining));
+    }
+
+    /**
+     * As {@link #handle(JsonNode, Duration)}, with the invocation's end as an instant of the services' clock.
+     *
+     * @throws TransientFault when the phase failed for a reason that passes by itself ({@link Transience}):
+     *     the state machine tries it again; any other failure is thrown as it is and fails the release
+     */
+    public final JsonNode handle(JsonNode input, Instant deadline) {
         PhaseInput in = JSON.read(input);
         Services s = services.get();
-        PhaseOutput out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in);
+        PhaseOutput out;
+        try {
+            out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in, deadline);
+        } catch (RuntimeException failure) {
+            Optional<String> cause = Transience.cause(failure);
+            if (cause.isEmpty()) {
+                throw failure;
+            }
+            FaultWarning.publish(s, in, phaseName(in), cause.get());
+            throw failure instanceof TransientFault t ? t : new TransientFault(cause.get(), failure);
+        }
         HistoryBudget.Spent spent = s.historyBudget().after(in);
         if (spent.handover().isPresent()) {
             EmfMetrics.handover(in.canary(), s.clock().instant());
@@ -56,13 +92,19 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         return JSON.write(out, spent);
     }
 
+    /** The state this invocation runs for ({@code Analysis@2025-...} names it), else the handler's phase. */
+    private String phaseName(PhaseInput in) {
+        int at = in.tick().indexOf('@');
+        return at > 0 ? in.tick().substring(0, at) : getClass().getSimpleName().replaceFirst("Handler$", "");
+    }
+
     /**
      * Loads the canary, answers a task delivered twice from the tick memo, steps aside for a newer
      * run, claims the tick (a copy running at the same time waits for this one's answer), then lets
      * the phase act.
      */
-    private PhaseOutput run(Services s, PhaseInput in) {
-        Tick t = Tick.load(s, in);
+    private PhaseOutput run(Services s, PhaseInput in, Instant deadline) {
+        Tick t = Tick.load(s, in, deadline);
         Optional<PhaseOutput> replay = t.replayed();
         if (replay.isPresent()) {
             return replay.get();

@@ -36,7 +36,7 @@ public final class PromoteHandler extends PhaseHandler {
         if (routes.isEmpty()) {
             return t.finish("notReady");
         }
-        Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), routes.get(), t.now);
+        Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.plannedFrom(routes.get()), t.now);
         t.applyRoutes(step);
         t.update(step.status());
         t.publish(step.messages());

@@ -8,9 +8,9 @@ import dev.flagstep.analysis.Step;
 /**
  * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary
  * scaled to zero, phase Failed with the counters reset. Reached from a threshold, a rollback hook, a
- * gate timeout, a progress deadline, or a phase that crashed (its error is in the input and becomes
- * a Warning event, so the cause is never lost). A canary whose onboarding had not finished is only marked
- * Failed: its target is left serving.
+ * gate timeout, a progress deadline, or a phase that crashed or kept hitting a transient fault past
+ * its retries (its error is in the input and becomes a Warning event, so the cause is never lost). A canary
+ * whose onboarding had not finished is only marked Failed: its target is left serving.
  */
 public final class RollbackHandler extends PhaseHandler {
 
@@ -28,8 +28,11 @@ public final class RollbackHandler extends PhaseHandler {
     @Override
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
-        in.error().ifPresent(e -> t.publish(Message.warning("Rollout of " + t.spec.id().dotted() + " broke: "
-                + e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))));
+        in.error().ifPresent(e -> t.publish(Message.warning(TransientFault.ERROR.equals(e.path("Error").asText())
+                ? "Rollout of " + t.spec.id().dotted() + " gave up after retrying for its whole window: "
+                        + e.path("Cause").asText("")
+                : "Rollout of " + t.spec.id().dotted() + " broke: " + e.path("Error").asText("error") + ": "
+                        + e.path("Cause").asText(""))));
         if (Onboarding.pending(t.status())) {
             // the onboarding broke before it finished: the target may still be all the apex serves, so neither
             // it nor the traffic is touched (Flagger's rollback would scale it to zero)

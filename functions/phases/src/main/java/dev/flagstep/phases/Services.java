@@ -7,6 +7,7 @@ import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.webhook.HookRunner;
 import dev.flagstep.webhook.SigningSecret;
+import dev.flagstep.webhook.Sleeper;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * @param apiUrl flagstep's own API: hooks pointing at its gate paths are evaluated in-process
  * @param signingSecrets the HMAC key for a canary's webhook bodies ({@link SigningSecrets})
  * @param historyBudget how many ticks an execution runs before it hands the rollout over to a new one
+ * @param sleeper how a phase waits (for another delivery of its tick, between quick retries); tests
+ *     pass one that moves their clock instead of sleeping
  */
 public record Services(
         CanaryStore store,
@@ -31,14 +34,23 @@ public record Services(
         String defaultProvider,
         Optional<URI> apiUrl,
         SecretLookup signingSecrets,
-        HistoryBudget historyBudget) {
+        HistoryBudget historyBudget,
+        Sleeper sleeper) {
 
-    /** With the standard {@link HistoryBudget}. */
+    /** With the standard {@link HistoryBudget}; waits for real ({@link Sleeper#REAL}). */
     public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
                     EventPublisher events, TaskTokens taskTokens, String defaultProvider, Optional<URI> apiUrl,
                     SecretLookup signingSecrets) {
         this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
-                HistoryBudget.standard());
+                HistoryBudget.standard(), Sleeper.REAL);
+    }
+
+    /** Waits for real ({@link Sleeper#REAL}). */
+    public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
+                    EventPublisher events, TaskTokens taskTokens, String defaultProvider, Optional<URI> apiUrl,
+                    SecretLookup signingSecrets, HistoryBudget historyBudget) {
+        this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
+                historyBudget, Sleeper.REAL);
     }
 
     /** Builds the cluster seam for one canary. */

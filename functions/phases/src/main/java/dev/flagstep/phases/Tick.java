@@ -7,6 +7,7 @@ import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.analysis.Weights;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.router.RouterNotReady;
@@ -16,7 +17,6 @@ import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
-import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import dev.flagstep.webhook.HookContext;
@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One invocation of a phase: the canary document, its status as read (with the version the write
@@ -36,6 +37,8 @@ import java.util.Optional;
 final class Tick {
 
     private static final SpecParser PARSER = new SpecParser();
+    private static final int PERSIST_ATTEMPTS = 5;
+    private static final Duration PERSIST_FIRST_PAUSE = Duration.ofMillis(500);
 
     final Services services;
     final PhaseInput input;
@@ -45,24 +48,15 @@ final class Tick {
     final Instant now;
     final FlaggerMessages messages;
     final PhaseContext phaseContext;
-    /** How long a claimed tick belongs to its delivery: past Lambda's longest timeout, it was a crash. */
-    static final Duration LEASE = Duration.ofMinutes(15);
-    private static final Duration AWAIT_POLL = Duration.ofMillis(100);
-    /** How long a run's own phase waits for a straggler of a superseded run before acting anyway. */
-    private static final Duration FOREIGN_WAIT = Duration.ofSeconds(60);
-
-    private long version;
-    private final Optional<TickMemo> memo;
+    private final TickClaim claim;
+    private final Instant deadline;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
-    /** The status as it stood when this delivery claimed the tick, and whether the claim is still held. */
-    private CanaryStatus loaded;
-    private boolean claimed;
     private CanaryCluster cluster;
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
 
-    private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record) {
+    private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline) {
         this.services = services;
         this.input = input;
         this.document = document;
@@ -72,13 +66,17 @@ final class Tick {
         this.messages = FlaggerMessages.of(spec);
         this.phaseContext = PhaseContext.of(spec, provider);
         this.status = record.status();
-        this.version = record.version();
-        this.memo = record.memo();
-        this.gateClosedSince = memo.flatMap(TickMemo::gateClosedSince);
+        this.claim = new TickClaim(services, input, spec.id(), record, deadline);
+        this.deadline = deadline;
+        this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
     }
 
-    /** Loads the canary named by the input; a document that no longer parses fails the phase with its errors. */
-    static Tick load(Services services, PhaseInput input) {
+    /**
+     * Loads the canary named by the input; a document that no longer parses fails the phase with its errors.
+     *
+     * @param deadline when this invocation ends: the lease of its tick claim and the bound of its waits
+     */
+    static Tick load(Services services, PhaseInput input, Instant deadline) {
         var stored = services.store().spec(input.canary())
                 .orElseThrow(() -> new PhaseException("canary " + input.canary() + " has no document (was it deleted?)"));
         CanaryDocument document = switch (PARSER.parse(stored.source(), input.canary())) {
@@ -88,7 +86,7 @@ final class Tick {
         };
         StatusRecord record = services.store().statusRecord(input.canary())
                 .orElse(new StatusRecord(CanaryStatus.initial(services.clock().instant()), 0, Optional.empty()));
-        return new Tick(services, input, document, record);
+        return new Tick(services, input, document, record, deadline);
     }
 
     CanaryStatus status() {
@@ -113,142 +111,42 @@ final class Tick {
 
     /** The answer this very tick already gave, if Step Functions delivered it twice. */
     Optional<PhaseOutput> replayed() {
-        return memo.filter(m -> sameTick(m) && !m.inProgress()).map(this::answer);
+        return claim.replayed().map(this::answer);
     }
 
     /**
-     * Claims this tick before acting, with a conditional write, so that two copies of one task
-     * running at once (a retried invoke whose first attempt is still running) never both act: the
-     * loser waits for the winner's answer. A claim left by a delivery that died is taken over once
-     * it is older than {@link #LEASE}.
+     * Claims this tick before acting ({@link TickClaim}): a copy of the task running at the same time
+     * waits for the other's answer, a superseded run steps aside.
      *
-     * @return the other delivery's answer, or empty when this delivery owns the tick
+     * @return the other delivery's answer (or {@code superseded}), or empty when this delivery owns the tick
      */
     Optional<PhaseOutput> claim(boolean yieldsToNewerRun) {
-        if (input.tick().isEmpty()) {
-            return Optional.empty(); // invoked by hand, outside the state machine: nothing to pair with
-        }
-        Optional<TickMemo> current = memo;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Instant now = services.clock().instant();
-            Optional<TickMemo> live = current.filter(m -> m.inProgress() && !expired(m, now));
-            if (live.filter(this::sameTick).isPresent()) {
-                return Optional.of(awaitOtherDelivery());
+        return switch (claim.acquire(gateClosedSince, yieldsToNewerRun, this::superseded)) {
+            case TickClaim.Owned owned -> {
+                status = claim.status();
+                yield Optional.empty();
             }
-            if (live.isPresent() && !ofThisRun(live.get())) {
-                // another run's phase is acting on this canary right now (StopExecution does not stop
-                // a running Lambda): a superseded run steps aside; the run holding the canary lets the
-                // straggler finish, so its last write cannot land after ours
-                if (yieldsToNewerRun && superseded()) {
-                    return Optional.of(output("superseded"));
-                }
-                if (!yieldsToNewerRun) {
-                    awaitForeignTick(live.get().tick());
-                    StatusRecord fresh = reload();
-                    status = fresh.status();
-                    version = fresh.version();
-                    current = fresh.memo();
-                    continue;
-                }
-            }
-            try {
-                version = services.store().saveStatus(spec.id(), status, version,
-                        new TickMemo(memoKey(), "", gateClosedSince, 0, Optional.of(now)));
-                loaded = status;
-                claimed = true;
-                return Optional.empty();
-            } catch (StaleStatusException e) {
-                StatusRecord fresh = reload();
-                if (yieldsToNewerRun && superseded()) {
-                    return Optional.of(output("superseded"));
-                }
-                status = fresh.status();
-                version = fresh.version();
-                current = fresh.memo();
-            }
-        }
-        throw new PhaseException("canary " + spec.id() + ": could not claim tick " + input.tick()
-                + " against other writers");
-    }
-
-    private boolean expired(TickMemo m, Instant now) {
-        return m.startedAt().map(started -> Duration.between(started, now).compareTo(LEASE) > 0).orElse(true);
-    }
-
-    private StatusRecord reload() {
-        return services.store().statusRecord(spec.id())
-                .orElseThrow(() -> new PhaseException("canary " + spec.id() + " lost its status while claiming a tick"));
-    }
-
-    /** Waits (boundedly) until a tick of another delivery is no longer in progress. */
-    private void awaitForeignTick(String foreign) {
-        long deadline = System.nanoTime() + FOREIGN_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TickMemo> now = services.store().statusRecord(spec.id()).flatMap(StatusRecord::memo);
-            if (now.isEmpty() || !now.get().tick().equals(foreign) || !now.get().inProgress()) {
-                return;
-            }
-            try {
-                Thread.sleep(AWAIT_POLL.toMillis());
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private PhaseOutput awaitOtherDelivery() {
-        long deadline = System.nanoTime() + LEASE.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TickMemo> now = services.store().statusRecord(spec.id()).flatMap(StatusRecord::memo);
-            if (now.isEmpty() || !sameTick(now.get())) {
-                throw new PhaseException("canary " + spec.id() + ": tick " + input.tick()
-                        + " was overtaken by another writer; this delivery stops without acting");
-            }
-            if (!now.get().inProgress()) {
-                return answer(now.get());
-            }
-            try {
-                Thread.sleep(AWAIT_POLL.toMillis());
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new PhaseException("interrupted while another delivery of " + input.tick() + " runs");
-            }
-        }
-        throw new PhaseException("canary " + spec.id() + ": another delivery of " + input.tick()
-                + " did not finish within " + LEASE.toSeconds() + "s");
+            case TickClaim.Answered other -> Optional.of(answer(other.memo()));
+            case TickClaim.Superseded newer -> Optional.of(output("superseded"));
+        };
     }
 
     /**
-     * The phase failed after claiming its tick: give the claim back (the status as it was read, the
-     * memo no longer naming this tick), so a retry of the same task acts instead of waiting for a
-     * delivery that is gone. Best effort: if even this write fails, the claim lapses after {@link #LEASE}.
+     * The traffic a weight step is planned from. Flagger plans from what the router reports; but when an
+     * earlier delivery of this very tick was killed or failed after changing the weights, the router
+     * already shows its step, so the tick plans from the weights it started with (the status), and a
+     * redelivered tick moves traffic once.
      */
+    Routes plannedFrom(Routes reported) {
+        if (!claim.redelivery() || reported.canary() == status.canaryWeight()) {
+            return reported;
+        }
+        return new Routes(Weights.TOTAL - status.canaryWeight(), status.canaryWeight(), reported.mirrored());
+    }
+
+    /** The phase failed after claiming its tick: give the claim back so a retry acts at once. */
     void releaseClaim() {
-        if (!claimed) {
-            return;
-        }
-        try {
-            version = services.store().saveStatus(spec.id(), loaded, version,
-                    new TickMemo("", "released " + input.tick(), gateClosedSince, 0, Optional.empty()));
-            claimed = false;
-        } catch (RuntimeException e) {
-            System.getLogger("flagstep").log(System.Logger.Level.WARNING,
-                    "could not release tick " + input.tick() + " of " + spec.id() + ": " + e.getMessage());
-        }
-    }
-
-    private boolean sameTick(TickMemo m) {
-        return !input.tick().isEmpty() && m.tick().equals(memoKey());
-    }
-
-    /** The memo names the run and the tick: a claim left by this run's own earlier phase is never waited for. */
-    private String memoKey() {
-        return input.runId() + "/" + input.tick();
-    }
-
-    private boolean ofThisRun(TickMemo m) {
-        return m.tick().startsWith(input.runId() + "/");
+        claim.release(gateClosedSince);
     }
 
     private PhaseOutput answer(TickMemo m) {
@@ -287,6 +185,33 @@ final class Tick {
 
     HookRun runHooks(HookType type) {
         return runHooks(type, hooks(type));
+    }
+
+    /**
+     * Runs a write that must happen (closing the gates, releasing the canary), trying it again on a
+     * transient fault, a few times within this invocation's time, before the fault fails the delivery.
+     */
+    void persistently(Runnable write) {
+        Duration pause = PERSIST_FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (RuntimeException e) {
+                Instant next = services.clock().instant().plus(pause);
+                if (attempt >= PERSIST_ATTEMPTS || Transience.cause(e).isEmpty()
+                        || !next.isBefore(deadline.minus(TickClaim.MARGIN))) {
+                    throw e;
+                }
+                try {
+                    services.sleeper().sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() + 1)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = pause.multipliedBy(2);
+            }
+        }
     }
 
     /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */
@@ -351,18 +276,9 @@ final class Tick {
     }
 
     PhaseOutput finish(String decision, int waitSeconds) {
-        try {
-            version = services.store().saveStatus(spec.id(), status, version,
-                    new TickMemo(memoKey(), decision, gateClosedSince, waitSeconds, Optional.empty()));
-            claimed = false;
-        } catch (StaleStatusException e) {
-            Optional<TickMemo> other = services.store().statusRecord(spec.id())
-                    .flatMap(StatusRecord::memo)
-                    .filter(m -> sameTick(m) && !m.inProgress());
-            if (other.isPresent()) {
-                return answer(other.get());
-            }
-            throw e;
+        Optional<TickMemo> other = claim.complete(status, decision, gateClosedSince, waitSeconds);
+        if (other.isPresent()) {
+            return answer(other.get());
         }
         EmfMetrics.canary(spec.id(), status.canaryWeight(), status.failedChecks(), now);
         return output(decision, waitSeconds);

@@ -7,9 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +35,7 @@ public final class AslInterpreter {
     private final StateMachine machine;
     private final TaskInvoker invoker;
     private final AslClock clock;
+    private final RandomGenerator jitter;
     private final TaskTokens tokens = new TaskTokens();
     private final Map<String, Execution> running = new HashMap<>();
     /**
@@ -44,9 +47,15 @@ public final class AslInterpreter {
     private final List<BiConsumer<Execution, HistoryEvent>> listeners = new CopyOnWriteArrayList<>();
 
     public AslInterpreter(StateMachine machine, TaskInvoker invoker, AslClock clock) {
+        this(machine, invoker, clock, new Random());
+    }
+
+    /** @param jitter where {@code "JitterStrategy": "FULL"} draws its delays from (tests seed it) */
+    public AslInterpreter(StateMachine machine, TaskInvoker invoker, AslClock clock, RandomGenerator jitter) {
         this.machine = machine;
         this.invoker = invoker;
         this.clock = clock;
+        this.jitter = jitter;
     }
 
     /**
@@ -179,7 +188,7 @@ public final class AslInterpreter {
                 running.remove(executionName, execution);
             }
         });
-        Thread.ofVirtual().name("asl-" + executionName).start(new ExecutionRun(execution, invoker, clock, tokens, this));
+        Thread.ofVirtual().name("asl-" + executionName).start(new ExecutionRun(execution, invoker, clock, tokens, jitter, this));
     }
 
     /** @throws IllegalArgumentException if {@code inputJson} is not JSON ({@code InvalidExecutionInput}) */

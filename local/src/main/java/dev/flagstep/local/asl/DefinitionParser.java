@@ -361,10 +361,15 @@ final class DefinitionParser {
             if (r.has("MaxDelaySeconds")) {
                 maxDelay = Optional.of(Duration.ofSeconds(integer(name, where + ".MaxDelaySeconds", r.get("MaxDelaySeconds"), 1)));
             }
-            if (r.has("JitterStrategy") && !"NONE".equals(r.get("JitterStrategy").asText())) {
-                throw AslException.at(name, where + ".JitterStrategy", "only NONE is supported by the local interpreter");
+            boolean fullJitter = false;
+            if (r.has("JitterStrategy")) {
+                String jitter = r.get("JitterStrategy").asText();
+                if (!r.get("JitterStrategy").isTextual() || !(jitter.equals("FULL") || jitter.equals("NONE"))) {
+                    throw AslException.at(name, where + ".JitterStrategy", "must be \"FULL\" or \"NONE\"");
+                }
+                fullJitter = jitter.equals("FULL");
             }
-            retriers.add(new Retrier(errors, interval, maxAttempts, backoff, maxDelay));
+            retriers.add(new Retrier(errors, interval, maxAttempts, backoff, maxDelay, fullJitter));
         }
         return List.copyOf(retriers);
     }

@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 
 /**
  * Walks one execution through its states, on the execution's own thread. Input and output
@@ -67,14 +68,17 @@ final class ExecutionRun implements Runnable {
     private final Optional<Instant> deadline;
     private final ObjectNode executionContext;
     private final ObjectNode stateMachineContext;
+    private final RandomGenerator jitter;
 
-    ExecutionRun(Execution execution, TaskInvoker invoker, AslClock clock, TaskTokens tokens, AslInterpreter interpreter) {
+    ExecutionRun(Execution execution, TaskInvoker invoker, AslClock clock, TaskTokens tokens, RandomGenerator jitter,
+                 AslInterpreter interpreter) {
         this.execution = execution;
         this.machine = execution.stateMachine();
         this.invoker = invoker;
         this.clock = clock;
         this.tokens = tokens;
         this.interpreter = interpreter;
+        this.jitter = jitter;
         this.deadline = machine.timeout().map(t -> execution.startTime().plus(t));
         this.executionContext = executionContext(execution);
         this.stateMachineContext = Json.object().put("Id", machine.arn()).put("Name", machine.name());
@@ -217,7 +221,7 @@ final class ExecutionRun implements Runnable {
                 Optional<Integer> retrier = firstMatching(t, e.error());
                 if (retrier.isPresent() && retriesPerRetrier[retrier.get()] < t.retry().get(retrier.get()).maxAttempts()) {
                     int r = retrier.get();
-                    Duration delay = t.retry().get(r).delay(retriesPerRetrier[r]);
+                    Duration delay = t.retry().get(r).delay(retriesPerRetrier[r], jitter);
                     retriesPerRetrier[r]++;
                     retries++;
                     note(Type.TASK_RETRY_SCHEDULED, Optional.of(t.name()), Json.object()

@@ -15,12 +15,15 @@ public final class TaskFailure extends Exception {
         this.errorCause = cause == null ? "" : cause;
     }
 
-    /** A handler's exception as Lambda names it: by its class, with its message as cause. */
+    /**
+     * A handler's exception as Lambda's Java runtime names it: by its class's binary name
+     * ({@code Class.getName()}, e.g. {@code dev.flagstep.phases.TransientFault}), with its message as cause.
+     */
     public static TaskFailure of(Throwable thrown) {
         if (thrown instanceof TaskFailure failure) {
             return failure;
         }
-        return new TaskFailure(thrown.getClass().getSimpleName(),
+        return new TaskFailure(thrown.getClass().getName(),
                 thrown.getMessage() == null ? "" : thrown.getMessage());
     }
 

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
+import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.asl.TaskFailure;
 import dev.flagstep.phases.PhaseHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -84,10 +86,10 @@ public final class LambdaInvokeApi {
         }
         String type = req.header("X-Amz-Invocation-Type").orElse("RequestResponse");
         return switch (type) {
-            case "RequestResponse" -> run(handler.get(), payload);
+            case "RequestResponse" -> run(handler.get(), LocalRuntime.timeout(name), payload);
             case "Event" -> {
                 // fire and forget, as Lambda's asynchronous invocation (no retries, no destination here)
-                Thread.ofVirtual().name("invoke-" + name).start(() -> run(handler.get(), payload));
+                Thread.ofVirtual().name("invoke-" + name).start(() -> run(handler.get(), LocalRuntime.timeout(name), payload));
                 yield HttpResponse.empty(202);
             }
             case "DryRun" -> HttpResponse.empty(204);
@@ -113,9 +115,9 @@ public final class LambdaInvokeApi {
         return name.startsWith("flagstep-") ? name.substring("flagstep-".length()) : name;
     }
 
-    private static HttpResponse run(PhaseHandler handler, JsonNode payload) {
+    private static HttpResponse run(PhaseHandler handler, Duration timeout, JsonNode payload) {
         try {
-            return ok(handler.handle(payload).toString());
+            return ok(handler.handle(payload, timeout).toString());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "function error", e);
             // the error type the interpreter gives the same failure, so Retry/Catch match alike on both paths

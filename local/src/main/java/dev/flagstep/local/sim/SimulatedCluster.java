@@ -7,6 +7,7 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeEndpoint;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.local.faults.FaultProxy;
 import dev.flagstep.spec.CanarySpec;
 
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,8 +24,9 @@ import java.util.Optional;
  * tests: fabric8's mock API server in CRUD mode, reached by flagstep over real HTTP through {@link #endpoint()},
  * plus a loop standing in for kubelets and controllers (Deployments become ready at their current generation,
  * Services get Endpoints listing the pods of the Deployments they select, HTTPRoutes are accepted by their
- * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision}, {@link #holdUnready},
- * {@link #readyDelay}, {@link #pause()} / {@link #resume()}.
+ * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision},
+ * {@link #holdUnready}, {@link #readyDelay}, {@link #pause()} / {@link #resume()}, {@link #answer} (a 5xx burst, 429
+ * throttling, a 403).
  *
  * <pre>{@code
  * try (SimulatedCluster cluster = SimulatedCluster.start()) {
@@ -74,7 +77,7 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     private final MockApi api;
-    private final ApiProxy proxy;
+    private final FaultProxy proxy;
     private final Controllers controllers;
     private final KubeEndpoint endpoint;
     private final KubeClient client;
@@ -84,7 +87,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Clock clock;
     private boolean closed;
 
-    private SimulatedCluster(MockApi api, ApiProxy proxy, Options options) {
+    private SimulatedCluster(MockApi api, FaultProxy proxy, Options options) {
         this.api = api;
         this.proxy = proxy;
         this.endpoint = KubeEndpoint.of(URI.create("http://127.0.0.1:" + proxy.port()), BearerToken.of("simulated"))
@@ -104,9 +107,9 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Starts the API server (a few seconds: the mock loads its model classes up front) and the controllers. */
     public static SimulatedCluster start(Options options) {
         MockApi api = MockApi.start();
-        ApiProxy proxy;
+        FaultProxy proxy;
         try {
-            proxy = ApiProxy.start(api.port());
+            proxy = FaultProxy.start(api.port());
         } catch (RuntimeException e) {
             api.close();
             throw e;
@@ -219,16 +222,43 @@ public final class SimulatedCluster implements AutoCloseable {
      * objects stay, and the controllers keep running behind it (a control plane outage does not stop pods).
      */
     public void pause() {
-        proxy.pause();
+        proxy.refuse();
     }
 
-    /** The API answers again on the same port, with every object as it was. */
+    /** The API answers again on the same port, with every object as it was (after a pause or an {@link #answer}). */
     public void resume() {
-        proxy.resume();
+        proxy.pass();
     }
 
     public boolean paused() {
-        return proxy.paused();
+        return proxy.refusing();
+    }
+
+    /**
+     * Every request to {@link #endpoint()} is answered {@code status} with a Kubernetes {@code Status} body, until
+     * {@link #resume()}: 503 for an overloaded or restarting API server, 429 (with {@code Retry-After: 1}) for
+     * API priority and fairness throttling, 403 for a missing RBAC grant. Nothing reaches the stored objects.
+     */
+    public void answer(int status, String reason, String message) {
+        proxy.answer(statusReply(status, reason, message));
+    }
+
+    /** As {@link #answer(int, String, String)} for {@code duration} on {@code clock} from the first request answered. */
+    public void answer(int status, String reason, String message, Duration duration, Clock clock) {
+        proxy.answer(statusReply(status, reason, message), duration, clock);
+    }
+
+    /** As {@link #answer(int, String, String)} for the next {@code requests} requests only. */
+    public void answer(int status, String reason, String message, int requests) {
+        proxy.answer(statusReply(status, reason, message), requests);
+    }
+
+    private static FaultProxy.Reply statusReply(int status, String reason, String message) {
+        String body = StrictPatchDispatcher.statusJson(status, reason, message);
+        Map<String, String> headers = status == 429 || status == 503
+                ? Map.of("Content-Type", "application/json", "Retry-After", "1")
+                : Map.of("Content-Type", "application/json");
+        return new FaultProxy.Reply(status, reason, headers, body);
     }
 
     /** The stored object, read past the proxy (so also while paused): what flagstep wrote. */

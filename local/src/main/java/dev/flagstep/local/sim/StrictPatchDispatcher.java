@@ -27,9 +27,15 @@ final class StrictPatchDispatcher extends KubernetesCrudDispatcher {
     }
 
     static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(statusJson(code, reason, message));
+    }
+
+    /** A Kubernetes {@code Status} failure body, as the API server sends with any error. */
+    static String statusJson(int code, String reason, String message) {
         ObjectNode s = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Status").put("status", "Failure")
                 .put("message", message).put("reason", reason).put("code", code);
         s.putObject("metadata");
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(s.toString());
+        return s.toString();
     }
 }

@@ -116,7 +116,7 @@ class AslCanaryShapeTest {
         JsonNode rollbackInput = e.history().stream()
                 .filter(ev -> ev.type() == HistoryEvent.Type.TASK_SCHEDULED && ev.state().orElseThrow().equals("Rollback"))
                 .findFirst().orElseThrow().details().get("payload");
-        assertThat(rollbackInput.get("error")).isEqualTo(json("{\"Error\":\"IllegalArgumentException\",\"Cause\":\"spec invalid\"}"));
+        assertThat(rollbackInput.get("error")).isEqualTo(json("{\"Error\":\"java.lang.IllegalArgumentException\",\"Cause\":\"spec invalid\"}"));
     }
 
     private static JsonNode with(JsonNode payload, String decision) {

@@ -79,14 +79,64 @@ class AslTaskTest {
         assertThat(e.output()).contains(json("{\"canary\":\"podinfo\",\"state\":\"T\"}"));
     }
 
+    /** As Lambda's Java runtime reports an uncaught exception: errorType is the class's binary name. */
     @Test
     void aHandlerExceptionIsNamedByItsClassAndFailsTheExecution() throws Exception {
         Execution e = AslFixtures.run(task(CATCH_AB), "{}", (name, payload) -> {
             throw new IllegalStateException("boom");
         });
         assertThat(e.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(e.error()).contains("IllegalStateException");
+        assertThat(e.error()).contains("java.lang.IllegalStateException");
         assertThat(e.cause()).contains("boom");
+    }
+
+    /** {@code "JitterStrategy": "FULL"}: each delay is a random share (0 to 1) of the capped backoff. */
+    @Test
+    void fullJitterWaitsARandomShareOfEachCappedDelay() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        InstantClock clock = new InstantClock();
+        double[] draws = {0.5, 0.25, 1.0, 0.0};
+        AtomicInteger draw = new AtomicInteger();
+        java.util.random.RandomGenerator scripted = new java.util.random.RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException("the retrier draws doubles");
+            }
+
+            @Override
+            public double nextDouble() {
+                return draws[draw.getAndIncrement()];
+            }
+        };
+        String def = task(",\"Retry\":[{\"ErrorEquals\":[\"X\"],\"IntervalSeconds\":2,\"BackoffRate\":2,"
+                + "\"MaxDelaySeconds\":6,\"MaxAttempts\":4,\"JitterStrategy\":\"FULL\"}]" + CATCH_AB);
+        AslInterpreter asl = new AslInterpreter(AslInterpreter.load(def, Map.of()), failing(4, "X", calls), clock, scripted);
+        Execution e = AslFixtures.run(asl, "{}");
+        assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        // capped backoff 2, 4, 6, 6 seconds, times the draws
+        assertThat(clock.idleWaits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(6), Duration.ZERO);
+    }
+
+    /** With a seeded source the jittered delays repeat from run to run, and each stays within its cap. */
+    @Test
+    void fullJitterIsRepeatableWithASeedAndNeverExceedsTheCap() throws Exception {
+        String def = task(",\"Retry\":[{\"ErrorEquals\":[\"X\"],\"IntervalSeconds\":2,\"BackoffRate\":2,"
+                + "\"MaxDelaySeconds\":60,\"MaxAttempts\":10,\"JitterStrategy\":\"FULL\"}]" + CATCH_AB);
+        List<List<Duration>> runs = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            InstantClock clock = new InstantClock();
+            AslInterpreter asl = new AslInterpreter(AslInterpreter.load(def, Map.of()),
+                    failing(10, "X", new AtomicInteger()), clock, new java.util.Random(7));
+            assertThat(AslFixtures.run(asl, "{}").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            runs.add(clock.idleWaits());
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0)).hasSize(10);
+        long[] caps = {2, 4, 8, 16, 32, 60, 60, 60, 60, 60};
+        for (int i = 0; i < caps.length; i++) {
+            assertThat(runs.get(0).get(i)).isBetween(Duration.ZERO, Duration.ofSeconds(caps[i]));
+        }
+        assertThat(runs.get(0)).as("jittered, not the caps themselves").doesNotContain(Duration.ofSeconds(60));
     }
 
     @Test

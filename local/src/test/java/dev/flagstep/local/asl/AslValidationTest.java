@@ -79,7 +79,7 @@ class AslValidationTest {
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"States.ALL\",\"X\"]}] | 'Retry[0].ErrorEquals'; States.ALL must appear alone",
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"States.ALL\"]},{\"ErrorEquals\":[\"X\"]}] | 'Retry[0].ErrorEquals'; only in the last",
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"X\"],\"BackoffRate\":0.5}] | 'Retry[0].BackoffRate'; >= 1.0",
-            "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"X\"],\"JitterStrategy\":\"FULL\"}] | 'Retry[0].JitterStrategy'; only NONE",
+            "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"X\"],\"JitterStrategy\":\"HALF\"}] | 'Retry[0].JitterStrategy'; \"FULL\" or \"NONE\"",
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[]}] | 'Retry[0].ErrorEquals'; non-empty",
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"S\"},{\"ErrorEquals\":[\"X\"],\"Next\":\"S\"}] | 'Catch[0].ErrorEquals'; only in the last",
             "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\"f\"},\"Catch\":[{\"ErrorEquals\":[\"X\"]}] | 'Catch[0].Next'; needs Next",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.asl.Execution;
@@ -55,8 +56,10 @@ final class RolloutHarness implements AutoCloseable {
         this.sim = SimulatedCluster.start(oneClock ? SimulatedCluster.Options.defaults().withClock(clock)
                 : SimulatedCluster.Options.defaults());
         this.hooks = WebhookReceiver.start();
+        // the client's quick retries of a failed request wait sped-up time, as every other wait here
+        KubeClient kube = new KubeClient(sim.endpoint(), pause -> Thread.sleep(pause.dividedBy(SPEED)));
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL), budget), sim.client(), faults, clock);
+                hooks.url(""), Optional.of(API_URL), budget), kube, faults, clock);
     }
 
     private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock) {
@@ -110,17 +113,25 @@ final class RolloutHarness implements AutoCloseable {
 
     /** Waits for the rollout's end (across the executions that continue it) and tells how its last execution ended. */
     ExecutionStatus awaitEnd(Execution first) throws InterruptedException {
-        ExecutionStatus s = first.chain().await(PATIENCE);
+        return awaitEnd(first, PATIENCE);
+    }
+
+    ExecutionStatus awaitEnd(Execution first, Duration patience) throws InterruptedException {
+        ExecutionStatus s = first.chain().await(patience);
         Execution e = first.chain().latest();
         if (s == ExecutionStatus.RUNNING) {
-            e.stop("TestTimeout", "still running after " + PATIENCE);
-            throw new AssertionError("rollout " + e.name() + " still running after " + PATIENCE + "; history: " + e.history());
+            e.stop("TestTimeout", "still running after " + patience);
+            throw new AssertionError("rollout " + e.name() + " still running after " + patience + "; history: " + e.history());
         }
         return s;
     }
 
     void assertEnded(Execution first, ExecutionStatus expected) throws InterruptedException {
-        ExecutionStatus s = awaitEnd(first);
+        assertEnded(first, expected, PATIENCE);
+    }
+
+    void assertEnded(Execution first, ExecutionStatus expected, Duration patience) throws InterruptedException {
+        ExecutionStatus s = awaitEnd(first, patience);
         Execution e = first.chain().latest();
         if (s != expected) {
             throw new AssertionError("rollout " + e.name() + " ended " + s + " (" + e.error().orElse("") + ": "

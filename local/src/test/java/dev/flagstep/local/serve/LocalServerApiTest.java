@@ -226,7 +226,7 @@ class LocalServerApiTest {
         Http.Reply bad = http.post("/2015-03-31/functions/Analysis/invocations", "{\"runId\":\"x\"}");
         assertThat(bad.status()).as("a function error is not an HTTP error").isEqualTo(200);
         assertThat(bad.header("X-Amz-Function-Error")).contains("Unhandled");
-        assertThat(bad.json().path("errorType").asText()).isEqualTo("IllegalArgumentException");
+        assertThat(bad.json().path("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
         assertThat(bad.json().path("errorMessage").asText()).contains("missing field \"canary\"");
 
         Http.Reply unknown = http.post("/2015-03-31/functions/Deploy/invocations", "{}");

@@ -1,0 +1,47 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Message;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.store.StatusRecord;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The Warning event of a transient fault ("... will be retried: Kubernetes API unavailable: ..."),
+ * so the cause of a slow rollout is never hidden. Best effort, each part on its own: when DynamoDB is
+ * what failed, the event still reaches the event bus (and the event webhooks behind it).
+ */
+final class FaultWarning {
+
+    private static final System.Logger LOG = System.getLogger("flagstep");
+
+    private FaultWarning() {}
+
+    static void publish(Services s, PhaseInput in, String phase, String cause) {
+        Instant now = s.clock().instant();
+        String text = phase + " of " + in.canary().dotted() + " will be retried: " + cause;
+        LOG.log(System.Logger.Level.WARNING, text);
+        CanaryStatus status = statusOrInitial(s, in, now);
+        CanaryEvent event = new CanaryEvent(in.canary(), Message.Severity.WARNING, text, status.phase(), now,
+                status.canaryWeight(), status.failedChecks(), in.runId(), status.checksum());
+        try {
+            s.store().append(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event not recorded (" + e.getMessage() + "): " + text);
+        }
+        try {
+            s.events().publish(List.of(event));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event not published (" + e.getMessage() + "): " + text);
+        }
+    }
+
+    private static CanaryStatus statusOrInitial(Services s, PhaseInput in, Instant now) {
+        try {
+            return s.store().statusRecord(in.canary()).map(StatusRecord::status).orElse(CanaryStatus.initial(now));
+        } catch (RuntimeException unreadable) {
+            return CanaryStatus.initial(now);
+        }
+    }
+}
