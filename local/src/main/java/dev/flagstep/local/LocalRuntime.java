@@ -33,6 +33,7 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
 import dev.flagstep.webhook.WebhookClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,10 @@ public final class LocalRuntime implements AutoCloseable {
                 token -> complete(asl.value, token),
                 settings.defaultProvider(),
                 settings.apiUrl(),
-                dev.flagstep.phases.SigningSecrets.from(secrets));
+                dev.flagstep.phases.SigningSecrets.from(secrets),
+                // a phase's waits are measured on the phases' clock: sleep them as fast as it runs
+                settings.speed() == 1 ? Sleeper.REAL
+                        : pause -> Thread.sleep(Duration.ofNanos((long) (pause.toNanos() / settings.speed()))));
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
         PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
