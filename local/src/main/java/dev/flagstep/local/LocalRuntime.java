@@ -134,7 +134,10 @@ public final class LocalRuntime implements AutoCloseable {
                 settings.defaultProvider(),
                 settings.apiUrl(),
                 dev.flagstep.phases.SigningSecrets.from(secrets, SecretScope.unprefixed()),
-                settings.historyBudget());
+                settings.historyBudget(),
+                // a phase's waits are measured on the phases' clock: sleep them as fast as it runs
+                settings.speed() == 1 ? Sleeper.REAL
+                        : pause -> Thread.sleep(Duration.ofNanos((long) (pause.toNanos() / settings.speed()))));
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
         PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));

@@ -87,6 +87,18 @@ class EksAccessTest {
                 .hasMessageContaining("grant eks:DescribeCluster, or set FLAGSTEP_EKS_ENDPOINT and FLAGSTEP_EKS_CA_DATA");
     }
 
+    /** EKS throttling DescribeCluster (429) passes by itself: Unavailable, which a phase retries. */
+    @Test
+    void describeClusterThrottledIsUnavailableNotRejected() {
+        eks.stubFor(get(urlEqualTo("/clusters/prod")).willReturn(aResponse().withStatus(429)
+                .withBody("{\"message\":\"Rate exceeded\"}")));
+        EksAccess access = new EksAccess(Map.of(EksCluster.NAME_VAR, "prod", "AWS_REGION", "eu-west-1"),
+                EksTokenTest.CREDS, new EksTokenTest.FakeClock(Instant.EPOCH), Optional.of(URI.create(eks.baseUrl())));
+
+        assertThatThrownBy(access::client).isInstanceOf(KubeException.Unavailable.class)
+                .hasMessageContaining("eks:DescribeCluster prod in eu-west-1 answered 429");
+    }
+
     @Test
     void missingClusterNameIsAClearError() {
         EksAccess access = new EksAccess(Map.of("AWS_REGION", "eu-west-1"), EksTokenTest.CREDS,

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * static final Faults FAULTS = new Faults();
- * h = RolloutHarness.start(FAULTS); FAULTS.bind(h);
+ * h = RolloutHarness.start(FAULTS);          // and FAULTS.clear() after each test
  * FAULTS.at("burst", "Analysis", 1, FAULTS.kubeAnswers(503, Duration.ofSeconds(30)));
  * FAULTS.at("outage", "Rollback", 1, FAULTS.kubeDown(Duration.ofMinutes(10)));
  * FAULTS.at("throttled", "AdvanceTraffic", 1, FAULTS.dynamoThrottled(Duration.ofSeconds(30)));

@@ -40,7 +40,6 @@ class KilledDeliveryE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        FAULTS.bind(h);
         hooks = h.hooks.url("").toString();
     }
 

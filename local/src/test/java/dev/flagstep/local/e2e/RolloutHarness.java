@@ -89,6 +89,13 @@ final class RolloutHarness implements AutoCloseable {
         return new RolloutHarness("gatewayapi:v1", faults, true);
     }
 
+    /** With {@link Faults} acting on this harness's cluster, DynamoDB and receivers. */
+    static RolloutHarness start(Faults faults) {
+        RolloutHarness h = new RolloutHarness("gatewayapi:v1", faults);
+        faults.bind(h);
+        return h;
+    }
+
     /** Parses a Flagger Canary (test text), stores it and seeds its target on the cluster. */
     CanaryDocument canary(String yaml) {
         CanaryDocument doc = switch (new SpecParser().parse(yaml)) {

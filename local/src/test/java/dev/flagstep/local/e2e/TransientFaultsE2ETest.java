@@ -43,7 +43,6 @@ class TransientFaultsE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        FAULTS.bind(h);
         h.runtime.bus().listen(BUS::add);
         hooks = h.hooks.url("").toString();
     }
@@ -68,6 +67,14 @@ class TransientFaultsE2ETest {
         return e.history().stream()
                 .filter(ev -> ev.type() == HistoryEvent.Type.TASK_RETRY_SCHEDULED && ev.state().orElse("").equals(state))
                 .toList();
+    }
+
+    /** PostRollout's work: the run recorded with its result, the canary released, every gate closed again. */
+    private static void assertReleasedWithGatesClosed(CanaryDocument doc, Execution rollout, RunResult result) {
+        String runId = rollout.input().path("runId").asText();
+        assertThat(h.runtime.store().run(doc.canary().id(), runId).orElseThrow().result()).isEqualTo(result);
+        assertThat(h.runtime.store().activeRun(doc.canary().id())).isEmpty();
+        assertThat(h.runtime.store().gates(doc.canary().id()).values()).noneMatch(Gate::open);
     }
 
     private static List<String> warningsOnTheBus(String canary) {
@@ -126,10 +133,7 @@ class TransientFaultsE2ETest {
         assertThat(messages).anyMatch(m -> m.startsWith("Rollback of outage10.e2e will be retried: Kubernetes API unavailable: "));
         assertThat(messages).containsSubsequence("Canary failed! Scaling down outage10.e2e", "Post-rollout check post passed");
         assertThat(messages).noneMatch(m -> m.contains("could not be routed back"));
-        String runId = rollout.input().path("runId").asText();
-        assertThat(h.runtime.store().run(doc.canary().id(), runId).orElseThrow().result()).isEqualTo(RunResult.FAILED);
-        assertThat(h.runtime.store().activeRun(doc.canary().id())).isEmpty();
-        assertThat(h.runtime.store().gates(doc.canary().id()).values()).noneMatch(Gate::open);
+        assertReleasedWithGatesClosed(doc, rollout, RunResult.FAILED);
     }
 
     /** A 403 (a missing RBAC grant) is permanent: AdvanceTraffic is not retried, the rollout fails at once, saying why. */
@@ -188,10 +192,7 @@ class TransientFaultsE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(retries(rollout, "PostRollout")).isNotEmpty();
-        String runId = rollout.input().path("runId").asText();
-        assertThat(h.runtime.store().run(doc.canary().id(), runId).orElseThrow().result()).isEqualTo(RunResult.SUCCEEDED);
-        assertThat(h.runtime.store().activeRun(doc.canary().id())).isEmpty();
-        assertThat(h.runtime.store().gates(doc.canary().id()).values()).noneMatch(Gate::open);
+        assertReleasedWithGatesClosed(doc, rollout, RunResult.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
     }
 }
