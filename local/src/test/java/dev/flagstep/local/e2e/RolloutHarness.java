@@ -91,7 +91,7 @@ final class RolloutHarness implements AutoCloseable {
 
     /** With {@link Faults} acting on this harness's cluster, DynamoDB and receivers. */
     static RolloutHarness start(Faults faults) {
-        RolloutHarness h = new RolloutHarness("gatewayapi:v1", faults);
+        RolloutHarness h = new RolloutHarness("gatewayapi:v1", faults, false);
         faults.bind(h);
         return h;
     }
