@@ -25,7 +25,8 @@ public final class CanaryYaml {
             "rollout", "load",
             "confirm-traffic-increase", "traffic",
             "confirm-promotion", "promote",
-            "post-rollout", "post");
+            "post-rollout", "post",
+            "event", "events");
 
     private final String name;
     private String namespace = "e2e";
@@ -99,7 +100,7 @@ public final class CanaryYaml {
 
     /**
      * A {@code webhooks:} list (four-space indent) with one hook per type, in the given order, at
-     * {@code {base}/{type}}, named as the tests name them: confirm, pre, rb, load, traffic, promote, post.
+     * {@code {base}/{type}}, named as the tests name them: confirm, pre, rb, load, traffic, promote, post, events.
      */
     public static String webhooks(String base, String... types) {
         StringBuilder y = new StringBuilder("    webhooks:\n");
