@@ -224,7 +224,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
         List<String> messages = h.messages(doc.canary().id());
         assertThat(messages).contains("Initialization of broken.e2e failed, broken.e2e left serving untouched: "
-                + "IllegalStateException: boom: Initialize ran out of memory");
+                + "java.lang.IllegalStateException: boom: Initialize ran out of memory");
         assertThat(messages).noneMatch(m -> m.startsWith("Canary failed!"));
 
         h.sim.newRevision("e2e", n, RolloutHarness.NEW_IMAGE);
