@@ -201,6 +201,19 @@ class PrometheusProviderTest {
     }
 
     @Test
+    void headersTheHttpClientSetsItselfAreDroppedInAnyCaseAndLocale() {
+        // java.net.http refuses to be given Connection; its upper-case name lower-cases to "connectıon"
+        // under a Turkish default locale, the locale the test JVMs run in
+        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")));
+
+        double value = provider(PrometheusAuth.none(), Map.of("CONNECTION", List.of("close"), "X-Kept", List.of("yes")))
+                .query("up", Optional.empty());
+
+        assertThat(value).isEqualTo(1.0);
+        assertThat(prometheus.lastRequest().header("X-Kept")).isEqualTo("yes");
+    }
+
+    @Test
     void customHeadersAreSentAsGiven() {
         prometheus.respond(r -> Reply.json(200, PromJson.vector("1")));
 
