@@ -149,14 +149,13 @@ class PrometheusProviderTest {
 
     @Test
     void aSlowServerTimesOut() {
-        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")).delayed(2_000));
+        // a minute: longer than any test waits, so only the provider's timeout can end the query
+        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")).delayed(60_000));
         PrometheusProvider impatient = new PrometheusProvider(prometheus.uri(""), PrometheusAuth.none(), Map.of(), http, Duration.ofMillis(200));
 
-        long start = System.nanoTime();
         assertThatThrownBy(() -> impatient.query("up", Optional.empty()))
                 .isExactlyInstanceOf(MetricQueryException.class)
                 .hasMessageContaining("timed out after 200ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
     }
 
     @Test
