@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -312,11 +313,11 @@ class SimulatedClusterTest {
 
         cluster.pause();
         assertThat(cluster.paused()).isTrue();
-        long t0 = System.nanoTime();
-        assertThatThrownBy(() -> flagstep.get(deployment("podinfo"))).isInstanceOf(KubeException.Unavailable.class);
+        // refused or cut, not timed out
+        assertThatThrownBy(() -> flagstep.get(deployment("podinfo"))).isInstanceOf(KubeException.Unavailable.class)
+                .cause().isNotInstanceOf(HttpTimeoutException.class);
         assertThatThrownBy(() -> flagstep.edit(deployment("podinfo"), d -> d.withObjectProperty("spec").put("replicas", 5)))
-                .isInstanceOf(KubeException.Unavailable.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused, not timed out").isLessThan(Duration.ofSeconds(4));
+                .isInstanceOf(KubeException.Unavailable.class).cause().isNotInstanceOf(HttpTimeoutException.class);
         // the store is still there behind the proxy
         assertThat(stored(deployment("podinfo")).at("/spec/replicas").asInt()).isEqualTo(2);
 
@@ -335,10 +336,9 @@ class SimulatedClusterTest {
         ArrayNode ops = JsonNodeFactory.instance.arrayNode();
         ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", "not-the-version");
         ops.addObject().put("op", "replace").put("path", "/spec/replicas").put("value", 7);
-        long t0 = System.nanoTime();
+        // answered (the mock alone never answers a failed test op: the client would time out, Unavailable)
         assertThatThrownBy(() -> cluster.client().patch(deployment("podinfo"), ops))
                 .isInstanceOf(KubeException.Conflict.class).hasMessageContaining("422");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(stored(deployment("podinfo")).at("/spec/replicas").asInt()).isEqualTo(2);
     }
 
