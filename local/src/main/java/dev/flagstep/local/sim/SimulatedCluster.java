@@ -80,6 +80,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Straight to the mock, past the proxy: seeding, knobs and {@link #object} work while the API is paused. */
     private final KubeClient direct;
     private final ApiLister lister;
+    private final Clock clock;
     private boolean closed;
 
     private SimulatedCluster(MockApi api, ApiProxy proxy, Options options) {
@@ -90,6 +91,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.client = new KubeClient(endpoint);
         this.direct = api.client(Duration.ofSeconds(10));
         this.lister = new ApiLister(api.url(), Duration.ofSeconds(10));
+        this.clock = options.clock();
         this.controllers = new Controllers(direct, lister, options.clock(), options.tick(), options.readyDelay(),
                 api::forgetServedRequests);
     }
@@ -140,7 +142,7 @@ public final class SimulatedCluster implements AutoCloseable {
         if (!"Deployment".equals(canary.targetRef().kind())) {
             throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
         }
-        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider))) {
+        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant())) {
             direct.createIfAbsent(s.kind(), s.object());
         }
     }

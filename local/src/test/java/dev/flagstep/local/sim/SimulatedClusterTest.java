@@ -353,6 +353,20 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void conditionTimesComeFromTheClustersClock() {
+        Instant t = Instant.parse("2031-05-06T07:08:09Z");
+        try (SimulatedCluster own = SimulatedCluster.start(SimulatedCluster.Options.defaults().withClock(Clock.fixed(t, ZoneOffset.UTC)))) {
+            own.seed(podinfo().build(), "podinfo:1");
+            own.awaitReconciled(WAIT);
+
+            assertThat(own.object(MockApi.GATEWAY, "gateways", "public").orElseThrow().at("/status/conditions/0/lastTransitionTime")
+                    .asText()).isEqualTo("2031-05-06T07:08:09Z");
+            assertThat(condition(own.object(deployment("podinfo")).orElseThrow().path("status"), "Available")
+                    .path("lastUpdateTime").asText()).isEqualTo("2031-05-06T07:08:09Z");
+        }
+    }
+
+    @Test
     void closeStopsTheControllersAndTheServer() {
         SimulatedCluster own = SimulatedCluster.start();
         KubeClient client = own.client();
