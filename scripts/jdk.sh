@@ -1,30 +1,79 @@
-# Sourced by ./flagstep and .ci/run: exports JAVA_HOME/PATH for a JDK >= 21
-# (JAVA_HOME if it is one, else the newest JDK under /usr/lib/jvm).
+# Sourced by ./flagstep, .ci/run and ./mvnw: exports JAVA_HOME/PATH for a JDK >= 21 (the build
+# compiles with --release 21): JAVA_HOME if it is one, else the newest JDK >= 21 in the usual places,
+# else the one on PATH. With none, it stops (exit 2) saying which JDK it found and how to set JAVA_HOME.
+#   JDK_KEEP_CURRENT=1   keep the JDK a plain `mvn` would run (JAVA_HOME's, else PATH's) when it is
+#                        >= 21 (./mvnw: it only steps in when that one is too old)
+#   FLAGSTEP_JDK_DIRS    where to look for JDKs, space-separated parent directories
+# POSIX sh (./mvnw is #!/bin/sh); the caller must allow globbing while sourcing it.
 java_major() {
-  local v
-  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-  echo "${v%%.*}"
+  jdk_v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  jdk_v=${jdk_v%%.*}
+  # JDK 8 and older say 1.8: their major is below 21 either way
+  echo "${jdk_v:-0}"
+}
+
+is_jdk21() {
+  [ -n "${1:-}" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ "$(java_major "$1")" -ge 21 ] 2>/dev/null
+}
+
+# The JDK home of the java on PATH (empty if there is none).
+path_jdk() {
+  command -v java >/dev/null 2>&1 || return 0
+  dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+}
+
+# What a plain `mvn` would run: JAVA_HOME, else PATH's java.
+current_jdk() {
+  if [ -n "${JAVA_HOME:-}" ]; then echo "$JAVA_HOME"; else path_jdk; fi
+}
+
+describe_jdk() {
+  if [ -x "$1/bin/java" ]; then echo "$1 (JDK $(java_major "$1"))"; else echo "$1 (no bin/java there)"; fi
+}
+
+jdk_dirs() {
+  echo "${FLAGSTEP_JDK_DIRS:-/usr/lib/jvm /opt/java /usr/local/java /Library/Java/JavaVirtualMachines ${HOME:-/nonexistent}/.sdkman/candidates/java}"
 }
 
 pick_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
+  if is_jdk21 "${JAVA_HOME:-}"; then
     echo "$JAVA_HOME"; return 0
   fi
-  local best="" best_v=0 d v
-  for d in /usr/lib/jvm/* /opt/java/* /usr/local/java/*; do
-    [ -x "$d/bin/javac" ] || continue
-    v=$(java_major "$d")
-    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null && [ "$v" -gt "$best_v" ]; then best="$d"; best_v=$v; fi
+  jdk_best="" jdk_best_v=0
+  for jdk_parent in $(jdk_dirs); do
+    for jdk_d in "$jdk_parent"/* "$jdk_parent"/*/Contents/Home; do
+      [ -x "$jdk_d/bin/javac" ] || continue
+      jdk_dv=$(java_major "$jdk_d")
+      if [ "$jdk_dv" -ge 21 ] 2>/dev/null && [ "$jdk_dv" -gt "$jdk_best_v" ]; then jdk_best="$jdk_d"; jdk_best_v=$jdk_dv; fi
+    done
   done
-  if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
-    d=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-    v=$(java_major "$d"); [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null && best="$d"
+  if [ -z "$jdk_best" ] && is_jdk21 "$(path_jdk)"; then
+    jdk_best=$(path_jdk)
   fi
-  [ -n "$best" ] || { echo "flagstep needs a JDK 21 or newer: install one or set JAVA_HOME" >&2; return 1; }
-  echo "$best"
+  if [ -z "$jdk_best" ]; then
+    {
+      echo "${0##*/}: flagstep needs a JDK 21 or newer (it compiles with --release 21), and found none:"
+      [ -z "${JAVA_HOME:-}" ] || echo "  JAVA_HOME=$(describe_jdk "$JAVA_HOME")"
+      if [ -n "$(path_jdk)" ]; then echo "  java on PATH: $(describe_jdk "$(path_jdk)")"; else echo "  java on PATH: none"; fi
+      echo "  no JDK >= 21 under: $(jdk_dirs)"
+      echo "Install JDK 21 or newer (e.g. Temurin 21) and point JAVA_HOME at it, for example:"
+      echo "  export JAVA_HOME=/usr/lib/jvm/temurin-21-jdk-amd64"
+    } >&2
+    return 1
+  fi
+  echo "$jdk_best"
 }
 
-JAVA_HOME="$(pick_jdk)" || exit 2
+jdk_current="$(current_jdk)"
+if [ "${JDK_KEEP_CURRENT:-}" = 1 ] && is_jdk21 "$jdk_current"; then
+  JAVA_HOME="$jdk_current"
+else
+  JAVA_HOME="$(pick_jdk)" || exit 2
+  if [ "${JDK_KEEP_CURRENT:-}" = 1 ]; then
+    echo "${0##*/}: $(if [ -n "$jdk_current" ]; then describe_jdk "$jdk_current"; else echo "no java on PATH"; fi)" \
+      "is too old to build flagstep; using $(describe_jdk "$JAVA_HOME") (set JAVA_HOME to choose)" >&2
+  fi
+fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 

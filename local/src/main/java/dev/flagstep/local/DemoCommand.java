@@ -15,6 +15,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,7 +109,7 @@ final class DemoCommand {
             boolean asExpected = expectSuccess
                     ? o.succeeded() && routes.equals(Routes.allPrimary())
                     : !o.succeeded() && o.finalPhase() == dev.flagstep.analysis.Phase.FAILED && routes.equals(Routes.allPrimary());
-            out.printf("  %-20s expected %-9s -> %s (traffic %d/%d primary/canary)%n", o.canary().dotted(),
+            out.printf(Locale.ROOT, "  %-20s expected %-9s -> %s (traffic %d/%d primary/canary)%n", o.canary().dotted(),
                     expectSuccess ? "Succeeded" : "Failed", asExpected ? "as expected" : "NOT as expected",
                     routes.primary(), routes.canary());
             ok &= asExpected;

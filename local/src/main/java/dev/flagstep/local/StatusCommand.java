@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,9 +38,9 @@ final class StatusCommand {
                 if (all.isEmpty()) {
                     out.println("no canaries in " + db.get());
                 }
-                out.printf("%-30s %-17s %6s %7s%n", "CANARY", "PHASE", "WEIGHT", "FAILED");
+                out.printf(Locale.ROOT, "%-30s %-17s %6s %7s%n", "CANARY", "PHASE", "WEIGHT", "FAILED");
                 for (CanarySummary c : all) {
-                    out.printf("%-30s %-17s %6s %7s%n", c.canary(),
+                    out.printf(Locale.ROOT, "%-30s %-17s %6s %7s%n", c.canary(),
                             c.status().map(s -> s.value().phase().wireName()).orElse("-"),
                             c.status().map(s -> s.value().canaryWeight() + "%").orElse("-"),
                             c.status().map(s -> String.valueOf(s.value().failedChecks())).orElse("-"));

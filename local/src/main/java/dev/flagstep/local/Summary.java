@@ -2,6 +2,7 @@ package dev.flagstep.local;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -16,12 +17,12 @@ final class Summary {
         out.println();
         out.println("Summary");
         for (RolloutWatcher.Outcome o : outcomes) {
-            out.printf("  %s: %s in %.1fs (%s)%n", o.canary().dotted(), o.finalPhase().wireName(),
+            out.printf(Locale.ROOT, "  %s: %s in %.1fs (%s)%n", o.canary().dotted(), o.finalPhase().wireName(),
                     o.took().toMillis() / 1000.0, o.executions() == 1 ? "execution " + o.execution()
                             : o.executions() + " executions, the last " + o.execution());
             o.error().ifPresent(e -> out.println("    error:         " + e));
             out.println("    phases:        " + o.phases().stream()
-                    .map(p -> p.phase().wireName() + " " + String.format("%.1fs", p.took().toMillis() / 1000.0))
+                    .map(p -> p.phase().wireName() + " " + String.format(Locale.ROOT, "%.1fs", p.took().toMillis() / 1000.0))
                     .collect(Collectors.joining(", ")));
             out.println("    canary weight: " + (o.weights().isEmpty() ? "-" : o.weights().stream()
                     .map(String::valueOf).collect(Collectors.joining(" -> "))));

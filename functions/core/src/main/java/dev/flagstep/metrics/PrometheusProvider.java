@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -135,7 +136,7 @@ public final class PrometheusProvider implements MetricProvider {
     private Answer send(SdkHttpRequest request) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.getUri()).GET().timeout(timeout);
         request.forEachHeader((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase())) {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(v -> builder.header(name, v));
             }
         });

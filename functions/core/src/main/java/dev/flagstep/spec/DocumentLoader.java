@@ -106,7 +106,7 @@ final class DocumentLoader {
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             return unreadable(at(e.getProblemMark()) + e.getProblem() + context);
         } catch (ReaderException e) {
-            return unreadable(String.format("not valid YAML: character U+%04X at position %d is not allowed",
+            return unreadable(String.format(Locale.ROOT, "not valid YAML: character U+%04X at position %d is not allowed",
                     e.getCodePoint(), e.getPosition()));
         } catch (Unreadable e) {
             return unreadable(e.getMessage());

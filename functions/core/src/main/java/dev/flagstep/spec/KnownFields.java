@@ -2,6 +2,7 @@ package dev.flagstep.spec;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,7 +98,7 @@ final class KnownFields {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known.stream().sorted().toList()) {
-            int d = distance(field.toLowerCase(), candidate.toLowerCase());
+            int d = distance(field.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = candidate;
                 bestDistance = d;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -161,7 +162,9 @@ final class Items {
     // --- events ---
 
     static String eventSk(long epochMillis, int seq) {
-        return String.format("%s%013d#%04d", EVENT, epochMillis, seq);
+        // Locale.ROOT: ASCII digits whatever the JVM's locale (ar-EG formats %d as Arabic-Indic digits), so
+        // every writer produces the same keys and cursors
+        return String.format(Locale.ROOT, "%s%013d#%04d", EVENT, epochMillis, seq);
     }
 
     static Map<String, AttributeValue> event(CanaryEvent e) {

@@ -48,13 +48,19 @@ final class AttemptTimer {
         return new AttemptTimer(deadlineNanos);
     }
 
-    private void fire() {
+    /** The deadline passed (package-private so a test can fire it at a moment of its choosing). */
+    void fire() {
         synchronized (guard) {
             if (!finished) {
                 fired = true;
                 caller.interrupt();
             }
         }
+    }
+
+    /** Timers scheduled and neither fired nor cancelled, all threads together: what a test checks is zero. */
+    static int pending() {
+        return Holder.TIMER.getQueue().size();
     }
 
     /**

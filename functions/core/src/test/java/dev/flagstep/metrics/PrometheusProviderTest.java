@@ -149,14 +149,13 @@ class PrometheusProviderTest {
 
     @Test
     void aSlowServerTimesOut() {
-        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")).delayed(2_000));
+        // a minute: longer than any test waits, so only the provider's timeout can end the query
+        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")).delayed(60_000));
         PrometheusProvider impatient = new PrometheusProvider(prometheus.uri(""), PrometheusAuth.none(), Map.of(), http, Duration.ofMillis(200));
 
-        long start = System.nanoTime();
         assertThatThrownBy(() -> impatient.query("up", Optional.empty()))
                 .isExactlyInstanceOf(MetricQueryException.class)
                 .hasMessageContaining("timed out after 200ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
     }
 
     @Test
@@ -198,6 +197,19 @@ class PrometheusProviderTest {
                 .isExactlyInstanceOf(MetricQueryException.class)
                 .hasMessage("prometheus secret prom-auth must contain a token, or a username and a password (found keys [username])");
         assertThat(prometheus.requests()).isEmpty();
+    }
+
+    @Test
+    void headersTheHttpClientSetsItselfAreDroppedInAnyCaseAndLocale() {
+        // java.net.http refuses to be given Connection; its upper-case name lower-cases to "connectıon"
+        // under a Turkish default locale, the locale the test JVMs run in
+        prometheus.respond(r -> Reply.json(200, PromJson.vector("1")));
+
+        double value = provider(PrometheusAuth.none(), Map.of("CONNECTION", List.of("close"), "X-Kept", List.of("yes")))
+                .query("up", Optional.empty());
+
+        assertThat(value).isEqualTo(1.0);
+        assertThat(prometheus.lastRequest().header("X-Kept")).isEqualTo("yes");
     }
 
     @Test

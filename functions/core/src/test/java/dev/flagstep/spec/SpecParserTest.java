@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flagstep.testing.DefaultLocale;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -270,6 +271,9 @@ class SpecParserTest {
     @Test
     void controlCharactersSayWhich() {
         assertThat(errors(parser.parse("targetRef: {kind: Deployment\u0007}\n", PODINFO)))
+                .containsExactly("not valid YAML: character U+0007 at position 28 is not allowed");
+        // the same ASCII digits whatever the JVM's locale
+        assertThat(DefaultLocale.under(DefaultLocale.ARABIC_DIGITS, () -> errors(parser.parse("targetRef: {kind: Deployment\u0007}\n", PODINFO))))
                 .containsExactly("not valid YAML: character U+0007 at position 28 is not allowed");
     }
 

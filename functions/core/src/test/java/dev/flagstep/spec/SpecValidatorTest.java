@@ -137,6 +137,8 @@ class SpecValidatorTest {
                 Arguments.of(TARGET + "service: {port: 9898, stepWeight: 10}\n", "service.stepWeight: unknown field here; \"stepWeight\" belongs in analysis"),
                 Arguments.of(TARGET + SERVICE + "skipAnalisys: true\n", "spec.skipAnalisys: unknown field; did you mean \"skipAnalysis\"?"),
                 Arguments.of(TARGET + SERVICE + "colour: blue\n", "spec.colour: unknown field"),
+                // a capital I is still an i under a Turkish default locale (the test JVMs run in tr-TR)
+                Arguments.of(withAnalysis("stepWeight: 10\nmIrrro: true"), "analysis.mIrrro: unknown field; did you mean \"mirror\"?"),
                 // types
                 Arguments.of(withAnalysis("stepWeight: '10'"), "analysis.stepWeight: must be a whole number, got \"10\""),
                 Arguments.of(withAnalysis("stepWeight: 10.5"), "analysis.stepWeight: must be a whole number, got 10.5"),

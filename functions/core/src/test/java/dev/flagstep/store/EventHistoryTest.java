@@ -7,6 +7,7 @@ import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
+import dev.flagstep.testing.DefaultLocale;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +98,12 @@ class EventHistoryTest {
         assertThat(pageSizes).containsExactly(3, 3, 2);
         assertThat(seen).containsExactly(
                 "last", "same ms 3", "same ms 2", "same ms 1", "same ms 0", "early 2", "early 1", "early 0");
+    }
+
+    @Test
+    void eventKeysAreAsciiDigitsWhateverTheDefaultLocale() {
+        assertThat(DefaultLocale.under(DefaultLocale.ARABIC_DIGITS, () -> Items.eventSk(1_700_000_000_123L, 7)))
+                .isEqualTo("EVENT#1700000000123#0007");
     }
 
     @Test

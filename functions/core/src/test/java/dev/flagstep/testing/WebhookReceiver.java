@@ -48,6 +48,7 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The PKCS12 store (password {@value #KEYSTORE_PASSWORD}) holding the self-signed certificate. */
     public static final String KEYSTORE = "/dev/flagstep/testing/webhook-receiver-selfsigned.p12";
     public static final String KEYSTORE_PASSWORD = "flagstep-test";
+    private static final Duration HOLD_AT_MOST = Duration.ofMinutes(1);
 
     /** One request as received. Header names are lower-cased. */
     public record Request(String method, String path, Map<String, List<String>> headers, byte[] body, long arrivalNanos) {
@@ -99,6 +100,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final String scheme;
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, List<Reply>> scripts = new ConcurrentHashMap<>();
+    private int holdUntil; // guarded by this
 
     private WebhookReceiver(HttpServer server, String scheme) {
         this.server = server;
@@ -165,6 +167,16 @@ public final class WebhookReceiver implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds every reply until {@code count} requests (at any path) have arrived, for a minute at most.
+     * A caller that is answered within its timeout then proves the others were sent while it waited:
+     * concurrency shown by order, not by a stopwatch.
+     */
+    public synchronized WebhookReceiver holdRepliesUntil(int count) {
+        holdUntil = count;
+        return this;
+    }
+
     /** Every request so far, in arrival order. */
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
@@ -200,6 +212,10 @@ public final class WebhookReceiver implements AutoCloseable {
                 reply = script.get(Math.min(seen, script.size() - 1));
                 requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(headers), body, System.nanoTime()));
                 notifyAll();
+                long heldUntil = System.nanoTime() + HOLD_AT_MOST.toNanos();
+                while (requests.size() < holdUntil && heldUntil - System.nanoTime() > 0) {
+                    wait(Math.max(1, (heldUntil - System.nanoTime()) / 1_000_000));
+                }
             }
             pause(reply.delay());
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
@@ -216,6 +232,8 @@ public final class WebhookReceiver implements AutoCloseable {
             }
         } catch (IOException clientWentAway) {
             // a client that timed out closes the connection; nothing to record
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
         }
     }
 

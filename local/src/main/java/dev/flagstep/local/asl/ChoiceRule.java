@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -265,7 +266,7 @@ sealed interface ChoiceRule {
                     case TIMESTAMP -> timestamp(operand).isPresent();
                 };
                 if (!fits) {
-                    throw AslException.at(state, field, "is not a valid " + family.label.toLowerCase() + " operand: "
+                    throw AslException.at(state, field, "is not a valid " + family.label.toLowerCase(Locale.ROOT) + " operand: "
                             + Json.abbreviate(operand));
                 }
                 return new Compare(variable, family, relation, new Expression.Literal(operand));

@@ -1,5 +1,7 @@
 package dev.flagstep.local.cli;
 
+import java.util.Locale;
+
 /**
  * One canary's progress as a person reads it: phase, a weight bar, failed checks against the
  * threshold, and the last event. Rendered the same way on a terminal (redrawn in place) and in a pipe
@@ -12,7 +14,7 @@ public record ProgressLine(String canary, String phase, int canaryWeight, int fa
     public String render() {
         int filled = Math.max(0, Math.min(BAR_WIDTH, Math.round(canaryWeight * BAR_WIDTH / 100f)));
         String bar = "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled);
-        return String.format("%-22s %-16s [%s] %3d%%  failed %d/%d  %s",
+        return String.format(Locale.ROOT, "%-22s %-16s [%s] %3d%%  failed %d/%d  %s",
                 canary, phase, bar, canaryWeight, failedChecks, threshold, lastEvent);
     }
 }

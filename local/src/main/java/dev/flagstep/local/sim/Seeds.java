@@ -8,6 +8,7 @@ import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,14 +28,15 @@ final class Seeds {
     private Seeds() {
     }
 
-    static List<Seed> forCanary(CanarySpec canary, String image, String provider) {
+    /** @param now the cluster's time, for the conditions seeded objects start with */
+    static List<Seed> forCanary(CanarySpec canary, String image, String provider, Instant now) {
         List<Seed> seeds = new ArrayList<>();
         seeds.add(new Seed(ResourceKind.DEPLOYMENT, deployment(canary, image)));
         switch (providerFamily(provider)) {
             case NGINX -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, nginxIngress(canary, i))));
             case ALB -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, albIngress(canary, i))));
             case GATEWAY_API -> canary.service().gatewayRefs().stream().filter(Seeds::namesAGateway)
-                    .forEach(g -> seeds.add(new Seed(MockApi.GATEWAY, gateway(canary, g))));
+                    .forEach(g -> seeds.add(new Seed(MockApi.GATEWAY, gateway(canary, g, now))));
             // istio, smi, kubernetes: flagstep creates all it routes with; an unknown provider is its router's error
             case OTHER -> { }
         }
@@ -122,7 +124,7 @@ final class Seeds {
     }
 
     /** A Gateway named by a {@code gatewayRefs} entry, with an HTTP listener open to routes from any namespace. */
-    static ObjectNode gateway(CanarySpec canary, JsonNode ref) {
+    static ObjectNode gateway(CanarySpec canary, JsonNode ref, Instant now) {
         String ns = ref.path("namespace").asText(canary.id().namespace());
         ObjectNode gw = object("gateway.networking.k8s.io/v1", "Gateway", ref.path("name").asText(), ns);
         ObjectNode spec = gw.putObject("spec").put("gatewayClassName", "flagstep-simulated");
@@ -130,10 +132,9 @@ final class Seeds {
         listener.putObject("allowedRoutes").putObject("namespaces").put("from", "All");
         // written once: the mock keeps a created object's status (no status subresource), and nothing changes it
         ArrayNode conditions = gw.putObject("status").putArray("conditions");
-        String now = Conditions.time(java.time.Instant.now());
         for (String type : List.of("Accepted", "Programmed")) {
             conditions.addObject().put("type", type).put("status", "True").put("reason", type)
-                    .put("observedGeneration", 1).put("lastTransitionTime", now);
+                    .put("observedGeneration", 1).put("lastTransitionTime", Conditions.time(now));
         }
         return gw;
     }

@@ -146,7 +146,7 @@ public final class SimulatedCluster implements AutoCloseable {
         if (!"Deployment".equals(canary.targetRef().kind())) {
             throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
         }
-        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider))) {
+        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant())) {
             direct.createIfAbsent(s.kind(), s.object());
         }
     }

@@ -78,11 +78,10 @@ class AslWaitTest {
             Thread.sleep(10);
         }
         assertThat(e.await(Duration.ofMillis(50))).isEqualTo(ExecutionStatus.RUNNING);
-        long before = System.nanoTime();
         e.stop("Stopped", "by test");
         assertThat(e.await(PATIENCE)).isEqualTo(ExecutionStatus.ABORTED);
-        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
-        e.runEnded.get(5, java.util.concurrent.TimeUnit.SECONDS); // the Wait really woke up
+        // the Wait really woke up: on its own it would have lasted an hour
+        e.runEnded.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         assertThat(e.cause()).contains("by test");
         assertThat(e.output()).isEmpty();
         // nothing is recorded after the abort, though the run's thread woke up after it

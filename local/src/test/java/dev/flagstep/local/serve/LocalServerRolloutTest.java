@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.asl.Execution;
+import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.local.e2e.TokenWaits;
 import dev.flagstep.spec.CanaryId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Rollouts started and steered through the served API: a rollout progressing to promotion, the
  * same revision twice, a new revision superseding, and rollouts parked on built-in gates that
- * resume within a second of the gate opening. Gate canaries tick every 10m (6s at the test speed),
- * so only the gate can explain a resume inside a second.
+ * resume when the gate opens. Gate canaries tick every 10m (6s at the test speed); the parked wait's
+ * history says whether the gate's token or that interval resumed it (how fast is bench/gates.sh's business).
  */
 class LocalServerRolloutTest {
 
@@ -169,7 +172,7 @@ class LocalServerRolloutTest {
     }
 
     @Test
-    void openingTheConfirmRolloutGateResumesAParkedRolloutWithinASecond() {
+    void openingTheConfirmRolloutGateResumesAParkedRollout() {
         String gate = h.url() + "/gate/check";
         h.bootstrap("serve", "confirm", ServeHarness.canary("confirm", """
                     interval: 10m
@@ -181,22 +184,21 @@ class LocalServerRolloutTest {
                         url: %s
                 """.formatted(gate)));
         assertThat(http.postJson("/canaries/serve/confirm/rollouts", "{\"revision\":\"6.7.1\"}").status()).isEqualTo(201);
-        eventually(Duration.ofSeconds(10), () -> {
+        Execution rollout = eventually(Duration.ofSeconds(30), () -> {
             JsonNode c = http.get("/canaries/serve/confirm").json();
             assertThat(c.at("/gates/confirm-rollout/rolloutWaiting").asBoolean()).as("parked: %s", c.path("gates")).isTrue();
             assertThat(c.at("/status/phase").asText()).isEqualTo("Waiting");
-            return c;
+            return running("confirm", "6.7.1");
         });
 
-        long opened = System.nanoTime();
         Http.Reply open = http.postJson("/canaries/serve/confirm/gates/confirm-rollout/open", "{\"reason\":\"ship it\"}");
 
         assertThat(open.status()).as("%s", open).isEqualTo(200);
         assertThat(open.json().path("resumedRollout").asBoolean()).isTrue();
-        until(Duration.ofSeconds(5), () -> assertThat(http.get("/canaries/serve/confirm").json().at("/status/phase").asText())
+        until(Duration.ofSeconds(30), () -> assertThat(http.get("/canaries/serve/confirm").json().at("/status/phase").asText())
                 .isEqualTo("Progressing"));
-        Duration resumed = Duration.ofNanos(System.nanoTime() - opened);
-        assertThat(resumed).as("resumed by the gate, not by its 6s wait").isLessThan(Duration.ofSeconds(1));
+        assertThat(TokenWaits.endings(rollout, "WaitForConfirmRollout")).as("resumed by the gate's token, not by its 6s wait")
+                .last().isEqualTo(HistoryEvent.Type.TASK_SUCCEEDED);
         JsonNode c = http.get("/canaries/serve/confirm").json();
         assertThat(messages(c)).containsSubsequence("New revision detected! Scaling up confirm.serve",
                 "Confirm-rollout check approval passed", "Halt confirm.serve advancement waiting for approval approval");
@@ -205,7 +207,7 @@ class LocalServerRolloutTest {
     }
 
     @Test
-    void openingTheLoadtesterGateResumesARolloutWaitingForPromotionWithinASecond() {
+    void openingTheLoadtesterGateResumesARolloutWaitingForPromotion() {
         String gate = h.url() + "/gate/check";
         h.bootstrap("serve", "promo", ServeHarness.canary("promo", """
                     interval: 10m
@@ -218,22 +220,30 @@ class LocalServerRolloutTest {
                         url: %s
                 """.formatted(gate)));
         assertThat(http.postJson("/canaries/serve/promo/rollouts", "{\"revision\":\"6.7.1\"}").status()).isEqualTo(201);
-        eventually(Duration.ofSeconds(40), () -> {
+        Execution rollout = eventually(Duration.ofSeconds(40), () -> {
             JsonNode c = http.get("/canaries/serve/promo").json();
             assertThat(c.at("/status/phase").asText()).isEqualTo("WaitingPromotion");
             assertThat(c.at("/gates/confirm-promotion/rolloutWaiting").asBoolean()).as("parked: %s", c.path("gates")).isTrue();
-            return c;
+            return running("promo", "6.7.1");
         });
 
-        long opened = System.nanoTime();
         Http.Reply open = http.post("/gate/open", "{\"name\":\"promo\",\"namespace\":\"serve\"}");
 
         assertThat(open.status()).isEqualTo(202);
-        until(Duration.ofSeconds(5), () -> assertThat(http.get("/canaries/serve/promo").json().at("/status/phase").asText())
+        until(Duration.ofSeconds(30), () -> assertThat(http.get("/canaries/serve/promo").json().at("/status/phase").asText())
                 .isIn("Promoting", "Finalising", "Succeeded"));
-        Duration resumed = Duration.ofNanos(System.nanoTime() - opened);
-        assertThat(resumed).as("resumed by the gate, not by its 6s wait").isLessThan(Duration.ofSeconds(1));
+        // while closed, each 6s wait may run out and the analysis go on; the wait that led to promotion ended by the token
+        assertThat(TokenWaits.endings(rollout, "WaitForPromotion")).as("resumed by the gate's token, not by its 6s wait")
+                .last().isEqualTo(HistoryEvent.Type.TASK_SUCCEEDED);
         assertThat(messages(http.get("/canaries/serve/promo").json())).contains("Copying promo.serve template spec to promo-primary.serve");
+    }
+
+    /** The running rollout of {@code revision} of canary {@code name}. */
+    private static Execution running(String name, String revision) {
+        CanaryId id = new CanaryId(ServeHarness.NAMESPACE, name);
+        return h.serve.runtime().interpreter().running().stream()
+                .filter(e -> LocalRuntime.isRolloutOf(e, id) && e.input().path("revision").asText().equals(revision))
+                .findFirst().orElseThrow(() -> new AssertionError("no running rollout of " + revision + " of " + id));
     }
 
     private static String activeRevision(String name) {
