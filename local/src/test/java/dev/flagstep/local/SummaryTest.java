@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SummaryTest {
 
     private static final RolloutWatcher.Outcome PODINFO = new RolloutWatcher.Outcome(new CanaryId("test", "podinfo"),
-            ExecutionStatus.SUCCEEDED, Optional.empty(), Phase.SUCCEEDED,
+            ExecutionStatus.SUCCEEDED, 1, Optional.empty(), Phase.SUCCEEDED,
             List.of(new RolloutWatcher.PhaseSpan(Phase.INITIALIZED, Duration.ofMillis(300)),
                     new RolloutWatcher.PhaseSpan(Phase.PROGRESSING, Duration.ofMillis(7_100))),
             List.of(10, 20, 0), 0, 2, List.of(), Duration.ofMillis(9_600));
