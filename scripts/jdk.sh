@@ -56,8 +56,8 @@ pick_jdk() {
       [ -z "${JAVA_HOME:-}" ] || echo "  JAVA_HOME=$(describe_jdk "$JAVA_HOME")"
       if [ -n "$(path_jdk)" ]; then echo "  java on PATH: $(describe_jdk "$(path_jdk)")"; else echo "  java on PATH: none"; fi
       echo "  no JDK >= 21 under: $(jdk_dirs)"
-      echo "Install JDK 21 or newer (e.g. Temurin 21) and point JAVA_HOME at it, for example:"
-      echo "  export JAVA_HOME=/usr/lib/jvm/temurin-21-jdk-amd64"
+      echo "Install JDK 21 or newer (e.g. Temurin 21) and point JAVA_HOME at it:"
+      echo "  export JAVA_HOME=/path/to/jdk-21    # Linux: a directory under /usr/lib/jvm; macOS: \$(/usr/libexec/java_home -v 21)"
     } >&2
     return 1
   fi
