@@ -16,6 +16,7 @@ import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.Gate;
+import dev.flagstep.store.GateType;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,6 +209,8 @@ class FaultMatrixE2ETest {
                         interval: 1m
                 """ + CanaryYaml.webhooks(h.hooks.url("") + "/" + n, HOOK_TYPES)));
         CanaryId id = doc.canary().id();
+        // a durable gate left open: the run's end must close it (the hooks here are the receiver's, not gates)
+        h.runtime.store().openGate(id, GateType.CONFIRM_PROMOTION, "fault-matrix", "left open");
 
         // the first pass onboards the canary (its own Initialize): the fault is for the rollout's run
         Execution onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
