@@ -16,6 +16,7 @@ import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.Gate;
+import dev.flagstep.store.GateType;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,7 +114,7 @@ class FaultMatrixE2ETest {
     }
 
     /** What a cell ended with: the status, the simulated time from the new revision to the end, what was wrong. */
-    record Result(ExecutionStatus status, Duration simulated, boolean faultApplied, List<String> violations) {
+    record Result(ExecutionStatus status, Duration simulated, boolean faultApplied, String retried, List<String> violations) {
         String cell() {
             String s = switch (status) {
                 case SUCCEEDED -> "Succeeded";
@@ -165,16 +166,20 @@ class FaultMatrixE2ETest {
         Files.writeString(out, table);
     }
 
-    static boolean full() {
-        return "full".equals(System.getProperty("fault-matrix"));
+    /** {@code -Dfault-matrix}: {@code diagonal} (the default), {@code full}, or cells by canary name ({@code fm-analysis-kd,...}). */
+    static String scope() {
+        return System.getProperty("fault-matrix", "diagonal");
     }
 
-    /** All cells with {@code -Dfault-matrix=full}; otherwise the diagonal: each row once, the columns in turn. */
+    /** The diagonal: each row once, the columns in turn (every phase and every fault covered). */
     static Stream<Cell> cells() {
         Column[] columns = Column.values();
-        return Arrays.stream(Row.values()).flatMap(r -> full()
-                ? Arrays.stream(columns).map(c -> new Cell(r, c))
-                : Stream.of(new Cell(r, columns[r.ordinal() % columns.length])));
+        Stream<Cell> all = Arrays.stream(Row.values()).flatMap(r -> Arrays.stream(columns).map(c -> new Cell(r, c)));
+        return switch (scope()) {
+            case "full" -> all;
+            case "diagonal" -> all.filter(c -> c.column().ordinal() == c.row().ordinal() % columns.length);
+            default -> all.filter(c -> List.of(scope().split(",")).contains(c.canary()));
+        };
     }
 
     @ParameterizedTest(name = "{0}")
@@ -204,6 +209,8 @@ class FaultMatrixE2ETest {
                         interval: 1m
                 """ + CanaryYaml.webhooks(h.hooks.url("") + "/" + n, HOOK_TYPES)));
         CanaryId id = doc.canary().id();
+        // a durable gate left open: the run's end must close it (the hooks here are the receiver's, not gates)
+        h.runtime.store().openGate(id, GateType.CONFIRM_PROMOTION, "fault-matrix", "left open");
 
         // the first pass onboards the canary (its own Initialize): the fault is for the rollout's run
         Execution onboarding = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
@@ -221,8 +228,11 @@ class FaultMatrixE2ETest {
             FAULTS.clear();
         }
         Duration simulated = Duration.between(from, h.runtime.clock().instant());
+        if (!List.of("full", "diagonal").contains(scope())) {
+            System.out.println(cell + ", milliseconds from the execution's start (its history's clock):\n" + timeline(rollout));
+        }
         boolean applied = hit.get() != null && (cell.column() != Column.KILLED || retries(rollout, "Sandbox.Timedout").findAny().isPresent());
-        return new Result(status, simulated, applied, violations(cell, doc, rollout, status));
+        return new Result(status, simulated, applied, retried(rollout), violations(cell, doc, rollout, status));
     }
 
     private static Faults.Fault fault(Cell cell) {
@@ -321,6 +331,29 @@ class FaultMatrixE2ETest {
                 .filter(ev -> ev.details().path("error").asText().equals(error));
     }
 
+    /** Each state entered and each task failure, with its time from the execution's start: to read one cell. */
+    private static String timeline(Execution rollout) {
+        Instant from = rollout.startTime();
+        return rollout.chain().latest().history().stream()
+                .filter(ev -> ev.type() == HistoryEvent.Type.STATE_ENTERED || ev.type() == HistoryEvent.Type.TASK_FAILED)
+                .map(ev -> "  " + Duration.between(from, ev.timestamp()).toMillis() + " " + ev.type() + " " + ev.state().orElse("")
+                        + (ev.type() == HistoryEvent.Type.TASK_FAILED ? " " + ev.details() : ""))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The retries the run's executions scheduled, per state and error: "Analysis TransientFault x3". */
+    private static String retried(Execution rollout) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        Execution last = rollout.chain().latest();
+        Stream<Execution> executions = last == rollout ? Stream.of(rollout) : Stream.of(rollout, last);
+        executions.flatMap(e -> e.history().stream())
+                .filter(ev -> ev.type() == HistoryEvent.Type.TASK_RETRY_SCHEDULED)
+                .forEach(ev -> counts.merge(ev.state().orElse("?") + " "
+                        + ev.details().path("error").asText().replace(TransientFault.ERROR, "TransientFault"), 1L, Long::sum));
+        return counts.isEmpty() ? "no retries" : counts.entrySet().stream()
+                .map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Warnings of the canary: stored, or only on the bus (when DynamoDB is what failed). */
     private static Stream<String> warnings(String canary) {
         Set<String> stored = Set.copyOf(h.events(new CanaryId("e2e", canary)).stream()
@@ -334,7 +367,7 @@ class FaultMatrixE2ETest {
     static String table(Duration took) {
         int first = Arrays.stream(Row.values()).mapToInt(r -> r.label().length()).max().orElse(10) + 2;
         int width = Arrays.stream(Column.values()).mapToInt(c -> c.label.length()).max().orElse(10) + 3;
-        StringBuilder t = new StringBuilder("Fault matrix (" + (full() ? "full" : "diagonal") + "; minutes of simulated time"
+        StringBuilder t = new StringBuilder("Fault matrix (" + scope() + "; minutes of simulated time"
                 + " from the new revision to the end; - the fault never fired, ! an invariant broke)\n");
         t.append(String.format("%-" + first + "s", "phase \\ fault"));
         for (Column c : Column.values()) {
@@ -358,6 +391,9 @@ class FaultMatrixE2ETest {
         t.append("cells ").append(RESULTS.size()).append(", succeeded ").append(succeeded).append(", failed ").append(failed)
                 .append(", invariant violations ").append(broken).append(", fault never fired ").append(notFired)
                 .append(", disabled ").append(KNOWN_BROKEN.size()).append("; ").append(took.toSeconds()).append(" s\n");
+        t.append("retries scheduled per cell:\n");
+        RESULTS.forEach((cell, r) -> t.append("  ").append(cell).append(": ").append(r.status()).append("; ")
+                .append(r.retried()).append('\n'));
         RESULTS.forEach((cell, r) -> r.violations().forEach(x -> t.append("  ").append(cell).append(": ").append(x).append('\n')));
         return t.toString();
     }
