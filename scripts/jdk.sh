@@ -5,15 +5,24 @@
 #                        >= 21 (./mvnw: it only steps in when that one is too old)
 #   FLAGSTEP_JDK_DIRS    where to look for JDKs, space-separated parent directories
 # POSIX sh (./mvnw is #!/bin/sh); the caller must allow globbing while sourcing it.
-java_major() {
-  jdk_v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-  jdk_v=${jdk_v%%.*}
+# Sets jdk_major to the Java version of JDK home $1 (0 if unknown). The last answer is kept: starting a
+# JVM to ask costs a fraction of a second, and ./mvnw asks on every run.
+jdk_major_of() {
+  [ "$1" = "${jdk_major_home:-}" ] && return 0
+  jdk_major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
   # JDK 8 and older say 1.8: their major is below 21 either way
-  echo "${jdk_v:-0}"
+  jdk_major=${jdk_major%%.*}
+  jdk_major=${jdk_major:-0}
+  jdk_major_home=$1
+}
+
+java_major() {
+  jdk_major_of "$1"
+  echo "$jdk_major"
 }
 
 is_jdk21() {
-  [ -n "${1:-}" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ "$(java_major "$1")" -ge 21 ] 2>/dev/null
+  [ -n "${1:-}" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && jdk_major_of "$1" && [ "$jdk_major" -ge 21 ] 2>/dev/null
 }
 
 # The JDK home of the java on PATH (empty if there is none).
@@ -80,7 +89,8 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # JDK 24+ warns on every sun.misc.Unsafe use by Maven's and netty's libraries; allow it quietly there
 # (the flag does not exist before JDK 23, so it is only added where it is understood).
 JAVA_QUIET_OPTS=""
-if [ "$(java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+jdk_major_of "$JAVA_HOME"
+if [ "$jdk_major" -ge 24 ] 2>/dev/null; then
   JAVA_QUIET_OPTS="--sun-misc-unsafe-memory-access=allow"
 fi
 export JAVA_QUIET_OPTS
