@@ -135,8 +135,11 @@ class KilledDeliveryE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
-        assertThat(retriesOf(rollout, "Promote")).extracting(ev -> ev.details().path("error").asText())
-                .containsExactly("Runtime.ExitError");
+        List<String> errors = retriesOf(rollout, "Promote").stream().map(ev -> ev.details().path("error").asText()).toList();
+        assertThat(errors.getFirst()).isEqualTo("Runtime.ExitError");
+        // a retry that starts within MARGIN of the dead lease's end gives up waiting with a TransientFault, and
+        // is retried in turn: how many do so depends on when the crash is noticed, not on the engine's decisions
+        assertThat(errors.subList(1, errors.size())).allMatch(TransientFault.class.getName()::equals);
         assertThat(claims.get(1).at()).isAfterOrEqualTo(claims.get(0).leaseUntil());
         assertThat(h.messages(doc.canary().id())).containsOnlyOnce("Copying crashed.e2e template spec to crashed-primary.e2e");
     }
