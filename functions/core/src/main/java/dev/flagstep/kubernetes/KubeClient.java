@@ -160,7 +160,27 @@ public final class KubeClient {
 
     // --- transport ---------------------------------------------------------------------------------------
 
-    private record Reply(int status, String body) {
+    record Reply(int status, String body) {
+    }
+
+    /**
+     * A GET of any API path, with the quick retries and the timeout of every call, the status as it is
+     * (cluster-scoped objects such as Namespaces, which {@link KubeRef} cannot name).
+     *
+     * @param what names the call in messages, e.g. {@code GET Namespace test}
+     */
+    Reply getPath(String what, String path) {
+        return send("GET", what, path, null, null);
+    }
+
+    /** The HTTP client of this API server (its TLS trusts the cluster CA): the service proxy sends through it. */
+    HttpClient http() {
+        return http;
+    }
+
+    /** The {@code Authorization} value for the next request, fresh from the token source. */
+    Optional<String> authorization() {
+        return endpoint.token().current().map(t -> "Bearer " + t);
     }
 
     /**
@@ -170,9 +190,13 @@ public final class KubeClient {
      * Writes are safe to repeat: a patch is guarded by resourceVersion, a create that landed answers 409.
      */
     private Reply send(String method, KubeRef ref, String path, String body, String contentType) {
+        return send(method, method + " " + ref, path, body, contentType);
+    }
+
+    private Reply send(String method, String what, String path, String body, String contentType) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sendOnce(method, ref, path, body, contentType);
+                return sendOnce(method, what, path, body, contentType);
             } catch (KubeException.Unavailable e) {
                 if (attempt >= QUICK_ATTEMPTS || e.getCause() instanceof HttpTimeoutException
                         || e.getCause() instanceof InterruptedException) {
@@ -189,7 +213,7 @@ public final class KubeClient {
         }
     }
 
-    private Reply sendOnce(String method, KubeRef ref, String path, String body, String contentType) {
+    private Reply sendOnce(String method, String what, String path, String body, String contentType) {
         URI uri = URI.create(endpoint.server() + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(endpoint.timeout())
@@ -197,8 +221,7 @@ public final class KubeClient {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) b.header("Content-Type", contentType);
-        endpoint.token().current().ifPresent(t -> b.header("Authorization", "Bearer " + t));
-        String what = method + " " + ref;
+        authorization().ifPresent(a -> b.header("Authorization", a));
         try {
             HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             int status = resp.statusCode();

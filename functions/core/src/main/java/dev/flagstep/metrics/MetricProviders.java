@@ -2,6 +2,7 @@ package dev.flagstep.metrics;
 
 import dev.flagstep.kubernetes.Tls;
 import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
@@ -42,6 +43,7 @@ public final class MetricProviders {
     private final SecretResolver secrets;
     private final SecretScope scope;
     private final AddressGuard guard;
+    private final ServiceRouter router;
     private final AwsCredentialsProvider credentials;
     private final Function<String, CloudWatchClient> cloudWatchClientForRegion;
     private final Clock clock;
@@ -51,7 +53,8 @@ public final class MetricProviders {
     /** By namespace too: the same provider spec reads a different secret in each canary namespace. */
     private final Map<ScopedSpec, MetricProvider> byTemplateProvider = new ConcurrentHashMap<>();
     private final Map<String, CloudWatchClient> cloudWatchClients = new ConcurrentHashMap<>();
-    private final Map<URI, PrometheusProvider> metricsServers = new ConcurrentHashMap<>();
+    /** By namespace too: {@code http://prometheus:9090} is a different Service in each canary namespace. */
+    private final Map<ScopedAddress, PrometheusProvider> metricsServers = new ConcurrentHashMap<>();
 
     /**
      * @param cloudWatchClientForRegion builds the CloudWatch client for a region (called once per region);
@@ -70,6 +73,16 @@ public final class MetricProviders {
      */
     public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard,
             AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+        this(settings, secrets, scope, guard, ServiceRouter.direct(), credentials, cloudWatchClientForRegion, clock);
+    }
+
+    /**
+     * @param router how Prometheus addresses that name cluster Services are reached (the metrics server
+     *     and templates' {@code provider.address}); {@link ServiceRouter#direct()} when off
+     */
+    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
+            AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+        this.router = router;
         this.settings = settings;
         this.secrets = secrets;
         this.scope = scope;
@@ -95,9 +108,12 @@ public final class MetricProviders {
     public PrometheusProvider metricsServer(CanarySpec canary) {
         URI address = canary.metricsServer().filter(s -> !s.isBlank()).map(s -> uri(s, "spec.metricsServer"))
                 .orElse(settings.defaultMetricsServer());
-        return metricsServers.computeIfAbsent(address, a -> prometheus(a, Map.of(), Optional.empty(),
-                Optional.empty(), false));
+        String namespace = canary.id().namespace();
+        return metricsServers.computeIfAbsent(new ScopedAddress(namespace, address), key -> prometheus(namespace, key.address(),
+                Map.of(), Optional.empty(), Optional.empty(), false));
     }
+
+    private record ScopedAddress(String namespace, URI address) {}
 
     /**
      * The provider for a MetricTemplate used by a canary of {@code canaryNamespace}: its
@@ -115,7 +131,7 @@ public final class MetricProviders {
 
     private MetricProvider build(String canaryNamespace, MetricTemplate template, MetricProviderSpec spec) {
         return switch (spec.type()) {
-            case "prometheus" -> prometheus(
+            case "prometheus" -> prometheus(canaryNamespace,
                     spec.address().filter(a -> !a.isBlank()).map(a -> uri(a, "provider.address")).orElseThrow(() -> new MetricQueryException(
                             "prometheus provider of template " + template.name() + "." + template.namespace() + " has no address")),
                     spec.headers(), spec.secretRef().map(ref -> scope.secretId(canaryNamespace, ref)), spec.region(),
@@ -138,7 +154,7 @@ public final class MetricProviders {
         }
     }
 
-    private PrometheusProvider prometheus(URI address, Map<String, List<String>> headers,
+    private PrometheusProvider prometheus(String namespace, URI address, Map<String, List<String>> headers,
             Optional<String> secretRef, Optional<String> region, boolean insecureSkipVerify) {
         PrometheusAuth auth;
         if (AmpAddress.looksLikeAmp(address)) {
@@ -156,7 +172,7 @@ public final class MetricProviders {
         }
         try {
             return new PrometheusProvider(address, auth, headers, insecureSkipVerify ? insecureHttp() : http, settings.prometheusTimeout(),
-                    guard);
+                    guard, router, namespace);
         } catch (IllegalArgumentException e) {
             throw new MetricQueryException(e.getMessage(), e);
         }

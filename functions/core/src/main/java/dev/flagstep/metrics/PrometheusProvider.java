@@ -2,9 +2,13 @@ package dev.flagstep.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.kubernetes.ProxyError;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.BoundedBody;
+import dev.flagstep.net.ClusterServiceException;
 import dev.flagstep.net.RefusedAddressException;
+import dev.flagstep.net.Route;
+import dev.flagstep.net.ServiceRouter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +33,10 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
  * Flagger's Prometheus provider: {@code GET {address}/api/v1/query?query=...} with the query's
  * whitespace collapsed, a timeout (5s in Flagger), optional credentials and custom headers, and one
  * number out of an instant vector. The address passes the {@link AddressGuard} before every query,
- * and at most {@link BoundedBody#METRICS_LIMIT} bytes of an answer are read.
+ * and at most {@link BoundedBody#METRICS_LIMIT} bytes of an answer are read. An address that names a
+ * cluster Service ({@code http://prometheus.istio-system:9090}) is queried through the Kubernetes API
+ * server's service proxy instead, as the {@link ServiceRouter} says (no address check, the API server's
+ * token, which is why a {@code secretRef} cannot be used there).
  */
 public final class PrometheusProvider implements MetricProvider {
 
@@ -46,6 +53,8 @@ public final class PrometheusProvider implements MetricProvider {
     private final HttpClient http;
     private final Duration timeout;
     private final AddressGuard guard;
+    private final ServiceRouter router;
+    private final String namespace;
 
     /** With the local runtime's address policy (loopback allowed). */
     public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout) {
@@ -54,6 +63,15 @@ public final class PrometheusProvider implements MetricProvider {
 
     public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout,
             AddressGuard guard) {
+        this(address, auth, headers, http, timeout, guard, ServiceRouter.direct(), "");
+    }
+
+    /**
+     * @param router    how cluster Service addresses are reached
+     * @param namespace the canary's namespace (where a one-label address such as {@code http://prometheus:9090} lives)
+     */
+    public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout,
+            AddressGuard guard, ServiceRouter router, String namespace) {
         if (address.getScheme() == null || address.getHost() == null
                 || !(address.getScheme().equals("http") || address.getScheme().equals("https"))) {
             throw new IllegalArgumentException("prometheus address " + address + " is not a valid http(s) URL");
@@ -64,6 +82,8 @@ public final class PrometheusProvider implements MetricProvider {
         this.http = http;
         this.timeout = timeout;
         this.guard = guard;
+        this.router = router;
+        this.namespace = namespace;
     }
 
     public URI address() {
@@ -77,13 +97,32 @@ public final class PrometheusProvider implements MetricProvider {
 
     @Override
     public double query(String query, Optional<String> interval) {
-        SdkHttpRequest request = authenticate(SdkHttpRequest.builder()
+        SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.GET)
                 .uri(queryEndpoint())
                 .putRawQueryParameter("query", collapseWhitespace(query))
                 .headers(headers)
-                .build());
-        return valueOf(send(request));
+                .build();
+        Route route;
+        try {
+            route = router.route(request.getUri(), namespace);
+        } catch (ClusterServiceException e) {
+            throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e.getMessage(), e);
+        }
+        return valueOf(switch (route) {
+            case Route.Direct direct -> send(authenticate(request), Optional.empty());
+            case Route.Proxied proxied -> send(proxiable(request, proxied), Optional.of(proxied));
+        });
+    }
+
+    /** The API server strips the Authorization header after authenticating: secret credentials cannot reach Prometheus. */
+    private SdkHttpRequest proxiable(SdkHttpRequest request, Route.Proxied proxied) {
+        if (auth instanceof PrometheusAuth.Secret) {
+            throw new MetricQueryException("provider.secretRef cannot be used with a cluster Service address reached through "
+                    + "the API server proxy (" + address + " is Service " + proxied.service().shown()
+                    + "): remove secretRef, or use an address outside the cluster");
+        }
+        return request;
     }
 
     /** Flagger replaces every run of whitespace with one space, so multi-line YAML queries stay valid in a URL. */
@@ -133,36 +172,52 @@ public final class PrometheusProvider implements MetricProvider {
     /** A status and the body as text; a body past the bound is an error, never parsed half. */
     private record Answer(int statusCode, String body) {}
 
-    private Answer send(SdkHttpRequest request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.getUri()).GET().timeout(timeout);
+    /** Sends directly (through the address guard), or to the API server when {@code proxied}. */
+    private Answer send(SdkHttpRequest request, Optional<Route.Proxied> proxied) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(proxied.map(Route.Proxied::uri).orElse(request.getUri()))
+                .GET().timeout(timeout);
         request.forEachHeader((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            // proxied: the API server's token is the only credential (it strips any other Authorization)
+            if (!RESTRICTED.contains(lower) && !(proxied.isPresent() && lower.equals("authorization"))) {
                 values.forEach(v -> builder.header(name, v));
             }
         });
-        AddressGuard.Lease lease;
+        proxied.flatMap(Route.Proxied::authorization).ifPresent(a -> builder.header("Authorization", a));
+        Optional<AddressGuard.Lease> lease;
         try {
-            lease = guard.lease(queryEndpoint());
+            lease = proxied.isPresent() ? Optional.empty() : Optional.of(guard.lease(queryEndpoint()));
         } catch (RefusedAddressException e) {
             throw new MetricQueryException("prometheus request refused: " + e.getMessage(), e);
         }
-        try (lease) {
-            HttpResponse<BoundedBody> response = http.send(builder.build(), BoundedBody.handler(BoundedBody.METRICS_LIMIT));
+        HttpClient client = proxied.map(Route.Proxied::http).orElse(http);
+        try {
+            HttpResponse<BoundedBody> response = client.send(builder.build(), BoundedBody.handler(BoundedBody.METRICS_LIMIT));
             if (response.body().truncated()) {
                 throw new MetricQueryException("prometheus answer from " + queryEndpoint() + " is larger than "
                         + BoundedBody.METRICS_LIMIT + " bytes; refused");
             }
-            return new Answer(response.statusCode(), new String(response.body().bytes(), StandardCharsets.UTF_8));
+            String body = new String(response.body().bytes(), StandardCharsets.UTF_8);
+            if (proxied.isPresent() && response.statusCode() >= 400) {
+                ProxyError.of(response.statusCode(), body, proxied.get().service()).ifPresent(e -> {
+                    throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e.message());
+                });
+            }
+            return new Answer(response.statusCode(), body);
         } catch (HttpTimeoutException e) {
             throw new MetricQueryException("prometheus request to " + queryEndpoint() + " timed out after " + timeout.toMillis() + "ms", e);
         } catch (IOException e) {
-            if (lease.refusal().isPresent()) {
-                throw new MetricQueryException("prometheus request refused: " + lease.refusal().get(), e);
+            Optional<String> refusal = lease.flatMap(AddressGuard.Lease::refusal);
+            if (refusal.isPresent()) {
+                throw new MetricQueryException("prometheus request refused: " + refusal.get(), e);
             }
-            throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e, e);
+            throw new MetricQueryException("prometheus request to " + queryEndpoint()
+                    + proxied.map(p -> " through the Kubernetes API server").orElse("") + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MetricQueryException("prometheus request to " + queryEndpoint() + " interrupted", e);
+        } finally {
+            lease.ifPresent(AddressGuard.Lease::close);
         }
     }
 

@@ -1,8 +1,12 @@
 package dev.flagstep.webhook;
 
+import dev.flagstep.kubernetes.ProxyError;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.BoundedBody;
+import dev.flagstep.net.ClusterServiceException;
 import dev.flagstep.net.RefusedAddressException;
+import dev.flagstep.net.Route;
+import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.spec.Webhook;
 import java.io.IOException;
 import java.net.URI;
@@ -41,6 +45,11 @@ import java.util.regex.Pattern;
  * response are read; a signed body carries {@code X-Flagstep-Signature: t=..,v1=..} (fresh for each
  * attempt, from the injected clock), and only to the hook's own origin: a redirect to another scheme,
  * host or port (https to http included) is followed without it.
+ * <p>URLs that name a cluster Service go through the Kubernetes API server's service proxy (the
+ * {@link ServiceRouter} decides, per hop, with the canary's namespace from the payload): the same bytes,
+ * timeout, retries and {@code <= 202} rule, the API server's bearer token instead of URL credentials, no
+ * address check (the destination is the API server), and errors of the proxy itself named
+ * ({@link ProxyError}). A redirect from a proxied receiver is followed from its cluster URL.
  * Never throws: every failure is a {@link HookOutcome.Failed}. Thread-safe; share one per container.
  */
 public final class WebhookClient {
@@ -48,7 +57,20 @@ public final class WebhookClient {
     /** Go's default redirect policy stops at the 10th request. */
     static final int MAX_REQUESTS = 10;
 
+    /** Direct hops need no connect-time registration when proxied: the API server is not a canary's choice. */
+    private static final AddressGuard.Lease NO_LEASE = new AddressGuard.Lease() {
+        @Override
+        public Optional<String> refusal() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     private final AddressGuard guard;
+    private final ServiceRouter router;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Supplier<HttpClient> verifying;
@@ -71,7 +93,15 @@ public final class WebhookClient {
      * @param clock the signature timestamps' clock
      */
     public WebhookClient(AddressGuard guard, Sleeper sleeper, Clock clock) {
-        this(guard, sleeper, clock, HttpClients::verifying, HttpClients::insecure);
+        this(guard, ServiceRouter.direct(), sleeper, clock);
+    }
+
+    /**
+     * Production, reaching cluster Services as {@code router} says ({@code ServiceProxy} in proxy mode,
+     * {@link ServiceRouter#direct()} when off).
+     */
+    public WebhookClient(AddressGuard guard, ServiceRouter router, Sleeper sleeper, Clock clock) {
+        this(guard, router, sleeper, clock, HttpClients::verifying, HttpClients::insecure);
     }
 
     WebhookClient(Sleeper sleeper, Supplier<HttpClient> verifying, Supplier<HttpClient> insecure) {
@@ -79,7 +109,13 @@ public final class WebhookClient {
     }
 
     WebhookClient(AddressGuard guard, Sleeper sleeper, Clock clock, Supplier<HttpClient> verifying, Supplier<HttpClient> insecure) {
+        this(guard, ServiceRouter.direct(), sleeper, clock, verifying, insecure);
+    }
+
+    WebhookClient(AddressGuard guard, ServiceRouter router, Sleeper sleeper, Clock clock, Supplier<HttpClient> verifying,
+            Supplier<HttpClient> insecure) {
         this.guard = guard;
+        this.router = router;
         this.clock = clock;
         this.sleeper = sleeper;
         this.verifying = verifying;
@@ -100,7 +136,7 @@ public final class WebhookClient {
         for (int attempt = 1; ; attempt++) {
             // signed per attempt: a retry minutes later carries a fresh timestamp
             Optional<String> signature = secret.map(s -> s.sign(clock.instant().getEpochSecond(), body));
-            Attempt result = attemptOnce(http, hook, body, signature);
+            Attempt result = attemptOnce(http, hook, payload.namespace(), body, signature);
             switch (result) {
                 case Attempt.Answered a when a.status() <= 202 ->
                         { return new HookOutcome.Passed(hook, a.status(), a.body().text(), attempt, since(start)); }
@@ -108,6 +144,8 @@ public final class WebhookClient {
                         { return failed(hook, OptionalInt.of(a.status()), a.body().text(), attempt, start); }
                 case Attempt.Refused r ->
                         { return failed(hook, OptionalInt.empty(), r.reason(), attempt, start); }
+                case Attempt.ProxyFailed p when !p.retryable() ->
+                        { return failed(hook, OptionalInt.of(p.status()), p.message(), attempt, start); }
                 case Attempt.BodyUnreadable b ->
                         { return failed(hook, OptionalInt.of(b.status()), "error reading body: " + b.cause(), attempt, start); }
                 case Attempt.TransportError t when !t.retryable() ->
@@ -118,13 +156,26 @@ public final class WebhookClient {
                     // retryable: a 429/5xx answer or a transport error; handled below
                 }
             }
-            OptionalInt status = result instanceof Attempt.Answered a ? OptionalInt.of(a.status()) : OptionalInt.empty();
+            OptionalInt status = switch (result) {
+                case Attempt.Answered a -> OptionalInt.of(a.status());
+                case Attempt.ProxyFailed p -> OptionalInt.of(p.status());
+                default -> OptionalInt.empty();
+            };
             if (attempt >= maxAttempts) {
-                // go-retryablehttp drops the body of a retried status; only transport errors keep a cause.
-                String cause = result instanceof Attempt.TransportError t ? ": " + t.cause() : "";
+                // go-retryablehttp drops the body of a retried status; only transport errors keep a cause
+                // (and the proxy's own errors, which say what a connection error would say in the cluster).
+                String cause = switch (result) {
+                    case Attempt.TransportError t -> ": " + t.cause();
+                    case Attempt.ProxyFailed p -> ": " + p.message();
+                    default -> "";
+                };
                 return failed(hook, status, givingUp(hook.url(), attempt) + cause, attempt, start);
             }
-            Optional<String> retryAfter = result instanceof Attempt.Answered a ? a.retryAfter() : Optional.empty();
+            Optional<String> retryAfter = switch (result) {
+                case Attempt.Answered a -> a.retryAfter();
+                case Attempt.ProxyFailed p -> p.retryAfter();
+                default -> Optional.empty();
+            };
             try {
                 sleeper.sleep(Backoff.wait(attempt - 1, status.orElse(0), retryAfter, Instant.now()));
             } catch (InterruptedException e) {
@@ -135,7 +186,7 @@ public final class WebhookClient {
     }
 
     /** One HTTP attempt, redirects included, within the hook's timeout. */
-    private Attempt attemptOnce(HttpClient http, Webhook hook, byte[] body, Optional<String> signature) {
+    private Attempt attemptOnce(HttpClient direct, Webhook hook, String namespace, byte[] body, Optional<String> signature) {
         // Go: a zero timeout means none (CRD allows "0s"); the connect timeout still bounds dialing.
         Optional<Long> deadline = hook.timeout().isPositive()
                 ? Optional.of(System.nanoTime() + hook.timeout().toNanos()) : Optional.empty();
@@ -145,9 +196,21 @@ public final class WebhookClient {
         for (int requestNo = 1; ; requestNo++) {
             // the signature is for the hook's receiver only: never forwarded to another origin
             Optional<String> signed = sameOrigin(hook.url(), target) ? signature : Optional.empty();
+            Route route;
+            try {
+                route = router.route(target, namespace);
+            } catch (ClusterServiceException e) {
+                return e.retryable() ? new Attempt.TransportError(urlError(target, e.getMessage()), true)
+                        : new Attempt.Refused(e.getMessage());
+            }
+            Optional<Route.Proxied> proxied = route instanceof Route.Proxied p ? Optional.of(p) : Optional.empty();
+            // proxied: to the API server, with its token instead of the URL's credentials (it would strip them)
+            URI destination = proxied.map(Route.Proxied::uri).orElse(target);
+            Optional<String> authorization = proxied.isPresent() ? proxied.get().authorization() : basicAuth(target);
+            HttpClient http = proxied.map(Route.Proxied::http).orElse(direct);
             HttpRequest request;
             try {
-                request = request(target, post ? Optional.of(body) : Optional.empty(), signed, referer);
+                request = request(destination, post ? Optional.of(body) : Optional.empty(), signed, referer, authorization);
             } catch (IllegalArgumentException e) {
                 // Go: "unsupported protocol scheme" and malformed URLs are not retried.
                 return new Attempt.TransportError(urlError(target, "unsupported protocol scheme \""
@@ -163,7 +226,7 @@ public final class WebhookClient {
             AttemptTimer timer = AttemptTimer.start(deadline);
             AddressGuard.Lease lease;
             try {
-                lease = guard.lease(target);
+                lease = proxied.isPresent() ? NO_LEASE : guard.lease(target);
             } catch (RefusedAddressException e) {
                 timer.finish();
                 return new Attempt.Refused(e.getMessage());
@@ -190,7 +253,7 @@ public final class WebhookClient {
                 if (lease.refusal().isPresent()) {
                     return new Attempt.Refused(lease.refusal().get());
                 }
-                TransportErrors.Failure failure = TransportErrors.describe(error, target);
+                TransportErrors.Failure failure = TransportErrors.describe(error, destination);
                 if (error instanceof RuntimeException) {
                     failure = new TransportErrors.Failure(failure.cause(), false);
                 }
@@ -203,12 +266,19 @@ public final class WebhookClient {
             Optional<String> location = isRedirect(status)
                     ? response.headers().firstValue("Location").filter(l -> !l.isEmpty()) : Optional.empty();
             if (location.isEmpty()) {
+                Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+                if (proxied.isPresent() && status >= 400) {
+                    Optional<ProxyError> proxyError = ProxyError.of(status, response.body().text(), proxied.get().service());
+                    if (proxyError.isPresent()) {
+                        return new Attempt.ProxyFailed(status, proxyError.get().message(), proxyError.get().retryable(), retryAfter);
+                    }
+                }
                 // Go returns a 3xx without Location as it is (and it then fails as > 202).
-                return new Attempt.Answered(status, response.body(), response.headers().firstValue("Retry-After"));
+                return new Attempt.Answered(status, response.body(), retryAfter);
             }
             URI next;
             try {
-                next = target.resolve(new URI(location.get()));
+                next = proxied.isPresent() ? proxied.get().follow(target, location.get()) : target.resolve(new URI(location.get()));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 return new Attempt.TransportError(urlError(target,
                         "failed to parse Location header \"" + location.get() + "\": " + e.getMessage()), true);
@@ -243,13 +313,14 @@ public final class WebhookClient {
         return new Attempt.BodyUnreadable(info.statusCode(), cause);
     }
 
-    private static HttpRequest request(URI target, Optional<byte[]> body, Optional<String> signature, Optional<URI> referer) {
+    private static HttpRequest request(URI target, Optional<byte[]> body, Optional<String> signature, Optional<URI> referer,
+            Optional<String> authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(target)
                 // Go speaks HTTP/1.1 to http:// (no h2c upgrade headers) and negotiates h2 over TLS.
                 .version("https".equalsIgnoreCase(target.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .header("Content-Type", "application/json");
         signature.ifPresent(s -> b.header(SigningSecret.HEADER, s));
-        basicAuth(target).ifPresent(auth -> b.header("Authorization", auth));
+        authorization.ifPresent(auth -> b.header("Authorization", auth));
         referer.ifPresent(r -> b.header("Referer", withoutUserInfo(r)));
         body.ifPresentOrElse(
                 bytes -> b.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
@@ -329,7 +400,11 @@ public final class WebhookClient {
         record Answered(int status, BoundedBody body, Optional<String> retryAfter) implements Attempt {
         }
 
-        /** The address guard refused this hop: final, never retried. */
+        /** An error of the API server's service proxy, named; retried when a connection error would be. */
+        record ProxyFailed(int status, String message, boolean retryable, Optional<String> retryAfter) implements Attempt {
+        }
+
+        /** The address guard refused this hop (or it cannot be routed): final, never retried. */
         record Refused(String reason) implements Attempt {
         }
 

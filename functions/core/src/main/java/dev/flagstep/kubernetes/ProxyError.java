@@ -1,0 +1,76 @@
+package dev.flagstep.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.net.ServiceAddress;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * An error of the API server's service proxy itself, told apart from the receiver's own answer by its
+ * Kubernetes {@code Status} body ({@code "kind":"Status","apiVersion":"v1"}), and named for the user.
+ * A simulated or real API server's own hint in {@code message} is kept, in parentheses.
+ *
+ * @param retryable as a connection refused would be in the cluster (no endpoints, unreachable pod)
+ */
+public record ProxyError(int status, String message, boolean retryable) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String UNREACHABLE = "error trying to reach service";
+
+    /** The named error when {@code body} is a proxy Status of one of the known kinds; else empty (the receiver's answer). */
+    public static Optional<ProxyError> of(int status, String body, ServiceAddress service) {
+        Optional<JsonNode> parsed = status(body);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode s = parsed.get();
+        String message = s.path("message").asText("");
+        String reason = s.path("reason").asText("");
+        String svc = "service " + service.shown();
+        if (status == 503 && message.startsWith("no endpoints available for service")) {
+            return Optional.of(new ProxyError(status, svc + " has no ready endpoints" + hint(message, "no endpoints available for service \""
+                    + service.name() + "\""), true));
+        }
+        if (status == 503 && message.startsWith(UNREACHABLE)) {
+            return Optional.of(new ProxyError(status, svc + ": " + message, true));
+        }
+        if (status == 404 && reason.equals("NotFound") && s.path("details").path("kind").asText("").equals("services")) {
+            return Optional.of(new ProxyError(status, svc + " not found" + hint(message, "services \"" + service.name() + "\" not found"), false));
+        }
+        if (status == 403 && reason.equals("Forbidden")) {
+            return Optional.of(new ProxyError(status, "forbidden: the flagstep role may not proxy to services in namespace "
+                    + service.namespace() + " (grant services/proxy get/create, see docs/cluster-services.md)", false));
+        }
+        if (status == 401) {
+            return Optional.of(new ProxyError(status, "unauthorized: the Kubernetes API server did not accept flagstep's token"
+                    + " (check the cluster's access entries, see docs/cluster-services.md)", false));
+        }
+        return Optional.empty();
+    }
+
+    /** What the API server said beyond its usual words, in parentheses; nothing when it said only those. */
+    private static String hint(String message, String usual) {
+        String rest = message.strip();
+        if (rest.startsWith(usual)) {
+            rest = rest.substring(usual.length()).strip();
+            if (rest.startsWith("(") && rest.endsWith(")")) {
+                rest = rest.substring(1, rest.length() - 1).strip();
+            }
+        }
+        return rest.isEmpty() ? "" : " (" + rest + ")";
+    }
+
+    private static Optional<JsonNode> status(String body) {
+        if (body == null || !body.contains("\"Status\"")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n != null && n.path("kind").asText("").equals("Status") && n.path("apiVersion").asText("").equals("v1")
+                    ? Optional.of(n) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
