@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.local.asl.AslClock;
 import dev.flagstep.local.asl.AslInterpreter;
 import dev.flagstep.local.asl.Execution;
@@ -116,9 +117,12 @@ public final class LocalRuntime implements AutoCloseable {
         this.bus = new LocalEventBus();
         var secrets = LocalSecretResolver.fromEnvironment();
         var credentials = AnonymousCredentialsProvider.create();
+        // cluster Service URLs (http://flagger-loadtester.test/) through this cluster's service proxy, as in AWS;
+        // 127.0.0.1 and localhost URLs stay direct
+        var router = new ServiceProxy(kube);
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials,
+                secrets, SecretScope.unprefixed(), AddressGuard.local(), router, credentials,
                 MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
@@ -126,7 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
                 faults.store(store),
                 clock,
                 // real time for signatures even when the rollout's clock runs faster: receivers check it against theirs
-                new HookRunner(new WebhookClient(AddressGuard.local(), Sleeper.REAL, Clock.systemUTC())),
+                new HookRunner(new WebhookClient(AddressGuard.local(), router, Sleeper.REAL, Clock.systemUTC())),
                 (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
                 metrics,
                 bus,

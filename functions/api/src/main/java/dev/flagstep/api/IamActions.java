@@ -53,7 +53,8 @@ public final class IamActions {
         Map<String, Set<String>> t = new TreeMap<>();
         // claiming the run checks, in the same transaction, that the document still exists
         t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER));
-        t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, WEBHOOK_SECRET, TASK_TOKENS));
+        // confirm-rollout hooks and event hooks reach cluster Services through the API server's proxy
+        t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
         t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS));
@@ -64,7 +65,7 @@ public final class IamActions {
         t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         // closes every gate and releases the run when a rollout ends; reads the routes once more
         t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
-        t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), WEBHOOK_SECRET));
+        t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), CLUSTER, WEBHOOK_SECRET));
         t.put("ApiFunction", API);
         t.put("RolloutTriggerFunction", TRIGGER);
         return Map.copyOf(t);

@@ -2,11 +2,15 @@ package dev.flagstep.phases;
 
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.kubernetes.EksAccess;
+import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.ClusterServiceAccess;
+import dev.flagstep.net.ClusterServices;
+import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.HookRunner;
@@ -37,7 +41,9 @@ import software.amazon.awssdk.services.sfn.model.SfnException;
  * {@code METRICS_SERVER} (http://prometheus:9090), {@code FLAGSTEP_API_URL} (optional), {@code SECRETS_PREFIX}
  * (required: canary secrets are {@code {SECRETS_PREFIX}{namespace}/{name}}), {@code WEBHOOK_SECRET_ARN}
  * (optional: signs the webhooks of canaries without a {@code webhookSecretRef}),
- * {@code FLAGSTEP_HANDOVER_TICKS} (optional, see HistoryBudget).
+ * {@code FLAGSTEP_HANDOVER_TICKS} (optional, see HistoryBudget), {@code FLAGSTEP_CLUSTER_SERVICE_ACCESS}
+ * ({@code proxy}: webhook and Prometheus URLs that name cluster Services go through the API server's service
+ * proxy; {@code off}: every URL direct) and {@code FLAGSTEP_CLUSTER_DOMAIN} (cluster.local).
  */
 final class LambdaWiring {
 
@@ -76,16 +82,17 @@ final class LambdaWiring {
         // canary-chosen addresses must never reach this machine or the cloud's internals
         AddressGuard guard = AddressGuard.aws(env);
         EksAccess eks = EksAccess.fromEnvironment();
+        ServiceRouter router = router(env, eks, clock);
 
         MetricProviders providers = new MetricProviders(
                 new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                         MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, scope, guard, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
+                secrets, scope, guard, router, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
 
         return new Services(
                 store,
                 clock,
-                new HookRunner(new WebhookClient(guard, Sleeper.REAL, clock)),
+                new HookRunner(new WebhookClient(guard, router, Sleeper.REAL, clock)),
                 (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
                 new MetricChecker(providers),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
@@ -94,6 +101,18 @@ final class LambdaWiring {
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 SigningSecrets.from(secrets, scope, optional(env, "WEBHOOK_SECRET_ARN")),
                 HistoryBudget.fromEnvironment(env));
+    }
+
+    /**
+     * How cluster Service URLs are reached: through the API server with the phases' own client (built on the
+     * first such URL), or not at all. Read before anything is called, so a bad value fails the first invocation.
+     */
+    static ServiceRouter router(Map<String, String> env, EksAccess eks, Clock clock) {
+        String domain = ClusterServices.domainFromEnvironment(env);
+        return switch (ClusterServiceAccess.fromEnvironment(env)) {
+            case PROXY -> new ServiceProxy(eks::client, domain, clock);
+            case OFF -> ServiceRouter.direct();
+        };
     }
 
     /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */

@@ -158,7 +158,7 @@ class TemplateContractIT {
         assertThat(g.at("/Environment/Variables").has("TABLE_NAME")).isTrue();
         for (String v : List.of("TABLE_NAME", "EVENT_BUS_NAME", "CLUSTER_NAME", "FLAGSTEP_EKS_CLUSTER",
                 "EVENT_RETENTION_DAYS", "WEBHOOK_SECRET_ARN", "SECRETS_PREFIX", "DEFAULT_PROVIDER", "METRICS_SERVER",
-                "EVENT_WEBHOOK_URL")) {
+                "EVENT_WEBHOOK_URL", "FLAGSTEP_CLUSTER_SERVICE_ACCESS", "FLAGSTEP_CLUSTER_DOMAIN")) {
             assertThat(g.at("/Environment/Variables").has(v)).as(v).isTrue();
         }
     }
