@@ -49,4 +49,19 @@ class SpecAddressesTest {
         valid(new SpecParser().parse(doc, PODINFO));
         valid(new SpecParser(SpecValidator.DEFAULT.withAddresses(AddressGuard.local()::refusalWithoutLookup)).parse(doc, PODINFO));
     }
+
+    /** Flagger's own examples: cluster Services, reached through the API server's proxy, are no address to refuse. */
+    @Test
+    void clusterServiceAddressesAreAccepted() {
+        String doc = TARGET + SERVICE + "metricsServer: http://prometheus.istio-system:9090\nanalysis:\n  stepWeight: 10\n"
+                + "  webhooks:\n"
+                + "    - {name: gate, type: confirm-rollout, url: 'http://flagger-loadtester.test/gate/approve'}\n"
+                + "    - {name: helm, type: pre-rollout, url: 'http://flagger-helmtester.flagger/', timeout: 3m}\n"
+                + "    - {name: notify, type: post-rollout, url: 'http://telegram.bot:8080/'}\n"
+                + "    - {name: local, type: rollout, url: 'http://loadtester/'}\n"
+                + "    - {name: svc, type: rollout, url: 'https://loadtester.test.svc.cluster.local:8443/'}\n"
+                + "  metrics: [{name: errors, templateRef: {name: errors}, thresholdRange: {max: 1}}]\n"
+                + template("errors", "test", "type: prometheus\naddress: 'http://prometheus:9090'");
+        valid(aws.parse(doc, PODINFO));
+    }
 }
