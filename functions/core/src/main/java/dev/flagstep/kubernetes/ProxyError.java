@@ -17,6 +17,7 @@ public record ProxyError(int status, String message, boolean retryable) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UNREACHABLE = "error trying to reach service";
+    private static final String NO_ENDPOINTS = "no endpoints available for service";
 
     /** The named error when {@code body} is a proxy Status of one of the known kinds; else empty (the receiver's answer). */
     public static Optional<ProxyError> of(int status, String body, ServiceAddress service) {
@@ -28,15 +29,25 @@ public record ProxyError(int status, String message, boolean retryable) {
         String message = s.path("message").asText("");
         String reason = s.path("reason").asText("");
         String svc = "service " + service.shown();
-        if (status == 503 && message.startsWith("no endpoints available for service")) {
-            return Optional.of(new ProxyError(status, svc + " has no ready endpoints" + hint(message, "no endpoints available for service \""
-                    + service.name() + "\""), true));
+        if (status == 503 && message.startsWith(NO_ENDPOINTS)) {
+            // Kubernetes quotes the bare name, or the whole "name:port" id when pods exist but none is Ready
+            return Optional.of(new ProxyError(status, svc + " has no ready endpoints" + hint(afterQuoted(message, NO_ENDPOINTS)), true));
+        }
+        if (status == 503 && message.startsWith("no service port ")) {
+            // the URL names a port the Service does not have: no retry will change that
+            return Optional.of(new ProxyError(status, svc + ": " + message, false));
+        }
+        if (status == 404 && reason.equals("NotFound") && s.path("details").path("kind").asText("").equals("endpoints")) {
+            // an ExternalName or selectorless Service: the proxy only forwards to pods
+            return Optional.of(new ProxyError(status, svc + ": " + message, false));
         }
         if (status == 503 && message.startsWith(UNREACHABLE)) {
             return Optional.of(new ProxyError(status, svc + ": " + message, true));
         }
         if (status == 404 && reason.equals("NotFound") && s.path("details").path("kind").asText("").equals("services")) {
-            return Optional.of(new ProxyError(status, svc + " not found" + hint(message, "services \"" + service.name() + "\" not found"), false));
+            String usual = "services \"" + service.name() + "\" not found";
+            return Optional.of(new ProxyError(status, svc + " not found"
+                    + hint(message.startsWith(usual) ? message.substring(usual.length()) : message), false));
         }
         if (status == 403 && reason.equals("Forbidden")) {
             return Optional.of(new ProxyError(status, "forbidden: the flagstep role may not proxy to services in namespace "
@@ -50,15 +61,22 @@ public record ProxyError(int status, String message, boolean retryable) {
     }
 
     /** What the API server said beyond its usual words, in parentheses; nothing when it said only those. */
-    private static String hint(String message, String usual) {
-        String rest = message.strip();
-        if (rest.startsWith(usual)) {
-            rest = rest.substring(usual.length()).strip();
-            if (rest.startsWith("(") && rest.endsWith(")")) {
-                rest = rest.substring(1, rest.length() - 1).strip();
-            }
+    private static String hint(String rest) {
+        String h = rest.strip();
+        if (h.startsWith("(") && h.endsWith(")")) {
+            h = h.substring(1, h.length() - 1).strip();
         }
-        return rest.isEmpty() ? "" : " (" + rest + ")";
+        return h.isEmpty() ? "" : " (" + h + ")";
+    }
+
+    /** The text after {@code prefix} and the quoted id that follows it. */
+    private static String afterQuoted(String message, String prefix) {
+        String rest = message.substring(prefix.length()).strip();
+        if (rest.startsWith("\"")) {
+            int close = rest.indexOf('"', 1);
+            return close < 0 ? "" : rest.substring(close + 1);
+        }
+        return rest;
     }
 
     private static Optional<JsonNode> status(String body) {

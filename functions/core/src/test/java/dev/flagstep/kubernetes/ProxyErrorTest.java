@@ -22,6 +22,25 @@ class ProxyErrorTest {
     }
 
     @Test
+    void noEndpointsQuotingTheWholeIdIsNamedTheSame() {
+        // pods exist but none is Ready: Kubernetes quotes "name:port"
+        assertThat(ProxyError.of(503, status(503, "ServiceUnavailable", "no endpoints available for service \"flagger-loadtester:80\"", ""), SVC))
+                .contains(new ProxyError(503, "service flagger-loadtester.test has no ready endpoints", true));
+    }
+
+    @Test
+    void anUnknownPortIsNamedAndFinal() {
+        assertThat(ProxyError.of(503, status(503, "ServiceUnavailable", "no service port 8080 found for service \"flagger-loadtester\"", ""), SVC))
+                .contains(new ProxyError(503, "service flagger-loadtester.test: no service port 8080 found for service \"flagger-loadtester\"", false));
+    }
+
+    @Test
+    void aServiceWithoutEndpointsObjectIsNamedAndFinal() {
+        assertThat(ProxyError.of(404, status(404, "NotFound", "endpoints \"flagger-loadtester\" not found", "endpoints"), SVC))
+                .contains(new ProxyError(404, "service flagger-loadtester.test: endpoints \"flagger-loadtester\" not found", false));
+    }
+
+    @Test
     void unreachableIsNamedAndRetryable() {
         assertThat(ProxyError.of(503, status(503, "ServiceUnavailable",
                 "error trying to reach service: dial tcp 10.0.1.7:8080: connect: connection refused", ""), SVC))
