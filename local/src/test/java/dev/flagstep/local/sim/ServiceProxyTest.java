@@ -263,6 +263,18 @@ class ServiceProxyTest {
         assertThat(namespaceStatus(ns)).isEqualTo(200);
     }
 
+    @Test
+    void theServiceOptionBacksAServiceAsTheCommandsDo() throws Exception {
+        Backend rx = backend(false, 200, Map.of(), "from the option");
+        String option = "web." + ns + ".svc.cluster.local:8080=" + rx.url();
+
+        dev.flagstep.local.RuntimeOptions.back(cluster, dev.flagstep.local.cli.ServiceBacking.parseAll(List.of(option)));
+
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(proxy("web:8080", "/hook")).GET());
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("from the option");
+        assertThat(namespaceStatus(ns)).isEqualTo(200);
+    }
+
     private int namespaceStatus(String name) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(api() + "/api/v1/namespaces/" + name)).GET()).statusCode();
     }
