@@ -4,6 +4,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.cli.Args;
 import dev.flagstep.local.cli.Progress;
+import dev.flagstep.local.cli.ServiceBacking;
 import dev.flagstep.local.demo.DemoCanaries;
 import dev.flagstep.local.demo.DemoReceivers;
 import dev.flagstep.local.sim.SimulatedCluster;
@@ -42,11 +43,13 @@ final class DemoCommand {
     }
 
     int run(List<String> argv) {
-        Args args = Args.parse(argv, Set.of("speed"), Set.of());
+        Args args = Args.parse(argv, Set.of("speed"), RuntimeOptions.REPEATABLE, Set.of());
         int speed = args.intOption("speed", 10);
+        List<ServiceBacking> services = ServiceBacking.parseAll(args.all(ServiceBacking.OPTION));
         out.println("flagstep demo: two canaries on a simulated cluster, the clock running " + speed + "x");
         try (DemoReceivers receivers = new DemoReceivers(DemoCommand::prometheus);
                 SimulatedCluster sim = SimulatedCluster.start()) {
+            RuntimeOptions.back(sim, services);
             List<CanaryDocument> docs = DemoCanaries.all(receivers.baseUrl());
             LocalRuntime.Settings settings = new LocalRuntime.Settings(Optional.empty(), speed, "gatewayapi",
                     URI.create(receivers.baseUrl()), Optional.empty());

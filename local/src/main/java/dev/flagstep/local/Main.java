@@ -17,6 +17,8 @@ public final class Main {
             usage: flagstep <command> [options]
 
               demo                         two canaries end to end on a simulated cluster (one promoted, one rolled back)
+                  --speed N                divide every wait by N (default 10)
+                  --service NAME.NS[:PORT]=URL  as for run
               validate CANARY.yaml         every problem of a canary document, one per line with its path
               run CANARY.yaml              one rollout of the canary through the real state machine
                   --simulate               on a simulated cluster seeded from the document (no cluster needed)
@@ -26,6 +28,11 @@ public final class Main {
                   --db-path DIR            keep flagstep's table in DIR (default: in memory)
                   --provider NAME          router for canaries that name none (default: kubernetes)
                   --metrics-server URL     Prometheus for builtin metrics (default: http://127.0.0.1:9090)
+                  --service NAME.NS[:PORT]=URL
+                                           with --simulate: the cluster's Service NAME in namespace NS (port PORT,
+                                           default 80, 443 for an https URL) is the local server at URL
+                                           (http(s)://127.0.0.1:PORT or localhost), reached through the API server's
+                                           service proxy; NAME.NS.svc[.cluster.local] too; repeatable
               status [NAMESPACE/NAME]      canaries and their status in the table kept by --db-path
                   --db-path DIR
               serve                        the HTTP API (docs/api.md) and the phases' Lambda Invoke API on 127.0.0.1, until Ctrl-C
@@ -33,7 +40,8 @@ public final class Main {
                   --simulate               on a simulated cluster: a PUT canary's target is seeded, a rollout's revision deployed
                   --allow-browser-origin O pages of origin O (e.g. http://localhost:3000; comma-separated) may call it;
                                            by default no web page can (cross-origin and form/text bodies are refused)
-                  --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL
+                  --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,
+                  --service NAME.NS[:PORT]=URL
                                            as for run
             """;
 

@@ -5,6 +5,7 @@ import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.cli.Args;
 import dev.flagstep.local.cli.Progress;
+import dev.flagstep.local.cli.ServiceBacking;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
@@ -33,10 +34,11 @@ final class RunCommand {
     }
 
     int run(List<String> argv) {
-        Args args = Args.parse(argv, RuntimeOptions.VALUED, Set.of("simulate"));
+        Args args = Args.parse(argv, RuntimeOptions.VALUED, RuntimeOptions.REPEATABLE, Set.of("simulate"));
         if (args.positional().size() != 1) {
             throw new Args.UsageException("run takes one canary file");
         }
+        List<ServiceBacking> services = RuntimeOptions.services(args);
         Optional<CanaryDocument> read = ValidateCommand.read(Path.of(args.positional().get(0)), err);
         if (read.isEmpty()) {
             return 2;
@@ -50,6 +52,7 @@ final class RunCommand {
             if (args.flag("simulate")) {
                 sim = SimulatedCluster.start();
                 sim.seed(doc.canary(), SIMULATED_IMAGE);
+                RuntimeOptions.back(sim, services);
                 kube = sim.client();
             } else {
                 Path config = args.option("kubeconfig").map(Path::of).orElse(Kubeconfig.defaultPath(System.getenv()));

@@ -9,13 +9,19 @@ import java.util.Set;
 
 /**
  * A command line split into positional arguments and {@code --name value} / {@code --flag} options.
- * Unknown options are an error naming them, so a typo never silently changes what runs.
+ * Unknown options are an error naming them, so a typo never silently changes what runs. A valued option given
+ * twice keeps its last value, but a repeatable one keeps them all, in order ({@link #all}).
  */
-public record Args(List<String> positional, Map<String, String> options) {
+public record Args(List<String> positional, Map<String, String> options, Map<String, List<String>> repeated) {
 
     public static Args parse(List<String> argv, Set<String> valued, Set<String> flags) {
+        return parse(argv, valued, Set.of(), flags);
+    }
+
+    public static Args parse(List<String> argv, Set<String> valued, Set<String> repeatable, Set<String> flags) {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
             if (!a.startsWith("--")) {
@@ -31,19 +37,30 @@ public record Args(List<String> positional, Map<String, String> options) {
             }
             if (flags.contains(name) && value == null) {
                 options.put(name, "true");
-            } else if (valued.contains(name)) {
+            } else if (valued.contains(name) || repeatable.contains(name)) {
                 if (value == null) {
                     if (i + 1 >= argv.size()) {
                         throw new UsageException("--" + name + " needs a value");
                     }
                     value = argv.get(++i);
                 }
-                options.put(name, value);
+                if (repeatable.contains(name)) {
+                    repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                } else {
+                    options.put(name, value);
+                }
             } else {
                 throw new UsageException("unknown option --" + name);
             }
         }
-        return new Args(List.copyOf(positional), Map.copyOf(options));
+        Map<String, List<String>> all = new HashMap<>();
+        repeated.forEach((k, v) -> all.put(k, List.copyOf(v)));
+        return new Args(List.copyOf(positional), Map.copyOf(options), Map.copyOf(all));
+    }
+
+    /** Every value of a repeatable option, in command-line order (none: empty). */
+    public List<String> all(String name) {
+        return repeated.getOrDefault(name, List.of());
     }
 
     public Optional<String> option(String name) {

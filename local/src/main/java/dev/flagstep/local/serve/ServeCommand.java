@@ -5,6 +5,7 @@ import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.RuntimeOptions;
 import dev.flagstep.local.cli.Args;
+import dev.flagstep.local.cli.ServiceBacking;
 import dev.flagstep.local.sim.SimulatedCluster;
 import java.io.PrintStream;
 import java.net.URI;
@@ -63,10 +64,11 @@ public final class ServeCommand {
         Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
         valued.add("port");
         valued.add(BrowserGuard.OPTION);
-        Args args = Args.parse(argv, valued, Set.of("simulate"));
+        Args args = Args.parse(argv, valued, RuntimeOptions.REPEATABLE, Set.of("simulate"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("serve takes no arguments, only options (got " + args.positional().get(0) + ")");
         }
+        List<ServiceBacking> services = RuntimeOptions.services(args);
         boolean simulate = args.flag("simulate");
         if (simulate && (args.option("kubeconfig").isPresent() || args.option("context").isPresent())) {
             throw new Args.UsageException("--simulate runs its own cluster: leave out --kubeconfig and --context");
@@ -86,6 +88,7 @@ public final class ServeCommand {
             if (simulate) {
                 out.println("Starting a simulated cluster ...");
                 sim = Optional.of(SimulatedCluster.start());
+                RuntimeOptions.back(sim.get(), services);
                 kube = sim.get().client();
                 cluster = "a simulated cluster";
             } else {

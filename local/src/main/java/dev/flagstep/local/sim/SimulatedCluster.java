@@ -1,6 +1,8 @@
 package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.BearerToken;
 import dev.flagstep.kubernetes.KubeClient;
@@ -26,7 +28,9 @@ import java.util.Optional;
  * Services get Endpoints listing the pods of the Deployments they select, HTTPRoutes are accepted by their
  * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision},
  * {@link #holdUnready}, {@link #readyDelay}, {@link #pause()} / {@link #resume()}, {@link #answer} (a 5xx burst, 429
- * throttling, a 403).
+ * throttling, a 403). The API server's service proxy reaches Services {@link #backService backed} by local servers
+ * (knobs: {@link #holdNoEndpoints}, {@link #forbidProxy}); {@code GET /api/v1/namespaces/{ns}} answers for the
+ * namespaces the cluster has (the system ones, those seeded, those of backed Services).
  *
  * <pre>{@code
  * try (SimulatedCluster cluster = SimulatedCluster.start()) {
@@ -76,7 +80,13 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
+    /** The namespaces every cluster starts with. */
+    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
     private final MockApi api;
+    private final ApiFront front;
+    private final ServiceProxy services;
+    private final Namespaces namespaces;
     private final FaultProxy proxy;
     private final Controllers controllers;
     private final KubeEndpoint endpoint;
@@ -87,8 +97,11 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Clock clock;
     private boolean closed;
 
-    private SimulatedCluster(MockApi api, FaultProxy proxy, Options options) {
+    private SimulatedCluster(MockApi api, ApiFront front, ServiceProxy services, FaultProxy proxy, Options options) {
         this.api = api;
+        this.front = front;
+        this.services = services;
+        this.namespaces = new Namespaces(api.url(), Duration.ofSeconds(10));
         this.proxy = proxy;
         this.endpoint = KubeEndpoint.of(URI.create("http://127.0.0.1:" + proxy.port()), BearerToken.of("simulated"))
                 .withTimeout(options.clientTimeout());
@@ -107,14 +120,20 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Starts the API server (a few seconds: the mock loads its model classes up front) and the controllers. */
     public static SimulatedCluster start(Options options) {
         MockApi api = MockApi.start();
+        ServiceProxy services = new ServiceProxy(api.client(Duration.ofSeconds(10)));
+        ApiFront front = null;
         FaultProxy proxy;
         try {
-            proxy = FaultProxy.start(api.port());
+            front = ApiFront.start(api.url(), services);
+            proxy = FaultProxy.start(front.port());
         } catch (RuntimeException e) {
+            if (front != null) front.close();
+            services.close();
             api.close();
             throw e;
         }
-        SimulatedCluster cluster = new SimulatedCluster(api, proxy, options);
+        SimulatedCluster cluster = new SimulatedCluster(api, front, services, proxy, options);
+        SYSTEM_NAMESPACES.forEach(cluster.namespaces::ensure);
         cluster.controllers.start();
         return cluster;
     }
@@ -135,7 +154,7 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
-     * Creates what a user has before flagstep's first run of this canary: the target Deployment
+     * Creates what a user has before flagstep's first run of this canary: its namespace, the target Deployment
      * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port),
      * and for nginx and alb the {@code ingressRef} Ingress routing to the apex service, for Gateway API the
      * Gateways of {@code service.gatewayRefs}. Objects that exist are left as they are.
@@ -146,7 +165,9 @@ public final class SimulatedCluster implements AutoCloseable {
         if (!"Deployment".equals(canary.targetRef().kind())) {
             throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
         }
-        for (Seeds.Seed s : Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant())) {
+        List<Seeds.Seed> seeds = Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant());
+        seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(namespaces::ensure);
+        for (Seeds.Seed s : seeds) {
             direct.createIfAbsent(s.kind(), s.object());
         }
     }
@@ -158,6 +179,57 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public void seedApexService(CanarySpec canary) {
         direct.createIfAbsent(ResourceKind.SERVICE, Seeds.apexService(canary));
+    }
+
+    /**
+     * Backs Service {@code name} in {@code namespace} with a local server, so the API server's service proxy
+     * ({@code /api/v1/namespaces/{namespace}/services/{name}:{port}/proxy/...}) reaches {@code server}: creates the
+     * namespace when absent, and the Service (ClusterIP, no selector, port {@code port} named {@code http}) when absent,
+     * or adds the port to the existing Service; its endpoint is ready until {@link #holdNoEndpoints}. What
+     * {@code --service NAME.NS[:PORT]=URL} does.
+     *
+     * @param server the local server: its host and port are dialled, over TLS (unverified) when the proxy path says
+     *               {@code https:}, as kube-apiserver dials a pod
+     */
+    public void backService(String namespace, String name, int port, URI server) {
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1-65535, got " + port);
+        if (server.getHost() == null || server.getPort() < 1) {
+            throw new IllegalArgumentException("the backing server needs a host and a port: " + server);
+        }
+        namespaces.ensure(namespace);
+        ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
+        svc.putObject("metadata").put("name", name).put("namespace", namespace);
+        svc.putObject("spec").put("type", "ClusterIP").putArray("ports").addObject()
+                .put("name", "http").put("port", port).put("targetPort", port).put("protocol", "TCP");
+        if (direct.createIfAbsent(ResourceKind.SERVICE, svc).isEmpty()) {
+            direct.edit(ResourceKind.SERVICE.ref(namespace, name), s -> {
+                for (JsonNode p : s.path("spec").path("ports")) if (p.path("port").asInt() == port) return;
+                ArrayNode ports = s.withObjectProperty("spec").withArrayProperty("ports");
+                ports.addObject().put("name", "http-" + port).put("port", port).put("targetPort", port).put("protocol", "TCP");
+            });
+        }
+        services.back(namespace, name, server);
+    }
+
+    /**
+     * While on, the {@link #backService backed} Service {@code namespace/name} has no ready endpoint (its pods are
+     * all unready): the service proxy answers 503 {@code no endpoints available for service "name"}.
+     */
+    public void holdNoEndpoints(String namespace, String name, boolean hold) {
+        services.endpointsReady(namespace, name, !hold);
+    }
+
+    /**
+     * While on, the caller may not proxy to Services in {@code namespace} (no {@code services/proxy} grant there):
+     * the service proxy answers 403 as RBAC words a denial.
+     */
+    public void forbidProxy(String namespace, boolean forbid) {
+        services.forbid(namespace, forbid);
+    }
+
+    /** Creates Namespace {@code name} unless it exists ({@code GET /api/v1/namespaces/{name}} then answers 200). */
+    public void createNamespace(String name) {
+        namespaces.ensure(name);
     }
 
     /**
@@ -314,6 +386,8 @@ public final class SimulatedCluster implements AutoCloseable {
         closed = true;
         controllers.close();
         proxy.close();
+        front.close();
+        services.close();
         api.close();
     }
 }

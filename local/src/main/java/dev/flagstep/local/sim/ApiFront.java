@@ -1,0 +1,144 @@
+package dev.flagstep.local.sim;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The simulated API server's front door on 127.0.0.1: requests for the service proxy subresource go to
+ * {@link ServiceProxy}, every other request to the mock API as it came. The proxy cannot live in the mock's
+ * dispatcher: the mock answers on a single Vert.x event loop, so a hook that takes minutes would stall every
+ * Kubernetes call of every canary meanwhile; here each request has a virtual thread of its own.
+ */
+final class ApiFront implements AutoCloseable {
+
+    /** Hop-by-hop headers (RFC 9110 7.6.1) and those java.net.http sets itself. */
+    static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length", "host", "expect",
+            "http2-settings");
+
+    private final HttpServer server;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final URI mock;
+    private final ServiceProxy proxy;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private ApiFront(HttpServer server, URI mock, ServiceProxy proxy) {
+        this.server = server;
+        this.mock = mock;
+        this.proxy = proxy;
+        server.createContext("/", this::handle);
+        server.setExecutor(handlers);
+        server.start();
+    }
+
+    /** Listens on an ephemeral port of 127.0.0.1 in front of the mock API at {@code mock}. */
+    static ApiFront start(URI mock, ServiceProxy proxy) {
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            return new ApiFront(s, mock, proxy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            Reply reply = ServiceProxy.Target.parse(rawPath)
+                    .map(t -> proxy.forward(t, exchange.getRequestMethod(), rawQuery, exchange.getRequestHeaders(), body))
+                    .orElseGet(() -> toMock(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
+                            + (rawQuery == null ? "" : "?" + rawQuery), exchange.getRequestHeaders(), body));
+            send(exchange, reply);
+        }
+    }
+
+    private Reply toMock(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(mock.resolve(pathAndQuery));
+        copyHeaders(headers, b, Set.of());
+        b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            return Reply.status(503, "ServiceUnavailable", "the simulated API server is down: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.status(503, "ServiceUnavailable", "interrupted");
+        }
+    }
+
+    /** Copies request headers but hop-by-hop ones and {@code also} (lower-case names). */
+    static void copyHeaders(Map<String, List<String>> headers, HttpRequest.Builder to, Set<String> also) {
+        headers.forEach((name, values) -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (NOT_FORWARDED.contains(n) || also.contains(n)) return;
+            for (String v : values) to.header(name, v);
+        });
+    }
+
+    /** Writes {@code reply} as it is, but for the framing headers the server sets itself. */
+    static void send(HttpExchange exchange, Reply reply) throws IOException {
+        reply.headers().map().forEach((name, values) -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (NOT_FORWARDED.contains(n) || n.equals(":status") || n.equals("date")) return;
+            exchange.getResponseHeaders().put(name, values);
+        });
+        boolean noBody = reply.body().length == 0 || exchange.getRequestMethod().equals("HEAD")
+                || reply.status() == 204 || reply.status() == 304;
+        exchange.sendResponseHeaders(reply.status(), noBody ? -1 : reply.body().length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
+
+    /** An answer to write back: status, headers, body. */
+    record Reply(int status, HttpHeaders headers, byte[] body) {
+
+        /** A Kubernetes {@code Status} failure. */
+        static Reply status(int code, String reason, String message) {
+            return status(code, reason, message, Map.of());
+        }
+
+        /** A Kubernetes {@code Status} failure with {@code details}. */
+        static Reply status(int code, String reason, String message, Map<String, String> details) {
+            byte[] body = StrictPatchDispatcher.statusJson(code, reason, message, details).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return new Reply(code, HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true), body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+        http.close();
+    }
+}
