@@ -177,7 +177,7 @@ public final class WebhookClient {
                 default -> Optional.empty();
             };
             try {
-                sleeper.sleep(Backoff.wait(attempt - 1, status.orElse(0), retryAfter, Instant.now()));
+                sleeper.sleep(Backoff.wait(attempt - 1, status.orElse(0), retryAfter, clock.instant()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return failed(hook, status, "POST " + redact(hook.url()) + " interrupted", attempt, start);

@@ -135,6 +135,16 @@ class WebhookClientTest {
     }
 
     @Test
+    void retryAfterAsADateIsMeasuredOnTheInjectedClock() {
+        // the receiver's date is 2031-01-01T00:00:09Z; the client's clock reads 9 s before it
+        java.time.Clock at = java.time.Clock.fixed(java.time.Instant.parse("2031-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        WebhookClient clocked = new WebhookClient(dev.flagstep.net.AddressGuard.local(), sleeper, at);
+        rx.script("/dated", Reply.status(503).header("Retry-After", "Wed, 01 Jan 2031 00:00:09 GMT"), Reply.status(200));
+        assertThat(clocked.call(at("/dated", 1), PAYLOAD).passed()).isTrue();
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
+    }
+
+    @Test
     void retryAfterIsIgnoredOnOther5xx() {
         rx.script("/busy", Reply.status(500).header("Retry-After", "9"), Reply.status(200));
         client.call(at("/busy", 1), PAYLOAD);
