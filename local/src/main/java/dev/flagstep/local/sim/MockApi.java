@@ -1,22 +1,27 @@
 package dev.flagstep.local.sim;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.BearerToken;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeEndpoint;
+import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,21 +39,27 @@ final class MockApi implements AutoCloseable {
 
     static final ResourceKind GATEWAY = new ResourceKind("gateway.networking.k8s.io", "v1", "Gateway", "gateways");
 
-    private final KubernetesMockServer server;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MockApi(KubernetesMockServer server) {
+    private final KubernetesMockServer server;
+    private final StrictPatchDispatcher store;
+
+    private MockApi(KubernetesMockServer server, StrictPatchDispatcher store) {
         this.server = server;
+        this.store = store;
     }
 
     static MockApi start() {
-        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new StrictPatchDispatcher(), false);
+        // the web server first: Vert.x sets up logging quietly, else slf4j's no-binding notice reaches the terminal
+        MockWebServer web = new MockWebServer();
+        StrictPatchDispatcher store = new StrictPatchDispatcher();
+        KubernetesMockServer s = new KubernetesMockServer(new Context(), web, new HashMap<>(), store, false);
         try {
             s.start(InetAddress.getByName("127.0.0.1"), 0);
         } catch (UnknownHostException e) {
             throw new UncheckedIOException(e);
         }
-        MockApi api = new MockApi(s);
+        MockApi api = new MockApi(s, store);
         api.warmUp();
         return api;
     }
@@ -63,6 +74,22 @@ final class MockApi implements AutoCloseable {
 
     KubeClient client(Duration timeout) {
         return new KubeClient(KubeEndpoint.of(url(), BearerToken.of("simulated")).withTimeout(timeout));
+    }
+
+    /**
+     * The object at {@code ref} as a GET at {@link #url()} answers it, read in-process from the mock's store (which
+     * locks itself): what kube-apiserver does when it serves the proxy subresource from its watch cache, where an
+     * HTTP round trip to the mock per proxied request would add a hop no real API server has.
+     */
+    Optional<ObjectNode> read(KubeRef ref) {
+        MockResponse r = store.handleGet(ref.path());
+        if (r.code() == 404) return Optional.empty();
+        if (r.code() != 200) throw new IllegalStateException("the simulated API server answered " + r.code() + " to GET " + ref.path());
+        try {
+            return Optional.of((ObjectNode) JSON.readTree(r.getBody().getBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 
@@ -78,15 +77,21 @@ final class ServiceProxy {
         }
     }
 
+    /** Where the proxy reads Services and Endpoints: the API server's own store, not a request to itself. */
+    @FunctionalInterface
+    interface Store {
+        Optional<ObjectNode> get(KubeRef ref);
+    }
+
     /** The local server behind a Service, and whether its endpoint is ready. */
     private record Backing(URI server, boolean ready) {}
 
-    private final KubeClient store;
+    private final Store store;
     private final Map<KubeRef, Backing> backings = new ConcurrentHashMap<>();
     private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
     private final HttpClient http;
 
-    ServiceProxy(KubeClient store) {
+    ServiceProxy(Store store) {
         this.store = store;
         // a dial timeout as kube-apiserver's (30 s); none for the request: proxy is a long-running request
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))

@@ -120,7 +120,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Starts the API server (a few seconds: the mock loads its model classes up front) and the controllers. */
     public static SimulatedCluster start(Options options) {
         MockApi api = MockApi.start();
-        ServiceProxy services = new ServiceProxy(api.client(Duration.ofSeconds(10)));
+        ServiceProxy services = new ServiceProxy(api::read);
         ApiFront front = null;
         FaultProxy proxy;
         try {

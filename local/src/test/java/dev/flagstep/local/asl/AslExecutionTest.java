@@ -127,7 +127,7 @@ class AslExecutionTest {
             both.countDown();
             try {
                 // each waits for the other: only concurrent executions get past this
-                if (!both.await(5, TimeUnit.SECONDS)) {
+                if (!both.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
                     throw new TaskFailure("Deadlock", "not concurrent");
                 }
             } catch (InterruptedException ex) {

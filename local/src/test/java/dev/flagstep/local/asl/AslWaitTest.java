@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AslWaitTest {
@@ -73,11 +75,13 @@ class AslWaitTest {
     void stopWakesAWaitingExecutionPromptly() throws Exception {
         AslInterpreter asl = AslFixtures.interpreter(waitThenDone("\"Seconds\":3600"), AslFixtures.NO_TASKS, AslClock.system());
         Execution e = asl.start("long-wait", json("{}"));
-        // the Wait has started once its event is recorded
-        for (int i = 0; i < 500 && e.history().stream().noneMatch(ev -> ev.type() == HistoryEvent.Type.WAIT_STARTED); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(e.await(Duration.ofMillis(50))).isEqualTo(ExecutionStatus.RUNNING);
+        // the Wait has started once its event is recorded (waited for, not polled: a busy machine may take a while)
+        CountDownLatch waiting = new CountDownLatch(1);
+        e.subscribe(ev -> {
+            if (ev.type() == HistoryEvent.Type.WAIT_STARTED) waiting.countDown();
+        });
+        assertThat(waiting.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).as("the Wait started").isTrue();
+        assertThat(e.status()).isEqualTo(ExecutionStatus.RUNNING);
         e.stop("Stopped", "by test");
         assertThat(e.await(PATIENCE)).isEqualTo(ExecutionStatus.ABORTED);
         // the Wait really woke up: on its own it would have lasted an hour
