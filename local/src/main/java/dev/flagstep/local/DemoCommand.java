@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code flagstep demo}: two canaries rolled out at once through the real state machine on a
- * simulated cluster, with real webhook receivers and a Prometheus endpoint on 127.0.0.1.
+ * simulated cluster, with real webhook receivers and a Prometheus endpoint on 127.0.0.1 backing the
+ * cluster Services the canaries name, reached through the simulated API server's service proxy.
  * {@code podinfo} is promoted; {@code podinfo-bad}'s success rate is under its threshold, so it is
  * rolled back with traffic back on its primary. Exit 0 only if both end as expected.
  */
