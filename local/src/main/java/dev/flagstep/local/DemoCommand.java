@@ -12,7 +12,6 @@ import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code flagstep demo}: two canaries rolled out at once through the real state machine on a
- * simulated cluster, with real webhook receivers and a Prometheus endpoint on 127.0.0.1.
+ * simulated cluster, with real webhook receivers and a Prometheus endpoint on 127.0.0.1 backing the
+ * cluster Services the canaries name, reached through the simulated API server's service proxy.
  * {@code podinfo} is promoted; {@code podinfo-bad}'s success rate is under its threshold, so it is
  * rolled back with traffic back on its primary. Exit 0 only if both end as expected.
  */
@@ -49,10 +49,12 @@ final class DemoCommand {
         out.println("flagstep demo: two canaries on a simulated cluster, the clock running " + speed + "x");
         try (DemoReceivers receivers = new DemoReceivers(DemoCommand::prometheus);
                 SimulatedCluster sim = SimulatedCluster.start()) {
-            RuntimeOptions.back(sim, services);
-            List<CanaryDocument> docs = DemoCanaries.all(receivers.baseUrl());
+            RuntimeOptions.back(sim, backings(receivers.services(), services));
+            out.println("Hooks and metrics call cluster addresses (" + DemoCanaries.LOADTESTER + "/, " + DemoCanaries.EVENT_RECEIVER
+                    + "/, " + DemoCanaries.PROMETHEUS + ") through the simulated API server's service proxy, to local receivers");
+            List<CanaryDocument> docs = DemoCanaries.all();
             LocalRuntime.Settings settings = new LocalRuntime.Settings(Optional.empty(), speed, "gatewayapi",
-                    URI.create(receivers.baseUrl()), Optional.empty());
+                    DemoCanaries.PROMETHEUS, Optional.empty());
             try (LocalRuntime runtime = LocalRuntime.start(settings, sim.client())) {
                 Progress progress = new Progress(out, Progress.isTerminal());
                 RolloutWatcher watcher = new RolloutWatcher(runtime, progress);
@@ -93,6 +95,15 @@ final class DemoCommand {
         }
     }
 
+    /** The demo's receivers, except where {@code --service} backs the same Service with a server of the user's; then those. */
+    static List<ServiceBacking> backings(List<ServiceBacking> demo, List<ServiceBacking> given) {
+        Set<String> named = given.stream().map(b -> b.name() + "." + b.namespace()).collect(Collectors.toSet());
+        List<ServiceBacking> all = new ArrayList<>();
+        demo.stream().filter(b -> !named.contains(b.name() + "." + b.namespace())).forEach(all::add);
+        all.addAll(given);
+        return all;
+    }
+
     /**
      * What the demo's Prometheus answers: request durations in seconds (the builtin query is a
      * histogram quantile), success rates in percent; podinfo-bad fails its success rate.
@@ -121,12 +132,15 @@ final class DemoCommand {
         return ok ? 0 : 1;
     }
 
-    /** Per canary, the webhook calls the receivers saw, by path: "loadtest x5, approve x1, events x23". */
+    /**
+     * Per canary, the webhook calls the receivers saw, by Service and path:
+     * "event-receiver.notifications/ x23, flagger-loadtester.test/ x5, flagger-loadtester.test/gate/approve x1".
+     */
     private static Map<String, String> hookCalls(DemoReceivers receivers) {
         Map<String, Map<String, Long>> byCanary = new TreeMap<>();
         for (DemoReceivers.Call c : receivers.calls()) {
             String canary = c.body().path("name").asText() + "." + c.body().path("namespace").asText();
-            byCanary.computeIfAbsent(canary, k -> new TreeMap<>()).merge(c.path().replaceAll("^/|/$", ""), 1L, Long::sum);
+            byCanary.computeIfAbsent(canary, k -> new TreeMap<>()).merge(c.service() + c.path(), 1L, Long::sum);
         }
         Map<String, String> out = new LinkedHashMap<>();
         byCanary.forEach((k, v) -> out.put(k, v.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())

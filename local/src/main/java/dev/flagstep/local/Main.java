@@ -18,7 +18,9 @@ public final class Main {
 
               demo                         two canaries end to end on a simulated cluster (one promoted, one rolled back)
                   --speed N                divide every wait by N (default 10)
-                  --service NAME.NS[:PORT]=URL  as for run
+                  --service NAME.NS[:PORT]=URL  as for run: backs that Service with your server instead of the demo's
+                                           receiver (flagger-loadtester.test, event-receiver.notifications,
+                                           prometheus.istio-system:9090), or adds one
               validate CANARY.yaml         every problem of a canary document, one per line with its path
               run CANARY.yaml              one rollout of the canary through the real state machine
                   --simulate               on a simulated cluster seeded from the document (no cluster needed)

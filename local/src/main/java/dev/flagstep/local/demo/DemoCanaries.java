@@ -3,21 +3,30 @@ package dev.flagstep.local.demo;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import java.net.URI;
 import java.util.List;
 
 /**
  * The demo's two canaries, written exactly as a Flagger user would write them (Gateway API,
- * flagger-loadtester hooks, builtin metrics), pointed at the demo's local receivers.
+ * flagger-loadtester hooks, builtin metrics), with the in-cluster addresses of Flagger's docs: the
+ * simulated cluster's service proxy takes them to the demo's {@link DemoReceivers}.
  */
 public final class DemoCanaries {
 
+    /** flagger-loadtester in namespace test, as in Flagger's tutorials. */
+    public static final URI LOADTESTER = URI.create("http://flagger-loadtester.test");
+    /** An event webhook receiver (a Slack relay, say) in namespace notifications. */
+    public static final URI EVENT_RECEIVER = URI.create("http://event-receiver.notifications");
+    /** Prometheus as Istio installs it. */
+    public static final URI PROMETHEUS = URI.create("http://prometheus.istio-system:9090");
+
     private DemoCanaries() {}
 
-    public static List<CanaryDocument> all(String receivers) {
-        return List.of(parse(yaml("podinfo", receivers)), parse(yaml("podinfo-bad", receivers)));
+    public static List<CanaryDocument> all() {
+        return List.of(parse(yaml("podinfo")), parse(yaml("podinfo-bad")));
     }
 
-    static String yaml(String name, String receivers) {
+    static String yaml(String name) {
         return """
                 apiVersion: flagger.app/v1beta1
                 kind: Canary
@@ -26,7 +35,7 @@ public final class DemoCanaries {
                   namespace: test
                 spec:
                   provider: gatewayapi:v1
-                  metricsServer: %2$s
+                  metricsServer: %3$s
                   targetRef:
                     apiVersion: apps/v1
                     kind: Deployment
@@ -57,29 +66,29 @@ public final class DemoCanaries {
                     webhooks:
                       - name: acceptance-test
                         type: pre-rollout
-                        url: %2$s/loadtest/
+                        url: %2$s/
                         timeout: 30s
                         metadata:
                           type: bash
                           cmd: "curl -sd 'test' http://%1$s-canary.test:9898/token | grep token"
                       - name: load-test
                         type: rollout
-                        url: %2$s/loadtest/
+                        url: %2$s/
                         metadata:
                           cmd: "hey -z 1m -q 10 -c 2 http://%1$s-canary.test:9898/"
                       - name: promotion-gate
                         type: confirm-promotion
-                        url: %2$s/approve
+                        url: %2$s/gate/approve
                       - name: notify
                         type: post-rollout
-                        url: %2$s/loadtest/
+                        url: %2$s/
                         metadata:
                           type: cmd
                           cmd: "echo rollout of %1$s finished"
                       - name: events
                         type: event
-                        url: %2$s/events
-                """.formatted(name, receivers);
+                        url: %4$s/
+                """.formatted(name, LOADTESTER, PROMETHEUS, EVENT_RECEIVER);
     }
 
     private static CanaryDocument parse(String yaml) {

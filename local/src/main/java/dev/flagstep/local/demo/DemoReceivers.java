@@ -3,75 +3,96 @@ package dev.flagstep.local.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.flagstep.local.cli.ServiceBacking;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The demo's outside world on 127.0.0.1, speaking the same protocols as the real thing:
+ * The demo's in-cluster receivers, each a local server on 127.0.0.1 that backs the cluster Service the demo's
+ * canaries name (through the simulated API server's service proxy), speaking the same protocol as the real one:
  * <ul>
- *   <li>{@code /loadtest/} — a flagger-loadtester-style task endpoint (answers 202, as its {@code cmd} tasks do);</li>
- *   <li>{@code /approve} — a confirm-promotion gate that approves (200), like the loadtester's {@code /gate/approve};</li>
- *   <li>{@code /events} — an event receiver that keeps what Flagger-style event hooks post;</li>
- *   <li>{@code /api/v1/query} — a Prometheus HTTP API answering instant vector queries with the
- *       request success rate the demo chooses per deployment.</li>
+ *   <li>{@code flagger-loadtester.test}: {@code /} runs a task (answers 202, as the loadtester's {@code cmd} tasks
+ *       do), {@code /gate/approve} is the gate that approves (200 {@code Approved});</li>
+ *   <li>{@code event-receiver.notifications}: keeps what Flagger-style event hooks post;</li>
+ *   <li>{@code prometheus.istio-system:9090}: {@code /api/v1/query}, a Prometheus HTTP API answering instant vector
+ *       queries with the value the demo chooses per query.</li>
  * </ul>
  */
 public final class DemoReceivers implements AutoCloseable {
 
-    /** One webhook call as a receiver saw it. */
-    public record Call(String path, JsonNode body) {}
+    /** One webhook call as a receiver saw it: the Service ({@code name.namespace}) and the path. */
+    public record Call(String service, String path, JsonNode body) {}
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpServer server;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<ServiceBacking> services = new ArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
-    private final Map<String, Integer> queryCounts = new ConcurrentHashMap<>();
-    private final ToDoubleFunction<String> successRate;
+    private final ToDoubleFunction<String> prometheus;
 
-    /** @param successRate the success rate (percent) to report for a PromQL query, given the query text */
-    public DemoReceivers(ToDoubleFunction<String> successRate) throws IOException {
-        this.successRate = successRate;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/loadtest/", ex -> webhook(ex, 202, ""));
-        server.createContext("/approve", ex -> webhook(ex, 200, "Approved"));
-        server.createContext("/events", ex -> webhook(ex, 202, ""));
-        server.createContext("/api/v1/query", this::prometheus);
-        server.start();
+    /** @param prometheus the value Prometheus answers for a PromQL query, given the query text */
+    public DemoReceivers(ToDoubleFunction<String> prometheus) throws IOException {
+        this.prometheus = prometheus;
+        try {
+            serve(DemoCanaries.LOADTESTER, Map.of(
+                    "/", ex -> webhook(DemoCanaries.LOADTESTER, ex, 202, ""),
+                    "/gate/approve", ex -> webhook(DemoCanaries.LOADTESTER, ex, 200, "Approved")));
+            serve(DemoCanaries.EVENT_RECEIVER, Map.of("/", ex -> webhook(DemoCanaries.EVENT_RECEIVER, ex, 202, "")));
+            serve(DemoCanaries.PROMETHEUS, Map.of("/api/v1/query", this::query));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
-    public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    /** Each cluster Service the demo's canaries call, backed by its local server: what {@code --service} would say. */
+    public List<ServiceBacking> services() {
+        return List.copyOf(services);
     }
 
     public List<Call> calls() {
         return List.copyOf(calls);
     }
 
-    private void webhook(HttpExchange ex, int status, String answer) throws IOException {
+    private void serve(URI clusterUrl, Map<String, HttpHandler> contexts) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        servers.add(server);
+        server.setExecutor(handlers);
+        contexts.forEach(server::createContext);
+        server.start();
+        String[] host = clusterUrl.getHost().split("\\.");
+        int port = clusterUrl.getPort() < 0 ? 80 : clusterUrl.getPort();
+        services.add(new ServiceBacking(host[0], host[1], port,
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort())));
+    }
+
+    private void webhook(URI service, HttpExchange ex, int status, String answer) throws IOException {
         try (ex) {
-            byte[] body = ex.getRequestBody().readAllBytes();
             JsonNode json;
             try {
-                json = mapper.readTree(body);
+                json = mapper.readTree(ex.getRequestBody().readAllBytes());
             } catch (IOException e) {
                 send(ex, 400, "");
                 return;
             }
-            calls.add(new Call(ex.getRequestURI().getPath(), json));
+            calls.add(new Call(service.getHost(), ex.getRequestURI().getPath(), json));
             send(ex, status, answer);
         }
     }
 
-    private void prometheus(HttpExchange ex) throws IOException {
+    private void query(HttpExchange ex) throws IOException {
         try (ex) {
             String raw = ex.getRequestURI().getRawQuery();
             String query = "";
@@ -82,8 +103,7 @@ public final class DemoReceivers implements AutoCloseable {
                     }
                 }
             }
-            queryCounts.merge(query, 1, Integer::sum);
-            double value = successRate.applyAsDouble(query);
+            double value = prometheus.applyAsDouble(query);
             String json = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":["
                     + (System.currentTimeMillis() / 1000.0) + ",\"" + value + "\"]}]}}";
             ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -101,6 +121,7 @@ public final class DemoReceivers implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        servers.forEach(s -> s.stop(0));
+        handlers.close();
     }
 }
