@@ -43,7 +43,9 @@ public final class ServiceProxy implements ServiceRouter {
     public Route route(URI url, String namespace) {
         Optional<ServiceAddress> service = services.serviceOf(url, namespace);
         if (service.isEmpty()) {
-            return new Route.Direct();
+            // serviceOf looked this namespace up and found none: say so if the name then does not resolve
+            return new Route.Direct(ClusterServices.twoLabelNamespace(url).map(ns -> "not taken for a cluster Service: namespace "
+                    + ns + " does not exist in the cluster"));
         }
         KubeClient client;
         Optional<String> authorization;

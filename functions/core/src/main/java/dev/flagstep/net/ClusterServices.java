@@ -106,6 +106,20 @@ public final class ClusterServices {
     }
 
     /**
+     * The namespace a {@code name.ns} host would be in, when both labels could name a Service: what
+     * {@link #serviceOf} looked up for it. Pure; no lookup.
+     */
+    public static Optional<String> twoLabelNamespace(URI url) {
+        String host = Optional.ofNullable(url.getHost()).orElse("").toLowerCase(Locale.ROOT);
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        String[] labels = host.split("\\.", -1);
+        return labels.length == 2 && DNS_1035.matcher(labels[0]).matches() && DNS_1123.matcher(labels[1]).matches()
+                && !IPV4.matcher(host).matches() ? Optional.of(labels[1]) : Optional.empty();
+    }
+
+    /**
      * {@value #DOMAIN_ENV} from {@code env}, {@value #DEFAULT_DOMAIN} when unset or blank.
      *
      * @throws IllegalStateException naming the variable when it is not a DNS name

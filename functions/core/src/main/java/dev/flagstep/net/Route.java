@@ -10,8 +10,21 @@ import java.util.Optional;
 /** How one request to a URL goes out: directly, or to a cluster Service through the API server's proxy. */
 public sealed interface Route {
 
-    /** As the URL says, through the {@link AddressGuard}. */
-    record Direct() implements Route {
+    /**
+     * As the URL says, through the {@link AddressGuard}.
+     *
+     * @param note why a URL that looks like a cluster Service is not one ({@code name.ns} where namespace
+     *             {@code ns} does not exist), told to the user when the name then does not resolve
+     */
+    record Direct(Optional<String> note) implements Route {
+
+        public Direct {
+            Objects.requireNonNull(note, "note");
+        }
+
+        public Direct() {
+            this(Optional.empty());
+        }
     }
 
     /**

@@ -29,6 +29,11 @@ final class TransportErrors {
     private TransportErrors() {
     }
 
+    /** The host's name did not resolve (Go: "no such host"). */
+    static boolean unresolved(Throwable error) {
+        return find(error, UnresolvedAddressException.class, UnknownHostException.class).isPresent();
+    }
+
     static Failure describe(Throwable error, URI target) {
         String hostPort = hostPort(target);
         Optional<Throwable> cert = find(error, CertificateException.class, CertPathBuilderException.class,

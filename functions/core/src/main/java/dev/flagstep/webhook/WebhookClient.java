@@ -253,6 +253,9 @@ public final class WebhookClient {
                     return new Attempt.Refused(lease.refusal().get());
                 }
                 TransportErrors.Failure failure = TransportErrors.describe(error, destination);
+                if (route instanceof Route.Direct d && d.note().isPresent() && TransportErrors.unresolved(error)) {
+                    failure = new TransportErrors.Failure(failure.cause() + " (" + d.note().get() + ")", failure.retryable());
+                }
                 if (error instanceof RuntimeException) {
                     failure = new TransportErrors.Failure(failure.cause(), false);
                 }
