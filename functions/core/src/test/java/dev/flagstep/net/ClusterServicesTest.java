@@ -33,6 +33,21 @@ class ClusterServicesTest {
         return new ServiceAddress(ns, name, https, port);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "http://flagger-helmtester.flagger/, flagger",
+            "http://Telegram.BOT.:8080/, bot",
+            "http://example.com/, com",
+            "http://flagger-loadtester/, ''",
+            "http://a.b.svc/, ''",
+            "http://10.0.0.1/, ''",
+            "http://my_svc.test/, ''",
+    })
+    void theNamespaceATwoLabelHostWouldBeIn(String url, String namespace) {
+        assertThat(ClusterServices.twoLabelNamespace(URI.create(url)))
+                .isEqualTo(namespace.isEmpty() ? Optional.empty() : Optional.of(namespace));
+    }
+
     @Test
     void oneLabelIsAServiceInTheCanarysNamespace() {
         assertThat(of("http://loadtester/")).contains(svc("canaries", "loadtester", false, 80));
