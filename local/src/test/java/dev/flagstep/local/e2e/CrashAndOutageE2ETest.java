@@ -35,7 +35,7 @@ class CrashAndOutageE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ final class FailureKit {
      * {@link #promQuery} and each test scripts its own metric with {@link #successRate}).
      */
     static CanaryYaml canary(RolloutHarness h, String name) {
-        return CanaryYaml.named(name).metricsServer(h.hooks.url("") + "/" + name);
+        return CanaryYaml.named(name).metricsServer(h.hooksUrl() + "/" + name);
     }
 
     /** The receiver, as {@code name}'s Prometheus, answers every query with this success rate. */

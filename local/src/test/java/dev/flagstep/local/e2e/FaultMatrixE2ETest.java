@@ -207,7 +207,7 @@ class FaultMatrixE2ETest {
                         thresholdRange:
                           min: 99
                         interval: 1m
-                """ + CanaryYaml.webhooks(h.hooks.url("") + "/" + n, HOOK_TYPES)));
+                """ + CanaryYaml.webhooks(h.hooksUrl() + "/" + n, HOOK_TYPES)));
         CanaryId id = doc.canary().id();
         // a durable gate left open: the run's end must close it (the hooks here are the receiver's, not gates)
         h.runtime.store().openGate(id, GateType.CONFIRM_PROMOTION, "fault-matrix", "left open");
