@@ -156,16 +156,16 @@ class ClusterServicesE2ETest {
     @Test
     void aMissingServiceFailsTheRolloutWithoutRetriesNamingTheServiceFlag() throws Exception {
         String n = "nosvc";
-        CanaryDocument doc = canaryWithPreRollout(n, "http://flagger-helmtester.flagger/", 3);
+        CanaryDocument doc = canaryWithPreRollout(n, "http://nosvc-tester.flagger/", 3);
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
         assertRolledBack(h, doc);
         assertThat(h.sequence("/nosvc/rollout", "/nosvc/post-rollout")).containsExactly("/nosvc/post-rollout:Failed");
-        String halt = "Halt nosvc.e2e advancement pre-rollout check helm failed service flagger-helmtester.flagger not found"
-                + " (the simulated cluster has no Service flagger-helmtester in namespace flagger: back it with"
-                + " --service flagger-helmtester.flagger=http://127.0.0.1:PORT)";
+        String halt = "Halt nosvc.e2e advancement pre-rollout check helm failed service nosvc-tester.flagger not found"
+                + " (the simulated cluster has no Service nosvc-tester in namespace flagger: back it with"
+                + " --service nosvc-tester.flagger=http://127.0.0.1:PORT)";
         assertThat(h.messages(doc.canary().id())).containsSubsequence(
                 halt,
                 halt,
@@ -274,7 +274,7 @@ class ClusterServicesE2ETest {
 
         assertRolledBack(h, doc);
         String halt = "Halt pubname.e2e advancement pre-rollout check helm failed POST " + url
-                + " giving up after 1 attempt(s): dial tcp: lookup receiver.invalid: no such host";
+                + " giving up after 1 attempt(s): Post \"" + url + "\": dial tcp: lookup receiver.invalid: no such host";
         assertThat(h.messages(doc.canary().id())).containsSubsequence(
                 halt,
                 halt,
