@@ -33,8 +33,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The API server's service proxy, {@code /api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}}, as
  * kube-apiserver serves it: authorization first ({@link #forbid}: 403 as RBAC words it), then the Service from the
  * store (404), its port by number or name (503), a ready endpoint (503), then the request, minus hop-by-hop headers
- * and {@code Authorization}, to the endpoint (TLS unverified for {@code https:}, as the API server dials pods), and
- * the answer back as it is. The simulated cluster has no pods to dial: a Service's endpoint is the local server that
+ * and {@code Authorization}, marked with {@code X-Forwarded-Uri}, {@code -Host} and {@code -Proto}, to the endpoint
+ * (TLS unverified for {@code https:}, as the API server dials pods), and the answer back as it is. The simulated cluster has no pods to dial: a Service's endpoint is the local server that
  * {@link #back backs} it. No timeout bounds the forwarded request: kube-apiserver treats {@code proxy} as long-running,
  * so only the caller's own timeout ends a long hook.
  */
@@ -151,7 +151,11 @@ final class ServiceProxy {
                 + (rawQuery == null ? "" : "?" + rawQuery));
         HttpRequest.Builder b = HttpRequest.newBuilder(to);
         // the API server authenticated the caller with it; the Service never sees it
-        ApiFront.copyHeaders(headers, b, Set.of("authorization"));
+        ApiFront.copyHeaders(headers, b, Set.of("authorization", "x-forwarded-uri", "x-forwarded-host", "x-forwarded-proto"));
+        // as kube-apiserver's proxy transport marks what it forwards: the proxy path asked for, the API server's host
+        b.header("X-Forwarded-Uri", "/api/v1/namespaces/" + ns + "/services/" + target.id() + "/proxy" + target.path());
+        firstHost(headers).ifPresent(host -> b.header("X-Forwarded-Host", host));
+        b.header("X-Forwarded-Proto", "http");
         b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -165,6 +169,11 @@ final class ServiceProxy {
             Thread.currentThread().interrupt();
             return unavailable("error trying to reach service: interrupted");
         }
+    }
+
+    private static Optional<String> firstHost(Map<String, List<String>> headers) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("host"))
+                .flatMap(e -> e.getValue().stream()).findFirst();
     }
 
     /** The name of the Service port the request's port segment picks (by number or name; empty picks the first). */

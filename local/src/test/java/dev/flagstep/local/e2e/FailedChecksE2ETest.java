@@ -25,7 +25,7 @@ class FailedChecksE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start();
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterAll

@@ -47,7 +47,12 @@ final class FailureKit {
      * {@link #promQuery} and each test scripts its own metric with {@link #successRate}).
      */
     static CanaryYaml canary(RolloutHarness h, String name) {
-        return CanaryYaml.named(name).metricsServer(h.hooks.url("") + "/" + name);
+        return canary(h.hooksUrl(), name);
+    }
+
+    /** As {@link #canary(RolloutHarness, String)}, with the receiver at {@code receiver} (its loopback address). */
+    static CanaryYaml canary(String receiver, String name) {
+        return CanaryYaml.named(name).metricsServer(receiver + "/" + name);
     }
 
     /** The receiver, as {@code name}'s Prometheus, answers every query with this success rate. */

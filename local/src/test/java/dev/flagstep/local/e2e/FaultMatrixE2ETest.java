@@ -193,11 +193,23 @@ class FaultMatrixE2ETest {
         }
     }
 
+    /**
+     * The receiver (hooks and Prometheus) as the cluster Service, but for the Kubernetes faults: those cells are about
+     * the phases' cluster calls failing while the receivers stay up, and a receiver reached through the API server's
+     * service proxy would fail with them.
+     */
+    private static String hooksFor(Cell cell) {
+        return switch (cell.column()) {
+            case KUBE_5XX, KUBE_DOWN -> h.hooks.url("").toString();
+            case HOOKS_DOWN, DYNAMO_THROTTLED, KILLED -> h.hooksUrl();
+        };
+    }
+
     private static Result run(Cell cell) throws Exception {
         String n = cell.canary();
         successRate(h, n, cell.row().failing ? 42.0 : 99.9);
         h.hooks.script("/" + n + "/rollback", Reply.status(403).body("not rolling back"));
-        CanaryDocument doc = h.canary(FailureKit.canary(h, n).analysis("""
+        CanaryDocument doc = h.canary(FailureKit.canary(hooksFor(cell), n).analysis("""
                     interval: 10s
                     threshold: 5
                     stepWeight: 20
@@ -207,7 +219,7 @@ class FaultMatrixE2ETest {
                         thresholdRange:
                           min: 99
                         interval: 1m
-                """ + CanaryYaml.webhooks(h.hooks.url("") + "/" + n, HOOK_TYPES)));
+                """ + CanaryYaml.webhooks(hooksFor(cell) + "/" + n, HOOK_TYPES)));
         CanaryId id = doc.canary().id();
         // a durable gate left open: the run's end must close it (the hooks here are the receiver's, not gates)
         h.runtime.store().openGate(id, GateType.CONFIRM_PROMOTION, "fault-matrix", "left open");

@@ -37,7 +37,7 @@ class GateTimeoutE2ETest {
 
     @Test
     void confirmPromotionClosedPastTheGateTimeoutFailsTheRollout() throws Exception {
-        String hooks = h.hooks.url("").toString();
+        String hooks = h.hooksUrl();
         h.hooks.script("/gto/confirm-promotion", Reply.status(403));
         CanaryDocument doc = h.canary(CanaryYaml.named("gto").metricsServer(hooks).analysis("""
                     interval: 10s
@@ -100,7 +100,7 @@ class GateTimeoutE2ETest {
 
     @Test
     void aRollbackHookIsHeardWhileWaitingOnConfirmRollout() throws Exception {
-        String hooks = h.hooks.url("").toString();
+        String hooks = h.hooksUrl();
         h.hooks.script("/wrb/confirm-rollout", Reply.status(403));
         h.hooks.script("/wrb/rollback", Reply.status(403), Reply.status(200));
         CanaryDocument doc = h.canary(CanaryYaml.named("wrb").metricsServer(hooks).analysis("""

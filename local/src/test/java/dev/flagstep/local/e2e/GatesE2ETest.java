@@ -42,7 +42,7 @@ class GatesE2ETest {
     }
 
     private static String hooks() {
-        return h.hooks.url("").toString();
+        return h.hooksUrl();
     }
 
     @Test

@@ -44,7 +44,7 @@ class HandoverE2ETest {
 
     @Test
     void aClosedPromotionGateWaitsAcrossHandoversThenOpensAndTheRunPromotes() throws Exception {
-        String hooks = h.hooks.url("").toString();
+        String hooks = h.hooksUrl();
         CanaryDocument doc = h.canary(CanaryYaml.named("relay").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2

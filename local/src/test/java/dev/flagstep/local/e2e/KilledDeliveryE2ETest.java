@@ -40,7 +40,7 @@ class KilledDeliveryE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterEach

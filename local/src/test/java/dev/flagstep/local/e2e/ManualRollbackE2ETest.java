@@ -29,7 +29,7 @@ class ManualRollbackE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterAll

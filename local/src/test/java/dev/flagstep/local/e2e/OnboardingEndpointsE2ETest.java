@@ -54,7 +54,7 @@ class OnboardingEndpointsE2ETest {
                     interval: 10s
                     threshold: 2
                     stepWeight: 50
-                """ + CanaryYaml.webhooks(h.hooks.url("") + "/" + name, "post-rollout")));
+                """ + CanaryYaml.webhooks(h.hooksUrl() + "/" + name, "post-rollout")));
         h.sim.seedApexService(doc.canary());
         try (EndpointsSampler before = h.sim.sampleEndpoints("e2e", name)) {
             RolloutHarness.await(name + " serving through its apex", RolloutHarness.PATIENCE, () ->

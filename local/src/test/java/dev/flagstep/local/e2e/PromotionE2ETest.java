@@ -32,7 +32,7 @@ class PromotionE2ETest {
 
     @Test
     void stepWeightWalksTheWeightsThenPromotesAndCallsEveryHookInFlaggersOrder() throws Exception {
-        String hooks = h.hooks.url("").toString();
+        String hooks = h.hooksUrl();
         CanaryDocument doc = h.canary(CanaryYaml.named("steps").metricsServer(hooks).analysis("""
                     interval: 10s
                     threshold: 2

@@ -36,7 +36,7 @@ class RevisionRestartE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterAll

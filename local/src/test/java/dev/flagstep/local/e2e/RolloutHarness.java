@@ -34,6 +34,12 @@ import java.util.function.BooleanSupplier;
  * phase handlers, DynamoDB Local, the simulated cluster over real HTTP, and webhook receivers (and
  * a Prometheus API) on 127.0.0.1. Waits run {@link #SPEED} times faster; nothing is mocked.
  *
+ * <p>Canaries reach the receiver as Flagger users write their receivers, by cluster Service name
+ * ({@link #hooksUrl()}, {@code http://flagger-loadtester.e2e}; the default metrics server
+ * {@link #PROMETHEUS}), so every hook and query goes through the simulated API server's service proxy,
+ * as it would from Lambda. {@code hooks.url(..)} is the receiver's loopback address, for the few
+ * tests that call it directly.
+ *
  * <p>One harness per test class; each test uses its own canary names, so tests never share state.
  */
 final class RolloutHarness implements AutoCloseable {
@@ -44,6 +50,11 @@ final class RolloutHarness implements AutoCloseable {
     /** Hooks at this base URL's gate paths are flagstep's own, durable gates (answered from the table). */
     static final URI API_URL = URI.create("http://flagstep.local");
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** The cluster Service backed by the receiver, in the tests' canary namespace: Flagger's loadtester. */
+    static final String RECEIVER_SERVICE = "flagger-loadtester";
+    static final String RECEIVER_NAMESPACE = "e2e";
+    /** The runtime's default metrics server, as in Flagger's Istio install: the receiver again, behind the proxy. */
+    static final URI PROMETHEUS = URI.create("http://prometheus.istio-system:9090");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -51,15 +62,23 @@ final class RolloutHarness implements AutoCloseable {
     final WebhookReceiver hooks;
     final LocalRuntime runtime;
 
-    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock, HistoryBudget budget) {
+    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock, HistoryBudget budget,
+            Optional<Duration> clientTimeout) {
         Clock clock = LocalRuntime.clockFor(SPEED);
-        this.sim = SimulatedCluster.start(oneClock ? SimulatedCluster.Options.defaults().withClock(clock)
-                : SimulatedCluster.Options.defaults());
+        SimulatedCluster.Options options = oneClock ? SimulatedCluster.Options.defaults().withClock(clock)
+                : SimulatedCluster.Options.defaults();
+        this.sim = SimulatedCluster.start(clientTimeout.map(options::withClientTimeout).orElse(options));
         this.hooks = WebhookReceiver.start();
+        sim.backService(RECEIVER_NAMESPACE, RECEIVER_SERVICE, 80, hooks.url(""));
+        sim.backService("istio-system", "prometheus", 9090, hooks.url("")); // PROMETHEUS
         // the client's quick retries of a failed request wait sped-up time, as every other wait here
         KubeClient kube = new KubeClient(sim.endpoint(), pause -> Thread.sleep(pause.dividedBy(SPEED)));
         this.runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), SPEED, defaultProvider,
-                hooks.url(""), Optional.of(API_URL), budget), kube, faults, clock);
+                PROMETHEUS, Optional.of(API_URL), budget), kube, faults, clock);
+    }
+
+    private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock, HistoryBudget budget) {
+        this(defaultProvider, faults, oneClock, budget, Optional.empty());
     }
 
     private RolloutHarness(String defaultProvider, PhaseFaults faults, boolean oneClock) {
@@ -89,11 +108,24 @@ final class RolloutHarness implements AutoCloseable {
         return new RolloutHarness("gatewayapi:v1", faults, true);
     }
 
+    /**
+     * With the cluster client's per-request timeout (5 s by default) set to {@code clientTimeout}: the phases' Kubernetes
+     * requests, and the proxied hooks that share its HTTP client, which only their own hook timeout may bound.
+     */
+    static RolloutHarness startWithClientTimeout(Duration clientTimeout) {
+        return new RolloutHarness("gatewayapi:v1", PhaseFaults.none(), false, HistoryBudget.standard(), Optional.of(clientTimeout));
+    }
+
     /** With {@link Faults} acting on this harness's cluster, DynamoDB and receivers. */
     static RolloutHarness start(Faults faults) {
         RolloutHarness h = new RolloutHarness("gatewayapi:v1", faults, false);
         faults.bind(h);
         return h;
+    }
+
+    /** The receiver's root as the canaries name it: the cluster Service {@code http://flagger-loadtester.e2e}. */
+    String hooksUrl() {
+        return "http://" + RECEIVER_SERVICE + "." + RECEIVER_NAMESPACE;
     }
 
     /** Parses a Flagger Canary (test text), stores it and seeds its target on the cluster. */

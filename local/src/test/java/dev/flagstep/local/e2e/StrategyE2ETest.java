@@ -42,7 +42,7 @@ class StrategyE2ETest {
     }
 
     private static String hooks() {
-        return h.hooks.url("").toString();
+        return h.hooksUrl();
     }
 
     /** pre-rollout, rollout, confirm-promotion and post-rollout hooks at /{name}/{type}. */

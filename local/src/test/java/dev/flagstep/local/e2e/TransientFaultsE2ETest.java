@@ -44,7 +44,7 @@ class TransientFaultsE2ETest {
     static void start() {
         h = RolloutHarness.start(FAULTS);
         h.runtime.bus().listen(BUS::add);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterEach

@@ -34,7 +34,7 @@ class UnhealthyWorkloadE2ETest {
     @BeforeAll
     static void start() {
         h = RolloutHarness.start(FAULTS);
-        hooks = h.hooks.url("").toString();
+        hooks = h.hooksUrl();
     }
 
     @AfterAll

@@ -91,6 +91,20 @@ class ServiceProxyTest {
     }
 
     @Test
+    void theForwardedRequestIsMarkedAsKubeApiserverMarksItWithTheProxyPathAndTheApiServersHost() throws Exception {
+        Backend rx = backend(false, 200, Map.of(), "");
+        cluster.backService(ns, "flagger-loadtester", 80, rx.url());
+
+        send(HttpRequest.newBuilder(proxy("flagger-loadtester:80", "/gate/approve?x=1")).header("X-Forwarded-Host", "spoofed")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        Backend.Seen seen = rx.only();
+        assertThat(seen.header("X-Forwarded-Uri")).isEqualTo("/api/v1/namespaces/" + ns + "/services/flagger-loadtester:80/proxy/gate/approve");
+        assertThat(seen.header("X-Forwarded-Host")).isEqualTo(URI.create(api()).getAuthority());
+        assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("http");
+    }
+
+    @Test
     void aGetKeepsItsRawQueryAndAnEmptyPathBecomesSlash() throws Exception {
         Backend prometheus = backend(false, 200, Map.of("Content-Type", "application/json"), "{\"status\":\"success\"}");
         cluster.backService(ns, "prometheus", 9090, prometheus.url());
