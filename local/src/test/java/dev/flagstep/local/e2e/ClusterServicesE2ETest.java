@@ -274,7 +274,8 @@ class ClusterServicesE2ETest {
 
         assertRolledBack(h, doc);
         String halt = "Halt pubname.e2e advancement pre-rollout check helm failed POST " + url
-                + " giving up after 1 attempt(s): Post \"" + url + "\": dial tcp: lookup receiver.invalid: no such host";
+                + " giving up after 1 attempt(s): Post \"" + url + "\": dial tcp: lookup receiver.invalid: no such host"
+                + " (not taken for a cluster Service: namespace invalid does not exist in the cluster)";
         assertThat(h.messages(doc.canary().id())).containsSubsequence(
                 halt,
                 halt,
