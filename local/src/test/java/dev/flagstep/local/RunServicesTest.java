@@ -25,32 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunServicesTest {
 
-    /** Flagger's docs' webhook block, as written there (including the event receiver's spelling). */
-    private static final String FLAGGER_WEBHOOKS = """
-                webhooks:
-                  - name: "start gate"
-                    type: confirm-rollout
-                    url: http://flagger-loadtester.test/gate/approve
-                  - name: "helm test"
-                    type: pre-rollout
-                    url: http://flagger-helmtester.flagger/
-                    timeout: 3m
-                    metadata: {type: "helmv3", cmd: "test podinfo -n test"}
-                  - name: "load test"
-                    type: rollout
-                    url: http://flagger-loadtester.test/
-                    timeout: 15s
-                    metadata: {cmd: "hey -z 1m -q 5 -c 2 http://podinfo-canary.test:9898/"}
-                  - name: "notify"
-                    type: post-rollout
-                    url: http://telegram.bot:8080/
-                  - name: "rollback gate"
-                    type: rollback
-                    url: http://flagger-loadtester.test/rollback/check
-                  - name: "send to Slack"
-                    type: event
-                    url: http://event-recevier.notifications/slack
-            """;
+    /** Flagger's docs' webhook block, as written there, in the canary's analysis. */
+    private static final String FLAGGER_WEBHOOKS = FlaggerDocsWebhooks.indented(4);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

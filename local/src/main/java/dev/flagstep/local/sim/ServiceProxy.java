@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.kubernetes.Tls;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -24,10 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The API server's service proxy, {@code /api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}}, as
@@ -93,9 +87,10 @@ final class ServiceProxy {
 
     ServiceProxy(Store store) {
         this.store = store;
-        // a dial timeout as kube-apiserver's (30 s); none for the request: proxy is a long-running request
+        // a dial timeout as kube-apiserver's (30 s); none for the request: proxy is a long-running request.
+        // The API server dials pods over TLS without verifying them; so does the simulated one.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
-                .sslContext(trustingEveryone()).followRedirects(HttpClient.Redirect.NEVER).build();
+                .sslContext(Tls.insecure()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Service {@code namespace/name}'s endpoint is {@code server} (host and port used; the scheme comes from the request). */
@@ -237,28 +232,6 @@ final class ServiceProxy {
             case "DELETE" -> "delete";
             default -> method.toLowerCase(Locale.ROOT);
         };
-    }
-
-    /** The API server dials pods over TLS without verifying them; so does the simulated one. */
-    private static SSLContext trustingEveryone() {
-        TrustManager trustAll = new X509ExtendedTrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-            @Override public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {trustAll}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JDK", e);
-        }
     }
 
     void close() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.local.FlaggerDocsWebhooks;
 import dev.flagstep.local.asl.Execution;
 import dev.flagstep.local.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
@@ -354,30 +355,7 @@ class ClusterServicesE2ETest {
                             thresholdRange:
                               min: 99
                             interval: 1m
-                        webhooks:
-                          - name: "start gate"
-                            type: confirm-rollout
-                            url: http://flagger-loadtester.test/gate/approve
-                          - name: "helm test"
-                            type: pre-rollout
-                            url: http://flagger-helmtester.flagger/
-                            timeout: 3m
-                            metadata: {type: "helmv3", cmd: "test podinfo -n test"}
-                          - name: "load test"
-                            type: rollout
-                            url: http://flagger-loadtester.test/
-                            timeout: 15s
-                            metadata: {cmd: "hey -z 1m -q 5 -c 2 http://podinfo-canary.test:9898/"}
-                          - name: "notify"
-                            type: post-rollout
-                            url: http://telegram.bot:8080/
-                          - name: "rollback gate"
-                            type: rollback
-                            url: http://flagger-loadtester.test/rollback/check
-                          - name: "send to Slack"
-                            type: event
-                            url: http://event-recevier.notifications/slack
-                    """));
+                    """ + FlaggerDocsWebhooks.indented(4)));
 
             Execution rollout = h.deployNewRevision(doc);
             h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
