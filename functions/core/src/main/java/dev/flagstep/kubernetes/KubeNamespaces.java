@@ -43,7 +43,8 @@ public final class KubeNamespaces implements NamespaceLookup {
         try {
             reply = kube.get().getPath("GET Namespace " + namespace, "/api/v1/namespaces/" + namespace);
         } catch (KubeException e) {
-            throw new ClusterServiceException("looking up namespace " + namespace + " failed: " + e.getMessage(), true);
+            throw new ClusterServiceException("looking up namespace " + namespace + " failed: " + e.getMessage(), true,
+                    e instanceof KubeException.Unavailable);
         } catch (RuntimeException e) {
             // no client at all (cluster not configured, DescribeCluster refused): the next attempt will not differ
             throw new ClusterServiceException("looking up namespace " + namespace + " failed: " + e.getMessage(), false);

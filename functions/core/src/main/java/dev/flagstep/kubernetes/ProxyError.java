@@ -60,6 +60,28 @@ public record ProxyError(int status, String message, boolean retryable) {
         return Optional.empty();
     }
 
+    /**
+     * When the API server itself, not the proxied receiver, answered {@code status}: a 5xx or 429 with a
+     * Kubernetes {@code Status} body that {@link #of} does not name (503 "the server is currently unable to
+     * handle the request", 429 "Too many requests", 500 an internal error). It is overloaded, restarting or
+     * throttling flagstep: an infrastructure fault, like an API server that refuses connections.
+     *
+     * @return the message naming it, e.g. {@code cannot reach the Kubernetes API server to call service
+     *         flagger-loadtester.test: it answered 503 the server is currently unable to handle the request}
+     */
+    public static Optional<String> apiUnavailable(int status, String body, ServiceAddress service) {
+        if (status < 500 && status != 429 || of(status, body, service).isPresent()) {
+            return Optional.empty();
+        }
+        return status(body).map(s -> unreachable(service, "it answered " + status
+                + Optional.of(s.path("message").asText("")).filter(m -> !m.isBlank()).map(m -> " " + m).orElse("")));
+    }
+
+    /** The words for a proxied call that the API server could not take: never its address as the Service's. */
+    public static String unreachable(ServiceAddress service, String cause) {
+        return "cannot reach the Kubernetes API server to call service " + service.shown() + ": " + cause;
+    }
+
     /** What the API server said beyond its usual words, in parentheses; nothing when it said only those. */
     private static String hint(String rest) {
         String h = rest.strip();

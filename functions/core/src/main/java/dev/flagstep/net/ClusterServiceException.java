@@ -8,13 +8,25 @@ package dev.flagstep.net;
 public final class ClusterServiceException extends RuntimeException {
 
     private final boolean retryable;
+    private final boolean apiUnavailable;
 
     public ClusterServiceException(String message, boolean retryable) {
+        this(message, retryable, false);
+    }
+
+    /** @param apiUnavailable the Kubernetes API server itself could not be reached or was overloaded (retryable) */
+    public ClusterServiceException(String message, boolean retryable, boolean apiUnavailable) {
         super(message);
-        this.retryable = retryable;
+        this.retryable = retryable || apiUnavailable;
+        this.apiUnavailable = apiUnavailable;
     }
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** An outage of the Kubernetes API server: a flagstep infrastructure fault, not the receiver's. */
+    public boolean apiUnavailable() {
+        return apiUnavailable;
     }
 }

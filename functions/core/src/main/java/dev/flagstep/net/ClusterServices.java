@@ -91,8 +91,8 @@ public final class ClusterServices {
             try {
                 return namespaces.exists(namespace) ? service : Optional.empty();
             } catch (ClusterServiceException e) {
-                throw new ClusterServiceException("cannot tell whether " + host + " is a cluster Service: " + e.getMessage(),
-                        e.retryable());
+                throw new ClusterServiceException((e.apiUnavailable() ? "cannot reach the Kubernetes API server to tell whether "
+                        : "cannot tell whether ") + host + " is a cluster Service: " + e.getMessage(), e.retryable(), e.apiUnavailable());
             }
         }
         if (!labels[2].equals("svc")) {

@@ -42,8 +42,19 @@ public sealed interface HookOutcome {
         }
     }
 
-    /** Anything else: a status above 202, a transport error, a timeout, or retries exhausted. */
-    record Failed(Webhook hook, OptionalInt statusCode, String message, int attempts, Duration duration)
-            implements HookOutcome {
+    /**
+     * Anything else: a status above 202, a transport error, a timeout, or retries exhausted.
+     *
+     * @param apiUnavailable the last attempt went through the Kubernetes API server's service proxy and the
+     *                       API server itself could not be reached or was overloaded (not the receiver's
+     *                       answer): a flagstep infrastructure fault, retried with the phase, not a failed hook
+     */
+    record Failed(Webhook hook, OptionalInt statusCode, String message, int attempts, Duration duration,
+            boolean apiUnavailable) implements HookOutcome {
+
+        /** A failure of the receiver (or of the route to it). */
+        public Failed(Webhook hook, OptionalInt statusCode, String message, int attempts, Duration duration) {
+            this(hook, statusCode, message, attempts, duration, false);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.flagstep.webhook;
 
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
 import java.time.Duration;
@@ -31,6 +32,8 @@ public final class HookRunner {
      * Calls the hooks of {@code type} among {@code hooks} (a canary's whole list may be passed).
      *
      * @throws IllegalArgumentException for {@code event}: use {@link #sendEvent}
+     * @throws KubeException.Unavailable when a hook's last attempt went to a cluster Service through the
+     *         Kubernetes API server and that server could not be reached or was overloaded
      */
     public HookRun run(HookType type, HookContext context, List<Webhook> hooks) {
         if (type == HookType.EVENT) {
@@ -43,6 +46,11 @@ public final class HookRunner {
             }
             WebhookPayload payload = WebhookPayload.forHook(context.canary(), hook, context.currentPhase(), context.checksum());
             HookOutcome outcome = client.call(hook, payload, context.secret());
+            if (outcome instanceof HookOutcome.Failed f && f.apiUnavailable()) {
+                // the Kubernetes API is down, not the receiver: the phase is retried like any API outage
+                // (docs/retries.md) instead of counting a failed check, closing a gate or losing the hook
+                throw new KubeException.Unavailable(type.wireName() + " hook " + hook.name() + ": " + f.message(), null);
+            }
             outcomes.add(outcome);
             boolean stop = type == HookType.ROLLBACK ? outcome.passed() : !outcome.passed();
             if (stop) {
@@ -55,6 +63,9 @@ public final class HookRunner {
     /**
      * Sends {@code event} to every {@code event} hook among {@code hooks}, concurrently on virtual
      * threads, and waits for all of them. Never throws; the outcomes (in hook order) are for logging.
+     * An event whose proxied receiver could not be reached because the Kubernetes API server was down is
+     * reported like any failed delivery (marked {@link HookOutcome.Failed#apiUnavailable()}), not retried:
+     * a retry would post the event again to every receiver that already has it.
      * Use {@link EventWebhooks#targets} first to apply the global EVENT_WEBHOOK_URL rule.
      */
     public List<HookOutcome> sendEvent(CanaryEvent event, List<Webhook> hooks, Optional<SigningSecret> secret) {

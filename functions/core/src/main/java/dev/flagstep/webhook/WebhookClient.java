@@ -48,8 +48,10 @@ import java.util.regex.Pattern;
  * {@link ServiceRouter} decides, per hop, with the canary's namespace from the payload): the same bytes,
  * timeout, retries and {@code <= 202} rule, the API server's bearer token instead of URL credentials, no
  * address check (the destination is the API server), and errors of the proxy itself named
- * ({@link ProxyError}). A redirect from a proxied receiver is followed from its cluster URL.
- * Never throws: every failure is a {@link HookOutcome.Failed}. Thread-safe; share one per container.
+ * ({@link ProxyError}). A redirect from a proxied receiver is followed from its cluster URL. When the API
+ * server itself cannot be reached or is overloaded, that is retried like a connection error and, if it
+ * is the last attempt's result, marked {@link HookOutcome.Failed#apiUnavailable()}: flagstep's fault, not
+ * the receiver's. Never throws: every failure is a {@link HookOutcome.Failed}. Thread-safe; share one per container.
  */
 public final class WebhookClient {
 
@@ -158,6 +160,7 @@ public final class WebhookClient {
             OptionalInt status = switch (result) {
                 case Attempt.Answered a -> OptionalInt.of(a.status());
                 case Attempt.ProxyFailed p -> OptionalInt.of(p.status());
+                case Attempt.ApiUnavailable u -> u.status();
                 default -> OptionalInt.empty();
             };
             if (attempt >= maxAttempts) {
@@ -166,13 +169,16 @@ public final class WebhookClient {
                 String cause = switch (result) {
                     case Attempt.TransportError t -> ": " + t.cause();
                     case Attempt.ProxyFailed p -> ": " + p.message();
+                    case Attempt.ApiUnavailable u -> ": " + u.cause();
                     default -> "";
                 };
-                return failed(hook, status, givingUp(hook.url(), attempt) + cause, attempt, start);
+                return new HookOutcome.Failed(hook, status, givingUp(hook.url(), attempt) + cause, attempt, since(start),
+                        result instanceof Attempt.ApiUnavailable);
             }
             Optional<String> retryAfter = switch (result) {
                 case Attempt.Answered a -> a.retryAfter();
                 case Attempt.ProxyFailed p -> p.retryAfter();
+                case Attempt.ApiUnavailable u -> u.retryAfter();
                 default -> Optional.empty();
             };
             try {
@@ -199,6 +205,9 @@ public final class WebhookClient {
             try {
                 route = router.route(target, namespace);
             } catch (ClusterServiceException e) {
+                if (e.apiUnavailable()) {
+                    return new Attempt.ApiUnavailable(OptionalInt.empty(), e.getMessage(), Optional.empty());
+                }
                 return e.retryable() ? new Attempt.TransportError(urlError(target, e.getMessage()), true)
                         : new Attempt.Refused(e.getMessage());
             }
@@ -262,6 +271,12 @@ public final class WebhookClient {
                 if (headers.get() != null) {
                     return afterHeaders(headers.get(), failure.cause());
                 }
+                if (proxied.isPresent() && failure.retryable()) {
+                    // no answer at all from the API server (refused, dial timeout, its name unresolved, cut):
+                    // its outage, not the Service's, and its address is not the Service's
+                    return new Attempt.ApiUnavailable(OptionalInt.empty(),
+                            ProxyError.unreachable(proxied.get().service(), failure.cause()), Optional.empty());
+                }
                 return new Attempt.TransportError(urlError(target, failure.cause()), failure.retryable());
             }
             int status = response.statusCode();
@@ -273,6 +288,10 @@ public final class WebhookClient {
                     Optional<ProxyError> proxyError = ProxyError.of(status, response.body().text(), proxied.get().service());
                     if (proxyError.isPresent()) {
                         return new Attempt.ProxyFailed(status, proxyError.get().message(), proxyError.get().retryable(), retryAfter);
+                    }
+                    Optional<String> apiDown = ProxyError.apiUnavailable(status, response.body().text(), proxied.get().service());
+                    if (apiDown.isPresent()) {
+                        return new Attempt.ApiUnavailable(OptionalInt.of(status), apiDown.get(), retryAfter);
                     }
                 }
                 // Go returns a 3xx without Location as it is (and it then fails as > 202).
@@ -411,6 +430,14 @@ public final class WebhookClient {
         }
 
         record TransportError(String cause, boolean retryable) implements Attempt {
+        }
+
+        /**
+         * A proxied hop the Kubernetes API server could not take: unreachable, or a 5xx/429 Status of its own
+         * that {@link ProxyError} does not name. Retried like a connection error; if it is still so at the
+         * end, the outcome says so ({@link HookOutcome.Failed#apiUnavailable()}).
+         */
+        record ApiUnavailable(OptionalInt status, String cause, Optional<String> retryAfter) implements Attempt {
         }
 
         /** Status received but the body could not be read (timeout, reset): final, as in Flagger. */

@@ -58,6 +58,9 @@ public final class FakeApiServer implements AutoCloseable {
     private final List<String> proxied = new ArrayList<>();
     private final AtomicInteger namespaceGets = new AtomicInteger();
     private volatile String notFoundHint = "";
+    /** When set, every request is answered with this Status of the API server itself (overloaded, throttling). */
+    private volatile int overloadedCode; // 0: not overloaded
+    private volatile String overloadedMessage = "";
 
     private FakeApiServer(String token) throws IOException {
         this.token = token;
@@ -124,6 +127,22 @@ public final class FakeApiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on answers every request itself with {@code code} and a {@code Status} saying {@code message},
+     * as an overloaded or throttling API server does (503 "the server is currently unable to handle the
+     * request", 429 "Too many requests, please try again later."); {@link #recover()} ends it.
+     */
+    public FakeApiServer overloaded(int code, String message) {
+        this.overloadedMessage = message;
+        this.overloadedCode = code;
+        return this;
+    }
+
+    public FakeApiServer recover() {
+        this.overloadedCode = 0;
+        return this;
+    }
+
     /** The raw path and query of every proxied request, in order. */
     public synchronized List<String> proxied() {
         return List.copyOf(proxied);
@@ -136,6 +155,11 @@ public final class FakeApiServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            int code = overloadedCode;
+            if (code != 0) {
+                status(ex, code, code == 429 ? "TooManyRequests" : "ServiceUnavailable", overloadedMessage, Optional.empty());
+                return;
+            }
             if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 status(ex, 401, "Unauthorized", "Unauthorized", Optional.empty());
                 return;

@@ -2,11 +2,14 @@ package dev.flagstep.webhook;
 
 import static dev.flagstep.testing.WebhookFixtures.hook;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
 import dev.flagstep.testing.FakeApiServer;
@@ -253,5 +256,103 @@ class ClusterServiceWebhookTest {
 
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.message()).contains("Client.Timeout exceeded");
+    }
+
+    @Test
+    void anApiServerThatRefusesConnectionsIsNamedAsSuchRetriedAndMarked() {
+        URI server = api.url();
+        assertThat(client.call(at("http://flagger-loadtester.test/", 0), PAYLOAD).passed()).isTrue(); // namespace test known
+        api.close();
+
+        HookOutcome outcome = client.call(at("http://flagger-loadtester.test/gate/approve", 2), PAYLOAD);
+
+        assertThat(outcome).isInstanceOfSatisfying(HookOutcome.Failed.class, f -> assertThat(f.apiUnavailable()).isTrue());
+        assertThat(outcome.attempts()).isEqualTo(3);
+        assertThat(sleeper.waits()).hasSize(2);
+        assertThat(outcome.message()).isEqualTo("POST http://flagger-loadtester.test/gate/approve giving up after 3 attempt(s): "
+                + "cannot reach the Kubernetes API server to call service flagger-loadtester.test: dial tcp "
+                + server.getHost() + ":" + server.getPort() + ": connect: connection refused");
+        // the API server's address is never shown as the Service's
+        assertThat(outcome.message()).doesNotContain("Post \"http://flagger-loadtester.test");
+    }
+
+    @Test
+    void anOverloadedApiServerIsNamedRetriedAndMarked() {
+        assertThat(client.call(at("http://flagger-loadtester.test/", 0), PAYLOAD).passed()).isTrue(); // namespace test known
+        api.overloaded(503, "the server is currently unable to handle the request");
+        HookOutcome unavailable = client.call(at("http://flagger-loadtester.test/", 1), PAYLOAD);
+        assertThat(unavailable).isInstanceOfSatisfying(HookOutcome.Failed.class, f -> assertThat(f.apiUnavailable()).isTrue());
+        assertThat(unavailable.attempts()).isEqualTo(2);
+        assertThat(unavailable.statusCode()).hasValue(503);
+        assertThat(unavailable.message()).isEqualTo("POST http://flagger-loadtester.test/ giving up after 2 attempt(s): "
+                + "cannot reach the Kubernetes API server to call service flagger-loadtester.test: it answered 503 "
+                + "the server is currently unable to handle the request");
+
+        api.overloaded(429, "Too many requests, please try again later.");
+        HookOutcome throttled = client.call(at("http://flagger-loadtester.test/", 0), PAYLOAD);
+        assertThat(throttled).isInstanceOfSatisfying(HookOutcome.Failed.class, f -> assertThat(f.apiUnavailable()).isTrue());
+        assertThat(throttled.message()).endsWith("cannot reach the Kubernetes API server to call service flagger-loadtester.test: "
+                + "it answered 429 Too many requests, please try again later.");
+        assertThat(rx.requests()).hasSize(1);
+    }
+
+    @Test
+    void anApiServerThatRecoversWithinTheHooksRetriesPasses() {
+        api.overloaded(503, "the server is currently unable to handle the request");
+        WebhookClient recovering = new WebhookClient(aws, new ServiceProxy(() -> api.client(Duration.ofSeconds(5)), "cluster.local", FIXED),
+                wait -> api.recover(), FIXED);
+
+        HookOutcome outcome = recovering.call(at("http://flagger-loadtester.test/", 1), PAYLOAD);
+
+        assertThat(outcome.passed()).as(outcome.message()).isTrue();
+        assertThat(outcome.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void theReceiversOwnFailuresAndTheProxysNamedErrorsAreNotMarked() {
+        rx.script("/busy", Reply.status(503).body("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"message\":\"mine\"}"));
+        rx.script("/plain", Reply.status(503).body("busy"));
+        HookOutcome empty = client.call(at("http://empty.test/", 0), PAYLOAD);
+        HookOutcome crashing = client.call(at("http://crashing.test:8080/", 0), PAYLOAD);
+        HookOutcome plain = client.call(at("http://flagger-loadtester.test/plain", 0), PAYLOAD);
+        HookOutcome direct = client.call(at("http://10.255.255.1:1/", 0), PAYLOAD);
+
+        for (HookOutcome o : java.util.List.of(empty, crashing, plain, direct)) {
+            assertThat(o).isInstanceOfSatisfying(HookOutcome.Failed.class, f -> assertThat(f.apiUnavailable()).as(f.message()).isFalse());
+        }
+    }
+
+    @Test
+    void aNamespaceLookupTheApiServerCannotAnswerIsMarked() {
+        api.overloaded(503, "the server is currently unable to handle the request");
+        HookOutcome outcome = client.call(at("http://telegram.bot/", 0), PAYLOAD);
+        assertThat(outcome).isInstanceOfSatisfying(HookOutcome.Failed.class, f -> assertThat(f.apiUnavailable()).isTrue());
+        assertThat(outcome.message()).isEqualTo("POST http://telegram.bot/ giving up after 1 attempt(s): cannot reach the Kubernetes API "
+                + "server to tell whether telegram.bot is a cluster Service: looking up namespace bot failed: GET Namespace bot: Kubernetes API at "
+                + api.url() + " answered 503 the server is currently unable to handle the request");
+    }
+
+    @Test
+    void aPhaseHookWhoseApiServerIsDownThrowsTheTransientKubernetesFault() {
+        api.close();
+        HookRunner runner = new HookRunner(client);
+        // one label: the canary's namespace, no lookup; the proxied call itself meets the closed API server
+        Webhook post = hook("notify", HookType.POST_ROLLOUT, URI.create("http://flagger-loadtester/notify"), Duration.ofSeconds(5), 0);
+        HookContext context = HookContext.unsigned(new CanaryId("test", "podinfo"), Phase.SUCCEEDED, "sum");
+
+        assertThatThrownBy(() -> runner.run(HookType.POST_ROLLOUT, context, java.util.List.of(post)))
+                .isInstanceOf(KubeException.Unavailable.class)
+                .hasMessageStartingWith("post-rollout hook notify: POST http://flagger-loadtester/notify giving up after 1 attempt(s): "
+                        + "cannot reach the Kubernetes API server to call service flagger-loadtester.test: dial tcp ");
+
+        // an event is reported, not thrown: a retry would post it again to receivers that have it
+        Webhook event = hook("events", HookType.EVENT, URI.create("http://event-receiver.test.svc/"), Duration.ofSeconds(5), 0);
+        var sent = new dev.flagstep.events.CanaryEvent(new CanaryId("test", "podinfo"), dev.flagstep.analysis.Message.Severity.NORMAL,
+                "Promotion completed! Scaling down podinfo.test", Phase.SUCCEEDED, FIXED.instant(), 0, 0, "run", "sum");
+        var outcomes = runner.sendEvent(sent, java.util.List.of(event), Optional.empty());
+        assertThat(outcomes).singleElement().isInstanceOfSatisfying(HookOutcome.Failed.class, f -> {
+            assertThat(f.apiUnavailable()).isTrue();
+            assertThat(f.message()).contains("cannot reach the Kubernetes API server to call service event-receiver.test");
+        });
     }
 }

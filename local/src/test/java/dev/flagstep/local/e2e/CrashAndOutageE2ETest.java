@@ -180,8 +180,9 @@ class CrashAndOutageE2ETest {
                 h.sim.pause();
             }
         });
-        // hooks at the receiver's loopback address: the API stays down, and a receiver reached through its service
-        // proxy would be down with it; this test is about a receiver that is up while the cluster is not
+        // hooks at the receiver's loopback address: the API stays down for good, and a hook through its service proxy
+        // would be retried with PostRollout until its window ran out; this test is about a receiver that is up
+        // while the cluster is not (FaultMatrixE2ETest has proxied hooks through outages that end)
         CanaryDocument doc = canary(n, h.hooks.url("").toString());
         Execution rollout;
         try {
