@@ -7,23 +7,91 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.api.template.RepoFiles;
 import dev.flagstep.api.template.ZipClassLoaders;
 import dev.flagstep.api.testing.FakeRuntimeApi;
+import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.testing.DynamoLocal;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
  * The deployment zip as Lambda runs it: unpacked to a task root, started by the real runtime
  * interface client (the same {@code AWSLambda} main the java21 runtime uses) in a child JVM with
  * the Handler string from template.yaml, against a local Runtime API. Proves the handler string,
- * the zip layout and the stream serialization work as deployed. The requests need no AWS.
+ * the zip layout and the stream serialization work as deployed, and that each zip holds the SDK
+ * clients its handlers call and no other (the API zip leaves out the phases' EventBridge,
+ * CloudWatch and Secrets Manager clients: see functions/api/pom.xml).
  */
 class LambdaPackagingIT {
 
     private final ObjectMapper json = new ObjectMapper();
+
+    /** The AWS service clients in each zip: what the handlers' wiring builds (AwsEnvironment, LambdaWiring). */
+    @Test
+    void eachZipCarriesTheServiceClientsItsHandlersCallAndNoOther() throws Exception {
+        Path root = RepoFiles.root();
+        assertThat(serviceClients(root.resolve("functions/api/target/flagstep-api.zip")))
+                .containsExactlyInAnyOrder("dynamodb", "sfn");
+        assertThat(serviceClients(root.resolve("functions/phases/target/flagstep-phases.zip")))
+                .containsExactlyInAnyOrder("cloudwatch", "dynamodb", "eventbridge", "secretsmanager", "sfn");
+    }
+
+    @Test
+    void theApiZipHoldsNoJarOnlyThePhasesNeed() throws Exception {
+        Set<String> api = jars(RepoFiles.root().resolve("functions/api/target/flagstep-api.zip"));
+        assertThat(api).noneMatch(j -> j.matches("(cloudwatch|secretsmanager|eventbridge|smithy-rpcv2-protocol"
+                + "|third-party-jackson-dataformat-cbor|apache-client|netty-nio-client)-.*"));
+        // 10.7 MB with SDK 2.41 (was 14.2 with every client): a new client or HTTP stack shows here first
+        assertThat(Files.size(RepoFiles.root().resolve("functions/api/target/flagstep-api.zip"))).isLessThan(12_000_000);
+    }
+
+    /**
+     * Every events/api sample, in EventSamplesTest's order, through the runtime client from the zip,
+     * against DynamoDB Local and a loopback Step Functions (the SDK's AWS_ENDPOINT_URL_* variables):
+     * every route's code path loads from the lean zip, the store and the rollout starter included.
+     */
+    @Test
+    void theApiZipServesEverySampleRouteAgainstLocalDynamoDbAndStepFunctions() throws Exception {
+        Path root = RepoFiles.root();
+        Path taskRoot = ZipClassLoaders.unpacked(root.resolve("functions/api/target/flagstep-api.zip"));
+        DynamoLocal dynamo = DynamoLocal.get();
+        String table = dynamo.createTable("packaging");
+        try (FakeRuntimeApi runtime = new FakeRuntimeApi(); FakeStepFunctions sfn = new FakeStepFunctions()) {
+            for (String sample : EventSamplesTest.API.keySet()) {
+                runtime.enqueue(Files.readAllBytes(root.resolve("events/api").resolve(sample.split("#")[0])));
+            }
+            Process lambda = start(taskRoot, runtime.address(), "dev.flagstep.api.ApiHandler::handleRequest", Map.of(
+                    "TABLE_NAME", table,
+                    "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString(),
+                    "AWS_ENDPOINT_URL_SFN", sfn.endpoint().toString(),
+                    // DynamoDB Local keeps tables per access key and region: DynamoLocal's own
+                    "AWS_ACCESS_KEY_ID", "local",
+                    "AWS_SECRET_ACCESS_KEY", "local",
+                    "STATE_MACHINE_ARN", FakeStepFunctions.STATE_MACHINE_ARN));
+            try {
+                for (var e : EventSamplesTest.API.entrySet()) {
+                    FakeRuntimeApi.Result r = runtime.awaitResult(60);
+                    assertThat(r.kind()).as(e.getKey() + ": " + r.body()).isEqualTo("response");
+                    assertThat(json.readTree(r.body()).get("statusCode").asInt()).as(e.getKey() + ": " + r.body())
+                            .isEqualTo(e.getValue());
+                }
+            } finally {
+                lambda.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            dynamo.deleteTable(table);
+        }
+    }
 
     @Test
     void theApiZipAnswersHealthAndUnknownRoutesThroughTheRuntimeClient() throws Exception {
@@ -35,7 +103,10 @@ class LambdaPackagingIT {
         try (FakeRuntimeApi runtime = new FakeRuntimeApi()) {
             runtime.enqueue(Files.readAllBytes(root.resolve("events/api/healthz.json")));
             runtime.enqueue(Files.readAllBytes(root.resolve("events/api/unknown-route.json")));
-            Process lambda = start(taskRoot, runtime.address(), "dev.flagstep.api.ApiHandler::handleRequest");
+            Process lambda = start(taskRoot, runtime.address(), "dev.flagstep.api.ApiHandler::handleRequest", Map.of(
+                    // What template.yaml sets: the routes exercised here must not need them.
+                    "TABLE_NAME", "flagstep-test",
+                    "STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:flagstep-canary"));
             try {
                 FakeRuntimeApi.Result health = runtime.awaitResult(60);
                 assertThat(health.kind()).as(health.body()).isEqualTo("response");
@@ -57,7 +128,8 @@ class LambdaPackagingIT {
     }
 
     /** {@code java -cp taskRoot:taskRoot/lib/*:ric AWSLambda handler}, as the java21 runtime's bootstrap does. */
-    private static Process start(Path taskRoot, String runtimeApi, String handler) throws Exception {
+    private static Process start(Path taskRoot, String runtimeApi, String handler, Map<String, String> env)
+            throws Exception {
         List<String> cp = new ArrayList<>();
         ZipClassLoaders.classpath(taskRoot).forEach(p -> cp.add(p.toString()));
         // The runtime's own jars (provided by Lambda, not in the zip).
@@ -77,12 +149,36 @@ class LambdaPackagingIT {
         pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         pb.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "1");
         pb.environment().put("AWS_LAMBDA_LOG_FORMAT", "JSON");
-        // What template.yaml sets: the routes exercised here must not need them.
-        pb.environment().put("TABLE_NAME", "flagstep-test");
-        pb.environment().put("STATE_MACHINE_ARN", "arn:aws:states:us-east-1:123456789012:stateMachine:flagstep-canary");
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(taskRoot.resolveSibling(taskRoot.getFileName() + ".log").toFile());
         return pb.start();
+    }
+
+    private static Set<String> jars(Path zip) {
+        assertThat(zip).as("built by ./mvnw package").exists();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            return z.stream().map(e -> e.getName()).filter(n -> n.startsWith("lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring("lib/".length())).collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The AWS service client jars of a zip (each has a software/amazon/awssdk/services/{name}/ package). */
+    private static Set<String> serviceClients(Path zip) throws Exception {
+        Set<String> services = new TreeSet<>();
+        Path dir = ZipClassLoaders.unpacked(zip);
+        for (Path jar : ZipClassLoaders.classpath(dir)) {
+            if (!jar.toString().endsWith(".jar")) {
+                continue;
+            }
+            try (ZipFile z = new ZipFile(jar.toFile())) {
+                z.stream().map(e -> e.getName()).filter(n -> n.startsWith("software/amazon/awssdk/services/"))
+                        .map(n -> n.split("/")).filter(p -> p.length > 5).map(p -> p[4]).forEach(services::add);
+            }
+        }
+        return services;
     }
 
     private static String jarOf(Class<?> type) throws Exception {
