@@ -11,8 +11,11 @@ import java.util.Map;
 final class AslFixtures {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Bounds every real wait in the tests; a passing test never comes near it. */
-    static final Duration PATIENCE = Duration.ofSeconds(10);
+    /**
+     * Bounds every real wait in the tests, only so that a hung interpreter fails instead of hanging the build:
+     * generous, because a 25,000-event run takes seconds on a loaded 2-core CI machine (10 s was once too few).
+     */
+    static final Duration PATIENCE = Duration.ofMinutes(3);
     static final TaskInvoker ECHO = (name, payload) -> payload;
     static final TaskInvoker NO_TASKS = (name, payload) -> {
         throw new AssertionError("no task expected, got " + name);
