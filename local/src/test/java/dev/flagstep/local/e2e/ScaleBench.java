@@ -72,6 +72,7 @@ final class ScaleBench {
         int[] counts = Arrays.stream((args.length > 0 ? args[0] : "1,50,200").split(",")).mapToInt(Integer::parseInt).toArray();
         double speed = args.length > 1 ? Double.parseDouble(args[1]) : 20;
         new ScaleBench().run(counts, speed);
+        System.exit(0); // DynamoDB Local and the mock API server leave non-daemon threads behind
     }
 
     private void run(int[] counts, double speed) throws Exception {
