@@ -108,7 +108,10 @@ final class ScaleBench {
             String ns = String.format(Locale.ROOT, "s%d-%03d", round, i);
             sim.backService(ns, "flagger-loadtester", 80, receiverUrl);
             String hooks = "http://flagger-loadtester." + ns;
-            CanaryDocument doc = parse(CanaryYaml.named("podinfo").namespace(ns).metricsServer(hooks).analysis("""
+            CanaryDocument doc = parse(CanaryYaml.named("podinfo").namespace(ns).metricsServer(hooks)
+                    // the simulated controllers lag behind hundreds of Deployments on a small machine: a
+                    // deadline in sped-up time must not fail what a real cluster would have made ready
+                    .spec("progressDeadlineSeconds: 36000").analysis("""
                         interval: 10s
                         threshold: 2
                         stepWeight: 10
