@@ -184,7 +184,7 @@ final class ScaleBench {
         System.out.printf(Locale.ROOT, "  DynamoDB per Analysis tick: %.1f calls, %.1f KB%n",
                 analysis.stream().mapToLong(Tick::ddbCalls).average().orElse(0),
                 analysis.stream().mapToLong(Tick::ddbBytes).average().orElse(0) / 1024);
-        System.out.printf(Locale.ROOT, "  Step Functions transitions per rollout: %.1f; per analysis step: %.2f (target <= 4)%n",
+        System.out.printf(Locale.ROOT, "  Step Functions transitions per rollout: %.1f; per analysis tick (states of the analysis loop / Analysis ticks): %.2f (target <= 4 per step)%n",
                 tr[0] / (double) Math.max(1, n), tr[1] / (double) Math.max(1, tr[2]));
     }
 
