@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** statemachine/canary.asl.json as deployed: the interpreter accepts it, and its shape is DESIGN.md's. */
+/** statemachine/canary.asl.json as deployed: the interpreter accepts it, and its shape is the one docs/architecture.md describes. */
 class CanaryDefinitionTest {
 
     private final JsonNode definition;

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The HTTP API (DESIGN.md section 4, docs/api.md): canary documents, rollouts, built-in gates and
+ * The HTTP API (docs/architecture.md, docs/api.md): canary documents, rollouts, built-in gates and
  * flagger-loadtester's gate paths. On AWS it is the HTTP API's Lambda (payload v2, read as a raw
  * stream with Jackson); the local runtime calls {@link #handle} with its own requests, through the
  * constructor that takes the collaborators.

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  *
  * <p>The phase handlers live in functions/phases; their entries are kept here, in one table, so the
  * template check needs no dependency on that module. The lists follow what each phase does
- * (DESIGN.md section 2): every phase reads and writes its canary's items and publishes events;
+ * (docs/architecture.md, "One tick"): every phase reads and writes its canary's items and publishes events;
  * phases that touch the cluster describe it (the bearer token is a presigned STS call that needs no
  * permission); phases that call webhooks (and the analysis, for metric provider credentials) read
  * secrets under the SecretsPrefix parameter; the gate phases complete their own task token when a

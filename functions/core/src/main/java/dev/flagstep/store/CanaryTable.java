@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The one table of DESIGN.md section 3. template.yaml declares the same keys, index and TTL
+ * The one table of docs/architecture.md ("The table"). template.yaml declares the same keys, index and TTL
  * attribute; tests and the local runtime create it with {@link #create}.
  *
  * <pre>

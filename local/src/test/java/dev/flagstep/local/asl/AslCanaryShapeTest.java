@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A definition shaped like DESIGN.md section 2 (not the real canary.asl.json, which the lead owns):
+ * A definition shaped like the state machine of docs/architecture.md (not the real canary.asl.json):
  * tasks that return {@code decision}, a Choice on it, Wait SecondsPath on the interval, a gate with
  * waitForTaskToken + TimeoutSecondsPath, Lambda service faults retried, States.ALL caught into Rollback.
  */

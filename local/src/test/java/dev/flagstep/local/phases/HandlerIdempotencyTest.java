@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN.md section 2, "Idempotency": Step Functions may run a task twice. For every phase handler,
+ * Step Functions may run a task twice (docs/architecture.md, "One tick"; docs/retries.md). For every phase handler,
  * the canary is brought (by the real handlers, against real parts) to the state where that handler
  * acts, the handler is invoked, then invoked again with the very same input (same {@code tick}).
  * The second delivery must answer the same output and change nothing at all: no status write, no

@@ -93,7 +93,7 @@ class ReplayEdgeCasesTest {
         assertThat(rig.calls("/gate-plain/confirm-rollout")).isEqualTo(1);
     }
 
-    /** A suspended canary: Initialize answers {@code done} without saving a memo; a replay must not record its event again. */
+    /** A suspended canary: Initialize claims the tick and answers {@code done} like any tick; the replay answers from the memo and must not record its event again. */
     @Test
     void initializeOfASuspendedCanaryDeliveredTwiceRecordsOneEvent() {
         CanaryDocument doc = rig.canary(CanaryYaml.named("suspended").metricsServer(rig.hooks.url("").toString())
