@@ -80,7 +80,7 @@ final class TickClaim {
      */
     TickClaim(Services services, PhaseInput input, CanaryId canary, StatusRecord record, Instant deadline) {
         this.services = services;
-        this.store = services.store();
+        this.store = services.statuses();
         this.canary = canary;
         this.tick = input.tick();
         this.runId = input.runId();
