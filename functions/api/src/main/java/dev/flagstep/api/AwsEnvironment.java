@@ -3,6 +3,8 @@ package dev.flagstep.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
+import dev.flagstep.store.DynamoDbSpecStore;
+import dev.flagstep.store.SpecStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -43,6 +45,11 @@ final class AwsEnvironment {
         int days = Optional.ofNullable(env.get("EVENT_RETENTION_DAYS")).filter(v -> !v.isBlank())
                 .map(Integer::parseInt).orElse(30);
         return new DynamoDbCanaryStore(dynamo.get(), required("TABLE_NAME"), Clock.systemUTC(), Duration.ofDays(days));
+    }
+
+    /** Only the documents (the rollout trigger needs no more). */
+    SpecStore specs() {
+        return new DynamoDbSpecStore(dynamo.get(), required("TABLE_NAME"), Clock.systemUTC());
     }
 
     RolloutStarter rolloutStarter(ObjectMapper json) {

@@ -2,7 +2,7 @@ package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.GateStore;
 import dev.flagstep.store.GateType;
 import dev.flagstep.store.LoadtesterGateKey;
 import java.util.Optional;
@@ -27,11 +27,11 @@ final class LoadtesterGates {
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
-    private final CanaryStore store;
+    private final GateStore store;
     private final TaskTokens tokens;
     private final ObjectMapper json;
 
-    LoadtesterGates(CanaryStore store, TaskTokens tokens, ObjectMapper json) {
+    LoadtesterGates(GateStore store, TaskTokens tokens, ObjectMapper json) {
         this.store = store;
         this.tokens = tokens;
         this.json = json;

@@ -10,10 +10,10 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
-import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.CanarySummary;
 import dev.flagstep.store.Page;
 import dev.flagstep.store.SpecRecord;
+import dev.flagstep.store.SpecStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,19 +50,19 @@ public final class RolloutTriggerHandler implements RequestStreamHandler {
     private static final int PAGE = 100;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Supplier<CanaryStore> store;
+    private final Supplier<SpecStore> store;
     private final Supplier<RolloutStarter> rollouts;
     private final SpecParser parser = new SpecParser();
 
     /** The Lambda entry point: collaborators from the environment, built on first event. */
     public RolloutTriggerHandler() {
         Supplier<AwsEnvironment> env = Lazy.of(AwsEnvironment::fromSystem);
-        this.store = Lazy.of(() -> env.get().store());
+        this.store = Lazy.of(() -> env.get().specs());
         this.rollouts = Lazy.of(() -> env.get().rolloutStarter(json));
     }
 
     /** For the local runtime and tests. */
-    public RolloutTriggerHandler(CanaryStore store, RolloutStarter rollouts) {
+    public RolloutTriggerHandler(SpecStore store, RolloutStarter rollouts) {
         this.store = () -> store;
         this.rollouts = () -> rollouts;
     }

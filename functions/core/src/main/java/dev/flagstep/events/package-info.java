@@ -1,8 +1,7 @@
 /**
  * Canary events and where they go: {@link dev.flagstep.events.EventBridgePublisher} (PutEvents, source
- * {@code flagstep}, detail-type {@code Canary Event}, detail {@link dev.flagstep.events.CanaryEventJson}),
- * {@link dev.flagstep.events.HistoryPublisher} (the store's event history) and
- * {@link dev.flagstep.events.CompositePublisher}. Delivery failures are returned in a
- * {@link dev.flagstep.events.PublishResult} and logged, never thrown into a rollout.
+ * {@code flagstep}, detail-type {@code Canary Event}, detail {@link dev.flagstep.events.CanaryEventJson}).
+ * The canary's own event history is kept by the store ({@code dev.flagstep.store.EventHistory}). Delivery
+ * failures are returned in a {@link dev.flagstep.events.PublishResult} and logged, never thrown into a rollout.
  */
 package dev.flagstep.events;

@@ -1,7 +1,11 @@
 /**
- * Where flagstep keeps its canaries: {@link dev.flagstep.store.CanaryStore}, and
- * {@link dev.flagstep.store.DynamoDbCanaryStore} on the single table of {@link dev.flagstep.store.CanaryTable}
- * (its javadoc has the item layout).
+ * Where flagstep keeps its canaries, as five narrow ports: {@link dev.flagstep.store.SpecStore} (the
+ * documents and the list), {@link dev.flagstep.store.StatusStore}, {@link dev.flagstep.store.GateStore},
+ * {@link dev.flagstep.store.EventHistory} and {@link dev.flagstep.store.RunStore}. Each has one DynamoDB
+ * implementation ({@code DynamoDb*}) on the single table of {@link dev.flagstep.store.CanaryTable} (its
+ * javadoc has the item layout); they share the table calls of {@code DynamoDbTable} (conditional writes,
+ * transactions, retries on contention, error mapping). {@link dev.flagstep.store.CanaryStore} is all five
+ * at once, for the wirings and {@link dev.flagstep.store.DynamoDbCanaryStore} implements it.
  *
  * <p>Decisions worth knowing:
  * <ul>

@@ -55,7 +55,7 @@ public final class EventHookHandler implements RequestStreamHandler {
     public JsonNode handle(JsonNode envelope) {
         CanaryEvent event = CanaryEventJson.fromDetail(envelope.path("detail").toString());
         Services s = services.get();
-        var analysis = s.store().spec(event.canary())
+        var analysis = s.specs().spec(event.canary())
                 .map(spec -> PARSER.parse(spec.source(), event.canary()))
                 .flatMap(r -> r instanceof SpecResult.Valid v ? v.document().canary().analysis() : Optional.empty());
         var hooks = EventWebhooks.targets(analysis.map(a -> a.hooks(HookType.EVENT)).orElse(List.of()), globalUrl);

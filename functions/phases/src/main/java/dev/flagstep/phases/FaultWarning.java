@@ -26,7 +26,7 @@ final class FaultWarning {
         CanaryEvent event = new CanaryEvent(in.canary(), Message.Severity.WARNING, text, status.phase(), now,
                 status.canaryWeight(), status.failedChecks(), in.runId(), status.checksum());
         try {
-            s.store().append(event);
+            s.history().append(event);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event not recorded (" + e.getMessage() + "): " + text);
         }
@@ -39,7 +39,7 @@ final class FaultWarning {
 
     private static CanaryStatus statusOrInitial(Services s, PhaseInput in, Instant now) {
         try {
-            return s.store().statusRecord(in.canary()).map(StatusRecord::status).orElse(CanaryStatus.initial(now));
+            return s.statuses().statusRecord(in.canary()).map(StatusRecord::status).orElse(CanaryStatus.initial(now));
         } catch (RuntimeException unreadable) {
             return CanaryStatus.initial(now);
         }

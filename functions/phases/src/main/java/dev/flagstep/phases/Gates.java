@@ -86,7 +86,7 @@ final class Gates {
     }
 
     private static boolean builtinOpen(Tick t, String path, HookType type) {
-        var store = t.services.store();
+        var store = t.services.gates();
         var id = t.spec.id();
         return switch (path) {
             case "/gate/approve" -> true;

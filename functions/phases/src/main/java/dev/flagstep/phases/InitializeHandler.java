@@ -51,7 +51,7 @@ public final class InitializeHandler extends PhaseHandler {
         if (t.spec.suspend()) {
             return Optional.empty();
         }
-        var store = t.services.store();
+        var store = t.services.runs();
         switch (store.claimRun(t.spec.id(), t.input.runId(), t.input.revision(), t.now)) {
             case ClaimResult.Claimed c -> { }
             case ClaimResult.AlreadyActive a -> {
@@ -93,7 +93,7 @@ public final class InitializeHandler extends PhaseHandler {
         // recorded this very template (it read the target after the new revision was applied)
         if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun) {
             t.publish(t.messages.noNewRevision());
-            s.store().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
+            s.runs().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
             return t.finish("done");
         }
         t.update(t.status().withChecksum(revision));
@@ -135,7 +135,7 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.reconcileRouter();
                 t.update(status.setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
                 t.publish(t.messages.initializationDone());
-                t.services.store().finishRun(t.spec.id(), t.input.runId(), RunResult.SUCCEEDED, t.now);
+                t.services.runs().finishRun(t.spec.id(), t.input.runId(), RunResult.SUCCEEDED, t.now);
                 return t.finish("done");
             }
         }

@@ -151,7 +151,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
                 new PhaseException(getClass().getSimpleName() + " has no gate to wait on"));
         boolean alreadyOpen = false;
         for (var type : Gates.wakers(gate)) {
-            if (s.store().park(in.canary(), type, token, s.clock().instant()) instanceof ParkResult.AlreadyOpen) {
+            if (s.gates().park(in.canary(), type, token, s.clock().instant()) instanceof ParkResult.AlreadyOpen) {
                 alreadyOpen = true;
             }
         }

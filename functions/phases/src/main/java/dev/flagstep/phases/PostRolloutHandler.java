@@ -66,9 +66,9 @@ public final class PostRolloutHandler extends PhaseHandler {
             t.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
         }
         // a throttle here must not cost another delivery (and another round of post-rollout hooks)
-        t.persistently(() -> s.store().closeAll(t.spec.id()));
+        t.persistently(() -> s.gates().closeAll(t.spec.id()));
         // release the canary before answering: a delivery that dies in between is re-run, not replayed
-        t.persistently(() -> s.store().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
+        t.persistently(() -> s.runs().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
         return t.finish(succeeded ? "succeeded" : "failed");
     }
 }

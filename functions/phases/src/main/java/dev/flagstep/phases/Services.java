@@ -5,6 +5,11 @@ import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.EventHistory;
+import dev.flagstep.store.GateStore;
+import dev.flagstep.store.RunStore;
+import dev.flagstep.store.SpecStore;
+import dev.flagstep.store.StatusStore;
 import dev.flagstep.webhook.HookRunner;
 import dev.flagstep.webhook.SigningSecret;
 import dev.flagstep.webhook.Sleeper;
@@ -16,6 +21,8 @@ import java.util.Optional;
  * Everything a phase acts through, built once per Lambda container (or once by the local runtime)
  * and handed to every handler. No DI framework: this record is the wiring.
  *
+ * @param store the whole store, as wired (a test may wrap it); phases act through its narrow ports
+ *     ({@link #specs()}, {@link #statuses()}, {@link #gates()}, {@link #history()}, {@link #runs()})
  * @param defaultProvider the router used when a canary names none (Flagger's {@code -mesh-provider})
  * @param apiUrl flagstep's own API: hooks pointing at its gate paths are evaluated in-process
  * @param signingSecrets the HMAC key for a canary's webhook bodies ({@link SigningSecrets})
@@ -51,6 +58,31 @@ public record Services(
                     SecretLookup signingSecrets, HistoryBudget historyBudget) {
         this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
                 historyBudget, Sleeper.REAL);
+    }
+
+    /** The canary documents. */
+    public SpecStore specs() {
+        return store;
+    }
+
+    /** The canary's status, with optimistic locking and the tick memo. */
+    public StatusStore statuses() {
+        return store;
+    }
+
+    /** The canary's gates and the parked task tokens. */
+    public GateStore gates() {
+        return store;
+    }
+
+    /** The canary's event history. */
+    public EventHistory history() {
+        return store;
+    }
+
+    /** The canary's rollouts: claims, ends, weight timelines. */
+    public RunStore runs() {
+        return store;
     }
 
     /** Builds the cluster seam for one canary. */

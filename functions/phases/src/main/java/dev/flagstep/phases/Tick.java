@@ -77,14 +77,14 @@ final class Tick {
      * @param deadline when this invocation ends: the lease of its tick claim and the bound of its waits
      */
     static Tick load(Services services, PhaseInput input, Instant deadline) {
-        var stored = services.store().spec(input.canary())
+        var stored = services.specs().spec(input.canary())
                 .orElseThrow(() -> new PhaseException("canary " + input.canary() + " has no document (was it deleted?)"));
         CanaryDocument document = switch (PARSER.parse(stored.source(), input.canary())) {
             case SpecResult.Valid v -> v.document();
             case SpecResult.Invalid inv -> throw new PhaseException("canary " + input.canary()
                     + " has an invalid document: " + inv.errors());
         };
-        StatusRecord record = services.store().statusRecord(input.canary())
+        StatusRecord record = services.statuses().statusRecord(input.canary())
                 .orElse(new StatusRecord(CanaryStatus.initial(services.clock().instant()), 0, Optional.empty()));
         return new Tick(services, input, document, record, deadline);
     }
@@ -167,7 +167,7 @@ final class Tick {
 
     /** True when a newer run took the canary over: this execution must stop touching it. */
     boolean superseded() {
-        return services.store().activeRun(spec.id()).map(a -> !a.runId().equals(input.runId())).orElse(true);
+        return services.runs().activeRun(spec.id()).map(a -> !a.runId().equals(input.runId())).orElse(true);
     }
 
     HookContext hookContext() {
@@ -238,7 +238,7 @@ final class Tick {
     /** Changes the traffic split and records it on the run's weight timeline. */
     void setRoutes(Routes routes) {
         cluster().setRoutes(routes);
-        services.store().appendWeight(spec.id(), input.runId(), routes.canary(), services.clock().instant());
+        services.runs().appendWeight(spec.id(), input.runId(), routes.canary(), services.clock().instant());
     }
 
     void publish(List<Message> batch) {
@@ -253,7 +253,7 @@ final class Tick {
                     m.text(), phase, services.clock().instant(), status.canaryWeight(), status.failedChecks(),
                     input.runId(), status.checksum()));
         }
-        events.forEach(services.store()::append);
+        events.forEach(services.history()::append);
         services.events().publish(events);
     }
 

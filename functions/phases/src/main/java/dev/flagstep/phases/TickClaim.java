@@ -2,9 +2,9 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.spec.CanaryId;
-import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.StatusRecord;
+import dev.flagstep.store.StatusStore;
 import dev.flagstep.store.TickMemo;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +61,7 @@ final class TickClaim {
     /** A newer run holds the canary: this run steps aside. */
     record Superseded() implements Outcome {}
 
-    private final CanaryStore store;
+    private final StatusStore store;
     private final Services services;
     private final CanaryId canary;
     private final String tick;
@@ -80,7 +80,7 @@ final class TickClaim {
      */
     TickClaim(Services services, PhaseInput input, CanaryId canary, StatusRecord record, Instant deadline) {
         this.services = services;
-        this.store = services.store();
+        this.store = services.statuses();
         this.canary = canary;
         this.tick = input.tick();
         this.runId = input.runId();

@@ -10,7 +10,7 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
-import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.SpecStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -41,11 +41,11 @@ public final class SimulatedTargets implements Function<HttpRequest, HttpRespons
 
     private final Function<HttpRequest, HttpResponse> api;
     private final SimulatedCluster sim;
-    private final CanaryStore store;
+    private final SpecStore store;
     private final String defaultProvider;
     private final SpecParser parser = new SpecParser();
 
-    public SimulatedTargets(Function<HttpRequest, HttpResponse> api, SimulatedCluster sim, CanaryStore store,
+    public SimulatedTargets(Function<HttpRequest, HttpResponse> api, SimulatedCluster sim, SpecStore store,
             String defaultProvider) {
         this.api = api;
         this.sim = sim;

@@ -1,0 +1,172 @@
+package dev.flagstep.store;
+
+import static dev.flagstep.store.DynamoDbTable.call;
+import static dev.flagstep.store.Items.n;
+import static dev.flagstep.store.Items.s;
+import static dev.flagstep.store.Items.time;
+
+import dev.flagstep.spec.CanaryId;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * {@link SpecStore} on the SPEC items of {@link CanaryTable}. A document is written in one
+ * transaction with the STATUS item's index entry, so a canary is listed from its first document; a
+ * delete is a transaction that refuses while a run holds the canary, then purges the partition.
+ */
+public final class DynamoDbSpecStore implements SpecStore {
+
+    private final DynamoDbTable table;
+    private final Clock clock;
+
+    public DynamoDbSpecStore(DynamoDbClient client, String tableName, Clock clock) {
+        this.table = new DynamoDbTable(client, tableName);
+        this.clock = clock;
+    }
+
+    @Override
+    public long putSpec(CanaryId id, String source) {
+        return DynamoDbTable.retrying("putSpec", id, () -> {
+            long current = Items.num(table.get(id, Items.SPEC), "version");
+            long next = current + 1;
+            Map<String, AttributeValue> item = new HashMap<>(Items.key(id, Items.SPEC));
+            item.put("namespace", s(id.namespace()));
+            item.put("name", s(id.name()));
+            item.put("source", s(source));
+            item.put("version", n(next));
+            item.put("updatedAt", time(clock.instant()));
+            Expr cond = new Expr();
+            cond.condition(current == 0
+                    ? "attribute_not_exists(" + cond.n(CanaryTable.PK) + ")"
+                    : cond.n("version") + " = " + cond.v(n(current)));
+            // the STATUS item is the canary's entry in the status index: it appears with the document
+            Expr entry = DynamoDbTable.indexEntry(new Expr(), id).set("specVersion", n(next));
+            // cancelled: another put won this version: read and try the next one
+            return table.tryTransact(table.put(item, cond), table.update(id, Items.STATUS, entry)).isEmpty()
+                    ? Optional.of(next)
+                    : Optional.empty();
+        });
+    }
+
+    @Override
+    public Optional<SpecRecord> spec(CanaryId id) {
+        return call("spec", id, () -> {
+            Map<String, AttributeValue> item = table.get(id, Items.SPEC);
+            if (item.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new SpecRecord(id, Items.str(item, "source").orElse(""), Items.num(item, "version"),
+                    Items.instant(item, "updatedAt").orElse(Instant.EPOCH)));
+        });
+    }
+
+    @Override
+    public boolean deleteCanary(CanaryId id) {
+        return DynamoDbTable.retrying("deleteCanary", id, () -> {
+            Expr specCond = new Expr();
+            specCond.condition("attribute_exists(" + specCond.n(CanaryTable.PK) + ")");
+            Expr idle = new Expr();
+            idle.condition("attribute_not_exists(" + idle.n("activeRunId") + ")");
+            if (table.tryTransact(table.delete(id, Items.SPEC, specCond), table.delete(id, Items.STATUS, idle)).isEmpty()) {
+                purge(id);
+                return Optional.of(true);
+            }
+            Optional<ActiveRun> active = table.activeRun(id);
+            if (active.isPresent()) {
+                throw new CanaryBusyException("deleteCanary", id, active.get());
+            }
+            return table.hasSpec(id) ? Optional.empty() : Optional.of(false);
+        });
+    }
+
+    /** Deletes the rest of the canary's partition (gates, runs, events) once the canary is gone. */
+    private void purge(CanaryId id) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = table.client.query(q -> q.tableName(table.name)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", CanaryTable.PK, "#sk", CanaryTable.SK))
+                    .expressionAttributeValues(Map.of(":pk", s(Items.pk(id))))
+                    .projectionExpression("#pk, #sk")
+                    .exclusiveStartKey(from));
+            List<WriteRequest> deletes = page.items().stream()
+                    .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
+                    .toList();
+            for (int i = 0; i < deletes.size(); i += 25) {
+                batchWrite(deletes.subList(i, Math.min(i + 25, deletes.size())));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    private void batchWrite(List<WriteRequest> requests) {
+        List<WriteRequest> pending = requests;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == DynamoDbTable.MAX_ATTEMPTS) {
+                throw SdkException.builder().message(pending.size() + " items left unprocessed by BatchWriteItem").build();
+            }
+            List<WriteRequest> batch = pending;
+            var unprocessed = table.client.batchWriteItem(b -> b.requestItems(Map.of(table.name, batch))).unprocessedItems();
+            pending = unprocessed.getOrDefault(table.name, List.of());
+            if (!pending.isEmpty()) {
+                DynamoDbTable.pause(attempt);
+            }
+        }
+    }
+
+    @Override
+    public Page<CanarySummary> list(Optional<String> namespace, int limit, Optional<String> cursor) {
+        DynamoDbTable.checkLimit(limit);
+        CanaryId scope = new CanaryId(namespace.orElse("*"), "*");
+        return call("list", scope, () -> {
+            String prefix = namespace.map(ns -> ns + "/").orElse("");
+            Map<String, AttributeValue> start = cursor.map(c -> Cursors.decode(c, prefix))
+                    .map(key -> {
+                        CanaryId after = Items.fromListKey(key);
+                        Map<String, AttributeValue> k = new HashMap<>(Items.key(after, Items.STATUS));
+                        k.put(CanaryTable.GSI_PK, s(CanaryTable.GSI_PK_VALUE));
+                        k.put(CanaryTable.GSI_SK, s(key));
+                        return k;
+                    })
+                    .orElse(null);
+            DynamoDbTable.Slice slice = table.query(start, limit, (from, max) -> {
+                Map<String, String> names = Map.of("#gp", CanaryTable.GSI_PK, "#gs", CanaryTable.GSI_SK);
+                Map<String, AttributeValue> values = new HashMap<>();
+                values.put(":gp", s(CanaryTable.GSI_PK_VALUE));
+                String condition = "#gp = :gp";
+                if (!prefix.isEmpty()) {
+                    values.put(":prefix", s(prefix));
+                    condition += " AND begins_with(#gs, :prefix)";
+                }
+                return QueryRequest.builder().tableName(table.name).indexName(CanaryTable.STATUS_INDEX)
+                        .keyConditionExpression(condition)
+                        .expressionAttributeNames(prefix.isEmpty() ? Map.of("#gp", CanaryTable.GSI_PK) : names)
+                        .expressionAttributeValues(values)
+                        .exclusiveStartKey(from).limit(max).build();
+            });
+            List<CanarySummary> rows = slice.items().stream()
+                    .map(item -> new CanarySummary(
+                            Items.fromListKey(Items.str(item, CanaryTable.GSI_SK).orElseThrow()),
+                            Items.num(item, "specVersion"),
+                            Items.status(item),
+                            Items.activeRun(item)))
+                    .toList();
+            Optional<String> next = slice.more()
+                    ? Optional.of(Cursors.encode(Items.listKey(rows.getLast().canary())))
+                    : Optional.empty();
+            return new Page<>(rows, next);
+        });
+    }
+}
