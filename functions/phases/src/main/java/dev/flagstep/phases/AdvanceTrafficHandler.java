@@ -33,7 +33,7 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
         TickContext ctx = TickContext.of(t.spec, t.provider);
         Optional<Routes> read = t.routes();
         if (read.isEmpty()) {
-            return t.finish("advanced"); // nothing moved: analyse again after an interval
+            return t.finish(Decision.ADVANCED); // nothing moved: analyse again after an interval
         }
         Routes routes = ctx.strategy() == Strategy.CANARY ? t.plannedFrom(read.get()) : read.get();
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
@@ -48,7 +48,7 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
             case Step.NeedsGate g -> {
                 // the last step: confirm-promotion decides, in its own state
                 t.publish(g.messages());
-                yield t.finish("promote");
+                yield t.finish(Decision.PROMOTE);
             }
             case Step.Halted h -> {
                 t.publish(h.messages());
@@ -58,11 +58,11 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
                 GateWait.opened(t);
                 t.applyRoutes(p);
                 t.publish(p.messages());
-                yield t.finish("advanced");
+                yield t.finish(Decision.ADVANCED);
             }
             case Step.Hold h -> {
                 t.publish(h.messages());
-                yield t.finish("advanced");
+                yield t.finish(Decision.ADVANCED);
             }
             case Step.Promote p -> throw new IllegalStateException("promotion is decided by ConfirmPromotion");
         };

@@ -26,14 +26,14 @@ final class AnalysisTick {
         }
         Optional<Routes> read = t.routes();
         if (read.isEmpty()) {
-            return t.finish("notReady");
+            return t.finish(Decision.NOT_READY);
         }
         Routes routes = read.get();
         if (Checks.rollbackSignaled(t)) {
-            return t.finish("rollback");
+            return t.finish(Decision.ROLLBACK);
         }
         if (Checks.thresholdReached(t)) {
-            return t.finish("rollback");
+            return t.finish(Decision.ROLLBACK);
         }
         return switch (CanaryStep.checks(t.analysis(), t.status(), routes)) {
             case PRE_ROLLOUT -> preRollout(t);
@@ -49,9 +49,9 @@ final class AnalysisTick {
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
             t.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
-            return t.finish("failed");
+            return t.finish(Decision.FAILED);
         }
-        return t.finish("passed");
+        return t.finish(Decision.PASSED);
     }
 
     private static PhaseOutput analysis(Tick t) {
@@ -60,11 +60,11 @@ final class AnalysisTick {
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
             t.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
-            return t.finish("failed");
+            return t.finish(Decision.FAILED);
         }
         MetricCheckResult metrics = t.services.metrics().check(t.document);
         return switch (metrics) {
-            case MetricCheckResult.AllPassed ok -> t.finish("passed");
+            case MetricCheckResult.AllPassed ok -> t.finish(Decision.PASSED);
             case MetricCheckResult.Failed f -> failedCheck(t, f.event());
             case MetricCheckResult.NoValues n -> failedCheck(t, n.event());
         };
@@ -73,7 +73,7 @@ final class AnalysisTick {
     private static PhaseOutput failedCheck(Tick t, String event) {
         t.update(Threshold.countFailure(t.status(), t.now));
         t.publish(dev.flagstep.analysis.Message.warning(event));
-        return t.finish("failed");
+        return t.finish(Decision.FAILED);
     }
 
     private static java.util.List<String> passed(HookRun run) {

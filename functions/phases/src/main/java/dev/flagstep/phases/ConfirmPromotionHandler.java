@@ -33,7 +33,7 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
         Optional<Routes> routes = t.routes();
         if (routes.isEmpty()) {
-            return t.finish("advanced"); // the router cannot be read yet: analyse again, then ask again
+            return t.finish(Decision.ADVANCED); // the router cannot be read yet: analyse again, then ask again
         }
         Step step = CanaryStep.afterGate(ctx, t.status(), routes.get(), HookType.CONFIRM_PROMOTION, outcome, t.now);
         return switch (step) {
@@ -47,18 +47,18 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
                 t.publish(p.messages());
                 t.cluster().promote();
                 t.update(p.status());
-                yield t.finish("open");
+                yield t.finish(Decision.OPEN);
             }
             case Step.Proceed p -> {
                 t.applyRoutes(p);
                 t.update(p.status());
                 t.publish(p.messages());
-                yield t.finish("advanced");
+                yield t.finish(Decision.ADVANCED);
             }
             case Step.Hold h -> {
                 t.update(h.status());
                 t.publish(h.messages());
-                yield t.finish("advanced");
+                yield t.finish(Decision.ADVANCED);
             }
             case Step.NeedsGate g -> throw new IllegalStateException("confirm-promotion asked for another gate: " + g.gate());
         };

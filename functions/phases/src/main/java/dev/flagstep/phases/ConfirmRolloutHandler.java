@@ -31,7 +31,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
         // #1432: while the rollout is held (Waiting) a rollback hook can call it off; Flagger asks
         // none on the first check, and none at all for a canary that skips its analysis
         if (t.status().phase() == Phase.WAITING && !t.spec.skipsAnalysis() && Checks.rollbackSignaled(t)) {
-            return t.finish("rollback");
+            return t.finish(Decision.ROLLBACK);
         }
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);
         Step step = Lifecycle.confirmRollout(t.status(), outcome, t.phaseContext, t.messages, t.now);
@@ -41,6 +41,6 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
             return GateWait.closed(t, HookType.CONFIRM_ROLLOUT, outcome);
         }
         GateWait.opened(t);
-        return t.finish("open");
+        return t.finish(Decision.OPEN);
     }
 }

@@ -18,6 +18,6 @@ final class FailedPromotion {
         t.update(t.status().sync(Phase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
         t.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
                 + "." + t.spec.id().namespace() + ": primary not ready: " + reason));
-        return t.finish("failed");
+        return t.finish(Decision.FAILED);
     }
 }

@@ -24,6 +24,6 @@ public final class FinaliseHandler extends PhaseHandler {
         Step step = Lifecycle.finalise(t.status(), t.phaseContext, t.messages, t.now);
         t.update(step.status());
         // "Promotion completed!" is recorded by PostRollout, after the post-rollout hooks, as Flagger does
-        return t.finish("finalised");
+        return t.finish(Decision.FINALISED);
     }
 }

@@ -34,11 +34,11 @@ final class GateWait {
                         + hook + " stayed closed for " + timeout.get().toSeconds()
                         + "s (analysis.gateTimeout): rolling back"));
                 t.gateClosedSince(Optional.empty());
-                return t.finish("rollback");
+                return t.finish(Decision.ROLLBACK);
             }
             wait = (int) Math.max(1, Math.min(wait, timeout.get().minus(waited).toSeconds()));
         }
         t.gateClosedSince(Optional.of(since));
-        return t.finish("closed", wait);
+        return t.finish(Decision.CLOSED, wait);
     }
 }

@@ -56,7 +56,7 @@ public final class InitializeHandler extends PhaseHandler {
             case ClaimResult.Claimed c -> { }
             case ClaimResult.AlreadyActive a -> {
                 if (!a.run().runId().equals(t.input.runId())) {
-                    return Optional.of(t.output("superseded"));
+                    return Optional.of(t.output(Decision.SUPERSEDED));
                 }
             }
             case ClaimResult.Superseding sup -> {
@@ -73,7 +73,7 @@ public final class InitializeHandler extends PhaseHandler {
         PhaseInput in = t.input;
         if (t.spec.suspend()) {
             t.publish(t.messages.suspended());
-            return t.finish("done");
+            return t.finish(Decision.DONE);
         }
         if (Onboarding.pending(t.status())) {
             return onboard(t);
@@ -87,17 +87,17 @@ public final class InitializeHandler extends PhaseHandler {
             t.applyRoutes(step);
             t.update(step.status().withChecksum(revision));
             t.publish(step.messages());
-            return t.finish("restarted");
+            return t.finish(Decision.RESTARTED);
         }
         // a run that replaced another is a new revision by definition: the replaced run may already have
         // recorded this very template (it read the target after the new revision was applied)
         if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun) {
             t.publish(t.messages.noNewRevision());
             s.runs().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
-            return t.finish("done");
+            return t.finish(Decision.DONE);
         }
         t.update(t.status().withChecksum(revision));
-        return t.finish("initialized");
+        return t.finish(Decision.INITIALIZED);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class InitializeHandler extends PhaseHandler {
         switch (Onboarding.decide(cluster.primaryReadyToServe(), Onboarding.since(status), deadline, t.now)) {
             case Onboarding.Decision.Wait w -> {
                 t.publish(t.messages.primaryNotReady(w.reason()));
-                return t.finish("initializing");
+                return t.finish(Decision.INITIALIZING);
             }
             case Onboarding.Decision.GiveUp g -> {
                 // a primary that never served goes: the target, its replicas and the apex stay as the user had them
@@ -126,7 +126,7 @@ public final class InitializeHandler extends PhaseHandler {
                 t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
                 t.publish(t.messages.initializationFailed(
                         t.messages.primaryNotReadyWithin(t.spec.progressDeadlineSeconds(), g.reason())));
-                return t.finish("failed"); // PostRollout: post-rollout hooks (Failed), the run is released
+                return t.finish(Decision.FAILED); // PostRollout: post-rollout hooks (Failed), the run is released
             }
             case Onboarding.Decision.TakeOver o -> {
                 String revision = cluster.targetRevision();
@@ -136,7 +136,7 @@ public final class InitializeHandler extends PhaseHandler {
                 t.update(status.setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
                 t.publish(t.messages.initializationDone());
                 t.services.runs().finishRun(t.spec.id(), t.input.runId(), RunResult.SUCCEEDED, t.now);
-                return t.finish("done");
+                return t.finish(Decision.DONE);
             }
         }
     }

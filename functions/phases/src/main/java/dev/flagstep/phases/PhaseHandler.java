@@ -110,7 +110,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
             return replay.get();
         }
         if (yieldsToNewerRun() && t.superseded()) {
-            return t.output("superseded");
+            return t.output(Decision.SUPERSEDED);
         }
         Optional<PhaseOutput> early = beforeClaim(t);
         if (early.isPresent()) {
@@ -159,6 +159,6 @@ public abstract class PhaseHandler implements RequestStreamHandler {
             // opened between the check and the park: go on now rather than after a whole interval
             s.taskTokens().succeed(token);
         }
-        return PhaseOutput.of(in, "parked");
+        return PhaseOutput.of(in, Decision.PARKED);
     }
 }

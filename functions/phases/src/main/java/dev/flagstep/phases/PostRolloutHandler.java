@@ -69,6 +69,6 @@ public final class PostRolloutHandler extends PhaseHandler {
         t.persistently(() -> s.gates().closeAll(t.spec.id()));
         // release the canary before answering: a delivery that dies in between is re-run, not replayed
         t.persistently(() -> s.runs().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
-        return t.finish(succeeded ? "succeeded" : "failed");
+        return t.finish(succeeded ? Decision.SUCCEEDED : Decision.FAILED);
     }
 }

@@ -70,7 +70,7 @@ final class Priming implements Resource {
         json.write(PhaseOutput.of(json.read(mapper.createObjectNode()
                 .<com.fasterxml.jackson.databind.node.ObjectNode>set("canary", mapper.createObjectNode()
                         .put("namespace", "test").put("name", "podinfo"))
-                .put("runId", "prime")), "prime"));
+                .put("runId", "prime")), Decision.PASSED));
         try {
             LambdaWiring.services();
         } catch (RuntimeException e) {

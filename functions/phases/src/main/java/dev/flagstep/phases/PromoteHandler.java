@@ -34,18 +34,18 @@ public final class PromoteHandler extends PhaseHandler {
         }
         Optional<Routes> routes = t.routes();
         if (routes.isEmpty()) {
-            return t.finish("notReady");
+            return t.finish(Decision.NOT_READY);
         }
         Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.plannedFrom(routes.get()), t.now);
         t.applyRoutes(step);
         t.update(step.status());
         t.publish(step.messages());
-        return t.finish(t.status().phase() == Phase.FINALISING ? "done" : "stepped");
+        return t.finish(t.status().phase() == Phase.FINALISING ? Decision.DONE : Decision.STEPPED);
     }
 
     private static PhaseOutput skipAnalysis(Tick t) {
         if (t.cluster().canaryReadiness() instanceof Readiness.NotYet) {
-            return t.finish("notReady");
+            return t.finish(Decision.NOT_READY);
         }
         Step step = Lifecycle.skipAnalysis(t.status(), t.phaseContext, t.messages, t.now);
         t.applyRoutes(step);
@@ -55,6 +55,6 @@ public final class PromoteHandler extends PhaseHandler {
         // "Copying ..." now; "Promotion completed!" after the post-rollout hooks, as Flagger records them
         var completed = t.messages.promotionCompletedAnalysisSkipped();
         t.publish(step.messages().stream().filter(m -> !m.equals(completed)).toList());
-        return t.finish("skipped");
+        return t.finish(Decision.SKIPPED);
     }
 }

@@ -40,13 +40,13 @@ public final class RollbackHandler extends PhaseHandler {
             t.publish(t.messages.initializationFailed(in.error()
                     .map(e -> e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))
                     .orElse("rolled back before the primary served")));
-            return t.finish("rolledBack");
+            return t.finish(Decision.ROLLED_BACK);
         }
         Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);
         t.applyRoutes(step);
         t.cluster().scaleCanaryToZero();
         t.update(step.status());
         t.publish(step.messages());
-        return t.finish("rolledBack");
+        return t.finish(Decision.ROLLED_BACK);
     }
 }

@@ -22,6 +22,6 @@ public final class StartRolloutHandler extends PhaseHandler {
         Step step = Lifecycle.startRollout(t.status(), t.phaseContext, t.messages, t.now);
         t.update(step.status());
         t.publish(step.messages());
-        return t.finish(t.spec.skipsAnalysis() ? "skipAnalysis" : "started");
+        return t.finish(t.spec.skipsAnalysis() ? Decision.SKIP_ANALYSIS : Decision.STARTED);
     }
 }

@@ -127,7 +127,7 @@ final class Tick {
                 yield Optional.empty();
             }
             case TickClaim.Answered other -> Optional.of(answer(other.memo()));
-            case TickClaim.Superseded newer -> Optional.of(output("superseded"));
+            case TickClaim.Superseded newer -> Optional.of(output(Decision.SUPERSEDED));
         };
     }
 
@@ -271,21 +271,26 @@ final class Tick {
      * delivery of the same tick saved first, its decision is the answer; any other conflict is an
      * error (two executions must never drive one canary).
      */
-    PhaseOutput finish(String decision) {
+    PhaseOutput finish(Decision decision) {
         return finish(decision, intervalSeconds());
     }
 
-    PhaseOutput finish(String decision, int waitSeconds) {
-        Optional<TickMemo> other = claim.complete(status, decision, gateClosedSince, waitSeconds);
+    /** For callers still holding a wire string (Checks); an unknown one is an error, never an answer. */
+    PhaseOutput finish(String decision) {
+        return finish(Decision.of(decision));
+    }
+
+    PhaseOutput finish(Decision decision, int waitSeconds) {
+        Optional<TickMemo> other = claim.complete(status, decision.wire(), gateClosedSince, waitSeconds);
         if (other.isPresent()) {
             return answer(other.get());
         }
         EmfMetrics.canary(spec.id(), status.canaryWeight(), status.failedChecks(), now);
-        return output(decision, waitSeconds);
+        return output(decision.wire(), waitSeconds);
     }
 
-    PhaseOutput output(String decision) {
-        return output(decision, input.intervalSeconds());
+    PhaseOutput output(Decision decision) {
+        return output(decision.wire(), input.intervalSeconds());
     }
 
     private PhaseOutput output(String decision, int waitSeconds) {

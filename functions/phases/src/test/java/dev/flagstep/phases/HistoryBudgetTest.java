@@ -54,7 +54,7 @@ class HistoryBudgetTest {
 
     @Test
     void theAnswerAlwaysSaysWhetherItHandsOver() {
-        PhaseOutput out = PhaseOutput.of(JSON.read(input()), "closed");
+        PhaseOutput out = PhaseOutput.of(JSON.read(input()), Decision.CLOSED);
         ObjectNode stay = JSON.write(out, after(THREE, counting(0, "test-podinfo-6-7-1")));
         assertThat(stay.get("ticks").intValue()).isEqualTo(1);
         assertThat(stay.get("handover").booleanValue()).isFalse();
