@@ -5,12 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.local.asl.AslInterpreter;
+import dev.flagstep.phases.Decision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** statemachine/canary.asl.json as deployed: the interpreter accepts it, and its shape is the one docs/architecture.md describes. */
@@ -131,25 +140,127 @@ class CanaryDefinitionTest {
         assertThat(definition.at("/States/PostRolloutFailed/Type").asText()).isEqualTo("Fail");
     }
 
-    /** Every decision a handler can answer has a branch in its Choice state (else Default: Rollback). */
+    /** The phase handlers' sources: which {@link Decision}s each can answer is read from its code. */
+    private static final Path PHASE_SOURCES = Path.of("../functions/phases/src/main/java/dev/flagstep/phases");
+
+    /** {@code Decision.X} outside a qualified name ({@code Onboarding.Decision.Wait} is another type). */
+    private static final Pattern ANSWER = Pattern.compile("(?<![\\w.])Decision\\.([A-Z][A-Z_]*)\\b");
+
+    /** The delivery protocol: a handler that yields to a newer run may answer superseded from any tick. */
+    private static final Set<String> PROTOCOL = Set.of("PhaseHandler", "Tick", "TickClaim", "Decision");
+    private static final Pattern STAYS = Pattern.compile("yieldsToNewerRun\\(\\)\\s*\\{\\s*return false;");
+
+    /** Every decision a Choice state compares {@code $.decision} with is a {@link Decision}'s wire string. */
     @Test
-    void everyDecisionOfEveryPhaseHasItsBranch() {
-        Map<String, Set<String>> decisions = Map.of(
-                "InitializeDecision", Set.of("initialized", "restarted", "done", "superseded", "initializing", "failed"),
-                "ConfirmRolloutDecision", Set.of("open", "closed", "rollback", "superseded"),
-                "StartRolloutDecision", Set.of("started", "skipAnalysis", "superseded"),
-                "PreRolloutDecision", Set.of("passed", "failed", "notReady", "rollback", "superseded"),
-                "AnalysisDecision", Set.of("passed", "failed", "notReady", "rollback", "superseded"),
-                "AdvanceTrafficDecision", Set.of("advanced", "closed", "promote", "superseded"),
-                "ConfirmPromotionDecision", Set.of("open", "advanced", "closed", "rollback", "superseded"),
-                "PromoteDecision", Set.of("stepped", "done", "notReady", "skipped", "failed", "superseded"),
-                "FinaliseDecision", Set.of("finalised", "notReady", "failed", "superseded"),
-                "RolloutResult", Set.of("succeeded"));
-        decisions.forEach((choice, expected) -> {
-            Set<String> handled = new HashSet<>();
-            definition.at("/States/" + choice + "/Choices").forEach(c -> handled.add(c.path("StringEquals").asText()));
-            assertThat(handled).as(choice).containsAll(expected);
-        });
+    void everyDecisionAChoiceTestsIsADecision() {
+        Set<String> wires = new HashSet<>();
+        for (Decision d : Decision.values()) {
+            wires.add(d.wire());
+        }
+        Set<String> tested = new LinkedHashSet<>();
+        definition.path("States").fields().forEachRemaining(e -> e.getValue().path("Choices").forEach(c -> {
+            if (c.path("Variable").asText().equals("$.decision")) {
+                assertThat(wires).as(e.getKey() + " tests " + c.path("StringEquals")).contains(c.path("StringEquals").asText());
+                tested.add(c.path("StringEquals").asText());
+            }
+        }));
+        assertThat(tested).hasSizeGreaterThan(10);
+    }
+
+    /**
+     * Every decision a phase's handler answers (read from its code and the helpers it calls) has its
+     * branch in the Choice after the phase's Task, else it would fall to Default: Rollback. The two
+     * exceptions are the ASL's own: Rollback's answer is not read (PostRollout follows whatever it
+     * says), and in RolloutResult anything but succeeded is the failed rollout (Default: RolloutFailed).
+     */
+    @Test
+    void everyDecisionAHandlerAnswersHasItsBranchInTheChoiceAfterItsTask() throws IOException {
+        Map<String, Set<Decision>> unbranched = Map.of("PostRollout", EnumSet.of(Decision.FAILED));
+        for (String phase : LocalRuntime.PHASES.keySet()) {
+            Set<Decision> answers = answers(phase + "Handler");
+            assertThat(answers).as(phase).isNotEmpty();
+            JsonNode next = definition.at("/States/" + definition.at("/States/" + phase + "/Next").asText());
+            if (!next.path("Type").asText().equals("Choice")) {
+                assertThat(phase).as("a phase whose answer no Choice reads").isEqualTo("Rollback");
+                continue;
+            }
+            Set<String> branched = new HashSet<>();
+            next.path("Choices").forEach(c -> branched.add(c.path("StringEquals").asText()));
+            for (Decision d : answers) {
+                if (!unbranched.getOrDefault(phase, Set.of()).contains(d)) {
+                    assertThat(branched).as(phase + " answers " + d + " (\"" + d.wire() + "\")").contains(d.wire());
+                }
+            }
+        }
+        assertThat(definition.at("/States/Rollback/Next").asText()).isEqualTo("PostRollout");
+        assertThat(definition.at("/States/RolloutResult/Default").asText()).isEqualTo("RolloutFailed");
+    }
+
+    /** The reader itself: it finds answers given in helpers (GateWait) and the protocol's superseded. */
+    @Test
+    void theAnswersOfAHandlerIncludeItsHelpersAndTheProtocol() throws IOException {
+        assertThat(answers("ConfirmRolloutHandler")).containsExactlyInAnyOrder(
+                Decision.OPEN, Decision.CLOSED, Decision.ROLLBACK, Decision.SUPERSEDED);
+        assertThat(answers("AnalysisHandler")).containsExactlyInAnyOrder(Decision.PASSED, Decision.FAILED,
+                Decision.NOT_READY, Decision.ROLLBACK, Decision.SUPERSEDED);
+        assertThat(answers("PostRolloutHandler")).containsExactlyInAnyOrder(Decision.SUCCEEDED, Decision.FAILED);
+    }
+
+    /**
+     * The decisions a handler's code names, following the static helper methods of the package it
+     * calls ({@code GateWait.closed}, {@code AnalysisTick.run}) method by method, so that a helper's
+     * other methods do not count.
+     */
+    private static Set<Decision> answers(String handler) throws IOException {
+        String own = Files.readString(PHASE_SOURCES.resolve(handler + ".java"));
+        Set<Decision> answers = EnumSet.noneOf(Decision.class);
+        if (!STAYS.matcher(own).find()) {
+            answers.add(Decision.SUPERSEDED);
+        }
+        Deque<String[]> todo = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        collect(own, handler, answers, todo);
+        while (!todo.isEmpty()) {
+            String[] call = todo.pop();
+            Path file = PHASE_SOURCES.resolve(call[0] + ".java");
+            if (seen.add(call[0] + "." + call[1]) && Files.exists(file)) {
+                String source = Files.readString(file);
+                Matcher declared = Pattern.compile("static [^=;(]*\\b" + call[1] + "\\(").matcher(source);
+                while (declared.find()) {
+                    collect(body(source, declared.end()), call[0], answers, todo);
+                }
+            }
+        }
+        return answers;
+    }
+
+    private static final Pattern CALL = Pattern.compile("(?:\\b([A-Z]\\w*)\\.|(?<![\\w.]))([a-z]\\w*)\\(");
+
+    private static void collect(String code, String type, Set<Decision> answers, Deque<String[]> todo) {
+        Matcher m = ANSWER.matcher(code);
+        while (m.find()) {
+            answers.add(Decision.valueOf(m.group(1)));
+        }
+        Matcher c = CALL.matcher(code);
+        while (c.find()) {
+            String owner = c.group(1) == null ? type : c.group(1);
+            if (!PROTOCOL.contains(owner) && !(c.group(1) != null && owner.endsWith("Handler"))) {
+                todo.add(new String[] {owner, c.group(2)});
+            }
+        }
+    }
+
+    /** The braces-balanced body that starts after {@code from} (a method's declaration). */
+    private static String body(String source, int from) {
+        int open = source.indexOf('{', from);
+        int depth = 0;
+        for (int i = open; i < source.length(); i++) {
+            depth += source.charAt(i) == '{' ? 1 : source.charAt(i) == '}' ? -1 : 0;
+            if (depth == 0) {
+                return source.substring(open, i + 1);
+            }
+        }
+        return source.substring(open);
     }
 
     /** The handover (docs/executions.md): every Choice after a phase may continue the run in a new execution. */
