@@ -3,6 +3,7 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.JsonPatch;
@@ -39,16 +40,16 @@ public final class AlbRouter implements TrafficRouter {
     KubeRef ingress() {
         String name = canary.ingressRef().map(ObjectRef::name).orElseThrow(() ->
                 new RouterException("alb: spec.ingressRef is required (the Ingress whose rule is weighted)"));
-        return ResourceKind.INGRESS.ref(Canaries.namespace(canary), name);
+        return ResourceKind.INGRESS.ref(RouterObjects.namespace(canary), name);
     }
 
     String annotationKey() {
-        return ACTIONS_PREFIX + Canaries.apex(canary);
+        return ACTIONS_PREFIX + RouterObjects.apex(canary);
     }
 
     @Override
     public void reconcile() {
-        if (!Canaries.abMatch(canary).isEmpty()) {
+        if (!RouterObjects.abMatch(canary).isEmpty()) {
             throw new RouterException("alb: A/B testing (analysis.match) is not supported by the alb provider; use stepWeight(s)");
         }
         KubeRef ref = ingress();
@@ -60,25 +61,25 @@ public final class AlbRouter implements TrafficRouter {
             for (JsonNode rule : o.path("spec").path("rules")) {
                 for (JsonNode p : rule.path("http").path("paths")) {
                     JsonNode svc = p.path("backend").path("service");
-                    if (Canaries.apex(canary).equals(svc.path("name").asText())) {
+                    if (RouterObjects.apex(canary).equals(svc.path("name").asText())) {
                         ((ObjectNode) svc).putObject("port").put("name", "use-annotation");
                         found = true;
                     }
                 }
             }
             if (!found) {
-                throw new RouterException("alb: no path of " + ref + " routes to service " + Canaries.apex(canary)
+                throw new RouterException("alb: no path of " + ref + " routes to service " + RouterObjects.apex(canary)
                         + " (the action name the weights are written to)");
             }
             Routes keep = read(o).orElse(Routes.allPrimary());
-            Canaries.annotations(o).put(annotationKey(), action(keep));
+            RouterObjects.annotations(o).put(annotationKey(), action(keep));
         });
     }
 
     @Override
     public Routes getRoutes() {
         return read(kube.require(ingress())).orElseThrow(() -> new RouterException(ingress() + " has no "
-                + annotationKey() + " forward action to " + Canaries.primary(canary) + " and " + Canaries.canary(canary)
+                + annotationKey() + " forward action to " + RouterObjects.primary(canary) + " and " + RouterObjects.canary(canary)
                 + ": run Initialize to reconcile it"));
     }
 
@@ -87,18 +88,18 @@ public final class AlbRouter implements TrafficRouter {
         Routes r = routes.unmirrored();
         kube.edit(ingress(), o -> {
             if (read(o).isEmpty()) throw new RouterException(ingress() + " has no " + annotationKey() + ": run Initialize");
-            Canaries.annotations(o).put(annotationKey(), action(r));
+            RouterObjects.annotations(o).put(annotationKey(), action(r));
         });
     }
 
     /** The forward action JSON, as the AWS Load Balancer Controller reads it. */
     String action(Routes r) {
-        ObjectNode a = Canaries.F.objectNode().put("type", "forward");
+        ObjectNode a = JsonNodeFactory.instance.objectNode().put("type", "forward");
         ObjectNode fwd = a.putObject("forwardConfig");
         var groups = fwd.putArray("targetGroups");
         String port = String.valueOf(canary.service().port());
-        groups.addObject().put("serviceName", Canaries.primary(canary)).put("servicePort", port).put("weight", r.primary());
-        groups.addObject().put("serviceName", Canaries.canary(canary)).put("servicePort", port).put("weight", r.canary());
+        groups.addObject().put("serviceName", RouterObjects.primary(canary)).put("servicePort", port).put("weight", r.primary());
+        groups.addObject().put("serviceName", RouterObjects.canary(canary)).put("servicePort", port).put("weight", r.canary());
         fwd.putObject("targetGroupStickinessConfig").put("enabled", false);
         return a.toString();
     }
@@ -112,7 +113,7 @@ public final class AlbRouter implements TrafficRouter {
         } catch (JsonProcessingException e) {
             throw new RouterException(ingress() + ": annotation " + annotationKey() + " is not JSON: " + e.getOriginalMessage());
         }
-        return Canaries.weights(a.path("forwardConfig").path("targetGroups"), "/serviceName", canary);
+        return RouterObjects.weights(a.path("forwardConfig").path("targetGroups"), "/serviceName", canary);
     }
 
     /** The JSON Pointer of the owned annotation (for RBAC docs and tests). */

@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
@@ -12,8 +13,6 @@ import dev.flagstep.spec.CanarySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static dev.flagstep.router.Canaries.F;
 
 /**
  * Gateway API ({@code gateway_api.go}): HTTPRoute {@code {apex}} with {@code parentRefs} from
@@ -34,7 +33,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
 
     @Override
     KubeRef ref() {
-        return kind.ref(Canaries.namespace(canary), Canaries.apex(canary));
+        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
     }
 
     @Override
@@ -69,7 +68,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = Canaries.generated(kind, Canaries.apex(canary), Canaries.namespace(canary));
+        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
         ObjectNode spec = o.putObject("spec");
         ArrayNode parents = spec.putArray("parentRefs");
         canary.service().gatewayRefs().forEach(g -> parents.add(g.deepCopy()));
@@ -80,13 +79,13 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
         List<ObjectNode> matches = Matches.toGatewayApi(canary.service().match());
         if (matches.isEmpty()) matches = List.of(Matches.defaultGatewayMatch());
         ArrayNode rules = spec.putArray("rules");
-        List<JsonNode> ab = Canaries.abMatch(canary);
+        List<JsonNode> ab = RouterObjects.abMatch(canary);
         if (ab.isEmpty()) {
-            rule(rules, matches, List.of(backend(Canaries.primary(canary), 100), backend(Canaries.canary(canary), 0)));
+            rule(rules, matches, List.of(backend(RouterObjects.primary(canary), 100), backend(RouterObjects.canary(canary), 0)));
         } else {
             rule(rules, Matches.mergeGatewayApi(Matches.toGatewayApi(ab), matches),
-                    List.of(backend(Canaries.primary(canary), 100), backend(Canaries.canary(canary), 0)));
-            rule(rules, matches, List.of(backend(Canaries.primary(canary), 100)));
+                    List.of(backend(RouterObjects.primary(canary), 100), backend(RouterObjects.canary(canary), 0)));
+            rule(rules, matches, List.of(backend(RouterObjects.primary(canary), 100)));
         }
         return o;
     }
@@ -101,7 +100,8 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     }
 
     private ObjectNode serviceRef(String name) {
-        return F.objectNode().put("group", "").put("kind", "Service").put("name", name).put("port", canary.service().port());
+        return JsonNodeFactory.instance.objectNode()
+                .put("group", "").put("kind", "Service").put("name", name).put("port", canary.service().port());
     }
 
     private ObjectNode backend(String name, int weight) {
@@ -111,13 +111,13 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     @Override
     Optional<Routes> read(ObjectNode o) {
         for (JsonNode rule : o.path("spec").path("rules")) {
-            Optional<Integer> p = weightOf(rule, Canaries.primary(canary));
-            Optional<Integer> c = weightOf(rule, Canaries.canary(canary));
+            Optional<Integer> p = weightOf(rule, RouterObjects.primary(canary));
+            Optional<Integer> c = weightOf(rule, RouterObjects.canary(canary));
             if (p.isPresent() && c.isPresent()) {
                 boolean mirrored = false;
                 for (JsonNode f : rule.path("filters")) {
                     if ("RequestMirror".equals(f.path("type").asText())
-                            && Canaries.canary(canary).equals(f.path("requestMirror").path("backendRef").path("name").asText())) {
+                            && RouterObjects.canary(canary).equals(f.path("requestMirror").path("backendRef").path("name").asText())) {
                         mirrored = true;
                     }
                 }
@@ -130,16 +130,17 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     @Override
     void write(ObjectNode o, Routes r) {
         for (JsonNode rule : o.path("spec").path("rules")) {
-            if (weightOf(rule, Canaries.primary(canary)).isEmpty() || weightOf(rule, Canaries.canary(canary)).isEmpty()) continue;
-            Canaries.setWeights(rule.path("backendRefs"), "/name", canary, r);
+            if (weightOf(rule, RouterObjects.primary(canary)).isEmpty()
+                    || weightOf(rule, RouterObjects.canary(canary)).isEmpty()) continue;
+            RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, r);
             ObjectNode ruleObj = (ObjectNode) rule;
             List<JsonNode> filters = new ArrayList<>();
             rule.path("filters").forEach(f -> {
                 if (!"RequestMirror".equals(f.path("type").asText())) filters.add(f);
             });
             if (r.mirrored()) {
-                ObjectNode mirror = F.objectNode().put("type", "RequestMirror");
-                mirror.putObject("requestMirror").set("backendRef", serviceRef(Canaries.canary(canary)));
+                ObjectNode mirror = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
+                mirror.putObject("requestMirror").set("backendRef", serviceRef(RouterObjects.canary(canary)));
                 filters.add(mirror);
             }
             if (filters.isEmpty()) ruleObj.remove("filters");

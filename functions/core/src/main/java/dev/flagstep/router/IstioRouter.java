@@ -2,6 +2,7 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
@@ -11,8 +12,6 @@ import dev.flagstep.spec.CanarySpec;
 
 import java.util.List;
 import java.util.Optional;
-
-import static dev.flagstep.router.Canaries.F;
 
 /**
  * Istio ({@code istio.go}): DestinationRules {@code {apex}-primary} and {@code {apex}-canary}, and VirtualService
@@ -31,20 +30,20 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
 
     @Override
     KubeRef ref() {
-        return ResourceKind.VIRTUAL_SERVICE.ref(Canaries.namespace(canary), Canaries.apex(canary));
+        return ResourceKind.VIRTUAL_SERVICE.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
     }
 
     @Override
     public void reconcile() {
-        for (String host : List.of(Canaries.primary(canary), Canaries.canary(canary))) {
-            ObjectNode dr = Canaries.generated(ResourceKind.DESTINATION_RULE, host, Canaries.namespace(canary));
+        for (String host : List.of(RouterObjects.primary(canary), RouterObjects.canary(canary))) {
+            ObjectNode dr = RouterObjects.generated(ResourceKind.DESTINATION_RULE, host, RouterObjects.namespace(canary));
             ObjectNode spec = dr.putObject("spec").put("host", host);
             JsonNode policy = canary.service().extra().path("trafficPolicy");
             if (policy.isObject()) spec.set("trafficPolicy", policy.deepCopy());
             if (kube.createIfAbsent(ResourceKind.DESTINATION_RULE, dr).isEmpty()) {
-                kube.edit(ResourceKind.DESTINATION_RULE.ref(Canaries.namespace(canary), host), o -> {
+                kube.edit(ResourceKind.DESTINATION_RULE.ref(RouterObjects.namespace(canary), host), o -> {
                     o.set("spec", spec.deepCopy());
-                    Canaries.markGenerated(o);
+                    RouterObjects.markGenerated(o);
                 });
             }
         }
@@ -55,8 +54,8 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     public Routes getRoutes() {
         Routes r = readRequired(kube.require(ref()));
         if (r.primary() == 0 && r.canary() == 0) {
-            throw new RouterException(ref() + " routes neither to " + Canaries.primary(canary) + " nor to "
-                    + Canaries.canary(canary) + " (both weights are 0)");
+            throw new RouterException(ref() + " routes neither to " + RouterObjects.primary(canary) + " nor to "
+                    + RouterObjects.canary(canary) + " (both weights are 0)");
         }
         return r;
     }
@@ -68,17 +67,18 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = Canaries.generated(ResourceKind.VIRTUAL_SERVICE, Canaries.apex(canary), Canaries.namespace(canary));
+        ObjectNode o = RouterObjects.generated(
+                ResourceKind.VIRTUAL_SERVICE, RouterObjects.apex(canary), RouterObjects.namespace(canary));
         ObjectNode spec = o.putObject("spec");
         ArrayNode hosts = spec.putArray("hosts");
         canary.service().hosts().forEach(hosts::add);
-        if (!canary.service().hosts().contains(Canaries.apex(canary)) && !canary.service().hosts().contains("*")) {
-            hosts.add(Canaries.apex(canary));
+        if (!canary.service().hosts().contains(RouterObjects.apex(canary)) && !canary.service().hosts().contains("*")) {
+            hosts.add(RouterObjects.apex(canary));
         }
         JsonNode gateways = canary.service().extra().path("gateways");
         if (gateways.isArray() && !gateways.isEmpty()) spec.set("gateways", gateways.deepCopy());
         ArrayNode http = spec.putArray("http");
-        List<JsonNode> ab = Canaries.abMatch(canary);
+        List<JsonNode> ab = RouterObjects.abMatch(canary);
         if (ab.isEmpty()) {
             httpRoute(http, canary.service().match(), true);
         } else {
@@ -100,12 +100,12 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
         }
         canary.service().timeout().ifPresent(t -> h.put("timeout", t));
         ArrayNode route = h.putArray("route");
-        route.add(destination(Canaries.primary(canary), 100));
-        if (withCanary) route.add(destination(Canaries.canary(canary), 0));
+        route.add(destination(RouterObjects.primary(canary), 100));
+        if (withCanary) route.add(destination(RouterObjects.canary(canary), 0));
     }
 
     private static ObjectNode destination(String host, int weight) {
-        ObjectNode d = F.objectNode();
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.putObject("destination").put("host", host);
         d.put("weight", weight);
         return d;
@@ -114,22 +114,22 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     @Override
     Optional<Routes> read(ObjectNode o) {
         JsonNode h = o.path("spec").path("http").path(0);
-        Optional<Integer> p = weightOf(h, Canaries.primary(canary));
-        Optional<Integer> c = weightOf(h, Canaries.canary(canary));
+        Optional<Integer> p = weightOf(h, RouterObjects.primary(canary));
+        Optional<Integer> c = weightOf(h, RouterObjects.canary(canary));
         if (p.isEmpty() || c.isEmpty()) return Optional.empty();
-        boolean mirrored = Canaries.canary(canary).equals(h.path("mirror").path("host").asText());
+        boolean mirrored = RouterObjects.canary(canary).equals(h.path("mirror").path("host").asText());
         return Optional.of(new Routes(p.get(), c.get(), mirrored));
     }
 
     @Override
     void write(ObjectNode o, Routes r) {
         ObjectNode h = (ObjectNode) o.path("spec").path("http").path(0);
-        Canaries.setWeights(h.path("route"), "/destination/host", canary, r);
+        RouterObjects.setWeights(h.path("route"), "/destination/host", canary, r);
         h.remove("mirror");
         h.remove("mirrorPercentage");
         if (r.mirrored()) {
-            h.putObject("mirror").put("host", Canaries.canary(canary));
-            int mw = Canaries.mirrorWeight(canary);
+            h.putObject("mirror").put("host", RouterObjects.canary(canary));
+            int mw = RouterObjects.mirrorWeight(canary);
             if (mw > 0) h.putObject("mirrorPercentage").put("value", (double) mw);
         }
     }

@@ -2,14 +2,13 @@ package dev.flagstep.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static dev.flagstep.router.Canaries.F;
 
 /**
  * Flagger writes match conditions in Istio's {@code HTTPMatchRequest} form ({@code uri}, {@code headers},
@@ -24,7 +23,7 @@ final class Matches {
     static List<ObjectNode> toGatewayApi(List<JsonNode> istio) {
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode m : istio) {
-            ObjectNode g = F.objectNode();
+            ObjectNode g = JsonNodeFactory.instance.objectNode();
             JsonNode uri = m.path("uri");
             if (uri.hasNonNull("regex")) path(g, "RegularExpression", uri.get("regex").asText());
             else if (uri.hasNonNull("exact")) path(g, "Exact", uri.get("exact").asText());
@@ -41,7 +40,7 @@ final class Matches {
 
     /** {@code PathPrefix /}: what a route matches when the service gives no match. */
     static ObjectNode defaultGatewayMatch() {
-        ObjectNode g = F.objectNode();
+        ObjectNode g = JsonNodeFactory.instance.objectNode();
         path(g, "PathPrefix", "/");
         return g;
     }
@@ -60,7 +59,7 @@ final class Matches {
                 if (a.has("method")) m.set("method", a.get("method").deepCopy());
                 for (String list : List.of("headers", "queryParams")) {
                     if (a.has(list)) {
-                        ArrayNode merged = F.arrayNode();
+                        ArrayNode merged = JsonNodeFactory.instance.arrayNode();
                         merged.addAll((ArrayNode) a.get(list).deepCopy());
                         if (s.has(list)) merged.addAll((ArrayNode) s.get(list).deepCopy());
                         m.set(list, merged);
@@ -115,7 +114,7 @@ final class Matches {
 
     /** {@code {name: {exact|regex|prefix: v}}} as Gateway API {@code [{type, name, value}]}, names sorted. */
     private static ArrayNode stringMatches(JsonNode map) {
-        ArrayNode out = F.arrayNode();
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
         Map<String, JsonNode> sorted = new TreeMap<>();
         map.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
         sorted.forEach((name, v) -> {

@@ -45,7 +45,7 @@ public final class NginxRouter implements TrafficRouter {
     }
 
     KubeRef canaryIngress() {
-        return ResourceKind.INGRESS.ref(Canaries.namespace(canary), userIngressName() + "-canary");
+        return ResourceKind.INGRESS.ref(RouterObjects.namespace(canary), userIngressName() + "-canary");
     }
 
     private String a(String name) {
@@ -54,7 +54,7 @@ public final class NginxRouter implements TrafficRouter {
 
     @Override
     public void reconcile() {
-        KubeRef userRef = ResourceKind.INGRESS.ref(Canaries.namespace(canary), userIngressName());
+        KubeRef userRef = ResourceKind.INGRESS.ref(RouterObjects.namespace(canary), userIngressName());
         ObjectNode user = kube.get(userRef).orElseThrow(() ->
                 new RouterException("nginx: " + userRef + " (spec.ingressRef) not found: create your Ingress first"));
         ObjectNode spec = ((ObjectNode) user.path("spec")).deepCopy();
@@ -62,28 +62,28 @@ public final class NginxRouter implements TrafficRouter {
         for (JsonNode rule : spec.path("rules")) {
             for (JsonNode p : rule.path("http").path("paths")) {
                 JsonNode svc = p.path("backend").path("service");
-                if (Canaries.apex(canary).equals(svc.path("name").asText())) {
-                    ((ObjectNode) svc).put("name", Canaries.canary(canary));
+                if (RouterObjects.apex(canary).equals(svc.path("name").asText())) {
+                    ((ObjectNode) svc).put("name", RouterObjects.canary(canary));
                     found = true;
                 }
             }
         }
         if (!found) {
-            throw new RouterException("nginx: backend " + Canaries.apex(canary) + " not found in ingress " + userIngressName());
+            throw new RouterException("nginx: backend " + RouterObjects.apex(canary) + " not found in ingress " + userIngressName());
         }
         KubeRef ref = canaryIngress();
-        ObjectNode desired = Canaries.generated(ResourceKind.INGRESS, ref.name(), ref.namespace());
+        ObjectNode desired = RouterObjects.generated(ResourceKind.INGRESS, ref.name(), ref.namespace());
         JsonNode labels = user.path("metadata").path("labels");
         if (labels.isObject() && !labels.isEmpty()) desired.withObjectProperty("metadata").set("labels", labels.deepCopy());
-        ObjectNode ann = Canaries.annotations(desired);
+        ObjectNode ann = RouterObjects.annotations(desired);
         user.path("metadata").path("annotations").properties().forEach(e -> ann.set(e.getKey(), e.getValue().deepCopy()));
         resetCanaryAnnotations(ann);
-        Canaries.markGenerated(desired);
+        RouterObjects.markGenerated(desired);
         desired.set("spec", spec);
         if (kube.createIfAbsent(ResourceKind.INGRESS, desired).isPresent()) return;
         kube.edit(ref, o -> {
             o.set("spec", spec.deepCopy());
-            Canaries.markGenerated(o);
+            RouterObjects.markGenerated(o);
         });
     }
 
@@ -91,7 +91,7 @@ public final class NginxRouter implements TrafficRouter {
     public Routes getRoutes() {
         ObjectNode ing = kube.require(canaryIngress());
         JsonNode ann = ing.path("metadata").path("annotations");
-        if (!Canaries.abMatch(canary).isEmpty() && (ann.has(a("canary-by-cookie")) || ann.has(a("canary-by-header")))) {
+        if (!RouterObjects.abMatch(canary).isEmpty() && (ann.has(a("canary-by-cookie")) || ann.has(a("canary-by-header")))) {
             return Routes.allCanary();
         }
         String w = ann.path(a("canary-weight")).asText("0");
@@ -106,9 +106,9 @@ public final class NginxRouter implements TrafficRouter {
     @Override
     public void setRoutes(Routes routes) {
         int canaryWeight = routes.canary();
-        List<JsonNode> ab = Canaries.abMatch(canary);
+        List<JsonNode> ab = RouterObjects.abMatch(canary);
         kube.edit(canaryIngress(), o -> {
-            ObjectNode ann = Canaries.annotations(o);
+            ObjectNode ann = RouterObjects.annotations(o);
             if (!ab.isEmpty()) {
                 ann.put(a("canary"), "true");
                 for (Map.Entry<String, JsonNode> h : Matches.headers(ab).entrySet()) {

@@ -40,14 +40,14 @@ abstract class OwnedObjectRouter {
         kube.edit(ref(), o -> {
             Routes keep = read(o).orElse(Routes.allPrimary());
             o.set("spec", desired.get("spec").deepCopy());
-            Canaries.markGenerated(o);
+            RouterObjects.markGenerated(o);
             write(o, keep);
         });
     }
 
     Routes readRequired(ObjectNode o) {
-        return read(o).orElseThrow(() -> new RouterException(ref() + " has no routes for " + Canaries.primary(canary)
-                + " and " + Canaries.canary(canary) + ": run Initialize to reconcile it"));
+        return read(o).orElseThrow(() -> new RouterException(ref() + " has no routes for " + RouterObjects.primary(canary)
+                + " and " + RouterObjects.canary(canary) + ": run Initialize to reconcile it"));
     }
 
     void writeRoutes(Routes routes) {

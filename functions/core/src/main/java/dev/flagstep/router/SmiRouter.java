@@ -27,7 +27,7 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     KubeRef ref() {
-        return kind.ref(Canaries.namespace(canary), Canaries.apex(canary));
+        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
     }
 
     @Override
@@ -47,22 +47,22 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = Canaries.generated(kind, Canaries.apex(canary), Canaries.namespace(canary));
+        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
         ObjectNode spec = o.putObject("spec");
-        spec.put("service", canary.service().hosts().isEmpty() ? Canaries.apex(canary) : canary.service().hosts().get(0));
+        spec.put("service", canary.service().hosts().isEmpty() ? RouterObjects.apex(canary) : canary.service().hosts().get(0));
         var backends = spec.putArray("backends");
-        backends.addObject().put("service", Canaries.canary(canary)).put("weight", 0);
-        backends.addObject().put("service", Canaries.primary(canary)).put("weight", 100);
+        backends.addObject().put("service", RouterObjects.canary(canary)).put("weight", 0);
+        backends.addObject().put("service", RouterObjects.primary(canary)).put("weight", 100);
         return o;
     }
 
     @Override
     Optional<Routes> read(ObjectNode o) {
-        return Canaries.weights(o.path("spec").path("backends"), "/service", canary);
+        return RouterObjects.weights(o.path("spec").path("backends"), "/service", canary);
     }
 
     @Override
     void write(ObjectNode o, Routes r) {
-        Canaries.setWeights(o.path("spec").path("backends"), "/service", canary, r);
+        RouterObjects.setWeights(o.path("spec").path("backends"), "/service", canary, r);
     }
 }

@@ -33,7 +33,7 @@ public final class TrafficRouters {
             case "alb" -> new AlbRouter(kube, canary);
             case "smi:v1alpha2", "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
-            case "kubernetes" -> new KubernetesRouter();
+            case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));
         };

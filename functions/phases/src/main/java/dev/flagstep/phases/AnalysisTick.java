@@ -20,19 +20,19 @@ final class AnalysisTick {
     private AnalysisTick() {}
 
     static PhaseOutput run(Tick t) {
-        String early = Checks.readiness(t);
-        if (!early.isEmpty()) {
-            return t.finish(early);
+        Optional<Decision> early = Guards.readiness(t);
+        if (early.isPresent()) {
+            return t.finish(early.get());
         }
         Optional<Routes> read = t.routes();
         if (read.isEmpty()) {
             return t.finish(Decision.NOT_READY);
         }
         Routes routes = read.get();
-        if (Checks.rollbackSignaled(t)) {
+        if (Guards.rollbackSignaled(t)) {
             return t.finish(Decision.ROLLBACK);
         }
-        if (Checks.thresholdReached(t)) {
+        if (Guards.thresholdReached(t)) {
             return t.finish(Decision.ROLLBACK);
         }
         return switch (CanaryStep.checks(t.analysis(), t.status(), routes)) {

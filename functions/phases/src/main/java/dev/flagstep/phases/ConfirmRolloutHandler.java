@@ -30,7 +30,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         // #1432: while the rollout is held (Waiting) a rollback hook can call it off; Flagger asks
         // none on the first check, and none at all for a canary that skips its analysis
-        if (t.status().phase() == Phase.WAITING && !t.spec.skipsAnalysis() && Checks.rollbackSignaled(t)) {
+        if (t.status().phase() == Phase.WAITING && !t.spec.skipsAnalysis() && Guards.rollbackSignaled(t)) {
             return t.finish(Decision.ROLLBACK);
         }
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);

@@ -16,7 +16,7 @@ public final class FinaliseHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        Optional<PhaseOutput> notReady = Checks.primaryNotReady(t);
+        Optional<PhaseOutput> notReady = Guards.primaryNotReady(t);
         if (notReady.isPresent()) {
             return notReady.get();
         }

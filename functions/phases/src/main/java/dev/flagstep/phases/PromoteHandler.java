@@ -28,7 +28,7 @@ public final class PromoteHandler extends PhaseHandler {
         if (t.spec.skipsAnalysis()) {
             return skipAnalysis(t);
         }
-        Optional<PhaseOutput> notReady = Checks.primaryNotReady(t);
+        Optional<PhaseOutput> notReady = Guards.primaryNotReady(t);
         if (notReady.isPresent()) {
             return notReady.get();
         }

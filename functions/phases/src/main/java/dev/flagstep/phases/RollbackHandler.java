@@ -42,7 +42,7 @@ public final class RollbackHandler extends PhaseHandler {
                     .orElse("rolled back before the primary served")));
             return t.finish(Decision.ROLLED_BACK);
         }
-        Step step = Lifecycle.rollback(t.status(), Checks.threshold(t), t.phaseContext, t.messages, t.now);
+        Step step = Lifecycle.rollback(t.status(), Guards.threshold(t), t.phaseContext, t.messages, t.now);
         t.applyRoutes(step);
         t.cluster().scaleCanaryToZero();
         t.update(step.status());

@@ -275,11 +275,6 @@ final class Tick {
         return finish(decision, intervalSeconds());
     }
 
-    /** For callers still holding a wire string (Checks); an unknown one is an error, never an answer. */
-    PhaseOutput finish(String decision) {
-        return finish(Decision.of(decision));
-    }
-
     PhaseOutput finish(Decision decision, int waitSeconds) {
         Optional<TickMemo> other = claim.complete(status, decision.wire(), gateClosedSince, waitSeconds);
         if (other.isPresent()) {

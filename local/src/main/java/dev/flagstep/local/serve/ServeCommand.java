@@ -97,7 +97,7 @@ public final class ServeCommand {
                 kube = new KubeClient(context.endpoint());
                 cluster = "context " + context.name() + " of " + config;
             }
-            try (LocalServe serve = LocalServe.start(port, settings, kube, sim, browserOrigins)) {
+            try (ServedRuntime serve = ServedRuntime.start(port, settings, kube, sim, browserOrigins)) {
                 banner(serve.url(), cluster, settings, simulate, browserOrigins);
                 stop.await();
                 out.println("flagstep serve: stopping");
@@ -133,7 +133,7 @@ public final class ServeCommand {
         out.println("  cluster: " + cluster + "; table: " + settings.dbPath().map(p -> "DynamoDB Local in " + p)
                 .orElse("DynamoDB Local in memory") + (settings.speed() == 1 ? "" : "; waits divided by " + (int) settings.speed()));
         out.println("  HTTP API:      " + u + "/canaries  (docs/api.md; no auth on loopback, caller recorded as \""
-                + LocalServer.CALLER + "\")");
+                + LoopbackHttpServer.CALLER + "\")");
         out.println("  Lambda Invoke: " + u + LambdaInvokeApi.PREFIX + "{Initialize|Analysis|...}/invocations");
         out.println("  built-in gates: hooks with url " + u + "/gate/check are answered from flagstep's table");
         out.println("  web pages: " + (browserOrigins.isEmpty() ? "refused (no browser tab can open a gate; --"

@@ -26,7 +26,7 @@ class BrowserGuardTest {
     static final String PAYLOAD = "{\"name\":\"podinfo\",\"namespace\":\"test\"}";
 
     private final List<String> reached = new CopyOnWriteArrayList<>();
-    private final LocalServer server = LocalServer.bind(0);
+    private final LoopbackHttpServer server = LoopbackHttpServer.bind(0);
     private Http http;
 
     private void start(Set<String> origins) {

@@ -26,13 +26,13 @@ final class ServeHarness implements AutoCloseable {
 
     final SimulatedCluster sim;
     final WebhookReceiver receiver;
-    final LocalServe serve;
+    final ServedRuntime serve;
     final Http http;
 
     private ServeHarness() {
         this.sim = SimulatedCluster.start();
         this.receiver = WebhookReceiver.start();
-        this.serve = LocalServe.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
+        this.serve = ServedRuntime.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
                 receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim));
         this.http = new Http(serve.url());
         serve.runtime().interpreter().addListener((execution, event) -> {

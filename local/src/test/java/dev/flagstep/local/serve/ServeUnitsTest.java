@@ -19,9 +19,9 @@ class ServeUnitsTest {
 
     @Test
     void theQueryStringIsDecodedAsApiGatewayDoes() {
-        assertThat(LocalServer.query("namespace=te%2Fst&limit=5&flag&a=1&a=2&&x=a+b"))
+        assertThat(LoopbackHttpServer.query("namespace=te%2Fst&limit=5&flag&a=1&a=2&&x=a+b"))
                 .isEqualTo(Map.of("namespace", "te/st", "limit", "5", "flag", "", "a", "1,2", "x", "a b"));
-        assertThat(LocalServer.query(null)).isEmpty();
+        assertThat(LoopbackHttpServer.query(null)).isEmpty();
     }
 
     @Test

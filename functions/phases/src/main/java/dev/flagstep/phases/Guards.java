@@ -9,32 +9,35 @@ import java.util.Optional;
 
 /**
  * The guards at the top of every analysis tick, in Flagger's order: primary readiness, canary
- * readiness, rollback hooks, failed-checks threshold. Each answers the decision that ends the tick
- * early, or {@link #GO_ON}.
+ * readiness, rollback hooks, failed-checks threshold. Each answers whether (or with which decision)
+ * the tick ends early. Not {@link dev.flagstep.analysis.CanaryStep.Checks}, which picks the checks a
+ * tick runs once these guards let it go on.
  */
-final class Checks {
+final class Guards {
 
-    static final String GO_ON = "";
+    private Guards() {}
 
-    private Checks() {}
-
-    /** Flagger's IsPrimaryReady and IsCanaryReady: not yet ends the tick, a blown deadline rolls back. */
-    static String readiness(Tick t) {
-        String primary = readiness(t, t.cluster().primaryReadiness(), true);
-        return primary.isEmpty() ? readiness(t, t.cluster().canaryReadiness(), false) : primary;
+    /**
+     * Flagger's IsPrimaryReady and IsCanaryReady: the decision that ends the tick (not yet waits, a
+     * blown deadline rolls back), or empty when both are ready. The canary is read only once the
+     * primary is ready.
+     */
+    static Optional<Decision> readiness(Tick t) {
+        return readiness(t, t.cluster().primaryReadiness(), true)
+                .or(() -> readiness(t, t.cluster().canaryReadiness(), false));
     }
 
-    private static String readiness(Tick t, Readiness r, boolean primary) {
+    private static Optional<Decision> readiness(Tick t, Readiness r, boolean primary) {
         return switch (r) {
-            case Readiness.Ready ready -> GO_ON;
+            case Readiness.Ready ready -> Optional.empty();
             case Readiness.NotYet n -> {
                 t.publish(notReady(t, primary, n.reason()));
-                yield "notReady";
+                yield Optional.of(Decision.NOT_READY);
             }
             case Readiness.Failed f -> {
                 // Flagger words it "Rolling back ... progress deadline exceeded " + the readiness error
                 t.publish(t.messages.rollingBackProgressDeadline(notReady(t, primary, f.reason()).text()));
-                yield "rollback";
+                yield Optional.of(Decision.ROLLBACK);
             }
         };
     }
@@ -50,7 +53,7 @@ final class Checks {
     static Optional<PhaseOutput> primaryNotReady(Tick t) {
         return switch (t.cluster().primaryReadiness()) {
             case Readiness.Ready r -> Optional.empty();
-            case Readiness.NotYet n -> Optional.of(t.finish("notReady"));
+            case Readiness.NotYet n -> Optional.of(t.finish(Decision.NOT_READY));
             case Readiness.Failed f -> Optional.of(FailedPromotion.handle(t, f.reason()));
         };
     }

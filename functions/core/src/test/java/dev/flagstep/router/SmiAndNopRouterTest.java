@@ -14,7 +14,7 @@ import static dev.flagstep.testing.KubeCanaries.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SmiAndKubernetesRouterTest {
+class SmiAndNopRouterTest {
 
     @RegisterExtension
     static final KubeMockServer kube = new KubeMockServer();
@@ -76,7 +76,7 @@ class SmiAndKubernetesRouterTest {
         assertThat(TrafficRouters.forProvider("istio", c, kube.client())).isInstanceOf(IstioRouter.class);
         assertThat(TrafficRouters.forProvider("nginx", c, kube.client())).isInstanceOf(NginxRouter.class);
         assertThat(TrafficRouters.forProvider("alb", c, kube.client())).isInstanceOf(AlbRouter.class);
-        assertThat(TrafficRouters.forProvider("kubernetes", c, kube.client())).isInstanceOf(KubernetesRouter.class);
+        assertThat(TrafficRouters.forProvider("kubernetes", c, kube.client())).isInstanceOf(NopRouter.class);
         assertThatThrownBy(() -> TrafficRouters.forProvider("contour", c, kube.client()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("provider 'contour' is not supported; use one of gatewayapi, gatewayapi:v1");

@@ -1,12 +1,14 @@
 package dev.flagstep.router;
 
 import dev.flagstep.analysis.Routes;
+
 /**
- * Provider {@code kubernetes} (Flagger's NopRouter): blue/green without a traffic router. The apex service
+ * Flagger's NopRouter, for provider {@code kubernetes}: blue/green without a traffic router (Flagger's own
+ * {@code KubernetesRouter} is its Service reconciler, here {@code DeploymentController.bootstrap}). The apex service
  * always selects the primary; the canary is tested through {@code {apex}-canary} and promoted by copying its
  * template. There are no weights to read or write: routes always read 100/0 and writes are no-ops.
  */
-public final class KubernetesRouter implements TrafficRouter {
+public final class NopRouter implements TrafficRouter {
 
     @Override
     public void reconcile() {

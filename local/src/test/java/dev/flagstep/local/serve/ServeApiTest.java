@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The API as {@code flagstep serve} serves it, through real HTTP: canary documents, the error
  * answers, flagger-loadtester's gate paths and the Lambda Invoke API for the phase handlers.
  */
-class LocalServerApiTest {
+class ServeApiTest {
 
     static ServeHarness h;
     static Http http;

@@ -35,25 +35,25 @@ import java.util.logging.Logger;
  * <p>Bound in {@link #bind} before it serves in {@link #start}, so the runtime can be told its own
  * URL (hooks at {@code {url}/gate/check} are flagstep's built-in gates) even for port 0.
  */
-public final class LocalServer implements AutoCloseable {
+public final class LoopbackHttpServer implements AutoCloseable {
 
     public static final String CALLER = "local";
     /** Bodies beyond what a route accepts are still read (and dropped) up to this, so the client gets its 413. */
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
-    private static final Logger LOG = Logger.getLogger(LocalServer.class.getName());
+    private static final Logger LOG = Logger.getLogger(LoopbackHttpServer.class.getName());
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    private LocalServer(HttpServer server) {
+    private LoopbackHttpServer(HttpServer server) {
         this.server = server;
     }
 
     /** Binds 127.0.0.1:{port} (0: any free port) without serving yet. */
-    public static LocalServer bind(int port) {
+    public static LoopbackHttpServer bind(int port) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            return new LocalServer(server);
+            return new LoopbackHttpServer(server);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }

@@ -11,16 +11,17 @@ import dev.flagstep.spec.CanarySpec;
 import java.util.List;
 import java.util.Optional;
 
-/** Names and metadata every router derives from the canary, as Flagger names them. */
-final class Canaries {
-
-    static final JsonNodeFactory F = JsonNodeFactory.instance;
+/**
+ * What every router derives from the canary for its router objects: the service names as Flagger names
+ * them, the metadata of the objects it generates, and the primary/canary weights among their backends.
+ */
+final class RouterObjects {
 
     /** Flux must not revert what we write to generated objects (Flagger sets both). */
     static final String FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io/reconcile";
     static final String FLUX_HELM = "helm.toolkit.fluxcd.io/driftDetection";
 
-    private Canaries() {
+    private RouterObjects() {
     }
 
     static String apex(CanarySpec c) {
@@ -49,7 +50,7 @@ final class Canaries {
 
     /** {@code apiVersion}, {@code kind} and metadata of an object flagstep generates and owns. */
     static ObjectNode generated(ResourceKind kind, String name, String namespace) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
         ObjectNode md = o.putObject("metadata");
         md.put("name", name).put("namespace", namespace);

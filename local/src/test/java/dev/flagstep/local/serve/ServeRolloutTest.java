@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * resume when the gate opens. Gate canaries tick every 10m (6s at the test speed); the parked wait's
  * history says whether the gate's token or that interval resumed it (how fast is bench/gates.sh's business).
  */
-class LocalServerRolloutTest {
+class ServeRolloutTest {
 
     static ServeHarness h;
     static Http http;

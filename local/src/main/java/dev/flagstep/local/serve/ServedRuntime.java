@@ -19,13 +19,16 @@ import java.util.function.Function;
  * <p>The runtime's API URL is this server's, so canary hooks at {@code {url}/gate/check} (and
  * approve, halt, {@code /rollback/check}) are flagstep's durable built-in gates, answered from the
  * table, and opening one through this server wakes a rollout parked on it at once.
+ *
+ * <p>{@link ServeCommand} reads the command line and keeps this running; {@link LoopbackHttpServer}
+ * is the HTTP transport underneath.
  */
-public final class LocalServe implements AutoCloseable {
+public final class ServedRuntime implements AutoCloseable {
 
-    private final LocalServer server;
+    private final LoopbackHttpServer server;
     private final LocalRuntime runtime;
 
-    private LocalServe(LocalServer server, LocalRuntime runtime) {
+    private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime) {
         this.server = server;
         this.runtime = runtime;
     }
@@ -35,14 +38,15 @@ public final class LocalServe implements AutoCloseable {
      * @param simulated the simulated cluster {@code kube} talks to, if it is one: the API then seeds
      *     and deploys targets on it ({@link SimulatedTargets})
      */
-    public static LocalServe start(int port, LocalRuntime.Settings settings, KubeClient kube, Optional<SimulatedCluster> simulated) {
+    public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
+            Optional<SimulatedCluster> simulated) {
         return start(port, settings, kube, simulated, Set.of());
     }
 
     /** As above; pages of {@code browserOrigins} may call the server ({@code --allow-browser-origin}). */
-    public static LocalServe start(int port, LocalRuntime.Settings settings, KubeClient kube, Optional<SimulatedCluster> simulated,
-            Set<String> browserOrigins) {
-        LocalServer server = LocalServer.bind(port);
+    public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
+            Optional<SimulatedCluster> simulated, Set<String> browserOrigins) {
+        LoopbackHttpServer server = LoopbackHttpServer.bind(port);
         LocalRuntime runtime;
         try {
             runtime = LocalRuntime.start(new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
@@ -60,7 +64,7 @@ public final class LocalServe implements AutoCloseable {
                             settings.defaultProvider()))
                     .orElse(api);
             server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
-            return new LocalServe(server, runtime);
+            return new ServedRuntime(server, runtime);
         } catch (RuntimeException e) {
             server.close();
             runtime.close();
