@@ -7,12 +7,7 @@
 # Set MVN_OFFLINE= (empty) to let Maven download missing dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/jdk.sh
+. bench/lib.sh
 
-cpfile="$PWD/local/target/bench-classpath.txt"
-MAVEN_OPTS="${MAVEN_OPTS:-} $JAVA_QUIET_OPTS" ./mvnw ${MVN_OFFLINE--o} -q -B -pl local -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test >/dev/null
 # bench/scale-classpath registers DynamoCallCounter as the SDK's global interceptor, for this JVM only
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $JAVA_QUIET_OPTS -Xmx1g \
-  -cp "bench/scale-classpath:local/target/test-classes:local/target/classes:$(cat "$cpfile")" \
-  dev.flagstep.local.e2e.ScaleBench "$@"
+BENCH_CP_PREFIX=bench/scale-classpath BENCH_JAVA_OPTS=-Xmx1g bench_java local dev.flagstep.local.e2e.ScaleBench "$@"
