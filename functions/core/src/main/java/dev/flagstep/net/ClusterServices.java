@@ -63,10 +63,7 @@ public final class ClusterServices {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             return Optional.empty();
         }
-        String host = Optional.ofNullable(url.getHost()).orElse("").toLowerCase(Locale.ROOT);
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
-        }
+        String host = host(url);
         if (host.isEmpty() || host.contains(":") || host.startsWith("[") || IPV4.matcher(host).matches()
                 || host.equals("localhost")) {
             return Optional.empty();
@@ -110,13 +107,16 @@ public final class ClusterServices {
      * {@link #serviceOf} looked up for it. Pure; no lookup.
      */
     public static Optional<String> twoLabelNamespace(URI url) {
-        String host = Optional.ofNullable(url.getHost()).orElse("").toLowerCase(Locale.ROOT);
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
-        }
+        String host = host(url);
         String[] labels = host.split("\\.", -1);
         return labels.length == 2 && DNS_1035.matcher(labels[0]).matches() && DNS_1123.matcher(labels[1]).matches()
                 && !IPV4.matcher(host).matches() ? Optional.of(labels[1]) : Optional.empty();
+    }
+
+    /** The URL's host, lower-cased, without one trailing dot; empty when it has none. */
+    private static String host(URI url) {
+        String host = Optional.ofNullable(url.getHost()).orElse("").toLowerCase(Locale.ROOT);
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
     /**
