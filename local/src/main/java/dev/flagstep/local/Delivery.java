@@ -1,7 +1,7 @@
 package dev.flagstep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagstep.local.asl.TaskFailure;
+import dev.flagstep.asl.TaskFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

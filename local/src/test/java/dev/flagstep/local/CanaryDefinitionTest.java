@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.local.asl.AslInterpreter;
+import dev.flagstep.asl.AslInterpreter;
 import dev.flagstep.phases.Decision;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -29,9 +29,9 @@ import java.util.Set;
  * body type, and pass. A browser UI on another origin works only when started with
  * {@code --allow-browser-origin ORIGIN}: that origin passes the origin checks and gets CORS answers.
  */
-final class BrowserGuard {
+public final class BrowserGuard {
 
-    static final String OPTION = "allow-browser-origin";
+    public static final String OPTION = "allow-browser-origin";
     private static final Set<String> SIMPLE_TYPES = Set.of("application/x-www-form-urlencoded", "multipart/form-data", "text/plain");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> SAME_SITE_OK = Set.of("same-origin", "none");
@@ -50,7 +50,7 @@ final class BrowserGuard {
      *
      * @throws IllegalArgumentException naming the value that is not an origin
      */
-    static Set<String> parseOrigins(Optional<String> option) {
+    public static Set<String> parseOrigins(Optional<String> option) {
         if (option.isEmpty()) {
             return Set.of();
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
 import dev.flagstep.local.LocalRuntime;
-import dev.flagstep.local.asl.TaskFailure;
+import dev.flagstep.asl.TaskFailure;
 import dev.flagstep.phases.PhaseHandler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

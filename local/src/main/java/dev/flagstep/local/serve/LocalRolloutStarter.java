@@ -5,7 +5,7 @@ import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.api.RolloutStarter;
 import dev.flagstep.local.LocalRuntime;
-import dev.flagstep.local.asl.Execution;
+import dev.flagstep.asl.Execution;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.flagstep.local.serve;
 
 import dev.flagstep.api.TaskTokens;
-import dev.flagstep.local.asl.TaskTokenException;
+import dev.flagstep.asl.TaskTokenException;
 
 /**
  * The API's {@link TaskTokens} on the local interpreter: SendTaskSuccess to a rollout parked on a
@@ -10,9 +10,9 @@ import dev.flagstep.local.asl.TaskTokenException;
  */
 public final class LocalTaskTokens implements TaskTokens {
 
-    private final dev.flagstep.local.asl.TaskTokens tokens;
+    private final dev.flagstep.asl.TaskTokens tokens;
 
-    public LocalTaskTokens(dev.flagstep.local.asl.TaskTokens tokens) {
+    public LocalTaskTokens(dev.flagstep.asl.TaskTokens tokens) {
         this.tokens = tokens;
     }
 

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Routes;
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static dev.flagstep.local.e2e.FailureKit.promQuery;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import org.junit.jupiter.api.AfterAll;

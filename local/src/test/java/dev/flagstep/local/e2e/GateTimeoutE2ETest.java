@@ -5,8 +5,8 @@ import static dev.flagstep.local.e2e.GateScenarios.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.ExecutionStatus;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.WebhookReceiver.Reply;

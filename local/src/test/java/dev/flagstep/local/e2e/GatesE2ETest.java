@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Routes;
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.ExecutionStatus;
-import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.asl.HistoryEvent;
 import dev.flagstep.local.e2e.GateScenarios.PhaseTap;
 import dev.flagstep.local.e2e.GateScenarios.Snapshot;
 import dev.flagstep.spec.CanaryDocument;

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.Delivery;
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.ExecutionStatus;
-import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.asl.HistoryEvent;
 import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.store.TickMemo;

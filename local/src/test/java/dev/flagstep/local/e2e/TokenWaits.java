@@ -1,7 +1,7 @@
 package dev.flagstep.local.e2e;
 
-import dev.flagstep.local.asl.Execution;
-import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.HistoryEvent;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;

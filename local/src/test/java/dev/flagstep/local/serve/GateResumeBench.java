@@ -1,6 +1,6 @@
 package dev.flagstep.local.serve;
 
-import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.asl.HistoryEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import dev.flagstep.local.asl.HistoryEvent;
+import dev.flagstep.asl.HistoryEvent;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * webhook receiver as the Prometheus API. Waits run {@value #SPEED} times faster. One per test class;
  * every test uses its own canary names.
  */
-final class ServeHarness implements AutoCloseable {
+public final class ServeHarness implements AutoCloseable {
 
     static final int SPEED = 100;
     static final String NAMESPACE = "serve";
@@ -95,7 +95,7 @@ final class ServeHarness implements AutoCloseable {
     }
 
     /** Polls until the assertion passes (returning its value) or the time is up (rethrowing its last failure). */
-    static <T> T eventually(Duration timeout, Supplier<T> assertion) {
+    public static <T> T eventually(Duration timeout, Supplier<T> assertion) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             try {

@@ -282,7 +282,7 @@ class ServiceProxyTest {
         Backend rx = backend(false, 200, Map.of(), "from the option");
         String option = "web." + ns + ".svc.cluster.local:8080=" + rx.url();
 
-        dev.flagstep.local.RuntimeOptions.back(cluster, dev.flagstep.local.cli.ServiceBacking.parseAll(List.of(option)));
+        dev.flagstep.local.cli.RuntimeOptions.back(cluster, dev.flagstep.local.cli.ServiceBacking.parseAll(List.of(option)));
 
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(proxy("web:8080", "/hook")).GET());
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("from the option");

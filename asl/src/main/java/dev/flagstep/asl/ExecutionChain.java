@@ -1,0 +1,85 @@
+package dev.flagstep.asl;
+
+import java.time.Duration;
+
+/**
+ * One run across executions: the execution a caller started, and each execution that continued it
+ * (started by its predecessor's {@code states:startExecution} task, as a workflow that would
+ * outgrow Step Functions' 25,000-event history continues as new). Whoever follows a run asks the
+ * chain, not the first execution: after a handover the first one has SUCCEEDED while the run goes on.
+ *
+ * <p>Holds the latest execution only, so a run of months keeps no finished execution's history
+ * alive (the caller's own handle on the first execution aside).
+ */
+public final class ExecutionChain {
+
+    private final String firstName;
+    private final Object lock = new Object();
+    private Execution latest;
+    private int length;
+
+    ExecutionChain(String firstName) {
+        this.firstName = firstName;
+    }
+
+    /** The name of the run's first execution. */
+    public String firstName() {
+        return firstName;
+    }
+
+    /** The newest execution of the run: the one running it now, or the one that ended it. */
+    public Execution latest() {
+        synchronized (lock) {
+            return latest;
+        }
+    }
+
+    /** How many executions the run has had so far. */
+    public int length() {
+        synchronized (lock) {
+            return length;
+        }
+    }
+
+    public boolean isRunning() {
+        return latest().isRunning();
+    }
+
+    /** The run's status: its latest execution's. */
+    public ExecutionStatus status() {
+        return latest().status();
+    }
+
+    /**
+     * Waits until the run has ended (its latest execution finished without handing over) or
+     * {@code timeout} has passed; returns the status then. A successor is registered before its
+     * predecessor can finish, so a finished latest execution is the end of the run.
+     */
+    public ExecutionStatus await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Execution current = latest();
+            ExecutionStatus status = current.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (status == ExecutionStatus.RUNNING || latest() == current) {
+                return status;
+            }
+        }
+    }
+
+    /** StopExecution on the run: its latest execution (an earlier one has ended already). */
+    public boolean stop(String error, String cause) {
+        return latest().stop(error, cause);
+    }
+
+    void add(Execution execution) {
+        synchronized (lock) {
+            latest = execution;
+            length++;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutionChain[" + firstName + ", " + length() + " execution(s), latest " + latest() + "]";
+    }
+}

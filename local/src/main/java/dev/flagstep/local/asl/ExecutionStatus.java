@@ -1,6 +1,0 @@
-package dev.flagstep.local.asl;
-
-/** The statuses of a Step Functions execution. */
-public enum ExecutionStatus {
-    RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
-}

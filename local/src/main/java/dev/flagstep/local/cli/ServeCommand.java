@@ -1,0 +1,163 @@
+package dev.flagstep.local.cli;
+
+import dev.flagstep.local.serve.LambdaInvokeApi;
+import dev.flagstep.local.serve.SimulatedTargets;
+import dev.flagstep.local.serve.LoopbackHttpServer;
+import dev.flagstep.local.serve.BrowserGuard;
+import dev.flagstep.local.serve.ServedRuntime;
+
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.Kubeconfig;
+import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.sim.SimulatedCluster;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code flagstep serve}: the HTTP API and the phase handlers' Lambda Invoke API on 127.0.0.1, over
+ * the local runtime, until Ctrl-C. Exit 2 for a wrong command line or a setup that fails (port in
+ * use, unreadable kubeconfig); otherwise it only ends when stopped.
+ */
+public final class ServeCommand {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ServeCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM); a shutdown hook closes everything first. */
+    public int run(List<String> argv) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                // the JVM halts when hooks return: let serve() close DynamoDB Local and the cluster first
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flagstep-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return serve(argv, stop);
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and has just been released
+            }
+        }
+    }
+
+    /** Serves until {@code stop} opens (tests open it themselves; public for them). */
+    public int serve(List<String> argv, CountDownLatch stop) {
+        Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
+        valued.add("port");
+        valued.add(BrowserGuard.OPTION);
+        Args args = Args.parse(argv, valued, RuntimeOptions.REPEATABLE, Set.of("simulate"));
+        if (!args.positional().isEmpty()) {
+            throw new Args.UsageException("serve takes no arguments, only options (got " + args.positional().get(0) + ")");
+        }
+        List<ServiceBacking> services = RuntimeOptions.services(args);
+        boolean simulate = args.flag("simulate");
+        if (simulate && (args.option("kubeconfig").isPresent() || args.option("context").isPresent())) {
+            throw new Args.UsageException("--simulate runs its own cluster: leave out --kubeconfig and --context");
+        }
+        int port = port(args);
+        Set<String> browserOrigins;
+        try {
+            browserOrigins = BrowserGuard.parseOrigins(args.option(BrowserGuard.OPTION));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
+        Optional<SimulatedCluster> sim = Optional.empty();
+        try {
+            KubeClient kube;
+            String cluster;
+            if (simulate) {
+                out.println("Starting a simulated cluster ...");
+                sim = Optional.of(SimulatedCluster.start());
+                RuntimeOptions.back(sim.get(), services);
+                kube = sim.get().client();
+                cluster = "a simulated cluster";
+            } else {
+                Path config = args.option("kubeconfig").map(Path::of).orElse(Kubeconfig.defaultPath(System.getenv()));
+                Kubeconfig.Context context = Kubeconfig.load(config, args.option("context"));
+                kube = new KubeClient(context.endpoint());
+                cluster = "context " + context.name() + " of " + config;
+            }
+            try (ServedRuntime serve = ServedRuntime.start(port, settings, kube, sim, browserOrigins)) {
+                banner(serve.url(), cluster, settings, simulate, browserOrigins);
+                stop.await();
+                out.println("flagstep serve: stopping");
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("flagstep serve: " + e.getMessage());
+            return 2;
+        } finally {
+            sim.ifPresent(SimulatedCluster::close);
+        }
+    }
+
+    private static int port(Args args) {
+        String v = args.option("port").orElse(String.valueOf(DEFAULT_PORT));
+        try {
+            int port = Integer.parseInt(v);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--port must be 0-65535 (0 picks a free port), got \"" + v + "\"");
+        }
+    }
+
+    private void banner(URI url, String cluster, LocalRuntime.Settings settings, boolean simulate, Set<String> browserOrigins) {
+        String u = url.toString();
+        out.println("flagstep serve: listening on " + u);
+        out.println("  cluster: " + cluster + "; table: " + settings.dbPath().map(p -> "DynamoDB Local in " + p)
+                .orElse("DynamoDB Local in memory") + (settings.speed() == 1 ? "" : "; waits divided by " + (int) settings.speed()));
+        out.println("  HTTP API:      " + u + "/canaries  (docs/api.md; no auth on loopback, caller recorded as \""
+                + LoopbackHttpServer.CALLER + "\")");
+        out.println("  Lambda Invoke: " + u + LambdaInvokeApi.PREFIX + "{Initialize|Analysis|...}/invocations");
+        out.println("  built-in gates: hooks with url " + u + "/gate/check are answered from flagstep's table");
+        out.println("  web pages: " + (browserOrigins.isEmpty() ? "refused (no browser tab can open a gate; --"
+                + BrowserGuard.OPTION + " ORIGIN allows one)" : "allowed from " + String.join(", ", browserOrigins)));
+        if (simulate) {
+            out.println("  simulated cluster: a PUT canary's target is seeded with " + SimulatedTargets.REPOSITORY + ":"
+                    + SimulatedTargets.FIRST_TAG + "; a rollout's revision is deployed to it first (a tag, or an image)");
+        }
+        out.println();
+        out.println("Try:");
+        out.println("  curl -X PUT -H 'Content-Type: application/yaml' --data-binary @canary.yaml " + u + "/canaries/test/podinfo");
+        out.println("  curl -H 'Content-Type: application/json' -d '{\"revision\":\"" + SimulatedTargets.FIRST_TAG + "\"}' "
+                + u + "/canaries/test/podinfo/rollouts" + (simulate ? "   # first pass: creates the primary" : ""));
+        out.println("  curl -H 'Content-Type: application/json' -d '{\"revision\":\"6.7.1\"}' " + u + "/canaries/test/podinfo/rollouts");
+        out.println("  curl " + u + "/canaries/test/podinfo");
+        out.println("  curl -X POST " + u + "/canaries/test/podinfo/gates/confirm-promotion/open");
+        out.println("  curl -H 'Content-Type: application/json' -d '{\"name\":\"podinfo\",\"namespace\":\"test\"}' " + u
+                + "/gate/open");
+        out.println("  aws lambda invoke --endpoint-url " + u + " --no-sign-request --region us-east-1 \\");
+        out.println("      --function-name Initialize --payload fileb://events/phases/initialize.json out.json");
+        out.println("Ctrl-C stops.");
+        out.flush();
+    }
+}
