@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
-import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
@@ -22,18 +21,9 @@ import java.util.Optional;
  */
 public final class GatewayApiRouter extends OwnedObjectRouter implements TrafficRouter {
 
-    private final ResourceKind kind;
-
     /** @param kind {@link ResourceKind#HTTP_ROUTE} ({@code gatewayapi:v1}) or {@link ResourceKind#HTTP_ROUTE_V1BETA1} */
     public GatewayApiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind) {
-        super(kube, canary);
-        if (!kind.kind().equals("HTTPRoute")) throw new IllegalArgumentException("not an HTTPRoute kind: " + kind);
-        this.kind = kind;
-    }
-
-    @Override
-    KubeRef ref() {
-        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
+        super(kube, canary, kind, "HTTPRoute");
     }
 
     @Override
@@ -68,7 +58,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+        ObjectNode o = generated();
         ObjectNode spec = o.putObject("spec");
         ArrayNode parents = spec.putArray("parentRefs");
         canary.service().gatewayRefs().forEach(g -> parents.add(g.deepCopy()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
-import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
@@ -25,12 +24,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("rewrite", "retries", "corsPolicy", "headers");
 
     public IstioRouter(KubeClient kube, CanarySpec canary) {
-        super(kube, canary);
-    }
-
-    @Override
-    KubeRef ref() {
-        return ResourceKind.VIRTUAL_SERVICE.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
+        super(kube, canary, ResourceKind.VIRTUAL_SERVICE, "VirtualService");
     }
 
     @Override
@@ -67,8 +61,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = RouterObjects.generated(
-                ResourceKind.VIRTUAL_SERVICE, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+        ObjectNode o = generated();
         ObjectNode spec = o.putObject("spec");
         ArrayNode hosts = spec.putArray("hosts");
         canary.service().hosts().forEach(hosts::add);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
 import java.util.Optional;
@@ -12,18 +13,32 @@ import java.util.Optional;
  * The shape shared by routers whose weights live in one object that flagstep generates and owns
  * (HTTPRoute, VirtualService, TrafficSplit): create it if absent, else take its spec over while keeping the
  * weights it holds (a reconcile in the middle of a rollout must not reset traffic), and patch weights in place.
+ * The object is named {@code {apex}} in the canary's namespace.
  */
 abstract class OwnedObjectRouter {
 
     final KubeClient kube;
     final CanarySpec canary;
+    private final ResourceKind kind;
 
-    OwnedObjectRouter(KubeClient kube, CanarySpec canary) {
+    /** @param expectedKind the Kubernetes kind this router writes; {@code kind} must be a version of it */
+    OwnedObjectRouter(KubeClient kube, CanarySpec canary, ResourceKind kind, String expectedKind) {
+        if (!kind.kind().equals(expectedKind)) {
+            throw new IllegalArgumentException("not a " + expectedKind + " kind: " + kind);
+        }
         this.kube = kube;
         this.canary = canary;
+        this.kind = kind;
     }
 
-    abstract KubeRef ref();
+    final KubeRef ref() {
+        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
+    }
+
+    /** The object's {@code apiVersion}, {@code kind} and metadata, without a spec: the start of {@link #desired()}. */
+    final ObjectNode generated() {
+        return RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+    }
 
     /** The whole object as Flagger would create it, weights 100/0. */
     abstract ObjectNode desired();

@@ -3,7 +3,6 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
-import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
@@ -16,18 +15,9 @@ import java.util.Optional;
  */
 public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter {
 
-    private final ResourceKind kind;
-
     /** @param kind {@link ResourceKind#TRAFFIC_SPLIT_V1ALPHA2} or {@link ResourceKind#TRAFFIC_SPLIT_V1ALPHA3} */
     public SmiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind) {
-        super(kube, canary);
-        if (!kind.kind().equals("TrafficSplit")) throw new IllegalArgumentException("not a TrafficSplit kind: " + kind);
-        this.kind = kind;
-    }
-
-    @Override
-    KubeRef ref() {
-        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
+        super(kube, canary, kind, "TrafficSplit");
     }
 
     @Override
@@ -47,7 +37,7 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     ObjectNode desired() {
-        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+        ObjectNode o = generated();
         ObjectNode spec = o.putObject("spec");
         spec.put("service", canary.service().hosts().isEmpty() ? RouterObjects.apex(canary) : canary.service().hosts().get(0));
         var backends = spec.putArray("backends");
