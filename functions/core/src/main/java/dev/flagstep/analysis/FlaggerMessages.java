@@ -23,6 +23,25 @@ public record FlaggerMessages(String name, String namespace, String target) {
         return target + "." + namespace;
     }
 
+    /** Flagger's "Halt {name}.{ns} advancement ..." warnings: the analysis does not move on this tick. */
+    private Message halt(String why) {
+        return Message.warning("Halt " + canary() + " advancement " + why);
+    }
+
+    private Message rollingBack(String why) {
+        return Message.warning("Rolling back " + canary() + " " + why);
+    }
+
+    /** Flagger's "Halt advancement no values found for ..." (a metric without data; it names no canary). */
+    private static Message noValuesFound(String what) {
+        return Message.warning("Halt advancement no values found for " + what);
+    }
+
+    /** "{Hook type} check {hook} passed", e.g. {@code Pre-rollout}. */
+    private static Message checkPassed(String hookType, String hook) {
+        return Message.normal(hookType + " check " + hook + " passed");
+    }
+
     // --- lifecycle
 
     public Message initializationDone() {
@@ -111,15 +130,15 @@ public record FlaggerMessages(String name, String namespace, String target) {
     }
 
     public Message rollingBackThresholdReached(int failedChecks) {
-        return Message.warning("Rolling back " + canary() + " failed checks threshold reached " + failedChecks);
+        return rollingBack("failed checks threshold reached " + failedChecks);
     }
 
     public Message rollingBackProgressDeadline(String error) {
-        return Message.warning("Rolling back " + canary() + " progress deadline exceeded " + error);
+        return rollingBack("progress deadline exceeded " + error);
     }
 
     public Message rollingBackManualWebhook() {
-        return Message.warning("Rolling back " + canary() + " manual webhook invoked");
+        return rollingBack("manual webhook invoked");
     }
 
     // --- kubernetes provider (emitted each tick the rule applies)
@@ -139,40 +158,40 @@ public record FlaggerMessages(String name, String namespace, String target) {
     // --- hooks
 
     public Message waitingForApproval(String hook) {
-        return Message.warning("Halt " + canary() + " advancement waiting for approval " + hook);
+        return halt("waiting for approval " + hook);
     }
 
     public Message waitingForTrafficIncreaseApproval(String hook) {
-        return Message.warning("Halt " + canary() + " advancement waiting for traffic increase approval " + hook);
+        return halt("waiting for traffic increase approval " + hook);
     }
 
     public Message waitingForPromotionApproval(String hook) {
-        return Message.warning("Halt " + canary() + " advancement waiting for promotion approval " + hook);
+        return halt("waiting for promotion approval " + hook);
     }
 
     public Message confirmRolloutPassed(String hook) {
-        return Message.normal("Confirm-rollout check " + hook + " passed");
+        return checkPassed("Confirm-rollout", hook);
     }
 
     public Message confirmTrafficIncreasePassed(String hook) {
-        return Message.normal("Confirm-traffic-increase check " + hook + " passed");
+        return checkPassed("Confirm-traffic-increase", hook);
     }
 
     public Message confirmPromotionPassed(String hook) {
-        return Message.normal("Confirm-promotion check " + hook + " passed");
+        return checkPassed("Confirm-promotion", hook);
     }
 
     public Message preRolloutPassed(String hook) {
-        return Message.normal("Pre-rollout check " + hook + " passed");
+        return checkPassed("Pre-rollout", hook);
     }
 
     public Message preRolloutFailed(String hook, String error) {
-        return Message.warning("Halt " + canary() + " advancement pre-rollout check " + hook + " failed " + error);
+        return halt("pre-rollout check " + hook + " failed " + error);
     }
 
     /** A failed {@code rollout} hook; a passing one records nothing (Flagger #863). */
     public Message externalCheckFailed(String hook, String error) {
-        return Message.warning("Halt " + canary() + " advancement external check " + hook + " failed " + error);
+        return halt("external check " + hook + " failed " + error);
     }
 
     public Message rollbackHookNotSignaling(String hook) {
@@ -184,7 +203,7 @@ public record FlaggerMessages(String name, String namespace, String target) {
     }
 
     public Message postRolloutPassed(String hook) {
-        return Message.normal("Post-rollout check " + hook + " passed");
+        return checkPassed("Post-rollout", hook);
     }
 
     public Message postRolloutFailed(String hook, String error) {
@@ -203,55 +222,49 @@ public record FlaggerMessages(String name, String namespace, String target) {
 
     /** Builtin request-success-rate with no data ({@code metricsProvider} is the observer name, e.g. istio). */
     public Message noValuesSuccessRate(String metricsProvider, String metric, String error) {
-        return Message.warning("Halt advancement no values found for " + metricsProvider + " metric " + metric
+        return noValuesFound(metricsProvider + " metric " + metric
                 + " probably " + targetRef() + " is not receiving traffic: " + error);
     }
 
     /** Builtin request-duration with no data: same text as success rate, without the error. */
     public Message noValuesRequestDuration(String metricsProvider, String metric) {
-        return Message.warning("Halt advancement no values found for " + metricsProvider + " metric " + metric
+        return noValuesFound(metricsProvider + " metric " + metric
                 + " probably " + targetRef() + " is not receiving traffic");
     }
 
     /** An inline {@code query} metric with no data. */
     public Message noValuesQuery(String metric) {
-        return Message.warning("Halt advancement no values found for metric: " + metric);
+        return noValuesFound("metric: " + metric);
     }
 
     /** A templateRef metric with no data. */
     public Message noValuesCustomMetric(String metric, String error) {
-        return Message.warning("Halt advancement no values found for custom metric: " + metric + ": " + error);
+        return noValuesFound("custom metric: " + metric + ": " + error);
     }
 
     public Message successRateBelow(double value, double min) {
-        return Message.warning("Halt " + canary() + " advancement success rate " + GoFormat.fixed2(value) + "% < "
-                + GoFormat.value(min) + "%");
+        return halt("success rate " + GoFormat.fixed2(value) + "% < " + GoFormat.value(min) + "%");
     }
 
     public Message successRateAbove(double value, double max) {
-        return Message.warning("Halt " + canary() + " advancement success rate " + GoFormat.fixed2(value) + "% > "
-                + GoFormat.value(max) + "%");
+        return halt("success rate " + GoFormat.fixed2(value) + "% > " + GoFormat.value(max) + "%");
     }
 
     /** Both sides are Go durations; Flagger truncates the threshold to whole milliseconds. */
     public Message requestDurationBelow(Duration value, Duration min) {
-        return Message.warning("Halt " + canary() + " advancement request duration " + GoFormat.duration(value)
-                + " < " + GoFormat.duration(min));
+        return halt("request duration " + GoFormat.duration(value) + " < " + GoFormat.duration(min));
     }
 
     public Message requestDurationAbove(Duration value, Duration max) {
-        return Message.warning("Halt " + canary() + " advancement request duration " + GoFormat.duration(value)
-                + " > " + GoFormat.duration(max));
+        return halt("request duration " + GoFormat.duration(value) + " > " + GoFormat.duration(max));
     }
 
     public Message metricBelow(String metric, double value, double min) {
-        return Message.warning("Halt " + canary() + " advancement " + metric + " " + GoFormat.fixed2(value) + " < "
-                + GoFormat.value(min));
+        return halt(metric + " " + GoFormat.fixed2(value) + " < " + GoFormat.value(min));
     }
 
     public Message metricAbove(String metric, double value, double max) {
-        return Message.warning("Halt " + canary() + " advancement " + metric + " " + GoFormat.fixed2(value) + " > "
-                + GoFormat.value(max));
+        return halt(metric + " " + GoFormat.fixed2(value) + " > " + GoFormat.value(max));
     }
 
     public Message prometheusQueryFailed(String error) {
