@@ -38,7 +38,7 @@ final class Controllers implements AutoCloseable {
     private record Rollout(long generation, Instant since) {}
 
     private final KubeClient kube;
-    private final ApiLister lister;
+    private final ClusterWideApi api;
     private final Clock clock;
     private final Duration tick;
     private final Runnable afterTick;
@@ -55,9 +55,9 @@ final class Controllers implements AutoCloseable {
     private final ReentrantLock pass = new ReentrantLock();
     private final Thread thread;
 
-    Controllers(KubeClient kube, ApiLister lister, Clock clock, Duration tick, Duration readyDelay, Runnable afterTick) {
+    Controllers(KubeClient kube, ClusterWideApi api, Clock clock, Duration tick, Duration readyDelay, Runnable afterTick) {
         this.kube = kube;
-        this.lister = lister;
+        this.api = api;
         this.clock = clock;
         this.tick = tick;
         this.defaultReadyDelay = readyDelay;
@@ -138,7 +138,7 @@ final class Controllers implements AutoCloseable {
     void reconcileOnce() {
         Set<KubeRef> deployments = new HashSet<>();
         List<ObjectNode> observed = new ArrayList<>();
-        for (ObjectNode d : lister.list(ResourceKind.DEPLOYMENT)) {
+        for (ObjectNode d : api.list(ResourceKind.DEPLOYMENT)) {
             deployments.add(refOf(ResourceKind.DEPLOYMENT, d));
             ObjectNode withStatus = d.deepCopy();
             withStatus.set("status", reconcile(ResourceKind.DEPLOYMENT, d, this::deploymentStatus));
@@ -148,7 +148,7 @@ final class Controllers implements AutoCloseable {
         rollouts.keySet().retainAll(deployments);
         reconcileEndpoints(observed);
         for (ResourceKind kind : ROUTE_KINDS) {
-            for (ObjectNode r : lister.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
+            for (ObjectNode r : api.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
         }
     }
 
@@ -169,8 +169,8 @@ final class Controllers implements AutoCloseable {
     /** kube-controller-manager's endpoints controller: one Endpoints per Service with a selector. */
     private void reconcileEndpoints(List<ObjectNode> deployments) {
         Map<KubeRef, ObjectNode> stored = new HashMap<>();
-        for (ObjectNode e : lister.list(Endpoints.KIND)) stored.put(refOf(Endpoints.KIND, e), e);
-        for (ObjectNode svc : lister.list(ResourceKind.SERVICE)) {
+        for (ObjectNode e : api.list(Endpoints.KIND)) stored.put(refOf(Endpoints.KIND, e), e);
+        for (ObjectNode svc : api.list(ResourceKind.SERVICE)) {
             Optional<ObjectNode> desired = Endpoints.of(svc, deployments);
             if (desired.isEmpty()) continue;
             KubeRef ref = refOf(Endpoints.KIND, svc);

@@ -86,14 +86,13 @@ public final class SimulatedCluster implements AutoCloseable {
     private final MockApi api;
     private final ApiFront front;
     private final ServiceProxy services;
-    private final Namespaces namespaces;
     private final FaultProxy proxy;
     private final Controllers controllers;
     private final KubeEndpoint endpoint;
     private final KubeClient client;
     /** Straight to the mock, past the proxy: seeding, knobs and {@link #object} work while the API is paused. */
     private final KubeClient direct;
-    private final ApiLister lister;
+    private final ClusterWideApi clusterWide;
     private final Clock clock;
     private boolean closed;
 
@@ -101,15 +100,14 @@ public final class SimulatedCluster implements AutoCloseable {
         this.api = api;
         this.front = front;
         this.services = services;
-        this.namespaces = new Namespaces(api.url(), Duration.ofSeconds(10));
         this.proxy = proxy;
         this.endpoint = KubeEndpoint.of(URI.create("http://127.0.0.1:" + proxy.port()), BearerToken.of("simulated"))
                 .withTimeout(options.clientTimeout());
         this.client = new KubeClient(endpoint);
         this.direct = api.client(Duration.ofSeconds(10));
-        this.lister = new ApiLister(api.url(), Duration.ofSeconds(10));
+        this.clusterWide = new ClusterWideApi(api.url(), Duration.ofSeconds(10));
         this.clock = options.clock();
-        this.controllers = new Controllers(direct, lister, options.clock(), options.tick(), options.readyDelay(),
+        this.controllers = new Controllers(direct, clusterWide, options.clock(), options.tick(), options.readyDelay(),
                 api::forgetServedRequests);
     }
 
@@ -133,7 +131,7 @@ public final class SimulatedCluster implements AutoCloseable {
             throw e;
         }
         SimulatedCluster cluster = new SimulatedCluster(api, front, services, proxy, options);
-        SYSTEM_NAMESPACES.forEach(cluster.namespaces::ensure);
+        SYSTEM_NAMESPACES.forEach(cluster.clusterWide::ensureNamespace);
         cluster.controllers.start();
         return cluster;
     }
@@ -166,7 +164,7 @@ public final class SimulatedCluster implements AutoCloseable {
             throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
         }
         List<Seeds.Seed> seeds = Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant());
-        seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(namespaces::ensure);
+        seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(clusterWide::ensureNamespace);
         for (Seeds.Seed s : seeds) {
             direct.createIfAbsent(s.kind(), s.object());
         }
@@ -196,7 +194,7 @@ public final class SimulatedCluster implements AutoCloseable {
         if (server.getHost() == null || server.getPort() < 1) {
             throw new IllegalArgumentException("the backing server needs a host and a port: " + server);
         }
-        namespaces.ensure(namespace);
+        clusterWide.ensureNamespace(namespace);
         ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
         svc.putObject("metadata").put("name", name).put("namespace", namespace);
         svc.putObject("spec").put("type", "ClusterIP").putArray("ports").addObject()
@@ -229,7 +227,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Creates Namespace {@code name} unless it exists ({@code GET /api/v1/namespaces/{name}} then answers 200). */
     public void createNamespace(String name) {
-        namespaces.ensure(name);
+        clusterWide.ensureNamespace(name);
     }
 
     /**
@@ -247,7 +245,7 @@ public final class SimulatedCluster implements AutoCloseable {
      * {@code kubectl set image} makes.
      */
     public void newRevision(String name, String image) {
-        List<ObjectNode> found = lister.list(ResourceKind.DEPLOYMENT).stream()
+        List<ObjectNode> found = clusterWide.list(ResourceKind.DEPLOYMENT).stream()
                 .filter(d -> name.equals(d.path("metadata").path("name").asText())).toList();
         if (found.size() != 1) {
             throw new IllegalArgumentException(found.isEmpty() ? "no Deployment named " + name
