@@ -31,17 +31,10 @@ import java.util.stream.Collectors;
  * {@code podinfo} is promoted; {@code podinfo-bad}'s success rate is under its threshold, so it is
  * rolled back with traffic back on its primary. Exit 0 only if both end as expected.
  */
-final class DemoCommand {
+record DemoCommand(PrintStream out, PrintStream err) implements Command {
 
-    private final PrintStream out;
-    private final PrintStream err;
-
-    DemoCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> argv) {
+    @Override
+    public int run(List<String> argv) {
         Args args = Args.parse(argv, Set.of("speed"), RuntimeOptions.REPEATABLE, Set.of());
         int speed = args.intOption("speed", 10);
         List<ServiceBacking> services = ServiceBacking.parseAll(args.all(ServiceBacking.OPTION));
@@ -86,8 +79,7 @@ final class DemoCommand {
                 return verdict(outcomes, clusters);
             }
         } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
-            err.println("flagstep demo: " + e.getMessage());
-            return 2;
+            return failed("flagstep demo: ", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 2;

@@ -58,15 +58,16 @@ public final class Main {
         }
         List<String> rest = argv.subList(1, argv.size());
         try {
-            return switch (argv.get(0)) {
-                case "validate" -> new ValidateCommand(out, err).run(rest);
-                case "run" -> new RunCommand(out, err).run(rest);
-                case "demo" -> new DemoCommand(out, err).run(rest);
-                case "status" -> new StatusCommand(out, err).run(rest);
-                case "serve" -> new ServeCommand(out, err).run(rest);
+            Command command = switch (argv.get(0)) {
+                case "validate" -> new ValidateCommand(out, err);
+                case "run" -> new RunCommand(out, err);
+                case "demo" -> new DemoCommand(out, err);
+                case "status" -> new StatusCommand(out, err);
+                case "serve" -> new ServeCommand(out, err);
                 default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
                         + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve")));
             };
+            return command.run(rest);
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());
             err.print(USAGE);

@@ -19,20 +19,13 @@ import java.util.Set;
  * cluster from a kubeconfig or on the simulated one. Exit 0 if it Succeeded, 1 if it Failed, 2 for a
  * bad document or setup.
  */
-final class RunCommand {
+record RunCommand(PrintStream out, PrintStream err) implements Command {
 
     static final String SIMULATED_IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.0";
     static final String SIMULATED_NEW_IMAGE = "ghcr.io/stefanprodan/podinfo:6.7.1";
 
-    private final PrintStream out;
-    private final PrintStream err;
-
-    RunCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> argv) {
+    @Override
+    public int run(List<String> argv) {
         Args args = Args.parse(argv, RuntimeOptions.VALUED, RuntimeOptions.REPEATABLE, Set.of("simulate"));
         if (args.positional().size() != 1) {
             throw new Args.UsageException("run takes one canary file");
@@ -80,8 +73,7 @@ final class RunCommand {
             err.println("flagstep: interrupted");
             return 2;
         } catch (RuntimeException e) {
-            err.println("flagstep: " + e.getMessage());
-            return 2;
+            return failed("flagstep: ", e);
         } finally {
             if (sim != null) {
                 sim.close();

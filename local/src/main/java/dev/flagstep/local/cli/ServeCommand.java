@@ -24,19 +24,12 @@ import java.util.concurrent.TimeUnit;
  * the local runtime, until Ctrl-C. Exit 2 for a wrong command line or a setup that fails (port in
  * use, unreadable kubeconfig); otherwise it only ends when stopped.
  */
-public final class ServeCommand {
+public record ServeCommand(PrintStream out, PrintStream err) implements Command {
 
     public static final int DEFAULT_PORT = 8080;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
-    public ServeCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM); a shutdown hook closes everything first. */
+    @Override
     public int run(List<String> argv) {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
@@ -110,8 +103,7 @@ public final class ServeCommand {
             Thread.currentThread().interrupt();
             return 0;
         } catch (RuntimeException e) {
-            err.println("flagstep serve: " + e.getMessage());
-            return 2;
+            return failed("flagstep serve: ", e);
         } finally {
             sim.ifPresent(SimulatedCluster::close);
         }

@@ -16,17 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code flagstep status [NS/NAME] --db-path DIR}: canaries and their status, or one canary's recent events. */
-final class StatusCommand {
+record StatusCommand(PrintStream out, PrintStream err) implements Command {
 
-    private final PrintStream out;
-    private final PrintStream err;
-
-    StatusCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> argv) {
+    @Override
+    public int run(List<String> argv) {
         Args args = Args.parse(argv, Set.of("db-path"), Set.of());
         Optional<Path> db = args.option("db-path").map(Path::of);
         if (db.isEmpty()) {

@@ -15,17 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /** {@code flagstep validate FILE}: every problem at once, one per line with its path; exit 1 if any. */
-final class ValidateCommand {
+record ValidateCommand(PrintStream out, PrintStream err) implements Command {
 
-    private final PrintStream out;
-    private final PrintStream err;
-
-    ValidateCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(List<String> argv) {
+    @Override
+    public int run(List<String> argv) {
         Args args = Args.parse(argv, Set.of(), Set.of());
         if (args.positional().size() != 1) {
             throw new Args.UsageException("validate takes one file");
