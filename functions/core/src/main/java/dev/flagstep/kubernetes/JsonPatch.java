@@ -17,21 +17,19 @@ import java.util.Map;
  */
 public final class JsonPatch {
 
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private JsonPatch() {
     }
 
     /** The operations that turn {@code from} into {@code to}; empty when they are equal. */
     public static ArrayNode diff(JsonNode from, JsonNode to) {
-        ArrayNode ops = F.arrayNode();
+        ArrayNode ops = JsonNodeFactory.instance.arrayNode();
         diff("", from, to, ops);
         return ops;
     }
 
     /** The same patch guarded by a {@code test} of {@code /metadata/resourceVersion}. */
     public static ArrayNode guarded(String resourceVersion, ArrayNode ops) {
-        ArrayNode out = F.arrayNode();
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
         out.add(op("test", "/metadata/resourceVersion").put("value", resourceVersion));
         out.addAll(ops);
         return out;
@@ -69,6 +67,6 @@ public final class JsonPatch {
     }
 
     private static ObjectNode op(String op, String path) {
-        return F.objectNode().put("op", op).put("path", path);
+        return JsonNodeFactory.instance.objectNode().put("op", op).put("path", path);
     }
 }

@@ -1,6 +1,7 @@
 package dev.flagstep.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -26,5 +27,10 @@ public record ServiceSpec(
         gatewayRefs = List.copyOf(gatewayRefs);
         hosts = List.copyOf(hosts);
         match = List.copyOf(match);
+    }
+
+    /** The generated Services' {@code targetPort}, a copy: {@code targetPort} (a number or a port name), else {@code port}. */
+    public JsonNode targetPortOrPort() {
+        return targetPort.<JsonNode>map(JsonNode::deepCopy).orElseGet(() -> JsonNodeFactory.instance.numberNode(port));
     }
 }

@@ -26,8 +26,6 @@ public final class DeploymentController {
 
     /** Flagger's default {@code -selector-labels}, in order of preference. */
     static final List<String> SELECTOR_LABELS = List.of("app", "name", "app.kubernetes.io/name");
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private final KubeClient kube;
     private final CanarySpec canary;
     private final Clock clock;
@@ -238,7 +236,7 @@ public final class DeploymentController {
 
     private ObjectNode primaryFrom(ObjectNode target, String label) {
         String primaryName = canary.targetRef().name() + "-primary";
-        ObjectNode p = F.objectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        ObjectNode p = JsonNodeFactory.instance.objectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
         ObjectNode md = p.putObject("metadata").put("name", primaryName).put("namespace", canary.id().namespace());
         ObjectNode labels = copyObject(target.path("metadata").path("labels"));
         labels.put(label, primaryName);
@@ -267,13 +265,12 @@ public final class DeploymentController {
 
     private void service(String name, String label, String selects, List<String> created) {
         String ns = canary.id().namespace();
-        ObjectNode port = F.objectNode()
+        ObjectNode port = JsonNodeFactory.instance.objectNode()
                 .put("name", canary.service().portName().orElse("http"))
                 .put("port", canary.service().port())
                 .put("protocol", "TCP");
-        JsonNode targetPort = canary.service().targetPort().<JsonNode>map(JsonNode::deepCopy).orElse(F.numberNode(canary.service().port()));
-        port.set("targetPort", targetPort);
-        ObjectNode svc = F.objectNode().put("apiVersion", "v1").put("kind", "Service");
+        port.set("targetPort", canary.service().targetPortOrPort());
+        ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
         ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
         md.putObject("labels").put(label, name);
         md.putObject("annotations").put("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
@@ -287,12 +284,12 @@ public final class DeploymentController {
         }
         // an existing service (the user's apex, or ours from an earlier run): point its selector where Flagger does
         kube.edit(ResourceKind.SERVICE.ref(ns, name), s -> {
-            ObjectNode sel = F.objectNode().put(label, selects);
+            ObjectNode sel = JsonNodeFactory.instance.objectNode().put(label, selects);
             s.withObjectProperty("spec").set("selector", sel);
         });
     }
 
     private static ObjectNode copyObject(JsonNode n) {
-        return n.isObject() ? ((ObjectNode) n).deepCopy() : F.objectNode();
+        return n.isObject() ? ((ObjectNode) n).deepCopy() : JsonNodeFactory.instance.objectNode();
     }
 }

@@ -17,8 +17,6 @@ import java.util.Optional;
  */
 final class Conditions {
 
-    static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private Conditions() {
     }
 
@@ -48,8 +46,8 @@ final class Conditions {
     static ObjectNode metav1(JsonNode previous, String type, String reason, String message, long generation, Instant now) {
         Optional<JsonNode> old = find(previous, type);
         boolean sameStatus = old.filter(o -> "True".equals(o.path("status").asText())).isPresent();
-        return F.objectNode().put("type", type).put("status", "True").put("reason", reason).put("message", message)
-                .put("observedGeneration", generation)
+        return JsonNodeFactory.instance.objectNode().put("type", type).put("status", "True").put("reason", reason)
+                .put("message", message).put("observedGeneration", generation)
                 .put("lastTransitionTime", sameStatus ? old.get().path("lastTransitionTime").asText(time(now)) : time(now));
     }
 }

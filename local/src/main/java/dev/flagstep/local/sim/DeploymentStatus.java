@@ -2,6 +2,7 @@ package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ final class DeploymentStatus {
         // Kubernetes defaults spec.replicas to 1
         int replicas = deployment.path("spec").path("replicas").asInt(1);
         JsonNode previous = deployment.path("status").path("conditions");
-        ObjectNode s = Conditions.F.objectNode().put("observedGeneration", generation)
+        ObjectNode s = JsonNodeFactory.instance.objectNode().put("observedGeneration", generation)
                 .put("replicas", replicas).put("updatedReplicas", replicas);
         ArrayNode conditions;
         String replicaSet = "ReplicaSet \"" + name + "-" + Long.toHexString(generation) + "\"";

@@ -2,6 +2,7 @@ package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.ResourceKind;
 
@@ -32,10 +33,10 @@ final class Endpoints {
         if (!selector.isObject() || selector.isEmpty()) return Optional.empty();
         String ns = service.path("metadata").path("namespace").asText();
         String name = service.path("metadata").path("name").asText();
-        ObjectNode e = Conditions.F.objectNode().put("apiVersion", "v1").put("kind", "Endpoints");
+        ObjectNode e = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Endpoints");
         e.putObject("metadata").put("name", name).put("namespace", ns);
         ArrayNode subsets = e.putArray("subsets");
-        ObjectNode subset = Conditions.F.objectNode();
+        ObjectNode subset = JsonNodeFactory.instance.objectNode();
         ArrayNode ready = subset.putArray("addresses");
         ArrayNode notReady = subset.putArray("notReadyAddresses");
         for (JsonNode d : deployments) {

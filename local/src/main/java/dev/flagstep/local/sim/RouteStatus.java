@@ -2,6 +2,7 @@ package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -21,7 +22,7 @@ final class RouteStatus {
     static ObjectNode of(JsonNode route, Instant now) {
         long generation = route.path("metadata").path("generation").asLong(1);
         JsonNode previousParents = route.path("status").path("parents");
-        ObjectNode status = Conditions.F.objectNode();
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
         ArrayNode parents = status.putArray("parents");
         for (JsonNode ref : route.path("spec").path("parentRefs")) {
             JsonNode previous = previousFor(previousParents, ref);
@@ -37,6 +38,6 @@ final class RouteStatus {
 
     private static JsonNode previousFor(JsonNode previousParents, JsonNode ref) {
         for (JsonNode p : previousParents) if (ref.equals(p.path("parentRef"))) return p.path("conditions");
-        return Conditions.F.arrayNode();
+        return JsonNodeFactory.instance.arrayNode();
     }
 }

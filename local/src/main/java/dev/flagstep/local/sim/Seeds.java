@@ -20,8 +20,6 @@ import java.util.List;
  */
 final class Seeds {
 
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     /** One object to create, with its kind. */
     record Seed(ResourceKind kind, ObjectNode object) {}
 
@@ -65,7 +63,7 @@ final class Seeds {
         ObjectNode container = template.putObject("spec").putArray("containers").addObject().put("name", name).put("image", image);
         ObjectNode port = container.putArray("ports").addObject();
         // a named targetPort names the container port; a numbered one is the container port
-        JsonNode targetPort = canary.service().targetPort().orElse(F.numberNode(canary.service().port()));
+        JsonNode targetPort = canary.service().targetPortOrPort();
         if (targetPort.isTextual()) {
             port.put("name", targetPort.asText()).put("containerPort", canary.service().port());
         } else {
@@ -82,7 +80,7 @@ final class Seeds {
         spec.putObject("selector").put("app", canary.targetRef().name());
         ObjectNode port = spec.putArray("ports").addObject()
                 .put("name", canary.service().portName().orElse("http")).put("port", canary.service().port()).put("protocol", "TCP");
-        port.set("targetPort", canary.service().targetPort().orElse(F.numberNode(canary.service().port())).deepCopy());
+        port.set("targetPort", canary.service().targetPortOrPort());
         return svc;
     }
 
@@ -90,7 +88,7 @@ final class Seeds {
     static ObjectNode nginxIngress(CanarySpec canary, ObjectRef ref) {
         ObjectNode ing = object("networking.k8s.io/v1", "Ingress", ref.name(), canary.id().namespace());
         ObjectNode spec = ing.putObject("spec").put("ingressClassName", "nginx");
-        ObjectNode port = F.objectNode().put("number", canary.service().port());
+        ObjectNode port = JsonNodeFactory.instance.objectNode().put("number", canary.service().port());
         rules(spec, canary, port);
         return ing;
     }
@@ -102,7 +100,7 @@ final class Seeds {
                 .put("alb.ingress.kubernetes.io/scheme", "internet-facing")
                 .put("alb.ingress.kubernetes.io/target-type", "ip");
         ObjectNode spec = ing.putObject("spec").put("ingressClassName", "alb");
-        rules(spec, canary, F.objectNode().put("name", "use-annotation"));
+        rules(spec, canary, JsonNodeFactory.instance.objectNode().put("name", "use-annotation"));
         return ing;
     }
 
@@ -140,7 +138,7 @@ final class Seeds {
     }
 
     private static ObjectNode object(String apiVersion, String kind, String name, String namespace) {
-        ObjectNode o = F.objectNode().put("apiVersion", apiVersion).put("kind", kind);
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("apiVersion", apiVersion).put("kind", kind);
         o.putObject("metadata").put("name", name).put("namespace", namespace);
         return o;
     }
