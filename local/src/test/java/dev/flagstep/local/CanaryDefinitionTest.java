@@ -143,7 +143,7 @@ class CanaryDefinitionTest {
     /** The phase handlers' sources: which {@link Decision}s each can answer is read from its code. */
     private static final Path PHASE_SOURCES = Path.of("../functions/phases/src/main/java/dev/flagstep/phases");
 
-    /** {@code Decision.X} outside a qualified name ({@code Onboarding.Decision.Wait} is another type). */
+    /** {@code Decision.X} outside a qualified name (a nested {@code Foo.Decision.X} would be another type). */
     private static final Pattern ANSWER = Pattern.compile("(?<![\\w.])Decision\\.([A-Z][A-Z_]*)\\b");
 
     /** The delivery protocol: a handler that yields to a newer run may answer superseded from any tick. */

@@ -116,11 +116,11 @@ public final class InitializeHandler extends PhaseHandler {
         t.update(status);
         Duration deadline = Duration.ofSeconds(t.spec.progressDeadlineSeconds());
         switch (Onboarding.decide(cluster.primaryReadyToServe(), Onboarding.since(status), deadline, t.now)) {
-            case Onboarding.Decision.Wait w -> {
+            case Onboarding.Action.Wait w -> {
                 t.publish(t.messages.primaryNotReady(w.reason()));
                 return t.finish(Decision.INITIALIZING);
             }
-            case Onboarding.Decision.GiveUp g -> {
+            case Onboarding.Action.GiveUp g -> {
                 // a primary that never served goes: the target, its replicas and the apex stay as the user had them
                 cluster.removeUnservedPrimary();
                 t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
@@ -128,7 +128,7 @@ public final class InitializeHandler extends PhaseHandler {
                         t.messages.primaryNotReadyWithin(t.spec.progressDeadlineSeconds(), g.reason())));
                 return t.finish(Decision.FAILED); // PostRollout: post-rollout hooks (Failed), the run is released
             }
-            case Onboarding.Decision.TakeOver o -> {
+            case Onboarding.Action.TakeOver o -> {
                 String revision = cluster.targetRevision();
                 cluster.reconcileApex();
                 cluster.scaleCanaryToZero();

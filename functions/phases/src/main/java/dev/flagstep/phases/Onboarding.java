@@ -18,16 +18,16 @@ final class Onboarding {
 
     private Onboarding() {}
 
-    /** What an onboarding tick does with the primary's readiness. */
-    sealed interface Decision {
+    /** What an onboarding tick does with the primary's readiness (the tick then answers the ASL a {@link Decision}). */
+    sealed interface Action {
         /** The primary is ready: point the apex at it, scale the target to zero, reconcile the router. */
-        record TakeOver() implements Decision {}
+        record TakeOver() implements Action {}
 
         /** Not ready yet: Flagger's "not ready" warning, and Initialize again after an interval. */
-        record Wait(String reason) implements Decision {}
+        record Wait(String reason) implements Action {}
 
         /** Not ready within the progress deadline (or never will be): fail, leaving the target as it is. */
-        record GiveUp(String reason) implements Decision {}
+        record GiveUp(String reason) implements Action {}
     }
 
     /**
@@ -67,13 +67,13 @@ final class Onboarding {
      * retriable (a Deployment past its own progress deadline) or when {@code deadline} has passed since
      * {@code since} (Flagger's {@code !from.Add(delta).Before(now)}: the deadline instant itself still waits).
      */
-    static Decision decide(Readiness primary, Instant since, Duration deadline, Instant now) {
+    static Action decide(Readiness primary, Instant since, Duration deadline, Instant now) {
         return switch (primary) {
-            case Readiness.Ready r -> new Decision.TakeOver();
-            case Readiness.Failed f -> new Decision.GiveUp(f.reason());
+            case Readiness.Ready r -> new Action.TakeOver();
+            case Readiness.Failed f -> new Action.GiveUp(f.reason());
             case Readiness.NotYet n -> since.plus(deadline).isBefore(now)
-                    ? new Decision.GiveUp(n.reason())
-                    : new Decision.Wait(n.reason());
+                    ? new Action.GiveUp(n.reason())
+                    : new Action.Wait(n.reason());
         };
     }
 }

@@ -65,21 +65,21 @@ class OnboardingTest {
 
     @Test
     void aReadyPrimaryIsTakenOverAtAnyTime() {
-        assertThat(Onboarding.decide(new Readiness.Ready(), T0, DEADLINE, T0)).isEqualTo(new Onboarding.Decision.TakeOver());
+        assertThat(Onboarding.decide(new Readiness.Ready(), T0, DEADLINE, T0)).isEqualTo(new Onboarding.Action.TakeOver());
         assertThat(Onboarding.decide(new Readiness.Ready(), T0, DEADLINE, T0.plusSeconds(6000)))
-                .isEqualTo(new Onboarding.Decision.TakeOver());
+                .isEqualTo(new Onboarding.Action.TakeOver());
     }
 
     @Test
     void aPrimaryNotReadyYetIsWaitedForUntilTheDeadlineHasPassed() {
         Readiness notYet = new Readiness.NotYet("waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
 
-        assertThat(Onboarding.decide(notYet, T0, DEADLINE, T0)).isEqualTo(new Onboarding.Decision.Wait(
+        assertThat(Onboarding.decide(notYet, T0, DEADLINE, T0)).isEqualTo(new Onboarding.Action.Wait(
                 "waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available"));
         assertThat(Onboarding.decide(notYet, T0, DEADLINE, T0.plus(DEADLINE)))
                 .as("the deadline instant itself still waits, as Flagger's !from.Add(delta).Before(now)")
-                .isInstanceOf(Onboarding.Decision.Wait.class);
-        assertThat(Onboarding.decide(notYet, T0, DEADLINE, T0.plus(DEADLINE).plusMillis(1))).isEqualTo(new Onboarding.Decision.GiveUp(
+                .isInstanceOf(Onboarding.Action.Wait.class);
+        assertThat(Onboarding.decide(notYet, T0, DEADLINE, T0.plus(DEADLINE).plusMillis(1))).isEqualTo(new Onboarding.Action.GiveUp(
                 "waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available"));
     }
 
@@ -87,6 +87,6 @@ class OnboardingTest {
     void aPrimaryThatWillNotBecomeReadyIsGivenUpAtOnce() {
         assertThat(Onboarding.decide(new Readiness.Failed("deployment \"podinfo-primary\" exceeded its progress deadline"),
                 T0, DEADLINE, T0.plusSeconds(1)))
-                .isEqualTo(new Onboarding.Decision.GiveUp("deployment \"podinfo-primary\" exceeded its progress deadline"));
+                .isEqualTo(new Onboarding.Action.GiveUp("deployment \"podinfo-primary\" exceeded its progress deadline"));
     }
 }
