@@ -7,6 +7,8 @@ import dev.flagstep.analysis.Routes;
  * {@code KubernetesRouter} is its Service reconciler, here {@code DeploymentController.bootstrap}). The apex service
  * always selects the primary; the canary is tested through {@code {apex}-canary} and promoted by copying its
  * template. There are no weights to read or write: routes always read 100/0 and writes are no-ops.
+ * Flagger's reads 0/100 once the analysis has an iteration (only its weight gauge shows it); flagstep reports
+ * where the apex sends traffic, without reading the status (docs/migrating-from-flagger.md).
  */
 public final class NopRouter implements TrafficRouter {
 

@@ -218,6 +218,7 @@ class StrategyE2ETest {
                     threshold: 2
                     stepWeight: 20
                 """ + lifecycleHooks("kbg")));
+        tap.watch(doc);
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
@@ -233,6 +234,11 @@ class StrategyE2ETest {
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
         assertThat(image(h, "kbg-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        // while iterating, the status weight (the CanaryWeight metric) stays 0, as the router's reading (100/0;
+        // Flagger's NopRouter reads 0/100 once an iteration ran: docs/migrating-from-flagger.md)
+        List<Snapshot> ticks = tap.before(doc, "Analysis");
+        assertThat(ticks).extracting(t -> t.status().orElseThrow().iterations()).contains(1, 10);
+        assertThat(ticks).extracting(t -> t.status().orElseThrow().canaryWeight()).containsOnly(0);
 
         // ticks 1-10: the iterations (pre-rollout on the first); tick 11: confirm-promotion (no traffic switch);
         // tick 12: confirm-promotion again, Promote
