@@ -28,6 +28,15 @@ public final class CanaryYaml {
             "post-rollout", "post",
             "event", "events");
 
+    /** The builtin request-success-rate check, at least 99% over 1m: a {@code metrics:} list (four-space indent). */
+    public static final String SUCCESS_RATE = """
+                metrics:
+                  - name: request-success-rate
+                    thresholdRange:
+                      min: 99
+                    interval: 1m
+            """;
+
     private final String name;
     private String namespace = "e2e";
     private String provider = "gatewayapi:v1";

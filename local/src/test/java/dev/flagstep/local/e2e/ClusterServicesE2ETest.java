@@ -350,12 +350,7 @@ class ClusterServicesE2ETest {
                         threshold: 2
                         stepWeight: 20
                         maxWeight: 40
-                        metrics:
-                          - name: request-success-rate
-                            thresholdRange:
-                              min: 99
-                            interval: 1m
-                    """ + FlaggerDocsWebhooks.indented(4)));
+                    """ + CanaryYaml.SUCCESS_RATE + FlaggerDocsWebhooks.indented(4)));
 
             Execution rollout = h.deployNewRevision(doc);
             h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);

@@ -46,22 +46,7 @@ class FailedChecksE2ETest {
                     threshold: 2
                     stepWeight: 20
                     maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n));
+                """ + CanaryYaml.SUCCESS_RATE + CanaryYaml.webhooks(hooks + "/" + n, "pre-rollout", "rollout", "post-rollout"));
 
         Execution rollout = h.deployNewRevision(doc);
         int queriesBefore = h.hooks.requests(promQuery(n)).size();
@@ -178,17 +163,7 @@ class FailedChecksE2ETest {
                     threshold: 2
                     stepWeight: 20
                     maxWeight: 50
-                    webhooks:
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/%2$s/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/%2$s/rollout
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/%2$s/post-rollout
-                """.formatted(hooks, n));
+                """ + CanaryYaml.webhooks(hooks + "/" + n, "pre-rollout", "rollout", "post-rollout"));
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.FAILED);

@@ -70,12 +70,7 @@ final class FailureKit {
                     threshold: 2
                     stepWeight: %d
                     maxWeight: %d
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                """.formatted(stepWeight, maxWeight) + CanaryYaml.webhooks(hooks + "/" + name, webhookTypes);
+                """.formatted(stepWeight, maxWeight) + CanaryYaml.SUCCESS_RATE + CanaryYaml.webhooks(hooks + "/" + name, webhookTypes);
     }
 
     static String promQuery(String name) {

@@ -211,12 +211,7 @@ class FaultMatrixE2ETest {
                     threshold: 5
                     stepWeight: 20
                     maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                """ + CanaryYaml.webhooks(hooksFor(cell) + "/" + n, HOOK_TYPES)));
+                """ + CanaryYaml.SUCCESS_RATE + CanaryYaml.webhooks(hooksFor(cell) + "/" + n, HOOK_TYPES)));
         CanaryId id = doc.canary().id();
         // a durable gate left open: the run's end must close it (the hooks here are the receiver's, not gates)
         h.runtime.store().openGate(id, GateType.CONFIRM_PROMOTION, "fault-matrix", "left open");

@@ -38,28 +38,8 @@ class PromotionE2ETest {
                     threshold: 2
                     stepWeight: 20
                     maxWeight: 50
-                    metrics:
-                      - name: request-success-rate
-                        thresholdRange:
-                          min: 99
-                        interval: 1m
-                    webhooks:
-                      - name: confirm
-                        type: confirm-rollout
-                        url: %1$s/steps/confirm-rollout
-                      - name: pre
-                        type: pre-rollout
-                        url: %1$s/steps/pre-rollout
-                      - name: load
-                        type: rollout
-                        url: %1$s/steps/rollout
-                      - name: promote
-                        type: confirm-promotion
-                        url: %1$s/steps/confirm-promotion
-                      - name: post
-                        type: post-rollout
-                        url: %1$s/steps/post-rollout
-                """.formatted(hooks)));
+                """ + CanaryYaml.SUCCESS_RATE + CanaryYaml.webhooks(hooks + "/steps",
+                "confirm-rollout", "pre-rollout", "rollout", "confirm-promotion", "post-rollout")));
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);

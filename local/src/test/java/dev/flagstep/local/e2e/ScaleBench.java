@@ -116,22 +116,7 @@ final class ScaleBench {
                         threshold: 2
                         stepWeight: 10
                         maxWeight: 50
-                        metrics:
-                          - name: request-success-rate
-                            thresholdRange:
-                              min: 99
-                            interval: 1m
-                        webhooks:
-                          - name: pre
-                            type: pre-rollout
-                            url: %1$s/pre-rollout
-                          - name: load
-                            type: rollout
-                            url: %1$s/rollout
-                          - name: post
-                            type: post-rollout
-                            url: %1$s/post-rollout
-                    """.formatted(hooks)));
+                    """ + CanaryYaml.SUCCESS_RATE + CanaryYaml.webhooks(hooks, "pre-rollout", "rollout", "post-rollout")));
             sim.seed(doc.canary(), RolloutHarness.IMAGE);
             runtime.put(doc);
             docs.add(doc);
