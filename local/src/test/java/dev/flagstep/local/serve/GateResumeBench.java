@@ -35,19 +35,10 @@ final class GateResumeBench {
                     tokenAt.putIfAbsent(execution.input().path("canary").path("name").asText(), System.nanoTime());
                 }
             });
-            String gate = h.url() + "/gate/check";
             for (int i = 0; i < rollouts; i++) {
                 String name = "bench-" + i;
                 String path = "/canaries/" + ServeHarness.NAMESPACE + "/" + name;
-                h.bootstrap(ServeHarness.NAMESPACE, name, ServeHarness.canary(name, """
-                            interval: 10m
-                            threshold: 2
-                            stepWeight: 50
-                            webhooks:
-                              - name: approval
-                                type: confirm-rollout
-                                url: %s
-                        """.formatted(gate)));
+                h.bootstrap(ServeHarness.NAMESPACE, name, h.gatedCanary(ServeHarness.NAMESPACE, name));
                 expect(h.http.postJson(path + "/rollouts", "{\"revision\":\"6.7.1\"}"), 201);
                 ServeHarness.until(Duration.ofSeconds(60), () -> {
                     if (!h.http.get(path).json().at("/gates/confirm-rollout/rolloutWaiting").asBoolean()) {

@@ -66,6 +66,22 @@ public final class ServeHarness implements AutoCloseable {
         return CanaryYaml.named(name).namespace(namespace).analysis(analysis);
     }
 
+    /**
+     * A canary whose confirm-rollout hook is this server's own loadtester gate ({@code /gate/check}): each
+     * rollout parks at confirm-rollout until the gate is opened.
+     */
+    String gatedCanary(String namespace, String name) {
+        return canary(namespace, name, """
+                    interval: 10m
+                    threshold: 2
+                    stepWeight: 50
+                    webhooks:
+                      - name: approval
+                        type: confirm-rollout
+                        url: %s
+                """.formatted(url() + "/gate/check"));
+    }
+
     /** PUT the canary (201), then its first rollout (Flagger's first pass, which creates the primary), awaited. */
     void bootstrap(String namespace, String name, String yaml) {
         String path = "/canaries/" + namespace + "/" + name;

@@ -173,16 +173,7 @@ class ServeRolloutTest {
 
     @Test
     void openingTheConfirmRolloutGateResumesAParkedRollout() {
-        String gate = h.url() + "/gate/check";
-        h.bootstrap("serve", "confirm", ServeHarness.canary("confirm", """
-                    interval: 10m
-                    threshold: 2
-                    stepWeight: 50
-                    webhooks:
-                      - name: approval
-                        type: confirm-rollout
-                        url: %s
-                """.formatted(gate)));
+        h.bootstrap("serve", "confirm", h.gatedCanary("serve", "confirm"));
         assertThat(http.postJson("/canaries/serve/confirm/rollouts", "{\"revision\":\"6.7.1\"}").status()).isEqualTo(201);
         Execution rollout = eventually(Duration.ofSeconds(30), () -> {
             JsonNode c = http.get("/canaries/serve/confirm").json();
