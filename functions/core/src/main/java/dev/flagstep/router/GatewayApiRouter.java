@@ -52,14 +52,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     }
 
     @Override
-    public void setRoutes(Routes routes) {
-        writeRoutes(routes);
-    }
-
-    @Override
-    ObjectNode desired() {
-        ObjectNode o = generated();
-        ObjectNode spec = o.putObject("spec");
+    void writeSpec(ObjectNode spec) {
         ArrayNode parents = spec.putArray("parentRefs");
         canary.service().gatewayRefs().forEach(g -> parents.add(g.deepCopy()));
         if (!canary.service().hosts().isEmpty()) {
@@ -77,7 +70,6 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
                     List.of(backend(RouterObjects.primary(canary), 100), backend(RouterObjects.canary(canary), 0)));
             rule(rules, matches, List.of(backend(RouterObjects.primary(canary), 100)));
         }
-        return o;
     }
 
     private void rule(ArrayNode rules, List<ObjectNode> matches, List<ObjectNode> backends) {

@@ -55,14 +55,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     }
 
     @Override
-    public void setRoutes(Routes routes) {
-        writeRoutes(routes);
-    }
-
-    @Override
-    ObjectNode desired() {
-        ObjectNode o = generated();
-        ObjectNode spec = o.putObject("spec");
+    void writeSpec(ObjectNode spec) {
         ArrayNode hosts = spec.putArray("hosts");
         canary.service().hosts().forEach(hosts::add);
         if (!canary.service().hosts().contains(RouterObjects.apex(canary)) && !canary.service().hosts().contains("*")) {
@@ -78,7 +71,6 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
             httpRoute(http, Matches.mergeIstio(ab, canary.service().match()), true);
             httpRoute(http, canary.service().match(), false);
         }
-        return o;
     }
 
     private void httpRoute(ArrayNode http, List<JsonNode> match, boolean withCanary) {

@@ -35,13 +35,15 @@ abstract class OwnedObjectRouter {
         return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
     }
 
-    /** The object's {@code apiVersion}, {@code kind} and metadata, without a spec: the start of {@link #desired()}. */
-    final ObjectNode generated() {
-        return RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
-    }
+    /** Fills {@code spec} as Flagger would create it, weights 100/0. */
+    abstract void writeSpec(ObjectNode spec);
 
-    /** The whole object as Flagger would create it, weights 100/0. */
-    abstract ObjectNode desired();
+    /** The whole object as Flagger would create it: ours (generated metadata) with {@link #writeSpec}'s spec. */
+    private ObjectNode desired() {
+        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+        writeSpec(o.putObject("spec"));
+        return o;
+    }
 
     /** The weights in an object of ours, empty when it has no primary/canary backends. */
     abstract Optional<Routes> read(ObjectNode object);
@@ -65,7 +67,8 @@ abstract class OwnedObjectRouter {
                 + " and " + RouterObjects.canary(canary) + ": run Initialize to reconcile it"));
     }
 
-    void writeRoutes(Routes routes) {
+    /** {@link TrafficRouter#setRoutes(Routes)}: patches the weights (and mirroring) on the object, which must hold routes. */
+    public void setRoutes(Routes routes) {
         kube.edit(ref(), o -> {
             readRequired(o);
             write(o, routes);

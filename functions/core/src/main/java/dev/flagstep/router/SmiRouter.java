@@ -32,18 +32,15 @@ public final class SmiRouter extends OwnedObjectRouter implements TrafficRouter 
 
     @Override
     public void setRoutes(Routes routes) {
-        writeRoutes(routes.unmirrored());
+        super.setRoutes(routes.unmirrored());
     }
 
     @Override
-    ObjectNode desired() {
-        ObjectNode o = generated();
-        ObjectNode spec = o.putObject("spec");
+    void writeSpec(ObjectNode spec) {
         spec.put("service", canary.service().hosts().isEmpty() ? RouterObjects.apex(canary) : canary.service().hosts().get(0));
         var backends = spec.putArray("backends");
         backends.addObject().put("service", RouterObjects.canary(canary)).put("weight", 0);
         backends.addObject().put("service", RouterObjects.primary(canary)).put("weight", 100);
-        return o;
     }
 
     @Override
