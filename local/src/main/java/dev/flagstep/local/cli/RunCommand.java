@@ -47,8 +47,7 @@ record RunCommand(PrintStream out, PrintStream err) implements Command {
                 RuntimeOptions.back(sim, services);
                 kube = sim.client();
             } else {
-                Path config = args.option("kubeconfig").map(Path::of).orElse(Kubeconfig.defaultPath(System.getenv()));
-                kube = new KubeClient(Kubeconfig.load(config, args.option("context")).endpoint());
+                kube = new KubeClient(Kubeconfig.load(RuntimeOptions.kubeconfig(args), args.option("context")).endpoint());
             }
             try (LocalRuntime runtime = LocalRuntime.start(settings, kube)) {
                 runtime.put(doc);

@@ -1,5 +1,6 @@
 package dev.flagstep.local.cli;
 
+import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.LocalRuntime;
 
 import dev.flagstep.local.sim.SimulatedCluster;
@@ -27,6 +28,11 @@ public final class RuntimeOptions {
                 args.option("provider").orElse("kubernetes"),
                 URI.create(args.option("metrics-server").orElse("http://127.0.0.1:9090")),
                 apiUrl);
+    }
+
+    /** The kubeconfig named by {@code --kubeconfig}, else {@code $KUBECONFIG}'s first file or {@code ~/.kube/config}. */
+    public static Path kubeconfig(Args args) {
+        return args.option("kubeconfig").map(Path::of).orElse(Kubeconfig.defaultPath(System.getenv()));
     }
 
     /** The {@code --service} backings; they need {@code --simulate} (a real cluster has its Services and pods). */

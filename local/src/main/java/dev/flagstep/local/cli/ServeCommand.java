@@ -88,7 +88,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 kube = sim.get().client();
                 cluster = "a simulated cluster";
             } else {
-                Path config = args.option("kubeconfig").map(Path::of).orElse(Kubeconfig.defaultPath(System.getenv()));
+                Path config = RuntimeOptions.kubeconfig(args);
                 Kubeconfig.Context context = Kubeconfig.load(config, args.option("context"));
                 kube = new KubeClient(context.endpoint());
                 cluster = "context " + context.name() + " of " + config;
