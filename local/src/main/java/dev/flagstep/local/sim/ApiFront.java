@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The simulated API server's front door on 127.0.0.1: requests for the service proxy subresource go to
- * {@link ServiceProxy}, every other request to the mock API as it came. The proxy cannot live in the mock's
+ * {@link ProxySubresource}, every other request to the mock API as it came. The proxy cannot live in the mock's
  * dispatcher: the mock answers on a single Vert.x event loop, so a hook that takes minutes would stall every
  * Kubernetes call of every canary meanwhile; here each request has a virtual thread of its own.
  */
@@ -37,10 +37,10 @@ final class ApiFront implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final URI mock;
-    private final ServiceProxy proxy;
+    private final ProxySubresource proxy;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private ApiFront(HttpServer server, URI mock, ServiceProxy proxy) {
+    private ApiFront(HttpServer server, URI mock, ProxySubresource proxy) {
         this.server = server;
         this.mock = mock;
         this.proxy = proxy;
@@ -50,7 +50,7 @@ final class ApiFront implements AutoCloseable {
     }
 
     /** Listens on an ephemeral port of 127.0.0.1 in front of the mock API at {@code mock}. */
-    static ApiFront start(URI mock, ServiceProxy proxy) {
+    static ApiFront start(URI mock, ProxySubresource proxy) {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             return new ApiFront(s, mock, proxy);
@@ -71,7 +71,7 @@ final class ApiFront implements AutoCloseable {
             }
             String rawPath = exchange.getRequestURI().getRawPath();
             String rawQuery = exchange.getRequestURI().getRawQuery();
-            Reply reply = ServiceProxy.Target.parse(rawPath)
+            Reply reply = ProxySubresource.Target.parse(rawPath)
                     .map(t -> proxy.forward(t, exchange.getRequestMethod(), rawQuery, exchange.getRequestHeaders(), body))
                     .orElseGet(() -> toMock(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
                             + (rawQuery == null ? "" : "?" + rawQuery), exchange.getRequestHeaders(), body));

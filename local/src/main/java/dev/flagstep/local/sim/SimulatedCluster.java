@@ -85,7 +85,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     private final MockApi api;
     private final ApiFront front;
-    private final ServiceProxy services;
+    private final ProxySubresource services;
     private final FaultProxy proxy;
     private final Controllers controllers;
     private final KubeEndpoint endpoint;
@@ -96,7 +96,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Clock clock;
     private boolean closed;
 
-    private SimulatedCluster(MockApi api, ApiFront front, ServiceProxy services, FaultProxy proxy, Options options) {
+    private SimulatedCluster(MockApi api, ApiFront front, ProxySubresource services, FaultProxy proxy, Options options) {
         this.api = api;
         this.front = front;
         this.services = services;
@@ -118,7 +118,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Starts the API server (a few seconds: the mock loads its model classes up front) and the controllers. */
     public static SimulatedCluster start(Options options) {
         MockApi api = MockApi.start();
-        ServiceProxy services = new ServiceProxy(api::read);
+        ProxySubresource services = new ProxySubresource(api::read);
         ApiFront front = null;
         FaultProxy proxy;
         try {

@@ -24,15 +24,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The API server's service proxy, {@code /api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}}, as
- * kube-apiserver serves it: authorization first ({@link #forbid}: 403 as RBAC words it), then the Service from the
+ * The API server's service proxy, the Services' {@code proxy} subresource
+ * {@code /api/v1/namespaces/{ns}/services/{[scheme:]name[:port]}/proxy/{path}}, as kube-apiserver serves it (the
+ * server side of flagstep's {@code kubernetes.ServiceProxy}): authorization first ({@link #forbid}: 403 as RBAC words it), then the Service from the
  * store (404), its port by number or name (503), a ready endpoint (503), then the request, minus hop-by-hop headers
  * and {@code Authorization}, marked with {@code X-Forwarded-Uri}, {@code -Host} and {@code -Proto}, to the endpoint
  * (TLS unverified for {@code https:}, as the API server dials pods), and the answer back as it is. The simulated cluster has no pods to dial: a Service's endpoint is the local server that
  * {@link #back backs} it. No timeout bounds the forwarded request: kube-apiserver treats {@code proxy} as long-running,
  * so only the caller's own timeout ends a long hook.
  */
-final class ServiceProxy {
+final class ProxySubresource {
 
     /** {@code --service}, as the hint of a proxied request to a Service the simulated cluster cannot serve names it. */
     static final String FLAG = "--service";
@@ -85,7 +86,7 @@ final class ServiceProxy {
     private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
     private final HttpClient http;
 
-    ServiceProxy(Store store) {
+    ProxySubresource(Store store) {
         this.store = store;
         // a dial timeout as kube-apiserver's (30 s); none for the request: proxy is a long-running request.
         // The API server dials pods over TLS without verifying them; so does the simulated one.
