@@ -203,28 +203,29 @@ public final class LocalRuntime implements AutoCloseable {
         return TIMEOUTS.getOrDefault(function, PhaseHandler.DEFAULT_TIMEOUT);
     }
 
-    public CanaryStore store() {
-        return store;
-    }
-
-    public AslInterpreter interpreter() {
-        return interpreter;
-    }
-
-    public LocalEventBus bus() {
-        return bus;
-    }
-
+    /** The phases' clock. */
     public Clock clock() {
         return clock;
     }
 
-    /**
-     * Starts rollouts as the API does on AWS ({@link ExecutionRolloutStarter}): the same rules, on this
-     * runtime's interpreter. {@code flagstep serve} answers {@code POST .../rollouts} with it.
-     */
-    public RolloutStarter rollouts() {
-        return rollouts;
+    /** The table. */
+    public CanaryStore store() {
+        return store;
+    }
+
+    /** Stores the canary document as submitted. */
+    public void put(CanaryDocument document) {
+        store.putSpec(document.canary().id(), document.source());
+    }
+
+    /** The event bus, for local listeners of canary events. */
+    public LocalEventBus bus() {
+        return bus;
+    }
+
+    /** The state machine's interpreter: its executions and task tokens. */
+    public AslInterpreter interpreter() {
+        return interpreter;
     }
 
     /**
@@ -236,9 +237,12 @@ public final class LocalRuntime implements AutoCloseable {
         return Optional.ofNullable(handlers.get(name));
     }
 
-    /** Stores the canary document as submitted. */
-    public void put(CanaryDocument document) {
-        store.putSpec(document.canary().id(), document.source());
+    /**
+     * Starts rollouts as the API does on AWS ({@link ExecutionRolloutStarter}): the same rules, on this
+     * runtime's interpreter. {@code flagstep serve} answers {@code POST .../rollouts} with it.
+     */
+    public RolloutStarter rollouts() {
+        return rollouts;
     }
 
     /**
