@@ -123,8 +123,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.bus = new LocalEventBus();
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = PhaseWiring.services(
-                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, token -> complete(asl.value, token), kube, clock,
-                        sleeper(settings.speed())),
+                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, token -> complete(asl.value, token), kube,
+                        clock, sleeper(settings.speed())),
                 settings.phases());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         this.handlers = handlers(services);
@@ -259,7 +259,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** As {@link #startRollout(CanaryDocument, String)}, for callers that know the interval already. */
     public Execution startRollout(CanaryId id, String revision, long intervalSeconds) {
-        String name = switch (rollouts.start(new RolloutRequest(id, revision, (int) Math.min(Integer.MAX_VALUE, intervalSeconds), true))) {
+        var request = new RolloutRequest(id, revision, (int) Math.min(Integer.MAX_VALUE, intervalSeconds), true);
+        String name = switch (rollouts.start(request)) {
             case RolloutStart.Started s -> s.runId();
             case RolloutStart.AlreadyStarted a -> a.runId();
             case RolloutStart.Conflict c -> throw new IllegalStateException("revision " + c.runningRevision() + " of " + id
