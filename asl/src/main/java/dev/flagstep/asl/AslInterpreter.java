@@ -40,7 +40,7 @@ public final class AslInterpreter {
     private final Map<String, Execution> running = new HashMap<>();
     /**
      * Names taken by executions that executions started: like AWS, a closed execution keeps its name.
-     * (Names a caller starts are forgotten when they end: the local runtime restarts a finished revision.)
+     * (Names a caller starts are forgotten when they end: a caller that must refuse them keeps them itself.)
      * Guarded by {@code running}.
      */
     private final Set<String> continued = new HashSet<>();

@@ -1,8 +1,11 @@
 package dev.flagstep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.api.ExecutionRolloutStarter;
+import dev.flagstep.api.RolloutRequest;
+import dev.flagstep.api.RolloutStart;
+import dev.flagstep.api.RolloutStarter;
+import dev.flagstep.events.EventPublisher;
 import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ServiceProxy;
@@ -12,7 +15,6 @@ import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.TaskFailure;
 import dev.flagstep.asl.TaskTokenException;
 import dev.flagstep.metrics.LocalSecretResolver;
-import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
@@ -24,8 +26,8 @@ import dev.flagstep.phases.EventHookHandler;
 import dev.flagstep.phases.FinaliseHandler;
 import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.phases.InitializeHandler;
-import dev.flagstep.phases.KubeCanaryCluster;
 import dev.flagstep.phases.PhaseHandler;
+import dev.flagstep.phases.PhaseWiring;
 import dev.flagstep.phases.PostRolloutHandler;
 import dev.flagstep.phases.PreRolloutHandler;
 import dev.flagstep.phases.PromoteHandler;
@@ -36,9 +38,7 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
-import dev.flagstep.webhook.HookRunner;
 import dev.flagstep.webhook.Sleeper;
-import dev.flagstep.webhook.WebhookClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -50,7 +50,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -58,9 +57,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The whole application on one machine: the real {@code statemachine/canary.asl.json} run by the
- * in-process interpreter, every Task resolved to the same handler classes template.yaml names,
- * DynamoDB Local for the table, a local event bus feeding the event hooks, and a Kubernetes API
- * (a kubeconfig's cluster, or the simulated one).
+ * in-process interpreter, every Task resolved to the same handler classes template.yaml names, wired
+ * by the same {@link PhaseWiring} as in Lambda with local {@link #adapters}: DynamoDB Local for the table,
+ * a local event bus feeding the event hooks, the interpreter's task tokens, and a Kubernetes API (a
+ * kubeconfig's cluster, or the simulated one). Rollouts start as the API starts them on AWS
+ * ({@link #rollouts()}).
  */
 public final class LocalRuntime implements AutoCloseable {
 
@@ -73,7 +74,6 @@ public final class LocalRuntime implements AutoCloseable {
      */
     static final Map<String, Duration> TIMEOUTS = timeouts();
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FUNCTION_ARN = "arn:aws:lambda:local:000000000000:function:flagstep-";
 
     /**
@@ -96,6 +96,11 @@ public final class LocalRuntime implements AutoCloseable {
             return new Settings(Optional.empty(), 1, "kubernetes", URI.create("http://127.0.0.1:9090"), Optional.empty());
         }
 
+        /** What the phases are wired with ({@link PhaseWiring}): no stack-wide webhook secret locally. */
+        public PhaseWiring.Settings phases() {
+            return new PhaseWiring.Settings(defaultProvider, metricsServer, apiUrl, Optional.empty(), historyBudget);
+        }
+
         /** The same settings with another history budget (tests hand over after a few ticks). */
         public Settings withHistoryBudget(HistoryBudget budget) {
             return new Settings(dbPath, speed, defaultProvider, metricsServer, apiUrl, budget);
@@ -108,44 +113,21 @@ public final class LocalRuntime implements AutoCloseable {
     private final AslInterpreter interpreter;
     private final Clock clock;
     private final Map<String, PhaseHandler> handlers;
+    private final InterpreterRolloutExecutions executions;
+    private final RolloutStarter rollouts;
 
     private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock) {
         this.dynamo = withFaults.isPresent() ? LocalDynamo.startWithFaults(settings.dbPath()) : LocalDynamo.start(settings.dbPath());
         this.clock = clock;
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
-        PhaseFaults faults = withFaults.orElse(PhaseFaults.none());
         this.bus = new LocalEventBus();
-        var secrets = LocalSecretResolver.fromEnvironment();
-        var credentials = AnonymousCredentialsProvider.create();
-        // cluster Service URLs (http://flagger-loadtester.test/) through this cluster's service proxy, as in AWS;
-        // 127.0.0.1 and localhost URLs stay direct
-        var router = new ServiceProxy(kube);
-        var metrics = new MetricChecker(new MetricProviders(
-                new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, SecretScope.unprefixed(), AddressGuard.local(), router, credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
-                clock));
         Holder<AslInterpreter> asl = new Holder<>();
-        Services services = new Services(
-                faults.store(store),
-                clock,
-                // real time for signatures even when the rollout's clock runs faster: receivers check it against theirs
-                new HookRunner(new WebhookClient(AddressGuard.local(), router, Sleeper.REAL, Clock.systemUTC())),
-                (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
-                metrics,
-                bus,
-                token -> complete(asl.value, token),
-                settings.defaultProvider(),
-                settings.apiUrl(),
-                dev.flagstep.phases.SigningSecrets.from(secrets, SecretScope.unprefixed()),
-                settings.historyBudget(),
-                // a phase's waits are measured on the phases' clock: sleep them as fast as it runs
-                settings.speed() == 1 ? Sleeper.REAL
-                        : pause -> Thread.sleep(Duration.ofNanos((long) (pause.toNanos() / settings.speed()))));
+        Services services = PhaseWiring.services(
+                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, token -> complete(asl.value, token), kube,
+                        clock, sleeper(settings.speed())),
+                settings.phases());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
-        Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
-        PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
-        this.handlers = Map.copyOf(handlers);
+        this.handlers = handlers(services);
         Map<String, String> substitutions = new LinkedHashMap<>();
         handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
         var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
@@ -154,6 +136,35 @@ public final class LocalRuntime implements AutoCloseable {
                 // fault tests replay the same retry delays on every run
                 withFaults.isPresent() ? new java.util.Random(0) : new java.util.Random());
         asl.value = interpreter;
+        this.executions = new InterpreterRolloutExecutions(interpreter, store);
+        this.rollouts = new ExecutionRolloutStarter(executions);
+    }
+
+    /**
+     * The local runtime's adapters for the one wiring ({@link PhaseWiring}): a Kubernetes API (a kubeconfig's
+     * cluster, or the simulated one) and its service proxy for cluster Service URLs, as in AWS (127.0.0.1 and
+     * localhost URLs stay direct); loopback addresses allowed; secrets from this process's environment; no
+     * AWS credentials; webhook signatures on real time.
+     */
+    public static PhaseWiring.Adapters adapters(CanaryStore store, EventPublisher events, Services.TaskTokens taskTokens,
+                                                KubeClient kube, Clock clock, Sleeper sleeper) {
+        var credentials = AnonymousCredentialsProvider.create();
+        return new PhaseWiring.Adapters(store, events, taskTokens, () -> kube, new ServiceProxy(kube), AddressGuard.local(),
+                LocalSecretResolver.fromEnvironment(), SecretScope.unprefixed(), credentials,
+                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                clock, Clock.systemUTC(), sleeper);
+    }
+
+    /** A phase's waits are measured on the phases' clock: sleep them as fast as it runs. */
+    private static Sleeper sleeper(double speed) {
+        return speed == 1 ? Sleeper.REAL : pause -> Thread.sleep(Duration.ofNanos((long) (pause.toNanos() / speed)));
+    }
+
+    /** The handler of each state machine function, by the name the ASL's {@code ${NameFunctionArn}} uses. */
+    public static Map<String, PhaseHandler> handlers(Services services) {
+        Map<String, PhaseHandler> handlers = new LinkedHashMap<>();
+        PHASES.forEach((name, make) -> handlers.put(name, make.apply(services)));
+        return Map.copyOf(handlers);
     }
 
     public static LocalRuntime start(Settings settings, KubeClient kube) {
@@ -192,20 +203,29 @@ public final class LocalRuntime implements AutoCloseable {
         return TIMEOUTS.getOrDefault(function, PhaseHandler.DEFAULT_TIMEOUT);
     }
 
+    /** The phases' clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The table. */
     public CanaryStore store() {
         return store;
     }
 
-    public AslInterpreter interpreter() {
-        return interpreter;
+    /** Stores the canary document as submitted. */
+    public void put(CanaryDocument document) {
+        store.putSpec(document.canary().id(), document.source());
     }
 
+    /** The event bus, for local listeners of canary events. */
     public LocalEventBus bus() {
         return bus;
     }
 
-    public Clock clock() {
-        return clock;
+    /** The state machine's interpreter: its executions and task tokens. */
+    public AslInterpreter interpreter() {
+        return interpreter;
     }
 
     /**
@@ -217,41 +237,42 @@ public final class LocalRuntime implements AutoCloseable {
         return Optional.ofNullable(handlers.get(name));
     }
 
-    /** Stores the canary document as submitted. */
-    public void put(CanaryDocument document) {
-        store.putSpec(document.canary().id(), document.source());
+    /**
+     * Starts rollouts as the API does on AWS ({@link ExecutionRolloutStarter}): the same rules, on this
+     * runtime's interpreter. {@code flagstep serve} answers {@code POST .../rollouts} with it.
+     */
+    public RolloutStarter rollouts() {
+        return rollouts;
     }
 
     /**
-     * Starts one rollout of {@code revision}, named as in AWS ({@code {ns}-{name}-{revision}}), so
-     * starting the same revision twice is the same rollout. A running rollout of another revision is
-     * stopped: the new one supersedes it, as Flagger restarts its analysis. A rollout may outlive its
-     * first execution (see {@link Execution#chain()}): follow what this returns through its chain.
+     * Starts one rollout of {@code revision} with {@link #rollouts()}, superseding a running one of
+     * another revision (as Flagger restarts its analysis): named, and with the run id, {@code {ns}-{name}-{revision}}
+     * as in AWS, so starting the same revision twice is the same rollout. Answers the execution that carries the
+     * rollout: a rollout may outlive it (see {@link Execution#chain()}), follow it through its chain.
+     *
+     * @throws IllegalStateException if this revision was rolled out by an earlier process on the same table
      */
     public Execution startRollout(CanaryDocument document, String revision) {
         return startRollout(document.canary().id(), revision, document.canary().interval().toSeconds());
     }
 
-    /** As {@link #startRollout(CanaryDocument, String)}, for callers (the API) that know the interval already. */
+    /** As {@link #startRollout(CanaryDocument, String)}, for callers that know the interval already. */
     public Execution startRollout(CanaryId id, String revision, long intervalSeconds) {
-        String name = ExecutionNames.of(id, revision);
-        List<Execution> running = runningRollouts(id);
-        Optional<Execution> same = running.stream().filter(e -> revision.equals(revisionOf(e))).findFirst();
-        if (same.isPresent()) {
-            return same.get();
-        }
-        running.forEach(e -> e.stop("Superseded", "revision " + revision + " of " + id + " supersedes this rollout"));
-        ObjectNode input = MAPPER.createObjectNode();
-        input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
-        input.put("runId", UUID.randomUUID().toString());
-        input.put("revision", revision);
-        input.put("intervalSeconds", Math.max(1, intervalSeconds));
-        return interpreter.start(name, input);
+        var request = new RolloutRequest(id, revision, (int) Math.min(Integer.MAX_VALUE, intervalSeconds), true);
+        String name = switch (rollouts.start(request)) {
+            case RolloutStart.Started s -> s.runId();
+            case RolloutStart.AlreadyStarted a -> a.runId();
+            case RolloutStart.Conflict c -> throw new IllegalStateException("revision " + c.runningRevision() + " of " + id
+                    + " is rolling out"); // not with supersede
+        };
+        return executions.latest(name).orElseThrow(() -> new IllegalStateException("revision " + revision + " of " + id
+                + " was rolled out already (run " + name + "): as in Flagger, a revision is analysed once; deploy a new one"));
     }
 
     /**
      * The running executions of this canary's rollouts, a continued rollout by the execution that
-     * carries it now: found as SfnRolloutStarter finds them, by name prefix, confirmed by the input.
+     * carries it now: found as the rollout starter finds them, by name prefix, confirmed by the input.
      */
     public List<Execution> runningRollouts(CanaryId id) {
         String prefix = ExecutionNames.prefix(id);
@@ -261,13 +282,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The revision an execution rolls out (its input's). */
     public static String revisionOf(Execution execution) {
-        return execution.input().path("revision").asText();
+        return ExecutionRolloutStarter.revisionOf(execution.input());
     }
 
     /** Whether the execution is a rollout of this canary (by its input, as Step Functions would be asked). */
     public static boolean isRolloutOf(Execution execution, CanaryId id) {
-        JsonNode canary = execution.input().path("canary");
-        return canary.path("namespace").asText().equals(id.namespace()) && canary.path("name").asText().equals(id.name());
+        return ExecutionRolloutStarter.isRolloutOf(execution.input(), id);
     }
 
     /**

@@ -53,7 +53,7 @@ final class AwsEnvironment {
     }
 
     RolloutStarter rolloutStarter(ObjectMapper json) {
-        return new SfnRolloutStarter(sfn, required("STATE_MACHINE_ARN"), json);
+        return new ExecutionRolloutStarter(new SfnRolloutExecutions(sfn, required("STATE_MACHINE_ARN"), json));
     }
 
     TaskTokens taskTokens() {

@@ -30,7 +30,7 @@ public final class IamActions {
     static final Set<String> WEBHOOK_SECRET = Set.of("secretsmanager:GetSecretValue");
     static final Set<String> METRICS = Set.of("cloudwatch:GetMetricData", "aps:QueryMetrics");
 
-    /** Starting and superseding rollouts ({@link SfnRolloutStarter}). */
+    /** Starting and superseding rollouts ({@link SfnRolloutExecutions}). */
     static final Set<String> ROLLOUTS =
             Set.of("states:StartExecution", "states:ListExecutions", "states:DescribeExecution", "states:StopExecution");
 

@@ -57,7 +57,8 @@ class ApiHandlerTest {
         sfn = new FakeStepFunctions();
         var client = sfn.client();
         store = dynamo.store(Clock.systemUTC());
-        api = new ApiHandler(store, new SfnRolloutStarter(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json),
+        api = new ApiHandler(store, new ExecutionRolloutStarter(
+                new SfnRolloutExecutions(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json)),
                 new SfnTaskTokens(() -> client));
     }
 

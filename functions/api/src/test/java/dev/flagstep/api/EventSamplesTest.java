@@ -88,7 +88,8 @@ class EventSamplesTest {
         try (FakeStepFunctions sfn = new FakeStepFunctions()) {
             var client = sfn.client();
             ApiHandler api = new ApiHandler(dynamo.store(Clock.systemUTC()),
-                    new SfnRolloutStarter(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json), new SfnTaskTokens(() -> client));
+                    new ExecutionRolloutStarter(new SfnRolloutExecutions(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json)),
+                    new SfnTaskTokens(() -> client));
             for (var e : API.entrySet()) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 api.handleRequest(Files.newInputStream(dir.resolve(e.getKey().split("#")[0])), out, null);

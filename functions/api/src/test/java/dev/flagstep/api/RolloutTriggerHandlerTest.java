@@ -35,7 +35,7 @@ class RolloutTriggerHandlerTest {
         var client = sfn.client();
         store = dynamo.store(Clock.systemUTC());
         handler = new RolloutTriggerHandler(store,
-                new SfnRolloutStarter(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json));
+                new ExecutionRolloutStarter(new SfnRolloutExecutions(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json)));
     }
 
     @AfterEach

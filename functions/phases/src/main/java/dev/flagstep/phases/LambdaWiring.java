@@ -3,9 +3,7 @@ package dev.flagstep.phases;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
-import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
-import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ClusterServiceAccess;
@@ -13,9 +11,7 @@ import dev.flagstep.net.ClusterServices;
 import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
-import dev.flagstep.webhook.HookRunner;
 import dev.flagstep.webhook.Sleeper;
-import dev.flagstep.webhook.WebhookClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +29,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /**
- * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
- * SnapStart snapshot holds configured clients but no credentials, tokens or timestamps).
+ * The Lambda container's adapters and settings, from its environment, handed to the one wiring
+ * ({@link PhaseWiring}): built once, on the first invocation (so a SnapStart snapshot holds configured
+ * clients but no credentials, tokens or timestamps).
  *
  * <p>Environment: {@code TABLE_NAME}, {@code EVENT_BUS_NAME}, {@code CLUSTER_NAME} (see EksAccess),
  * {@code EVENT_RETENTION_DAYS} (30), {@code DEFAULT_PROVIDER} (istio, Flagger's default),
@@ -70,36 +67,39 @@ final class LambdaWiring {
         SdkHttpClient http = UrlConnectionHttpClient.create();
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
-
+        // the AWS clients, one place each
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        var store = new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
-                Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30"))));
         EventBridgeClient bus = EventBridgeClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         SfnClient sfn = SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        SecretResolver secrets = new SecretsManagerSecretResolver(
-                SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
-        SecretScope scope = SecretScope.fromEnvironment(env);
-        // canary-chosen addresses must never reach this machine or the cloud's internals
-        AddressGuard guard = AddressGuard.aws(env);
+        SecretsManagerClient secretsManager =
+                SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         EksAccess eks = EksAccess.fromEnvironment();
-        ServiceRouter router = router(env, eks, clock);
 
-        MetricProviders providers = new MetricProviders(
-                new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
-                        MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, scope, guard, router, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
-
-        return new Services(
-                store,
-                clock,
-                new HookRunner(new WebhookClient(guard, router, Sleeper.REAL, clock)),
-                (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
-                new MetricChecker(providers),
+        return PhaseWiring.services(new PhaseWiring.Adapters(
+                new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
+                        Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30")))),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
                 token -> completeQuietly(sfn, token),
+                eks::client,
+                router(env, eks, clock),
+                // canary-chosen addresses must never reach this machine or the cloud's internals
+                AddressGuard.aws(env),
+                new SecretsManagerSecretResolver(secretsManager),
+                SecretScope.fromEnvironment(env),
+                credentials,
+                MetricProviders.cloudWatchClientFactory(credentials, http),
+                clock,
+                clock,
+                Sleeper.REAL), settings(env));
+    }
+
+    /** The deployment's choices, from the function's environment (see above). */
+    static PhaseWiring.Settings settings(Map<String, String> env) {
+        return new PhaseWiring.Settings(
                 env.getOrDefault("DEFAULT_PROVIDER", "istio"),
+                URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
-                SigningSecrets.from(secrets, scope, optional(env, "WEBHOOK_SECRET_ARN")),
+                optional(env, "WEBHOOK_SECRET_ARN"),
                 HistoryBudget.fromEnvironment(env));
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Everything a phase acts through, built once per Lambda container (or once by the local runtime)
- * and handed to every handler. No DI framework: this record is the wiring.
+ * and handed to every handler. No DI framework: {@link PhaseWiring} builds this record from the
+ * adapters of AWS or of the local runtime; tests of one part may build it directly.
  *
  * @param store the whole store, as wired (a test may wrap it); phases act through its narrow ports
  *     ({@link #specs()}, {@link #statuses()}, {@link #gates()}, {@link #history()}, {@link #runs()})
@@ -43,22 +44,6 @@ public record Services(
         SecretLookup signingSecrets,
         HistoryBudget historyBudget,
         Sleeper sleeper) {
-
-    /** With the standard {@link HistoryBudget}; waits for real ({@link Sleeper#REAL}). */
-    public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
-                    EventPublisher events, TaskTokens taskTokens, String defaultProvider, Optional<URI> apiUrl,
-                    SecretLookup signingSecrets) {
-        this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
-                HistoryBudget.standard(), Sleeper.REAL);
-    }
-
-    /** Waits for real ({@link Sleeper#REAL}). */
-    public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
-                    EventPublisher events, TaskTokens taskTokens, String defaultProvider, Optional<URI> apiUrl,
-                    SecretLookup signingSecrets, HistoryBudget historyBudget) {
-        this(store, clock, hooks, clusters, metrics, events, taskTokens, defaultProvider, apiUrl, signingSecrets,
-                historyBudget, Sleeper.REAL);
-    }
 
     /** The canary documents. */
     public SpecStore specs() {

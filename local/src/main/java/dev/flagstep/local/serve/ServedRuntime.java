@@ -56,7 +56,7 @@ public final class ServedRuntime implements AutoCloseable {
             throw e;
         }
         try {
-            ApiHandler handler = new ApiHandler(runtime.store(), new LocalRolloutStarter(runtime),
+            ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(),
                     new LocalTaskTokens(runtime.interpreter().taskTokens()));
             Function<HttpRequest, HttpResponse> api = handler::handle;
             Function<HttpRequest, HttpResponse> served = simulated

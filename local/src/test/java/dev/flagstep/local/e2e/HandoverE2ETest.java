@@ -10,7 +10,6 @@ import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionChain;
 import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.asl.TaskTokenException;
-import dev.flagstep.local.serve.LocalRolloutStarter;
 import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
@@ -92,7 +91,7 @@ class HandoverE2ETest {
         // the same revision again is this rollout, whichever execution carries it (CLI and API alike)
         String revision = first.input().path("revision").asText();
         assertThat(h.runtime.startRollout(doc, revision).chain()).isSameAs(run);
-        assertThat(new LocalRolloutStarter(h.runtime).start(new RolloutRequest(id, revision, 10, true)))
+        assertThat(h.runtime.rollouts().start(new RolloutRequest(id, revision, 10, true)))
                 .isInstanceOfSatisfying(RolloutStart.AlreadyStarted.class, a -> assertThat(a.runId()).isEqualTo(runId));
         assertThat(run.length()).as("no second run").isGreaterThanOrEqualTo(4);
         assertThat(store.activeRun(id).map(ActiveRun::runId)).contains(runId);

@@ -7,30 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.events.EventPublisher;
 import dev.flagstep.events.PublishResult;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.LocalDynamo;
+import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.e2e.Prometheus;
 import dev.flagstep.local.sim.SimulatedCluster;
-import dev.flagstep.metrics.LocalSecretResolver;
-import dev.flagstep.metrics.MetricChecker;
-import dev.flagstep.metrics.MetricProviders;
-import dev.flagstep.phases.AdvanceTrafficHandler;
-import dev.flagstep.phases.AnalysisHandler;
-import dev.flagstep.phases.ConfirmPromotionHandler;
-import dev.flagstep.phases.ConfirmRolloutHandler;
-import dev.flagstep.phases.FinaliseHandler;
-import dev.flagstep.phases.InitializeHandler;
 import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.phases.PhaseHandler;
-import dev.flagstep.phases.PostRolloutHandler;
-import dev.flagstep.phases.PreRolloutHandler;
-import dev.flagstep.phases.PromoteHandler;
-import dev.flagstep.phases.RollbackHandler;
+import dev.flagstep.phases.PhaseWiring;
 import dev.flagstep.phases.Services;
-import dev.flagstep.phases.SigningSecrets;
-import dev.flagstep.phases.StartRolloutHandler;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
@@ -43,8 +32,7 @@ import dev.flagstep.store.GateType;
 import dev.flagstep.store.Run;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.testing.WebhookReceiver;
-import dev.flagstep.webhook.HookRunner;
-import dev.flagstep.webhook.WebhookClient;
+import dev.flagstep.webhook.Sleeper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -60,13 +48,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The phase handlers wired to real parts, driven by hand one state at a time, as Step Functions
- * would call them: DynamoDB Local behind the real store, the simulated cluster over HTTP, webhook
- * receivers (and a Prometheus API) on loopback, and a publisher that records what it is given.
+ * would call them: the local runtime's wiring ({@link LocalRuntime#adapters}, {@link PhaseWiring}) with
+ * DynamoDB Local behind the real store, the simulated cluster over HTTP, webhook receivers (and a
+ * Prometheus API) on loopback, and a publisher and task tokens that record what they are given.
  *
  * <p>The store is the real {@link DynamoDbCanaryStore} seen through a pass-through proxy with two
  * test knobs: {@link #holdStatusReads} (the next two status reads wait for each other, so two
@@ -100,17 +87,18 @@ final class PhaseRig implements AutoCloseable {
     private final AtomicInteger heldReads = new AtomicInteger();
     private final AtomicInteger finishRunFailures = new AtomicInteger();
 
-    final InitializeHandler initialize;
-    final ConfirmRolloutHandler confirmRollout;
-    final StartRolloutHandler startRollout;
-    final PreRolloutHandler preRollout;
-    final AnalysisHandler analysis;
-    final AdvanceTrafficHandler advanceTraffic;
-    final ConfirmPromotionHandler confirmPromotion;
-    final PromoteHandler promote;
-    final FinaliseHandler finalise;
-    final RollbackHandler rollback;
-    final PostRolloutHandler postRollout;
+    /** The phase handlers, wired as the local runtime wires them. */
+    final PhaseHandler initialize;
+    final PhaseHandler confirmRollout;
+    final PhaseHandler startRollout;
+    final PhaseHandler preRollout;
+    final PhaseHandler analysis;
+    final PhaseHandler advanceTraffic;
+    final PhaseHandler confirmPromotion;
+    final PhaseHandler promote;
+    final PhaseHandler finalise;
+    final PhaseHandler rollback;
+    final PhaseHandler postRollout;
 
     private PhaseRig() {
         this.dynamo = LocalDynamo.start(Optional.empty());
@@ -121,37 +109,27 @@ final class PhaseRig implements AutoCloseable {
         this.badProm = WebhookReceiver.start();
         hooks.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(99.9)));
         badProm.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(42.0)));
-        var secrets = LocalSecretResolver.fromEnvironment();
-        var credentials = AnonymousCredentialsProvider.create();
-        var metrics = new MetricChecker(new MetricProviders(
-                new MetricProviders.Settings(hooks.url(""), MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()), clock));
-        this.services = new Services(
-                store,
-                clock,
-                new HookRunner(new WebhookClient()),
-                (canary, provider) -> new KubeCanaryCluster(sim.client(), canary, provider, clock),
-                metrics,
-                events -> {
-                    published.addAll(events);
-                    return new PublishResult(events.size(), List.of());
-                },
-                tokensCompleted::add,
-                "gatewayapi:v1",
-                Optional.empty(),
-                SigningSecrets.from(secrets, dev.flagstep.metrics.SecretScope.unprefixed()));
-        this.initialize = new InitializeHandler(services);
-        this.confirmRollout = new ConfirmRolloutHandler(services);
-        this.startRollout = new StartRolloutHandler(services);
-        this.preRollout = new PreRolloutHandler(services);
-        this.analysis = new AnalysisHandler(services);
-        this.advanceTraffic = new AdvanceTrafficHandler(services);
-        this.confirmPromotion = new ConfirmPromotionHandler(services);
-        this.promote = new PromoteHandler(services);
-        this.finalise = new FinaliseHandler(services);
-        this.rollback = new RollbackHandler(services);
-        this.postRollout = new PostRolloutHandler(services);
+        // the local runtime's wiring and adapters, but the knobbed store, a recording publisher and task tokens
+        EventPublisher recorder = events -> {
+            published.addAll(events);
+            return new PublishResult(events.size(), List.of());
+        };
+        var settings = new LocalRuntime.Settings(Optional.empty(), 1, "gatewayapi:v1", hooks.url(""), Optional.empty(),
+                HistoryBudget.standard());
+        this.services = PhaseWiring.services(
+                LocalRuntime.adapters(store, recorder, tokensCompleted::add, sim.client(), clock, Sleeper.REAL), settings.phases());
+        Map<String, PhaseHandler> handlers = LocalRuntime.handlers(services);
+        this.initialize = handlers.get("Initialize");
+        this.confirmRollout = handlers.get("ConfirmRollout");
+        this.startRollout = handlers.get("StartRollout");
+        this.preRollout = handlers.get("PreRollout");
+        this.analysis = handlers.get("Analysis");
+        this.advanceTraffic = handlers.get("AdvanceTraffic");
+        this.confirmPromotion = handlers.get("ConfirmPromotion");
+        this.promote = handlers.get("Promote");
+        this.finalise = handlers.get("Finalise");
+        this.rollback = handlers.get("Rollback");
+        this.postRollout = handlers.get("PostRollout");
     }
 
     static PhaseRig start() {

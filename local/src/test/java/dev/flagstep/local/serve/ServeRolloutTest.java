@@ -3,6 +3,7 @@ package dev.flagstep.local.serve;
 import static dev.flagstep.local.serve.ServeHarness.eventually;
 import static dev.flagstep.local.serve.ServeHarness.until;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -10,6 +11,7 @@ import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.HistoryEvent;
 import dev.flagstep.local.e2e.TokenWaits;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.spec.CanaryId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +59,10 @@ class ServeRolloutTest {
         assertThat(s.path("status").asText()).isEqualTo("started");
         assertThat(s.path("revision").asText()).isEqualTo("6.7.1");
         assertThat(s.path("executionId").asText()).startsWith("arn:aws:states:local:");
+        // the run id is the execution's name, as on AWS
+        String runId = ExecutionNames.of(new CanaryId("serve", "progress"), "6.7.1");
+        assertThat(s.path("runId").asText()).isEqualTo(runId);
+        assertThat(s.path("executionId").asText()).endsWith(":" + runId);
         assertThat(s.path("superseded")).isEmpty();
         // --simulate deployed the revision to the target, as kubectl set image would
         assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "serve", "progress").orElseThrow()
@@ -124,6 +130,37 @@ class ServeRolloutTest {
         Http.Reply old = http.postJson("/canaries/serve/revs/rollouts", "{\"revision\":\"" + SimulatedTargets.FIRST_TAG + "\"}");
         assertThat(old.status()).as("%s", old).isEqualTo(200);
         assertThat(old.json().path("status").asText()).isEqualTo("alreadyStarted");
+        assertThat(runningRevisions(new CanaryId("serve", "revs"))).containsExactly("6.7.2");
+    }
+
+    /**
+     * Step Functions keeps an execution's name taken after it ends; the interpreter forgets its executions with
+     * the process, so the table's runs stand in for them: a run under a rollout's name (left by an earlier
+     * {@code flagstep serve} on the same {@code --db}) means that revision was rolled out already.
+     */
+    @Test
+    void aRevisionWhoseRunIsInTheTableIsNotRolledOutAgain() {
+        CanaryId id = new CanaryId("serve", "remembered");
+        h.bootstrap("serve", "remembered", ServeHarness.canary("remembered", """
+                    interval: 10m
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                """));
+        var store = h.serve.runtime().store();
+        String runId = ExecutionNames.of(id, "6.6.6");
+        java.time.Instant now = h.serve.runtime().clock().instant();
+        assertThat(store.claimRun(id, runId, "6.6.6", now)).isInstanceOf(dev.flagstep.store.ClaimResult.Claimed.class);
+        assertThat(store.finishRun(id, runId, dev.flagstep.store.RunResult.SUCCEEDED, now)).isTrue();
+
+        Http.Reply again = http.postJson("/canaries/serve/remembered/rollouts", "{\"revision\":\"6.6.6\"}");
+
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        assertThat(again.json().path("status").asText()).isEqualTo("alreadyStarted");
+        assertThat(again.json().path("runId").asText()).isEqualTo(runId);
+        assertThat(runningRevisions(id)).isEmpty();
+        assertThatThrownBy(() -> h.serve.runtime().startRollout(id, "6.6.6", 600))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("rolled out already");
     }
 
     @Test

@@ -10,19 +10,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Against a loopback Step Functions speaking the real JSON 1.0 protocol through the SDK. */
-class SfnRolloutStarterTest {
+/**
+ * The one rollout starter on AWS: against a loopback Step Functions speaking the real JSON 1.0 protocol
+ * through the SDK (the local runtime's interpreter: ServeRolloutTest, HandoverE2ETest).
+ */
+class ExecutionRolloutStarterTest {
 
     private static final CanaryId PODINFO = new CanaryId("test", "podinfo");
     private final ObjectMapper json = new ObjectMapper();
     private FakeStepFunctions sfn;
-    private SfnRolloutStarter starter;
+    private RolloutStarter starter;
 
     @BeforeEach
     void start() throws Exception {
         sfn = new FakeStepFunctions();
         var client = sfn.client();
-        starter = new SfnRolloutStarter(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json);
+        starter = new ExecutionRolloutStarter(new SfnRolloutExecutions(() -> client, FakeStepFunctions.STATE_MACHINE_ARN, json));
     }
 
     @AfterEach
@@ -66,6 +69,29 @@ class SfnRolloutStarterTest {
         assertThat(again).isInstanceOf(RolloutStart.AlreadyStarted.class);
         assertThat(sfn.calls()).contains("StartExecution");
         assertThat(sfn.executions()).hasSize(1);
+    }
+
+    /** A request that starts nothing must not stop the rollout that runs (nor conflict with it). */
+    @Test
+    void aFinishedRevisionAgainLeavesTheRunningRevisionAlone() {
+        starter.start(new RolloutRequest(PODINFO, "rev1", 30, true));
+        sfn.finish("test-podinfo-rev1", "SUCCEEDED");
+        starter.start(new RolloutRequest(PODINFO, "rev2", 30, true));
+
+        assertThat(starter.start(new RolloutRequest(PODINFO, "rev1", 30, true)))
+                .isEqualTo(new RolloutStart.AlreadyStarted(sfn.executions().getFirst().arn(), "test-podinfo-rev1"));
+        assertThat(starter.start(new RolloutRequest(PODINFO, "rev1", 30, false)))
+                .isInstanceOf(RolloutStart.AlreadyStarted.class);
+        assertThat(sfn.executions()).hasSize(2);
+        assertThat(sfn.executions().get(1).status()).isEqualTo("RUNNING");
+        assertThat(sfn.calls()).doesNotContain("StopExecution");
+    }
+
+    @Test
+    void theStateMachineNeverWaitsZeroSecondsBetweenTicks() throws Exception {
+        starter.start(new RolloutRequest(PODINFO, "rev1", 0, true));
+
+        assertThat(json.readTree(sfn.executions().getFirst().input()).get("intervalSeconds").asInt()).isEqualTo(1);
     }
 
     /** docs/executions.md: a long rollout continues in {run}.{generation}, which StartExecution must still see. */

@@ -1,0 +1,98 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.events.EventPublisher;
+import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.metrics.SecretResolver;
+import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.store.CanaryStore;
+import dev.flagstep.webhook.HookRunner;
+import dev.flagstep.webhook.Sleeper;
+import dev.flagstep.webhook.WebhookClient;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+
+/**
+ * The one wiring of {@link Services}: the Lambda container ({@link LambdaWiring}) and the local runtime
+ * pass their own {@link Adapters} and {@link Settings}, and everything built from them is built here,
+ * so the two differ only in their adapters. Builds objects only: no call, no token, no timestamp (the
+ * Lambda side runs it before a SnapStart snapshot, see {@link Priming}).
+ */
+public final class PhaseWiring {
+
+    private PhaseWiring() {}
+
+    /**
+     * What differs between AWS and the local runtime.
+     *
+     * @param store the table (DynamoDB, or DynamoDB Local; a test may wrap it)
+     * @param events where canary events go (EventBridge, or the local bus)
+     * @param taskTokens completes a parked task token (SendTaskSuccess, or the local interpreter)
+     * @param kube the Kubernetes API of the canaries' cluster (EKS with a fresh token per call, a kubeconfig's
+     *     cluster, or the simulated one)
+     * @param router how cluster Service URLs are reached (the API server's service proxy, or direct)
+     * @param guard where a canary's URLs may point
+     * @param secrets where webhook signing keys and metric templates' secrets are read
+     * @param secretScope where a canary's secret references point
+     * @param credentials for SigV4 (Amazon Managed Prometheus)
+     * @param cloudWatch builds the CloudWatch client of a region
+     * @param clock the phases' clock
+     * @param signingClock the clock of webhook signatures: receivers check it against theirs, so real time
+     *     even when the phases' clock runs faster
+     * @param sleeper how a phase waits ({@link Services#sleeper()})
+     */
+    public record Adapters(
+            CanaryStore store,
+            EventPublisher events,
+            Services.TaskTokens taskTokens,
+            Supplier<KubeClient> kube,
+            ServiceRouter router,
+            AddressGuard guard,
+            SecretResolver secrets,
+            SecretScope secretScope,
+            AwsCredentialsProvider credentials,
+            Function<String, CloudWatchClient> cloudWatch,
+            Clock clock,
+            Clock signingClock,
+            Sleeper sleeper) {}
+
+    /**
+     * The deployment's choices ({@link LambdaWiring} reads them from the function's environment).
+     *
+     * @param defaultProvider the router for canaries that name none
+     * @param metricsServer Prometheus for the builtin metrics
+     * @param apiUrl flagstep's own API: hooks at its gate paths are answered in-process
+     * @param defaultWebhookSecret the secret signing the webhooks of canaries without a {@code webhookSecretRef}
+     * @param historyBudget the ticks one execution runs before it hands the rollout over
+     */
+    public record Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {}
+
+    public static Services services(Adapters a, Settings s) {
+        var metrics = new MetricProviders(
+                new MetricProviders.Settings(s.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
+                a.secrets(), a.secretScope(), a.guard(), a.router(), a.credentials(), a.cloudWatch(), a.clock());
+        return new Services(
+                a.store(),
+                a.clock(),
+                // a webhook's retries wait real time: its receiver runs in real time, whatever the phases' clock
+                new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock())),
+                (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
+                new MetricChecker(metrics),
+                a.events(),
+                a.taskTokens(),
+                s.defaultProvider(),
+                s.apiUrl(),
+                SigningSecrets.from(a.secrets(), a.secretScope(), s.defaultWebhookSecret()),
+                s.historyBudget(),
+                a.sleeper());
+    }
+}
