@@ -1,6 +1,10 @@
 package dev.flagstep.asl;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One run across executions: the execution a caller started, and each execution that continued it
@@ -17,6 +21,8 @@ public final class ExecutionChain {
     private final Object lock = new Object();
     private Execution latest;
     private int length;
+    /** Completed when the next execution joins, so a waiter on the latest one moves on to it. */
+    private CompletableFuture<Void> joined = new CompletableFuture<>();
 
     ExecutionChain(String firstName) {
         this.firstName = firstName;
@@ -52,16 +58,29 @@ public final class ExecutionChain {
 
     /**
      * Waits until the run has ended (its latest execution finished without handing over) or
-     * {@code timeout} has passed; returns the status then. A successor is registered before its
-     * predecessor can finish, so a finished latest execution is the end of the run.
+     * {@code timeout} has passed; returns the status then. Wakes when either the execution it waits on
+     * finishes or a successor joins: a predecessor may still run its last states after its successor
+     * started, and the run can end before it does.
      */
     public ExecutionStatus await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Execution current = latest();
-            ExecutionStatus status = current.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            if (status == ExecutionStatus.RUNNING || latest() == current) {
-                return status;
+            Execution current;
+            CompletableFuture<Void> next;
+            synchronized (lock) {
+                current = latest;
+                next = joined;
+            }
+            try {
+                CompletableFuture.anyOf(current.completion(), next)
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return current.status();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("neither future completes exceptionally", e);
+            }
+            if (latest() == current) {
+                return current.status();
             }
         }
     }
@@ -72,10 +91,14 @@ public final class ExecutionChain {
     }
 
     void add(Execution execution) {
+        CompletableFuture<Void> wake;
         synchronized (lock) {
             latest = execution;
             length++;
+            wake = joined;
+            joined = new CompletableFuture<>();
         }
+        wake.complete(null);
     }
 
     @Override

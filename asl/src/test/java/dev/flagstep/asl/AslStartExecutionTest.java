@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** {@code arn:aws:states:::states:startExecution}: an execution continues its run in a new one. */
@@ -92,6 +93,54 @@ class AslStartExecutionTest {
                 .map(HistoryEvent::type).toList();
         assertThat(continueEvents).containsExactly(Type.STATE_ENTERED, Type.TASK_SCHEDULED, Type.TASK_STARTED,
                 Type.TASK_SUCCEEDED, Type.STATE_EXITED);
+    }
+
+    @Test
+    void aWaiterOnTheRunMovesOnToTheSuccessorWhileThePredecessorStillRuns() throws Exception {
+        AslInterpreter asl = relay();
+        // The waiter blocks on the first execution before its successor exists (held at the hand-over until the
+        // waiter is parked), and the first execution is then held after the hand-over until the run has ended:
+        // only a waiter that wakes when a successor joins sees the run end.
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        CountDownLatch runEnded = new CountDownLatch(1);
+        asl.addListener((execution, event) -> {
+            if (!execution.name().equals("relay")) {
+                return;
+            }
+            try {
+                if (event.type() == Type.TASK_SCHEDULED) {
+                    long deadline = System.nanoTime() + PATIENCE.toNanos();
+                    while (!parked(waiter.get()) && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                } else if (event.type() == Type.TASK_SUCCEEDED) {
+                    runEnded.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Execution first = asl.start("relay", json("{\"n\":0,\"limit\":4,\"every\":2,\"steps\":0,\"generation\":0}"));
+        AtomicReference<ExecutionStatus> seen = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                seen.set(first.chain().await(PATIENCE));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.set(t);
+        t.start();
+        t.join(PATIENCE.toMillis());
+        runEnded.countDown();
+
+        assertThat(seen.get()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(first.chain().latest().name()).isEqualTo("relay.1");
+        assertThat(first.await(PATIENCE)).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+
+    private static boolean parked(Thread t) {
+        return t != null && (t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING);
     }
 
     @Test
