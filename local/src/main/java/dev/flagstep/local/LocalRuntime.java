@@ -10,7 +10,6 @@ import dev.flagstep.asl.AslClock;
 import dev.flagstep.asl.AslInterpreter;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.TaskFailure;
-import dev.flagstep.asl.TaskTokenException;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
@@ -134,7 +133,7 @@ public final class LocalRuntime implements AutoCloseable {
                 (canary, provider) -> new KubeCanaryCluster(kube, canary, provider, clock),
                 metrics,
                 bus,
-                token -> complete(asl.value, token),
+                new LocalTaskTokens(() -> asl.value.taskTokens()),
                 settings.defaultProvider(),
                 settings.apiUrl(),
                 dev.flagstep.phases.SigningSecrets.from(secrets, SecretScope.unprefixed()),
@@ -314,14 +313,6 @@ public final class LocalRuntime implements AutoCloseable {
             return result.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw TaskFailure.of(e.getCause());
-        }
-    }
-
-    private static void complete(AslInterpreter asl, String token) {
-        try {
-            asl.taskTokens().sendTaskSuccess(token, "{}");
-        } catch (TaskTokenException e) {
-            // the wait already ended (timed out, or another gate woke it): nothing to do
         }
     }
 

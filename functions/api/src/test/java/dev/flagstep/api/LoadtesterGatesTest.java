@@ -3,9 +3,10 @@ package dev.flagstep.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Instant;

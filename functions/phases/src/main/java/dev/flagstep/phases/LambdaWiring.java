@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.events.EventBridgePublisher;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.metrics.MetricChecker;
@@ -30,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /**
  * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
@@ -96,7 +96,7 @@ final class LambdaWiring {
                 (canary, provider) -> new KubeCanaryCluster(eks.client(), canary, provider, clock),
                 new MetricChecker(providers),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
-                token -> completeQuietly(sfn, token),
+                new SfnTaskTokens(() -> sfn),
                 env.getOrDefault("DEFAULT_PROVIDER", "istio"),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 SigningSecrets.from(secrets, scope, optional(env, "WEBHOOK_SECRET_ARN")),
@@ -113,15 +113,6 @@ final class LambdaWiring {
             case PROXY -> new ServiceProxy(eks::client, domain, clock);
             case OFF -> ServiceRouter.direct();
         };
-    }
-
-    /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */
-    private static void completeQuietly(SfnClient sfn, String token) {
-        try {
-            sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}"));
-        } catch (SfnException e) {
-            System.getLogger("flagstep").log(System.Logger.Level.INFO, "task token already ended: " + e.getMessage());
-        }
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

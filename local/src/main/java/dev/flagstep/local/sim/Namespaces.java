@@ -2,6 +2,7 @@ package dev.flagstep.local.sim;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.spec.CanaryId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ final class Namespaces {
 
     /** Creates Namespace {@code name} unless it exists. */
     void ensure(String name) {
-        if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || name.length() > 63) {
+        if (!CanaryId.isNamespace(name)) {
             throw new IllegalArgumentException("not a namespace name (a DNS-1123 label): '" + name + "'");
         }
         if (send(HttpRequest.newBuilder(api.resolve("/api/v1/namespaces/" + name)).GET()) == 200) return;

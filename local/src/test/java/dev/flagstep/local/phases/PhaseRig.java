@@ -39,7 +39,7 @@ import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.store.ActiveRun;
 import dev.flagstep.store.Gate;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.store.Run;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.testing.WebhookReceiver;
@@ -137,7 +137,7 @@ final class PhaseRig implements AutoCloseable {
                     published.addAll(events);
                     return new PublishResult(events.size(), List.of());
                 },
-                tokensCompleted::add,
+                (token, output) -> tokensCompleted.add(token),
                 "gatewayapi:v1",
                 Optional.empty(),
                 SigningSecrets.from(secrets, dev.flagstep.metrics.SecretScope.unprefixed()));
