@@ -17,14 +17,15 @@ import java.util.function.Predicate;
  * is answered in-process by the phases ({@link #hookedAt}) with the same answer ({@link #check}).
  */
 public enum LoadtesterPath {
-    GATE_CHECK("gate", Action.CHECK),
-    GATE_APPROVE("gate", Action.APPROVE),
-    GATE_HALT("gate", Action.HALT),
-    GATE_OPEN("gate", Action.OPEN),
-    GATE_CLOSE("gate", Action.CLOSE),
-    ROLLBACK_CHECK("rollback", Action.CHECK),
-    ROLLBACK_OPEN("rollback", Action.OPEN),
-    ROLLBACK_CLOSE("rollback", Action.CLOSE);
+    // each constant's name is its path: GATE_CHECK is /gate/check
+    GATE_CHECK,
+    GATE_APPROVE,
+    GATE_HALT,
+    GATE_OPEN,
+    GATE_CLOSE,
+    ROLLBACK_CHECK,
+    ROLLBACK_OPEN,
+    ROLLBACK_CLOSE;
 
     /** What a path does. */
     public enum Action {
@@ -40,26 +41,23 @@ public enum LoadtesterPath {
         CLOSE
     }
 
-    private final String group;
-    private final Action action;
-
-    LoadtesterPath(String group, Action action) {
-        this.group = group;
-        this.action = action;
-    }
-
     /** {@code /gate/check}, ... */
     public String path() {
-        return "/" + group + "/" + action.name().toLowerCase(Locale.ROOT);
+        return "/" + group() + "/" + action().name().toLowerCase(Locale.ROOT);
     }
 
     public Action action() {
-        return action;
+        return Action.valueOf(name().substring(name().indexOf('_') + 1));
+    }
+
+    /** {@code gate} or {@code rollback}. */
+    private String group() {
+        return name().substring(0, name().indexOf('_')).toLowerCase(Locale.ROOT);
     }
 
     /** True for what a canary webhook calls: the checks, approve and halt. They read, never write. */
     public boolean readOnly() {
-        return action == Action.CHECK || action == Action.APPROVE || action == Action.HALT;
+        return action() == Action.CHECK || action() == Action.APPROVE || action() == Action.HALT;
     }
 
     /**
@@ -68,10 +66,10 @@ public enum LoadtesterPath {
      * {@code /rollback/*}; none for approve and halt.
      */
     public Optional<GateType> gate() {
-        if (action == Action.APPROVE || action == Action.HALT) {
+        if (action() == Action.APPROVE || action() == Action.HALT) {
             return Optional.empty();
         }
-        return Optional.of(group.equals("rollback") ? GateType.ROLLBACK : GateType.LOADTESTER);
+        return Optional.of(group().equals("rollback") ? GateType.ROLLBACK : GateType.LOADTESTER);
     }
 
     /**
@@ -93,7 +91,7 @@ public enum LoadtesterPath {
      * @throws IllegalStateException for open and close, which are no checks
      */
     public LoadtesterAnswer check(Optional<HookType> hook, Predicate<GateType> open) {
-        return switch (action) {
+        return switch (action()) {
             case APPROVE -> LoadtesterAnswer.OK;
             case HALT -> LoadtesterAnswer.FORBIDDEN;
             case CHECK -> {
@@ -108,8 +106,8 @@ public enum LoadtesterPath {
 
     /** The path for {@code /{group}/{action}}, if the loadtester has it. */
     public static Optional<LoadtesterPath> of(String group, String action) {
-        return Arrays.stream(values()).filter(p -> p.group.equals(group) && p.action.name().toLowerCase(Locale.ROOT)
-                .equals(action)).findFirst();
+        String path = "/" + group + "/" + action;
+        return Arrays.stream(values()).filter(p -> p.path().equals(path)).findFirst();
     }
 
     /** The read-only paths, which API Gateway lets through unsigned. */
