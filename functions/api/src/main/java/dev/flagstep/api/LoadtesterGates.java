@@ -2,7 +2,6 @@ package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.gate.GateType;
 import dev.flagstep.gate.LoadtesterAnswer;
 import dev.flagstep.gate.LoadtesterGateKey;
 import dev.flagstep.gate.LoadtesterPath;
@@ -43,25 +42,20 @@ final class LoadtesterGates {
     }
 
     private LoadtesterAnswer withPayload(LoadtesterPath path, CanaryId canary, HttpRequest req) {
+        if (!canary.valid()) {
+            // a key no canary can have is never open, and nothing is stored for it
+            return path.action() == LoadtesterPath.Action.CHECK ? LoadtesterAnswer.FORBIDDEN : LoadtesterAnswer.BAD_REQUEST;
+        }
         String who = req.caller().orElse("loadtester-api");
         return switch (path.action()) {
-            // A key no canary can have is never open; nothing is stored for it.
-            case CHECK -> canary.valid()
-                    ? path.check(Optional.empty(), gate -> store.gate(canary, gate).open())
-                    : LoadtesterAnswer.FORBIDDEN;
+            case CHECK -> path.check(Optional.empty(), gate -> store.gate(canary, gate).open());
             case OPEN -> {
-                if (!canary.valid()) {
-                    yield LoadtesterAnswer.BAD_REQUEST;
-                }
                 LoadtesterGateKey key = path.key(canary);
                 store.openGate(canary, key.type(), who, path.path())
                         .ifPresent(token -> tokens.resume(token, resumeOutput(key, who)));
                 yield LoadtesterAnswer.ACCEPTED;
             }
             case CLOSE -> {
-                if (!canary.valid()) {
-                    yield LoadtesterAnswer.BAD_REQUEST;
-                }
                 store.closeGate(canary, path.key(canary).type(), who, path.path());
                 yield LoadtesterAnswer.ACCEPTED;
             }
@@ -75,7 +69,7 @@ final class LoadtesterGates {
 
     private String resumeOutput(LoadtesterGateKey key, String who) {
         return json.createObjectNode()
-                .put("gate", key.type() == GateType.ROLLBACK ? "rollback" : "loadtester")
+                .put("gate", key.type().wireName())
                 .put("key", key.key())
                 .put("openedBy", who)
                 .toString();
