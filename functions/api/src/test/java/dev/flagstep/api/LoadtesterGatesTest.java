@@ -95,6 +95,24 @@ class LoadtesterGatesTest {
     }
 
     @Test
+    void aPayloadNoCanaryCanHaveIsNeverOpenAndCannotBeOpened() {
+        for (String bad : new String[] {"{\"name\":\"Podinfo\",\"namespace\":\"test\"}",
+                "{\"name\":\"podinfo\",\"namespace\":\"my.test\"}",
+                "{\"name\":\"podinfo\",\"namespace\":\"" + "t".repeat(64) + "\"}",
+                "{\"name\":\"" + "p".repeat(254) + "\",\"namespace\":\"test\"}"}) {
+            assertAnswer(post("/gate/open", bad), 400, "");
+            assertAnswer(post("/gate/close", bad), 400, "");
+            assertAnswer(post("/rollback/open", bad), 400, "");
+            assertAnswer(post("/gate/check", bad), 403, "Forbidden");
+            assertAnswer(post("/rollback/check", bad), 403, "Forbidden");
+        }
+        // the longest names a canary can have are fine
+        String longest = "{\"name\":\"" + "p".repeat(253) + "\",\"namespace\":\"" + "t".repeat(63) + "\"}";
+        assertAnswer(post("/gate/open", longest), 202, "");
+        assertAnswer(post("/gate/check", longest), 200, "Approved");
+    }
+
+    @Test
     void approveAndHaltAnswerTheSameWhateverTheBody() {
         assertAnswer(post("/gate/approve", ""), 200, "OK");
         assertAnswer(post("/gate/approve", "not json"), 200, "OK");
