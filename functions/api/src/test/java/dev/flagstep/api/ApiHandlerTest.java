@@ -165,6 +165,21 @@ class ApiHandlerTest {
     }
 
     @Test
+    void badNamesInThePathAre400NamingThePartAndTheRule() throws Exception {
+        HttpResponse ns = call("GET", "/canaries/my.test/podinfo");
+        assertProblem(ns, 400);
+        assertThat(body(ns).get("detail").asText())
+                .isEqualTo("namespace \"my.test\" is not a Kubernetes namespace (RFC 1123 label)");
+        String tooLong = "p".repeat(254);
+        HttpResponse name = call("POST", "/canaries/test/" + tooLong + "/rollouts");
+        assertProblem(name, 400);
+        assertThat(body(name).get("detail").asText())
+                .isEqualTo("name \"" + tooLong + "\" is not a Kubernetes object name (RFC 1123 subdomain)");
+        assertProblem(call("GET", "/canaries/" + "t".repeat(64) + "/podinfo"), 400);
+        assertProblem(call("GET", "/canaries/" + "t".repeat(63) + "/" + "p".repeat(253)), 404);
+    }
+
+    @Test
     void listShowsEveryCanaryWithItsStatusAndPages() throws Exception {
         call("PUT", "/canaries/test/podinfo", YAML, PODINFO_YAML);
         call("PUT", "/canaries/test/backend", YAML, PODINFO_YAML.replace("name: podinfo\n  namespace", "name: backend\n  namespace"));
