@@ -1,6 +1,7 @@
 package dev.flagstep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.api.ExecutionRolloutStarter;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
@@ -13,7 +14,6 @@ import dev.flagstep.asl.AslClock;
 import dev.flagstep.asl.AslInterpreter;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.TaskFailure;
-import dev.flagstep.asl.TaskTokenException;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretScope;
@@ -123,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.bus = new LocalEventBus();
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = PhaseWiring.services(
-                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, token -> complete(asl.value, token), kube,
+                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, new LocalTaskTokens(() -> asl.value.taskTokens()), kube,
                         clock, sleeper(settings.speed())),
                 settings.phases());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
@@ -146,7 +146,7 @@ public final class LocalRuntime implements AutoCloseable {
      * localhost URLs stay direct); loopback addresses allowed; secrets from this process's environment; no
      * AWS credentials; webhook signatures on real time.
      */
-    public static PhaseWiring.Adapters adapters(CanaryStore store, EventPublisher events, Services.TaskTokens taskTokens,
+    public static PhaseWiring.Adapters adapters(CanaryStore store, EventPublisher events, TaskTokens taskTokens,
                                                 KubeClient kube, Clock clock, Sleeper sleeper) {
         var credentials = AnonymousCredentialsProvider.create();
         return new PhaseWiring.Adapters(store, events, taskTokens, () -> kube, new ServiceProxy(kube), AddressGuard.local(),
@@ -334,14 +334,6 @@ public final class LocalRuntime implements AutoCloseable {
             return result.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw TaskFailure.of(e.getCause());
-        }
-    }
-
-    private static void complete(AslInterpreter asl, String token) {
-        try {
-            asl.taskTokens().sendTaskSuccess(token, "{}");
-        } catch (TaskTokenException e) {
-            // the wait already ended (timed out, or another gate woke it): nothing to do
         }
     }
 

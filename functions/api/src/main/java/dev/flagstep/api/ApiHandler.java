@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.gate.LoadtesterAnswer;
+import dev.flagstep.gate.LoadtesterPath;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.SpecParser;
@@ -23,6 +26,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -45,7 +49,7 @@ public final class ApiHandler implements RequestStreamHandler {
      * webhooks call exactly as Flagger does (unsigned), and the health check.
      */
     public static final List<String> UNAUTHENTICATED_PATHS =
-            List.of("/gate/check", "/gate/approve", "/gate/halt", "/rollback/check", "/healthz");
+            Stream.concat(LoadtesterPath.readOnlyPaths().stream(), Stream.of("/healthz")).toList();
 
     /** Larger canary documents are refused (413): a real one is a few KB. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
@@ -126,13 +130,13 @@ public final class ApiHandler implements RequestStreamHandler {
         Supplier<Routes> r = routes;
         return switch (s.size()) {
             case 1 -> switch (s.get(0)) {
-                case "healthz" -> only(m, "GET", () -> HttpResponse.text(200, LoadtesterGates.OK));
+                case "healthz" -> only(m, "GET", () -> HttpResponse.text(200, LoadtesterAnswer.OK.body()));
                 case "canaries" -> only(m, "GET", () -> r.get().canaries.list(req));
                 default -> notFound(req);
             };
-            case 2 -> (s.get(0).equals("gate") || s.get(0).equals("rollback"))
-                    ? r.get().loadtester.handle(s.get(0), s.get(1), req).orElseGet(() -> notFound(req))
-                    : notFound(req);
+            case 2 -> LoadtesterPath.of(s.get(0), s.get(1))
+                    .map(p -> r.get().loadtester.handle(p, req))
+                    .orElseGet(() -> notFound(req));
             case 3 -> s.get(0).equals("canaries") ? canary(r.get(), CanaryResource.id(s.get(1), s.get(2)), req) : notFound(req);
             case 4 -> {
                 if (!s.get(0).equals("canaries")) {

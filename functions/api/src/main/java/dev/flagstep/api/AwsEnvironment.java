@@ -1,6 +1,8 @@
 package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.gate.SfnTaskTokens;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.store.DynamoDbSpecStore;

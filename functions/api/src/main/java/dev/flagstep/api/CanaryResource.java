@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
@@ -12,13 +13,12 @@ import dev.flagstep.spec.SpecResult;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.CanarySummary;
 import dev.flagstep.store.Gate;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.store.Page;
 import dev.flagstep.store.SpecRecord;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** {@code /canaries/...}: the canary documents, their state, rollouts and built-in gates. */
 final class CanaryResource {
@@ -29,8 +29,6 @@ final class CanaryResource {
 
     static final int RECENT_EVENTS = 20;
     private static final int MAX_LIST = 100;
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
     private final CanaryStore store;
     private final SpecParser parser;
@@ -49,10 +47,10 @@ final class CanaryResource {
     }
 
     static CanaryId id(String namespace, String name) {
-        if (!NAMESPACE.matcher(namespace).matches() || namespace.length() > 63) {
+        if (!CanaryId.isNamespace(namespace)) {
             throw Problem.badRequest("namespace \"" + namespace + "\" is not a Kubernetes namespace (RFC 1123 label)");
         }
-        if (!NAME.matcher(name).matches() || name.length() > 253) {
+        if (!CanaryId.isName(name)) {
             throw Problem.badRequest("name \"" + name + "\" is not a Kubernetes object name (RFC 1123 subdomain)");
         }
         return new CanaryId(namespace, name);

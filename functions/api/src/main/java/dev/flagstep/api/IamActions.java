@@ -34,7 +34,7 @@ public final class IamActions {
     static final Set<String> ROLLOUTS =
             Set.of("states:StartExecution", "states:ListExecutions", "states:DescribeExecution", "states:StopExecution");
 
-    /** Completing a parked task token when a built-in gate opens ({@link SfnTaskTokens}). */
+    /** Completing a parked task token when a built-in gate opens ({@link dev.flagstep.gate.SfnTaskTokens}). */
     static final Set<String> TASK_TOKENS = Set.of("states:SendTaskSuccess");
 
     /** ApiHandler: the canary items (documents, gates, events, purge on delete), rollouts, gate tokens. */

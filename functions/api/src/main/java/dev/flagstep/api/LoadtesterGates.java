@@ -2,11 +2,13 @@ package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.gate.LoadtesterAnswer;
+import dev.flagstep.gate.LoadtesterGateKey;
+import dev.flagstep.gate.LoadtesterPath;
+import dev.flagstep.gate.TaskTokens;
+import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.GateStore;
-import dev.flagstep.store.GateType;
-import dev.flagstep.store.LoadtesterGateKey;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * flagger-loadtester's gate API ({@code pkg/loadtester/server.go}) with its exact answers: any method,
@@ -21,12 +23,6 @@ import java.util.regex.Pattern;
  */
 final class LoadtesterGates {
 
-    static final String APPROVED = "Approved";
-    static final String FORBIDDEN = "Forbidden";
-    static final String OK = "OK";
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-
     private final GateStore store;
     private final TaskTokens tokens;
     private final ObjectMapper json;
@@ -37,58 +33,46 @@ final class LoadtesterGates {
         this.json = json;
     }
 
-    /** {@code /gate/{action}} and {@code /rollback/{action}}; empty for an action the loadtester does not have. */
-    Optional<HttpResponse> handle(String group, String action, HttpRequest req) {
-        boolean rollback = group.equals("rollback");
-        if (!rollback && action.equals("approve")) {
-            return Optional.of(HttpResponse.text(200, OK));
-        }
-        if (!rollback && action.equals("halt")) {
-            return Optional.of(HttpResponse.text(403, FORBIDDEN));
-        }
-        if (!action.equals("check") && !action.equals("open") && !action.equals("close")) {
-            return Optional.empty();
-        }
-        Optional<Payload> payload = payload(req);
-        if (payload.isEmpty()) {
-            return Optional.of(HttpResponse.empty(400));
-        }
-        Payload p = payload.get();
-        Optional<LoadtesterGateKey> key = p.valid()
-                ? Optional.of(rollback ? LoadtesterGateKey.rollback(p.name(), p.namespace())
-                        : LoadtesterGateKey.confirm(p.name(), p.namespace()))
-                : Optional.empty();
-        return Optional.of(switch (action) {
-            // A key no canary can have is never open; nothing is stored for it.
-            case "check" -> key.filter(k -> store.gate(k.canary(), k.type()).open()).isPresent()
-                    ? HttpResponse.text(200, APPROVED)
-                    : HttpResponse.text(403, FORBIDDEN);
-            case "open" -> key.map(k -> {
-                String who = req.caller().orElse("loadtester-api");
-                store.openGate(k.canary(), k.type(), who, "/" + group + "/open")
-                        .ifPresent(token -> tokens.resume(token, resumeOutput(k, who)));
-                return HttpResponse.empty(202);
-            }).orElse(HttpResponse.empty(400));
-            default -> key.map(k -> {
-                store.closeGate(k.canary(), k.type(), req.caller().orElse("loadtester-api"), "/" + group + "/close");
-                return HttpResponse.empty(202);
-            }).orElse(HttpResponse.empty(400));
+    /** One of the loadtester's paths, with any method. */
+    HttpResponse handle(LoadtesterPath path, HttpRequest req) {
+        return response(switch (path.action()) {
+            case APPROVE, HALT -> path.check(Optional.empty(), gate -> false);
+            case CHECK, OPEN, CLOSE -> payload(req).map(p -> withPayload(path, p, req)).orElse(LoadtesterAnswer.BAD_REQUEST);
         });
+    }
+
+    private LoadtesterAnswer withPayload(LoadtesterPath path, CanaryId canary, HttpRequest req) {
+        if (!canary.valid()) {
+            // a key no canary can have is never open, and nothing is stored for it
+            return path.action() == LoadtesterPath.Action.CHECK ? LoadtesterAnswer.FORBIDDEN : LoadtesterAnswer.BAD_REQUEST;
+        }
+        String who = req.caller().orElse("loadtester-api");
+        return switch (path.action()) {
+            case CHECK -> path.check(Optional.empty(), gate -> store.gate(canary, gate).open());
+            case OPEN -> {
+                LoadtesterGateKey key = path.key(canary);
+                store.openGate(canary, key.type(), who, path.path())
+                        .ifPresent(token -> tokens.resume(token, resumeOutput(key, who)));
+                yield LoadtesterAnswer.ACCEPTED;
+            }
+            case CLOSE -> {
+                store.closeGate(canary, path.key(canary).type(), who, path.path());
+                yield LoadtesterAnswer.ACCEPTED;
+            }
+            case APPROVE, HALT -> throw new IllegalStateException(path.path() + " reads no payload");
+        };
+    }
+
+    private static HttpResponse response(LoadtesterAnswer answer) {
+        return answer.body().isEmpty() ? HttpResponse.empty(answer.status()) : HttpResponse.text(answer.status(), answer.body());
     }
 
     private String resumeOutput(LoadtesterGateKey key, String who) {
         return json.createObjectNode()
-                .put("gate", key.type() == GateType.ROLLBACK ? "rollback" : "loadtester")
+                .put("gate", key.type().wireName())
                 .put("key", key.key())
                 .put("openedBy", who)
                 .toString();
-    }
-
-    record Payload(String name, String namespace) {
-        boolean valid() {
-            return NAME.matcher(name).matches() && name.length() <= 253
-                    && NAMESPACE.matcher(namespace).matches() && namespace.length() <= 63;
-        }
     }
 
     /**
@@ -97,7 +81,7 @@ final class LoadtesterGates {
      * {@code checksum}, or a non-string metadata value is an error; {@code null} and unknown fields
      * are not.
      */
-    private Optional<Payload> payload(HttpRequest req) {
+    private Optional<CanaryId> payload(HttpRequest req) {
         JsonNode node;
         try {
             node = json.readTree(req.body());
@@ -108,7 +92,7 @@ final class LoadtesterGates {
             return Optional.empty(); // empty body: "unexpected end of JSON input"
         }
         if (node.isNull()) {
-            return Optional.of(new Payload("", ""));
+            return Optional.of(new CanaryId("", ""));
         }
         if (!node.isObject()) {
             return Optional.empty();
@@ -130,6 +114,6 @@ final class LoadtesterGates {
                 }
             }
         }
-        return Optional.of(new Payload(node.path("name").asText(""), node.path("namespace").asText("")));
+        return Optional.of(new CanaryId(node.path("namespace").asText(""), node.path("name").asText("")));
     }
 }

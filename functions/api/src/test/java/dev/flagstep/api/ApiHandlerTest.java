@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Instant;
@@ -162,6 +163,21 @@ class ApiHandlerTest {
         assertProblem(call("GET", "/canaries/Test_NS/podinfo"), 400);
         assertProblem(call("PUT", "/canaries/test/podinfo", YAML, "   "), 400);
         assertProblem(call("PUT", "/canaries/test/podinfo", YAML, "{{{{ not: yaml"), 400);
+    }
+
+    @Test
+    void badNamesInThePathAre400NamingThePartAndTheRule() throws Exception {
+        HttpResponse ns = call("GET", "/canaries/my.test/podinfo");
+        assertProblem(ns, 400);
+        assertThat(body(ns).get("detail").asText())
+                .isEqualTo("namespace \"my.test\" is not a Kubernetes namespace (RFC 1123 label)");
+        String tooLong = "p".repeat(254);
+        HttpResponse name = call("POST", "/canaries/test/" + tooLong + "/rollouts");
+        assertProblem(name, 400);
+        assertThat(body(name).get("detail").asText())
+                .isEqualTo("name \"" + tooLong + "\" is not a Kubernetes object name (RFC 1123 subdomain)");
+        assertProblem(call("GET", "/canaries/" + "t".repeat(64) + "/podinfo"), 400);
+        assertProblem(call("GET", "/canaries/" + "t".repeat(63) + "/" + "p".repeat(253)), 404);
     }
 
     @Test

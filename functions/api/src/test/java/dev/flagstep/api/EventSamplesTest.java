@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.api.template.CfnYaml;
 import dev.flagstep.api.template.RepoFiles;
 import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

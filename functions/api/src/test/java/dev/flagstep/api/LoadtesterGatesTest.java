@@ -3,9 +3,10 @@ package dev.flagstep.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,6 +92,24 @@ class LoadtesterGatesTest {
         post("/gate/open", PAYLOAD);
         assertAnswer(post("/gate/check", PAYLOAD.replace("\"test\"", "\"prod\"")), 403, "Forbidden");
         assertAnswer(post("/gate/check", "{\"name\":\"podinfo\",\"namespace\":\"test\"}"), 200, "Approved");
+    }
+
+    @Test
+    void aPayloadNoCanaryCanHaveIsNeverOpenAndCannotBeOpened() {
+        for (String bad : new String[] {"{\"name\":\"Podinfo\",\"namespace\":\"test\"}",
+                "{\"name\":\"podinfo\",\"namespace\":\"my.test\"}",
+                "{\"name\":\"podinfo\",\"namespace\":\"" + "t".repeat(64) + "\"}",
+                "{\"name\":\"" + "p".repeat(254) + "\",\"namespace\":\"test\"}"}) {
+            assertAnswer(post("/gate/open", bad), 400, "");
+            assertAnswer(post("/gate/close", bad), 400, "");
+            assertAnswer(post("/rollback/open", bad), 400, "");
+            assertAnswer(post("/gate/check", bad), 403, "Forbidden");
+            assertAnswer(post("/rollback/check", bad), 403, "Forbidden");
+        }
+        // the longest names a canary can have are fine
+        String longest = "{\"name\":\"" + "p".repeat(253) + "\",\"namespace\":\"" + "t".repeat(63) + "\"}";
+        assertAnswer(post("/gate/open", longest), 202, "");
+        assertAnswer(post("/gate/check", longest), 200, "Approved");
     }
 
     @Test

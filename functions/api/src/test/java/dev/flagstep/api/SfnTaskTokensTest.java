@@ -3,6 +3,8 @@ package dev.flagstep.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.api.testing.FakeStepFunctions;
+import dev.flagstep.gate.SfnTaskTokens;
+import dev.flagstep.gate.TaskTokens;
 import org.junit.jupiter.api.Test;
 
 class SfnTaskTokensTest {

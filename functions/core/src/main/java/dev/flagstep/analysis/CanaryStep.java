@@ -1,5 +1,6 @@
 package dev.flagstep.analysis;
 
+import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.HookType;
 import java.time.Instant;

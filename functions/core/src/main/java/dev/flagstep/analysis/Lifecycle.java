@@ -1,5 +1,6 @@
 package dev.flagstep.analysis;
 
+import dev.flagstep.gate.GateOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

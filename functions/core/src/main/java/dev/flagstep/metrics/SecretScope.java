@@ -1,8 +1,8 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SecretRefs;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Where a canary's secret references point: {@code {prefix}{namespace}/{name}}, the canary's own
@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
  * because a document stored before the rule existed may still hold an ARN or a path.
  */
 public record SecretScope(String prefix) {
-
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     public SecretScope {
         if (prefix.contains("..")) {
@@ -47,7 +45,7 @@ public record SecretScope(String prefix) {
      * @throws MetricQueryException when {@code ref} is not a bare name of the canary's namespace
      */
     public String secretId(String namespace, String ref) {
-        if (!NAMESPACE.matcher(namespace).matches() || namespace.length() > 63) {
+        if (!CanaryId.isNamespace(namespace)) {
             throw new MetricQueryException("secret " + ref + " cannot be scoped: " + namespace + " is not a Kubernetes namespace");
         }
         SecretRefs.problem(ref).ifPresent(p -> {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads what users paste: a Flagger {@code Canary} manifest, or just its {@code spec} with the name
@@ -19,9 +18,6 @@ public final class SpecParser {
 
     public static final String API_VERSION = "flagger.app/v1beta1";
     static final String DEFAULT_NAMESPACE = "default";
-    /** Kubernetes object names (RFC 1123 subdomain) and namespaces (RFC 1123 label). */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private final SpecValidator validator;
 
@@ -166,11 +162,11 @@ public final class SpecParser {
     }
 
     private static void checkId(CanaryId id, List<SpecError> errors) {
-        if (id.name() == null || id.name().length() > 253 || !NAME.matcher(id.name()).matches()) {
+        if (!CanaryId.isName(id.name())) {
             errors.add(new SpecError("metadata.name", "must be a Kubernetes name (lowercase letters, digits, '-' and '.'), got "
                     + FieldReader.quote(String.valueOf(id.name()))));
         }
-        if (id.namespace() == null || id.namespace().length() > 63 || !NAMESPACE.matcher(id.namespace()).matches()) {
+        if (!CanaryId.isNamespace(id.namespace())) {
             errors.add(new SpecError("metadata.namespace", "must be a Kubernetes namespace (lowercase letters, digits and '-'), got "
                     + FieldReader.quote(String.valueOf(id.namespace()))));
         }

@@ -2,6 +2,7 @@ package dev.flagstep.store;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
 import java.time.Duration;

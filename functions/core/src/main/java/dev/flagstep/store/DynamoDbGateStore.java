@@ -5,6 +5,7 @@ import static dev.flagstep.store.Items.bool;
 import static dev.flagstep.store.Items.s;
 import static dev.flagstep.store.Items.time;
 
+import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.flagstep.store;
 
+import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
 import java.util.Map;

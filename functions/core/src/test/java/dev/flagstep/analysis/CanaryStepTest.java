@@ -4,6 +4,7 @@ import static dev.flagstep.analysis.Fixtures.T0;
 import static dev.flagstep.analysis.Fixtures.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.spec.HookType;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static dev.flagstep.analysis.Fixtures.T0;
 import static dev.flagstep.analysis.Fixtures.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.gate.GateOutcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

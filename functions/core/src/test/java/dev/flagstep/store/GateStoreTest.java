@@ -1,10 +1,10 @@
 package dev.flagstep.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.gate.GateType;
+import dev.flagstep.gate.LoadtesterGateKey;
 import dev.flagstep.spec.CanaryId;
-import dev.flagstep.spec.HookType;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Instant;
@@ -160,34 +160,10 @@ class GateStoreTest {
     }
 
     @Test
-    void loadtesterKeysMapOntoTheCanarysGates() {
-        assertThat(LoadtesterGateKey.parse("podinfo.test"))
-                .contains(new LoadtesterGateKey(new CanaryId("test", "podinfo"), GateType.LOADTESTER));
-        assertThat(LoadtesterGateKey.parse("rollback.podinfo.test"))
-                .contains(new LoadtesterGateKey(new CanaryId("test", "podinfo"), GateType.ROLLBACK));
-        assertThat(LoadtesterGateKey.parse("my.app.prod")).map(LoadtesterGateKey::canary)
-                .contains(new CanaryId("prod", "my.app"));
-        assertThat(LoadtesterGateKey.parse("nodot")).isEmpty();
-        assertThat(LoadtesterGateKey.parse("trailing.")).isEmpty();
-        assertThat(LoadtesterGateKey.confirm("podinfo", "test").key()).isEqualTo("podinfo.test");
-        assertThat(LoadtesterGateKey.rollback("podinfo", "test").key()).isEqualTo("rollback.podinfo.test");
-        assertThatThrownBy(() -> new LoadtesterGateKey(new CanaryId("t", "p"), GateType.CONFIRM_ROLLOUT))
-                .isInstanceOf(IllegalArgumentException.class);
-
-        // the loadtester's rollback gate and the built-in rollback gate are one and the same item
+    void theLoadtestersRollbackGateIsTheBuiltInRollbackGate() {
         CanaryId id = canary();
         LoadtesterGateKey key = LoadtesterGateKey.rollback(id.name(), id.namespace());
         store.openGate(key.canary(), key.type(), "loadtester", "/rollback/open");
         assertThat(store.gate(id, GateType.ROLLBACK).open()).isTrue();
-    }
-
-    @Test
-    void gateTypesFollowTheWebhookTypes() {
-        assertThat(GateType.forHook(HookType.CONFIRM_ROLLOUT)).contains(GateType.CONFIRM_ROLLOUT);
-        assertThat(GateType.forHook(HookType.ROLLBACK)).contains(GateType.ROLLBACK);
-        assertThat(GateType.forHook(HookType.PRE_ROLLOUT)).isEmpty();
-        assertThat(GateType.fromWire("confirm-traffic-increase")).contains(GateType.CONFIRM_TRAFFIC_INCREASE);
-        assertThat(GateType.fromWire("loadtester").map(GateType::isBuiltIn)).contains(false);
-        assertThat(GateType.fromWire("nope")).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;

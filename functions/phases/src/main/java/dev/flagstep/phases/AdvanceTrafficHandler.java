@@ -1,7 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStep;
-import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.Strategy;

@@ -1,6 +1,6 @@
 package dev.flagstep.phases;
 
-import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.Step;

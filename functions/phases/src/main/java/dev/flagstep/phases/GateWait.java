@@ -1,6 +1,6 @@
 package dev.flagstep.phases;
 
-import dev.flagstep.analysis.GateOutcome;
+import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.HookType;

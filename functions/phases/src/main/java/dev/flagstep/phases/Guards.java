@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Threshold;
+import dev.flagstep.gate.RollbackCheck;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.workload.Readiness;
 import java.util.List;
@@ -60,7 +61,7 @@ final class Guards {
 
     /** The rollback hooks (and the built-in rollback gate): true when one signals a rollback. */
     static boolean rollbackSignaled(Tick t) {
-        Gates.RollbackCheck check = Gates.rollback(t);
+        RollbackCheck check = Gates.rollback(t);
         check.notSignaling().forEach(h -> t.publish(t.messages.rollbackHookNotSignaling(h)));
         check.signaledBy().ifPresent(h -> t.publish(
                 List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));

@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.events.EventBridgePublisher;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.metrics.MetricProviders;
@@ -26,7 +27,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /**
  * The Lambda container's adapters and settings, from its environment, handed to the one wiring
@@ -79,7 +79,7 @@ final class LambdaWiring {
                 new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
                         Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30")))),
                 new EventBridgePublisher(bus, required(env, "EVENT_BUS_NAME")),
-                token -> completeQuietly(sfn, token),
+                new SfnTaskTokens(() -> sfn),
                 eks::client,
                 router(env, eks, clock),
                 // canary-chosen addresses must never reach this machine or the cloud's internals
@@ -113,15 +113,6 @@ final class LambdaWiring {
             case PROXY -> new ServiceProxy(eks::client, domain, clock);
             case OFF -> ServiceRouter.direct();
         };
-    }
-
-    /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */
-    private static void completeQuietly(SfnClient sfn, String token) {
-        try {
-            sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}"));
-        } catch (SfnException e) {
-            System.getLogger("flagstep").log(System.Logger.Level.INFO, "task token already ended: " + e.getMessage());
-        }
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

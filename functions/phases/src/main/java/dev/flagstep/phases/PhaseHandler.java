@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.store.ParkResult;
 import java.io.IOException;
@@ -150,14 +151,20 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         HookType gate = parkedGate().orElseThrow(() ->
                 new PhaseException(getClass().getSimpleName() + " has no gate to wait on"));
         boolean alreadyOpen = false;
-        for (var type : Gates.wakers(gate)) {
+        for (var type : GateType.wakers(gate)) {
             if (s.gates().park(in.canary(), type, token, s.clock().instant()) instanceof ParkResult.AlreadyOpen) {
                 alreadyOpen = true;
             }
         }
         if (alreadyOpen) {
-            // opened between the check and the park: go on now rather than after a whole interval
-            s.taskTokens().succeed(token);
+            // opened between the check and the park: go on now rather than after a whole interval. Failing
+            // to wake it costs only that interval (the wait times out, the next tick reads the gate), so it
+            // must not fail the delivery.
+            try {
+                s.taskTokens().resume(token, "{}");
+            } catch (RuntimeException e) {
+                System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
+            }
         }
         return PhaseOutput.of(in, Decision.PARKED);
     }

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.metrics.MetricChecker;
@@ -52,7 +53,7 @@ public final class PhaseWiring {
     public record Adapters(
             CanaryStore store,
             EventPublisher events,
-            Services.TaskTokens taskTokens,
+            TaskTokens taskTokens,
             Supplier<KubeClient> kube,
             ServiceRouter router,
             AddressGuard guard,

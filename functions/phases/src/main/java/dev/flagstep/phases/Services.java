@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.events.EventPublisher;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
@@ -74,12 +75,6 @@ public record Services(
     @FunctionalInterface
     public interface Clusters {
         CanaryCluster of(CanarySpec canary, String provider);
-    }
-
-    /** Completes a parked task token (Step Functions SendTaskSuccess, or the local interpreter). */
-    @FunctionalInterface
-    public interface TaskTokens {
-        void succeed(String taskToken);
     }
 
     /** A canary's webhook signing key, from its {@code analysis.webhookSecretRef} (scoped to its namespace). */

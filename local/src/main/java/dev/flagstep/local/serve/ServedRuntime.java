@@ -5,6 +5,7 @@ import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.LocalTaskTokens;
 import dev.flagstep.local.sim.SimulatedCluster;
 import java.net.URI;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public final class ServedRuntime implements AutoCloseable {
         }
         try {
             ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(),
-                    new LocalTaskTokens(runtime.interpreter().taskTokens()));
+                    new LocalTaskTokens(runtime.interpreter()::taskTokens));
             Function<HttpRequest, HttpResponse> api = handler::handle;
             Function<HttpRequest, HttpResponse> served = simulated
                     .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),

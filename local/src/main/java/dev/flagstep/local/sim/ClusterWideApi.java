@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.CanaryId;
 
 import java.io.IOException;
 import java.net.URI;
@@ -56,7 +57,7 @@ final class ClusterWideApi {
 
     /** Creates Namespace {@code name} unless it exists. */
     void ensureNamespace(String name) {
-        if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || name.length() > 63) {
+        if (!CanaryId.isNamespace(name)) {
             throw new IllegalArgumentException("not a namespace name (a DNS-1123 label): '" + name + "'");
         }
         String what = "Namespace " + name;

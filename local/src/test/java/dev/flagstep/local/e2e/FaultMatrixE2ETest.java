@@ -16,7 +16,7 @@ import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.Gate;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -12,7 +12,7 @@ import dev.flagstep.local.e2e.GateScenarios.PhaseTap;
 import dev.flagstep.local.e2e.GateScenarios.Snapshot;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.util.List;
 import java.util.Optional;

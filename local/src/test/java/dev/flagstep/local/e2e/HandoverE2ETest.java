@@ -14,7 +14,7 @@ import dev.flagstep.phases.HistoryBudget;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.ActiveRun;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;

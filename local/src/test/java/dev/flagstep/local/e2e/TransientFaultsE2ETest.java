@@ -16,7 +16,7 @@ import dev.flagstep.asl.HistoryEvent;
 import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.store.Gate;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.store.RunResult;
 import java.time.Duration;
 import java.util.List;

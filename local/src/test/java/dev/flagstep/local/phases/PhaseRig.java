@@ -28,7 +28,7 @@ import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.store.ActiveRun;
 import dev.flagstep.store.Gate;
-import dev.flagstep.store.GateType;
+import dev.flagstep.gate.GateType;
 import dev.flagstep.store.Run;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.testing.WebhookReceiver;
@@ -117,7 +117,7 @@ final class PhaseRig implements AutoCloseable {
         var settings = new LocalRuntime.Settings(Optional.empty(), 1, "gatewayapi:v1", hooks.url(""), Optional.empty(),
                 HistoryBudget.standard());
         this.services = PhaseWiring.services(
-                LocalRuntime.adapters(store, recorder, tokensCompleted::add, sim.client(), clock, Sleeper.REAL), settings.phases());
+                LocalRuntime.adapters(store, recorder, (token, output) -> tokensCompleted.add(token), sim.client(), clock, Sleeper.REAL), settings.phases());
         Map<String, PhaseHandler> handlers = LocalRuntime.handlers(services);
         this.initialize = handlers.get("Initialize");
         this.confirmRollout = handlers.get("ConfirmRollout");

@@ -123,6 +123,13 @@ class TemplateSecurityTest {
                 .isEqualTo("LimitApiConcurrency");
     }
 
+    /** states:SendTaskSuccess is granted to the API and the gate phases, for one call site both share. */
+    @Test
+    void sendTaskSuccessIsCalledFromOneClass() throws Exception {
+        assertThat(mainSourcesMentioning(".sendTaskSuccess(")).map(f -> f.getFileName().toString())
+                .containsExactly("SfnTaskTokens.java");
+    }
+
     private static List<Path> mainSourcesMentioning(String text) throws Exception {
         Path functions = RepoFiles.root().resolve("functions");
         try (Stream<Path> files = Files.walk(functions)) {

@@ -1,4 +1,4 @@
-package dev.flagstep.api;
+package dev.flagstep.gate;
 
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sfn.SfnClient;

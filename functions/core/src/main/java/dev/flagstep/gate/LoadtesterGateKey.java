@@ -1,4 +1,4 @@
-package dev.flagstep.store;
+package dev.flagstep.gate;
 
 import dev.flagstep.spec.CanaryId;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package dev.flagstep.store;
+package dev.flagstep.gate;
 
 import dev.flagstep.spec.HookType;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,6 +48,21 @@ public enum GateType {
             case CONFIRM_PROMOTION -> Optional.of(CONFIRM_PROMOTION);
             case ROLLBACK -> Optional.of(ROLLBACK);
             case PRE_ROLLOUT, ROLLOUT, POST_ROLLOUT, EVENT -> Optional.empty();
+        };
+    }
+
+    /**
+     * The gates whose opening wakes a rollout parked on a confirm-* gate of {@code type}: its own
+     * built-in gate, the loadtester gate (its hooks may point at {@code /gate/check}) and the rollback
+     * gate (an open one rolls the canary back at the next check, so it must not wait an interval).
+     *
+     * @throws IllegalArgumentException for a type that is not a confirm-* gate
+     */
+    public static List<GateType> wakers(HookType type) {
+        return switch (type) {
+            case CONFIRM_ROLLOUT, CONFIRM_TRAFFIC_INCREASE, CONFIRM_PROMOTION ->
+                    List.of(forHook(type).orElseThrow(), LOADTESTER, ROLLBACK);
+            default -> throw new IllegalArgumentException("not a gate: " + type);
         };
     }
 

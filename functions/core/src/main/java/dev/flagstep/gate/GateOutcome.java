@@ -1,4 +1,4 @@
-package dev.flagstep.analysis;
+package dev.flagstep.gate;
 
 import java.util.List;
 
