@@ -147,7 +147,7 @@ class CanaryDefinitionTest {
     private static final Pattern ANSWER = Pattern.compile("(?<![\\w.])Decision\\.([A-Z][A-Z_]*)\\b");
 
     /** The delivery protocol: a handler that yields to a newer run may answer superseded from any tick. */
-    private static final Set<String> PROTOCOL = Set.of("PhaseHandler", "Tick", "TickClaim", "Decision");
+    private static final Set<String> PROTOCOL = Set.of("PhaseHandler", "Tick", "Delivery", "CanaryIo", "Decision");
     private static final Pattern STAYS = Pattern.compile("yieldsToNewerRun\\(\\)\\s*\\{\\s*return false;");
 
     /** Every decision a Choice state compares {@code $.decision} with is a {@link Decision}'s wire string. */

@@ -31,7 +31,7 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
         TickContext ctx = TickContext.of(t.spec, t.provider);
-        Optional<Routes> read = t.routes();
+        Optional<Routes> read = t.io.routes();
         if (read.isEmpty()) {
             return t.finish(Decision.ADVANCED); // nothing moved: analyse again after an interval
         }
@@ -39,32 +39,24 @@ public final class AdvanceTrafficHandler extends PhaseHandler {
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
         GateOutcome trafficGate = null;
         if (step instanceof Step.NeedsGate g && g.gate() == HookType.CONFIRM_TRAFFIC_INCREASE) {
-            t.publish(g.messages());
+            t.io.publish(g.messages());
             trafficGate = Gates.confirm(t, HookType.CONFIRM_TRAFFIC_INCREASE);
             step = CanaryStep.afterGate(ctx, g.status(), routes, HookType.CONFIRM_TRAFFIC_INCREASE, trafficGate, t.now);
         }
-        t.update(step.status());
+        if (step instanceof Step.Promote) {
+            throw new IllegalStateException("promotion is decided by ConfirmPromotion");
+        }
+        if (step instanceof Step.Proceed) {
+            GateWait.opened(t);
+        }
+        t.apply(step);
         return switch (step) {
-            case Step.NeedsGate g -> {
-                // the last step: confirm-promotion decides, in its own state
-                t.publish(g.messages());
-                yield t.finish(Decision.PROMOTE);
-            }
-            case Step.Halted h -> {
-                t.publish(h.messages());
-                yield GateWait.closed(t, HookType.CONFIRM_TRAFFIC_INCREASE, trafficGate);
-            }
-            case Step.Proceed p -> {
-                GateWait.opened(t);
-                t.applyRoutes(p);
-                t.publish(p.messages());
-                yield t.finish(Decision.ADVANCED);
-            }
-            case Step.Hold h -> {
-                t.publish(h.messages());
-                yield t.finish(Decision.ADVANCED);
-            }
-            case Step.Promote p -> throw new IllegalStateException("promotion is decided by ConfirmPromotion");
+            // the last step: confirm-promotion decides, in its own state
+            case Step.NeedsGate g -> t.finish(Decision.PROMOTE);
+            case Step.Halted h -> GateWait.closed(t, HookType.CONFIRM_TRAFFIC_INCREASE, trafficGate);
+            case Step.Proceed p -> t.finish(Decision.ADVANCED);
+            case Step.Hold h -> t.finish(Decision.ADVANCED);
+            case Step.Promote p -> throw new IllegalStateException("unreachable");
         };
     }
 }

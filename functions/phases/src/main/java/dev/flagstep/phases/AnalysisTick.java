@@ -24,7 +24,7 @@ final class AnalysisTick {
         if (early.isPresent()) {
             return t.finish(early.get());
         }
-        Optional<Routes> read = t.routes();
+        Optional<Routes> read = t.io.routes();
         if (read.isEmpty()) {
             return t.finish(Decision.NOT_READY);
         }
@@ -42,27 +42,27 @@ final class AnalysisTick {
     }
 
     private static PhaseOutput preRollout(Tick t) {
-        t.publish(t.messages.startingAnalysis());
-        HookRun run = t.runHooks(HookType.PRE_ROLLOUT);
-        passed(run).forEach(h -> t.publish(t.messages.preRolloutPassed(h)));
+        t.io.publish(t.messages.startingAnalysis());
+        HookRun run = t.io.runHooks(HookType.PRE_ROLLOUT);
+        passed(run).forEach(h -> t.io.publish(t.messages.preRolloutPassed(h)));
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
-            t.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
+            t.io.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
             return t.finish(Decision.FAILED);
         }
         return t.finish(Decision.PASSED);
     }
 
     private static PhaseOutput analysis(Tick t) {
-        HookRun run = t.runHooks(HookType.ROLLOUT);
+        HookRun run = t.io.runHooks(HookType.ROLLOUT);
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
-            t.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
+            t.io.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
             return t.finish(Decision.FAILED);
         }
-        MetricCheckResult metrics = t.services.metrics().check(t.document);
+        MetricCheckResult metrics = t.io.checkMetrics(t.document);
         return switch (metrics) {
             case MetricCheckResult.AllPassed ok -> t.finish(Decision.PASSED);
             case MetricCheckResult.Failed f -> failedCheck(t, f.event());
@@ -72,7 +72,7 @@ final class AnalysisTick {
 
     private static PhaseOutput failedCheck(Tick t, String event) {
         t.update(Threshold.countFailure(t.status(), t.now));
-        t.publish(dev.flagstep.analysis.Message.warning(event));
+        t.io.publish(dev.flagstep.analysis.Message.warning(event));
         return t.finish(Decision.FAILED);
     }
 

@@ -25,9 +25,9 @@ final class Gates {
     /** The hooks of a confirm-* type in spec order, stopping at the first closed one; none means open. */
     static GateOutcome confirm(Tick t, HookType type) {
         List<String> passed = new ArrayList<>();
-        for (Webhook hook : t.hooks(type)) {
+        for (Webhook hook : t.io.hooks(type)) {
             boolean open = builtin(t, hook).map(path -> builtinOpen(t, path, type))
-                    .orElseGet(() -> t.runHooks(type, List.of(hook)).passed());
+                    .orElseGet(() -> t.io.runHooks(type, List.of(hook)).passed());
             if (!open) {
                 return new GateOutcome.Closed(passed, hook.name(), hook.muteAlert());
             }
@@ -42,10 +42,10 @@ final class Gates {
      */
     static RollbackCheck rollback(Tick t) {
         List<String> quiet = new ArrayList<>();
-        for (Webhook hook : t.hooks(HookType.ROLLBACK)) {
+        for (Webhook hook : t.io.hooks(HookType.ROLLBACK)) {
             boolean signal = builtin(t, hook).map(path -> builtinOpen(t, path, HookType.ROLLBACK))
                     .orElseGet(() -> {
-                        HookRun run = t.runHooks(HookType.ROLLBACK, List.of(hook));
+                        HookRun run = t.io.runHooks(HookType.ROLLBACK, List.of(hook));
                         return run.outcomes().stream().anyMatch(o -> o instanceof HookOutcome.Passed);
                     });
             if (signal) {
@@ -69,7 +69,7 @@ final class Gates {
     }
 
     private static Optional<String> builtin(Tick t, Webhook hook) {
-        Optional<URI> api = t.services.apiUrl();
+        Optional<URI> api = t.io.apiUrl();
         if (api.isEmpty()) {
             return Optional.empty();
         }
@@ -86,7 +86,7 @@ final class Gates {
     }
 
     private static boolean builtinOpen(Tick t, String path, HookType type) {
-        var store = t.services.gates();
+        var store = t.io.gates();
         var id = t.spec.id();
         return switch (path) {
             case "/gate/approve" -> true;

@@ -147,7 +147,7 @@ class KilledDeliveryE2ETest {
     /**
      * A run's Analysis is stuck (a slow hook) for 5 minutes when a newer revision's run starts: the new
      * Initialize must not act beside it, and must not wait past its own 120 s timeout either. It gives up
-     * before its deadline with a retriable fault (TickClaimTest pins the instant exactly, in virtual
+     * before its deadline with a retriable fault (DeliveryTest pins the instant exactly, in virtual
      * time), the state machine retries it, and once the straggler has written its last status the new
      * run proceeds and is promoted: it does not fail.
      */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * fact still running. The store is made to let both deliveries read the status before either
  * writes (the worst interleaving, forced rather than hoped for), so both act on the same version.
  *
- * <p>One delivery claims the tick (the conditional write of its memo, TickClaim); the other finds it
+ * <p>One delivery claims the tick (the conditional write of its memo, Delivery); the other finds it
  * in progress, waits for its answer and replays that decision. So the weight and failedChecks advance
  * once, and the side effects taken before the save (webhook calls, events, the run's weight timeline)
  * happen once too (docs/architecture.md, "One tick").
