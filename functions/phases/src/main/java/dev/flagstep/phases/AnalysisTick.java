@@ -10,10 +10,11 @@ import dev.flagstep.webhook.HookRun;
 import java.util.Optional;
 
 /**
- * The checks of one Flagger tick, shared by PreRollout and Analysis: readiness, rollback hooks,
+ * One Flagger tick of the analysis, shared by PreRollout and Analysis: readiness, rollback hooks,
  * threshold, then either "Starting canary analysis" + pre-rollout hooks (weight 0, no iteration yet)
  * or the rollout hooks followed by the metric checks. A failure counts one failed check and ends the
- * tick ({@code failed}); {@code passed} goes on to the strategy step in the same tick.
+ * tick ({@code failed}); checks that pass go on to the strategy step in the same delivery
+ * ({@link AdvanceTraffic}), as Flagger's tick does.
  */
 final class AnalysisTick {
 
@@ -35,13 +36,15 @@ final class AnalysisTick {
         if (Guards.thresholdReached(t)) {
             return t.finish(Decision.ROLLBACK);
         }
-        return switch (CanaryStep.checks(t.analysis(), t.status(), routes)) {
-            case PRE_ROLLOUT -> preRollout(t);
-            case ANALYSIS -> analysis(t);
+        // a delivery that takes over this tick from one killed after it moved traffic runs the checks
+        // the tick started with (pre-rollout at weight 0), not those of the weight the router shows now
+        return switch (CanaryStep.checks(t.analysis(), t.status(), t.plannedFrom(routes))) {
+            case PRE_ROLLOUT -> preRollout(t, routes);
+            case ANALYSIS -> analysis(t, routes);
         };
     }
 
-    private static PhaseOutput preRollout(Tick t) {
+    private static PhaseOutput preRollout(Tick t, Routes routes) {
         t.io.publish(t.messages.startingAnalysis());
         HookRun run = t.io.runHooks(HookType.PRE_ROLLOUT);
         passed(run).forEach(h -> t.io.publish(t.messages.preRolloutPassed(h)));
@@ -51,10 +54,10 @@ final class AnalysisTick {
             t.io.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
             return t.finish(Decision.FAILED);
         }
-        return t.finish(Decision.PASSED);
+        return AdvanceTraffic.run(t, routes);
     }
 
-    private static PhaseOutput analysis(Tick t) {
+    private static PhaseOutput analysis(Tick t, Routes routes) {
         HookRun run = t.io.runHooks(HookType.ROLLOUT);
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
@@ -64,7 +67,7 @@ final class AnalysisTick {
         }
         MetricCheckResult metrics = t.io.checkMetrics(t.document);
         return switch (metrics) {
-            case MetricCheckResult.AllPassed ok -> t.finish(Decision.PASSED);
+            case MetricCheckResult.AllPassed ok -> AdvanceTraffic.run(t, routes);
             case MetricCheckResult.Failed f -> failedCheck(t, f.event());
             case MetricCheckResult.NoValues n -> failedCheck(t, n.event());
         };

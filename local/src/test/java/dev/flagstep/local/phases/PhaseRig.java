@@ -16,7 +16,6 @@ import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
-import dev.flagstep.phases.AdvanceTrafficHandler;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
 import dev.flagstep.phases.ConfirmRolloutHandler;
@@ -99,13 +98,13 @@ final class PhaseRig implements AutoCloseable {
     private final AtomicReference<CyclicBarrier> statusReadBarrier = new AtomicReference<>();
     private final AtomicInteger heldReads = new AtomicInteger();
     private final AtomicInteger finishRunFailures = new AtomicInteger();
+    private final AtomicInteger appendWeightFailures = new AtomicInteger();
 
     final InitializeHandler initialize;
     final ConfirmRolloutHandler confirmRollout;
     final StartRolloutHandler startRollout;
     final PreRolloutHandler preRollout;
     final AnalysisHandler analysis;
-    final AdvanceTrafficHandler advanceTraffic;
     final ConfirmPromotionHandler confirmPromotion;
     final PromoteHandler promote;
     final FinaliseHandler finalise;
@@ -146,7 +145,6 @@ final class PhaseRig implements AutoCloseable {
         this.startRollout = new StartRolloutHandler(services);
         this.preRollout = new PreRolloutHandler(services);
         this.analysis = new AnalysisHandler(services);
-        this.advanceTraffic = new AdvanceTrafficHandler(services);
         this.confirmPromotion = new ConfirmPromotionHandler(services);
         this.promote = new PromoteHandler(services);
         this.finalise = new FinaliseHandler(services);
@@ -172,6 +170,9 @@ final class PhaseRig implements AutoCloseable {
                     if (method.getName().equals("finishRun") && finishRunFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         throw new IllegalStateException("test: the Lambda died before the run was released");
                     }
+                    if (method.getName().equals("appendWeight") && appendWeightFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("test: the delivery failed after the weight changed");
+                    }
                     try {
                         return method.invoke(real, args);
                     } catch (InvocationTargetException e) {
@@ -194,6 +195,11 @@ final class PhaseRig implements AutoCloseable {
     /** The next {@code finishRun} throws before it writes, as a Lambda dying between two writes. */
     void failNextFinishRun() {
         finishRunFailures.set(1);
+    }
+
+    /** The next {@code appendWeight} throws before it writes: the delivery failed after the router's weights changed. */
+    void failNextAppendWeight() {
+        appendWeightFailures.set(1);
     }
 
     // --- canaries and rollouts ---
@@ -273,17 +279,10 @@ final class PhaseRig implements AutoCloseable {
         return r;
     }
 
-    /** ... and PreRollout passed: what the first AdvanceTraffic acts on. */
-    Rollout readyToAdvance(CanaryDocument doc) {
-        Rollout r = started(doc);
-        expect(preRollout, r, "passed");
-        return r;
-    }
-
-    /** ... and AdvanceTraffic to the first step: what Analysis acts on. */
+    /** ... and PreRollout passed and advanced to the first step (one tick): what Analysis acts on. */
     Rollout analysing(CanaryDocument doc) {
-        Rollout r = readyToAdvance(doc);
-        expect(advanceTraffic, r, "advanced");
+        Rollout r = started(doc);
+        expect(preRollout, r, "advanced");
         return r;
     }
 

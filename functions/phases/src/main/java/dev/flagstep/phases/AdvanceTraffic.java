@@ -7,35 +7,21 @@ import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.Strategy;
 import dev.flagstep.analysis.TickContext;
 import dev.flagstep.spec.HookType;
-import java.util.Optional;
 
 /**
- * The strategy step of a tick whose checks passed: the next canary weight behind the
- * confirm-traffic-increase gates (canary), or the next iteration (A/B, blue/green). At the last
- * step: {@code promote}, to the confirm-promotion gates.
+ * The strategy step of a tick whose checks passed, in the same delivery as the checks (as in
+ * Flagger's tick): the next canary weight behind the confirm-traffic-increase gates (canary), or the
+ * next iteration (A/B, blue/green); {@code advanced}, or {@code closed} behind a closed gate. At the
+ * last step: {@code promote}, to the confirm-promotion gates.
  */
-public final class AdvanceTrafficHandler extends PhaseHandler {
+final class AdvanceTraffic {
 
-    public AdvanceTrafficHandler() {}
+    private AdvanceTraffic() {}
 
-    public AdvanceTrafficHandler(Services services) {
-        super(services);
-    }
-
-    @Override
-    protected Optional<HookType> parkedGate() {
-        return Optional.of(HookType.CONFIRM_TRAFFIC_INCREASE);
-    }
-
-    @Override
-    PhaseOutput tick(Tick t) {
-        PhaseInput in = t.input;
+    /** @param reported the router's weights as this tick read them before its checks */
+    static PhaseOutput run(Tick t, Routes reported) {
         TickContext ctx = TickContext.of(t.spec, t.provider);
-        Optional<Routes> read = t.io.routes();
-        if (read.isEmpty()) {
-            return t.finish(Decision.ADVANCED); // nothing moved: analyse again after an interval
-        }
-        Routes routes = ctx.strategy() == Strategy.CANARY ? t.plannedFrom(read.get()) : read.get();
+        Routes routes = ctx.strategy() == Strategy.CANARY ? t.plannedFrom(reported) : reported;
         Step step = CanaryStep.plan(ctx, t.status(), routes, t.now);
         GateOutcome trafficGate = null;
         if (step instanceof Step.NeedsGate g && g.gate() == HookType.CONFIRM_TRAFFIC_INCREASE) {
