@@ -18,7 +18,6 @@ import dev.flagstep.metrics.LocalSecretResolver;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
-import dev.flagstep.phases.AdvanceTrafficHandler;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
 import dev.flagstep.phases.ConfirmRolloutHandler;
@@ -356,7 +355,6 @@ public final class LocalRuntime implements AutoCloseable {
         m.put("StartRollout", StartRolloutHandler::new);
         m.put("PreRollout", PreRolloutHandler::new);
         m.put("Analysis", AnalysisHandler::new);
-        m.put("AdvanceTraffic", AdvanceTrafficHandler::new);
         m.put("ConfirmPromotion", ConfirmPromotionHandler::new);
         m.put("Promote", PromoteHandler::new);
         m.put("Finalise", FinaliseHandler::new);
@@ -368,7 +366,7 @@ public final class LocalRuntime implements AutoCloseable {
     private static Map<String, Duration> timeouts() {
         Map<String, Duration> m = new LinkedHashMap<>();
         Duration webhooks = Duration.ofSeconds(900);
-        for (String name : new String[] {"ConfirmRollout", "PreRollout", "Analysis", "AdvanceTraffic", "ConfirmPromotion",
+        for (String name : new String[] {"ConfirmRollout", "PreRollout", "Analysis", "ConfirmPromotion",
                 "PostRollout"}) {
             m.put(name, webhooks);
         }

@@ -43,7 +43,9 @@ class CanaryDefinitionTest {
         Set<String> states = new LinkedHashSet<>();
         definition.path("States").fieldNames().forEachRemaining(states::add);
         assertThat(states).contains("Initialize", "ConfirmRollout", "StartRollout", "PreRollout", "Analysis",
-                "AdvanceTraffic", "ConfirmPromotion", "Promote", "Finalise", "Rollback", "PostRollout");
+                "ConfirmPromotion", "Promote", "Finalise", "Rollback", "PostRollout");
+        // the traffic step runs in the Analysis delivery that passed its checks, as in Flagger's tick
+        assertThat(states).doesNotContain("AdvanceTraffic", "AdvanceTrafficDecision");
         for (String phase : LocalRuntime.PHASES.keySet()) {
             assertThat(definition.at("/States/" + phase + "/Parameters/FunctionName").asText())
                     .isEqualTo("${" + phase + "FunctionArn}");
@@ -147,7 +149,7 @@ class CanaryDefinitionTest {
     private static final Pattern ANSWER = Pattern.compile("(?<![\\w.])Decision\\.([A-Z][A-Z_]*)\\b");
 
     /** The delivery protocol: a handler that yields to a newer run may answer superseded from any tick. */
-    private static final Set<String> PROTOCOL = Set.of("PhaseHandler", "Tick", "TickClaim", "Decision");
+    private static final Set<String> PROTOCOL = Set.of("PhaseHandler", "Tick", "Delivery", "CanaryIo", "Decision");
     private static final Pattern STAYS = Pattern.compile("yieldsToNewerRun\\(\\)\\s*\\{\\s*return false;");
 
     /** Every decision a Choice state compares {@code $.decision} with is a {@link Decision}'s wire string. */
@@ -201,8 +203,9 @@ class CanaryDefinitionTest {
     void theAnswersOfAHandlerIncludeItsHelpersAndTheProtocol() throws IOException {
         assertThat(answers("ConfirmRolloutHandler")).containsExactlyInAnyOrder(
                 Decision.OPEN, Decision.CLOSED, Decision.ROLLBACK, Decision.SUPERSEDED);
-        assertThat(answers("AnalysisHandler")).containsExactlyInAnyOrder(Decision.PASSED, Decision.FAILED,
-                Decision.NOT_READY, Decision.ROLLBACK, Decision.SUPERSEDED);
+        // the checks, then the traffic step of the same tick (AdvanceTraffic.run, GateWait.closed)
+        assertThat(answers("AnalysisHandler")).containsExactlyInAnyOrder(Decision.FAILED, Decision.NOT_READY,
+                Decision.ROLLBACK, Decision.SUPERSEDED, Decision.ADVANCED, Decision.CLOSED, Decision.PROMOTE);
         assertThat(answers("PostRolloutHandler")).containsExactlyInAnyOrder(Decision.SUCCEEDED, Decision.FAILED);
     }
 
@@ -272,7 +275,7 @@ class CanaryDefinitionTest {
                 decisions.add(n);
             }
         });
-        assertThat(decisions).hasSize(9);
+        assertThat(decisions).hasSize(8);
         assertThat(definition.path("StartAt").asText()).isEqualTo("Resume");
         JsonNode resume = definition.at("/States/Resume/Choices");
         assertThat(resume.get(0).toString()).isEqualTo(
@@ -293,7 +296,7 @@ class CanaryDefinitionTest {
 
     @Test
     void thePhasesOfTheLoopPassTheirTickCountAndTheOthersNeedNone() {
-        Set<String> counted = Set.of("ConfirmRollout", "StartRollout", "PreRollout", "Analysis", "AdvanceTraffic",
+        Set<String> counted = Set.of("ConfirmRollout", "StartRollout", "PreRollout", "Analysis",
                 "ConfirmPromotion", "Promote", "Finalise");
         definition.path("States").fields().forEachRemaining(e -> {
             JsonNode payload = e.getValue().at("/Parameters/Payload");

@@ -57,8 +57,8 @@ public final class IamActions {
         t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
         t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
-        t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS));
-        t.put("AdvanceTrafficFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
+        // Analysis also runs the traffic step, and WaitForTrafficIncrease parks on its gate
+        t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS, TASK_TOKENS));
         t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
         t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
         t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));

@@ -105,7 +105,7 @@ class EventSamplesTest {
     void phaseSamplesCarryWhatTheStateMachinePasses() throws Exception {
         Path dir = RepoFiles.root().resolve("events/phases");
         List<String> expected = List.of("initialize", "confirmRollout", "startRollout", "preRollout", "analysis",
-                "advanceTraffic", "confirmPromotion", "promote", "finalise", "rollback", "postRollout", "waitForConfirmRollout");
+                "confirmPromotion", "promote", "finalise", "rollback", "postRollout", "waitForConfirmRollout");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString().replace(".json", "")).toList())
                     .containsExactlyInAnyOrderElementsOf(expected);

@@ -46,10 +46,10 @@ public final class CanaryStep {
             case AB_TESTING -> status.iterations() < n
                     ? proceed(status.withIterations(status.iterations() + 1, now), Optional.of(Routes.allCanary()),
                             add(messages, m.advanceIteration(status.iterations() + 1, n)))
-                    : new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, messages, List.of());
+                    : new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, Step.Notes.of(messages));
             case BLUE_GREEN -> {
                 if (status.iterations() >= n) {
-                    yield new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, messages, List.of());
+                    yield new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, Step.Notes.of(messages));
                 }
                 // mirror for the whole blue/green test, where the router can
                 Optional<Routes> mirror = !ctx.kubernetes() && ctx.analysis().mirror() && !routes.mirrored()
@@ -60,7 +60,7 @@ public final class CanaryStep {
             }
             case CANARY -> {
                 if (Weights.nextStepWeight(ctx.analysis(), routes.canary()) <= 0) {
-                    yield new Step.Hold(status, messages, List.of());
+                    yield new Step.Hold(status, Step.Notes.of(messages));
                 }
                 // confirm-traffic-increase gates every step, promotion included, but not while mirroring
                 // or once promotion is under way
@@ -69,7 +69,7 @@ public final class CanaryStep {
                         && status.phase() != Phase.WAITING_PROMOTION
                         && status.phase() != Phase.FINALISING;
                 yield gated
-                        ? new Step.NeedsGate(HookType.CONFIRM_TRAFFIC_INCREASE, status, messages, List.of())
+                        ? new Step.NeedsGate(HookType.CONFIRM_TRAFFIC_INCREASE, status, Step.Notes.of(messages))
                         : runCanary(ctx, status, routes, messages, now);
             }
         };
@@ -86,8 +86,8 @@ public final class CanaryStep {
                 if (outcome instanceof GateOutcome.Closed closed) {
                     // no phase change, no failed check: the analysis keeps running, and warns every tick
                     messages.add(m.waitingForTrafficIncreaseApproval(closed.hook()));
-                    yield new Step.Halted(status, messages,
-                            alertUnlessMuted(closed, FlaggerMessages.Alerts.WAITING_FOR_TRAFFIC_INCREASE));
+                    yield new Step.Halted(status,
+                            new Step.Notes(messages, alertUnlessMuted(closed, FlaggerMessages.Alerts.WAITING_FOR_TRAFFIC_INCREASE)));
                 }
                 yield runCanary(ctx, status, routes, messages, now);
             }
@@ -108,8 +108,8 @@ public final class CanaryStep {
             case Weights.CanaryAdvance.Advance(Routes next) -> proceed(status.withCanaryWeight(next.canary(), now),
                     Optional.of(next), add(messages, ctx.messages().advanceCanaryWeight(next.canary())));
             case Weights.CanaryAdvance.Promote p ->
-                    new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, messages, List.of());
-            case Weights.CanaryAdvance.Hold h -> new Step.Hold(status, messages, List.of());
+                    new Step.NeedsGate(HookType.CONFIRM_PROMOTION, status, Step.Notes.of(messages));
+            case Weights.CanaryAdvance.Hold h -> new Step.Hold(status, Step.Notes.of(messages));
         };
     }
 
@@ -122,11 +122,11 @@ public final class CanaryStep {
             List<Message> messages, Instant now) {
         if (status.phase() != Phase.WAITING_PROMOTION) {
             messages.add(ctx.messages().waitingForPromotionApproval(closed.hook()));
-            return new Step.Halted(status.setPhase(Phase.WAITING_PROMOTION, ctx.phaseContext(), now), messages,
-                    alertUnlessMuted(closed, FlaggerMessages.Alerts.WAITING_FOR_PROMOTION));
+            return new Step.Halted(status.setPhase(Phase.WAITING_PROMOTION, ctx.phaseContext(), now),
+                    new Step.Notes(messages, alertUnlessMuted(closed, FlaggerMessages.Alerts.WAITING_FOR_PROMOTION)));
         }
-        return new Step.Halted(status.withIterations(ctx.phaseContext().analysisIterations() - 1, now), messages,
-                List.of());
+        return new Step.Halted(status.withIterations(ctx.phaseContext().analysisIterations() - 1, now),
+                Step.Notes.of(messages));
     }
 
     private static Step promotionApproved(TickContext ctx, CanaryStatus status, List<Message> messages, Instant now) {
@@ -135,7 +135,7 @@ public final class CanaryStep {
         return switch (ctx.strategy()) {
             case BLUE_GREEN -> {
                 if (status.iterations() < n) {
-                    yield new Step.Hold(status, messages, List.of());
+                    yield new Step.Hold(status, Step.Notes.of(messages));
                 }
                 if (status.iterations() == n) {
                     // first approval: switch all traffic to the canary, ask again next tick
@@ -153,14 +153,14 @@ public final class CanaryStep {
             // Flagger promotes an A/B canary only at exactly N iterations
             case AB_TESTING -> status.iterations() == n
                     ? promote(ctx, status, messages, now)
-                    : new Step.Hold(status, messages, List.of());
+                    : new Step.Hold(status, Step.Notes.of(messages));
             case CANARY -> promote(ctx, status, messages, now);
         };
     }
 
     private static Step promote(TickContext ctx, CanaryStatus status, List<Message> messages, Instant now) {
         messages.add(ctx.messages().copyingTemplate());
-        return new Step.Promote(status.setPhase(Phase.PROMOTING, ctx.phaseContext(), now), messages, List.of());
+        return new Step.Promote(status.setPhase(Phase.PROMOTING, ctx.phaseContext(), now), Step.Notes.of(messages));
     }
 
     /** Flagger warns about the kubernetes provider's overrides on every tick that reaches the strategy. */
@@ -184,7 +184,7 @@ public final class CanaryStep {
     }
 
     private static Step proceed(CanaryStatus status, Optional<Routes> routes, List<Message> messages) {
-        return new Step.Proceed(status, routes, messages, List.of());
+        return new Step.Proceed(status, routes, Step.Notes.of(messages));
     }
 
     private static List<Message> add(List<Message> messages, Message message) {

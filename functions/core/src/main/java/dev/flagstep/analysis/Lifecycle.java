@@ -26,22 +26,22 @@ public final class Lifecycle {
         List<Message> messages = new ArrayList<>(outcome.passed().stream().map(m::confirmRolloutPassed).toList());
         if (outcome instanceof GateOutcome.Closed closed) {
             if (status.phase() == Phase.WAITING) {
-                return new Step.Halted(status, messages, List.of());
+                return new Step.Halted(status, Step.Notes.of(messages));
             }
             messages.add(m.waitingForApproval(closed.hook()));
             List<Alert> alerts = closed.muteAlert()
                     ? List.of()
                     : List.of(new Alert(Alert.Severity.WARN, FlaggerMessages.Alerts.WAITING_FOR_APPROVAL));
-            return new Step.Halted(status.setPhase(Phase.WAITING, context, now), messages, alerts);
+            return new Step.Halted(status.setPhase(Phase.WAITING, context, now), new Step.Notes(messages, alerts));
         }
-        return new Step.Proceed(status, Optional.empty(), messages, List.of());
+        return new Step.Proceed(status, Optional.empty(), Step.Notes.of(messages));
     }
 
     /** The approved run starts: scale the canary up, Progressing with every counter at 0. */
     public static Step startRollout(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
         return new Step.Proceed(status.sync(Phase.PROGRESSING, 0, 0, 0, context, now), Optional.empty(),
-                List.of(m.newRevisionScalingUp()),
-                List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.NEW_REVISION)));
+                new Step.Notes(List.of(m.newRevisionScalingUp()),
+                        List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.NEW_REVISION))));
     }
 
     /**
@@ -50,7 +50,7 @@ public final class Lifecycle {
      */
     public static Step restart(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
         return new Step.Proceed(status.sync(Phase.PROGRESSING, 0, 0, 0, context, now),
-                Optional.of(Routes.allPrimary()), List.of(m.newRevisionRestarting()), List.of());
+                Optional.of(Routes.allPrimary()), Step.Notes.of(List.of(m.newRevisionRestarting())));
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Lifecycle {
         }
         messages.add(m.canaryFailed());
         return new Step.Proceed(status.sync(Phase.FAILED, 0, 0, 0, context, now), Optional.of(Routes.allPrimary()),
-                messages, alerts);
+                new Step.Notes(messages, alerts));
     }
 
     /** A rollback hook answered 2xx: its warning, "manual webhook invoked" and its alert, then {@link #rollback}. */
@@ -82,7 +82,7 @@ public final class Lifecycle {
         List<Alert> alerts = new ArrayList<>(
                 List.of(new Alert(Alert.Severity.WARN, FlaggerMessages.Alerts.MANUAL_ROLLBACK)));
         alerts.addAll(rollback.alerts());
-        return new Step.Proceed(rollback.status(), Optional.of(Routes.allPrimary()), messages, alerts);
+        return new Step.Proceed(rollback.status(), Optional.of(Routes.allPrimary()), new Step.Notes(messages, alerts));
     }
 
     /**
@@ -93,21 +93,24 @@ public final class Lifecycle {
         PhaseContext pc = ctx.phaseContext();
         return switch (Weights.promotionShift(ctx.analysis(), ctx.provider(), routes)) {
             case Weights.PromotionShift.Finalise f -> new Step.Proceed(
-                    status.setPhase(Phase.FINALISING, pc, now), Optional.empty(), List.of(), List.of());
+                    status.setPhase(Phase.FINALISING, pc, now), Optional.empty(), Step.Notes.of(List.of()));
             case Weights.PromotionShift.RouteAllToPrimary r -> new Step.Proceed(
                     status.setPhase(Phase.FINALISING, pc, now), Optional.of(Routes.allPrimary()),
-                    List.of(ctx.messages().routingAllTrafficToPrimary()), List.of());
+                    Step.Notes.of(List.of(ctx.messages().routingAllTrafficToPrimary())));
             case Weights.PromotionShift.Shift(Routes next, boolean finished) -> new Step.Proceed(
                     finished ? status.setPhase(Phase.FINALISING, pc, now) : status.withCanaryWeight(next.canary(), now),
-                    Optional.of(next), List.of(ctx.messages().advancePrimaryWeight(next.primary())), List.of());
-            case Weights.PromotionShift.NoChange n -> new Step.Hold(status, List.of(), List.of());
+                    Optional.of(next), Step.Notes.of(List.of(ctx.messages().advancePrimaryWeight(next.primary()))));
+            case Weights.PromotionShift.NoChange n -> new Step.Hold(status, Step.Notes.of(List.of()));
         };
     }
 
-    /** Finalising: the canary is scaled to zero; Succeeded; post-rollout hooks; "Promotion completed!". */
+    /**
+     * Finalising: the canary is scaled to zero; Succeeded. "Promotion completed!" is recorded by
+     * PostRollout, after the post-rollout hooks, as Flagger records it.
+     */
     public static Step finalise(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
         return new Step.Proceed(status.setPhase(Phase.SUCCEEDED, context, now), Optional.empty(),
-                List.of(m.promotionCompleted()), List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SUCCEEDED)));
+                new Step.Notes(List.of(), List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SUCCEEDED))));
     }
 
     /**
@@ -117,8 +120,9 @@ public final class Lifecycle {
      */
     public static Step skipAnalysis(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
         return new Step.Proceed(status.setPhase(Phase.SUCCEEDED, context, now), Optional.of(Routes.allPrimary()),
-                List.of(m.copyingTemplate(), m.promotionCompletedAnalysisSkipped()),
-                List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SKIPPED)));
+                // "Promotion completed!" is PostRollout's, after the post-rollout hooks, as Flagger records it
+                new Step.Notes(List.of(m.copyingTemplate()),
+                        List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SKIPPED))));
     }
 
     /**
@@ -133,6 +137,6 @@ public final class Lifecycle {
         List<Alert> alerts = new ArrayList<>(List.of(
                 new Alert(Alert.Severity.ERROR, FlaggerMessages.Alerts.progressDeadlineExceeded(error))));
         alerts.addAll(rollback.alerts());
-        return new Step.Proceed(rollback.status(), Optional.of(Routes.allPrimary()), messages, alerts);
+        return new Step.Proceed(rollback.status(), Optional.of(Routes.allPrimary()), new Step.Notes(messages, alerts));
     }
 }

@@ -17,7 +17,7 @@ class CanaryStepTest {
     /** One tick's strategy step with every gate answering {@code gate}; returns the final step. */
     private static Step tick(TickContext ctx, CanaryStatus s, Routes r, GateOutcome gate) {
         Step step = CanaryStep.plan(ctx, s, r, T0);
-        while (step instanceof Step.NeedsGate(HookType type, CanaryStatus st, var msgs, var alerts)) {
+        while (step instanceof Step.NeedsGate(HookType type, CanaryStatus st, var notes)) {
             step = CanaryStep.afterGate(ctx, st, r, type, gate, T0);
         }
         return step;

@@ -10,10 +10,11 @@ import dev.flagstep.webhook.HookRun;
 import java.util.Optional;
 
 /**
- * The checks of one Flagger tick, shared by PreRollout and Analysis: readiness, rollback hooks,
+ * One Flagger tick of the analysis, shared by PreRollout and Analysis: readiness, rollback hooks,
  * threshold, then either "Starting canary analysis" + pre-rollout hooks (weight 0, no iteration yet)
  * or the rollout hooks followed by the metric checks. A failure counts one failed check and ends the
- * tick ({@code failed}); {@code passed} goes on to the strategy step in the same tick.
+ * tick ({@code failed}); checks that pass go on to the strategy step in the same delivery
+ * ({@link AdvanceTraffic}), as Flagger's tick does.
  */
 final class AnalysisTick {
 
@@ -24,7 +25,7 @@ final class AnalysisTick {
         if (early.isPresent()) {
             return t.finish(early.get());
         }
-        Optional<Routes> read = t.routes();
+        Optional<Routes> read = t.io.routes();
         if (read.isEmpty()) {
             return t.finish(Decision.NOT_READY);
         }
@@ -35,36 +36,38 @@ final class AnalysisTick {
         if (Guards.thresholdReached(t)) {
             return t.finish(Decision.ROLLBACK);
         }
-        return switch (CanaryStep.checks(t.analysis(), t.status(), routes)) {
-            case PRE_ROLLOUT -> preRollout(t);
-            case ANALYSIS -> analysis(t);
+        // a delivery that takes over this tick from one killed after it moved traffic runs the checks
+        // the tick started with (pre-rollout at weight 0), not those of the weight the router shows now
+        return switch (CanaryStep.checks(t.analysis(), t.status(), t.plannedFrom(routes))) {
+            case PRE_ROLLOUT -> preRollout(t, routes);
+            case ANALYSIS -> analysis(t, routes);
         };
     }
 
-    private static PhaseOutput preRollout(Tick t) {
-        t.publish(t.messages.startingAnalysis());
-        HookRun run = t.runHooks(HookType.PRE_ROLLOUT);
-        passed(run).forEach(h -> t.publish(t.messages.preRolloutPassed(h)));
+    private static PhaseOutput preRollout(Tick t, Routes routes) {
+        t.io.publish(t.messages.startingAnalysis());
+        HookRun run = t.io.runHooks(HookType.PRE_ROLLOUT);
+        passed(run).forEach(h -> t.io.publish(t.messages.preRolloutPassed(h)));
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
-            t.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
+            t.io.publish(t.messages.preRolloutFailed(failed.get().hook().name(), failed.get().message()));
             return t.finish(Decision.FAILED);
         }
-        return t.finish(Decision.PASSED);
+        return AdvanceTraffic.run(t, routes);
     }
 
-    private static PhaseOutput analysis(Tick t) {
-        HookRun run = t.runHooks(HookType.ROLLOUT);
+    private static PhaseOutput analysis(Tick t, Routes routes) {
+        HookRun run = t.io.runHooks(HookType.ROLLOUT);
         Optional<HookOutcome.Failed> failed = run.failure();
         if (failed.isPresent()) {
             t.update(Threshold.countFailure(t.status(), t.now));
-            t.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
+            t.io.publish(t.messages.externalCheckFailed(failed.get().hook().name(), failed.get().message()));
             return t.finish(Decision.FAILED);
         }
-        MetricCheckResult metrics = t.services.metrics().check(t.document);
+        MetricCheckResult metrics = t.io.checkMetrics(t.document);
         return switch (metrics) {
-            case MetricCheckResult.AllPassed ok -> t.finish(Decision.PASSED);
+            case MetricCheckResult.AllPassed ok -> AdvanceTraffic.run(t, routes);
             case MetricCheckResult.Failed f -> failedCheck(t, f.event());
             case MetricCheckResult.NoValues n -> failedCheck(t, n.event());
         };
@@ -72,7 +75,7 @@ final class AnalysisTick {
 
     private static PhaseOutput failedCheck(Tick t, String event) {
         t.update(Threshold.countFailure(t.status(), t.now));
-        t.publish(dev.flagstep.analysis.Message.warning(event));
+        t.io.publish(dev.flagstep.analysis.Message.warning(event));
         return t.finish(Decision.FAILED);
     }
 

@@ -31,36 +31,26 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         TickContext ctx = TickContext.of(t.spec, t.provider);
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
-        Optional<Routes> routes = t.routes();
+        Optional<Routes> routes = t.io.routes();
         if (routes.isEmpty()) {
             return t.finish(Decision.ADVANCED); // the router cannot be read yet: analyse again, then ask again
         }
         Step step = CanaryStep.afterGate(ctx, t.status(), routes.get(), HookType.CONFIRM_PROMOTION, outcome, t.now);
+        if (step instanceof Step.NeedsGate g) {
+            throw new IllegalStateException("confirm-promotion asked for another gate: " + g.gate());
+        }
+        if (step instanceof Step.Promote) {
+            GateWait.opened(t);
+            t.apply(step, () -> t.io.cluster().promote());
+        } else {
+            t.apply(step);
+        }
         return switch (step) {
-            case Step.Halted h -> {
-                t.update(h.status());
-                t.publish(h.messages());
-                yield GateWait.closed(t, HookType.CONFIRM_PROMOTION, outcome);
-            }
-            case Step.Promote p -> {
-                GateWait.opened(t);
-                t.publish(p.messages());
-                t.cluster().promote();
-                t.update(p.status());
-                yield t.finish(Decision.OPEN);
-            }
-            case Step.Proceed p -> {
-                t.applyRoutes(p);
-                t.update(p.status());
-                t.publish(p.messages());
-                yield t.finish(Decision.ADVANCED);
-            }
-            case Step.Hold h -> {
-                t.update(h.status());
-                t.publish(h.messages());
-                yield t.finish(Decision.ADVANCED);
-            }
-            case Step.NeedsGate g -> throw new IllegalStateException("confirm-promotion asked for another gate: " + g.gate());
+            case Step.Halted h -> GateWait.closed(t, HookType.CONFIRM_PROMOTION, outcome);
+            case Step.Promote p -> t.finish(Decision.OPEN);
+            case Step.Proceed p -> t.finish(Decision.ADVANCED);
+            case Step.Hold h -> t.finish(Decision.ADVANCED);
+            case Step.NeedsGate g -> throw new IllegalStateException("unreachable");
         };
     }
 }

@@ -35,8 +35,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
         }
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);
         Step step = Lifecycle.confirmRollout(t.status(), outcome, t.phaseContext, t.messages, t.now);
-        t.update(step.status());
-        t.publish(step.messages());
+        t.apply(step);
         if (step instanceof Step.Halted) {
             return GateWait.closed(t, HookType.CONFIRM_ROLLOUT, outcome);
         }

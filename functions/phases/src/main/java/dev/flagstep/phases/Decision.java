@@ -30,13 +30,11 @@ public enum Decision {
     STARTED("started"),
     /** StartRollout: {@code skipAnalysis} is set; promote at once. */
     SKIP_ANALYSIS("skipAnalysis"),
-    /** The checks of this interval passed. */
-    PASSED("passed"),
     /** The primary or canary is not ready yet (Flagger's IsPrimaryReady/IsCanaryReady); tick again later. */
     NOT_READY("notReady"),
-    /** Traffic moved (or could not yet): analyse again after an interval. */
+    /** The checks passed and traffic moved (or a step held it): analyse again after an interval. */
     ADVANCED("advanced"),
-    /** The analysis is complete: confirm the promotion. */
+    /** The checks passed at the last step: the analysis is complete, confirm the promotion. */
     PROMOTE("promote"),
     /** Promote: one step of the primary's traffic moved (Flagger's Promoting). */
     STEPPED("stepped"),

@@ -14,9 +14,9 @@ final class FailedPromotion {
     private FailedPromotion() {}
 
     static PhaseOutput handle(Tick t, String reason) {
-        t.setRoutes(Routes.allCanary());
+        t.io.setRoutes(Routes.allCanary());
         t.update(t.status().sync(Phase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
-        t.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
+        t.io.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
                 + "." + t.spec.id().namespace() + ": primary not ready: " + reason));
         return t.finish(Decision.FAILED);
     }

@@ -20,10 +20,8 @@ public final class FinaliseHandler extends PhaseHandler {
         if (notReady.isPresent()) {
             return notReady.get();
         }
-        t.cluster().scaleCanaryToZero();
         Step step = Lifecycle.finalise(t.status(), t.phaseContext, t.messages, t.now);
-        t.update(step.status());
-        // "Promotion completed!" is recorded by PostRollout, after the post-rollout hooks, as Flagger does
+        t.apply(step, () -> t.io.cluster().scaleCanaryToZero());
         return t.finish(Decision.FINALISED);
     }
 }

@@ -30,7 +30,7 @@ final class GateWait {
             Duration waited = Duration.between(since, t.now);
             if (waited.compareTo(timeout.get()) >= 0) {
                 String hook = outcome instanceof GateOutcome.Closed c ? c.hook() : gate.wireName();
-                t.publish(Message.warning("Halt " + t.spec.id().dotted() + " advancement " + gate.wireName() + " gate "
+                t.io.publish(Message.warning("Halt " + t.spec.id().dotted() + " advancement " + gate.wireName() + " gate "
                         + hook + " stayed closed for " + timeout.get().toSeconds()
                         + "s (analysis.gateTimeout): rolling back"));
                 t.gateClosedSince(Optional.empty());

@@ -23,21 +23,21 @@ final class Gates {
 
     /** The hooks of a confirm-* type in spec order, stopping at the first closed one; none means open. */
     static GateOutcome confirm(Tick t, HookType type) {
-        return GateHooks.confirm(t.hooks(type), hook -> passes(t, type, hook));
+        return GateHooks.confirm(t.io.hooks(type), hook -> passes(t, type, hook));
     }
 
     /** The rollback hooks: the first that passes (or a built-in rollback gate that is open) signals a rollback. */
     static RollbackCheck rollback(Tick t) {
-        return GateHooks.rollback(t.hooks(HookType.ROLLBACK), hook -> passes(t, HookType.ROLLBACK, hook));
+        return GateHooks.rollback(t.io.hooks(HookType.ROLLBACK), hook -> passes(t, HookType.ROLLBACK, hook));
     }
 
     private static boolean passes(Tick t, HookType type, Webhook hook) {
-        Optional<LoadtesterPath> builtin = t.services.apiUrl().flatMap(api -> LoadtesterPath.hookedAt(api, hook.url()));
+        Optional<LoadtesterPath> builtin = t.io.apiUrl().flatMap(api -> LoadtesterPath.hookedAt(api, hook.url()));
         if (builtin.isPresent()) {
-            var gates = t.services.gates();
+            var gates = t.io.gates();
             return builtin.get().check(Optional.of(type), gate -> gates.gate(t.spec.id(), gate).open()).passes();
         }
-        HookRun run = t.runHooks(type, List.of(hook));
+        HookRun run = t.io.runHooks(type, List.of(hook));
         return type == HookType.ROLLBACK ? run.rollbackRequested() : run.passed();
     }
 }

@@ -24,20 +24,20 @@ final class Guards {
      * primary is ready.
      */
     static Optional<Decision> readiness(Tick t) {
-        return readiness(t, t.cluster().primaryReadiness(), true)
-                .or(() -> readiness(t, t.cluster().canaryReadiness(), false));
+        return readiness(t, t.io.cluster().primaryReadiness(), true)
+                .or(() -> readiness(t, t.io.cluster().canaryReadiness(), false));
     }
 
     private static Optional<Decision> readiness(Tick t, Readiness r, boolean primary) {
         return switch (r) {
             case Readiness.Ready ready -> Optional.empty();
             case Readiness.NotYet n -> {
-                t.publish(notReady(t, primary, n.reason()));
+                t.io.publish(notReady(t, primary, n.reason()));
                 yield Optional.of(Decision.NOT_READY);
             }
             case Readiness.Failed f -> {
                 // Flagger words it "Rolling back ... progress deadline exceeded " + the readiness error
-                t.publish(t.messages.rollingBackProgressDeadline(notReady(t, primary, f.reason()).text()));
+                t.io.publish(t.messages.rollingBackProgressDeadline(notReady(t, primary, f.reason()).text()));
                 yield Optional.of(Decision.ROLLBACK);
             }
         };
@@ -52,7 +52,7 @@ final class Guards {
      * Flagger's failed promotion. Empty means ready.
      */
     static Optional<PhaseOutput> primaryNotReady(Tick t) {
-        return switch (t.cluster().primaryReadiness()) {
+        return switch (t.io.cluster().primaryReadiness()) {
             case Readiness.Ready r -> Optional.empty();
             case Readiness.NotYet n -> Optional.of(t.finish(Decision.NOT_READY));
             case Readiness.Failed f -> Optional.of(FailedPromotion.handle(t, f.reason()));
@@ -62,8 +62,8 @@ final class Guards {
     /** The rollback hooks (and the built-in rollback gate): true when one signals a rollback. */
     static boolean rollbackSignaled(Tick t) {
         RollbackCheck check = Gates.rollback(t);
-        check.notSignaling().forEach(h -> t.publish(t.messages.rollbackHookNotSignaling(h)));
-        check.signaledBy().ifPresent(h -> t.publish(
+        check.notSignaling().forEach(h -> t.io.publish(t.messages.rollbackHookNotSignaling(h)));
+        check.signaledBy().ifPresent(h -> t.io.publish(
                 List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));
         return check.signaledBy().isPresent();
     }

@@ -51,8 +51,7 @@ public final class InitializeHandler extends PhaseHandler {
         if (t.spec.suspend()) {
             return Optional.empty();
         }
-        var store = t.services.runs();
-        switch (store.claimRun(t.spec.id(), t.input.runId(), t.input.revision(), t.now)) {
+        switch (t.io.claimRun(t.input.revision(), t.now)) {
             case ClaimResult.Claimed c -> { }
             case ClaimResult.AlreadyActive a -> {
                 if (!a.run().runId().equals(t.input.runId())) {
@@ -60,7 +59,7 @@ public final class InitializeHandler extends PhaseHandler {
                 }
             }
             case ClaimResult.Superseding sup -> {
-                store.supersede(t.spec.id(), t.input.runId(), t.input.revision(), t.now);
+                t.io.supersede(t.input.revision(), t.now);
                 t.supersededAnotherRun = true;
             }
         }
@@ -69,31 +68,27 @@ public final class InitializeHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        Services s = t.services;
-        PhaseInput in = t.input;
         if (t.spec.suspend()) {
-            t.publish(t.messages.suspended());
+            t.io.publish(t.messages.suspended());
             return t.finish(Decision.DONE);
         }
         if (Onboarding.pending(t.status())) {
             return onboard(t);
         }
-        t.cluster().bootstrap();
-        String revision = t.cluster().targetRevision();
+        t.io.cluster().bootstrap();
+        String revision = t.io.cluster().targetRevision();
         Phase phase = t.status().phase();
         if (IN_FLIGHT.contains(phase)) {
             // a newer revision replaced one under analysis (or a run died mid-flight): start it over
-            Step step = Lifecycle.restart(t.status(), t.phaseContext, t.messages, t.now);
-            t.applyRoutes(step);
-            t.update(step.status().withChecksum(revision));
-            t.publish(step.messages());
+            // the new revision's checksum is recorded with the restart (sync keeps the checksum it is given)
+            t.apply(Lifecycle.restart(t.status().withChecksum(revision), t.phaseContext, t.messages, t.now));
             return t.finish(Decision.RESTARTED);
         }
         // a run that replaced another is a new revision by definition: the replaced run may already have
         // recorded this very template (it read the target after the new revision was applied)
         if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun) {
-            t.publish(t.messages.noNewRevision());
-            s.runs().finishRun(t.spec.id(), in.runId(), RunResult.SUCCEEDED, t.now);
+            t.io.publish(t.messages.noNewRevision());
+            t.io.finishRun(RunResult.SUCCEEDED, t.now);
             return t.finish(Decision.DONE);
         }
         t.update(t.status().withChecksum(revision));
@@ -107,7 +102,7 @@ public final class InitializeHandler extends PhaseHandler {
      * onboarding tick) the onboarding fails, where Flagger's rollback would scale that target to zero.
      */
     private PhaseOutput onboard(Tick t) {
-        CanaryCluster cluster = t.cluster();
+        CanaryCluster cluster = t.io.cluster();
         if (!cluster.initialize()) {
             // a primary from an attempt that broke, or a target changed meanwhile: it serves the target's template
             cluster.refreshUnservedPrimary();
@@ -117,14 +112,14 @@ public final class InitializeHandler extends PhaseHandler {
         Duration deadline = Duration.ofSeconds(t.spec.progressDeadlineSeconds());
         switch (Onboarding.decide(cluster.primaryReadyToServe(), Onboarding.since(status), deadline, t.now)) {
             case Onboarding.Action.Wait w -> {
-                t.publish(t.messages.primaryNotReady(w.reason()));
+                t.io.publish(t.messages.primaryNotReady(w.reason()));
                 return t.finish(Decision.INITIALIZING);
             }
             case Onboarding.Action.GiveUp g -> {
                 // a primary that never served goes: the target, its replicas and the apex stay as the user had them
                 cluster.removeUnservedPrimary();
                 t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
-                t.publish(t.messages.initializationFailed(
+                t.io.publish(t.messages.initializationFailed(
                         t.messages.primaryNotReadyWithin(t.spec.progressDeadlineSeconds(), g.reason())));
                 return t.finish(Decision.FAILED); // PostRollout: post-rollout hooks (Failed), the run is released
             }
@@ -134,8 +129,8 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.scaleCanaryToZero();
                 cluster.reconcileRouter();
                 t.update(status.setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
-                t.publish(t.messages.initializationDone());
-                t.services.runs().finishRun(t.spec.id(), t.input.runId(), RunResult.SUCCEEDED, t.now);
+                t.io.publish(t.messages.initializationDone());
+                t.io.finishRun(RunResult.SUCCEEDED, t.now);
                 return t.finish(Decision.DONE);
             }
         }

@@ -110,21 +110,21 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         if (replay.isPresent()) {
             return replay.get();
         }
-        if (yieldsToNewerRun() && t.superseded()) {
+        if (yieldsToNewerRun() && t.io.superseded()) {
             return t.output(Decision.SUPERSEDED);
         }
         Optional<PhaseOutput> early = beforeClaim(t);
         if (early.isPresent()) {
             return early.get();
         }
-        Optional<PhaseOutput> other = t.claim(yieldsToNewerRun());
+        Optional<PhaseOutput> other = t.begin(yieldsToNewerRun());
         if (other.isPresent()) {
             return other.get();
         }
         try {
             return tick(t);
         } catch (RuntimeException | Error e) {
-            t.releaseClaim();
+            t.abort();
             throw e;
         }
     }

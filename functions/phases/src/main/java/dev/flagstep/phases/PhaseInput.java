@@ -20,4 +20,15 @@ public record PhaseInput(
         Optional<String> taskToken,
         Optional<JsonNode> error,
         OptionalInt ticks,
-        Optional<String> execution) {}
+        Optional<String> execution) {
+
+    /** The caught error as Step Functions names it, {@code "Error: Cause"}. */
+    Optional<String> errorText() {
+        return error.map(e -> e.path("Error").asText("error") + ": " + e.path("Cause").asText(""));
+    }
+
+    /** True when the caught error is a phase that kept hitting transient faults for its whole retry window. */
+    boolean gaveUp() {
+        return error.filter(e -> TransientFault.ERROR.equals(e.path("Error").asText())).isPresent();
+    }
+}

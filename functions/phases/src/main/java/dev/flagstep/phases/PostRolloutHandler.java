@@ -28,10 +28,10 @@ public final class PostRolloutHandler extends PhaseHandler {
             return; // never onboarded: the target is what serves, and the router may not exist
         }
         try {
-            t.setRoutes(Routes.allPrimary());
-            t.cluster().scaleCanaryToZero();
+            t.io.setRoutes(Routes.allPrimary());
+            t.io.cluster().scaleCanaryToZero();
         } catch (RuntimeException e) {
-            t.publish(Message.warning("Traffic of " + t.spec.id().dotted()
+            t.io.publish(Message.warning("Traffic of " + t.spec.id().dotted()
                     + " could not be routed back to the primary: " + e.getMessage() + "; fix the cluster and re-run"));
         }
     }
@@ -43,32 +43,30 @@ public final class PostRolloutHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        Services s = t.services;
         PhaseInput in = t.input;
         boolean succeeded = t.status().phase() == Phase.SUCCEEDED && in.error().isEmpty();
         if (!succeeded && t.status().phase() != Phase.FAILED) {
             t.update(t.status().sync(Phase.FAILED, t.status().canaryWeight(), t.status().failedChecks(), 0,
                     t.phaseContext, t.now));
         }
-        in.error().ifPresent(e -> {
-            t.publish(Message.warning("Rollback of " + t.spec.id().dotted() + " broke: "
-                    + e.path("Error").asText("error") + ": " + e.path("Cause").asText("")));
+        in.errorText().ifPresent(e -> {
+            t.io.publish(Message.warning("Rollback of " + t.spec.id().dotted() + " broke: " + e));
             restoreTraffic(t);
         });
-        HookRun run = t.runHooks(HookType.POST_ROLLOUT);
+        HookRun run = t.io.runHooks(HookType.POST_ROLLOUT);
         for (HookOutcome o : run.outcomes()) {
             switch (o) {
-                case HookOutcome.Passed p -> t.publish(t.messages.postRolloutPassed(p.hook().name()));
-                case HookOutcome.Failed f -> t.publish(t.messages.postRolloutFailed(f.hook().name(), f.message()));
+                case HookOutcome.Passed p -> t.io.publish(t.messages.postRolloutPassed(p.hook().name()));
+                case HookOutcome.Failed f -> t.io.publish(t.messages.postRolloutFailed(f.hook().name(), f.message()));
             }
         }
         if (succeeded) {
-            t.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
+            t.io.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
         }
         // a throttle here must not cost another delivery (and another round of post-rollout hooks)
-        t.persistently(() -> s.gates().closeAll(t.spec.id()));
+        t.io.persistently(t.io::closeGates);
         // release the canary before answering: a delivery that dies in between is re-run, not replayed
-        t.persistently(() -> s.runs().finishRun(t.spec.id(), in.runId(), succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
+        t.io.persistently(() -> t.io.finishRun(succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
         return t.finish(succeeded ? Decision.SUCCEEDED : Decision.FAILED);
     }
 }

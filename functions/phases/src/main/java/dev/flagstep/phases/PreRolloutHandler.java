@@ -1,6 +1,6 @@
 package dev.flagstep.phases;
 
-/** One Flagger tick's checks (see {@link AnalysisTick}); PreRollout is the first, at weight 0. */
+/** One Flagger tick of the analysis (see {@link AnalysisTick}); PreRollout is the first, at weight 0. */
 public final class PreRolloutHandler extends PhaseHandler {
 
     public PreRolloutHandler() {}

@@ -70,7 +70,7 @@ final class Priming implements Resource {
         json.write(PhaseOutput.of(json.read(mapper.createObjectNode()
                 .<com.fasterxml.jackson.databind.node.ObjectNode>set("canary", mapper.createObjectNode()
                         .put("namespace", "test").put("name", "podinfo"))
-                .put("runId", "prime")), Decision.PASSED));
+                .put("runId", "prime")), Decision.ADVANCED));
         try {
             LambdaWiring.services();
         } catch (RuntimeException e) {

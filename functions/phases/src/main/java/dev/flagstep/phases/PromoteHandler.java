@@ -32,29 +32,24 @@ public final class PromoteHandler extends PhaseHandler {
         if (notReady.isPresent()) {
             return notReady.get();
         }
-        Optional<Routes> routes = t.routes();
+        Optional<Routes> routes = t.io.routes();
         if (routes.isEmpty()) {
             return t.finish(Decision.NOT_READY);
         }
         Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.plannedFrom(routes.get()), t.now);
-        t.applyRoutes(step);
-        t.update(step.status());
-        t.publish(step.messages());
+        t.apply(step);
         return t.finish(t.status().phase() == Phase.FINALISING ? Decision.DONE : Decision.STEPPED);
     }
 
     private static PhaseOutput skipAnalysis(Tick t) {
-        if (t.cluster().canaryReadiness() instanceof Readiness.NotYet) {
+        if (t.io.cluster().canaryReadiness() instanceof Readiness.NotYet) {
             return t.finish(Decision.NOT_READY);
         }
         Step step = Lifecycle.skipAnalysis(t.status(), t.phaseContext, t.messages, t.now);
-        t.applyRoutes(step);
-        t.cluster().promote();
-        t.cluster().scaleCanaryToZero();
-        t.update(step.status());
-        // "Copying ..." now; "Promotion completed!" after the post-rollout hooks, as Flagger records them
-        var completed = t.messages.promotionCompletedAnalysisSkipped();
-        t.publish(step.messages().stream().filter(m -> !m.equals(completed)).toList());
+        t.apply(step, () -> {
+            t.io.cluster().promote();
+            t.io.cluster().scaleCanaryToZero();
+        });
         return t.finish(Decision.SKIPPED);
     }
 }

@@ -28,25 +28,19 @@ public final class RollbackHandler extends PhaseHandler {
     @Override
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
-        in.error().ifPresent(e -> t.publish(Message.warning(TransientFault.ERROR.equals(e.path("Error").asText())
+        in.error().ifPresent(e -> t.io.publish(Message.warning(in.gaveUp()
                 ? "Rollout of " + t.spec.id().dotted() + " gave up after retrying for its whole window: "
                         + e.path("Cause").asText("")
-                : "Rollout of " + t.spec.id().dotted() + " broke: " + e.path("Error").asText("error") + ": "
-                        + e.path("Cause").asText(""))));
+                : "Rollout of " + t.spec.id().dotted() + " broke: " + in.errorText().orElseThrow())));
         if (Onboarding.pending(t.status())) {
             // the onboarding broke before it finished: the target may still be all the apex serves, so neither
             // it nor the traffic is touched (Flagger's rollback would scale it to zero)
             t.update(t.status().sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
-            t.publish(t.messages.initializationFailed(in.error()
-                    .map(e -> e.path("Error").asText("error") + ": " + e.path("Cause").asText(""))
-                    .orElse("rolled back before the primary served")));
+            t.io.publish(t.messages.initializationFailed(in.errorText().orElse("rolled back before the primary served")));
             return t.finish(Decision.ROLLED_BACK);
         }
         Step step = Lifecycle.rollback(t.status(), Guards.threshold(t), t.phaseContext, t.messages, t.now);
-        t.applyRoutes(step);
-        t.cluster().scaleCanaryToZero();
-        t.update(step.status());
-        t.publish(step.messages());
+        t.apply(step, () -> t.io.cluster().scaleCanaryToZero());
         return t.finish(Decision.ROLLED_BACK);
     }
 }

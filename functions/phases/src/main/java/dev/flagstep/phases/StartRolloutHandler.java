@@ -18,10 +18,8 @@ public final class StartRolloutHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
-        t.cluster().scaleCanaryUp();
         Step step = Lifecycle.startRollout(t.status(), t.phaseContext, t.messages, t.now);
-        t.update(step.status());
-        t.publish(step.messages());
+        t.apply(step, () -> t.io.cluster().scaleCanaryUp());
         return t.finish(t.spec.skipsAnalysis() ? Decision.SKIP_ANALYSIS : Decision.STARTED);
     }
 }

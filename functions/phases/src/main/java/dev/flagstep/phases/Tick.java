@@ -2,45 +2,31 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.FlaggerMessages;
-import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.Weights;
-import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.Analysis;
-import dev.flagstep.router.RouterNotReady;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
-import dev.flagstep.spec.HookType;
-import dev.flagstep.spec.Webhook;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
-import dev.flagstep.webhook.HookContext;
-import dev.flagstep.webhook.HookRun;
-import dev.flagstep.webhook.SigningSecret;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One invocation of a phase: the canary document, its status as read (with the version the write
- * is conditioned on), and the helpers every handler shares: publish Flagger's events, save the
- * status once, and remember the tick so a task Step Functions runs twice is answered from memory.
+ * One tick, in Flagger's sense: one pass of one phase over the canary, as a unit of work. It holds
+ * the canary as loaded and its status in memory; a handler changes the status ({@link #update},
+ * {@link #apply}) and ends the tick with a decision ({@link #finish}), which saves the status once,
+ * together with the decision, through this delivery's claim on the tick ({@link Delivery}). Reads and
+ * effects outside the status go through {@link #io}.
  */
 final class Tick {
 
     private static final SpecParser PARSER = new SpecParser();
-    private static final int PERSIST_ATTEMPTS = 5;
-    private static final Duration PERSIST_FIRST_PAUSE = Duration.ofMillis(500);
 
-    final Services services;
     final PhaseInput input;
     final CanaryDocument document;
     final CanarySpec spec;
@@ -48,16 +34,15 @@ final class Tick {
     final Instant now;
     final FlaggerMessages messages;
     final PhaseContext phaseContext;
-    private final TickClaim claim;
-    private final Instant deadline;
+    /** The cluster, hooks, metrics, events, gates and run of this canary. */
+    final CanaryIo io;
+    private final Delivery delivery;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
-    private CanaryCluster cluster;
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
 
     private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline) {
-        this.services = services;
         this.input = input;
         this.document = document;
         this.spec = document.canary();
@@ -66,15 +51,15 @@ final class Tick {
         this.messages = FlaggerMessages.of(spec);
         this.phaseContext = PhaseContext.of(spec, provider);
         this.status = record.status();
-        this.claim = new TickClaim(services, input, spec.id(), record, deadline);
-        this.deadline = deadline;
+        this.delivery = new Delivery(services, input, spec.id(), record, deadline);
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
+        this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status);
     }
 
     /**
      * Loads the canary named by the input; a document that no longer parses fails the phase with its errors.
      *
-     * @param deadline when this invocation ends: the lease of its tick claim and the bound of its waits
+     * @param deadline when this invocation ends: the lease of its claim on the tick and the bound of its waits
      */
     static Tick load(Services services, PhaseInput input, Instant deadline) {
         var stored = services.specs().spec(input.canary())
@@ -97,38 +82,31 @@ final class Tick {
         return spec.analysis().orElseThrow(() -> new PhaseException("canary " + spec.id() + " has no analysis block"));
     }
 
-    /** The canary's hooks of one type in spec order; none when the analysis block is absent. */
-    List<Webhook> hooks(HookType type) {
-        return spec.analysis().map(a -> a.hooks(type)).orElse(List.of());
-    }
-
-    CanaryCluster cluster() {
-        if (cluster == null) {
-            cluster = services.clusters().of(spec, provider);
-        }
-        return cluster;
-    }
-
     /** The answer this very tick already gave, if Step Functions delivered it twice. */
     Optional<PhaseOutput> replayed() {
-        return claim.replayed().map(this::answer);
+        return delivery.replayed().map(this::answer);
     }
 
     /**
-     * Claims this tick before acting ({@link TickClaim}): a copy of the task running at the same time
-     * waits for the other's answer, a superseded run steps aside.
+     * Begins the unit of work: this delivery claims the tick ({@link Delivery}); a copy of the task
+     * running at the same time waits for the other's answer, a superseded run steps aside.
      *
      * @return the other delivery's answer (or {@code superseded}), or empty when this delivery owns the tick
      */
-    Optional<PhaseOutput> claim(boolean yieldsToNewerRun) {
-        return switch (claim.acquire(gateClosedSince, yieldsToNewerRun, this::superseded)) {
-            case TickClaim.Owned owned -> {
-                status = claim.status();
+    Optional<PhaseOutput> begin(boolean yieldsToNewerRun) {
+        return switch (delivery.acquire(gateClosedSince, yieldsToNewerRun, io::superseded)) {
+            case Delivery.Owned owned -> {
+                status = delivery.status();
                 yield Optional.empty();
             }
-            case TickClaim.Answered other -> Optional.of(answer(other.memo()));
-            case TickClaim.Superseded newer -> Optional.of(output(Decision.SUPERSEDED));
+            case Delivery.Answered other -> Optional.of(answer(other.memo()));
+            case Delivery.Superseded newer -> Optional.of(output(Decision.SUPERSEDED));
         };
+    }
+
+    /** The phase failed after claiming its tick: give the claim back so a retry acts at once. */
+    void abort() {
+        delivery.release(gateClosedSince);
     }
 
     /**
@@ -138,19 +116,10 @@ final class Tick {
      * redelivered tick moves traffic once.
      */
     Routes plannedFrom(Routes reported) {
-        if (!claim.redelivery() || reported.canary() == status.canaryWeight()) {
+        if (!delivery.redelivery() || reported.canary() == status.canaryWeight()) {
             return reported;
         }
         return new Routes(Weights.TOTAL - status.canaryWeight(), status.canaryWeight(), reported.mirrored());
-    }
-
-    /** The phase failed after claiming its tick: give the claim back so a retry acts at once. */
-    void releaseClaim() {
-        claim.release(gateClosedSince);
-    }
-
-    private PhaseOutput answer(TickMemo m) {
-        return output(m.decision(), m.waitSeconds() > 0 ? m.waitSeconds() : intervalSeconds());
     }
 
     /**
@@ -165,118 +134,46 @@ final class Tick {
         gateClosedSince = since;
     }
 
-    /** True when a newer run took the canary over: this execution must stop touching it. */
-    boolean superseded() {
-        return services.runs().activeRun(spec.id()).map(a -> !a.runId().equals(input.runId())).orElse(true);
-    }
-
-    HookContext hookContext() {
-        Optional<SigningSecret> secret = services.signingSecrets()
-                .signingKey(spec.id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
-        return new HookContext(spec.id(), status.phase(), status.checksum(), secret);
-    }
-
-    /** Runs the hooks of one type in spec order (Flagger's stop rules), recording each call's latency. */
-    HookRun runHooks(HookType type, List<Webhook> hooks) {
-        HookRun run = services.hooks().run(type, hookContext(), hooks);
-        run.outcomes().forEach(o -> EmfMetrics.hook(type, o, services.clock().instant()));
-        return run;
-    }
-
-    HookRun runHooks(HookType type) {
-        return runHooks(type, hooks(type));
-    }
-
-    /**
-     * Runs a write that must happen (closing the gates, releasing the canary), trying it again on a
-     * transient fault, a few times within this invocation's time, before the fault fails the delivery.
-     */
-    void persistently(Runnable write) {
-        Duration pause = PERSIST_FIRST_PAUSE;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                write.run();
-                return;
-            } catch (RuntimeException e) {
-                Instant next = services.clock().instant().plus(pause);
-                if (attempt >= PERSIST_ATTEMPTS || Transience.cause(e).isEmpty()
-                        || !next.isBefore(deadline.minus(TickClaim.MARGIN))) {
-                    throw e;
-                }
-                try {
-                    services.sleeper().sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() + 1)));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pause = pause.multipliedBy(2);
-            }
-        }
-    }
-
-    /** Applies a pure decision: routes first (as Flagger calls SetRoutes before its status writes). */
-    void applyRoutes(Step step) {
-        if (step instanceof Step.Proceed p) {
-            p.routes().ifPresent(this::setRoutes);
-        }
-    }
-
-    /**
-     * The router's weights, or empty when the router is not ready to be read (a Gateway API parent
-     * not yet Accepted, a controller lagging behind the last write): as Flagger, the tick ends with a
-     * warning and is tried again after an interval; it is not a failure.
-     */
-    Optional<Routes> routes() {
-        try {
-            return Optional.of(cluster().routes());
-        } catch (RouterNotReady e) {
-            publish(Message.warning(e.getMessage()));
-            return Optional.empty();
-        }
-    }
-
-    /** Changes the traffic split and records it on the run's weight timeline. */
-    void setRoutes(Routes routes) {
-        cluster().setRoutes(routes);
-        services.runs().appendWeight(spec.id(), input.runId(), routes.canary(), services.clock().instant());
-    }
-
-    void publish(List<Message> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<CanaryEvent> events = new ArrayList<>();
-        for (Message m : batch) {
-            Phase phase = m.recordedPhase().orElse(status.phase());
-            events.add(new CanaryEvent(spec.id(),
-                    m.severity(),
-                    m.text(), phase, services.clock().instant(), status.canaryWeight(), status.failedChecks(),
-                    input.runId(), status.checksum()));
-        }
-        events.forEach(services.history()::append);
-        services.events().publish(events);
-    }
-
-    void publish(Message m) {
-        publish(List.of(m));
-    }
-
     /** Keeps a new status in memory; {@link #finish} writes it with the tick's decision. */
     void update(CanaryStatus next) {
         status = next;
     }
 
+    /** Applies a pure decision with no cluster change beyond its routes (see {@link #apply(Step, Runnable)}). */
+    void apply(Step step) {
+        apply(step, () -> { });
+    }
+
     /**
-     * Saves the status with this tick's decision, conditioned on the version read. If another
-     * delivery of the same tick saved first, its decision is the answer; any other conflict is an
-     * error (two executions must never drive one canary).
+     * Applies a pure decision, in Flagger's order: the traffic first (the step's routes, then
+     * {@code clusterChange}: promoting the primary, scaling the canary to zero), then the status, then
+     * the events. A delivery that fails while changing the cluster has emitted nothing and saved
+     * nothing, so its retry runs the tick again and emits each event once; the status is written by
+     * {@link #finish}, after the events, so a tick is only answered from its memo once all of it happened.
+     * Promote's events ("Copying ... template spec") carry the status they were recorded with, before
+     * the promotion, as Flagger records them.
+     */
+    void apply(Step step, Runnable clusterChange) {
+        if (step instanceof Step.Proceed p) {
+            p.routes().ifPresent(io::setRoutes);
+        }
+        clusterChange.run();
+        CanaryStatus before = status;
+        update(step.status());
+        io.publish(step.messages(), step instanceof Step.Promote ? before : status);
+    }
+
+    /**
+     * Ends the unit of work: saves the status with this tick's decision, conditioned on the version
+     * read. If another delivery of the same tick saved first, its decision is the answer; any other
+     * conflict is an error (two executions must never drive one canary).
      */
     PhaseOutput finish(Decision decision) {
         return finish(decision, intervalSeconds());
     }
 
     PhaseOutput finish(Decision decision, int waitSeconds) {
-        Optional<TickMemo> other = claim.complete(status, decision.wire(), gateClosedSince, waitSeconds);
+        Optional<TickMemo> other = delivery.complete(status, decision.wire(), gateClosedSince, waitSeconds);
         if (other.isPresent()) {
             return answer(other.get());
         }
@@ -284,8 +181,13 @@ final class Tick {
         return output(decision.wire(), waitSeconds);
     }
 
+    /** An answer that saves nothing (a superseded run stepping aside). */
     PhaseOutput output(Decision decision) {
         return output(decision.wire(), input.intervalSeconds());
+    }
+
+    private PhaseOutput answer(TickMemo m) {
+        return output(m.decision(), m.waitSeconds() > 0 ? m.waitSeconds() : intervalSeconds());
     }
 
     private PhaseOutput output(String decision, int waitSeconds) {

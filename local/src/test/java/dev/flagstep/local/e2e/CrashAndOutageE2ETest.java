@@ -80,7 +80,7 @@ class CrashAndOutageE2ETest {
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
         assertRolledBack(h, doc);
-        assertThat(statesEntered(rollout)).containsSubsequence("Analysis", "AdvanceTraffic", "Analysis", "Rollback",
+        assertThat(statesEntered(rollout)).containsSubsequence("PreRollout", "Analysis", "Analysis", "Rollback",
                 "PostRollout", "RolloutFailed");
         // the rollout hook ran on the first analysed tick only; the crash came before the second
         assertThat(h.sequence(paths(n))).containsExactly(
@@ -114,17 +114,17 @@ class CrashAndOutageE2ETest {
     }
 
     /**
-     * The API goes down just before the second weight change (traffic at 80/20) and stays down past
-     * AdvanceTraffic's retry window (about 10 minutes), so the rollout gives up; it comes back while
-     * Rollback is being retried: the rollout fails, and traffic is back on the primary.
+     * The API goes down as the second analysis tick starts (traffic at 60/40, before its weight change)
+     * and stays down past Analysis's retry window (about 10 minutes), so the rollout gives up; it comes
+     * back while Rollback is being retried: the rollout fails, and traffic is back on the primary.
      */
     @Test
     void kubernetesApiDownDuringAWeightChangeRollsBackOnceItIsBack() throws Exception {
         String n = "outage";
-        AtomicInteger advances = new AtomicInteger();
+        AtomicInteger analyses = new AtomicInteger();
         AtomicInteger rollbacks = new AtomicInteger();
         FAULTS.on(n, (function, payload) -> {
-            if (function.equals("AdvanceTraffic") && advances.incrementAndGet() == 2) {
+            if (function.equals("Analysis") && analyses.incrementAndGet() == 2) {
                 h.sim.pause();
             }
             if (function.equals("Rollback") && rollbacks.incrementAndGet() == 2) {
@@ -143,7 +143,7 @@ class CrashAndOutageE2ETest {
 
         assertRolledBack(h, doc);
         assertThat(rollbacks.get()).as("Rollback attempts: the first one while the API was down").isEqualTo(2);
-        assertThat(statesEntered(rollout)).containsSubsequence("AdvanceTraffic", "Analysis", "AdvanceTraffic",
+        assertThat(statesEntered(rollout)).containsSubsequence("PreRollout", "Analysis", "Analysis",
                 "Rollback", "PostRollout", "RolloutFailed");
         assertThat(h.sequence(paths(n))).containsExactly(
                 "/outage/rollout:Progressing",
@@ -151,11 +151,13 @@ class CrashAndOutageE2ETest {
         var messages = h.messages(doc.canary().id());
         assertThat(messages).containsSubsequence(
                 "Advance outage.e2e canary weight 20",
+                "Advance outage.e2e canary weight 40",
                 "Canary failed! Scaling down outage.e2e",
                 "Post-rollout check post passed");
         assertThat(messages).anyMatch(m -> m.startsWith("Rollout of outage.e2e gave up after retrying for its whole window: "
                 + "Kubernetes API unavailable: ") && m.contains("cannot connect to the Kubernetes API"));
-        assertThat(messages).noneMatch(m -> m.equals("Advance outage.e2e canary weight 40"));
+        assertThat(messages).noneMatch(m -> m.equals("Advance outage.e2e canary weight 50")
+                || m.equals("Advance outage.e2e canary weight 60"));
     }
 
     /**
@@ -194,7 +196,7 @@ class CrashAndOutageE2ETest {
         }
 
         assertThat(rollbacks.get()).as("Rollback attempts: its whole window").isGreaterThan(20);
-        assertThat(statesEntered(rollout)).containsSubsequence("AdvanceTraffic", "Rollback", "PostRollout", "RolloutFailed");
+        assertThat(statesEntered(rollout)).containsSubsequence("PreRollout", "Analysis", "Rollback", "PostRollout", "RolloutFailed");
         assertThat(statesEntered(rollout)).filteredOn(s -> s.equals("Rollback")).hasSize(1);
         var status = h.status(doc);
         assertThat(status.phase()).isEqualTo(Phase.FAILED);
@@ -220,13 +222,12 @@ class CrashAndOutageE2ETest {
     @Test
     void aRouteNotYetAcceptedAfterAWeightChangeOnlyDelaysTheTick() throws Exception {
         String n = "lagging-route";
-        AtomicInteger advances = new AtomicInteger();
         AtomicInteger analyses = new AtomicInteger();
         FAULTS.on(n, (function, payload) -> {
-            if (function.equals("AdvanceTraffic") && advances.incrementAndGet() == 2) {
-                h.sim.freezeControllers(true); // the 20 -> 40 write will not be accepted
+            if (function.equals("Analysis") && analyses.incrementAndGet() == 1) {
+                h.sim.freezeControllers(true); // this tick's 20 -> 40 write will not be accepted
             }
-            if (function.equals("Analysis") && analyses.incrementAndGet() == 4) {
+            if (function.equals("Analysis") && analyses.get() == 4) {
                 h.sim.freezeControllers(false); // two analysis ticks saw the route unaccepted
             }
         });

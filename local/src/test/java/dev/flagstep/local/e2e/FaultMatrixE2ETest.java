@@ -63,7 +63,6 @@ class FaultMatrixE2ETest {
         START_ROLLOUT("StartRollout", false),
         PRE_ROLLOUT("PreRollout", false),
         ANALYSIS("Analysis", false),
-        ADVANCE_TRAFFIC("AdvanceTraffic", false),
         CONFIRM_PROMOTION("ConfirmPromotion", false),
         PROMOTE("Promote", false),
         FINALISE("Finalise", false),

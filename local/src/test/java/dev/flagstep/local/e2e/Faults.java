@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * h = RolloutHarness.start(FAULTS);          // and FAULTS.clear() after each test
  * FAULTS.at("burst", "Analysis", 1, FAULTS.kubeAnswers(503, Duration.ofSeconds(30)));
  * FAULTS.at("outage", "Rollback", 1, FAULTS.kubeDown(Duration.ofMinutes(10)));
- * FAULTS.at("throttled", "AdvanceTraffic", 1, FAULTS.dynamoThrottled(Duration.ofSeconds(30)));
+ * FAULTS.at("throttled", "Analysis", 1, FAULTS.dynamoThrottled(Duration.ofSeconds(30)));
  * FAULTS.at("hooks-down", "Analysis", 1, FAULTS.webhooksDown(Duration.ofSeconds(30), "/hooks-down/rollout"));
- * FAULTS.at("killed", "AdvanceTraffic", 1, Faults.killedAfterClaim(Faults.Kill.TIMEOUT));
+ * FAULTS.at("killed", "Analysis", 1, Faults.killedAfterClaim(Faults.Kill.TIMEOUT));
  * }</pre>
  */
 final class Faults implements PhaseFaults {

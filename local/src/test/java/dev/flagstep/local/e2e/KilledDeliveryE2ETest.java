@@ -80,7 +80,7 @@ class KilledDeliveryE2ETest {
     }
 
     /**
-     * The second AdvanceTraffic (20 -> 40) is killed by its timeout after it changed the weight on the
+     * The first Analysis, whose traffic step is the second (20 -> 40), is killed by its timeout after it changed the weight on the
      * router and before it recorded anything. The retry finds the claim still in progress, takes it over
      * once the killed delivery's lease (its deadline) has passed, and advances the weight once: the
      * status, the timeline and the event say 40 once, and the rollout is promoted, not rolled back. The
@@ -91,8 +91,8 @@ class KilledDeliveryE2ETest {
     void aDeliveryKilledMidPhaseIsRetriedAfterItsLeaseAndAdvancesTheWeightOnce() throws Exception {
         String n = "killed";
         List<Claim> claims = new CopyOnWriteArrayList<>();
-        FAULTS.every(n, "AdvanceTraffic", claimRecorder(claims));
-        FAULTS.at(n, "AdvanceTraffic", 2, Faults.killedAt("appendWeight", Faults.Kill.TIMEOUT));
+        FAULTS.every(n, "Analysis", claimRecorder(claims));
+        FAULTS.at(n, "Analysis", 1, Faults.killedAt("appendWeight", Faults.Kill.TIMEOUT));
         CanaryDocument doc = canary(n, "rollout", "confirm-traffic-increase", "post-rollout");
 
         Execution rollout = h.deployNewRevision(doc);
@@ -104,14 +104,14 @@ class KilledDeliveryE2ETest {
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(statesEntered(rollout)).doesNotContain("Rollback");
-        List<HistoryEvent> retries = retriesOf(rollout, "AdvanceTraffic");
+        List<HistoryEvent> retries = retriesOf(rollout, "Analysis");
         assertThat(retries).hasSize(1);
         assertThat(retries.getFirst().details().path("error").asText()).isEqualTo("Sandbox.Timedout");
         // the gate is asked before each of the three steps and before promotion, and once more by the retry
         assertThat(h.calls("/killed/confirm-traffic-increase")).hasSize(5);
 
-        Claim killed = claims.get(1);
-        Claim retry = claims.get(2);
+        Claim killed = claims.get(0);
+        Claim retry = claims.get(1);
         assertThat(retry.delivery()).isNotSameAs(killed.delivery());
         assertThat(retry.at()).as("the retry acts once the killed delivery's lease has passed")
                 .isAfterOrEqualTo(killed.leaseUntil());
@@ -147,7 +147,7 @@ class KilledDeliveryE2ETest {
     /**
      * A run's Analysis is stuck (a slow hook) for 5 minutes when a newer revision's run starts: the new
      * Initialize must not act beside it, and must not wait past its own 120 s timeout either. It gives up
-     * before its deadline with a retriable fault (TickClaimTest pins the instant exactly, in virtual
+     * before its deadline with a retriable fault (DeliveryTest pins the instant exactly, in virtual
      * time), the state machine retries it, and once the straggler has written its last status the new
      * run proceeds and is promoted: it does not fail.
      */

@@ -129,7 +129,7 @@ class RevisionRestartE2ETest {
     }
 
     /**
-     * Step Functions' StopExecution does not stop a Lambda that is running: the old run's AdvanceTraffic
+     * Step Functions' StopExecution does not stop a Lambda that is running: the old run's Analysis
      * is in flight (past its superseded check) while the new run's Initialize claims the canary and
      * restarts it. Flagger runs one tick at a time per canary, so the newest revision is simply analysed
      * and promoted; flagstep must not let the old run's last write fail the new rollout (today the new
@@ -144,12 +144,12 @@ class RevisionRestartE2ETest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean armed = new AtomicBoolean(true);
         FAULTS.on(n, (function, payload) -> {
-            if (function.equals("AdvanceTraffic") && h.status(doc).canaryWeight() >= 20 && armed.getAndSet(false)) {
+            if (function.equals("Analysis") && h.status(doc).canaryWeight() >= 20 && armed.getAndSet(false)) {
                 held.countDown();
                 awaitUninterruptibly(release);
             }
             if (function.equals("Initialize") && held.getCount() == 0) {
-                release.countDown(); // the old AdvanceTraffic runs on, alongside the new Initialize
+                release.countDown(); // the old Analysis runs on, alongside the new Initialize
             }
         });
 

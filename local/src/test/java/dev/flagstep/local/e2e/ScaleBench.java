@@ -56,8 +56,7 @@ final class ScaleBench {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", "host", "expect", "http2-settings");
     /** The states one analysis step walks through (Flagger's tick while Progressing). */
-    private static final Set<String> ANALYSIS_LOOP = Set.of("WaitBeforeAnalysis", "Analysis", "AnalysisDecision",
-            "AdvanceTraffic", "AdvanceTrafficDecision");
+    private static final Set<String> ANALYSIS_LOOP = Set.of("WaitBeforeAnalysis", "Analysis", "AnalysisDecision");
 
     private record Tick(String state, long micros, long roundTripMicros, long overheadMicros, long ddbCalls, long ddbBytes) {}
 

@@ -136,18 +136,18 @@ class TransientFaultsE2ETest {
         assertReleasedWithGatesClosed(doc, rollout, RunResult.FAILED);
     }
 
-    /** A 403 (a missing RBAC grant) is permanent: AdvanceTraffic is not retried, the rollout fails at once, saying why. */
+    /** A 403 (a missing RBAC grant) is permanent: Analysis is not retried, the rollout fails at once, saying why. */
     @Test
     void aForbiddenAnswerFailsTheReleaseAtOnceWithItsMessage() throws Exception {
         String n = "forbidden";
-        FAULTS.at(n, "AdvanceTraffic", 2, FAULTS.kubeRejects(403, 1));
+        FAULTS.at(n, "Analysis", 1, FAULTS.kubeRejects(403, 1));
         CanaryDocument doc = canary(n, 99.9);
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.FAILED);
 
-        assertThat(retries(rollout, "AdvanceTraffic")).isEmpty();
-        assertThat(statesEntered(rollout)).containsSubsequence("AdvanceTraffic", "Analysis", "AdvanceTraffic", "Rollback");
+        assertThat(retries(rollout, "Analysis")).isEmpty();
+        assertThat(statesEntered(rollout)).containsSubsequence("PreRollout", "Analysis", "Rollback");
         assertThat(h.messages(doc.canary().id())).anyMatch(m -> m.startsWith("Rollout of forbidden.e2e broke: "
                         + "dev.flagstep.kubernetes.KubeException$Rejected: ")
                 && m.contains("answered 403")
@@ -157,21 +157,21 @@ class TransientFaultsE2ETest {
     }
 
     /**
-     * DynamoDB throttles every request for 30 s from the second AdvanceTraffic: the phase is retried and
+     * DynamoDB throttles every request for 30 s from the first Analysis (the second weight step): the phase is retried and
      * the rollout is promoted. The Warning cannot be stored (DynamoDB is what failed) but reaches the event bus.
      */
     @Test
     void aDynamoDbThrottlingBurstOnlyDelaysTheRolloutAndItsWarningReachesTheBus() throws Exception {
         String n = "throttled";
-        FAULTS.at(n, "AdvanceTraffic", 2, FAULTS.dynamoThrottled(Duration.ofSeconds(30)));
+        FAULTS.at(n, "Analysis", 1, FAULTS.dynamoThrottled(Duration.ofSeconds(30)));
         CanaryDocument doc = canary(n, 99.9);
 
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
-        assertThat(retries(rollout, "AdvanceTraffic")).isNotEmpty()
+        assertThat(retries(rollout, "Analysis")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.details().path("error").asText()).isEqualTo(TransientFault.ERROR));
-        assertThat(warningsOnTheBus(n)).anyMatch(m -> m.startsWith("AdvanceTraffic of throttled.e2e will be retried: "
+        assertThat(warningsOnTheBus(n)).anyMatch(m -> m.startsWith("Analysis of throttled.e2e will be retried: "
                 + "DynamoDB throttled (ProvisionedThroughputExceededException): "));
         assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 60, 0);
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);

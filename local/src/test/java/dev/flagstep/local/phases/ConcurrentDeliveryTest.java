@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * fact still running. The store is made to let both deliveries read the status before either
  * writes (the worst interleaving, forced rather than hoped for), so both act on the same version.
  *
- * <p>One delivery claims the tick (the conditional write of its memo, TickClaim); the other finds it
+ * <p>One delivery claims the tick (the conditional write of its memo, Delivery); the other finds it
  * in progress, waits for its answer and replays that decision. So the weight and failedChecks advance
  * once, and the side effects taken before the save (webhook calls, events, the run's weight timeline)
  * happen once too (docs/architecture.md, "One tick").
@@ -89,17 +89,23 @@ class ConcurrentDeliveryTest {
                 """ + CanaryYaml.webhooks(rig.hooks.url("/" + name).toString(), "rollout", "confirm-traffic-increase", "post-rollout");
     }
 
-    static Rollout readyToAdvance(String name) {
-        return rig.readyToAdvance(rig.canary(name, analysis(name)));
+    /** Progressing at weight 0: the next PreRollout passes and takes the first traffic step. */
+    static Rollout started(String name) {
+        return rig.started(rig.canary(name, analysis(name)));
+    }
+
+    /** ... and at the first step: what Analysis acts on. */
+    static Rollout analysing(String name) {
+        return rig.analysing(rig.canary(name, analysis(name)));
     }
 
     // --- the status: one write wins, both answer its decision ---
 
     @Test
     void advanceTrafficDeliveredTwiceAtOnceAdvancesTheStatusOnce() throws Exception {
-        Rollout r = readyToAdvance("conc-advance");
+        Rollout r = started("conc-advance");
 
-        Both both = concurrently(rig.advanceTraffic, r);
+        Both both = concurrently(rig.preRollout, r);
 
         assertThat(both.decisions()).containsExactly("advanced", "advanced");
         // two conditional writes by the winner (its claim of the tick, then its decision); none by the other
@@ -110,8 +116,7 @@ class ConcurrentDeliveryTest {
 
     @Test
     void aFailingAnalysisDeliveredTwiceAtOnceCountsOneFailedCheck() throws Exception {
-        Rollout r = readyToAdvance("conc-fail");
-        rig.expect(rig.advanceTraffic, r, "advanced");
+        Rollout r = analysing("conc-fail");
         rig.hooks.script("/conc-fail/rollout", Reply.status(500).body("load test failed"));
 
         Both both = concurrently(rig.analysis, r);
@@ -124,8 +129,7 @@ class ConcurrentDeliveryTest {
 
     @Test
     void postRolloutDeliveredTwiceAtOnceFinishesTheRunOnce() throws Exception {
-        Rollout r = readyToAdvance("conc-post");
-        rig.expect(rig.advanceTraffic, r, "advanced");
+        Rollout r = analysing("conc-post");
         rig.expect(rig.rollback, r, "rolledBack");
 
         Both both = concurrently(rig.postRollout, r);
@@ -139,9 +143,9 @@ class ConcurrentDeliveryTest {
 
     @Test
     void advanceTrafficDeliveredTwiceAtOnceLeavesOneTimelinePointOneEventAndOneGateCall() throws Exception {
-        Rollout r = readyToAdvance("conc-advance-effects");
+        Rollout r = started("conc-advance-effects");
 
-        Both both = concurrently(rig.advanceTraffic, r);
+        Both both = concurrently(rig.preRollout, r);
 
         assertThat(both.decisions()).containsExactly("advanced", "advanced");
         assertThat(rig.weights(r)).containsExactly(10);
@@ -152,8 +156,7 @@ class ConcurrentDeliveryTest {
 
     @Test
     void aFailingAnalysisDeliveredTwiceAtOnceCallsTheHookAndWarnsOnce() throws Exception {
-        Rollout r = readyToAdvance("conc-fail-effects");
-        rig.expect(rig.advanceTraffic, r, "advanced");
+        Rollout r = analysing("conc-fail-effects");
         rig.hooks.script("/conc-fail-effects/rollout", Reply.status(500).body("load test failed"));
 
         Both both = concurrently(rig.analysis, r);
@@ -165,8 +168,7 @@ class ConcurrentDeliveryTest {
 
     @Test
     void postRolloutDeliveredTwiceAtOnceSendsThePostRolloutHookOnce() throws Exception {
-        Rollout r = readyToAdvance("conc-post-effects");
-        rig.expect(rig.advanceTraffic, r, "advanced");
+        Rollout r = analysing("conc-post-effects");
         rig.expect(rig.rollback, r, "rolledBack");
 
         Both both = concurrently(rig.postRollout, r);

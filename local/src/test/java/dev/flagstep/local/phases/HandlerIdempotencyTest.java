@@ -1,6 +1,7 @@
 package dev.flagstep.local.phases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -118,20 +119,18 @@ class HandlerIdempotencyTest {
         return rig.canary(name, analysis(name, STEPS));
     }
 
-    /** Analysing at weight 20 with every check passing: the next AdvanceTraffic answers {@code promote}. */
+    /** Analysing at weight 20 with every check passing: the next Analysis answers {@code promote}. */
     static Rollout atMaxWeight(CanaryDocument doc) {
         Rollout r = rig.analysing(doc);
-        rig.expect(rig.analysis, r, "passed");
-        rig.expect(rig.advanceTraffic, r, "advanced");
+        rig.expect(rig.analysis, r, "advanced");
         assertThat(rig.routes(r).canary()).isEqualTo(20);
-        rig.expect(rig.analysis, r, "passed");
         return r;
     }
 
     /** confirm-promotion opened: phase Promoting, the primary has the new template. */
     static Rollout promoting(CanaryDocument doc) {
         Rollout r = atMaxWeight(doc);
-        rig.expect(rig.advanceTraffic, r, "promote");
+        rig.expect(rig.analysis, r, "promote");
         rig.expect(rig.confirmPromotion, r, "open");
         return r;
     }
@@ -292,11 +291,13 @@ class HandlerIdempotencyTest {
 
         Twice t = twice(rig.preRollout, r);
 
-        assertThat(t.decision()).isEqualTo("passed");
+        // the pre-rollout checks passed, and the same tick took the first traffic step
+        assertThat(t.decision()).isEqualTo("advanced");
         assertThat(rig.calls("/pre-pass/pre-rollout")).isEqualTo(1);
         assertThat(rig.calls("/pre-pass/rollback")).as("asked by PreRollout only: ConfirmRollout opened at once").isEqualTo(1);
         assertThat(t.first().events()).containsOnlyOnce("Starting canary analysis for pre-pass.idem");
-        assertThat(t.first().routes().canary()).isZero();
+        assertThat(t.before().routes().canary()).isZero();
+        assertThat(t.first().routes().canary()).isEqualTo(10);
     }
 
     @Test
@@ -312,14 +313,14 @@ class HandlerIdempotencyTest {
         assertThat(rig.calls("/pre-fail/pre-rollout")).isEqualTo(1);
     }
 
-    // --- AdvanceTraffic ---
+    // --- the traffic step, in the tick whose checks passed (PreRollout, Analysis) ---
 
     @Test
     void advanceTrafficAdvancesTheWeightOnce() {
         CanaryDocument doc = canary("advance");
-        Rollout r = rig.readyToAdvance(doc);
+        Rollout r = rig.started(doc);
 
-        Twice t = twice(rig.advanceTraffic, r);
+        Twice t = twice(rig.preRollout, r);
 
         assertThat(t.decision()).isEqualTo("advanced");
         assertThat(t.first().routes()).isEqualTo(Routes.of(90, 10));
@@ -329,14 +330,41 @@ class HandlerIdempotencyTest {
         assertThat(rig.calls("/advance/confirm-traffic-increase")).isEqualTo(1);
     }
 
+    /**
+     * A PreRollout delivery fails after it moved traffic to the first step; its retry takes the claim it
+     * gave back. The router already shows 10, but the tick started at 0: the retry runs the pre-rollout
+     * checks again (not the analysis of the weight the router shows) and moves traffic once.
+     */
+    @Test
+    void aPreRolloutRetriedAfterItMovedTrafficChecksAsItsTickStartedAndAdvancesOnce() {
+        CanaryDocument doc = canary("pre-retry");
+        Rollout r = rig.started(doc);
+        ObjectNode input = PhaseRig.input(rig.preRollout, r, PhaseRig.freshTick(rig.preRollout));
+        rig.failNextAppendWeight();
+        assertThatThrownBy(() -> rig.preRollout.handle(input.deepCopy())).hasMessageContaining("after the weight changed");
+        rig.settle();
+        assertThat(rig.routes(r).canary()).as("the failed delivery moved traffic").isEqualTo(10);
+
+        JsonNode again = rig.preRollout.handle(input.deepCopy());
+        rig.settle();
+
+        assertThat(again.path("decision").asText()).isEqualTo("advanced");
+        assertThat(rig.routes(r)).isEqualTo(Routes.of(90, 10));
+        assertThat(rig.weights(r)).containsExactly(10);
+        assertThat(rig.status(r).status().canaryWeight()).isEqualTo(10);
+        // asked again, as Flagger asks again on the tick after a restart; the rollout hooks are not this tick's
+        assertThat(rig.calls("/pre-retry/pre-rollout")).isEqualTo(2);
+        assertThat(rig.calls("/pre-retry/rollout")).isZero();
+    }
+
     @Test
     void advanceTrafficOfABlueGreenCountsOneIteration() {
         CanaryDocument doc = rig.canary("bluegreen", analysis("bluegreen", """
                     iterations: 3
                 """));
-        Rollout r = rig.readyToAdvance(doc);
+        Rollout r = rig.started(doc);
 
-        Twice t = twice(rig.advanceTraffic, r);
+        Twice t = twice(rig.preRollout, r);
 
         assertThat(t.decision()).isEqualTo("advanced");
         assertThat(t.before().status().status().iterations()).isZero();
@@ -348,9 +376,9 @@ class HandlerIdempotencyTest {
     void advanceTrafficBehindAClosedTrafficGateHaltsOnce() {
         CanaryDocument doc = canary("advance-closed");
         rig.hooks.script("/advance-closed/confirm-traffic-increase", Reply.status(403));
-        Rollout r = rig.readyToAdvance(doc);
+        Rollout r = rig.started(doc);
 
-        Twice t = twice(rig.advanceTraffic, r);
+        Twice t = twice(rig.preRollout, r);
 
         assertThat(t.decision()).isEqualTo("closed");
         assertThat(t.first().routes()).isEqualTo(Routes.allPrimary());
@@ -363,7 +391,7 @@ class HandlerIdempotencyTest {
         CanaryDocument doc = canary("advance-last");
         Rollout r = atMaxWeight(doc);
 
-        Twice t = twice(rig.advanceTraffic, r);
+        Twice t = twice(rig.analysis, r);
 
         assertThat(t.decision()).isEqualTo("promote");
         assertThat(t.first().routes()).isEqualTo(Routes.of(80, 20));
@@ -380,11 +408,14 @@ class HandlerIdempotencyTest {
 
         Twice t = twice(rig.analysis, r);
 
-        assertThat(t.decision()).isEqualTo("passed");
+        assertThat(t.decision()).isEqualTo("advanced");
         assertThat(rig.calls("/analysis-pass/rollout")).isEqualTo(1);
         assertThat(rig.calls("/api/v1/query")).isEqualTo(queries + 1);
-        // rollback hook (also asked by ConfirmRollout and PreRollout), rollout hook, Prometheus
-        assertThat(t.outboundCallsOfFirst()).isEqualTo(3);
+        assertThat(rig.calls("/analysis-pass/confirm-traffic-increase")).isEqualTo(2);
+        // rollback hook (also asked by ConfirmRollout and PreRollout), rollout hook, Prometheus, then the
+        // traffic step's confirm-traffic-increase hook (also asked by PreRollout's step)
+        assertThat(t.outboundCallsOfFirst()).isEqualTo(4);
+        assertThat(rig.weights(r)).containsExactly(10, 20);
         assertThat(t.first().status().status().failedChecks()).isZero();
     }
 
@@ -436,7 +467,7 @@ class HandlerIdempotencyTest {
     void confirmPromotionOpenCopiesTheTemplateOnce() {
         CanaryDocument doc = canary("promotion-open");
         Rollout r = atMaxWeight(doc);
-        rig.expect(rig.advanceTraffic, r, "promote");
+        rig.expect(rig.analysis, r, "promote");
         assertThat(rig.effects(r).primary()).isEqualTo("2x" + PhaseRig.IMAGE);
 
         Twice t = twice(rig.confirmPromotion, r);
@@ -453,7 +484,7 @@ class HandlerIdempotencyTest {
         CanaryDocument doc = canary("promotion-closed");
         rig.hooks.script("/promotion-closed/confirm-promotion", Reply.status(403));
         Rollout r = atMaxWeight(doc);
-        rig.expect(rig.advanceTraffic, r, "promote");
+        rig.expect(rig.analysis, r, "promote");
 
         Twice t = twice(rig.confirmPromotion, r);
 
@@ -584,16 +615,17 @@ class HandlerIdempotencyTest {
     // --- the memo is per tick, not per state ---
 
     @Test
-    void aNewTickOfAdvanceTrafficAdvancesAgain() {
-        CanaryDocument doc = canary("new-tick-advance");
+    void aNewTickOfAnalysisAdvancesAgain() {
+        CanaryDocument doc = rig.canary("new-tick-advance",
+                analysis("new-tick-advance", STEPS.replace("maxWeight: 20", "maxWeight: 30")));
         Rollout r = rig.analysing(doc);
         twice(rig.analysis, r);
 
-        Twice t = twice(rig.advanceTraffic, r);
+        Twice t = twice(rig.analysis, r);
 
         assertThat(t.decision()).isEqualTo("advanced");
-        assertThat(rig.weights(r)).containsExactly(10, 20);
-        assertThat(t.first().routes()).isEqualTo(Routes.of(80, 20));
+        assertThat(rig.weights(r)).containsExactly(10, 20, 30);
+        assertThat(t.first().routes()).isEqualTo(Routes.of(70, 30));
     }
 
     @Test

@@ -86,6 +86,7 @@ final class PhaseRig implements AutoCloseable {
     private final AtomicReference<CyclicBarrier> statusReadBarrier = new AtomicReference<>();
     private final AtomicInteger heldReads = new AtomicInteger();
     private final AtomicInteger finishRunFailures = new AtomicInteger();
+    private final AtomicInteger appendWeightFailures = new AtomicInteger();
 
     /** The phase handlers, wired as the local runtime wires them. */
     final PhaseHandler initialize;
@@ -93,7 +94,6 @@ final class PhaseRig implements AutoCloseable {
     final PhaseHandler startRollout;
     final PhaseHandler preRollout;
     final PhaseHandler analysis;
-    final PhaseHandler advanceTraffic;
     final PhaseHandler confirmPromotion;
     final PhaseHandler promote;
     final PhaseHandler finalise;
@@ -124,7 +124,6 @@ final class PhaseRig implements AutoCloseable {
         this.startRollout = handlers.get("StartRollout");
         this.preRollout = handlers.get("PreRollout");
         this.analysis = handlers.get("Analysis");
-        this.advanceTraffic = handlers.get("AdvanceTraffic");
         this.confirmPromotion = handlers.get("ConfirmPromotion");
         this.promote = handlers.get("Promote");
         this.finalise = handlers.get("Finalise");
@@ -150,6 +149,9 @@ final class PhaseRig implements AutoCloseable {
                     if (method.getName().equals("finishRun") && finishRunFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         throw new IllegalStateException("test: the Lambda died before the run was released");
                     }
+                    if (method.getName().equals("appendWeight") && appendWeightFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("test: the delivery failed after the weight changed");
+                    }
                     try {
                         return method.invoke(real, args);
                     } catch (InvocationTargetException e) {
@@ -172,6 +174,11 @@ final class PhaseRig implements AutoCloseable {
     /** The next {@code finishRun} throws before it writes, as a Lambda dying between two writes. */
     void failNextFinishRun() {
         finishRunFailures.set(1);
+    }
+
+    /** The next {@code appendWeight} throws before it writes: the delivery failed after the router's weights changed. */
+    void failNextAppendWeight() {
+        appendWeightFailures.set(1);
     }
 
     // --- canaries and rollouts ---
@@ -251,17 +258,10 @@ final class PhaseRig implements AutoCloseable {
         return r;
     }
 
-    /** ... and PreRollout passed: what the first AdvanceTraffic acts on. */
-    Rollout readyToAdvance(CanaryDocument doc) {
-        Rollout r = started(doc);
-        expect(preRollout, r, "passed");
-        return r;
-    }
-
-    /** ... and AdvanceTraffic to the first step: what Analysis acts on. */
+    /** ... and PreRollout passed and advanced to the first step (one tick): what Analysis acts on. */
     Rollout analysing(CanaryDocument doc) {
-        Rollout r = readyToAdvance(doc);
-        expect(advanceTraffic, r, "advanced");
+        Rollout r = started(doc);
+        expect(preRollout, r, "advanced");
         return r;
     }
 

@@ -202,7 +202,7 @@ class TemplateContractIT {
     @Test
     void theGatePhasesKnowTheApiSoTheyAnswerItsGatePathsInProcess() throws Exception {
         for (String fn : List.of("ConfirmRolloutFunction", "PreRolloutFunction", "AnalysisFunction",
-                "AdvanceTrafficFunction", "ConfirmPromotionFunction")) {
+                "ConfirmPromotionFunction")) {
             assertThat(functions().get(fn).at("/Environment/Variables/FLAGSTEP_API_URL/Fn::Sub").asText())
                     .as(fn).isEqualTo("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}");
         }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * moves when a delivery sleeps, so "wait until the lease ends" takes no real time and every instant a
  * delivery acts at is exact.
  */
-class TickClaimTest {
+class DeliveryTest {
 
     @RegisterExtension
     static final DynamoTableExtension dynamo = new DynamoTableExtension();
@@ -84,9 +84,9 @@ class TickClaimTest {
     }
 
     /** A delivery of {@code tick} of run {@code runId} that reads the status now and has {@code time} to run. */
-    private TickClaim delivery(String runId, String tick, Duration time) {
+    private Delivery delivery(String runId, String tick, Duration time) {
         StatusRecord record = store.statusRecord(canary).orElseThrow();
-        return new TickClaim(services, input(runId, tick), canary, record, clock.instant().plus(time));
+        return new Delivery(services, input(runId, tick), canary, record, clock.instant().plus(time));
     }
 
     private TickMemo memo() {
@@ -102,16 +102,16 @@ class TickClaimTest {
     @Test
     void theMemoReadsAsFreeInProgressExpiredOrCompleted() {
         Instant lease = T0.plusSeconds(120);
-        assertThat(TickClaim.state(Optional.empty(), T0)).isEqualTo(new TickClaim.Free());
-        assertThat(TickClaim.state(Optional.of(new TickMemo("", "released A@1", Optional.empty())), T0))
-                .isEqualTo(new TickClaim.Free());
+        assertThat(Delivery.state(Optional.empty(), T0)).isEqualTo(new Delivery.Free());
+        assertThat(Delivery.state(Optional.of(new TickMemo("", "released A@1", Optional.empty())), T0))
+                .isEqualTo(new Delivery.Free());
         TickMemo claimed = new TickMemo("r/A@1", "", Optional.empty(), 0, Optional.of(lease));
-        assertThat(TickClaim.state(Optional.of(claimed), T0)).isEqualTo(new TickClaim.InProgress("r/A@1", lease));
-        assertThat(TickClaim.state(Optional.of(claimed), lease)).isEqualTo(new TickClaim.Expired("r/A@1"));
+        assertThat(Delivery.state(Optional.of(claimed), T0)).isEqualTo(new Delivery.InProgress("r/A@1", lease));
+        assertThat(Delivery.state(Optional.of(claimed), lease)).isEqualTo(new Delivery.Expired("r/A@1"));
         TickMemo noLease = new TickMemo("r/A@1", "", Optional.empty(), 0, Optional.empty());
-        assertThat(TickClaim.state(Optional.of(noLease), T0)).isEqualTo(new TickClaim.Expired("r/A@1"));
+        assertThat(Delivery.state(Optional.of(noLease), T0)).isEqualTo(new Delivery.Expired("r/A@1"));
         TickMemo done = new TickMemo("r/A@1", "advanced", Optional.empty());
-        assertThat(TickClaim.state(Optional.of(done), T0)).isEqualTo(new TickClaim.Completed(done));
+        assertThat(Delivery.state(Optional.of(done), T0)).isEqualTo(new Delivery.Completed(done));
     }
 
     // --- one delivery ---
@@ -119,13 +119,13 @@ class TickClaimTest {
     @Test
     void aClaimIsLeasedUntilTheEndOfTheInvocationAndCompletingItEndsTheLease() {
         seed();
-        TickClaim d = delivery("r", "A@1", Duration.ofSeconds(120));
+        Delivery d = delivery("r", "A@1", Duration.ofSeconds(120));
 
-        assertThat(d.acquire(Optional.empty(), true, () -> false)).isEqualTo(new TickClaim.Owned());
+        assertThat(d.acquire(Optional.empty(), true, () -> false)).isEqualTo(new Delivery.Owned());
         assertThat(memo()).isEqualTo(new TickMemo("r/A@1", "", Optional.empty(), 0, Optional.of(T0.plusSeconds(120))));
 
         assertThat(d.complete(progressing(20), "advanced", Optional.empty(), 10)).isEmpty();
-        assertThat(TickClaim.state(Optional.of(memo()), clock.instant())).isInstanceOf(TickClaim.Completed.class);
+        assertThat(Delivery.state(Optional.of(memo()), clock.instant())).isInstanceOf(Delivery.Completed.class);
         assertThat(delivery("r", "A@1", Duration.ofSeconds(120)).replayed()).contains(memo());
     }
 
@@ -134,19 +134,19 @@ class TickClaimTest {
     @Test
     void aSecondDeliveryWaitsForTheFirstsAnswer() {
         seed();
-        TickClaim first = delivery("r", "A@1", Duration.ofSeconds(120));
+        Delivery first = delivery("r", "A@1", Duration.ofSeconds(120));
         first.acquire(Optional.empty(), true, () -> false);
-        TickClaim second = delivery("r", "A@1", Duration.ofSeconds(120));
+        Delivery second = delivery("r", "A@1", Duration.ofSeconds(120));
         meanwhile.add(() -> {
             if (clock.instant().isAfter(T0.plusSeconds(2)) && memo().inProgress()) {
                 first.complete(progressing(20), "advanced", Optional.empty(), 10);
             }
         });
 
-        TickClaim.Outcome outcome = second.acquire(Optional.empty(), true, () -> false);
+        Delivery.Outcome outcome = second.acquire(Optional.empty(), true, () -> false);
 
-        assertThat(outcome).isInstanceOf(TickClaim.Answered.class);
-        assertThat(((TickClaim.Answered) outcome).memo().decision()).isEqualTo("advanced");
+        assertThat(outcome).isInstanceOf(Delivery.Answered.class);
+        assertThat(((Delivery.Answered) outcome).memo().decision()).isEqualTo("advanced");
         assertThat(store.statusRecord(canary).orElseThrow().status().canaryWeight()).isEqualTo(20);
     }
 
@@ -159,9 +159,9 @@ class TickClaimTest {
         seed();
         delivery("r", "A@1", Duration.ofSeconds(120)).acquire(Optional.empty(), true, () -> false);
         clock.advance(Duration.ofSeconds(30)); // the retry comes 30 s later
-        TickClaim retry = delivery("r", "A@1", Duration.ofSeconds(900));
+        Delivery retry = delivery("r", "A@1", Duration.ofSeconds(900));
 
-        assertThat(retry.acquire(Optional.empty(), true, () -> false)).isEqualTo(new TickClaim.Owned());
+        assertThat(retry.acquire(Optional.empty(), true, () -> false)).isEqualTo(new Delivery.Owned());
 
         assertThat(clock.instant()).isEqualTo(T0.plusSeconds(120));
         assertThat(memo().leaseUntil()).as("its own lease: from its start, its 900 s").contains(T0.plusSeconds(30 + 900));
@@ -172,25 +172,25 @@ class TickClaimTest {
     void aDeliveryWhoseOwnTimeEndsFirstGivesUpRetriablyBeforeItsDeadline() {
         seed();
         delivery("r", "A@1", Duration.ofSeconds(900)).acquire(Optional.empty(), true, () -> false);
-        TickClaim retry = delivery("r", "A@1", Duration.ofSeconds(120));
+        Delivery retry = delivery("r", "A@1", Duration.ofSeconds(120));
 
         assertThatThrownBy(() -> retry.acquire(Optional.empty(), true, () -> false))
                 .isInstanceOf(TransientFault.class)
                 .hasMessageContaining("another delivery of A@1 is still running");
 
-        assertThat(clock.instant()).isEqualTo(T0.plusSeconds(120).minus(TickClaim.MARGIN));
+        assertThat(clock.instant()).isEqualTo(T0.plusSeconds(120).minus(Delivery.MARGIN));
         assertThat(memo().inProgress()).isTrue();
     }
 
     @Test
     void aClaimGivenBackIsTakenAtOnce() {
         seed();
-        TickClaim first = delivery("r", "A@1", Duration.ofSeconds(900));
+        Delivery first = delivery("r", "A@1", Duration.ofSeconds(900));
         first.acquire(Optional.empty(), true, () -> false);
         first.release(Optional.empty());
 
-        TickClaim retry = delivery("r", "A@1", Duration.ofSeconds(120));
-        assertThat(retry.acquire(Optional.empty(), true, () -> false)).isEqualTo(new TickClaim.Owned());
+        Delivery retry = delivery("r", "A@1", Duration.ofSeconds(120));
+        assertThat(retry.acquire(Optional.empty(), true, () -> false)).isEqualTo(new Delivery.Owned());
         assertThat(clock.instant()).isEqualTo(T0);
         assertThat(store.statusRecord(canary).orElseThrow().status()).isEqualTo(progressing(10));
     }
@@ -201,16 +201,16 @@ class TickClaimTest {
     @Test
     void aPhaseThatMustNotRunBesideAStragglerWaitsForItToEnd() {
         seed();
-        TickClaim straggler = delivery("old", "Analysis@1", Duration.ofSeconds(900));
+        Delivery straggler = delivery("old", "Analysis@1", Duration.ofSeconds(900));
         straggler.acquire(Optional.empty(), true, () -> false);
         meanwhile.add(() -> {
             if (!clock.instant().isBefore(T0.plusSeconds(40)) && memo().inProgress()) {
                 straggler.complete(progressing(30), "passed", Optional.empty(), 10);
             }
         });
-        TickClaim initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
+        Delivery initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
 
-        assertThat(initialize.acquire(Optional.empty(), false, () -> false)).isEqualTo(new TickClaim.Owned());
+        assertThat(initialize.acquire(Optional.empty(), false, () -> false)).isEqualTo(new Delivery.Owned());
 
         // it polls at most every second: it acts within a second of the straggler's end
         assertThat(clock.instant()).isBetween(T0.plusSeconds(40), T0.plusSeconds(42));
@@ -222,7 +222,7 @@ class TickClaimTest {
     void aStragglerSlowerThanTheCallersTimeoutMakesItRetryNotFail() {
         seed();
         delivery("old", "Analysis@1", Duration.ofSeconds(900)).acquire(Optional.empty(), true, () -> false);
-        TickClaim initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
+        Delivery initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
 
         assertThatThrownBy(() -> initialize.acquire(Optional.empty(), false, () -> false))
                 .isInstanceOf(TransientFault.class)
@@ -235,9 +235,9 @@ class TickClaimTest {
     void aKilledStragglerIsWaitedForOnlyUntilItsLeaseEnds() {
         seed();
         delivery("old", "Promote@1", Duration.ofSeconds(60)).acquire(Optional.empty(), true, () -> false);
-        TickClaim initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
+        Delivery initialize = delivery("new", "Initialize@1", Duration.ofSeconds(120));
 
-        assertThat(initialize.acquire(Optional.empty(), false, () -> false)).isEqualTo(new TickClaim.Owned());
+        assertThat(initialize.acquire(Optional.empty(), false, () -> false)).isEqualTo(new Delivery.Owned());
         assertThat(clock.instant()).isEqualTo(T0.plusSeconds(60));
     }
 
@@ -247,8 +247,8 @@ class TickClaimTest {
         seed();
         delivery("new", "Initialize@1", Duration.ofSeconds(120)).acquire(Optional.empty(), false, () -> false);
 
-        TickClaim old = delivery("old", "Analysis@2", Duration.ofSeconds(900));
-        assertThat(old.acquire(Optional.empty(), true, () -> true)).isEqualTo(new TickClaim.Superseded());
+        Delivery old = delivery("old", "Analysis@2", Duration.ofSeconds(900));
+        assertThat(old.acquire(Optional.empty(), true, () -> true)).isEqualTo(new Delivery.Superseded());
         assertThat(sleeps).isEmpty();
     }
 
@@ -258,8 +258,8 @@ class TickClaimTest {
         seed();
         delivery("r", "Analysis@1", Duration.ofSeconds(900)).acquire(Optional.empty(), true, () -> false);
 
-        TickClaim rollback = delivery("r", "Rollback@1", Duration.ofSeconds(120));
-        assertThat(rollback.acquire(Optional.empty(), false, () -> false)).isEqualTo(new TickClaim.Owned());
+        Delivery rollback = delivery("r", "Rollback@1", Duration.ofSeconds(120));
+        assertThat(rollback.acquire(Optional.empty(), false, () -> false)).isEqualTo(new Delivery.Owned());
         assertThat(sleeps).isEmpty();
     }
 }

@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Who may act on one tick, as an idempotency record (the tick memo saved with the status, in the
+ * One delivery: one Lambda invocation of a Task, and its claim on the tick that Task runs. Step
+ * Functions may deliver the Task of one tick more than once; this protocol decides which delivery
+ * acts. Who may act on one tick is an idempotency record (the tick memo saved with the status, in the
  * same conditional write). Step Functions may deliver a task twice, and may deliver it again while a
  * first delivery is still running or after Lambda killed it (a timeout or an out-of-memory crash runs
  * no Java code, so nothing is released). The memo, as a delivery sees it, is in one of four states:
@@ -28,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * until shortly before its own deadline, whichever is first: past that it throws a
  * {@link TransientFault}, which the state machine retries, so a wait never outlives the function.
  */
-final class TickClaim {
+final class Delivery {
 
     /** A waiting delivery stops this long before its own deadline, leaving time to fail cleanly. */
     static final Duration MARGIN = Duration.ofSeconds(5);
@@ -78,7 +80,7 @@ final class TickClaim {
      * @param record the status as read, with the version a write is conditioned on
      * @param deadline when this invocation ends (Lambda kills it then): its lease, and the bound of its waits
      */
-    TickClaim(Services services, PhaseInput input, CanaryId canary, StatusRecord record, Instant deadline) {
+    Delivery(Services services, PhaseInput input, CanaryId canary, StatusRecord record, Instant deadline) {
         this.services = services;
         this.store = services.statuses();
         this.canary = canary;

@@ -1,0 +1,201 @@
+package dev.flagstep.phases;
+
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Message;
+import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.metrics.MetricCheckResult;
+import dev.flagstep.router.RouterNotReady;
+import dev.flagstep.spec.Analysis;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.spec.Webhook;
+import dev.flagstep.store.ClaimResult;
+import dev.flagstep.store.GateStore;
+import dev.flagstep.store.RunResult;
+import dev.flagstep.webhook.HookContext;
+import dev.flagstep.webhook.HookRun;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Everything one tick reads and changes outside its own status, for one canary: the cluster and its
+ * router, the hooks, the metrics, the events, the gates and the run. Handlers act through this facade
+ * (never through {@link Services}); the status and the decision are the {@link Tick}'s.
+ */
+final class CanaryIo {
+
+    private static final int PERSIST_ATTEMPTS = 5;
+    private static final Duration PERSIST_FIRST_PAUSE = Duration.ofMillis(500);
+
+    private final Services services;
+    private final CanarySpec spec;
+    private final String provider;
+    private final String runId;
+    private final Instant deadline;
+    /** The tick's status as it stands now: what events and hook payloads carry. */
+    private final Supplier<CanaryStatus> status;
+    private CanaryCluster cluster;
+
+    CanaryIo(Services services, CanarySpec spec, String provider, String runId, Instant deadline,
+            Supplier<CanaryStatus> status) {
+        this.services = services;
+        this.spec = spec;
+        this.provider = provider;
+        this.runId = runId;
+        this.deadline = deadline;
+        this.status = status;
+    }
+
+    private CanaryId id() {
+        return spec.id();
+    }
+
+    CanaryCluster cluster() {
+        if (cluster == null) {
+            cluster = services.clusters().of(spec, provider);
+        }
+        return cluster;
+    }
+
+    /**
+     * The router's weights, or empty when the router is not ready to be read (a Gateway API parent
+     * not yet Accepted, a controller lagging behind the last write): as Flagger, the tick ends with a
+     * warning and is tried again after an interval; it is not a failure.
+     */
+    Optional<Routes> routes() {
+        try {
+            return Optional.of(cluster().routes());
+        } catch (RouterNotReady e) {
+            publish(Message.warning(e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** Changes the traffic split and records it on the run's weight timeline. */
+    void setRoutes(Routes routes) {
+        cluster().setRoutes(routes);
+        services.runs().appendWeight(id(), runId, routes.canary(), services.clock().instant());
+    }
+
+    /** The canary's hooks of one type in spec order; none when the analysis block is absent. */
+    List<Webhook> hooks(HookType type) {
+        return spec.analysis().map(a -> a.hooks(type)).orElse(List.of());
+    }
+
+    /** Runs the hooks of one type in spec order (Flagger's stop rules), recording each call's latency. */
+    HookRun runHooks(HookType type, List<Webhook> hooks) {
+        HookRun run = services.hooks().run(type, hookContext(), hooks);
+        run.outcomes().forEach(o -> EmfMetrics.hook(type, o, services.clock().instant()));
+        return run;
+    }
+
+    HookRun runHooks(HookType type) {
+        return runHooks(type, hooks(type));
+    }
+
+    private HookContext hookContext() {
+        var secret = services.signingSecrets().signingKey(id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
+        return new HookContext(id(), status.get().phase(), status.get().checksum(), secret);
+    }
+
+    /** The canary's metric checks (Flagger's analysis.metrics). */
+    MetricCheckResult checkMetrics(CanaryDocument document) {
+        return services.metrics().check(document);
+    }
+
+    /** Records and publishes events carrying the tick's status as it stands now. */
+    void publish(List<Message> batch) {
+        publish(batch, status.get());
+    }
+
+    void publish(Message m) {
+        publish(List.of(m));
+    }
+
+    /** Records and publishes events carrying {@code at} (the status they were recorded with, as Flagger). */
+    void publish(List<Message> batch, CanaryStatus at) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Instant now = services.clock().instant();
+        List<CanaryEvent> events = new ArrayList<>();
+        for (Message m : batch) {
+            Phase phase = m.recordedPhase().orElse(at.phase());
+            events.add(new CanaryEvent(id(), m.severity(), m.text(), phase, now, at.canaryWeight(), at.failedChecks(),
+                    runId, at.checksum()));
+        }
+        events.forEach(services.history()::append);
+        services.events().publish(events);
+    }
+
+    /** flagstep's own API, whose gate paths a hook may name ({@link Gates}). */
+    Optional<URI> apiUrl() {
+        return services.apiUrl();
+    }
+
+    GateStore gates() {
+        return services.gates();
+    }
+
+    /** True when a newer run took the canary over: this execution must stop touching it. */
+    boolean superseded() {
+        return services.runs().activeRun(id()).map(a -> !a.runId().equals(runId)).orElse(true);
+    }
+
+    /** Takes the canary for this run (Initialize). */
+    ClaimResult claimRun(String revision, Instant now) {
+        return services.runs().claimRun(id(), runId, revision, now);
+    }
+
+    /** This run replaces the canary's running one. */
+    void supersede(String revision, Instant now) {
+        services.runs().supersede(id(), runId, revision, now);
+    }
+
+    /** Releases the canary: the run is over. */
+    void finishRun(RunResult result, Instant now) {
+        services.runs().finishRun(id(), runId, result, now);
+    }
+
+    /** Closes every gate of the canary, so the next rollout needs a fresh approval. */
+    void closeGates() {
+        services.gates().closeAll(id());
+    }
+
+    /**
+     * Runs a write that must happen (closing the gates, releasing the canary), trying it again on a
+     * transient fault, a few times within this invocation's time, before the fault fails the delivery.
+     */
+    void persistently(Runnable write) {
+        Duration pause = PERSIST_FIRST_PAUSE;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (RuntimeException e) {
+                Instant next = services.clock().instant().plus(pause);
+                if (attempt >= PERSIST_ATTEMPTS || Transience.cause(e).isEmpty()
+                        || !next.isBefore(deadline.minus(Delivery.MARGIN))) {
+                    throw e;
+                }
+                try {
+                    services.sleeper().sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(pause.toMillis() + 1)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = pause.multipliedBy(2);
+            }
+        }
+    }
+}
