@@ -1,6 +1,10 @@
 package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.store.DynamoDbSpecStore;
@@ -12,7 +16,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The api functions' collaborators on AWS, from the variables template.yaml sets: {@code TABLE_NAME},
@@ -24,12 +27,15 @@ final class AwsEnvironment {
 
     private final Map<String, String> env;
     private final Supplier<DynamoDbClient> dynamo;
-    private final Supplier<SfnClient> sfn;
+    private final Supplier<AwsSettings> aws;
+    private final Supplier<StepFunctions> sfn;
 
     AwsEnvironment(Map<String, String> env) {
         this.env = Map.copyOf(env);
         this.dynamo = Lazy.of(() -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
-        this.sfn = Lazy.of(() -> SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        this.aws = Lazy.of(() -> AwsSettings.fromEnvironment(this.env));
+        this.sfn = Lazy.of(() -> new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws.get(),
+                AwsService.STEP_FUNCTIONS.endpoint(aws.get().region(), this.env))));
     }
 
     static AwsEnvironment fromSystem() {

@@ -3,17 +3,14 @@ package dev.flagstep.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.spec.CanaryId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
-import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
-import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
-import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * {@link RolloutStarter} on Step Functions. The execution name ({@link ExecutionNames}) is the
@@ -24,11 +21,13 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 public final class SfnRolloutStarter implements RolloutStarter {
 
-    private final Supplier<SfnClient> sfn;
+    private static final String RUNNING = "RUNNING";
+
+    private final Supplier<StepFunctions> sfn;
     private final String stateMachineArn;
     private final ObjectMapper json;
 
-    public SfnRolloutStarter(Supplier<SfnClient> sfn, String stateMachineArn, ObjectMapper json) {
+    public SfnRolloutStarter(Supplier<StepFunctions> sfn, String stateMachineArn, ObjectMapper json) {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
         this.json = json;
@@ -50,9 +49,12 @@ public final class SfnRolloutStarter implements RolloutStarter {
             stop(other, request.revision());
         }
         try {
-            sfn.get().startExecution(b -> b.stateMachineArn(stateMachineArn).name(name).input(input(request, name)));
+            sfn.get().startExecution(stateMachineArn, name, input(request, name));
             return new RolloutStart.Started(arn, name, running.stream().map(Run::revision).toList());
-        } catch (ExecutionAlreadyExistsException e) {
+        } catch (AwsException e) {
+            if (!e.errorCode().equals(StepFunctions.EXECUTION_ALREADY_EXISTS)) {
+                throw e;
+            }
             // This revision ran before (and finished): starting it again is a no-op, as in Flagger,
             // which only starts an analysis when the revision changes.
             return new RolloutStart.AlreadyStarted(arn, name);
@@ -80,9 +82,7 @@ public final class SfnRolloutStarter implements RolloutStarter {
     private List<Run> runningRuns(CanaryId canary) {
         String prefix = ExecutionNames.prefix(canary);
         List<Run> runs = new ArrayList<>();
-        for (ExecutionListItem item : sfn.get()
-                .listExecutionsPaginator(b -> b.stateMachineArn(stateMachineArn).statusFilter(ExecutionStatus.RUNNING))
-                .executions()) {
+        for (StepFunctions.Execution item : sfn.get().listExecutions(stateMachineArn, RUNNING)) {
             if (item.name().startsWith(prefix)) {
                 describe(item.executionArn(), canary).ifPresent(runs::add);
             }
@@ -92,15 +92,18 @@ public final class SfnRolloutStarter implements RolloutStarter {
 
     private Optional<Run> describe(String executionArn, CanaryId canary) {
         try {
-            var d = sfn.get().describeExecution(b -> b.executionArn(executionArn));
-            if (d.status() != ExecutionStatus.RUNNING) {
+            var d = sfn.get().describeExecution(executionArn);
+            if (!d.status().equals(RUNNING)) {
                 return Optional.empty();
             }
-            JsonNode in = json.readTree(d.input());
+            JsonNode in = json.readTree(d.input().orElse(""));
             boolean same = in.path("canary").path("namespace").asText().equals(canary.namespace())
                     && in.path("canary").path("name").asText().equals(canary.name());
             return same ? Optional.of(new Run(executionArn, in.path("revision").asText())) : Optional.empty();
-        } catch (ExecutionDoesNotExistException e) {
+        } catch (AwsException e) {
+            if (!e.errorCode().equals(StepFunctions.EXECUTION_DOES_NOT_EXIST)) {
+                throw e;
+            }
             return Optional.empty();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Optional.empty(); // not one of ours
@@ -109,10 +112,11 @@ public final class SfnRolloutStarter implements RolloutStarter {
 
     private void stop(Run run, String newRevision) {
         try {
-            sfn.get().stopExecution(b -> b.executionArn(run.executionArn())
-                    .error("flagstep.Superseded")
-                    .cause("superseded by revision " + newRevision));
-        } catch (ExecutionDoesNotExistException e) {
+            sfn.get().stopExecution(run.executionArn(), "flagstep.Superseded", "superseded by revision " + newRevision);
+        } catch (AwsException e) {
+            if (!e.errorCode().equals(StepFunctions.EXECUTION_DOES_NOT_EXIST)) {
+                throw e;
+            }
             // ended meanwhile: nothing to stop
         }
     }

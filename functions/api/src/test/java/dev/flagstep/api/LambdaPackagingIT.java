@@ -41,9 +41,9 @@ class LambdaPackagingIT {
     void eachZipCarriesTheServiceClientsItsHandlersCallAndNoOther() throws Exception {
         Path root = RepoFiles.root();
         assertThat(serviceClients(root.resolve("functions/api/target/flagstep-api.zip")))
-                .containsExactlyInAnyOrder("dynamodb", "sfn");
+                .containsExactlyInAnyOrder("dynamodb");
         assertThat(serviceClients(root.resolve("functions/phases/target/flagstep-phases.zip")))
-                .containsExactlyInAnyOrder("cloudwatch", "dynamodb", "eventbridge", "secretsmanager", "sfn");
+                .containsExactlyInAnyOrder("cloudwatch", "dynamodb", "eventbridge", "secretsmanager");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
@@ -29,8 +34,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /**
  * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
@@ -75,7 +78,8 @@ final class LambdaWiring {
         var store = new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
                 Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30"))));
         EventBridgeClient bus = EventBridgeClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        SfnClient sfn = SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        AwsSettings aws = new AwsSettings(region.id(), credentials, AwsSettings.httpClient(), dev.flagstep.aws.RetryPolicy.standard());
+        StepFunctions sfn = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws, AwsService.STEP_FUNCTIONS.endpoint(aws.region(), env)));
         SecretResolver secrets = new SecretsManagerSecretResolver(
                 SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
         SecretScope scope = SecretScope.fromEnvironment(env);
@@ -116,10 +120,13 @@ final class LambdaWiring {
     }
 
     /** A token that already ended (timed out, completed) is no error: the rollout has moved on anyway. */
-    private static void completeQuietly(SfnClient sfn, String token) {
+    private static void completeQuietly(StepFunctions sfn, String token) {
         try {
-            sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}"));
-        } catch (SfnException e) {
+            sfn.sendTaskSuccess(token, "{}");
+        } catch (AwsException e) {
+            if (e.unanswered()) {
+                throw e; // no answer is no "already ended"
+            }
             System.getLogger("flagstep").log(System.Logger.Level.INFO, "task token already ended: " + e.getMessage());
         }
     }
