@@ -3,6 +3,7 @@ package dev.flagstep.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ServiceProxy;
@@ -54,7 +55,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The whole application on one machine: the real {@code statemachine/canary.asl.json} run by the
@@ -123,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(settings.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
                 secrets, SecretScope.unprefixed(), AddressGuard.local(), router, credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                MetricProviders.cloudWatchClientFactory(credentials, AwsSettings.httpClient()),
                 clock));
         Holder<AslInterpreter> asl = new Holder<>();
         Services services = new Services(

@@ -43,7 +43,7 @@ class LambdaPackagingIT {
         assertThat(serviceClients(root.resolve("functions/api/target/flagstep-api.zip")))
                 .containsExactlyInAnyOrder("dynamodb");
         assertThat(serviceClients(root.resolve("functions/phases/target/flagstep-phases.zip")))
-                .containsExactlyInAnyOrder("cloudwatch", "dynamodb", "eventbridge", "secretsmanager");
+                .containsExactlyInAnyOrder("dynamodb");
     }
 
     @Test

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -98,6 +100,11 @@ public final class AwsJsonClient {
                 pause(target, retry.backoff(attempt, e.throttling()));
             }
         }
+    }
+
+    /** A timestamp as the JSON protocol sends it: epoch seconds, milliseconds as decimals. */
+    public static BigDecimal epochSeconds(Instant t) {
+        return BigDecimal.valueOf(t.toEpochMilli(), 3);
     }
 
     private JsonNode once(String target, byte[] body) {

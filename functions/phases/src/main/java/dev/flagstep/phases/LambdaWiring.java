@@ -32,8 +32,6 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
@@ -77,11 +75,11 @@ final class LambdaWiring {
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         var store = new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
                 Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30"))));
-        EventBridgeClient bus = EventBridgeClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         AwsSettings aws = new AwsSettings(region.id(), credentials, AwsSettings.httpClient(), dev.flagstep.aws.RetryPolicy.standard());
         StepFunctions sfn = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws, AwsService.STEP_FUNCTIONS.endpoint(aws.region(), env)));
+        AwsJsonClient bus = new AwsJsonClient(AwsService.EVENTBRIDGE, aws, AwsService.EVENTBRIDGE.endpoint(aws.region(), env));
         SecretResolver secrets = new SecretsManagerSecretResolver(
-                SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build());
+                new AwsJsonClient(AwsService.SECRETS_MANAGER, aws, AwsService.SECRETS_MANAGER.endpoint(aws.region(), env)));
         SecretScope scope = SecretScope.fromEnvironment(env);
         // canary-chosen addresses must never reach this machine or the cloud's internals
         AddressGuard guard = AddressGuard.aws(env);
@@ -91,7 +89,7 @@ final class LambdaWiring {
         MetricProviders providers = new MetricProviders(
                 new MetricProviders.Settings(URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                         MetricProviders.Settings.defaults().prometheusTimeout()),
-                secrets, scope, guard, router, credentials, MetricProviders.cloudWatchClientFactory(credentials, http), clock);
+                secrets, scope, guard, router, credentials, MetricProviders.cloudWatchClientFactory(credentials, aws.http()), clock);
 
         return new Services(
                 store,

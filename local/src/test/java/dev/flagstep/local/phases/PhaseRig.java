@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.PublishResult;
@@ -61,7 +62,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The phase handlers wired to real parts, driven by hand one state at a time, as Step Functions
@@ -126,7 +126,7 @@ final class PhaseRig implements AutoCloseable {
         var metrics = new MetricChecker(new MetricProviders(
                 new MetricProviders.Settings(hooks.url(""), MetricProviders.Settings.defaults().prometheusTimeout()),
                 secrets, credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()), clock));
+                MetricProviders.cloudWatchClientFactory(credentials, AwsSettings.httpClient()), clock));
         this.services = new Services(
                 store,
                 clock,
