@@ -1,5 +1,7 @@
 package dev.flagstep.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Set;
 
 /**
@@ -22,17 +24,28 @@ public class AwsException extends RuntimeException {
     private final String operation;
     private final int status;
     private final String errorCode;
+    private final transient JsonNode body;
 
     public AwsException(String operation, int status, String errorCode, String message, Throwable cause) {
+        this(operation, status, errorCode, message, cause, MissingNode.getInstance());
+    }
+
+    public AwsException(String operation, int status, String errorCode, String message, Throwable cause, JsonNode body) {
         super(message, cause);
         this.operation = operation;
         this.status = status;
         this.errorCode = errorCode;
+        this.body = body;
     }
 
-    /** The copy of a service error as a more specific type; same operation, status, code and message. */
+    /** The copy of a service error as a more specific type; same operation, status, code, message and body. */
     protected AwsException(AwsException e) {
-        this(e.operation, e.status, e.errorCode, e.getMessage(), e.getCause());
+        this(e.operation, e.status, e.errorCode, e.getMessage(), e.getCause(), e.body);
+    }
+
+    /** The error answer's document (a missing node when there was none): some errors carry details. */
+    public JsonNode body() {
+        return body;
     }
 
     /** e.g. {@code DynamoDB_20120810.UpdateItem}. */

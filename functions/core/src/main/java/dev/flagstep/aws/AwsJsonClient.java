@@ -136,7 +136,7 @@ public final class AwsJsonClient {
                 .orElse(document.path("__type").asText(document.path("code").asText(""))));
         String message = document.path("message").asText(document.path("Message").asText(""));
         throw new AwsException(target, status, code,
-                (code.isEmpty() ? "HTTP " + status : code) + (message.isEmpty() ? "" : ": " + message), null);
+                (code.isEmpty() ? "HTTP " + status : code) + (message.isEmpty() ? "" : ": " + message), null, document);
     }
 
     private SdkHttpRequest sign(String target, byte[] body) {

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 
 /**
  * The whole {@link CanaryStore} on one table: the five DynamoDB ports, side by side. For the wirings
@@ -24,7 +24,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     private final EventHistory events;
     private final RunStore runs;
 
-    public DynamoDbCanaryStore(DynamoDbClient client, String tableName, Clock clock, Duration eventRetention) {
+    public DynamoDbCanaryStore(DynamoDb client, String tableName, Clock clock, Duration eventRetention) {
         this.events = new DynamoDbEventHistory(client, tableName, eventRetention);
         this.specs = new DynamoDbSpecStore(client, tableName, clock);
         this.statuses = new DynamoDbStatusStore(client, tableName, clock);
@@ -32,7 +32,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         this.runs = new DynamoDbRunStore(client, tableName);
     }
 
-    public DynamoDbCanaryStore(DynamoDbClient client, String tableName, Clock clock) {
+    public DynamoDbCanaryStore(DynamoDb client, String tableName, Clock clock) {
         this(client, tableName, clock, DEFAULT_EVENT_RETENTION);
     }
 

@@ -5,6 +5,7 @@ import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.aws.StepFunctions;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
@@ -27,11 +28,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The Lambda container's wiring, from its environment: built once, on the first invocation (so a
@@ -68,14 +64,12 @@ final class LambdaWiring {
 
     private static Services build(Map<String, String> env) {
         Clock clock = Clock.systemUTC();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
+        AwsSettings aws = AwsSettings.fromEnvironment(env);
+        AwsCredentialsProvider credentials = aws.credentials();
 
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        DynamoDb dynamo = new DynamoDb(new AwsJsonClient(AwsService.DYNAMODB, aws, AwsService.DYNAMODB.endpoint(aws.region(), env)));
         var store = new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
                 Duration.ofDays(Long.parseLong(env.getOrDefault("EVENT_RETENTION_DAYS", "30"))));
-        AwsSettings aws = new AwsSettings(region.id(), credentials, AwsSettings.httpClient(), dev.flagstep.aws.RetryPolicy.standard());
         StepFunctions sfn = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws, AwsService.STEP_FUNCTIONS.endpoint(aws.region(), env)));
         AwsJsonClient bus = new AwsJsonClient(AwsService.EVENTBRIDGE, aws, AwsService.EVENTBRIDGE.endpoint(aws.region(), env));
         SecretResolver secrets = new SecretsManagerSecretResolver(
