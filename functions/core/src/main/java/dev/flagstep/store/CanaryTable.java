@@ -1,6 +1,5 @@
 package dev.flagstep.store;
 
-import dev.flagstep.aws.dynamodb.DynamoDb;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.aws.dynamodb.DynamoDb;

@@ -1,6 +1,7 @@
 package dev.flagstep.store;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import dev.flagstep.aws.dynamodb.DynamoDb;
 
 /**
  * The whole {@link CanaryStore} on one table: the five DynamoDB ports, side by side. For the wirings

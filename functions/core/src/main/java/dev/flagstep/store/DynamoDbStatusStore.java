@@ -4,10 +4,10 @@ import static dev.flagstep.store.DynamoDbTable.call;
 import static dev.flagstep.store.Items.n;
 import static dev.flagstep.store.Items.time;
 
+import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
 import dev.flagstep.aws.dynamodb.DynamoDb;
-import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static dev.flagstep.store.Items.s;
 
 import dev.flagstep.aws.AwsException;
 import dev.flagstep.aws.dynamodb.AttributeValue;
-import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.aws.dynamodb.DynamoDb.TransactItem;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.aws.dynamodb.TransactionCanceledException;
 import dev.flagstep.spec.CanaryId;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.EventBridgeFake;
 import java.time.Duration;

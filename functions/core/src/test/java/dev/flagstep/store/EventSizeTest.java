@@ -2,17 +2,17 @@ package dev.flagstep.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.MessageLimit;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.testing.DynamoTableExtension;
 import dev.flagstep.testing.WebhookFixtures;
-import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.testing.WebhookReceiver.Reply;
+import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.WebhookClient;
 import dev.flagstep.webhook.WebhookPayload;

@@ -3,12 +3,12 @@ package dev.flagstep.local.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flagstep.aws.AwsService;
-import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.StatusCondition;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.ActiveRun;
