@@ -151,35 +151,28 @@ public final class DynamoDb {
     }
 
     private ObjectNode put(Put p) {
-        ObjectNode o = client.object().put("TableName", p.table());
-        o.set("Item", AttributeValues.json(p.item()));
-        p.condition().ifPresent(c -> o.put("ConditionExpression", c));
-        placeholders(o, p.placeholders());
-        return o;
+        return write(p.table(), "Item", p.item(), p.condition(), p.placeholders());
     }
 
     private ObjectNode update(Update u) {
-        ObjectNode o = client.object().put("TableName", u.table());
-        o.set("Key", AttributeValues.json(u.key()));
-        o.put("UpdateExpression", u.update());
-        u.condition().ifPresent(c -> o.put("ConditionExpression", c));
-        placeholders(o, u.placeholders());
-        return o;
+        return write(u.table(), "Key", u.key(), u.condition(), u.placeholders()).put("UpdateExpression", u.update());
     }
 
     private ObjectNode delete(Delete d) {
-        ObjectNode o = client.object().put("TableName", d.table());
-        o.set("Key", AttributeValues.json(d.key()));
-        d.condition().ifPresent(c -> o.put("ConditionExpression", c));
-        placeholders(o, d.placeholders());
-        return o;
+        return write(d.table(), "Key", d.key(), d.condition(), d.placeholders());
     }
 
     private ObjectNode conditionCheck(ConditionCheck c) {
-        ObjectNode o = client.object().put("TableName", c.table());
-        o.set("Key", AttributeValues.json(c.key()));
-        o.put("ConditionExpression", c.condition());
-        placeholders(o, c.placeholders());
+        return write(c.table(), "Key", c.key(), Optional.of(c.condition()), c.placeholders());
+    }
+
+    /** One write's input: the table, its item or key, its condition and the placeholders of both expressions. */
+    private ObjectNode write(String table, String field, Map<String, AttributeValue> itemOrKey, Optional<String> condition,
+            Placeholders p) {
+        ObjectNode o = client.object().put("TableName", table);
+        o.set(field, AttributeValues.json(itemOrKey));
+        condition.ifPresent(c -> o.put("ConditionExpression", c));
+        placeholders(o, p);
         return o;
     }
 
