@@ -9,5 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 
-# bench/scale-classpath registers DynamoCallCounter as the SDK's global interceptor, for this JVM only
-BENCH_CP_PREFIX=bench/scale-classpath BENCH_JAVA_OPTS=-Xmx1g bench_java local dev.flagstep.local.e2e.ScaleBench "$@"
+BENCH_JAVA_OPTS=-Xmx1g bench_java local dev.flagstep.local.e2e.ScaleBench "$@"

@@ -2,6 +2,12 @@ package dev.flagstep.local;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.local.faults.FaultProxy;
 import dev.flagstep.store.CanaryTable;
 import java.io.IOException;
@@ -16,16 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
-/**
- * DynamoDB Local in this process, on a free loopback port, reached over real HTTP by the same SDK
- * client code as in AWS. In memory by default; with a directory, the data outlives the process
+ * DynamoDB Local in this process, on a free loopback port, reached over real HTTP by the same
+ * client code as in AWS ({@link DynamoDb}). In memory by default; with a directory, the data outlives the process
  * ({@code --db-path}). {@link #startWithFaults} puts a {@link FaultProxy} between the client and the
  * server, so tests can make DynamoDB throttle or fail as the real service does.
  */
@@ -34,7 +34,10 @@ public final class LocalDynamo implements AutoCloseable {
     public static final String TABLE = "flagstep";
 
     private final DynamoDBProxyServer server;
-    private final DynamoDbClient client;
+    /** Sees every DynamoDB call of the servers started after it is set (bench/scale.sh counts them). */
+    private static volatile Optional<AwsJsonClient.Observer> observer = Optional.empty();
+
+    private final DynamoDb client;
     private final URI endpoint;
     private final Optional<FaultProxy> faults;
 
@@ -42,21 +45,14 @@ public final class LocalDynamo implements AutoCloseable {
         this.server = server;
         this.faults = withFaults ? Optional.of(FaultProxy.start(port)) : Optional.empty();
         this.endpoint = URI.create("http://127.0.0.1:" + faults.map(FaultProxy::port).orElse(port));
-        var builder = DynamoDbClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create());
+        AwsSettings settings = AwsSettings.of("us-east-1", StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         if (withFaults) {
-            // the SDK sleeps its own backoff in real time, which a sped-up test clock cannot compress:
+            // the client sleeps its backoff in real time, which a sped-up test clock cannot compress:
             // keep its retries short, so a fault outlasting them reaches flagstep's own handling
-            builder.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(3)
-                    .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20)))
-                    .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(20)))
-                    .build()));
+            settings = settings.withRetry(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(5), Duration.ofMillis(20)));
         }
-        this.client = builder.build();
+        AwsJsonClient json = new AwsJsonClient(AwsService.DYNAMODB, settings, endpoint);
+        this.client = new DynamoDb(observer.map(json::observed).orElse(json));
     }
 
     /** Starts the server and makes sure the flagstep table exists. */
@@ -109,14 +105,22 @@ public final class LocalDynamo implements AutoCloseable {
         }
     }
 
+    /** Every DynamoDB call of servers started from now on goes past {@code o} (for benchmarks). */
+    public static void observe(AwsJsonClient.Observer o) {
+        observer = Optional.of(o);
+    }
+
     private void ensureTable() {
-        boolean exists = client.listTables().tableNames().contains(TABLE);
+        boolean exists = false;
+        for (JsonNode name : client.control("ListTables", client.object()).path("TableNames")) {
+            exists |= name.asText().equals(TABLE);
+        }
         if (!exists) {
             CanaryTable.create(client, TABLE);
         }
     }
 
-    public DynamoDbClient client() {
+    public DynamoDb client() {
         return client;
     }
 
@@ -139,7 +143,6 @@ public final class LocalDynamo implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
         faults.ifPresent(FaultProxy::close);
         try {
             server.stop();

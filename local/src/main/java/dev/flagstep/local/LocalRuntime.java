@@ -1,13 +1,14 @@
 package dev.flagstep.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.api.ExecutionRolloutStarter;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.api.RolloutStarter;
+import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.execution.ExecutionNames;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.asl.AslClock;
@@ -52,7 +53,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The whole application on one machine: the real {@code statemachine/canary.asl.json} run by the
@@ -150,7 +150,7 @@ public final class LocalRuntime implements AutoCloseable {
         var credentials = AnonymousCredentialsProvider.create();
         return new PhaseWiring.Adapters(store, events, taskTokens, () -> kube, new ServiceProxy(kube), AddressGuard.local(),
                 LocalSecretResolver.fromEnvironment(), SecretScope.unprefixed(), credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, UrlConnectionHttpClient.create()),
+                MetricProviders.cloudWatchClientFactory(credentials, AwsSettings.httpClient()),
                 clock, Clock.systemUTC(), sleeper);
     }
 

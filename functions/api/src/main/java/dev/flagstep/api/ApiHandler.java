@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.aws.AwsException;
 import dev.flagstep.gate.LoadtesterAnswer;
 import dev.flagstep.gate.LoadtesterPath;
 import dev.flagstep.gate.TaskTokens;
@@ -27,7 +28,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The HTTP API (docs/architecture.md, docs/api.md): canary documents, rollouts, built-in gates and
@@ -111,7 +111,7 @@ public final class ApiHandler implements RequestStreamHandler {
             return Problem.notFound(e.getMessage()).toResponse(req.path());
         } catch (CanaryBusyException e) {
             return Problem.conflict(e.getMessage()).toResponse(req.path());
-        } catch (StoreException | SdkException e) {
+        } catch (StoreException | AwsException e) {
             String id = UUID.randomUUID().toString();
             LOG.log(Level.WARNING, "request " + id + " " + req + ": dependency failed", e);
             return Problem.unavailable("a dependency failed; try again (logged as " + id + ")").toResponse(req.path());

@@ -1,6 +1,11 @@
 package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.store.CanaryStore;
@@ -12,26 +17,27 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The api functions' collaborators on AWS, from the variables template.yaml sets: {@code TABLE_NAME},
- * {@code STATE_MACHINE_ARN}, {@code EVENT_RETENTION_DAYS}. The SDK clients use the URL-connection
- * HTTP client (the lightest to load; Apache and Netty are not even in the zip) and are built on
- * first use, once per container.
+ * {@code STATE_MACHINE_ARN}, {@code EVENT_RETENTION_DAYS}. DynamoDB and Step Functions are called with
+ * flagstep's own signed JSON client (dev.flagstep.aws: no SDK service client to load), built on first
+ * use, once per container.
  */
 final class AwsEnvironment {
 
     private final Map<String, String> env;
-    private final Supplier<DynamoDbClient> dynamo;
-    private final Supplier<SfnClient> sfn;
+    private final Supplier<DynamoDb> dynamo;
+    private final Supplier<AwsSettings> aws;
+    private final Supplier<StepFunctions> sfn;
 
     AwsEnvironment(Map<String, String> env) {
         this.env = Map.copyOf(env);
-        this.dynamo = Lazy.of(() -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
-        this.sfn = Lazy.of(() -> SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        this.aws = Lazy.of(() -> AwsSettings.fromEnvironment(this.env));
+        this.dynamo = Lazy.of(() -> new DynamoDb(new AwsJsonClient(AwsService.DYNAMODB, aws.get(),
+                AwsService.DYNAMODB.endpoint(aws.get().region(), this.env))));
+        this.sfn = Lazy.of(() -> new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws.get(),
+                AwsService.STEP_FUNCTIONS.endpoint(aws.get().region(), this.env))));
     }
 
     static AwsEnvironment fromSystem() {

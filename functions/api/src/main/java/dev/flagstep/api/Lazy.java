@@ -3,7 +3,7 @@ package dev.flagstep.api;
 import java.util.function.Supplier;
 
 /**
- * A value built on first use, then kept for the container's life. SDK clients are built this way:
+ * A value built on first use, then kept for the container's life. AWS clients are built this way:
  * never in static init, and not before SnapStart's snapshot, so no credentials or connections are
  * frozen into it.
  */

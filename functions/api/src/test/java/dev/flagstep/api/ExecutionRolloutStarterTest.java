@@ -103,8 +103,7 @@ class ExecutionRolloutStarterTest {
         var continued = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(first.input());
         continued.put("resumeAt", "ConfirmPromotionDecision").put("ticks", 0).put("handover", false)
                 .put("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID", first.arn());
-        sfn.client().startExecution(b -> b.stateMachineArn(FakeStepFunctions.STATE_MACHINE_ARN)
-                .name("test-podinfo-rev1.1").input(continued.toString()));
+        sfn.client().startExecution(FakeStepFunctions.STATE_MACHINE_ARN, "test-podinfo-rev1.1", continued.toString());
         sfn.finish("test-podinfo-rev1", "SUCCEEDED");
 
         RolloutStart again = starter.start(new RolloutRequest(PODINFO, "rev1", 30, true));

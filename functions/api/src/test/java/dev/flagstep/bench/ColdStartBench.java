@@ -109,6 +109,8 @@ public final class ColdStartBench {
             ZipClassLoaders.classpath(taskRoot).forEach(p -> cp.add(p.toString()));
             cp.add(jarOf(com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class));
             cp.add(jarOf(Class.forName("com.amazonaws.services.lambda.runtime.serialization.PojoSerializer")));
+            // the runtime client's own dependency (the runtime ships it; zips without the SDK's aws-core lack it)
+            cp.add(jarOf(Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal")));
             // The java21 runtime stops at C1 by default; with < 2 vCPUs (1024 MB) the JVM picks Serial GC.
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",

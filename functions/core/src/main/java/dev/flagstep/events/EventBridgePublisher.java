@@ -1,15 +1,14 @@
 package dev.flagstep.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.AwsJsonClient;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
  * Puts canary events on an EventBridge bus: source {@code flagstep}, detail-type
@@ -24,12 +23,12 @@ public final class EventBridgePublisher implements EventPublisher {
     static final int MAX_ENTRIES = 10;
     private static final System.Logger LOG = System.getLogger(EventBridgePublisher.class.getName());
 
-    private final EventBridgeClient client;
+    private final AwsJsonClient client;
     private final String eventBusName;
     private final int maxAttempts;
     private final Duration initialBackoff;
 
-    public EventBridgePublisher(EventBridgeClient client, String eventBusName, int maxAttempts, Duration initialBackoff) {
+    public EventBridgePublisher(AwsJsonClient client, String eventBusName, int maxAttempts, Duration initialBackoff) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
         }
@@ -40,7 +39,7 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     /** Three attempts, 100 ms then 200 ms apart: short, as a phase Lambda is waiting. */
-    public EventBridgePublisher(EventBridgeClient client, String eventBusName) {
+    public EventBridgePublisher(AwsJsonClient client, String eventBusName) {
         this(client, eventBusName, 3, Duration.ofMillis(100));
     }
 
@@ -57,7 +56,7 @@ public final class EventBridgePublisher implements EventPublisher {
         return result;
     }
 
-    private record Pending(CanaryEvent event, PutEventsRequestEntry entry, String lastError) {}
+    private record Pending(CanaryEvent event, ObjectNode entry, String lastError) {}
 
     private PublishResult publishBatch(List<CanaryEvent> batch) {
         List<Pending> pending = new ArrayList<>();
@@ -71,24 +70,25 @@ public final class EventBridgePublisher implements EventPublisher {
             }
             List<Pending> sending = pending;
             try {
-                PutEventsResponse response = client.putEvents(r -> r.entries(sending.stream().map(Pending::entry).toList()));
+                ObjectNode request = client.object();
+                ArrayNode entries = request.putArray("Entries");
+                sending.forEach(p -> entries.add(p.entry()));
+                JsonNode results = client.call("PutEvents", request).path("Entries");
                 List<Pending> failed = new ArrayList<>();
-                List<PutEventsResultEntry> results = response.entries();
                 for (int i = 0; i < sending.size(); i++) {
                     // results are in request order; a missing result counts as a failure to retry
-                    PutEventsResultEntry r = i < results.size() ? results.get(i) : null;
-                    if (r != null && r.errorCode() == null && r.eventId() != null) {
+                    JsonNode r = results.path(i);
+                    if (r.isObject() && !r.hasNonNull("ErrorCode") && r.hasNonNull("EventId")) {
                         delivered++;
                     } else {
-                        String reason = r == null ? "no result entry" : r.errorCode() + ": " + r.errorMessage();
+                        String reason = !r.isObject() ? "no result entry"
+                                : r.path("ErrorCode").asText("null") + ": " + r.path("ErrorMessage").asText("null");
                         failed.add(new Pending(sending.get(i).event(), sending.get(i).entry(), reason));
                     }
                 }
                 pending = failed;
-            } catch (SdkException e) {
-                String code = e instanceof AwsServiceException s && s.awsErrorDetails() != null
-                        ? s.awsErrorDetails().errorCode() + ": " : "";
-                String reason = "PutEvents failed: " + code + e.getMessage();
+            } catch (AwsException e) {
+                String reason = "PutEvents failed: " + e.getMessage();
                 pending = sending.stream().map(p -> new Pending(p.event(), p.entry(), reason)).toList();
                 if (!worthRetrying(e)) {
                     break; // access denied, no such bus, bad request: the same call fails the same way again
@@ -103,21 +103,18 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     /** Network trouble, throttling and 5xx may pass on a later try; other service errors will not. */
-    private static boolean worthRetrying(SdkException e) {
-        if (e instanceof AwsServiceException service) {
-            return service.retryable() || service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return true;
+    private static boolean worthRetrying(AwsException e) {
+        return e.retryable() || e.status() >= 500;
     }
 
-    private PutEventsRequestEntry entry(CanaryEvent event) {
-        return PutEventsRequestEntry.builder()
-                .eventBusName(eventBusName)
-                .source(SOURCE)
-                .detailType(DETAIL_TYPE)
-                .time(event.timestamp())
-                .detail(CanaryEventJson.detailJson(event))
-                .build();
+    private ObjectNode entry(CanaryEvent event) {
+        ObjectNode entry = client.object()
+                .put("EventBusName", eventBusName)
+                .put("Source", SOURCE)
+                .put("DetailType", DETAIL_TYPE)
+                .put("Detail", CanaryEventJson.detailJson(event));
+        entry.put("Time", AwsJsonClient.epochSeconds(event.timestamp()));
+        return entry;
     }
 
     /** False if interrupted: give up retrying, keep the interrupt, report what is left. */

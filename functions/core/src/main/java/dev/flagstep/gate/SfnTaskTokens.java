@@ -1,27 +1,28 @@
 package dev.flagstep.gate;
 
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.StepFunctions;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
-import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
-import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /** {@link TaskTokens} on Step Functions: SendTaskSuccess; a token nobody waits on is not an error. */
 public final class SfnTaskTokens implements TaskTokens {
 
-    private final Supplier<SfnClient> sfn;
+    private final Supplier<StepFunctions> sfn;
 
-    public SfnTaskTokens(Supplier<SfnClient> sfn) {
+    public SfnTaskTokens(Supplier<StepFunctions> sfn) {
         this.sfn = sfn;
     }
 
     @Override
     public boolean resume(String taskToken, String outputJson) {
         try {
-            sfn.get().sendTaskSuccess(b -> b.taskToken(taskToken).output(outputJson));
+            sfn.get().sendTaskSuccess(taskToken, outputJson);
             return true;
-        } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
-            return false;
+        } catch (AwsException e) {
+            if (StepFunctions.TOKEN_ENDED.contains(e.errorCode())) {
+                return false;
+            }
+            throw e;
         }
     }
 }

@@ -1,16 +1,15 @@
 package dev.flagstep.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.spec.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 
 /**
  * Flagger's CloudWatch provider: {@code GetMetricData} over the last ten metric intervals
@@ -23,10 +22,11 @@ public final class CloudWatchProvider implements MetricProvider {
     static final int WINDOW_INTERVALS = 10;
     static final int MAX_DATAPOINTS = 20;
 
-    private final CloudWatchClient client;
+    private final AwsJsonClient client;
     private final Clock clock;
 
-    public CloudWatchProvider(CloudWatchClient client, Clock clock) {
+    /** @param client a CloudWatch client ({@link dev.flagstep.aws.AwsService#CLOUDWATCH}) of the template's region */
+    public CloudWatchProvider(AwsJsonClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
     }
@@ -34,28 +34,30 @@ public final class CloudWatchProvider implements MetricProvider {
     @Override
     public double query(String query, Optional<String> interval) {
         Duration window = window(interval);
-        List<MetricDataQuery> queries = CloudWatchQuery.parse(query);
+        List<ObjectNode> queries = CloudWatchQuery.parse(query);
         Instant end = clock.instant();
-        GetMetricDataResponse response;
+        ObjectNode request = client.object();
+        request.put("StartTime", AwsJsonClient.epochSeconds(end.minus(window)));
+        request.put("EndTime", AwsJsonClient.epochSeconds(end));
+        request.put("MaxDatapoints", MAX_DATAPOINTS);
+        request.putArray("MetricDataQueries").addAll(queries);
+        JsonNode response;
         try {
-            response = client.getMetricData(r -> r
-                    .startTime(end.minus(window))
-                    .endTime(end)
-                    .maxDatapoints(MAX_DATAPOINTS)
-                    .metricDataQueries(queries));
-        } catch (SdkException e) {
+            response = client.call("GetMetricData", request);
+        } catch (AwsException e) {
             throw new MetricQueryException("error requesting cloudwatch: " + e.getMessage(), e);
         }
-        List<MetricDataResult> results = response.metricDataResults();
+        JsonNode results = response.path("MetricDataResults");
         if (results.isEmpty()) {
             throw new NoValuesFoundException("cloudwatch returned no MetricDataResults");
         }
-        MetricDataResult first = results.getFirst();
-        if (first.values().isEmpty()) {
-            throw new NoValuesFoundException("cloudwatch returned no datapoints for " + first.id()
+        JsonNode first = results.path(0);
+        JsonNode values = first.path("Values");
+        if (values.isEmpty()) {
+            throw new NoValuesFoundException("cloudwatch returned no datapoints for " + first.path("Id").asText("null")
                     + " between " + end.minus(window) + " and " + end);
         }
-        return first.values().getFirst();
+        return values.path(0).asDouble();
     }
 
     /**

@@ -3,22 +3,21 @@ package dev.flagstep.metrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.Metric;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 
 /**
  * A CloudWatch MetricTemplate query: a JSON array of {@code MetricDataQuery} objects in the API's own
  * field names ({@code Id}, {@code Expression}, {@code MetricStat.Metric.Dimensions}, ...). Field names
  * match case-insensitively and unknown fields are ignored, exactly as Go's {@code json.Unmarshal}
- * treats the templates Flagger users already have.
+ * treats the templates Flagger users already have. The result is the request's {@code MetricDataQueries}
+ * in the API's field names again, with only the fields the API knows.
  */
 final class CloudWatchQuery {
 
@@ -26,7 +25,7 @@ final class CloudWatchQuery {
 
     private CloudWatchQuery() {}
 
-    static List<MetricDataQuery> parse(String query) {
+    static List<ObjectNode> parse(String query) {
         JsonNode root;
         try {
             root = JSON.readTree(query);
@@ -36,47 +35,48 @@ final class CloudWatchQuery {
         if (root == null || !root.isArray()) {
             throw new MetricQueryException("error unmarshaling query: expected a JSON array of MetricDataQuery objects");
         }
-        List<MetricDataQuery> queries = new ArrayList<>();
+        List<ObjectNode> queries = new ArrayList<>();
         for (JsonNode item : root) {
             queries.add(metricDataQuery(fields(item, "MetricDataQuery")));
         }
         return List.copyOf(queries);
     }
 
-    private static MetricDataQuery metricDataQuery(Map<String, JsonNode> f) {
-        MetricDataQuery.Builder b = MetricDataQuery.builder();
-        text(f, "id").ifPresent(b::id);
-        text(f, "expression").ifPresent(b::expression);
-        text(f, "label").ifPresent(b::label);
-        text(f, "accountid").ifPresent(b::accountId);
-        node(f, "returndata").map(JsonNode::asBoolean).ifPresent(b::returnData);
-        node(f, "period").map(JsonNode::asInt).ifPresent(b::period);
-        node(f, "metricstat").map(n -> metricStat(fields(n, "MetricStat"))).ifPresent(b::metricStat);
-        return b.build();
+    private static ObjectNode metricDataQuery(Map<String, JsonNode> f) {
+        ObjectNode q = JSON.createObjectNode();
+        text(f, "id").ifPresent(v -> q.put("Id", v));
+        text(f, "expression").ifPresent(v -> q.put("Expression", v));
+        text(f, "label").ifPresent(v -> q.put("Label", v));
+        text(f, "accountid").ifPresent(v -> q.put("AccountId", v));
+        node(f, "returndata").map(JsonNode::asBoolean).ifPresent(v -> q.put("ReturnData", v));
+        node(f, "period").map(JsonNode::asInt).ifPresent(v -> q.put("Period", v));
+        node(f, "metricstat").map(n -> metricStat(fields(n, "MetricStat"))).ifPresent(v -> q.set("MetricStat", v));
+        return q;
     }
 
-    private static MetricStat metricStat(Map<String, JsonNode> f) {
-        MetricStat.Builder b = MetricStat.builder();
-        node(f, "metric").map(n -> metric(fields(n, "Metric"))).ifPresent(b::metric);
-        node(f, "period").map(JsonNode::asInt).ifPresent(b::period);
-        text(f, "stat").ifPresent(b::stat);
-        text(f, "unit").ifPresent(b::unit);
-        return b.build();
+    private static ObjectNode metricStat(Map<String, JsonNode> f) {
+        ObjectNode s = JSON.createObjectNode();
+        node(f, "metric").map(n -> metric(fields(n, "Metric"))).ifPresent(v -> s.set("Metric", v));
+        node(f, "period").map(JsonNode::asInt).ifPresent(v -> s.put("Period", v));
+        text(f, "stat").ifPresent(v -> s.put("Stat", v));
+        text(f, "unit").ifPresent(v -> s.put("Unit", v));
+        return s;
     }
 
-    private static Metric metric(Map<String, JsonNode> f) {
-        Metric.Builder b = Metric.builder();
-        text(f, "namespace").ifPresent(b::namespace);
-        text(f, "metricname").ifPresent(b::metricName);
+    private static ObjectNode metric(Map<String, JsonNode> f) {
+        ObjectNode m = JSON.createObjectNode();
+        text(f, "namespace").ifPresent(v -> m.put("Namespace", v));
+        text(f, "metricname").ifPresent(v -> m.put("MetricName", v));
         node(f, "dimensions").ifPresent(dims -> {
-            List<Dimension> list = new ArrayList<>();
+            ArrayNode list = m.putArray("Dimensions");
             for (JsonNode d : dims) {
                 Map<String, JsonNode> df = fields(d, "Dimension");
-                list.add(Dimension.builder().name(text(df, "name").orElse(null)).value(text(df, "value").orElse(null)).build());
+                ObjectNode dimension = list.addObject();
+                text(df, "name").ifPresent(v -> dimension.put("Name", v));
+                text(df, "value").ifPresent(v -> dimension.put("Value", v));
             }
-            b.dimensions(list);
         });
-        return b.build();
+        return m;
     }
 
     private static Map<String, JsonNode> fields(JsonNode node, String what) {

@@ -1,5 +1,9 @@
 package dev.flagstep.metrics;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.kubernetes.Tls;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
@@ -17,9 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * Builds and caches the metric providers a canary needs: one per distinct template provider spec,
@@ -45,24 +46,24 @@ public final class MetricProviders {
     private final AddressGuard guard;
     private final ServiceRouter router;
     private final AwsCredentialsProvider credentials;
-    private final Function<String, CloudWatchClient> cloudWatchClientForRegion;
+    private final Function<String, AwsJsonClient> cloudWatchClientForRegion;
     private final Clock clock;
     private final HttpClient http;
     /** Built on first use: most installations never need it, and it should not be part of a SnapStart snapshot. */
     private volatile HttpClient insecureHttp;
     /** By namespace too: the same provider spec reads a different secret in each canary namespace. */
     private final Map<ScopedSpec, MetricProvider> byTemplateProvider = new ConcurrentHashMap<>();
-    private final Map<String, CloudWatchClient> cloudWatchClients = new ConcurrentHashMap<>();
+    private final Map<String, AwsJsonClient> cloudWatchClients = new ConcurrentHashMap<>();
     /** By namespace too: {@code http://prometheus:9090} is a different Service in each canary namespace. */
     private final Map<ScopedAddress, PrometheusProvider> metricsServers = new ConcurrentHashMap<>();
 
     /**
      * @param cloudWatchClientForRegion builds the CloudWatch client for a region (called once per region);
-     *     see {@link #cloudWatchClientFactory(AwsCredentialsProvider, SdkHttpClient)} for the production one
+     *     see {@link #cloudWatchClientFactory(AwsCredentialsProvider, HttpClient)} for the production one
      * @param credentials for SigV4 to Amazon Managed Prometheus (e.g. the Lambda role's)
      */
     public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
-            Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+            Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
         this(settings, secrets, SecretScope.unprefixed(), AddressGuard.local(), credentials, cloudWatchClientForRegion, clock);
     }
 
@@ -72,7 +73,7 @@ public final class MetricProviders {
      * @param guard where Prometheus addresses may point ({@link AddressGuard#aws} in Lambda)
      */
     public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard,
-            AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+            AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
         this(settings, secrets, scope, guard, ServiceRouter.direct(), credentials, cloudWatchClientForRegion, clock);
     }
 
@@ -81,7 +82,7 @@ public final class MetricProviders {
      *     and templates' {@code provider.address}); {@link ServiceRouter#direct()} when off
      */
     public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
-            AwsCredentialsProvider credentials, Function<String, CloudWatchClient> cloudWatchClientForRegion, Clock clock) {
+            AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
         this.router = router;
         this.settings = settings;
         this.secrets = secrets;
@@ -94,14 +95,17 @@ public final class MetricProviders {
                 .connectTimeout(settings.prometheusTimeout()).build();
     }
 
-    /** CloudWatch clients with Flagger's retry count, sharing one SDK HTTP client. */
-    public static Function<String, CloudWatchClient> cloudWatchClientFactory(AwsCredentialsProvider credentials, SdkHttpClient httpClient) {
-        return region -> CloudWatchClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(httpClient)
-                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(CLOUDWATCH_MAX_ATTEMPTS)))
-                .build();
+    /**
+     * CloudWatch clients with Flagger's retry count, sharing one HTTP client; the endpoint is the region's
+     * unless the environment names another ({@code AWS_ENDPOINT_URL_CLOUDWATCH}, as the SDK reads it).
+     */
+    public static Function<String, AwsJsonClient> cloudWatchClientFactory(AwsCredentialsProvider credentials, HttpClient httpClient) {
+        Map<String, String> env = System.getenv();
+        return region -> {
+            AwsSettings settings = new AwsSettings(region, credentials, httpClient,
+                    RetryPolicy.standard().withMaxAttempts(CLOUDWATCH_MAX_ATTEMPTS));
+            return new AwsJsonClient(AwsService.CLOUDWATCH, settings, AwsService.CLOUDWATCH.endpoint(region, env));
+        };
     }
 
     /** The Prometheus the builtin checks and inline queries use: {@code spec.metricsServer}, else the default. */

@@ -2,12 +2,11 @@ package dev.flagstep.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.AwsJsonClient;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
  * Reads a secret from AWS Secrets Manager by ARN (or name). The secret string must be a JSON object
@@ -18,26 +17,27 @@ public final class SecretsManagerSecretResolver implements SecretResolver {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SecretsManagerClient client;
+    private final AwsJsonClient client;
 
-    public SecretsManagerSecretResolver(SecretsManagerClient client) {
+    /** @param client a Secrets Manager client ({@link dev.flagstep.aws.AwsService#SECRETS_MANAGER}) */
+    public SecretsManagerSecretResolver(AwsJsonClient client) {
         this.client = client;
     }
 
     @Override
     public Map<String, String> resolve(String secretRef) {
-        GetSecretValueResponse response;
+        JsonNode response;
         try {
-            response = client.getSecretValue(r -> r.secretId(secretRef));
-        } catch (SdkException e) {
+            response = client.call("GetSecretValue", client.object().put("SecretId", secretRef));
+        } catch (AwsException e) {
             throw new MetricQueryException("secret " + secretRef + " could not be read from Secrets Manager: " + e.getMessage(), e);
         }
-        String text = response.secretString();
-        if (text == null) {
+        JsonNode secretString = response.get("SecretString");
+        if (secretString == null || !secretString.isTextual()) {
             throw new MetricQueryException("secret " + secretRef + " has no SecretString (binary secrets are not supported)");
         }
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.readTree(secretString.asText());
             if (node == null || !node.isObject()) {
                 throw new MetricQueryException("secret " + secretRef + " is not a JSON object of keys");
             }

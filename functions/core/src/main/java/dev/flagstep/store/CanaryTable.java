@@ -1,14 +1,8 @@
 package dev.flagstep.store;
 
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 
 /**
  * The one table of docs/architecture.md ("The table"). template.yaml declares the same keys, index and TTL
@@ -41,27 +35,46 @@ public final class CanaryTable {
     private CanaryTable() {}
 
     /** Creates the table (on demand), waits until it is active, and turns TTL on. */
-    public static void create(DynamoDbClient client, String tableName) {
-        client.createTable(b -> b.tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        attribute(PK), attribute(SK), attribute(GSI_PK), attribute(GSI_SK))
-                .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(STATUS_INDEX)
-                        .keySchema(key(GSI_PK, KeyType.HASH), key(GSI_SK, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build()));
-        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
-        client.updateTimeToLive(b -> b.tableName(tableName)
-                .timeToLiveSpecification(t -> t.attributeName(TTL_ATTRIBUTE).enabled(true)));
+    public static void create(DynamoDb client, String tableName) {
+        ObjectNode in = client.object().put("TableName", tableName).put("BillingMode", "PAY_PER_REQUEST");
+        ArrayNode attributes = in.putArray("AttributeDefinitions");
+        for (String name : new String[] {PK, SK, GSI_PK, GSI_SK}) {
+            attributes.addObject().put("AttributeName", name).put("AttributeType", "S");
+        }
+        keySchema(in, PK, SK);
+        ObjectNode index = in.putArray("GlobalSecondaryIndexes").addObject().put("IndexName", STATUS_INDEX);
+        keySchema(index, GSI_PK, GSI_SK);
+        index.putObject("Projection").put("ProjectionType", "ALL");
+        client.control("CreateTable", in);
+        awaitActive(client, tableName);
+        ObjectNode ttl = client.object().put("TableName", tableName);
+        ttl.putObject("TimeToLiveSpecification").put("AttributeName", TTL_ATTRIBUTE).put("Enabled", true);
+        client.control("UpdateTimeToLive", ttl);
     }
 
-    private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    private static void keySchema(ObjectNode o, String hash, String range) {
+        ArrayNode keys = o.putArray("KeySchema");
+        keys.addObject().put("AttributeName", hash).put("KeyType", "HASH");
+        keys.addObject().put("AttributeName", range).put("KeyType", "RANGE");
     }
 
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    /** The SDK waiter's loop: DescribeTable every 20 s until ACTIVE, 25 times at most (a new table takes seconds). */
+    private static void awaitActive(DynamoDb client, String tableName) {
+        for (int attempt = 1; ; attempt++) {
+            String status = client.control("DescribeTable", client.object().put("TableName", tableName))
+                    .path("Table").path("TableStatus").asText();
+            if (status.equals("ACTIVE")) {
+                return;
+            }
+            if (attempt == 25) {
+                throw new IllegalStateException("table " + tableName + " is still " + status);
+            }
+            try {
+                Thread.sleep(attempt == 1 ? 1_000 : 20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for table " + tableName, e);
+            }
+        }
     }
 }

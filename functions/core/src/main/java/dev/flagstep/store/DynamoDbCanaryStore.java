@@ -1,6 +1,7 @@
 package dev.flagstep.store;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole {@link CanaryStore} on one table: the five DynamoDB ports, side by side. For the wirings
@@ -25,7 +25,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     private final EventHistory events;
     private final RunStore runs;
 
-    public DynamoDbCanaryStore(DynamoDbClient client, String tableName, Clock clock, Duration eventRetention) {
+    public DynamoDbCanaryStore(DynamoDb client, String tableName, Clock clock, Duration eventRetention) {
         this.events = new DynamoDbEventHistory(client, tableName, eventRetention);
         this.specs = new DynamoDbSpecStore(client, tableName, clock);
         this.statuses = new DynamoDbStatusStore(client, tableName, clock);
@@ -33,7 +33,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         this.runs = new DynamoDbRunStore(client, tableName);
     }
 
-    public DynamoDbCanaryStore(DynamoDbClient client, String tableName, Clock clock) {
+    public DynamoDbCanaryStore(DynamoDb client, String tableName, Clock clock) {
         this(client, tableName, clock, DEFAULT_EVENT_RETENTION);
     }
 

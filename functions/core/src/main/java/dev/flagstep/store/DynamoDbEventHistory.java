@@ -3,6 +3,9 @@ package dev.flagstep.store;
 import static dev.flagstep.store.DynamoDbTable.call;
 import static dev.flagstep.store.Items.n;
 
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import java.time.Duration;
@@ -10,9 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * {@link EventHistory} on the EVENT items of {@link CanaryTable}: one item per event, keyed by its
@@ -27,7 +27,7 @@ public final class DynamoDbEventHistory implements EventHistory {
     private final DynamoDbTable table;
     private final Duration retention;
 
-    public DynamoDbEventHistory(DynamoDbClient client, String tableName, Duration retention) {
+    public DynamoDbEventHistory(DynamoDb client, String tableName, Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("event retention must be positive: " + retention);
         }
@@ -50,9 +50,7 @@ public final class DynamoDbEventHistory implements EventHistory {
                 Expr cond = new Expr();
                 cond.condition("attribute_not_exists(" + cond.n(CanaryTable.SK) + ")");
                 try {
-                    table.client.putItem(p -> p.tableName(table.name).item(item)
-                            .conditionExpression(cond.conditionExpression().orElseThrow())
-                            .expressionAttributeNames(cond.names()));
+                    table.client.putItem(table.put(item, cond));
                     return null;
                 } catch (ConditionalCheckFailedException taken) {
                     // another event of the same millisecond holds this sequence number: take the next
@@ -68,7 +66,7 @@ public final class DynamoDbEventHistory implements EventHistory {
         return call("events", id, () -> {
             Map<String, AttributeValue> start = cursor.map(c -> Cursors.decode(c, Items.EVENT))
                     .map(sk -> Items.key(id, sk))
-                    .orElse(null);
+                    .orElse(Map.of());
             DynamoDbTable.Slice slice = table.query(start, limit,
                     (from, max) -> table.partitionQuery(id, Items.EVENT, false, from, max));
             List<CanaryEvent> events = slice.items().stream().map(item -> Items.event(id, item)).toList();

@@ -5,6 +5,9 @@ import static dev.flagstep.store.Items.bool;
 import static dev.flagstep.store.Items.s;
 import static dev.flagstep.store.Items.time;
 
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
@@ -14,14 +17,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * {@link GateStore} on the GATE items of {@link CanaryTable}: each open, close, park and clear is
@@ -34,7 +29,7 @@ public final class DynamoDbGateStore implements GateStore {
     private final DynamoDbTable table;
     private final Clock clock;
 
-    public DynamoDbGateStore(DynamoDbClient client, String tableName, Clock clock) {
+    public DynamoDbGateStore(DynamoDb client, String tableName, Clock clock) {
         this.table = new DynamoDbTable(client, tableName);
         this.clock = clock;
     }
@@ -51,7 +46,7 @@ public final class DynamoDbGateStore implements GateStore {
             for (GateType type : GateType.values()) {
                 gates.put(type, Gate.closed());
             }
-            DynamoDbTable.Slice slice = table.query(null, DynamoDbTable.MAX_PAGE,
+            DynamoDbTable.Slice slice = table.query(Map.of(), DynamoDbTable.MAX_PAGE,
                     (from, max) -> table.partitionQuery(id, Items.GATE, true, from, max));
             for (Map<String, AttributeValue> item : slice.items()) {
                 String sk = Items.str(item, CanaryTable.SK).orElseThrow();
@@ -69,8 +64,8 @@ public final class DynamoDbGateStore implements GateStore {
                     .set("open", bool(true)).set("who", s(who)).set("why", s(why)).set("when", time(clock.instant()))
                     .remove("taskToken").remove("waitingSince");
             // ALL_OLD hands back the token this very update removed: exactly one opener gets it
-            UpdateItemResponse r = table.client.updateItem(table.updateRequest(id, sk(type), e, ReturnValue.ALL_OLD));
-            return Items.str(r.attributes(), "taskToken");
+            Map<String, AttributeValue> old = table.updateItem(id, sk(type), e, DynamoDb.ReturnValue.ALL_OLD);
+            return Items.str(old, "taskToken");
         });
     }
 
@@ -79,7 +74,7 @@ public final class DynamoDbGateStore implements GateStore {
         call("closeGate " + type, id, () -> {
             Expr e = identity(new Expr(), id, type)
                     .set("open", bool(false)).set("who", s(who)).set("why", s(why)).set("when", time(clock.instant()));
-            return table.client.updateItem(table.updateRequest(id, sk(type), e, ReturnValue.NONE));
+            return table.updateItem(id, sk(type), e, DynamoDb.ReturnValue.NONE);
         });
     }
 
@@ -89,14 +84,12 @@ public final class DynamoDbGateStore implements GateStore {
             Expr e = identity(new Expr(), id, type)
                     .set("taskToken", s(taskToken)).set("waitingSince", time(now));
             e.condition("attribute_not_exists(" + e.n("open") + ") OR " + e.n("open") + " = " + e.v(bool(false)));
-            UpdateItemRequest request = table.updateRequest(id, sk(type), e, ReturnValue.NONE).toBuilder()
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
             try {
-                table.client.updateItem(request);
+                table.client.updateItem(table.update(id, sk(type), e), DynamoDb.ReturnValue.NONE, true);
                 return new ParkResult.Parked();
             } catch (ConditionalCheckFailedException open) {
                 // the gate as it was when the park lost, not a later read that may already be closed again
-                Gate gate = open.hasItem() ? Items.gate(open.item()) : Items.gate(table.get(id, sk(type)));
+                Gate gate = !open.item().isEmpty() ? Items.gate(open.item()) : Items.gate(table.get(id, sk(type)));
                 return new ParkResult.AlreadyOpen(gate);
             }
         });
@@ -108,7 +101,7 @@ public final class DynamoDbGateStore implements GateStore {
             Expr e = new Expr().remove("taskToken").remove("waitingSince");
             e.condition(e.n("taskToken") + " = " + e.v(s(taskToken)));
             try {
-                table.client.updateItem(table.updateRequest(id, sk(type), e, ReturnValue.NONE));
+                table.updateItem(id, sk(type), e, DynamoDb.ReturnValue.NONE);
                 return true;
             } catch (ConditionalCheckFailedException notOurs) {
                 return false;
@@ -120,14 +113,14 @@ public final class DynamoDbGateStore implements GateStore {
     public void closeAll(CanaryId id) {
         DynamoDbTable.retrying("closeAll", id, () -> {
             Instant now = clock.instant();
-            List<TransactWriteItem> updates = new ArrayList<>();
+            List<DynamoDb.TransactItem> updates = new ArrayList<>();
             for (GateType type : GateType.values()) {
                 Expr e = identity(new Expr(), id, type)
                         .set("open", bool(false)).set("who", s(SYSTEM)).set("why", s("rollout ended"))
                         .set("when", time(now)).remove("taskToken").remove("waitingSince");
                 updates.add(table.update(id, sk(type), e));
             }
-            return table.tryTransact(updates.toArray(TransactWriteItem[]::new)).isEmpty()
+            return table.tryTransact(updates.toArray(DynamoDb.TransactItem[]::new)).isEmpty()
                     ? Optional.of(true)
                     : Optional.empty(); // contention: try again
         });

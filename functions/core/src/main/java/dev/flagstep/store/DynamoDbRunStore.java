@@ -4,17 +4,15 @@ import static dev.flagstep.store.DynamoDbTable.call;
 import static dev.flagstep.store.Items.s;
 import static dev.flagstep.store.Items.time;
 
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * {@link RunStore} on the RUN items of {@link CanaryTable}. The claim is an {@code activeRunId} on
@@ -26,7 +24,7 @@ public final class DynamoDbRunStore implements RunStore {
 
     private final DynamoDbTable table;
 
-    public DynamoDbRunStore(DynamoDbClient client, String tableName) {
+    public DynamoDbRunStore(DynamoDb client, String tableName) {
         this.table = new DynamoDbTable(client, tableName);
     }
 
@@ -135,7 +133,7 @@ public final class DynamoDbRunStore implements RunStore {
                     + "), " + e.v(AttributeValue.fromL(List.of(Items.weightPoint(weight, now)))) + ")");
             e.condition("attribute_exists(" + e.n(CanaryTable.PK) + ")");
             try {
-                return table.client.updateItem(table.updateRequest(id, Items.RUN + runId, e, ReturnValue.NONE));
+                return table.updateItem(id, Items.RUN + runId, e, DynamoDb.ReturnValue.NONE);
             } catch (ConditionalCheckFailedException missing) {
                 throw new StoreException("appendWeight " + runId, id, "no such run");
             }
@@ -147,7 +145,7 @@ public final class DynamoDbRunStore implements RunStore {
                 .set("activeRunId", s(runId)).set("activeRevision", s(revision)).set("activeSince", time(now));
     }
 
-    private TransactWriteItem putRun(CanaryId id, String runId, String revision, Instant now) {
+    private DynamoDb.Put putRun(CanaryId id, String runId, String revision, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(Items.key(id, Items.RUN + runId));
         item.put("namespace", s(id.namespace()));
         item.put("name", s(id.name()));

@@ -5,6 +5,9 @@ import static dev.flagstep.store.Items.n;
 import static dev.flagstep.store.Items.s;
 import static dev.flagstep.store.Items.time;
 
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,13 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import java.util.OptionalInt;
 
 /**
  * {@link SpecStore} on the SPEC items of {@link CanaryTable}. A document is written in one
@@ -30,7 +27,7 @@ public final class DynamoDbSpecStore implements SpecStore {
     private final DynamoDbTable table;
     private final Clock clock;
 
-    public DynamoDbSpecStore(DynamoDbClient client, String tableName, Clock clock) {
+    public DynamoDbSpecStore(DynamoDb client, String tableName, Clock clock) {
         this.table = new DynamoDbTable(client, tableName);
         this.clock = clock;
     }
@@ -92,34 +89,28 @@ public final class DynamoDbSpecStore implements SpecStore {
 
     /** Deletes the rest of the canary's partition (gates, runs, events) once the canary is gone. */
     private void purge(CanaryId id) {
-        Map<String, AttributeValue> start = null;
+        Map<String, AttributeValue> start = Map.of();
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = table.client.query(q -> q.tableName(table.name)
-                    .keyConditionExpression("#pk = :pk")
-                    .expressionAttributeNames(Map.of("#pk", CanaryTable.PK, "#sk", CanaryTable.SK))
-                    .expressionAttributeValues(Map.of(":pk", s(Items.pk(id))))
-                    .projectionExpression("#pk, #sk")
-                    .exclusiveStartKey(from));
-            List<WriteRequest> deletes = page.items().stream()
-                    .map(key -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
-                    .toList();
-            for (int i = 0; i < deletes.size(); i += 25) {
-                batchWrite(deletes.subList(i, Math.min(i + 25, deletes.size())));
+            DynamoDb.Page page = table.client.query(new DynamoDb.Query(table.name, Optional.empty(), "#pk = :pk",
+                    new DynamoDb.Placeholders(Map.of("#pk", CanaryTable.PK, "#sk", CanaryTable.SK), Map.of(":pk", s(Items.pk(id)))),
+                    Optional.of("#pk, #sk"), true, from, OptionalInt.empty()));
+            List<Map<String, AttributeValue>> keys = page.items();
+            for (int i = 0; i < keys.size(); i += 25) {
+                batchDelete(keys.subList(i, Math.min(i + 25, keys.size())));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+            start = page.lastEvaluatedKey();
+        } while (!start.isEmpty());
     }
 
-    private void batchWrite(List<WriteRequest> requests) {
-        List<WriteRequest> pending = requests;
+    private void batchDelete(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> pending = keys;
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt == DynamoDbTable.MAX_ATTEMPTS) {
-                throw SdkException.builder().message(pending.size() + " items left unprocessed by BatchWriteItem").build();
+                throw new AwsException("DynamoDB_20120810.BatchWriteItem", 0, "",
+                        pending.size() + " items left unprocessed by BatchWriteItem", null);
             }
-            List<WriteRequest> batch = pending;
-            var unprocessed = table.client.batchWriteItem(b -> b.requestItems(Map.of(table.name, batch))).unprocessedItems();
-            pending = unprocessed.getOrDefault(table.name, List.of());
+            pending = table.client.batchDelete(table.name, pending);
             if (!pending.isEmpty()) {
                 DynamoDbTable.pause(attempt);
             }
@@ -140,7 +131,7 @@ public final class DynamoDbSpecStore implements SpecStore {
                         k.put(CanaryTable.GSI_SK, s(key));
                         return k;
                     })
-                    .orElse(null);
+                    .orElse(Map.of());
             DynamoDbTable.Slice slice = table.query(start, limit, (from, max) -> {
                 Map<String, String> names = Map.of("#gp", CanaryTable.GSI_PK, "#gs", CanaryTable.GSI_SK);
                 Map<String, AttributeValue> values = new HashMap<>();
@@ -150,11 +141,9 @@ public final class DynamoDbSpecStore implements SpecStore {
                     values.put(":prefix", s(prefix));
                     condition += " AND begins_with(#gs, :prefix)";
                 }
-                return QueryRequest.builder().tableName(table.name).indexName(CanaryTable.STATUS_INDEX)
-                        .keyConditionExpression(condition)
-                        .expressionAttributeNames(prefix.isEmpty() ? Map.of("#gp", CanaryTable.GSI_PK) : names)
-                        .expressionAttributeValues(values)
-                        .exclusiveStartKey(from).limit(max).build();
+                return new DynamoDb.Query(table.name, Optional.of(CanaryTable.STATUS_INDEX), condition,
+                        new DynamoDb.Placeholders(prefix.isEmpty() ? Map.of("#gp", CanaryTable.GSI_PK) : names, values),
+                        Optional.empty(), true, from, OptionalInt.of(max));
             });
             List<CanarySummary> rows = slice.items().stream()
                     .map(item -> new CanarySummary(

@@ -5,14 +5,13 @@ import static dev.flagstep.store.Items.n;
 import static dev.flagstep.store.Items.time;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * {@link StatusStore} on the STATUS item of {@link CanaryTable}. A save updates only the status
@@ -24,7 +23,7 @@ public final class DynamoDbStatusStore implements StatusStore {
     private final DynamoDbTable table;
     private final Clock clock;
 
-    public DynamoDbStatusStore(DynamoDbClient client, String tableName, Clock clock) {
+    public DynamoDbStatusStore(DynamoDb client, String tableName, Clock clock) {
         this.table = new DynamoDbTable(client, tableName);
         this.clock = clock;
     }
@@ -75,7 +74,7 @@ public final class DynamoDbStatusStore implements StatusStore {
                     ? "attribute_not_exists(" + e.n("version") + ")"
                     : e.n("version") + " = " + e.v(n(expectedVersion)));
             try {
-                table.client.updateItem(table.updateRequest(id, Items.STATUS, e, ReturnValue.NONE));
+                table.updateItem(id, Items.STATUS, e, DynamoDb.ReturnValue.NONE);
                 return next;
             } catch (ConditionalCheckFailedException stale) {
                 throw new StaleStatusException(id, expectedVersion);

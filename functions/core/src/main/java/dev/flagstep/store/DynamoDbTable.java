@@ -2,59 +2,47 @@ package dev.flagstep.store;
 
 import static dev.flagstep.store.Items.s;
 
+import dev.flagstep.aws.AwsException;
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.DynamoDb.TransactItem;
+import dev.flagstep.aws.dynamodb.DynamoDb;
+import dev.flagstep.aws.dynamodb.TransactionCanceledException;
 import dev.flagstep.spec.CanaryId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The table calls every DynamoDB store shares, on the single table of {@link CanaryTable}, with the
- * low-level client (no enhanced client: fewer classes to load at a Lambda cold start): consistent
- * reads, paged queries, conditional writes and transactions, the retry loop for cancelled
- * transactions, and the mapping of SDK failures to {@link StoreException}s naming the operation.
+ * project's own {@link DynamoDb} (no SDK client: fewer jars and classes to load at a Lambda cold start):
+ * consistent reads, paged queries, conditional writes and transactions, the retry loop for cancelled
+ * transactions, and the mapping of AWS failures to {@link StoreException}s naming the operation.
  */
 final class DynamoDbTable {
 
     static final int MAX_ATTEMPTS = 8;
     static final int MAX_PAGE = 1000;
 
-    final DynamoDbClient client;
+    final DynamoDb client;
     final String name;
 
-    DynamoDbTable(DynamoDbClient client, String name) {
+    DynamoDbTable(DynamoDb client, String name) {
         this.client = client;
         this.name = name;
     }
 
-    /** Runs one operation; anything DynamoDB or the SDK throws comes out naming the operation and canary. */
+    /** Runs one operation; anything DynamoDB (or the way to it) throws comes out naming the operation and canary. */
     static <T> T call(String operation, CanaryId id, Supplier<T> action) {
         try {
             return action.get();
         } catch (StoreException e) {
             throw e;
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
-            throw new StoreException(operation, id, "DynamoDB call failed: " + code + e.getMessage(), e);
-        } catch (SdkException e) {
+        } catch (AwsException e) {
             throw new StoreException(operation, id, "DynamoDB call failed: " + e.getMessage(), e);
         }
     }
@@ -79,8 +67,7 @@ final class DynamoDbTable {
     }
 
     Map<String, AttributeValue> get(CanaryId id, String sk) {
-        var response = client.getItem(g -> g.tableName(name).key(Items.key(id, sk)).consistentRead(true));
-        return response.hasItem() ? response.item() : Map.of();
+        return client.getItem(name, Items.key(id, sk));
     }
 
     /** Whether the canary has a document (its SPEC item). */
@@ -92,13 +79,11 @@ final class DynamoDbTable {
         return Items.activeRun(get(id, Items.STATUS));
     }
 
-    QueryRequest partitionQuery(CanaryId id, String prefix, boolean forward, Map<String, AttributeValue> from, int max) {
-        return QueryRequest.builder().tableName(name)
-                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#pk", CanaryTable.PK, "#sk", CanaryTable.SK))
-                .expressionAttributeValues(Map.of(":pk", s(Items.pk(id)), ":prefix", s(prefix)))
-                .scanIndexForward(forward).consistentRead(true)
-                .exclusiveStartKey(from).limit(max).build();
+    DynamoDb.Query partitionQuery(CanaryId id, String prefix, boolean forward, Map<String, AttributeValue> from, int max) {
+        return new DynamoDb.Query(name, Optional.empty(), "#pk = :pk AND begins_with(#sk, :prefix)",
+                new DynamoDb.Placeholders(Map.of("#pk", CanaryTable.PK, "#sk", CanaryTable.SK),
+                        Map.of(":pk", s(Items.pk(id)), ":prefix", s(prefix))),
+                Optional.empty(), forward, from, OptionalInt.of(max));
     }
 
     record Slice(List<Map<String, AttributeValue>> items, boolean more) {}
@@ -108,63 +93,48 @@ final class DynamoDbTable {
      * asked for, so "more" is known for certain and a cursor never leads to an empty page.
      */
     Slice query(Map<String, AttributeValue> start, int limit,
-            BiFunction<Map<String, AttributeValue>, Integer, QueryRequest> request) {
+            BiFunction<Map<String, AttributeValue>, Integer, DynamoDb.Query> request) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> from = start;
         do {
-            QueryResponse page = client.query(request.apply(from, limit + 1 - items.size()));
+            DynamoDb.Page page = client.query(request.apply(from, limit + 1 - items.size()));
             items.addAll(page.items());
-            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (from != null && items.size() <= limit);
+            from = page.lastEvaluatedKey();
+        } while (!from.isEmpty() && items.size() <= limit);
         boolean more = items.size() > limit;
         return new Slice(more ? List.copyOf(items.subList(0, limit)) : items, more);
     }
 
-    UpdateItemRequest updateRequest(CanaryId id, String sk, Expr e, ReturnValue returnValue) {
-        UpdateItemRequest.Builder b = UpdateItemRequest.builder().tableName(name).key(Items.key(id, sk))
-                .updateExpression(e.update())
-                .expressionAttributeNames(e.names()).expressionAttributeValues(e.values())
-                .returnValues(returnValue);
-        e.conditionExpression().ifPresent(b::conditionExpression);
-        return b.build();
+    /** An UpdateItem of the item {@code sk} of the canary. */
+    DynamoDb.Update update(CanaryId id, String sk, Expr e) {
+        return new DynamoDb.Update(name, Items.key(id, sk), e.update(), e.conditionExpression(), e.placeholders());
     }
 
-    TransactWriteItem update(CanaryId id, String sk, Expr e) {
-        Update.Builder b = Update.builder().tableName(name).key(Items.key(id, sk)).updateExpression(e.update())
-                .expressionAttributeNames(e.names()).expressionAttributeValues(e.values());
-        e.conditionExpression().ifPresent(b::conditionExpression);
-        return TransactWriteItem.builder().update(b.build()).build();
+    /** {@link #update}, answering the item as it was with {@link DynamoDb.ReturnValue#ALL_OLD}. */
+    Map<String, AttributeValue> updateItem(CanaryId id, String sk, Expr e, DynamoDb.ReturnValue returnValue) {
+        return client.updateItem(update(id, sk, e), returnValue, false);
     }
 
-    TransactWriteItem put(Map<String, AttributeValue> item, Expr cond) {
-        Put.Builder b = Put.builder().tableName(name).item(item)
-                .expressionAttributeNames(cond.names()).expressionAttributeValues(cond.values());
-        cond.conditionExpression().ifPresent(b::conditionExpression);
-        return TransactWriteItem.builder().put(b.build()).build();
+    DynamoDb.Put put(Map<String, AttributeValue> item, Expr cond) {
+        return new DynamoDb.Put(name, item, cond.conditionExpression(), cond.placeholders());
     }
 
-    TransactWriteItem delete(CanaryId id, String sk, Expr cond) {
-        Delete.Builder b = Delete.builder().tableName(name).key(Items.key(id, sk))
-                .expressionAttributeNames(cond.names()).expressionAttributeValues(cond.values());
-        cond.conditionExpression().ifPresent(b::conditionExpression);
-        return TransactWriteItem.builder().delete(b.build()).build();
+    DynamoDb.Delete delete(CanaryId id, String sk, Expr cond) {
+        return new DynamoDb.Delete(name, Items.key(id, sk), cond.conditionExpression(), cond.placeholders());
     }
 
     /** A transaction condition that the canary has a document. */
-    TransactWriteItem specExists(CanaryId id) {
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(name)
-                .key(Items.key(id, Items.SPEC))
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", CanaryTable.PK))
-                .build()).build();
+    DynamoDb.ConditionCheck specExists(CanaryId id) {
+        return new DynamoDb.ConditionCheck(name, Items.key(id, Items.SPEC), "attribute_exists(#pk)",
+                new DynamoDb.Placeholders(Map.of("#pk", CanaryTable.PK), Map.of()));
     }
 
-    void transact(TransactWriteItem... items) {
-        client.transactWriteItems(b -> b.transactItems(items));
+    void transact(TransactItem... items) {
+        client.transactWriteItems(List.of(items));
     }
 
     /** {@link #transact}, answering the cancellation instead of throwing it. */
-    Optional<TransactionCanceledException> tryTransact(TransactWriteItem... items) {
+    Optional<TransactionCanceledException> tryTransact(TransactItem... items) {
         try {
             transact(items);
             return Optional.empty();
@@ -175,12 +145,11 @@ final class DynamoDbTable {
 
     /** True if a cancelled transaction failed only because another transaction touched the same items. */
     static boolean onlyContention(TransactionCanceledException e) {
-        if (!e.hasCancellationReasons()) {
+        if (e.reasonCodes().isEmpty()) {
             return false;
         }
         boolean conflict = false;
-        for (CancellationReason reason : e.cancellationReasons()) {
-            String code = reason.code() == null ? "None" : reason.code();
+        for (String code : e.reasonCodes()) {
             if (code.equals("TransactionConflict")) {
                 conflict = true;
             } else if (!code.equals("None")) {
@@ -196,7 +165,7 @@ final class DynamoDbTable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw SdkException.builder().message("interrupted while retrying").cause(e).build();
+            throw new AwsException("", 0, "", "interrupted while retrying", e);
         }
     }
 

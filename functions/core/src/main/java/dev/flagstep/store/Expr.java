@@ -1,11 +1,12 @@
 package dev.flagstep.store;
 
+import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Builds update and condition expressions with placeholders for every attribute name and value, so
@@ -69,12 +70,7 @@ final class Expr {
         return condition.isEmpty() ? Optional.empty() : Optional.of(condition);
     }
 
-    /** The SDK rejects empty placeholder maps, so an unused one is handed over as null (unset). */
-    Map<String, String> names() {
-        return names.isEmpty() ? null : names;
-    }
-
-    Map<String, AttributeValue> values() {
-        return values.isEmpty() ? null : values;
+    DynamoDb.Placeholders placeholders() {
+        return new DynamoDb.Placeholders(names, values);
     }
 }

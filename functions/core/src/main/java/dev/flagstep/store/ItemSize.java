@@ -1,10 +1,11 @@
 package dev.flagstep.store;
 
+import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.MessageLimit;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.Optional;
 
 /**
  * DynamoDB's 400 KB item limit (attribute names and values, UTF-8), and how an event item is made to
@@ -28,43 +29,28 @@ final class ItemSize {
     }
 
     private static int of(AttributeValue v) {
-        if (v.s() != null) {
-            return utf8(v.s());
-        }
-        if (v.n() != null) {
-            return v.n().length() + 1; // at most 21 bytes for 38 digits; the text length + 1 is never less
-        }
-        if (v.b() != null) {
-            return v.b().asByteArray().length;
-        }
-        if (v.hasM()) {
-            return 3 + of(v.m());
-        }
-        if (v.hasL()) {
-            return 3 + v.l().stream().mapToInt(x -> 1 + of(x)).sum();
-        }
-        if (v.hasSs()) {
-            return v.ss().stream().mapToInt(ItemSize::utf8).sum();
-        }
-        if (v.hasNs()) {
-            return v.ns().stream().mapToInt(n -> n.length() + 1).sum();
-        }
-        if (v.hasBs()) {
-            return v.bs().stream().mapToInt(b -> b.asByteArray().length).sum();
-        }
-        return 1; // BOOL, NULL
+        return switch (v) {
+            case AttributeValue.S s -> utf8(s.value());
+            case AttributeValue.N n -> n.value().length() + 1; // at most 21 bytes for 38 digits; the text length + 1 is never less
+            case AttributeValue.M m -> 3 + of(m.value());
+            case AttributeValue.L l -> 3 + l.value().stream().mapToInt(x -> 1 + of(x)).sum();
+            case AttributeValue.SS ss -> ss.value().stream().mapToInt(ItemSize::utf8).sum();
+            case AttributeValue.NS ns -> ns.value().stream().mapToInt(n -> n.length() + 1).sum();
+            case AttributeValue.Bool b -> 1;
+            case AttributeValue.Null n -> 1;
+        };
     }
 
     /** {@code item} with its string attribute {@code attribute} shortened (and marked) until the item fits {@code limit}. */
     static Map<String, AttributeValue> fitted(Map<String, AttributeValue> item, String attribute, int limit) {
         int size = of(item);
-        AttributeValue value = item.get(attribute);
-        if (size <= limit || value == null || value.s() == null) {
+        Optional<String> value = Optional.ofNullable(item.get(attribute)).flatMap(AttributeValue::asS);
+        if (size <= limit || value.isEmpty()) {
             return item;
         }
-        int room = Math.max(0, utf8(value.s()) - (size - limit));
+        int room = Math.max(0, utf8(value.get()) - (size - limit));
         Map<String, AttributeValue> fitted = new HashMap<>(item);
-        fitted.put(attribute, AttributeValue.fromS(MessageLimit.truncate(value.s(), room)));
+        fitted.put(attribute, AttributeValue.fromS(MessageLimit.truncate(value.get(), room)));
         return fitted;
     }
 

@@ -4,6 +4,7 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.StatusCondition;
+import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Item attributes to domain records and back. Instants are ISO-8601 strings (readable in the
@@ -63,11 +63,11 @@ final class Items {
     }
 
     static Optional<String> str(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
+        return Optional.ofNullable(item.get(name)).flatMap(AttributeValue::asS);
     }
 
     static long num(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::n).map(Long::parseLong).orElse(0L);
+        return Optional.ofNullable(item.get(name)).flatMap(AttributeValue::asN).map(Long::parseLong).orElse(0L);
     }
 
     static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
@@ -100,8 +100,8 @@ final class Items {
                 (int) num(item, "iterations"),
                 str(item, "checksum").orElse(""),
                 instant(item, "lastTransitionTime").orElse(null),
-                Optional.ofNullable(item.get("conditions")).map(AttributeValue::l).orElse(List.of()).stream()
-                        .map(c -> condition(c.m()))
+                Optional.ofNullable(item.get("conditions")).flatMap(AttributeValue::asL).orElse(List.of()).stream()
+                        .map(c -> condition(c.asM().orElse(Map.of())))
                         .toList());
         return Optional.of(new Versioned<>(status, num(item, "version")));
     }
@@ -151,7 +151,7 @@ final class Items {
             return Gate.closed();
         }
         return new Gate(
-                Optional.ofNullable(item.get("open")).map(AttributeValue::bool).orElse(false),
+                Optional.ofNullable(item.get("open")).flatMap(AttributeValue::asBool).orElse(false),
                 str(item, "who"),
                 str(item, "why"),
                 instant(item, "when"),
@@ -205,9 +205,9 @@ final class Items {
                 instant(item, "startedAt").orElse(Instant.EPOCH),
                 instant(item, "endedAt"),
                 RunResult.valueOf(str(item, "result").orElse(RunResult.RUNNING.name())),
-                Optional.ofNullable(item.get("weights")).map(AttributeValue::l).orElse(List.of()).stream()
-                        .map(w -> new Run.WeightPoint((int) num(w.m(), "weight"),
-                                instant(w.m(), "at").orElse(Instant.EPOCH)))
+                Optional.ofNullable(item.get("weights")).flatMap(AttributeValue::asL).orElse(List.of()).stream()
+                        .map(w -> w.asM().orElse(Map.of()))
+                        .map(w -> new Run.WeightPoint((int) num(w, "weight"), instant(w, "at").orElse(Instant.EPOCH)))
                         .toList(),
                 str(item, "supersededBy"));
     }

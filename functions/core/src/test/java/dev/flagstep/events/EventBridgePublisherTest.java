@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.EventBridgeFake;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 class EventBridgePublisherTest {
 
@@ -24,12 +24,11 @@ class EventBridgePublisherTest {
     private static final CanaryId PODINFO = new CanaryId("test", "podinfo");
 
     private final EventBridgeFake bus = EventBridgeFake.start();
-    private final EventBridgeClient client = bus.client();
+    private final AwsJsonClient client = bus.client();
     private final EventBridgePublisher publisher = new EventBridgePublisher(client, "flagstep-bus", 3, Duration.ofMillis(1));
 
     @AfterEach
     void stop() {
-        client.close();
         bus.close();
     }
 

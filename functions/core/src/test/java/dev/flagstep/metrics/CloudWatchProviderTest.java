@@ -3,6 +3,10 @@ package dev.flagstep.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 class CloudWatchProviderTest {
 
@@ -36,18 +37,13 @@ class CloudWatchProviderTest {
             """;
 
     private final FakeCloudWatch cloudWatch = new FakeCloudWatch();
-    private final CloudWatchClient client = CloudWatchClient.builder()
-            .region(Region.US_EAST_1)
-            .endpointOverride(cloudWatch.endpoint())
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
-            .build();
+    private final AwsJsonClient client = new AwsJsonClient(AwsService.CLOUDWATCH, AwsSettings.of("us-east-1",
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"))).withRetry(RetryPolicy.none()),
+            cloudWatch.endpoint());
     private final CloudWatchProvider provider = new CloudWatchProvider(client, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @AfterEach
     void stop() {
-        client.close();
         cloudWatch.close();
     }
 
@@ -80,7 +76,7 @@ class CloudWatchProviderTest {
                         "Metric", Map.of("Namespace", "MyKubernetesCluster", "MetricName", "RequestCount",
                                 "Dimensions", List.of(Map.of("Name", "appName", "Value", "podinfo.test"))),
                         "Period", 60L, "Stat", "Sum", "Unit", "Count"))));
-        // the SDK signs with its own clock: the scope must carry the day of the request's own X-Amz-Date,
+        // the signer uses its own clock: the scope must carry the day of the request's own X-Amz-Date,
         // never a day written into the test (that failed on every later day)
         String signedAt = cloudWatch.lastRequest().header("X-Amz-Date");
         assertThat(signedAt).matches("\\d{8}T\\d{6}Z");

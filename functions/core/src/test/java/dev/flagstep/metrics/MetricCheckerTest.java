@@ -10,6 +10,10 @@ import static dev.flagstep.metrics.Canaries.prometheusTemplate;
 import static dev.flagstep.metrics.Canaries.templated;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.metrics.FakeHttpServer.Reply;
 import dev.flagstep.metrics.MetricCheckResult.AllPassed;
 import dev.flagstep.metrics.MetricCheckResult.Failed;
@@ -33,10 +37,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 class MetricCheckerTest {
 
@@ -44,16 +44,14 @@ class MetricCheckerTest {
 
     private final FakeHttpServer prometheus = new FakeHttpServer();
     private final FakeCloudWatch cloudWatch = new FakeCloudWatch();
-    private final SdkHttpClient sdkHttp = UrlConnectionHttpClient.create();
     /** Prometheus answers by the first key found in the query. */
     private final Map<String, Reply> answers = new LinkedHashMap<>();
     private final MetricProviders providers = new MetricProviders(
             new MetricProviders.Settings(prometheus.uri(""), Duration.ofSeconds(2)),
             SecretResolver.none(),
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")),
-            region -> CloudWatchClient.builder().region(Region.of(region)).endpointOverride(cloudWatch.endpoint())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")))
-                    .httpClient(sdkHttp).overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1))).build(),
+            region -> new AwsJsonClient(AwsService.CLOUDWATCH, AwsSettings.of(region,
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"))).withRetry(RetryPolicy.none()), cloudWatch.endpoint()),
             Clock.fixed(NOW, ZoneOffset.UTC));
     private final MetricChecker checker = new MetricChecker(providers);
 
@@ -69,7 +67,6 @@ class MetricCheckerTest {
     void stop() {
         prometheus.close();
         cloudWatch.close();
-        sdkHttp.close();
     }
 
     private static String sentQuery(FakeHttpServer.Request request) {

@@ -3,6 +3,9 @@ package dev.flagstep.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
 import java.net.URI;
@@ -18,9 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 class MetricProvidersTest {
 
@@ -29,9 +29,8 @@ class MetricProvidersTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")),
             region -> {
                 cloudWatchClientsBuilt.incrementAndGet();
-                return CloudWatchClient.builder().region(Region.of(region))
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")))
-                        .httpClient(UrlConnectionHttpClient.create()).build();
+                return new AwsJsonClient(AwsService.CLOUDWATCH, AwsSettings.of(region,
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"))));
             },
             Clock.fixed(Instant.parse("2026-11-24T00:00:00Z"), ZoneOffset.UTC));
 

@@ -3,6 +3,10 @@ package dev.flagstep.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.metrics.FakeHttpServer.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 class SecretResolverTest {
 
@@ -54,8 +55,8 @@ class SecretResolverTest {
 
     @Test
     void secretsManagerSecretsAreJsonKeyValuePairs() {
-        try (FakeHttpServer secretsManager = new FakeHttpServer();
-                SecretsManagerClient client = secretsManager(secretsManager)) {
+        try (FakeHttpServer secretsManager = new FakeHttpServer()) {
+            AwsJsonClient client = secretsManager(secretsManager);
             secretsManager.respond(r -> "secretsmanager.GetSecretValue".equals(r.header("X-Amz-Target"))
                     && new String(r.body(), StandardCharsets.UTF_8).contains("\"SecretId\":\"" + ARN + "\"")
                     ? new Reply(200, Map.of("Content-Type", "application/x-amz-json-1.1"), ("{\"ARN\":\"" + ARN + "\",\"Name\":\"prom-auth\","
@@ -69,8 +70,8 @@ class SecretResolverTest {
 
     @Test
     void aSecretsManagerErrorNamesTheSecret() {
-        try (FakeHttpServer secretsManager = new FakeHttpServer();
-                SecretsManagerClient client = secretsManager(secretsManager)) {
+        try (FakeHttpServer secretsManager = new FakeHttpServer()) {
+            AwsJsonClient client = secretsManager(secretsManager);
             secretsManager.respond(r -> new Reply(400, Map.of("Content-Type", "application/x-amz-json-1.1"),
                     "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"Secrets Manager can't find the specified secret.\"}".getBytes(), 0));
 
@@ -83,8 +84,8 @@ class SecretResolverTest {
 
     @Test
     void aSecretsManagerSecretThatIsNotJsonIsRejected() {
-        try (FakeHttpServer secretsManager = new FakeHttpServer();
-                SecretsManagerClient client = secretsManager(secretsManager)) {
+        try (FakeHttpServer secretsManager = new FakeHttpServer()) {
+            AwsJsonClient client = secretsManager(secretsManager);
             secretsManager.respond(r -> new Reply(200, Map.of("Content-Type", "application/x-amz-json-1.1"),
                     ("{\"ARN\":\"" + ARN + "\",\"SecretString\":\"just-a-token\"}").getBytes(), 0));
 
@@ -94,11 +95,9 @@ class SecretResolverTest {
         }
     }
 
-    private static SecretsManagerClient secretsManager(FakeHttpServer server) {
-        return SecretsManagerClient.builder().region(Region.US_EAST_1).endpointOverride(server.uri(""))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+    private static AwsJsonClient secretsManager(FakeHttpServer server) {
+        return new AwsJsonClient(AwsService.SECRETS_MANAGER, AwsSettings.of("us-east-1",
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "SECRET"))).withRetry(RetryPolicy.none()),
+                server.uri(""));
     }
 }

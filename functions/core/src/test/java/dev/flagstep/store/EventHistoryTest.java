@@ -59,14 +59,14 @@ class EventHistoryTest {
         weekly.append(event(id, "seven days", T0.plusSeconds(1)));
 
         Map<String, Long> expiry = new java.util.HashMap<>();
-        dynamo.client().query(q -> q.tableName(dynamo.tableName())
+        dynamo.sdkClient().query(q -> q.tableName(dynamo.tableName())
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CANARY#" + id))))
                 .items().forEach(item -> expiry.put(item.get("message").s(), Long.parseLong(item.get("expiresAt").n())));
 
         assertThat(expiry).containsEntry("default retention", T0.plus(Duration.ofDays(30)).getEpochSecond())
                 .containsEntry("seven days", T0.plusSeconds(1).plus(Duration.ofDays(7)).getEpochSecond());
-        var ttl = dynamo.client().describeTimeToLive(d -> d.tableName(dynamo.tableName())).timeToLiveDescription();
+        var ttl = dynamo.sdkClient().describeTimeToLive(d -> d.tableName(dynamo.tableName())).timeToLiveDescription();
         assertThat(ttl.attributeName()).isEqualTo("expiresAt");
         assertThat(ttl.timeToLiveStatus()).isIn(TimeToLiveStatus.ENABLED, TimeToLiveStatus.ENABLING);
     }

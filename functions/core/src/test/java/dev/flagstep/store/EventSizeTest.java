@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.MessageLimit;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.testing.DynamoTableExtension;
 import dev.flagstep.testing.WebhookFixtures;
-import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.testing.WebhookReceiver.Reply;
+import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.WebhookClient;
 import dev.flagstep.webhook.WebhookPayload;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A receiver answering megabytes never costs an event: the message is cut, the append succeeds. DynamoDB Local. */
 class EventSizeTest {
@@ -81,7 +81,7 @@ class EventSizeTest {
         assertThat(ItemSize.fitted(item, "message", whole)).isSameAs(item);
         Map<String, AttributeValue> fitted = ItemSize.fitted(item, "message", 1000);
         assertThat(ItemSize.of(fitted)).isLessThanOrEqualTo(1000).isGreaterThan(900);
-        assertThat(fitted.get("message").s()).endsWith(" ... [truncated: 5000 bytes in all]");
+        assertThat(fitted.get("message").asS().orElseThrow()).endsWith(" ... [truncated: 5000 bytes in all]");
         assertThat(fitted.get("pk")).isEqualTo(item.get("pk"));
     }
 

@@ -76,7 +76,7 @@ class SpecStoreTest {
         assertThat(store.gate(id, GateType.CONFIRM_PROMOTION).open()).isFalse();
         assertThat(store.events(id, 10, Optional.empty()).items()).isEmpty();
         assertThat(store.list(Optional.empty(), 10, Optional.empty()).items()).isEmpty();
-        assertThat(dynamo.client().scan(s -> s.tableName(dynamo.tableName())).count()).isZero();
+        assertThat(dynamo.sdkClient().scan(s -> s.tableName(dynamo.tableName())).count()).isZero();
     }
 
     @Test

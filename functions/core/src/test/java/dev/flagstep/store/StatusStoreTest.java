@@ -87,7 +87,9 @@ class StatusStoreTest {
     void aClaimWithOnlyItsStartTimeHoldsFifteenMinutesFromIt() {
         CanaryId id = new CanaryId("test", "legacy-claim");
         store.saveStatus(id, progressing(10, 0), 0, new TickMemo("run/A@1", "", Optional.empty(), 0, Optional.empty()));
-        dynamo.client().updateItem(b -> b.tableName(dynamo.tableName()).key(Items.key(id, Items.STATUS))
+        dynamo.sdkClient().updateItem(b -> b.tableName(dynamo.tableName()).key(java.util.Map.of(
+                        CanaryTable.PK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Items.pk(id)),
+                        CanaryTable.SK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Items.STATUS)))
                 .updateExpression("SET tickStartedAt = :t").expressionAttributeValues(
                         java.util.Map.of(":t", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(T0.toString()))));
 

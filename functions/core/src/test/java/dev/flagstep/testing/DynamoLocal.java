@@ -2,6 +2,10 @@ package dev.flagstep.testing;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.store.CanaryTable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * One in-process DynamoDB Local server per test JVM (start-up takes seconds on these machines), on a
- * free port, reached over real HTTP by SDK v2 clients. Tests get a fresh table each through
+ * free port, reached over real HTTP by flagstep's own {@link DynamoDb} client (what the stores use) and,
+ * for tests that check independently what was written, by an SDK v2 client ({@link #sdkClient}). Tests get a fresh table each through
  * {@link DynamoTableExtension} or {@link #createTable}, so they never see each other's items.
  */
 public final class DynamoLocal {
@@ -26,12 +31,19 @@ public final class DynamoLocal {
 
     private final DynamoDBProxyServer server;
     private final URI endpoint;
-    private final DynamoDbClient client;
+    private final DynamoDb client;
+    private final DynamoDbClient sdkClient;
 
     private DynamoLocal(DynamoDBProxyServer server, int port) {
         this.server = server;
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = newClient();
+        this.sdkClient = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     /** The server, started on first use and stopped when the JVM exits. */
@@ -72,18 +84,20 @@ public final class DynamoLocal {
     }
 
     /** A shared client (thread-safe). */
-    public DynamoDbClient client() {
+    public DynamoDb client() {
         return client;
     }
 
-    /** A client of its own, for tests that close theirs or want separate connection pools. */
-    public DynamoDbClient newClient() {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+    /** The SDK's client, independent of flagstep's, to check what the stores wrote. */
+    public DynamoDbClient sdkClient() {
+        return sdkClient;
+    }
+
+    /** A client of its own, on its own HTTP client. */
+    public DynamoDb newClient() {
+        return new DynamoDb(new AwsJsonClient(AwsService.DYNAMODB,
+                AwsSettings.of("us-east-1", StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))),
+                endpoint));
     }
 
     /** Creates a canary table with a name no other test uses and returns the name. */
@@ -95,12 +109,12 @@ public final class DynamoLocal {
     }
 
     public void deleteTable(String name) {
-        client.deleteTable(b -> b.tableName(name));
+        sdkClient.deleteTable(b -> b.tableName(name));
     }
 
     private void stop() {
         try {
-            client.close();
+            sdkClient.close();
             server.stop();
         } catch (Exception e) {
             // the JVM is exiting; an in-memory server has nothing to lose

@@ -1,5 +1,6 @@
 package dev.flagstep.testing;
 
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import java.time.Clock;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -46,8 +47,13 @@ public final class DynamoTableExtension
         DynamoLocal.get().deleteTable(table);
     }
 
-    public DynamoDbClient client() {
+    public DynamoDb client() {
         return DynamoLocal.get().client();
+    }
+
+    /** The SDK's client, to check independently what was written. */
+    public DynamoDbClient sdkClient() {
+        return DynamoLocal.get().sdkClient();
     }
 
     public String tableName() {

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -20,12 +24,9 @@ import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
- * A loopback EventBridge that speaks the real JSON 1.1 protocol for PutEvents, so the SDK's own
+ * A loopback EventBridge that speaks the real JSON 1.1 protocol for PutEvents, so flagstep's own
  * serialisation, headers and response parsing are what tests exercise. Scripted answers (failed
  * entries, service errors) apply to the next calls in order; every call is recorded.
  */
@@ -76,15 +77,10 @@ public final class EventBridgeFake implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** A client for this fake; the SDK's own retries are off so tests see every call the code makes. */
-    public EventBridgeClient client() {
-        return EventBridgeClient.builder()
-                .endpointOverride(endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+    /** A client for this fake; the client's own retries are off so tests see every call the code makes. */
+    public AwsJsonClient client() {
+        return new AwsJsonClient(AwsService.EVENTBRIDGE, AwsSettings.of("us-east-1",
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).withRetry(RetryPolicy.none()), endpoint());
     }
 
     /** The next PutEvents call fails the entries at these indexes (0-based, in that call). */

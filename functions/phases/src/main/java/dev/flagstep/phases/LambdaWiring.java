@@ -1,5 +1,10 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.kubernetes.EksAccess;
@@ -19,14 +24,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The Lambda container's adapters and settings, from its environment, handed to the one wiring
@@ -64,15 +61,13 @@ final class LambdaWiring {
 
     private static Services build(Map<String, String> env) {
         Clock clock = Clock.systemUTC();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        Region region = Region.of(env.getOrDefault("AWS_REGION", "us-east-1"));
-        // the AWS clients, one place each
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        EventBridgeClient bus = EventBridgeClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        SfnClient sfn = SfnClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        SecretsManagerClient secretsManager =
-                SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        AwsSettings aws = AwsSettings.fromEnvironment(env);
+        AwsCredentialsProvider credentials = aws.credentials();
+        // the AWS calls, one place each
+        DynamoDb dynamo = new DynamoDb(client(AwsService.DYNAMODB, aws, env));
+        StepFunctions sfn = new StepFunctions(client(AwsService.STEP_FUNCTIONS, aws, env));
+        AwsJsonClient bus = client(AwsService.EVENTBRIDGE, aws, env);
+        AwsJsonClient secretsManager = client(AwsService.SECRETS_MANAGER, aws, env);
         EksAccess eks = EksAccess.fromEnvironment();
 
         return PhaseWiring.services(new PhaseWiring.Adapters(
@@ -87,7 +82,7 @@ final class LambdaWiring {
                 new SecretsManagerSecretResolver(secretsManager),
                 SecretScope.fromEnvironment(env),
                 credentials,
-                MetricProviders.cloudWatchClientFactory(credentials, http),
+                MetricProviders.cloudWatchClientFactory(credentials, aws.http()),
                 clock,
                 clock,
                 Sleeper.REAL), settings(env));
@@ -113,6 +108,10 @@ final class LambdaWiring {
             case PROXY -> new ServiceProxy(eks::client, domain, clock);
             case OFF -> ServiceRouter.direct();
         };
+    }
+
+    private static AwsJsonClient client(AwsService service, AwsSettings aws, Map<String, String> env) {
+        return new AwsJsonClient(service, aws, service.endpoint(aws.region(), env));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

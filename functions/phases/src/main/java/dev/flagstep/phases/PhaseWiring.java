@@ -1,7 +1,8 @@
 package dev.flagstep.phases;
 
-import dev.flagstep.gate.TaskTokens;
+import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.events.EventPublisher;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * The one wiring of {@link Services}: the Lambda container ({@link LambdaWiring}) and the local runtime
@@ -60,7 +60,7 @@ public final class PhaseWiring {
             SecretResolver secrets,
             SecretScope secretScope,
             AwsCredentialsProvider credentials,
-            Function<String, CloudWatchClient> cloudWatch,
+            Function<String, AwsJsonClient> cloudWatch,
             Clock clock,
             Clock signingClock,
             Sleeper sleeper) {}

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.aws.AwsException;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.StoreContentionException;
@@ -7,8 +8,6 @@ import dev.flagstep.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
-import java.util.Set;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -21,11 +20,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * CRD), a missing target, an invalid document.
  */
 final class Transience {
-
-    /** Error codes AWS APIs answer when they shed load (besides HTTP 429 and 5xx). */
-    private static final Set<String> THROTTLING = Set.of("ProvisionedThroughputExceededException",
-            "ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException",
-            "LimitExceededException", "RequestThrottled", "RequestThrottledException");
 
     private Transience() {}
 
@@ -47,24 +41,20 @@ final class Transience {
         };
     }
 
-    /** An AWS SDK failure worth retrying: throttled, 5xx, or the call never got an answer. */
+    /**
+     * An AWS failure worth retrying: throttled (HTTP 429 or a load-shedding code, see AwsException), 5xx, or the
+     * call never got an answer (the network, or credentials the SDK's providers could not resolve).
+     */
     private static Optional<String> aws(Throwable t) {
         return switch (t) {
-            case AwsServiceException e when isThrottling(e) -> Optional.of("throttled (" + code(e) + ")");
-            case AwsServiceException e when e.statusCode() >= 500 -> Optional.of("unavailable (" + e.statusCode() + " " + code(e) + ")");
-            case AwsServiceException e -> Optional.empty();
+            case AwsException e when e.throttling() -> Optional.of("throttled (" + e.errorCode() + ")");
+            case AwsException e when e.status() >= 500 -> Optional.of("unavailable (" + e.status() + " " + e.errorCode() + ")");
+            case AwsException e when e.unanswered() -> Optional.of("unreachable (network or credentials): " + e.getMessage());
+            case AwsException e -> Optional.empty();
             case SdkClientException e -> Optional.of("unreachable (network or credentials): " + e.getMessage());
             case UncheckedIOException e -> Optional.of("unreachable: " + e.getMessage());
             case IOException e -> Optional.of("unreachable: " + e.getMessage());
             default -> Optional.empty();
         };
-    }
-
-    private static boolean isThrottling(AwsServiceException e) {
-        return e.isThrottlingException() || THROTTLING.contains(code(e));
-    }
-
-    private static String code(AwsServiceException e) {
-        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
     }
 }

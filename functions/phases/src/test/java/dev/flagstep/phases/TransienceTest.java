@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.aws.AwsException;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryId;
@@ -13,20 +14,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /** Every kind of failure a phase meets, classified once: transient (retried) or permanent (the release fails). */
 class TransienceTest {
 
     private static final CanaryId ID = new CanaryId("test", "podinfo");
 
-    private static AwsServiceException dynamo(int status, String code) {
-        return DynamoDbException.builder().statusCode(status).message(code + " happened")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build()).build();
+    private static AwsException dynamo(int status, String code) {
+        return new AwsException("DynamoDB_20120810.UpdateItem", status, code, code + ": " + code + " happened", null);
     }
 
     private static StoreException store(Throwable cause) {
@@ -62,9 +58,7 @@ class TransienceTest {
 
     @Test
     void dynamoDbThrottlingIsTransientAndNamedByItsCode() {
-        AwsServiceException throttled = ProvisionedThroughputExceededException.builder().statusCode(400)
-                .message("exceeded").awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode("ProvisionedThroughputExceededException").build()).build();
+        AwsException throttled = dynamo(400, "ProvisionedThroughputExceededException");
         assertThat(Transience.cause(store(throttled)))
                 .hasValueSatisfying(c -> assertThat(c).startsWith("DynamoDB throttled (ProvisionedThroughputExceededException): saveStatus"));
         assertThat(Transience.cause(store(dynamo(400, "ThrottlingException")))).isPresent();
@@ -76,8 +70,11 @@ class TransienceTest {
         assertThat(Transience.cause(store(dynamo(500, "InternalServerError"))))
                 .hasValueSatisfying(c -> assertThat(c).startsWith("DynamoDB unavailable (500 InternalServerError)"));
         assertThat(Transience.cause(store(dynamo(503, "ServiceUnavailable")))).isPresent();
-        assertThat(Transience.cause(store(SdkClientException.create("Unable to execute HTTP request: Connection reset"))))
+        assertThat(Transience.cause(store(new AwsException("DynamoDB_20120810.UpdateItem", 0, "",
+                "no answer from http://127.0.0.1:8000/: java.net.SocketException: Connection reset", null))))
                 .hasValueSatisfying(c -> assertThat(c).startsWith("DynamoDB unreachable (network or credentials)"));
+        assertThat(Transience.cause(store(new AwsException("DynamoDB_20120810.UpdateItem", 429, "", "HTTP 429", null))))
+                .hasValueSatisfying(c -> assertThat(c).startsWith("DynamoDB throttled"));
     }
 
     @Test
@@ -100,9 +97,8 @@ class TransienceTest {
     void credentialHiccupsOfTheEksTokenAndOtherAwsThrottlesAreTransient() {
         assertThat(Transience.cause(SdkClientException.create("Unable to load credentials from any of the providers")))
                 .isPresent();
-        AwsServiceException stsThrottled = AwsServiceException.builder().statusCode(400).message("Rate exceeded")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").build()).build();
-        assertThat(Transience.cause(stsThrottled)).isPresent();
+        AwsException eventsThrottled = new AwsException("AWSEvents.PutEvents", 400, "Throttling", "Throttling: Rate exceeded", null);
+        assertThat(Transience.cause(eventsThrottled)).isPresent();
         assertThat(Transience.cause(new UncheckedIOException(new IOException("connection reset")))).isPresent();
     }
 

@@ -3,8 +3,8 @@ package dev.flagstep.local.faults;
 import java.util.Map;
 
 /**
- * What DynamoDB answers when it cannot take a request, on the wire (the SDK turns each into its
- * exception type, retries it as it would in AWS, and then throws it): for {@link FaultProxy#answer}.
+ * What DynamoDB answers when it cannot take a request, on the wire (the client turns each into an
+ * AwsException with its code, retries it as it would in AWS, and then throws it): for {@link FaultProxy#answer}.
  */
 public final class DynamoReplies {
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeEndpoint;
+import dev.flagstep.local.LocalDynamo;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -82,6 +83,7 @@ final class ScaleBench {
         KubeEndpoint front = new KubeEndpoint(URI.create("http://127.0.0.1:" + proxy.getAddress().getPort()), Optional.empty(),
                 sim.endpoint().token(), Duration.ofSeconds(60), KubeEndpoint.DEFAULT_ATTEMPTS);
         KubeClient kube = new KubeClient(front, pause -> Thread.sleep(pause.dividedBy((long) speed)));
+        LocalDynamo.observe(new DynamoCallCounter());
         LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Settings(Optional.empty(), speed, "gatewayapi:v1",
                 URI.create("http://prometheus.istio-system:9090"), Optional.empty(), HistoryBudget.standard()), kube);
         runtime.interpreter().addListener(this::observe);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.aws.AwsException;
 import dev.flagstep.local.LocalDynamo;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.DynamoDbCanaryStore;
@@ -14,10 +15,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** The fault proxy in front of DynamoDB Local: the SDK sees DynamoDB's own errors, and the data stays. */
+/** The fault proxy in front of DynamoDB Local: the client sees DynamoDB's own errors, and the data stays. */
 class FaultProxyTest {
 
     static LocalDynamo dynamo;
@@ -43,8 +42,9 @@ class FaultProxyTest {
         try {
             assertThatThrownBy(() -> store.statusRecord(ID))
                     .isInstanceOf(StoreException.class)
-                    .hasCauseInstanceOf(ProvisionedThroughputExceededException.class)
-                    .hasMessageContaining("ProvisionedThroughputExceededException");
+                    .hasCauseInstanceOf(AwsException.class)
+                    .hasMessageContaining("ProvisionedThroughputExceededException")
+                    .satisfies(e -> assertThat(((AwsException) e.getCause()).throttling()).isTrue());
         } finally {
             proxy.pass();
         }
@@ -54,10 +54,11 @@ class FaultProxyTest {
     @Test
     void aCountedAnswerPassesAgainByItself() {
         FaultProxy proxy = dynamo.faults().orElseThrow();
-        proxy.answer(DynamoReplies.internalServerError(), 3); // the SDK's three attempts of one call
+        proxy.answer(DynamoReplies.internalServerError(), 3); // the client's three attempts of one call
 
-        assertThatThrownBy(() -> store.statusRecord(ID)).hasCauseInstanceOf(DynamoDbException.class)
-                .hasMessageContaining("InternalServerError");
+        assertThatThrownBy(() -> store.statusRecord(ID)).hasCauseInstanceOf(AwsException.class)
+                .hasMessageContaining("InternalServerError")
+                .satisfies(e -> assertThat(((AwsException) e.getCause()).status()).isEqualTo(500));
         assertThat(proxy.passing()).isTrue();
         assertThat(store.statusRecord(ID)).isPresent();
     }

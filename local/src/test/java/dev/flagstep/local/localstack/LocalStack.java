@@ -1,5 +1,8 @@
 package dev.flagstep.local.localstack;
 
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -63,6 +66,13 @@ final class LocalStack {
                         AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey())))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
+    }
+
+    /** flagstep's own AWS JSON client of a service, for LocalStack (what production code is handed). */
+    static AwsJsonClient json(AwsService service) {
+        LocalStackContainer localstack = container();
+        return new AwsJsonClient(service, AwsSettings.of(localstack.getRegion(), StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()))), localstack.getEndpoint());
     }
 
     /** A resource name unique within this JVM's container. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
+import dev.flagstep.aws.AwsService;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
 import dev.flagstep.events.EventBridgePublisher;
@@ -93,7 +94,7 @@ class LocalStackEventBusTest {
         events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName(bus).source("not-flagstep")
                 .detailType(EventBridgePublisher.DETAIL_TYPE).detail("{\"name\": \"stranger\"}").build()));
 
-        PublishResult result = new EventBridgePublisher(events, bus).publish(published);
+        PublishResult result = new EventBridgePublisher(LocalStack.json(AwsService.EVENTBRIDGE), bus).publish(published);
 
         assertThat(result.failures()).isEmpty();
         assertThat(result.delivered()).isEqualTo(published.size());
@@ -123,7 +124,7 @@ class LocalStackEventBusTest {
         CanaryEvent event = new CanaryEvent(new CanaryId("test", "podinfo"), Message.Severity.NORMAL, "lost",
                 Phase.PROGRESSING, T0, 0, 0, "run-1", "c");
 
-        PublishResult result = new EventBridgePublisher(events, "no-such-bus", 2, Duration.ofMillis(10))
+        PublishResult result = new EventBridgePublisher(LocalStack.json(AwsService.EVENTBRIDGE), "no-such-bus", 2, Duration.ofMillis(10))
                 .publish(List.of(event));
 
         assertThat(result.delivered()).isZero();

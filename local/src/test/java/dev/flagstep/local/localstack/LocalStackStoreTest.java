@@ -7,6 +7,8 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Phase;
 import dev.flagstep.analysis.StatusCondition;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.ActiveRun;
@@ -56,17 +58,20 @@ class LocalStackStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     private static final AtomicInteger CANARIES = new AtomicInteger();
 
+    /** The SDK's own client: checks independently what flagstep's client created and wrote. */
     private static DynamoDbClient dynamo;
+    private static DynamoDb flagstep;
     private static String table;
 
-    private final CanaryStore store = new DynamoDbCanaryStore(dynamo, table, Clock.fixed(T0, ZoneOffset.UTC));
+    private final CanaryStore store = new DynamoDbCanaryStore(flagstep, table, Clock.fixed(T0, ZoneOffset.UTC));
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
     @BeforeAll
     static void createTable() {
         dynamo = LocalStack.client(DynamoDbClient.builder());
+        flagstep = new DynamoDb(LocalStack.json(AwsService.DYNAMODB));
         table = LocalStack.unique("flagstep-canaries");
-        CanaryTable.create(dynamo, table);
+        CanaryTable.create(flagstep, table);
     }
 
     @AfterAll
@@ -234,7 +239,7 @@ class LocalStackStoreTest {
 
     @Test
     void dynamoErrorsNameTheOperationAndTheCanary() {
-        CanaryStore nowhere = new DynamoDbCanaryStore(dynamo, "no-such-table", Clock.systemUTC(), Duration.ofDays(1));
+        CanaryStore nowhere = new DynamoDbCanaryStore(flagstep, "no-such-table", Clock.systemUTC(), Duration.ofDays(1));
 
         assertThatThrownBy(() -> nowhere.status(new CanaryId("test", "podinfo")))
                 .hasMessageStartingWith("status test/podinfo: DynamoDB call failed")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.EventPublisher;

@@ -1,0 +1,45 @@
+package dev.flagstep.aws;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * What every AWS call of a container shares: the region, the credentials (the SDK's providers, resolved
+ * per call, so rotations apply and a SnapStart snapshot holds none), one HTTP client and the retry policy.
+ */
+public record AwsSettings(String region, AwsCredentialsProvider credentials, HttpClient http, RetryPolicy retry) {
+
+    /** The SDK's connect timeout. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    public AwsSettings {
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("an AWS region is required");
+        }
+    }
+
+    public static AwsSettings of(String region, AwsCredentialsProvider credentials) {
+        return new AwsSettings(region, credentials, httpClient(), RetryPolicy.standard());
+    }
+
+    /** Lambda's environment: {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}, else us-east-1), the default credentials chain. */
+    public static AwsSettings fromEnvironment(Map<String, String> env) {
+        String region = Optional.ofNullable(env.get("AWS_REGION")).filter(r -> !r.isBlank())
+                .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")).filter(r -> !r.isBlank()))
+                .orElse("us-east-1");
+        return of(region, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** HTTP/1.1 (AWS JSON endpoints speak it; no h2c upgrade on plain-HTTP test endpoints). */
+    public static HttpClient httpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    public AwsSettings withRetry(RetryPolicy policy) {
+        return new AwsSettings(region, credentials, http, policy);
+    }
+}
