@@ -10,7 +10,7 @@ import java.util.Optional;
  * run for webhook receivers (opaque; changes with the revision, stable within a run).
  */
 public record CanaryStatus(
-        Phase phase,
+        CanaryPhase phase,
         int canaryWeight,
         int failedChecks,
         int iterations,
@@ -24,7 +24,7 @@ public record CanaryStatus(
 
     /** The status of a canary nobody has rolled out yet. */
     public static CanaryStatus initial(Instant now) {
-        return new CanaryStatus(Phase.INITIALIZING, 0, 0, 0, "", now, List.of());
+        return new CanaryStatus(CanaryPhase.INITIALIZING, 0, 0, 0, "", now, List.of());
     }
 
     // The setters below mirror pkg/canary/status.go. Like Flagger, every write stamps
@@ -36,12 +36,12 @@ public record CanaryStatus(
      * Progressing, Waiting and Promoting; WaitingPromotion then sets iterations to
      * {@code analysisIterations - 1} (-1 for the canary strategy). failedChecks is kept.
      */
-    public CanaryStatus setPhase(Phase newPhase, PhaseContext context, Instant now) {
+    public CanaryStatus setPhase(CanaryPhase newPhase, PhaseContext context, Instant now) {
         int weight = canaryWeight;
         int iters = iterations;
-        if (newPhase != Phase.PROGRESSING && newPhase != Phase.WAITING && newPhase != Phase.PROMOTING) {
+        if (newPhase != CanaryPhase.PROGRESSING && newPhase != CanaryPhase.WAITING && newPhase != CanaryPhase.PROMOTING) {
             weight = 0;
-            iters = newPhase == Phase.WAITING_PROMOTION ? context.analysisIterations() - 1 : 0;
+            iters = newPhase == CanaryPhase.WAITING_PROMOTION ? context.analysisIterations() - 1 : 0;
         }
         return new CanaryStatus(newPhase, weight, failedChecks, iters, checksum, now,
                 conditionsFor(newPhase, context, now));
@@ -53,7 +53,7 @@ public record CanaryStatus(
      * failedChecks is back to 0 after a rollback. The caller refreshes {@link #withChecksum} when the
      * revision changed, as Flagger recomputes lastAppliedSpec here.
      */
-    public CanaryStatus sync(Phase newPhase, int weight, int failed, int iters, PhaseContext context, Instant now) {
+    public CanaryStatus sync(CanaryPhase newPhase, int weight, int failed, int iters, PhaseContext context, Instant now) {
         return new CanaryStatus(newPhase, weight, failed, iters, checksum, now, conditionsFor(newPhase, context, now));
     }
 
@@ -83,7 +83,7 @@ public record CanaryStatus(
         return conditions.stream().filter(c -> StatusConditions.PROMOTED.equals(c.type())).findFirst();
     }
 
-    private List<StatusCondition> conditionsFor(Phase newPhase, PhaseContext context, Instant now) {
+    private List<StatusCondition> conditionsFor(CanaryPhase newPhase, PhaseContext context, Instant now) {
         return StatusConditions.forPhase(conditions, newPhase, context.targetKind(), now).orElse(conditions);
     }
 }

@@ -65,9 +65,9 @@ public final class CanaryStep {
                 // confirm-traffic-increase gates every step, promotion included, but not while mirroring
                 // or once promotion is under way
                 boolean gated = !routes.mirrored()
-                        && status.phase() != Phase.PROMOTING
-                        && status.phase() != Phase.WAITING_PROMOTION
-                        && status.phase() != Phase.FINALISING;
+                        && status.phase() != CanaryPhase.PROMOTING
+                        && status.phase() != CanaryPhase.WAITING_PROMOTION
+                        && status.phase() != CanaryPhase.FINALISING;
                 yield gated
                         ? new Step.NeedsGate(HookType.CONFIRM_TRAFFIC_INCREASE, status, Step.Notes.of(messages))
                         : runCanary(ctx, status, routes, messages, now);
@@ -120,9 +120,9 @@ public final class CanaryStep {
      */
     private static Step promotionRefused(TickContext ctx, CanaryStatus status, GateOutcome.Closed closed,
             List<Message> messages, Instant now) {
-        if (status.phase() != Phase.WAITING_PROMOTION) {
+        if (status.phase() != CanaryPhase.WAITING_PROMOTION) {
             messages.add(ctx.messages().waitingForPromotionApproval(closed.hook()));
-            return new Step.Halted(status.setPhase(Phase.WAITING_PROMOTION, ctx.phaseContext(), now),
+            return new Step.Halted(status.setPhase(CanaryPhase.WAITING_PROMOTION, ctx.phaseContext(), now),
                     new Step.Notes(messages, alertUnlessMuted(closed, FlaggerMessages.Alerts.WAITING_FOR_PROMOTION)));
         }
         return new Step.Halted(status.withIterations(ctx.phaseContext().analysisIterations() - 1, now),
@@ -160,7 +160,7 @@ public final class CanaryStep {
 
     private static Step promote(TickContext ctx, CanaryStatus status, List<Message> messages, Instant now) {
         messages.add(ctx.messages().copyingTemplate());
-        return new Step.Promote(status.setPhase(Phase.PROMOTING, ctx.phaseContext(), now), Step.Notes.of(messages));
+        return new Step.Promote(status.setPhase(CanaryPhase.PROMOTING, ctx.phaseContext(), now), Step.Notes.of(messages));
     }
 
     /** Flagger warns about the kubernetes provider's overrides on every tick that reaches the strategy. */

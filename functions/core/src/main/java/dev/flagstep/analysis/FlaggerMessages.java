@@ -55,7 +55,7 @@ public record FlaggerMessages(String name, String namespace, String target) {
      */
     public Message initializationFailed(String why) {
         return Message.warning("Initialization of " + canary() + " failed, " + targetRef() + " left serving untouched: "
-                + why).asPhase(Phase.FAILED);
+                + why).asPhase(CanaryPhase.FAILED);
     }
 
     /** The {@code why} of {@link #initializationFailed} when the primary missed the progress deadline. */
@@ -75,7 +75,7 @@ public record FlaggerMessages(String name, String namespace, String target) {
 
     /** Recorded with the phase already Progressing (Flagger uses a copy of the canary). */
     public Message newRevisionScalingUp() {
-        return Message.normal("New revision detected! Scaling up " + targetRef()).asPhase(Phase.PROGRESSING);
+        return Message.normal("New revision detected! Scaling up " + targetRef()).asPhase(CanaryPhase.PROGRESSING);
     }
 
     public Message newRevisionRestarting() {
@@ -126,7 +126,7 @@ public record FlaggerMessages(String name, String namespace, String target) {
 
     /** Recorded with the phase already Failed (Flagger uses a copy of the canary). */
     public Message canaryFailed() {
-        return Message.warning("Canary failed! Scaling down " + canary()).asPhase(Phase.FAILED);
+        return Message.warning("Canary failed! Scaling down " + canary()).asPhase(CanaryPhase.FAILED);
     }
 
     public Message rollingBackThresholdReached(int failedChecks) {

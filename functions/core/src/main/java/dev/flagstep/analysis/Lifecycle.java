@@ -25,21 +25,21 @@ public final class Lifecycle {
             FlaggerMessages m, Instant now) {
         List<Message> messages = new ArrayList<>(outcome.passed().stream().map(m::confirmRolloutPassed).toList());
         if (outcome instanceof GateOutcome.Closed closed) {
-            if (status.phase() == Phase.WAITING) {
+            if (status.phase() == CanaryPhase.WAITING) {
                 return new Step.Halted(status, Step.Notes.of(messages));
             }
             messages.add(m.waitingForApproval(closed.hook()));
             List<Alert> alerts = closed.muteAlert()
                     ? List.of()
                     : List.of(new Alert(Alert.Severity.WARN, FlaggerMessages.Alerts.WAITING_FOR_APPROVAL));
-            return new Step.Halted(status.setPhase(Phase.WAITING, context, now), new Step.Notes(messages, alerts));
+            return new Step.Halted(status.setPhase(CanaryPhase.WAITING, context, now), new Step.Notes(messages, alerts));
         }
         return new Step.Proceed(status, Optional.empty(), Step.Notes.of(messages));
     }
 
     /** The approved run starts: scale the canary up, Progressing with every counter at 0. */
     public static Step startRollout(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
-        return new Step.Proceed(status.sync(Phase.PROGRESSING, 0, 0, 0, context, now), Optional.empty(),
+        return new Step.Proceed(status.sync(CanaryPhase.PROGRESSING, 0, 0, 0, context, now), Optional.empty(),
                 new Step.Notes(List.of(m.newRevisionScalingUp()),
                         List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.NEW_REVISION))));
     }
@@ -49,7 +49,7 @@ public final class Lifecycle {
      * counters to 0, without asking confirm-rollout again; pre-rollout runs again next tick.
      */
     public static Step restart(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
-        return new Step.Proceed(status.sync(Phase.PROGRESSING, 0, 0, 0, context, now),
+        return new Step.Proceed(status.sync(CanaryPhase.PROGRESSING, 0, 0, 0, context, now),
                 Optional.of(Routes.allPrimary()), Step.Notes.of(List.of(m.newRevisionRestarting())));
     }
 
@@ -69,7 +69,7 @@ public final class Lifecycle {
                     FlaggerMessages.Alerts.thresholdReached(status.failedChecks())));
         }
         messages.add(m.canaryFailed());
-        return new Step.Proceed(status.sync(Phase.FAILED, 0, 0, 0, context, now), Optional.of(Routes.allPrimary()),
+        return new Step.Proceed(status.sync(CanaryPhase.FAILED, 0, 0, 0, context, now), Optional.of(Routes.allPrimary()),
                 new Step.Notes(messages, alerts));
     }
 
@@ -93,12 +93,12 @@ public final class Lifecycle {
         PhaseContext pc = ctx.phaseContext();
         return switch (Weights.promotionShift(ctx.analysis(), ctx.provider(), routes)) {
             case Weights.PromotionShift.Finalise f -> new Step.Proceed(
-                    status.setPhase(Phase.FINALISING, pc, now), Optional.empty(), Step.Notes.of(List.of()));
+                    status.setPhase(CanaryPhase.FINALISING, pc, now), Optional.empty(), Step.Notes.of(List.of()));
             case Weights.PromotionShift.RouteAllToPrimary r -> new Step.Proceed(
-                    status.setPhase(Phase.FINALISING, pc, now), Optional.of(Routes.allPrimary()),
+                    status.setPhase(CanaryPhase.FINALISING, pc, now), Optional.of(Routes.allPrimary()),
                     Step.Notes.of(List.of(ctx.messages().routingAllTrafficToPrimary())));
             case Weights.PromotionShift.Shift(Routes next, boolean finished) -> new Step.Proceed(
-                    finished ? status.setPhase(Phase.FINALISING, pc, now) : status.withCanaryWeight(next.canary(), now),
+                    finished ? status.setPhase(CanaryPhase.FINALISING, pc, now) : status.withCanaryWeight(next.canary(), now),
                     Optional.of(next), Step.Notes.of(List.of(ctx.messages().advancePrimaryWeight(next.primary()))));
             case Weights.PromotionShift.NoChange n -> new Step.Hold(status, Step.Notes.of(List.of()));
         };
@@ -109,7 +109,7 @@ public final class Lifecycle {
      * PostRollout, after the post-rollout hooks, as Flagger records it.
      */
     public static Step finalise(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
-        return new Step.Proceed(status.setPhase(Phase.SUCCEEDED, context, now), Optional.empty(),
+        return new Step.Proceed(status.setPhase(CanaryPhase.SUCCEEDED, context, now), Optional.empty(),
                 new Step.Notes(List.of(), List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SUCCEEDED))));
     }
 
@@ -119,7 +119,7 @@ public final class Lifecycle {
      * rollout or rollback hooks; post-rollout(Succeeded) still runs.
      */
     public static Step skipAnalysis(CanaryStatus status, PhaseContext context, FlaggerMessages m, Instant now) {
-        return new Step.Proceed(status.setPhase(Phase.SUCCEEDED, context, now), Optional.of(Routes.allPrimary()),
+        return new Step.Proceed(status.setPhase(CanaryPhase.SUCCEEDED, context, now), Optional.of(Routes.allPrimary()),
                 // "Promotion completed!" is PostRollout's, after the post-rollout hooks, as Flagger records it
                 new Step.Notes(List.of(m.copyingTemplate()),
                         List.of(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.SKIPPED))));

@@ -8,7 +8,7 @@ import java.util.Optional;
  * "New revision detected! Scaling up", Failed for "Canary failed!"); event webhooks send that phase.
  * Otherwise the event carries the status phase at the time it is published.
  */
-public record Message(Severity severity, String text, Optional<Phase> recordedPhase) {
+public record Message(Severity severity, String text, Optional<CanaryPhase> recordedPhase) {
 
     /** Kubernetes event types; Flagger's "error" events are Warnings too. */
     public enum Severity {
@@ -34,7 +34,7 @@ public record Message(Severity severity, String text, Optional<Phase> recordedPh
         return new Message(Severity.WARNING, text, Optional.empty());
     }
 
-    public Message asPhase(Phase phase) {
+    public Message asPhase(CanaryPhase phase) {
         return new Message(severity, text, Optional.of(phase));
     }
 

@@ -15,7 +15,7 @@ public final class StatusConditions {
     private StatusConditions() {}
 
     /** The condition status: True once promoted or initialized, False on failure, else Unknown. */
-    public static String statusFor(Phase phase) {
+    public static String statusFor(CanaryPhase phase) {
         return switch (phase) {
             case INITIALIZED, SUCCEEDED -> TRUE;
             case FAILED -> FALSE;
@@ -24,7 +24,7 @@ public final class StatusConditions {
     }
 
     /** Flagger's message for each phase; Terminating/Terminated fall back to the initializing text. */
-    public static String messageFor(Phase phase, String targetKind) {
+    public static String messageFor(CanaryPhase phase, String targetKind) {
         return switch (phase) {
             case INITIALIZED -> targetKind + " initialization completed.";
             case WAITING, WAITING_PROMOTION -> "Waiting for approval.";
@@ -43,7 +43,7 @@ public final class StatusConditions {
      * lastTransitionTime; lastUpdateTime is always {@code now}.
      */
     public static Optional<List<StatusCondition>> forPhase(
-            List<StatusCondition> current, Phase phase, String targetKind, Instant now) {
+            List<StatusCondition> current, CanaryPhase phase, String targetKind, Instant now) {
         String status = statusFor(phase);
         String reason = phase.wireName();
         Optional<StatusCondition> existing =

@@ -24,7 +24,7 @@ public final class Threshold {
      * the count), and only once {@code failedChecks >= threshold}.
      */
     public static boolean reached(CanaryStatus status, Analysis analysis) {
-        return (status.phase() == Phase.PROGRESSING || status.phase() == Phase.WAITING_PROMOTION)
+        return (status.phase() == CanaryPhase.PROGRESSING || status.phase() == CanaryPhase.WAITING_PROMOTION)
                 && status.failedChecks() >= of(analysis);
     }
 

@@ -1,7 +1,7 @@
 package dev.flagstep.events;
 
 import dev.flagstep.analysis.Message.Severity;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
 
@@ -16,7 +16,7 @@ public record CanaryEvent(
         CanaryId canary,
         Severity severity,
         String message,
-        Phase phase,
+        CanaryPhase phase,
         Instant timestamp,
         int canaryWeight,
         int failedChecks,

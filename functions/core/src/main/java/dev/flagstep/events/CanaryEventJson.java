@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
 
@@ -67,7 +67,7 @@ public final class CanaryEventJson {
                 eventType.equals(Message.Severity.WARNING.wireName())
                         ? Message.Severity.WARNING : Message.Severity.NORMAL,
                 metadata.path("eventMessage").asText(""),
-                Phase.fromWire(phase).orElseThrow(() -> new IllegalArgumentException("unknown phase: " + phase)),
+                CanaryPhase.fromWire(phase).orElseThrow(() -> new IllegalArgumentException("unknown phase: " + phase)),
                 Instant.ofEpochMilli(parseMillis(required(metadata, "timestamp"))),
                 node.path("canaryWeight").asInt(0),
                 node.path("failedChecks").asInt(0),

@@ -2,7 +2,7 @@ package dev.flagstep.store;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.CanaryEvent;
@@ -94,7 +94,7 @@ final class Items {
             return Optional.empty(); // the STATUS item exists (index entry, claim) but no status was saved
         }
         CanaryStatus status = new CanaryStatus(
-                Phase.fromWire(str(item, "phase").orElse("")).orElse(Phase.INITIALIZING),
+                CanaryPhase.fromWire(str(item, "phase").orElse("")).orElse(CanaryPhase.INITIALIZING),
                 (int) num(item, "canaryWeight"),
                 (int) num(item, "failedChecks"),
                 (int) num(item, "iterations"),
@@ -187,7 +187,7 @@ final class Items {
                 id,
                 Message.Severity.valueOf(str(item, "severity").orElse("NORMAL")),
                 str(item, "message").orElse(""),
-                Phase.fromWire(str(item, "phase").orElse("")).orElse(Phase.INITIALIZING),
+                CanaryPhase.fromWire(str(item, "phase").orElse("")).orElse(CanaryPhase.INITIALIZING),
                 instant(item, "timestamp").orElse(Instant.EPOCH),
                 (int) num(item, "canaryWeight"),
                 (int) num(item, "failedChecks"),

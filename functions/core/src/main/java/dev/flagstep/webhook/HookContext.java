@@ -1,6 +1,6 @@
 package dev.flagstep.webhook;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.CanaryId;
 import java.util.Optional;
 
@@ -11,9 +11,9 @@ import java.util.Optional;
  * @param checksum     the run's opaque checksum (contract §2.1), the same for every call of a run
  * @param secret       the canary's signing secret, if it has one (beyond Flagger)
  */
-public record HookContext(CanaryId canary, Phase currentPhase, String checksum, Optional<SigningSecret> secret) {
+public record HookContext(CanaryId canary, CanaryPhase currentPhase, String checksum, Optional<SigningSecret> secret) {
 
-    public static HookContext unsigned(CanaryId canary, Phase currentPhase, String checksum) {
+    public static HookContext unsigned(CanaryId canary, CanaryPhase currentPhase, String checksum) {
         return new HookContext(canary, currentPhase, checksum, Optional.empty());
     }
 }

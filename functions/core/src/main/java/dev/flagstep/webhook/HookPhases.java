@@ -1,6 +1,6 @@
 package dev.flagstep.webhook;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.HookType;
 
 /**
@@ -19,10 +19,10 @@ public final class HookPhases {
      * @throws IllegalArgumentException for post-rollout with a phase other than Succeeded or Failed,
      *                                  which would be a bug in the caller
      */
-    public static Phase phaseSent(HookType type, Phase current) {
+    public static CanaryPhase phaseSent(HookType type, CanaryPhase current) {
         return switch (type) {
             case CONFIRM_ROLLOUT, ROLLBACK, EVENT -> current;
-            case PRE_ROLLOUT, ROLLOUT, CONFIRM_TRAFFIC_INCREASE, CONFIRM_PROMOTION -> Phase.PROGRESSING;
+            case PRE_ROLLOUT, ROLLOUT, CONFIRM_TRAFFIC_INCREASE, CONFIRM_PROMOTION -> CanaryPhase.PROGRESSING;
             case POST_ROLLOUT -> switch (current) {
                 case SUCCEEDED, FAILED -> current;
                 default -> throw new IllegalArgumentException(

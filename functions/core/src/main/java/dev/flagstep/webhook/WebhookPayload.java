@@ -1,6 +1,6 @@
 package dev.flagstep.webhook;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code json.Marshal} gives for it: fields in the order name, namespace, phase, checksum, metadata;
  * metadata keys sorted, and left out when empty ({@code omitempty}); HTML-safe escaping; no newline.
  */
-public record WebhookPayload(String name, String namespace, Phase phase, String checksum, Map<String, String> metadata) {
+public record WebhookPayload(String name, String namespace, CanaryPhase phase, String checksum, Map<String, String> metadata) {
 
     /** Keys Flagger sets on every event payload; a hook's own metadata cannot override them. */
     public static final String EVENT_MESSAGE = "eventMessage";
@@ -29,7 +29,7 @@ public record WebhookPayload(String name, String namespace, Phase phase, String 
     }
 
     /** The body of a call to a hook of {@code hook.type()}, with the phase Flagger hard-codes for that type. */
-    public static WebhookPayload forHook(CanaryId canary, Webhook hook, Phase current, String checksum) {
+    public static WebhookPayload forHook(CanaryId canary, Webhook hook, CanaryPhase current, String checksum) {
         return new WebhookPayload(canary.name(), canary.namespace(),
                 HookPhases.phaseSent(hook.type(), current), checksum, hook.metadata());
     }

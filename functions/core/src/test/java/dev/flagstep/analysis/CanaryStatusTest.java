@@ -16,7 +16,7 @@ class CanaryStatusTest {
     private static final Instant T1 = T0.plusSeconds(60);
 
     private static CanaryStatus midRun() {
-        return new CanaryStatus(Phase.PROGRESSING, 40, 2, 3, "abc", T0, List.of());
+        return new CanaryStatus(CanaryPhase.PROGRESSING, 40, 2, 3, "abc", T0, List.of());
     }
 
     @ParameterizedTest(name = "setPhase({0}) -> weight {1}, iterations {2}, condition {3}")
@@ -33,7 +33,7 @@ class CanaryStatusTest {
         "TERMINATING,       0,  0, Unknown, 'New Deployment detected, starting initialization.'",
         "TERMINATED,        0,  0, Unknown, 'New Deployment detected, starting initialization.'",
     })
-    void setPhaseSideEffects(Phase phase, int weight, int iterations, String conditionStatus, String message) {
+    void setPhaseSideEffects(CanaryPhase phase, int weight, int iterations, String conditionStatus, String message) {
         CanaryStatus s = midRun().setPhase(phase, BG5, T1);
 
         assertThat(s.phase()).isEqualTo(phase);
@@ -52,26 +52,26 @@ class CanaryStatusTest {
 
     @Test
     void waitingPromotionForTheCanaryStrategySetsIterationsMinusOne() {
-        assertThat(midRun().setPhase(Phase.WAITING_PROMOTION, CANARY, T1).iterations()).isEqualTo(-1);
+        assertThat(midRun().setPhase(CanaryPhase.WAITING_PROMOTION, CANARY, T1).iterations()).isEqualTo(-1);
     }
 
     @Test
     void conditionKeepsItsTransitionTimeWhileItsStatusStaysTheSame() {
-        CanaryStatus progressing = CanaryStatus.initial(T0).setPhase(Phase.PROGRESSING, CANARY, T0);
-        CanaryStatus waiting = progressing.setPhase(Phase.WAITING_PROMOTION, CANARY, T1);
+        CanaryStatus progressing = CanaryStatus.initial(T0).setPhase(CanaryPhase.PROGRESSING, CANARY, T0);
+        CanaryStatus waiting = progressing.setPhase(CanaryPhase.WAITING_PROMOTION, CANARY, T1);
         StatusCondition c = waiting.promotedCondition().orElseThrow();
         assertThat(c.reason()).isEqualTo("WaitingPromotion");
         assertThat(c.lastUpdateTime()).isEqualTo(T1);
         assertThat(c.lastTransitionTime()).as("Unknown -> Unknown").isEqualTo(T0);
 
-        StatusCondition failed = waiting.setPhase(Phase.FAILED, CANARY, T1.plusSeconds(1)).promotedCondition().orElseThrow();
+        StatusCondition failed = waiting.setPhase(CanaryPhase.FAILED, CANARY, T1.plusSeconds(1)).promotedCondition().orElseThrow();
         assertThat(failed.lastTransitionTime()).isEqualTo(T1.plusSeconds(1));
     }
 
     @Test
     void sameStatusAndReasonLeavesTheConditionAlone() {
-        CanaryStatus first = CanaryStatus.initial(T0).setPhase(Phase.PROGRESSING, CANARY, T0);
-        CanaryStatus again = first.setPhase(Phase.PROGRESSING, CANARY, T1);
+        CanaryStatus first = CanaryStatus.initial(T0).setPhase(CanaryPhase.PROGRESSING, CANARY, T0);
+        CanaryStatus again = first.setPhase(CanaryPhase.PROGRESSING, CANARY, T1);
         assertThat(again.conditions()).isEqualTo(first.conditions());
         assertThat(again.lastTransitionTime()).as("but every write stamps the status").isEqualTo(T1);
     }
@@ -79,22 +79,22 @@ class CanaryStatusTest {
     @Test
     void onlyOnePromotedConditionEverExists() {
         CanaryStatus s = CanaryStatus.initial(T0)
-                .setPhase(Phase.INITIALIZED, CANARY, T0)
-                .setPhase(Phase.PROGRESSING, CANARY, T0)
-                .setPhase(Phase.SUCCEEDED, CANARY, T1);
+                .setPhase(CanaryPhase.INITIALIZED, CANARY, T0)
+                .setPhase(CanaryPhase.PROGRESSING, CANARY, T0)
+                .setPhase(CanaryPhase.SUCCEEDED, CANARY, T1);
         assertThat(s.conditions()).hasSize(1);
         assertThat(s.promotedCondition().orElseThrow().status()).isEqualTo("True");
     }
 
     @Test
     void syncOverwritesAllCountersIncludingFailedChecks() {
-        CanaryStatus s = midRun().sync(Phase.FAILED, 0, 0, 0, CANARY, T1);
+        CanaryStatus s = midRun().sync(CanaryPhase.FAILED, 0, 0, 0, CANARY, T1);
         assertThat(s).extracting(CanaryStatus::phase, CanaryStatus::canaryWeight, CanaryStatus::failedChecks,
                 CanaryStatus::iterations, CanaryStatus::lastTransitionTime)
-                .containsExactly(Phase.FAILED, 0, 0, 0, T1);
+                .containsExactly(CanaryPhase.FAILED, 0, 0, 0, T1);
         assertThat(s.promotedCondition().orElseThrow().status()).isEqualTo("False");
 
-        CanaryStatus restarted = midRun().sync(Phase.PROGRESSING, 0, 0, 0, CANARY, T1);
+        CanaryStatus restarted = midRun().sync(CanaryPhase.PROGRESSING, 0, 0, 0, CANARY, T1);
         assertThat(restarted.failedChecks()).isZero();
         assertThat(restarted.canaryWeight()).isZero();
     }
@@ -102,9 +102,9 @@ class CanaryStatusTest {
     @Test
     void singleFieldSettersTouchOnlyTheirFieldAndTheTime() {
         CanaryStatus s = midRun();
-        assertThat(s.withCanaryWeight(60, T1)).isEqualTo(new CanaryStatus(Phase.PROGRESSING, 60, 2, 3, "abc", T1, List.of()));
-        assertThat(s.withFailedChecks(3, T1)).isEqualTo(new CanaryStatus(Phase.PROGRESSING, 40, 3, 3, "abc", T1, List.of()));
-        assertThat(s.withIterations(4, T1)).isEqualTo(new CanaryStatus(Phase.PROGRESSING, 40, 2, 4, "abc", T1, List.of()));
-        assertThat(s.withChecksum("def")).isEqualTo(new CanaryStatus(Phase.PROGRESSING, 40, 2, 3, "def", T0, List.of()));
+        assertThat(s.withCanaryWeight(60, T1)).isEqualTo(new CanaryStatus(CanaryPhase.PROGRESSING, 60, 2, 3, "abc", T1, List.of()));
+        assertThat(s.withFailedChecks(3, T1)).isEqualTo(new CanaryStatus(CanaryPhase.PROGRESSING, 40, 3, 3, "abc", T1, List.of()));
+        assertThat(s.withIterations(4, T1)).isEqualTo(new CanaryStatus(CanaryPhase.PROGRESSING, 40, 2, 4, "abc", T1, List.of()));
+        assertThat(s.withChecksum("def")).isEqualTo(new CanaryStatus(CanaryPhase.PROGRESSING, 40, 2, 3, "def", T0, List.of()));
     }
 }

@@ -42,7 +42,7 @@ class CanaryStepTest {
 
         Step promote = tick(ctx, s, r, OPEN);
         assertThat(promote).isInstanceOf(Step.Promote.class);
-        assertThat(promote.status().phase()).isEqualTo(Phase.PROMOTING);
+        assertThat(promote.status().phase()).isEqualTo(CanaryPhase.PROMOTING);
         assertThat(texts(promote)).containsExactly("Copying podinfo.test template spec to podinfo-primary.test");
     }
 
@@ -80,7 +80,7 @@ class CanaryStepTest {
         assertThat(mirrored).isInstanceOfSatisfying(Step.Proceed.class,
                 p -> assertThat(p.routes()).contains(new Routes(90, 10, false)));
 
-        CanaryStatus waiting = Fixtures.progressing().setPhase(Phase.WAITING_PROMOTION, ctx.phaseContext(), T0);
+        CanaryStatus waiting = Fixtures.progressing().setPhase(CanaryPhase.WAITING_PROMOTION, ctx.phaseContext(), T0);
         Step atMax = CanaryStep.plan(ctx, waiting, Routes.of(50, 50), T0);
         assertThat(atMax).isInstanceOfSatisfying(Step.NeedsGate.class,
                 g -> assertThat(g.gate()).isEqualTo(HookType.CONFIRM_PROMOTION));
@@ -100,7 +100,7 @@ class CanaryStepTest {
         Step first = CanaryStep.afterGate(ctx, s, Routes.of(40, 60), HookType.CONFIRM_PROMOTION,
                 GateOutcome.closed("approve"), T0);
         assertThat(first).isInstanceOf(Step.Halted.class);
-        assertThat(first.status().phase()).isEqualTo(Phase.WAITING_PROMOTION);
+        assertThat(first.status().phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION);
         assertThat(first.status().canaryWeight()).isZero();
         assertThat(first.status().iterations()).isEqualTo(-1);
         assertThat(texts(first)).containsExactly("Halt podinfo.test advancement waiting for promotion approval approve");
@@ -110,14 +110,14 @@ class CanaryStepTest {
                 HookType.CONFIRM_PROMOTION, GateOutcome.closed("approve"), T0);
         assertThat(again.messages()).isEmpty();
         assertThat(again.alerts()).isEmpty();
-        assertThat(again.status().phase()).isEqualTo(Phase.WAITING_PROMOTION);
+        assertThat(again.status().phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION);
         assertThat(again.status().iterations()).isEqualTo(-1);
 
         Step approved = CanaryStep.afterGate(ctx, again.status(), Routes.of(40, 60), HookType.CONFIRM_PROMOTION,
                 GateOutcome.open("approve"), T0);
         assertThat(texts(approved)).containsExactly("Confirm-promotion check approve passed",
                 "Copying podinfo.test template spec to podinfo-primary.test");
-        assertThat(approved.status().phase()).isEqualTo(Phase.PROMOTING);
+        assertThat(approved.status().phase()).isEqualTo(CanaryPhase.PROMOTING);
     }
 
     @Test
@@ -187,7 +187,7 @@ class CanaryStepTest {
         Step one = tick(ctx, Fixtures.progressing(), Routes.allPrimary(), OPEN);
         assertThat(one.status().iterations()).isEqualTo(1);
         Step refused = tick(ctx, one.status(), Routes.allPrimary(), GateOutcome.closed("approve"));
-        assertThat(refused.status().phase()).isEqualTo(Phase.WAITING_PROMOTION);
+        assertThat(refused.status().phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION);
         assertThat(refused.status().iterations()).as("analysis.iterations - 1").isZero();
         assertThat(CanaryStep.checks(ctx.analysis(), refused.status(), Routes.allPrimary()))
                 .isEqualTo(CanaryStep.Checks.PRE_ROLLOUT);

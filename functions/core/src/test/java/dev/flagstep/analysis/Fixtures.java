@@ -69,7 +69,7 @@ final class Fixtures {
     }
 
     static CanaryStatus progressing() {
-        return CanaryStatus.initial(T0).sync(Phase.PROGRESSING, 0, 0, 0, new PhaseContext("Deployment", 0), T0);
+        return CanaryStatus.initial(T0).sync(CanaryPhase.PROGRESSING, 0, 0, 0, new PhaseContext("Deployment", 0), T0);
     }
 
     static List<String> texts(Step step) {

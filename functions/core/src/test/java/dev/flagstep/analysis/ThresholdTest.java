@@ -62,10 +62,10 @@ class ThresholdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Phase.class)
-    void onlyProgressingAndWaitingPromotionRollBackOnTheCount(Phase phase) {
+    @EnumSource(CanaryPhase.class)
+    void onlyProgressingAndWaitingPromotionRollBackOnTheCount(CanaryPhase phase) {
         CanaryStatus s = new CanaryStatus(phase, 0, 5, 0, "", T0, List.of());
-        boolean expected = phase == Phase.PROGRESSING || phase == Phase.WAITING_PROMOTION;
+        boolean expected = phase == CanaryPhase.PROGRESSING || phase == CanaryPhase.WAITING_PROMOTION;
         assertThat(Threshold.reached(s, Fixtures.analysis().threshold(5).build())).isEqualTo(expected);
     }
 

@@ -1,7 +1,7 @@
 package dev.flagstep.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
@@ -50,14 +50,14 @@ public final class WebhookClientBench {
                     Map.of("type", "cmd", "cmd", "hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/ && echo > /dev/null"));
             CanaryId canary = new CanaryId("test", "podinfo");
             WebhookClient client = new WebhookClient();
-            byte[] body = WebhookPayload.forHook(canary, hook, Phase.PROGRESSING, "85d557f47b").toJson();
+            byte[] body = WebhookPayload.forHook(canary, hook, CanaryPhase.PROGRESSING, "85d557f47b").toJson();
             HttpClient bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest request = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
             Call viaClient = () -> {
                 // the payload is built per call, as a phase handler does
-                HookOutcome outcome = client.call(hook, WebhookPayload.forHook(canary, hook, Phase.PROGRESSING, "85d557f47b"));
+                HookOutcome outcome = client.call(hook, WebhookPayload.forHook(canary, hook, CanaryPhase.PROGRESSING, "85d557f47b"));
                 if (!outcome.passed()) {
                     throw new IllegalStateException(outcome.message());
                 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CanaryEventJsonTest {
 
     private static final CanaryEvent EVENT = new CanaryEvent(new CanaryId("test", "podinfo"),
-            Message.Severity.NORMAL, "Promotion completed! Scaling down podinfo.test", Phase.SUCCEEDED,
+            Message.Severity.NORMAL, "Promotion completed! Scaling down podinfo.test", CanaryPhase.SUCCEEDED,
             Instant.parse("2026-11-02T10:00:00.123Z"), 0, 0, "run-1", "85d557f47b");
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.EventBridgeFake;
@@ -34,7 +34,7 @@ class EventBridgePublisherTest {
 
     private static CanaryEvent advance(int i) {
         return new CanaryEvent(PODINFO, Message.Severity.NORMAL, "Advance podinfo.test canary weight " + i,
-                Phase.PROGRESSING, T0.plusMillis(i), i, 0, "run-1", "85d557f47b");
+                CanaryPhase.PROGRESSING, T0.plusMillis(i), i, 0, "run-1", "85d557f47b");
     }
 
     private static List<CanaryEvent> events(int n) {
@@ -59,7 +59,7 @@ class EventBridgePublisherTest {
     @Test
     void eachEntryCarriesFlaggersEventPayloadPlusWeightChecksAndRun() throws Exception {
         CanaryEvent event = new CanaryEvent(PODINFO, Message.Severity.WARNING,
-                "Halt podinfo.test advancement external check load-test failed <html> & more", Phase.WAITING_PROMOTION,
+                "Halt podinfo.test advancement external check load-test failed <html> & more", CanaryPhase.WAITING_PROMOTION,
                 T0, 30, 2, "run-42", "85d557f47b");
 
         publisher.publish(List.of(event));

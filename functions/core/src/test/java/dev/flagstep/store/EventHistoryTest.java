@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.DefaultLocale;
@@ -36,14 +36,14 @@ class EventHistoryTest {
     }
 
     private static CanaryEvent event(CanaryId id, String message, Instant at) {
-        return new CanaryEvent(id, Message.Severity.NORMAL, message, Phase.PROGRESSING, at, 20, 1, "run-1", "cs");
+        return new CanaryEvent(id, Message.Severity.NORMAL, message, CanaryPhase.PROGRESSING, at, 20, 1, "run-1", "cs");
     }
 
     @Test
     void keepsEveryFieldOfAnEvent() {
         CanaryId id = canary();
         CanaryEvent warning = new CanaryEvent(id, Message.Severity.WARNING,
-                "Halt " + id.dotted() + " advancement pre-rollout check load failed", Phase.WAITING_PROMOTION, T0,
+                "Halt " + id.dotted() + " advancement pre-rollout check load failed", CanaryPhase.WAITING_PROMOTION, T0,
                 50, 3, "run-7", "85d557f47b");
 
         store.append(warning);

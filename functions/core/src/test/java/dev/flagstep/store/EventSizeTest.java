@@ -3,7 +3,7 @@ package dev.flagstep.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.MessageLimit;
@@ -42,10 +42,10 @@ class EventSizeTest {
         try (WebhookReceiver rx = WebhookReceiver.start()) {
             rx.script("/load", Reply.status(400).body("E".repeat(1024 * 1024)));
             outcome = new WebhookClient().call(WebhookFixtures.hook("load-test", HookType.ROLLOUT, rx.url("/load"),
-                    Duration.ofSeconds(10), 0), new WebhookPayload("huge-body", "test", Phase.PROGRESSING, "c", Map.of()));
+                    Duration.ofSeconds(10), 0), new WebhookPayload("huge-body", "test", CanaryPhase.PROGRESSING, "c", Map.of()));
         }
         String text = "Halt huge-body.test advancement external check load-test failed " + outcome.message();
-        CanaryEvent event = new CanaryEvent(id, Message.Severity.WARNING, text, Phase.PROGRESSING, T0, 10, 1, "run-1", "c");
+        CanaryEvent event = new CanaryEvent(id, Message.Severity.WARNING, text, CanaryPhase.PROGRESSING, T0, 10, 1, "run-1", "c");
 
         store.append(event);
 
@@ -60,7 +60,7 @@ class EventSizeTest {
         CanaryId id = new CanaryId("test", "huge-item");
         // everything but the message already near the limit: only the store's own fitting can save the append
         String checksum = "c".repeat(398_000);
-        CanaryEvent event = new CanaryEvent(id, Message.Severity.NORMAL, "m".repeat(4000), Phase.PROGRESSING, T0, 10, 0, "run-1",
+        CanaryEvent event = new CanaryEvent(id, Message.Severity.NORMAL, "m".repeat(4000), CanaryPhase.PROGRESSING, T0, 10, 0, "run-1",
                 checksum);
 
         store.append(event);
@@ -96,7 +96,7 @@ class EventSizeTest {
         assertThat(MessageLimit.truncate(emoji, 100).codePoints().filter(Character::isSupplementaryCodePoint).count())
                 .isGreaterThan(0);
         assertThat(MessageLimit.truncate(emoji, 100)).doesNotContain("\uFFFD").endsWith("😀 ... [truncated: 12000 bytes in all]");
-        assertThat(new CanaryEvent(new CanaryId("t", "n"), Message.Severity.NORMAL, "x".repeat(10_000), Phase.PROGRESSING, T0, 0, 0,
+        assertThat(new CanaryEvent(new CanaryId("t", "n"), Message.Severity.NORMAL, "x".repeat(10_000), CanaryPhase.PROGRESSING, T0, 0, 0,
                 "r", "c").message().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(MessageLimit.EVENT_MESSAGE_BYTES);
     }
 }

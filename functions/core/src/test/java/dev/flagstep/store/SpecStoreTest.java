@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.spec.CanaryId;
@@ -58,7 +58,7 @@ class SpecStoreTest {
         store.saveStatus(id, CanaryStatus.initial(T0), 0);
         store.claimRun(id, "run-1", "rev-1", T0);
         store.openGate(id, GateType.CONFIRM_PROMOTION, "alice", "looks good");
-        store.append(new CanaryEvent(id, Message.Severity.NORMAL, "New revision detected!", Phase.PROGRESSING,
+        store.append(new CanaryEvent(id, Message.Severity.NORMAL, "New revision detected!", CanaryPhase.PROGRESSING,
                 T0, 0, 0, "run-1", "c"));
 
         assertThatThrownBy(() -> store.deleteCanary(id))
@@ -107,7 +107,7 @@ class SpecStoreTest {
                 ids.add(id);
             }
         }
-        store.saveStatus(new CanaryId("prod", "app-2"), new CanaryStatus(Phase.PROGRESSING, 30, 1, 0, "x", T0, List.of()), 0);
+        store.saveStatus(new CanaryId("prod", "app-2"), new CanaryStatus(CanaryPhase.PROGRESSING, 30, 1, 0, "x", T0, List.of()), 0);
         store.claimRun(new CanaryId("prod", "app-2"), "run-9", "rev-9", T0);
 
         List<CanarySummary> seen = new ArrayList<>();

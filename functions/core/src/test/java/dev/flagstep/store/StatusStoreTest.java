@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.DynamoTableExtension;
@@ -25,7 +25,7 @@ class StatusStoreTest {
     private final CanaryStore store = dynamo.store(Clock.fixed(T0, ZoneOffset.UTC));
 
     private static CanaryStatus progressing(int weight, int failedChecks) {
-        return new CanaryStatus(Phase.PROGRESSING, weight, failedChecks, 0, "85d557f47b", T0,
+        return new CanaryStatus(CanaryPhase.PROGRESSING, weight, failedChecks, 0, "85d557f47b", T0,
                 List.of(new StatusCondition("Promoted", "Unknown", "Progressing", "New revision detected", T0, T0)));
     }
 
@@ -37,7 +37,7 @@ class StatusStoreTest {
     @Test
     void savesEveryFieldAndReadsItBackWithItsVersion() {
         CanaryId id = new CanaryId("test", "roundtrip");
-        CanaryStatus status = new CanaryStatus(Phase.WAITING_PROMOTION, 50, 2, 4, "abc", T0.plusSeconds(5), List.of(
+        CanaryStatus status = new CanaryStatus(CanaryPhase.WAITING_PROMOTION, 50, 2, 4, "abc", T0.plusSeconds(5), List.of(
                 new StatusCondition("Promoted", "Unknown", "WaitingPromotion", "waiting", T0, T0.plusSeconds(1)),
                 new StatusCondition("Other", "True", "Because", "", T0.plusSeconds(2), T0.plusSeconds(3))));
 
@@ -145,7 +145,7 @@ class StatusStoreTest {
         assertThatThrownBy(() -> store.saveStatus(id, CanaryStatus.initial(T0), 0))
                 .isInstanceOf(StaleStatusException.class)
                 .hasMessageContaining("already exists");
-        assertThat(store.status(id).orElseThrow().value().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(store.status(id).orElseThrow().value().phase()).isEqualTo(CanaryPhase.PROGRESSING);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static dev.flagstep.testing.WebhookFixtures.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.net.AddressGuard;
@@ -38,7 +38,7 @@ class ClusterServiceWebhookTest {
 
     private static final String TOKEN = "k8s-aws-v1.token";
     private static final WebhookPayload PAYLOAD =
-            new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "85d557f47b", Map.of("cmd", "hey -z 1m http://podinfo-canary.test:9898/"));
+            new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "85d557f47b", Map.of("cmd", "hey -z 1m http://podinfo-canary.test:9898/"));
     private static final Clock FIXED = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
 
     private final WebhookReceiver rx = WebhookReceiver.start();
@@ -339,7 +339,7 @@ class ClusterServiceWebhookTest {
         HookRunner runner = new HookRunner(client);
         // one label: the canary's namespace, no lookup; the proxied call itself meets the closed API server
         Webhook post = hook("notify", HookType.POST_ROLLOUT, URI.create("http://flagger-loadtester/notify"), Duration.ofSeconds(5), 0);
-        HookContext context = HookContext.unsigned(new CanaryId("test", "podinfo"), Phase.SUCCEEDED, "sum");
+        HookContext context = HookContext.unsigned(new CanaryId("test", "podinfo"), CanaryPhase.SUCCEEDED, "sum");
 
         assertThatThrownBy(() -> runner.run(HookType.POST_ROLLOUT, context, java.util.List.of(post)))
                 .isInstanceOf(KubeException.Unavailable.class)
@@ -349,7 +349,7 @@ class ClusterServiceWebhookTest {
         // an event is reported, not thrown: a retry would post it again to receivers that have it
         Webhook event = hook("events", HookType.EVENT, URI.create("http://event-receiver.test.svc/"), Duration.ofSeconds(5), 0);
         var sent = new dev.flagstep.events.CanaryEvent(new CanaryId("test", "podinfo"), dev.flagstep.analysis.Message.Severity.NORMAL,
-                "Promotion completed! Scaling down podinfo.test", Phase.SUCCEEDED, FIXED.instant(), 0, 0, "run", "sum");
+                "Promotion completed! Scaling down podinfo.test", CanaryPhase.SUCCEEDED, FIXED.instant(), 0, 0, "run", "sum");
         var outcomes = runner.sendEvent(sent, java.util.List.of(event), Optional.empty());
         assertThat(outcomes).singleElement().isInstanceOfSatisfying(HookOutcome.Failed.class, f -> {
             assertThat(f.apiUnavailable()).isTrue();

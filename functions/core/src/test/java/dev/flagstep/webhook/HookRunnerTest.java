@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
@@ -60,7 +60,7 @@ class HookRunnerTest {
         List<Webhook> hooks = List.of(h("pre", HookType.PRE_ROLLOUT), h("a", HookType.ROLLOUT), h("b", HookType.ROLLOUT),
                 h("c", HookType.ROLLOUT));
 
-        HookRun run = runner.run(HookType.ROLLOUT, HookContext.unsigned(CANARY, Phase.WAITING_PROMOTION, "sum"), hooks);
+        HookRun run = runner.run(HookType.ROLLOUT, HookContext.unsigned(CANARY, CanaryPhase.WAITING_PROMOTION, "sum"), hooks);
 
         assertThat(run.passed()).isFalse();
         assertThat(run.outcomes()).extracting(o -> o.hook().name()).containsExactly("a", "b");
@@ -78,12 +78,12 @@ class HookRunnerTest {
     @Test
     void allPassingOrNoHooksPasses() {
         List<Webhook> hooks = List.of(h("a", HookType.CONFIRM_PROMOTION), h("b", HookType.CONFIRM_PROMOTION));
-        HookRun run = runner.run(HookType.CONFIRM_PROMOTION, HookContext.unsigned(CANARY, Phase.PROGRESSING, "c"), hooks);
+        HookRun run = runner.run(HookType.CONFIRM_PROMOTION, HookContext.unsigned(CANARY, CanaryPhase.PROGRESSING, "c"), hooks);
         assertThat(run.passed()).isTrue();
         assertThat(run.outcomes()).hasSize(2);
         assertThat(run.failure()).isEmpty();
 
-        HookRun none = runner.run(HookType.PRE_ROLLOUT, HookContext.unsigned(CANARY, Phase.PROGRESSING, "c"), hooks);
+        HookRun none = runner.run(HookType.PRE_ROLLOUT, HookContext.unsigned(CANARY, CanaryPhase.PROGRESSING, "c"), hooks);
         assertThat(none.passed()).isTrue();
         assertThat(none.outcomes()).isEmpty();
     }
@@ -94,7 +94,7 @@ class HookRunnerTest {
         rx.script("/r2", Reply.status(200).body("Approved"));
         List<Webhook> hooks = List.of(h("r1", HookType.ROLLBACK), h("r2", HookType.ROLLBACK), h("r3", HookType.ROLLBACK));
 
-        HookRun run = runner.run(HookType.ROLLBACK, HookContext.unsigned(CANARY, Phase.WAITING_PROMOTION, "c"), hooks);
+        HookRun run = runner.run(HookType.ROLLBACK, HookContext.unsigned(CANARY, CanaryPhase.WAITING_PROMOTION, "c"), hooks);
 
         assertThat(run.rollbackRequested()).isTrue();
         assertThat(run.rollbackSignal()).get().extracting(o -> o.hook().name()).isEqualTo("r2");
@@ -109,14 +109,14 @@ class HookRunnerTest {
         rx.script("/r1", Reply.status(403));
         rx.script("/r2", Reply.status(404));
         List<Webhook> hooks = List.of(h("r1", HookType.ROLLBACK), h("r2", HookType.ROLLBACK));
-        HookRun run = runner.run(HookType.ROLLBACK, HookContext.unsigned(CANARY, Phase.PROGRESSING, "c"), hooks);
+        HookRun run = runner.run(HookType.ROLLBACK, HookContext.unsigned(CANARY, CanaryPhase.PROGRESSING, "c"), hooks);
         assertThat(run.rollbackRequested()).isFalse();
         assertThat(run.outcomes()).hasSize(2);
     }
 
     @Test
     void postRolloutSendsTheOutcomePhaseAndSignsWhenConfigured() throws IOException {
-        var ctx = new HookContext(CANARY, Phase.FAILED, "c", Optional.of(SigningSecret.of("k")));
+        var ctx = new HookContext(CANARY, CanaryPhase.FAILED, "c", Optional.of(SigningSecret.of("k")));
         runner.run(HookType.POST_ROLLOUT, ctx, List.of(h("post", HookType.POST_ROLLOUT)));
         var request = rx.requests().getFirst();
         assertThat(body(request).get("phase").asText()).isEqualTo("Failed");
@@ -126,12 +126,12 @@ class HookRunnerTest {
 
     @Test
     void eventHooksAreNotRunAsGates() {
-        assertThatThrownBy(() -> runner.run(HookType.EVENT, HookContext.unsigned(CANARY, Phase.PROGRESSING, "c"), List.of()))
+        assertThatThrownBy(() -> runner.run(HookType.EVENT, HookContext.unsigned(CANARY, CanaryPhase.PROGRESSING, "c"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static CanaryEvent event(String message) {
-        return new CanaryEvent(CANARY, Message.Severity.NORMAL, message, Phase.PROGRESSING,
+        return new CanaryEvent(CANARY, Message.Severity.NORMAL, message, CanaryPhase.PROGRESSING,
                 Instant.ofEpochMilli(1_700_000_000_000L), 10, 0, "run", "sum");
     }
 

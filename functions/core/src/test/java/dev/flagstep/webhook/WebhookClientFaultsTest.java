@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.testing.WebhookFixtures.RecordingSleeper;
 import java.net.URI;
@@ -28,7 +28,7 @@ class WebhookClientFaultsTest {
 
     private static WireMockServer wm;
     private static final WebhookPayload PAYLOAD =
-            new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "c", Map.of("key1", "val1"));
+            new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "c", Map.of("key1", "val1"));
 
     private RecordingSleeper sleeper;
     private WebhookClient client;

@@ -3,7 +3,7 @@ package dev.flagstep.webhook;
 import static dev.flagstep.testing.WebhookFixtures.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
 import dev.flagstep.testing.WebhookFixtures.RecordingSleeper;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebhookClientTest {
 
     private static final WebhookPayload PAYLOAD =
-            new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "85d557f47b", Map.of("cmd", "a && b > c"));
+            new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "85d557f47b", Map.of("cmd", "a && b > c"));
     private static final Duration SHORT = Duration.ofMillis(300);
     /** Longer than any test here waits: a reply this late can only lose to the hook's timeout. */
     private static final Duration NEVER = Duration.ofMinutes(1);

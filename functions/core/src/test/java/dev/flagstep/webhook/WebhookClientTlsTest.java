@@ -4,7 +4,7 @@ import static dev.flagstep.testing.WebhookFixtures.hook;
 import static dev.flagstep.testing.WebhookFixtures.withDisableTLS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
 import dev.flagstep.testing.WebhookFixtures.RecordingSleeper;
@@ -25,7 +25,7 @@ class WebhookClientTlsTest {
 
     private static WebhookReceiver rx;
     private static final WebhookPayload PAYLOAD =
-            new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "c", Map.of("key1", "val1"));
+            new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "c", Map.of("key1", "val1"));
 
     @BeforeAll
     static void start() {

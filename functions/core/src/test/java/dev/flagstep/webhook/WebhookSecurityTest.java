@@ -4,7 +4,7 @@ import static dev.flagstep.testing.WebhookFixtures.hook;
 import static dev.flagstep.testing.WebhookFixtures.withDisableTLS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookSecurityTest {
 
-    static final WebhookPayload PAYLOAD = new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "85d557f47b", Map.of());
+    static final WebhookPayload PAYLOAD = new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "85d557f47b", Map.of());
     static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
     static final byte[] KEY = "s3cr3t".getBytes(StandardCharsets.UTF_8);
     static final Optional<SigningSecret> SIGNED = Optional.of(SigningSecret.of(KEY));

@@ -3,7 +3,7 @@ package dev.flagstep.webhook;
 import static dev.flagstep.testing.WebhookFixtures.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.testing.WebhookFixtures.RecordingSleeper;
@@ -61,7 +61,7 @@ class WebhookSignatureDocTest {
 
     @Test
     void theDocumentedRequestIsWhatAReceiverGets() {
-        WebhookPayload payload = new WebhookPayload("podinfo", "test", Phase.PROGRESSING, "85d557f47b", Map.of());
+        WebhookPayload payload = new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "85d557f47b", Map.of());
         Instant at = Instant.ofEpochSecond(Long.parseLong(example.get("timestamp")));
         WebhookClient client = new WebhookClient(AddressGuard.local(), new RecordingSleeper(), Clock.fixed(at, ZoneOffset.UTC));
         try (WebhookReceiver rx = WebhookReceiver.start()) {

@@ -2,7 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.metrics.MetricCheckResult;
@@ -130,7 +130,7 @@ final class CanaryIo {
         Instant now = services.clock().instant();
         List<CanaryEvent> events = new ArrayList<>();
         for (Message m : batch) {
-            Phase phase = m.recordedPhase().orElse(at.phase());
+            CanaryPhase phase = m.recordedPhase().orElse(at.phase());
             events.add(new CanaryEvent(id(), m.severity(), m.text(), phase, now, at.canaryWeight(), at.failedChecks(),
                     runId, at.checksum()));
         }

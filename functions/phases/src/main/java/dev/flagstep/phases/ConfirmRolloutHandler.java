@@ -2,7 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Lifecycle;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
@@ -30,7 +30,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         // #1432: while the rollout is held (Waiting) a rollback hook can call it off; Flagger asks
         // none on the first check, and none at all for a canary that skips its analysis
-        if (t.status().phase() == Phase.WAITING && !t.spec.skipsAnalysis() && Guards.rollbackSignaled(t)) {
+        if (t.status().phase() == CanaryPhase.WAITING && !t.spec.skipsAnalysis() && Guards.rollbackSignaled(t)) {
             return t.finish(Decision.ROLLBACK);
         }
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_ROLLOUT);

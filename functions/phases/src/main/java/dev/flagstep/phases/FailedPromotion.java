@@ -1,7 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 
 /**
@@ -15,7 +15,7 @@ final class FailedPromotion {
 
     static PhaseOutput handle(Tick t, String reason) {
         t.io.setRoutes(Routes.allCanary());
-        t.update(t.status().sync(Phase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
+        t.update(t.status().sync(CanaryPhase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
         t.io.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
                 + "." + t.spec.id().namespace() + ": primary not ready: " + reason));
         return t.finish(Decision.FAILED);

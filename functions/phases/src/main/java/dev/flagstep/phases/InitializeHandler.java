@@ -2,7 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Lifecycle;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
@@ -28,8 +28,8 @@ import java.util.Set;
  */
 public final class InitializeHandler extends PhaseHandler {
 
-    private static final Set<Phase> IN_FLIGHT = Set.of(Phase.PROGRESSING, Phase.WAITING_PROMOTION, Phase.PROMOTING, Phase.FINALISING);
-    private static final Set<Phase> SETTLED = Set.of(Phase.INITIALIZED, Phase.SUCCEEDED, Phase.FAILED);
+    private static final Set<CanaryPhase> IN_FLIGHT = Set.of(CanaryPhase.PROGRESSING, CanaryPhase.WAITING_PROMOTION, CanaryPhase.PROMOTING, CanaryPhase.FINALISING);
+    private static final Set<CanaryPhase> SETTLED = Set.of(CanaryPhase.INITIALIZED, CanaryPhase.SUCCEEDED, CanaryPhase.FAILED);
 
     public InitializeHandler() {}
 
@@ -77,7 +77,7 @@ public final class InitializeHandler extends PhaseHandler {
         }
         t.io.cluster().bootstrap();
         String revision = t.io.cluster().targetRevision();
-        Phase phase = t.status().phase();
+        CanaryPhase phase = t.status().phase();
         if (IN_FLIGHT.contains(phase)) {
             // a newer revision replaced one under analysis (or a run died mid-flight): start it over
             // the new revision's checksum is recorded with the restart (sync keeps the checksum it is given)
@@ -118,7 +118,7 @@ public final class InitializeHandler extends PhaseHandler {
             case Onboarding.Action.GiveUp g -> {
                 // a primary that never served goes: the target, its replicas and the apex stay as the user had them
                 cluster.removeUnservedPrimary();
-                t.update(status.sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
+                t.update(status.sync(CanaryPhase.FAILED, 0, 0, 0, t.phaseContext, t.now));
                 t.io.publish(t.messages.initializationFailed(
                         t.messages.primaryNotReadyWithin(t.spec.progressDeadlineSeconds(), g.reason())));
                 return t.finish(Decision.FAILED); // PostRollout: post-rollout hooks (Failed), the run is released
@@ -128,7 +128,7 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.reconcileApex();
                 cluster.scaleCanaryToZero();
                 cluster.reconcileRouter();
-                t.update(status.setPhase(Phase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
+                t.update(status.setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
                 t.io.publish(t.messages.initializationDone());
                 t.io.finishRun(RunResult.SUCCEEDED, t.now);
                 return t.finish(Decision.DONE);

@@ -1,7 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.workload.Readiness;
 import java.time.Duration;
@@ -48,11 +48,11 @@ final class Onboarding {
      * again now.
      */
     static CanaryStatus started(CanaryStatus status, PhaseContext context, Instant now) {
-        if (status.phase() != Phase.INITIALIZING) {
-            return status.setPhase(Phase.INITIALIZING, context, now);
+        if (status.phase() != CanaryPhase.INITIALIZING) {
+            return status.setPhase(CanaryPhase.INITIALIZING, context, now);
         }
         if (status.promotedCondition().isEmpty()) {
-            return status.setPhase(Phase.INITIALIZING, context, status.lastTransitionTime());
+            return status.setPhase(CanaryPhase.INITIALIZING, context, status.lastTransitionTime());
         }
         return status;
     }

@@ -1,7 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.store.RunResult;
@@ -44,9 +44,9 @@ public final class PostRolloutHandler extends PhaseHandler {
     @Override
     PhaseOutput tick(Tick t) {
         PhaseInput in = t.input;
-        boolean succeeded = t.status().phase() == Phase.SUCCEEDED && in.error().isEmpty();
-        if (!succeeded && t.status().phase() != Phase.FAILED) {
-            t.update(t.status().sync(Phase.FAILED, t.status().canaryWeight(), t.status().failedChecks(), 0,
+        boolean succeeded = t.status().phase() == CanaryPhase.SUCCEEDED && in.error().isEmpty();
+        if (!succeeded && t.status().phase() != CanaryPhase.FAILED) {
+            t.update(t.status().sync(CanaryPhase.FAILED, t.status().canaryWeight(), t.status().failedChecks(), 0,
                     t.phaseContext, t.now));
         }
         in.errorText().ifPresent(e -> {

@@ -63,7 +63,7 @@ final class Priming implements Resource {
             var canary = v.document().canary();
             FlaggerMessages.of(canary).advanceCanaryWeight(10);
             var hook = canary.analysis().orElseThrow().webhooks().get(0);
-            WebhookPayload.forHook(canary.id(), hook, dev.flagstep.analysis.Phase.PROGRESSING, "prime").toJson();
+            WebhookPayload.forHook(canary.id(), hook, dev.flagstep.analysis.CanaryPhase.PROGRESSING, "prime").toJson();
         }
         ObjectMapper mapper = new ObjectMapper();
         PhaseJson json = new PhaseJson(mapper);

@@ -3,7 +3,7 @@ package dev.flagstep.phases;
 import dev.flagstep.workload.Readiness;
 import java.util.Optional;
 import dev.flagstep.analysis.Lifecycle;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.TickContext;
@@ -38,7 +38,7 @@ public final class PromoteHandler extends PhaseHandler {
         }
         Step step = Lifecycle.promotionTick(TickContext.of(t.spec, t.provider), t.status(), t.plannedFrom(routes.get()), t.now);
         t.apply(step);
-        return t.finish(t.status().phase() == Phase.FINALISING ? Decision.DONE : Decision.STEPPED);
+        return t.finish(t.status().phase() == CanaryPhase.FINALISING ? Decision.DONE : Decision.STEPPED);
     }
 
     private static PhaseOutput skipAnalysis(Tick t) {

@@ -2,7 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
 
 /**
@@ -35,7 +35,7 @@ public final class RollbackHandler extends PhaseHandler {
         if (Onboarding.pending(t.status())) {
             // the onboarding broke before it finished: the target may still be all the apex serves, so neither
             // it nor the traffic is touched (Flagger's rollback would scale it to zero)
-            t.update(t.status().sync(Phase.FAILED, 0, 0, 0, t.phaseContext, t.now));
+            t.update(t.status().sync(CanaryPhase.FAILED, 0, 0, 0, t.phaseContext, t.now));
             t.io.publish(t.messages.initializationFailed(in.errorText().orElse("rolled back before the primary served")));
             return t.finish(Decision.ROLLED_BACK);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.PublishResult;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
@@ -75,7 +75,7 @@ class DeliveryTest {
     private final CanaryId canary = new CanaryId("test", "claim-" + CANARIES.incrementAndGet());
 
     private static CanaryStatus progressing(int weight) {
-        return new CanaryStatus(Phase.PROGRESSING, weight, 0, 0, "abc", T0, List.of());
+        return new CanaryStatus(CanaryPhase.PROGRESSING, weight, 0, 0, "abc", T0, List.of());
     }
 
     private static PhaseInput input(String runId, String tick) {

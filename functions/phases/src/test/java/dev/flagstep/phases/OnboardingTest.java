@@ -3,7 +3,7 @@ package dev.flagstep.phases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.CanaryStatus;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.workload.Readiness;
@@ -21,18 +21,18 @@ class OnboardingTest {
     @Test
     void aCanaryIsOnboardedOnceItHasARevisionRecorded() {
         assertThat(Onboarding.pending(CanaryStatus.initial(T0))).isTrue();
-        CanaryStatus failedOnboarding = CanaryStatus.initial(T0).sync(Phase.FAILED, 0, 0, 0, CONTEXT, T0);
+        CanaryStatus failedOnboarding = CanaryStatus.initial(T0).sync(CanaryPhase.FAILED, 0, 0, 0, CONTEXT, T0);
         assertThat(Onboarding.pending(failedOnboarding)).as("an onboarding that failed is done again").isTrue();
-        CanaryStatus initialized = CanaryStatus.initial(T0).setPhase(Phase.INITIALIZED, CONTEXT, T0).withChecksum("abc");
+        CanaryStatus initialized = CanaryStatus.initial(T0).setPhase(CanaryPhase.INITIALIZED, CONTEXT, T0).withChecksum("abc");
         assertThat(Onboarding.pending(initialized)).isFalse();
-        assertThat(Onboarding.pending(initialized.sync(Phase.FAILED, 0, 0, 0, CONTEXT, T0))).as("a failed rollout").isFalse();
+        assertThat(Onboarding.pending(initialized.sync(CanaryPhase.FAILED, 0, 0, 0, CONTEXT, T0))).as("a failed rollout").isFalse();
     }
 
     @Test
     void aNewStatusStartsAtTheInstantItWasFirstReadWithFlaggersInitializingCondition() {
         CanaryStatus started = Onboarding.started(CanaryStatus.initial(T0), CONTEXT, T0.plusSeconds(5));
 
-        assertThat(started.phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(started.phase()).isEqualTo(CanaryPhase.INITIALIZING);
         assertThat(Onboarding.since(started)).isEqualTo(T0);
         StatusCondition promoted = started.promotedCondition().orElseThrow();
         assertThat(promoted.status()).isEqualTo("Unknown");
@@ -53,12 +53,12 @@ class OnboardingTest {
     @Test
     void anOnboardingThatFailedStartsAgainNow() {
         CanaryStatus failed = Onboarding.started(CanaryStatus.initial(T0), CONTEXT, T0)
-                .sync(Phase.FAILED, 0, 0, 0, CONTEXT, T0.plusSeconds(601));
+                .sync(CanaryPhase.FAILED, 0, 0, 0, CONTEXT, T0.plusSeconds(601));
         Instant retry = T0.plusSeconds(3600);
 
         CanaryStatus again = Onboarding.started(failed, CONTEXT, retry);
 
-        assertThat(again.phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(again.phase()).isEqualTo(CanaryPhase.INITIALIZING);
         assertThat(Onboarding.since(again)).isEqualTo(retry);
         assertThat(again.promotedCondition().orElseThrow().status()).isEqualTo("Unknown");
     }

@@ -113,7 +113,7 @@ record DemoCommand(PrintStream out, PrintStream err) implements Command {
             Routes routes = clusters.get(o.canary().dotted()).routes();
             boolean asExpected = expectSuccess
                     ? o.succeeded() && routes.equals(Routes.allPrimary())
-                    : !o.succeeded() && o.finalPhase() == dev.flagstep.analysis.Phase.FAILED && routes.equals(Routes.allPrimary());
+                    : !o.succeeded() && o.finalPhase() == dev.flagstep.analysis.CanaryPhase.FAILED && routes.equals(Routes.allPrimary());
             out.printf(Locale.ROOT, "  %-20s expected %-9s -> %s (traffic %d/%d primary/canary)%n", o.canary().dotted(),
                     expectSuccess ? "Succeeded" : "Failed", asExpected ? "as expected" : "NOT as expected",
                     routes.primary(), routes.canary());

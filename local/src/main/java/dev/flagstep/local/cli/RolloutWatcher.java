@@ -3,7 +3,7 @@ package dev.flagstep.local.cli;
 import dev.flagstep.local.LocalRuntime;
 
 import dev.flagstep.analysis.CanaryStatus;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionChain;
@@ -34,7 +34,7 @@ final class RolloutWatcher {
             ExecutionStatus execution,
             int executions,
             Optional<String> error,
-            Phase finalPhase,
+            CanaryPhase finalPhase,
             List<PhaseSpan> phases,
             List<Integer> weights,
             int maxFailedChecks,
@@ -43,12 +43,12 @@ final class RolloutWatcher {
             Duration took) {
 
         boolean succeeded() {
-            return execution == ExecutionStatus.SUCCEEDED && finalPhase == Phase.SUCCEEDED;
+            return execution == ExecutionStatus.SUCCEEDED && finalPhase == CanaryPhase.SUCCEEDED;
         }
     }
 
     /** A phase and how long the canary stayed in it. */
-    record PhaseSpan(Phase phase, Duration took) {}
+    record PhaseSpan(CanaryPhase phase, Duration took) {}
 
     private final LocalRuntime runtime;
     private final Progress progress;
@@ -69,7 +69,7 @@ final class RolloutWatcher {
         CanaryId id = doc.canary().id();
         int threshold = doc.canary().analysis().map(a -> a.threshold()).orElse(1);
         Instant start = Instant.now();
-        List<Phase> seen = new ArrayList<>();
+        List<CanaryPhase> seen = new ArrayList<>();
         List<Instant> at = new ArrayList<>();
         int maxFailed = 0;
         Instant deadline = start.plus(patience);
@@ -99,7 +99,7 @@ final class RolloutWatcher {
             Instant until = i + 1 < at.size() ? at.get(i + 1) : end;
             spans.add(new PhaseSpan(seen.get(i), Duration.between(at.get(i), until)));
         }
-        Phase lastPhase = seen.isEmpty() ? Phase.INITIALIZING : seen.get(seen.size() - 1);
+        CanaryPhase lastPhase = seen.isEmpty() ? CanaryPhase.INITIALIZING : seen.get(seen.size() - 1);
         String runId = execution.input().path("runId").asText();
         List<Integer> weights = runtime.store().run(id, runId).map(Run::weights).orElse(List.of()).stream()
                 .map(Run.WeightPoint::weight).toList();

@@ -2,7 +2,7 @@ package dev.flagstep.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.DefaultLocale;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class SummaryTest {
 
     private static final RolloutWatcher.Outcome PODINFO = new RolloutWatcher.Outcome(new CanaryId("test", "podinfo"),
-            ExecutionStatus.SUCCEEDED, 1, Optional.empty(), Phase.SUCCEEDED,
-            List.of(new RolloutWatcher.PhaseSpan(Phase.INITIALIZED, Duration.ofMillis(300)),
-                    new RolloutWatcher.PhaseSpan(Phase.PROGRESSING, Duration.ofMillis(7_100))),
+            ExecutionStatus.SUCCEEDED, 1, Optional.empty(), CanaryPhase.SUCCEEDED,
+            List.of(new RolloutWatcher.PhaseSpan(CanaryPhase.INITIALIZED, Duration.ofMillis(300)),
+                    new RolloutWatcher.PhaseSpan(CanaryPhase.PROGRESSING, Duration.ofMillis(7_100))),
             List.of(10, 20, 0), 0, 2, List.of(), Duration.ofMillis(9_600));
 
     private static String print() {

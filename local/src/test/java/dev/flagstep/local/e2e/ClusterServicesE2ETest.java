@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.FlaggerDocsWebhooks;
@@ -318,7 +318,7 @@ class ClusterServicesE2ETest {
             slow.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
             assertThat(slow.hooks.requests("/")).hasSize(1);
-            assertThat(slow.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+            assertThat(slow.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
             assertThat(slow.messages(doc.canary().id())).containsSubsequence(
                     "Pre-rollout check helm test passed",
                     "Promotion completed! Scaling down helm3m.e2e");
@@ -355,7 +355,7 @@ class ClusterServicesE2ETest {
             Execution rollout = h.deployNewRevision(doc);
             h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
-            assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+            assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
             assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
             assertThat(h.sim.object(ResourceKind.DEPLOYMENT, "test", "podinfo-primary").orElseThrow()
                     .at("/spec/template/spec/containers/0/image").asText()).isEqualTo(RolloutHarness.NEW_IMAGE);
@@ -391,7 +391,7 @@ class ClusterServicesE2ETest {
     }
 
     private static void assertPromoted(CanaryDocument doc, String name) {
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(image(h, name + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(replicas(h, name)).isZero();

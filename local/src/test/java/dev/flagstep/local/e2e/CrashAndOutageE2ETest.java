@@ -7,7 +7,7 @@ import static dev.flagstep.local.e2e.FailureKit.statesEntered;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -199,7 +199,7 @@ class CrashAndOutageE2ETest {
         assertThat(statesEntered(rollout)).containsSubsequence("PreRollout", "Analysis", "Rollback", "PostRollout", "RolloutFailed");
         assertThat(statesEntered(rollout)).filteredOn(s -> s.equals("Rollback")).hasSize(1);
         var status = h.status(doc);
-        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(status.phase()).isEqualTo(CanaryPhase.FAILED);
         assertThat(h.sequence(paths(n))).endsWith("/blackout/post-rollout:Failed");
         var messages = h.messages(doc.canary().id());
         assertThat(messages).containsSubsequence("Advance blackout.e2e canary weight 20", "Post-rollout check post passed");
@@ -243,7 +243,7 @@ class CrashAndOutageE2ETest {
 
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         var messages = h.messages(doc.canary().id());
         assertThat(messages).filteredOn(m -> m.contains("is not ready")).hasSizeGreaterThanOrEqualTo(2);

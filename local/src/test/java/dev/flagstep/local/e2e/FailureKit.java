@@ -3,7 +3,7 @@ package dev.flagstep.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.PhaseFaults;
@@ -96,7 +96,7 @@ final class FailureKit {
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).as("routes").isEqualTo(Routes.allPrimary());
         var status = h.status(doc);
-        assertThat(status.phase()).as("phase").isEqualTo(Phase.FAILED);
+        assertThat(status.phase()).as("phase").isEqualTo(CanaryPhase.FAILED);
         assertThat(status.canaryWeight()).as("canaryWeight").isZero();
         assertThat(status.failedChecks()).as("failedChecks (reset by the rollback's sync)").isZero();
         assertThat(status.iterations()).as("iterations").isZero();

@@ -5,7 +5,7 @@ import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.local.Delivery;
@@ -286,7 +286,7 @@ class FaultMatrixE2ETest {
             v.add("a rollout whose checks fail ended Succeeded");
         }
         check(v, "routes", h.routes(doc), Routes.allPrimary());
-        check(v, "status", h.status(doc).phase(), succeeded ? Phase.SUCCEEDED : Phase.FAILED);
+        check(v, "status", h.status(doc).phase(), succeeded ? CanaryPhase.SUCCEEDED : CanaryPhase.FAILED);
         if (succeeded) {
             check(v, "primary image", image(h, n + "-primary"), RolloutHarness.NEW_IMAGE);
         } else {

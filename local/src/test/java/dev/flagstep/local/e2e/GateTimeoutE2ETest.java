@@ -4,7 +4,7 @@ import static dev.flagstep.local.e2e.FailureKit.assertRolledBack;
 import static dev.flagstep.local.e2e.GateScenarios.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
@@ -144,6 +144,6 @@ class GateTimeoutE2ETest {
         assertThat(h.messages(id)).doesNotContain("New revision detected! Scaling up wrb.e2e",
                 "Starting canary analysis for wrb.e2e");
         assertThat(h.events(id)).filteredOn(e -> e.message().equals("Canary failed! Scaling down wrb.e2e"))
-                .singleElement().satisfies(e -> assertThat(e.phase()).isEqualTo(Phase.FAILED));
+                .singleElement().satisfies(e -> assertThat(e.phase()).isEqualTo(CanaryPhase.FAILED));
     }
 }

@@ -3,7 +3,7 @@ package dev.flagstep.local.e2e;
 import static dev.flagstep.local.e2e.GateScenarios.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -77,12 +77,12 @@ class GatesE2ETest {
         List<Snapshot> checks = tap.before(doc, "ConfirmRollout").stream().filter(s -> !s.parked()).toList();
         assertThat(checks).hasSize(3);
         assertThat(checks.subList(1, 3)).allSatisfy(s -> {
-            assertThat(s.status().orElseThrow().phase()).isEqualTo(Phase.WAITING);
+            assertThat(s.status().orElseThrow().phase()).isEqualTo(CanaryPhase.WAITING);
             assertThat(s.status().orElseThrow().failedChecks()).isZero();
             assertThat(s.weights("cr")).isEqualTo("100/0");
         });
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
         assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
 
@@ -101,7 +101,7 @@ class GatesE2ETest {
         assertThat(h.events(id)).filteredOn(e -> e.message().equals(halt))
                 .allSatisfy(e -> {
                     assertThat(e.severity()).isEqualTo(dev.flagstep.analysis.Message.Severity.WARNING);
-                    assertThat(e.phase()).isEqualTo(Phase.WAITING);
+                    assertThat(e.phase()).isEqualTo(CanaryPhase.WAITING);
                 });
         assertThat(h.messages(id)).containsSubsequence(
                 halt,
@@ -142,7 +142,7 @@ class GatesE2ETest {
         var store = h.runtime.store();
         RolloutHarness.await("the rollout parked on the confirm-rollout gate", RolloutHarness.PATIENCE,
                 () -> store.gate(id, GateType.CONFIRM_ROLLOUT).waitingTaskToken().isPresent());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.WAITING);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.WAITING);
         assertThat(h.messages(id)).contains("Halt gated.e2e advancement waiting for approval approve")
                 .doesNotContain("New revision detected! Scaling up gated.e2e");
 
@@ -163,7 +163,7 @@ class GatesE2ETest {
 
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.runWeights(doc, rollout)).containsExactly(100, 0);
         // beyond the loadtester (whose gates stay open): the next rollout needs a fresh approval
         assertThat(store.gates(id).values()).allSatisfy(g -> {
@@ -215,14 +215,14 @@ class GatesE2ETest {
 
         // the analysis ticks after the first refusal run in WaitingPromotion, with the traffic left where it was
         List<Snapshot> waiting = tap.before(doc, "Analysis").stream()
-                .filter(s -> s.status().orElseThrow().phase() == Phase.WAITING_PROMOTION).toList();
+                .filter(s -> s.status().orElseThrow().phase() == CanaryPhase.WAITING_PROMOTION).toList();
         assertThat(waiting).hasSize(3);
         assertThat(waiting).allSatisfy(s -> {
             assertThat(s.weights("cp")).isEqualTo("50/50");
             assertThat(s.status().orElseThrow().failedChecks()).isZero();
         });
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
 
         // rollout hooks keep being called (phase Progressing, hard-coded) before each confirm-promotion
@@ -242,7 +242,7 @@ class GatesE2ETest {
         String halt = "Halt cp.e2e advancement waiting for promotion approval promote";
         assertThat(count(h, doc, halt)).isOne();
         assertThat(h.events(id)).filteredOn(e -> e.message().equals(halt))
-                .allSatisfy(e -> assertThat(e.phase()).isEqualTo(Phase.WAITING_PROMOTION));
+                .allSatisfy(e -> assertThat(e.phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION));
         assertThat(h.messages(id)).containsSubsequence(
                 "Starting canary analysis for cp.e2e",
                 "Advance cp.e2e canary weight 50",
@@ -288,11 +288,11 @@ class GatesE2ETest {
         List<Snapshot> ticks = tap.before(doc, "Analysis").stream().filter(s -> !s.parked()).toList();
         assertThat(ticks).extracting(s -> s.weights("cti")).containsExactly("75/25", "75/25", "75/25", "50/50");
         assertThat(ticks).allSatisfy(s -> {
-            assertThat(s.status().orElseThrow().phase()).isEqualTo(Phase.PROGRESSING);
+            assertThat(s.status().orElseThrow().phase()).isEqualTo(CanaryPhase.PROGRESSING);
             assertThat(s.status().orElseThrow().failedChecks()).isZero();
         });
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
         assertThat(h.runWeights(doc, rollout)).containsExactly(25, 50, 0);
 
@@ -348,7 +348,7 @@ class GatesE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         // contract section 1: rollback hooks run on Progressing/Waiting/WaitingPromotion ticks (#1432 extends
         // them to the Waiting of confirm-rollout), never on the Initialized check that approves the rollout;
         // today the sequence starts with "/crrb/rollback:Initialized" and a "Rollback hook rb not signaling"

@@ -2,7 +2,7 @@ package dev.flagstep.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.analysis.Routes;
@@ -82,7 +82,7 @@ class HandoverE2ETest {
         assertThat(latest.startedBy()).isPresent();
         assertThat(latest.input().path("runId").asText()).isEqualTo(runId);
         assertThat(store.activeRun(id).map(ActiveRun::runId)).contains(runId);
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.WAITING_PROMOTION);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION);
         assertThat(h.routes(doc)).isEqualTo(Routes.of(50, 50));
         assertThat(h.status(doc).failedChecks()).isZero();
         assertThat(store.gate(id, GateType.CONFIRM_PROMOTION).open()).isFalse();
@@ -107,14 +107,14 @@ class HandoverE2ETest {
 
         h.assertEnded(first, ExecutionStatus.SUCCEEDED);
         assertThat(run.latest().history()).anyMatch(e -> e.state().filter("Succeeded"::equals).isPresent());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(h.runWeights(doc, first)).containsExactly(50, 0);
         assertThat(store.activeRun(id)).isEmpty();
         assertThat(store.gates(id).values()).allSatisfy(g -> assertThat(g.open()).isFalse());
         // one run, whichever execution wrote its events
         assertThat(h.events(id)).filteredOn(e -> e.runId().equals(runId)).isNotEmpty();
-        assertThat(h.events(id)).filteredOn(e -> !e.runId().equals(runId) && e.phase() != Phase.INITIALIZED && e.phase() != Phase.INITIALIZING)
+        assertThat(h.events(id)).filteredOn(e -> !e.runId().equals(runId) && e.phase() != CanaryPhase.INITIALIZED && e.phase() != CanaryPhase.INITIALIZING)
                 .as("events of other runs than the bootstrap").isEmpty();
         assertThat(h.messages(id)).containsSubsequence(
                 "Advance relay.e2e canary weight 50",

@@ -5,7 +5,7 @@ import static dev.flagstep.local.e2e.FailureKit.image;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -102,7 +102,7 @@ class ManualRollbackE2ETest {
 
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         // pre-rollout tick, weight 20 -> 40, then the tick at max weight that promotes
         assertThat(h.sequence(paths(n))).containsExactly(

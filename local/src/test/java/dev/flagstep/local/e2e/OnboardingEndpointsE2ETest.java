@@ -2,7 +2,7 @@ package dev.flagstep.local.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -131,7 +131,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(trail).endsWith("Initialize=done", "InitializeDecision=done", "NoRollout=done");
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
         assertThat(FailureKit.replicas(h, n)).as("target scaled to zero once the primary serves").isZero();
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.INITIALIZED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.INITIALIZED);
         if (routerObject(provider, n).isPresent()) {
             assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         }
@@ -166,7 +166,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(FailureKit.statesEntered(onboarding)).containsSubsequence(
                 "Initialize", "WaitBeforeInitialize", "Initialize", "PostRollout", "RolloutFailed");
         assertThat(FailureKit.statesEntered(onboarding)).doesNotContain("Rollback", "ConfirmRollout");
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.FAILED);
         assertThat(FailureKit.replicas(h, n)).as("target replicas").isEqualTo(2);
         assertThat(FailureKit.image(h, n)).isEqualTo(RolloutHarness.IMAGE);
         assertThat(apexSelector(n)).isEqualTo(n);
@@ -176,7 +176,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(h.sequence("/" + n + "/post-rollout")).containsExactly("/never/post-rollout:Failed");
         assertThat(h.events(doc.canary().id())).anySatisfy(e -> {
             assertThat(e.severity().wireName()).isEqualTo("Warning");
-            assertThat(e.phase()).isEqualTo(Phase.FAILED);
+            assertThat(e.phase()).isEqualTo(CanaryPhase.FAILED);
             assertThat(e.message()).isEqualTo("Initialization of never.e2e failed, never.e2e left serving untouched: "
                     + "never-primary.e2e not ready within the progress deadline of 60s: "
                     + "waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
@@ -188,7 +188,7 @@ class OnboardingEndpointsE2ETest {
         assertThat(RolloutHarness.trail(again)).endsWith("Initialize=done", "InitializeDecision=done", "NoRollout=done");
         assertThat(FailureKit.image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(apexSelector(n)).isEqualTo(n + "-primary");
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.INITIALIZED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.INITIALIZED);
     }
 
     /**
@@ -221,7 +221,7 @@ class OnboardingEndpointsE2ETest {
                 "Initialize", "WaitBeforeInitialize", "Initialize", "Rollback", "PostRollout", "RolloutFailed");
         assertThat(FailureKit.replicas(h, n)).as("target replicas").isEqualTo(2);
         assertThat(apexSelector(n)).isEqualTo(n);
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.FAILED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.FAILED);
         List<String> messages = h.messages(doc.canary().id());
         assertThat(messages).contains("Initialization of broken.e2e failed, broken.e2e left serving untouched: "
                 + "java.lang.IllegalStateException: boom: Initialize ran out of memory");

@@ -4,7 +4,7 @@ import static dev.flagstep.local.e2e.FailureKit.image;
 import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -46,7 +46,7 @@ class PromotionE2ETest {
 
         // Flagger's worked example: stepWeight 20, maxWeight 50 -> 20, 40, 60, then promotion
         assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 60, 0);
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(image(h, "steps-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(replicas(h, "steps")).isZero();

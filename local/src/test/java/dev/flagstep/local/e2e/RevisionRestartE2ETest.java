@@ -5,7 +5,7 @@ import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -87,7 +87,7 @@ class RevisionRestartE2ETest {
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         var status = h.status(doc);
-        assertThat(status.phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(status.phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(status.failedChecks()).isZero();
         assertThat(image(h, n + "-primary")).isEqualTo(THIRD_IMAGE);
         assertThat(replicas(h, n)).isZero();
@@ -161,7 +161,7 @@ class RevisionRestartE2ETest {
 
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, n + "-primary")).isEqualTo(THIRD_IMAGE);
     }
 

@@ -6,7 +6,7 @@ import static dev.flagstep.local.e2e.GateScenarios.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.asl.Execution;
@@ -69,7 +69,7 @@ class StrategyE2ETest {
         // contract 3.4: "stepWeights [1,2,10,80] give 1, 2, 10, 80 and then promotion"
         assertThat(h.runWeights(doc, rollout)).containsExactly(1, 2, 10, 80, 0);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.status(doc).failedChecks()).isZero();
         assertThat(image(h, "stepws-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(replicas(h, "stepws")).isZero();
@@ -141,7 +141,7 @@ class StrategyE2ETest {
         assertThat(rules.path(0).path("matches").path(0).path("headers").path(0).path("value").asText()).isEqualTo("insider");
         assertThat(rules.size()).isEqualTo(2);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.status(doc).iterations()).isZero();
 
         assertThat(lifecycleSequence("abtest")).containsExactly(
@@ -186,7 +186,7 @@ class StrategyE2ETest {
         assertThat(tap.before(doc, "Promote")).first()
                 .satisfies(s -> assertThat(s.weights("bluegreen")).isEqualTo("0/100"));
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
 
         // tick 3: confirm-promotion, then 100% to the canary; tick 4: confirm-promotion again, then Promote
         assertThat(lifecycleSequence("bluegreen")).containsExactly(
@@ -232,7 +232,7 @@ class StrategyE2ETest {
                 .at("/spec/selector/app").asText()).isEqualTo("kbg-primary");
         assertThat(h.runWeights(doc, rollout)).isEmpty();
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, "kbg-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         // while iterating, the status weight (the CanaryWeight metric) stays 0, as the router's reading (100/0;
         // Flagger's NopRouter reads 0/100 once an iteration ran: docs/migrating-from-flagger.md)
@@ -304,7 +304,7 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, "skip-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(replicas(h, "skip")).isZero();
         assertThat(h.runWeights(doc, rollout)).allMatch(w -> w == 0);
@@ -333,7 +333,7 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         // contract section 8: "skipAnalysis still calls confirm-rollout and post-rollout, but not pre-rollout,
         // rollout or rollback"; today the sequence starts with "/skiprb/rollback:Initialized"
         assertThat(everyHook("skiprb")).containsExactly(
@@ -359,7 +359,7 @@ class StrategyE2ETest {
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
 
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.sequence("/finorder/post-rollout")).containsExactly("/finorder/post-rollout:Succeeded");
         // scheduler.go, Finalising: SetStatusPhase(Succeeded); runPostRolloutHooks(Succeeded);
         // recordEventInfof("Promotion completed! Scaling down ..."); alert(...)

@@ -7,7 +7,7 @@ import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.asl.Execution;
@@ -100,7 +100,7 @@ class TransientFaultsE2ETest {
                         && m.contains("answered 503"))
                 .noneMatch(m -> m.startsWith("Canary failed!"));
         assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 60, 0);
-        assertThat(h.status(doc).phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(image(h, n + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
     }
 

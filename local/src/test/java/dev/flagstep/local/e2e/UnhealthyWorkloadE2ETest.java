@@ -6,7 +6,7 @@ import static dev.flagstep.local.e2e.FailureKit.replicas;
 import static dev.flagstep.local.e2e.FailureKit.successRate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
@@ -134,7 +134,7 @@ class UnhealthyWorkloadE2ETest {
         h.sim.awaitReconciled(Duration.ofSeconds(10));
         assertThat(h.routes(doc)).isEqualTo(Routes.allCanary());
         var status = h.status(doc);
-        assertThat(status.phase()).isEqualTo(Phase.FAILED);
+        assertThat(status.phase()).isEqualTo(CanaryPhase.FAILED);
         assertThat(status.canaryWeight()).isEqualTo(100);
         assertThat(image(h, n)).isEqualTo(RolloutHarness.NEW_IMAGE);
         assertThat(replicas(h, n)).as("the canary keeps serving").isPositive();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
@@ -87,7 +87,7 @@ class LocalStackEventBusTest {
         List<CanaryEvent> published = new ArrayList<>();
         for (int i = 0; i < 12; i++) { // more than one PutEvents call (at most 10 entries each)
             published.add(new CanaryEvent(id, i == 11 ? Message.Severity.WARNING : Message.Severity.NORMAL,
-                    "Advance podinfo.test canary weight " + (i * 5) + " #" + i, Phase.PROGRESSING,
+                    "Advance podinfo.test canary weight " + (i * 5) + " #" + i, CanaryPhase.PROGRESSING,
                     T0.plusSeconds(i), i * 5, i == 11 ? 1 : 0, "run-" + i, "85d557f47b"));
         }
         // an event of another source on the same bus must not match the rule
@@ -122,7 +122,7 @@ class LocalStackEventBusTest {
     @Test
     void aMissingBusIsReportedAsUndeliveredNotThrown() {
         CanaryEvent event = new CanaryEvent(new CanaryId("test", "podinfo"), Message.Severity.NORMAL, "lost",
-                Phase.PROGRESSING, T0, 0, 0, "run-1", "c");
+                CanaryPhase.PROGRESSING, T0, 0, 0, "run-1", "c");
 
         PublishResult result = new EventBridgePublisher(LocalStack.json(AwsService.EVENTBRIDGE), "no-such-bus", 2, Duration.ofMillis(10))
                 .publish(List.of(event));

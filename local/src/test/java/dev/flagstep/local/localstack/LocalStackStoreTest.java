@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.StatusCondition;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.dynamodb.DynamoDb;
@@ -91,7 +91,7 @@ class LocalStackStoreTest {
     }
 
     private static CanaryStatus progressing(int weight, int failedChecks) {
-        return new CanaryStatus(Phase.PROGRESSING, weight, failedChecks, 0, "85d557f47b", T0,
+        return new CanaryStatus(CanaryPhase.PROGRESSING, weight, failedChecks, 0, "85d557f47b", T0,
                 List.of(new StatusCondition("Promoted", "Unknown", "Progressing", "New revision detected", T0, T0)));
     }
 
@@ -247,7 +247,7 @@ class LocalStackStoreTest {
     }
 
     private static CanaryEvent event(CanaryId id, String message, Instant at) {
-        return new CanaryEvent(id, Message.Severity.NORMAL, message, Phase.PROGRESSING, at, 20, 1, "run-1", "cs");
+        return new CanaryEvent(id, Message.Severity.NORMAL, message, CanaryPhase.PROGRESSING, at, 20, 1, "run-1", "cs");
     }
 
     /** Runs both at the same instant (as near as two threads get) and returns their answers. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.local.phases.PhaseRig.Effects;
 import dev.flagstep.local.phases.PhaseRig.Rollout;
@@ -153,7 +153,7 @@ class HandlerIdempotencyTest {
         assertThat(t.decision()).isEqualTo("initializing");
         assertThat(t.first().primary()).isEqualTo("2x" + PhaseRig.IMAGE);
         assertThat(t.first().canary()).as("the target keeps serving").isEqualTo("2x" + PhaseRig.IMAGE);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.INITIALIZING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.INITIALIZING);
         assertThat(t.first().activeRun().orElseThrow().runId()).isEqualTo(r.runId());
         assertThat(t.first().events()).singleElement().asString().startsWith("init-first-primary.idem not ready: ");
         assertThat(t.first().published()).isEqualTo(t.first().events());
@@ -178,7 +178,7 @@ class HandlerIdempotencyTest {
         assertThat(t.first().primary()).isEqualTo("2x" + PhaseRig.IMAGE);
         assertThat(t.first().canary()).startsWith("0x");
         assertThat(t.before().status().status().lastTransitionTime()).as("the onboarding's start, kept").isEqualTo(since);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.INITIALIZED);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.INITIALIZED);
         assertThat(t.first().run().orElseThrow().result()).isEqualTo(RunResult.SUCCEEDED);
         assertThat(t.first().activeRun()).isEmpty();
         assertThat(t.first().events()).endsWith("Initialization done! init-ready.idem");
@@ -214,7 +214,7 @@ class HandlerIdempotencyTest {
         assertThat(t.first().routes()).isEqualTo(Routes.allPrimary());
         assertThat(rig.weights(r)).containsExactly(0);
         assertThat(rig.run(old).result()).isEqualTo(RunResult.SUPERSEDED);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.PROGRESSING);
         assertThat(t.first().events().size()).isGreaterThan(t.before().events().size());
     }
 
@@ -243,7 +243,7 @@ class HandlerIdempotencyTest {
         Twice t = twice(rig.confirmRollout, r);
 
         assertThat(t.decision()).isEqualTo("closed");
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.WAITING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.WAITING);
         assertThat(rig.calls("/confirm-closed/confirm-rollout")).isEqualTo(1);
         assertThat(t.addedEvents()).containsExactly(
                 "Halt confirm-closed.idem advancement waiting for approval confirm");
@@ -277,7 +277,7 @@ class HandlerIdempotencyTest {
         assertThat(t.decision()).isEqualTo("started");
         assertThat(t.before().canary()).startsWith("0x");
         assertThat(t.first().canary()).doesNotStartWith("0x").endsWith(PhaseRig.NEW_IMAGE);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.PROGRESSING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.PROGRESSING);
         assertThat(t.first().events()).containsOnlyOnce("New revision detected! Scaling up start.idem");
         assertThat(t.first().published()).containsOnlyOnce("New revision detected! Scaling up start.idem");
     }
@@ -474,7 +474,7 @@ class HandlerIdempotencyTest {
 
         assertThat(t.decision()).isEqualTo("open");
         assertThat(t.first().primary()).endsWith(PhaseRig.NEW_IMAGE);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.PROMOTING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.PROMOTING);
         assertThat(t.first().events()).containsOnlyOnce("Copying promotion-open.idem template spec to promotion-open-primary.idem");
         assertThat(rig.calls("/promotion-open/confirm-promotion")).isEqualTo(1);
     }
@@ -489,7 +489,7 @@ class HandlerIdempotencyTest {
         Twice t = twice(rig.confirmPromotion, r);
 
         assertThat(t.decision()).isEqualTo("closed");
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.WAITING_PROMOTION);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION);
         assertThat(t.first().primary()).endsWith(PhaseRig.IMAGE);
         assertThat(rig.calls("/promotion-closed/confirm-promotion")).isEqualTo(1);
     }
@@ -506,7 +506,7 @@ class HandlerIdempotencyTest {
         assertThat(t.decision()).isEqualTo("done");
         assertThat(t.first().routes()).isEqualTo(Routes.allPrimary());
         assertThat(rig.weights(r)).containsExactly(10, 20, 0);
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.FINALISING);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.FINALISING);
         assertThat(t.first().events()).containsOnlyOnce("Routing all traffic to primary");
     }
 
@@ -534,7 +534,7 @@ class HandlerIdempotencyTest {
 
         assertThat(t.decision()).isEqualTo("finalised");
         assertThat(t.first().canary()).startsWith("0x");
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         // "Promotion completed!" follows the post-rollout hooks, in PostRollout, as Flagger records it
         assertThat(t.first().events()).doesNotContain("Promotion completed! Scaling down finalise.idem");
         assertThat(t.first().run().orElseThrow().result()).isEqualTo(RunResult.RUNNING);
@@ -573,7 +573,7 @@ class HandlerIdempotencyTest {
         assertThat(t.first().routes()).isEqualTo(Routes.allPrimary());
         assertThat(rig.weights(r)).containsExactly(10, 0);
         assertThat(t.first().canary()).startsWith("0x");
-        assertThat(t.first().status().status().phase()).isEqualTo(Phase.FAILED);
+        assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.FAILED);
         assertThat(t.first().events()).containsOnlyOnce("Canary failed! Scaling down rollback.idem");
         assertThat(t.outboundCallsOfFirst()).isZero();
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Message;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
 import dev.flagstep.local.e2e.CanaryYaml;
@@ -123,7 +123,7 @@ class ReplayEdgeCasesTest {
         ObjectNode input = PhaseRig.input(rig.postRollout, r, PhaseRig.freshTick(rig.postRollout));
         rig.failNextFinishRun();
         assertThatThrownBy(() -> rig.postRollout.handle(input.deepCopy())).hasMessageContaining("before the run was released");
-        assertThat(rig.status(r).status().phase()).isEqualTo(Phase.FAILED);
+        assertThat(rig.status(r).status().phase()).isEqualTo(CanaryPhase.FAILED);
 
         JsonNode again = rig.postRollout.handle(input.deepCopy());
 
@@ -152,7 +152,7 @@ class ReplayEdgeCasesTest {
                         url: %s/event
                 """.formatted(base));
         CanaryEvent event = new CanaryEvent(doc.canary().id(), Message.Severity.NORMAL, "Advance events.idem canary weight 10",
-                Phase.PROGRESSING, rig.clock.instant(), 10, 0, UUID.randomUUID().toString(), "abc");
+                CanaryPhase.PROGRESSING, rig.clock.instant(), 10, 0, UUID.randomUUID().toString(), "abc");
         ObjectNode envelope = MAPPER.createObjectNode();
         envelope.put("source", "flagstep");
         envelope.put("detail-type", "Canary Event");

@@ -1,7 +1,7 @@
 package dev.flagstep.local.sim;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.flagstep.analysis.Phase;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.kubernetes.BearerToken;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeEndpoint;
@@ -77,7 +77,7 @@ final class ServiceProxyBench {
             // as LocalRuntime wires it
             WebhookClient client = new WebhookClient(AddressGuard.local(), new ServiceProxy(cluster.client()), Sleeper.REAL,
                     Clock.systemUTC());
-            WebhookPayload payload = new WebhookPayload("podinfo", "bench", Phase.PROGRESSING, "85d557f47b",
+            WebhookPayload payload = new WebhookPayload("podinfo", "bench", CanaryPhase.PROGRESSING, "85d557f47b",
                     Map.of("type", "cmd", "cmd", "hey -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/"));
             Webhook direct = hook(backend.resolve("/gate/approve"));
             Webhook proxied = hook(URI.create("http://receiver.bench/gate/approve"));

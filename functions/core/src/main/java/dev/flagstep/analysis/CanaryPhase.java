@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** Flagger's canary phases ({@code status.phase}); a new canary's empty phase reads as Initializing. */
-public enum Phase {
+public enum CanaryPhase {
     INITIALIZING("Initializing"),
     INITIALIZED("Initialized"),
     WAITING("Waiting"),
@@ -19,7 +19,7 @@ public enum Phase {
 
     private final String wireName;
 
-    Phase(String wireName) {
+    CanaryPhase(String wireName) {
         this.wireName = wireName;
     }
 
@@ -28,7 +28,7 @@ public enum Phase {
         return wireName;
     }
 
-    public static Optional<Phase> fromWire(String value) {
+    public static Optional<CanaryPhase> fromWire(String value) {
         if (value == null || value.isEmpty()) {
             return Optional.of(INITIALIZING);
         }
