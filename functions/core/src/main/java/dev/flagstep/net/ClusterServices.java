@@ -1,5 +1,6 @@
 package dev.flagstep.net;
 
+import dev.flagstep.spec.CanaryId;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
@@ -32,6 +33,7 @@ public final class ClusterServices {
     public static final String DOMAIN_ENV = "FLAGSTEP_CLUSTER_DOMAIN";
 
     private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+    /** A label of the cluster domain (namespaces are {@link CanaryId#isNamespace}). */
     private static final Pattern DNS_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
 
@@ -72,15 +74,15 @@ public final class ClusterServices {
         int port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
         String[] labels = host.split("\\.", -1);
         String name = labels[0];
-        if (!DNS_1035.matcher(name).matches()) {
+        if (!isServiceName(name)) {
             return Optional.empty();
         }
         if (labels.length == 1) {
-            return DNS_1123.matcher(canaryNamespace).matches()
+            return CanaryId.isNamespace(canaryNamespace)
                     ? Optional.of(new ServiceAddress(canaryNamespace, name, https, port)) : Optional.empty();
         }
         String namespace = labels[1];
-        if (!DNS_1123.matcher(namespace).matches()) {
+        if (!CanaryId.isNamespace(namespace)) {
             return Optional.empty();
         }
         Optional<ServiceAddress> service = Optional.of(new ServiceAddress(namespace, name, https, port));
@@ -102,6 +104,11 @@ public final class ClusterServices {
         return rest.equals(clusterDomain) ? service : Optional.empty();
     }
 
+    /** A Service name (RFC 1035 label): a lower-case letter first, then letters, digits and '-', at most 63. */
+    public static boolean isServiceName(String name) {
+        return DNS_1035.matcher(name).matches();
+    }
+
     /**
      * The namespace a {@code name.ns} host would be in, when both labels could name a Service: what
      * {@link #serviceOf} looked up for it. Pure; no lookup.
@@ -109,7 +116,7 @@ public final class ClusterServices {
     public static Optional<String> twoLabelNamespace(URI url) {
         String host = host(url);
         String[] labels = host.split("\\.", -1);
-        return labels.length == 2 && DNS_1035.matcher(labels[0]).matches() && DNS_1123.matcher(labels[1]).matches()
+        return labels.length == 2 && isServiceName(labels[0]) && CanaryId.isNamespace(labels[1])
                 && !IPV4.matcher(host).matches() ? Optional.of(labels[1]) : Optional.empty();
     }
 

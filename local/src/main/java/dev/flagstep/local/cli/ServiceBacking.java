@@ -1,5 +1,7 @@
 package dev.flagstep.local.cli;
 
+import dev.flagstep.net.ClusterServices;
+import dev.flagstep.spec.CanaryId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -19,8 +21,6 @@ public record ServiceBacking(String name, String namespace, int port, URI server
     public static final String OPTION = "service";
     static final String FORM = "NAME.NAMESPACE[:PORT]=http://127.0.0.1:PORT";
 
-    private static final String DNS_1035 = "[a-z]([-a-z0-9]*[a-z0-9])?";
-    private static final String DNS_1123 = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 
     /** Every {@code --service} value, in order; the same Service twice is an error. */
     public static List<ServiceBacking> parseAll(List<String> values) {
@@ -56,10 +56,10 @@ public record ServiceBacking(String name, String namespace, int port, URI server
         if (!shape) {
             throw bad(value, "\"" + host + "\" is not NAME.NAMESPACE, NAME.NAMESPACE.svc or NAME.NAMESPACE.svc.cluster.local");
         }
-        if (!label(labels[0], DNS_1035)) {
+        if (!ClusterServices.isServiceName(labels[0])) {
             throw bad(value, "\"" + labels[0] + "\" is not a Service name (lower-case letters, digits and '-', starting with a letter, at most 63)");
         }
-        if (!label(labels[1], DNS_1123)) {
+        if (!CanaryId.isNamespace(labels[1])) {
             throw bad(value, "\"" + labels[1] + "\" is not a namespace name (lower-case letters, digits and '-', at most 63)");
         }
         return new ServiceBacking(labels[0], labels[1], port, server);
@@ -94,10 +94,6 @@ public record ServiceBacking(String name, String namespace, int port, URI server
             // below
         }
         throw bad(value, "the Service port must be a number 1-65535, got \"" + port + "\"");
-    }
-
-    private static boolean label(String s, String pattern) {
-        return s.length() <= 63 && s.matches(pattern);
     }
 
     private static Args.UsageException bad(String value, String why) {
