@@ -14,6 +14,7 @@ import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.phases.TransientFault;
 import dev.flagstep.spec.CanaryDocument;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,17 +115,20 @@ class CrashAndOutageE2ETest {
     }
 
     /**
-     * The API goes down as the second analysis tick starts (traffic at 60/40, before its weight change)
-     * and stays down past Analysis's retry window (about 10 minutes), so the rollout gives up; it comes
-     * back while Rollback is being retried: the rollout fails, and traffic is back on the primary.
+     * The API goes down as the analysis tick after the first one that ran the rollout hooks starts
+     * (traffic at 60/40, before its weight change) and stays down past Analysis's retry window (about
+     * 10 minutes), so the rollout gives up; it comes back while Rollback is being retried: the rollout
+     * fails, and traffic is back on the primary. The trigger waits for that hook rather than counting
+     * Analysis deliveries: on a loaded machine a first tick can find the canary not ready yet and end early.
      */
     @Test
     void kubernetesApiDownDuringAWeightChangeRollsBackOnceItIsBack() throws Exception {
         String n = "outage";
-        AtomicInteger analyses = new AtomicInteger();
+        AtomicBoolean down = new AtomicBoolean();
         AtomicInteger rollbacks = new AtomicInteger();
         FAULTS.on(n, (function, payload) -> {
-            if (function.equals("Analysis") && analyses.incrementAndGet() == 2) {
+            if (function.equals("Analysis") && h.sequence(paths(n)).contains("/outage/rollout:Progressing")
+                    && down.compareAndSet(false, true)) {
                 h.sim.pause();
             }
             if (function.equals("Rollback") && rollbacks.incrementAndGet() == 2) {
