@@ -4,10 +4,12 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.utils.Lazy;
 
 /**
  * What every AWS call of a container shares: the region, the credentials (the SDK's providers, resolved
@@ -46,8 +48,25 @@ public record AwsSettings(String region, AwsCredentialsProvider credentials, Htt
      * SSO machinery (about 150 classes on the first call), none of which a Lambda has.
      */
     public static AwsCredentialsProvider lambdaCredentials() {
-        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
-                ContainerCredentialsProvider.builder().build());
+        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(), new LazyContainerCredentials());
+    }
+
+    /**
+     * The SDK's ContainerCredentialsProvider, built when the environment has no keys: building it loads the
+     * SDK's shaded JSON parser (about 80 classes) that a function without SnapStart never needs.
+     */
+    private static final class LazyContainerCredentials implements AwsCredentialsProvider {
+        private final Lazy<ContainerCredentialsProvider> provider = new Lazy<>(() -> ContainerCredentialsProvider.builder().build());
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return provider.getValue().resolveCredentials();
+        }
+
+        @Override
+        public String toString() {
+            return "ContainerCredentialsProvider()";
+        }
     }
 
     /** HTTP/1.1 (AWS JSON endpoints speak it; no h2c upgrade on plain-HTTP test endpoints). */
