@@ -5,7 +5,8 @@
 # Functions and EventBridge; Secrets Manager, CloudWatch and the EKS API fail fast on a closed port),
 # next to a bare RequestStreamHandler in the same run. Prints zip size, jar count, first-invoke ms and
 # the ratio to the bare handler; no pass/fail. Builds the zips first (./mvnw package, tests skipped).
-# Usage: bench/coldstart.sh        Set MVN_OFFLINE= (empty) to let Maven download missing dependencies.
+# Usage: bench/coldstart.sh [--classes]   --classes: also count the classes each JVM loads (logs kept
+# in functions/api/target/coldstart-classes/). Set MVN_OFFLINE= (empty) to let Maven download missing dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh

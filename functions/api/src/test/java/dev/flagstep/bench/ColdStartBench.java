@@ -30,6 +30,11 @@ import java.util.zip.ZipFile;
  * CloudWatch and the EKS API server point at a closed loopback port (they fail fast, so a phase
  * that reaches the cluster answers with its error, which still measures init + the first call).
  * The API runs first (PUT of the sample canary), so the phases find the canary in the table.
+ *
+ * <p>With {@code --classes} each JVM also logs the classes it loads ({@code -Xlog:class+load}) and
+ * the table gets the count, with the biggest groups (Jackson, SnakeYAML, java.net.http, the SDK);
+ * the log costs a few ms, so compare figures of runs made with the same flag. The logs are kept in
+ * {@code functions/api/target/coldstart-classes/}, one per function, to see what loaded.
  */
 public final class ColdStartBench {
 
@@ -44,7 +49,22 @@ public final class ColdStartBench {
 
     private static final String CLOSED = "http://127.0.0.1:9"; // discard port: nothing listens, connect is refused
 
+    /** Class-name prefixes counted apart with {@code --classes}. */
+    private static final Map<String, String> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("jackson", "com.fasterxml.jackson.");
+        GROUPS.put("yaml", "org.yaml.snakeyaml.");
+        GROUPS.put("net.http", "java.net.http.");
+        GROUPS.put("jdk.http", "jdk.internal.net.http.");
+        GROUPS.put("sdk", "software.amazon.awssdk.");
+        GROUPS.put("flagstep", "dev.flagstep.");
+    }
+
+    private static boolean classes;
+
     public static void main(String[] args) throws Exception {
+        classes = List.of(args).contains("--classes");
         Path root = RepoFiles.root();
         JsonNode resources = CfnYaml.read(root.resolve("template.yaml")).get("Resources");
         Path bare = bareHandler();
@@ -73,7 +93,7 @@ public final class ColdStartBench {
 
             System.out.printf("%-24s %-22s %9s %5s %9s %6s  %s%n",
                     "function", "zip", "MB", "jars", "first ms", "ratio", "first invocation (answer)");
-            Run b = run(bare, "bench.Bare::handleRequest", "{}".getBytes(), env);
+            Run b = run("bare", bare, "bench.Bare::handleRequest", "{}".getBytes(), env);
             System.out.printf("%-24s %-22s %9s %5d %9d %6s  %s%n", "(bare handler)", "-", "-", 1, b.millis, "1.00", b.outcome);
 
             // the API first: its PUT stores the sample canary the other samples name
@@ -89,7 +109,7 @@ public final class ColdStartBench {
                 String simple = handler.substring(handler.lastIndexOf('.') + 1, handler.indexOf("::"));
                 String sample = SAMPLE.getOrDefault(simple, "phases/" + Character.toLowerCase(simple.charAt(0))
                         + simple.substring(1, simple.length() - "Handler".length()) + ".json");
-                Run r = run(ZipClassLoaders.unpacked(zip), handler, Files.readAllBytes(root.resolve("events").resolve(sample)), env);
+                Run r = run(e.getKey(), ZipClassLoaders.unpacked(zip), handler, Files.readAllBytes(root.resolve("events").resolve(sample)), env);
                 System.out.printf("%-24s %-22s %9.1f %5d %9d %6.2f  %s: %s%n", e.getKey(), zip.getFileName(),
                         Files.size(zip) / 1e6, jarCount(zip), r.millis, (double) r.millis / b.millis, sample, r.outcome);
             }
@@ -101,8 +121,19 @@ public final class ColdStartBench {
 
     private record Run(long millis, String outcome) {}
 
+    /** " classes=N jackson=N ..." from a -Xlog:class+load file (one line per loaded class). */
+    private static String classCounts(Path log) throws Exception {
+        List<String> names = Files.readAllLines(log).stream().filter(l -> l.contains(" source: "))
+                .map(l -> l.substring(l.indexOf(']', l.indexOf("[class,load]")) + 1).trim())
+                .map(l -> l.substring(0, l.indexOf(' '))).toList();
+        StringBuilder out = new StringBuilder(" classes=" + names.size());
+        GROUPS.forEach((group, prefix) -> out.append(' ').append(group).append('=')
+                .append(names.stream().filter(n -> n.startsWith(prefix)).count()));
+        return out.toString();
+    }
+
     /** One cold start: JVM launch to the first answer (response or error) at the Runtime API. */
-    private static Run run(Path taskRoot, String handler, byte[] event, Map<String, String> env) throws Exception {
+    private static Run run(String name, Path taskRoot, String handler, byte[] event, Map<String, String> env) throws Exception {
         try (FakeRuntimeApi runtime = new FakeRuntimeApi()) {
             runtime.enqueue(event);
             List<String> cp = new ArrayList<>();
@@ -112,11 +143,16 @@ public final class ColdStartBench {
             // the runtime client's own dependency (the runtime ships it; zips without the SDK's aws-core lack it)
             cp.add(jarOf(Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal")));
             // The java21 runtime stops at C1 by default; with < 2 vCPUs (1024 MB) the JVM picks Serial GC.
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            Path log = Files.createTempFile("coldstart-classes-", ".log");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-XX:-UsePerfData", "-Xmx870m", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", String.join(File.pathSeparator, cp),
-                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+                    "-XX:-UsePerfData", "-Xmx870m", "--enable-native-access=ALL-UNNAMED"));
+            if (classes) {
+                command.add("-Xlog:class+load=info:file=" + log);
+            }
+            command.addAll(List.of("-cp", String.join(File.pathSeparator, cp),
+                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+            ProcessBuilder pb = new ProcessBuilder(command);
             pb.directory(taskRoot.toFile());
             pb.environment().putAll(env);
             pb.environment().put("AWS_LAMBDA_RUNTIME_API", runtime.address());
@@ -134,9 +170,16 @@ public final class ColdStartBench {
             try {
                 FakeRuntimeApi.Result r = runtime.awaitResult(120);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                return new Run(ms, r.kind() + " " + summary(r));
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the log holds what loaded up to here (and a little after)
+                if (classes) {
+                    Path kept = RepoFiles.root().resolve("functions/api/target/coldstart-classes").resolve(name + ".log");
+                    Files.createDirectories(kept.getParent());
+                    Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                return new Run(ms, r.kind() + " " + summary(r) + (classes ? classCounts(log) : ""));
             } finally {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                Files.deleteIfExists(log);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.flagstep.kubernetes;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,9 +30,9 @@ public final class EksAccess {
         this.eksApiOverride = eksApiOverride.orElse(null);
     }
 
-    /** Production wiring: process environment, default credential chain (the function's role), system clock. */
-    public static EksAccess fromEnvironment() {
-        return new EksAccess(System.getenv(), DefaultCredentialsProvider.builder().build(), Clock.systemUTC(), Optional.empty());
+    /** Production wiring: process environment, the function's role credentials (the AWS calls' own provider), system clock. */
+    public static EksAccess fromEnvironment(AwsCredentialsProvider credentials) {
+        return new EksAccess(System.getenv(), credentials, Clock.systemUTC(), Optional.empty());
     }
 
     public synchronized KubeClient client() {

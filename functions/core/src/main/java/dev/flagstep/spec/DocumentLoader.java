@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.reader.ReaderException;
@@ -30,6 +30,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns submitted text (YAML, possibly several {@code ---} documents, or JSON) into Jackson trees,
@@ -93,12 +96,14 @@ final class DocumentLoader {
         try {
             List<JsonNode> documents = new ArrayList<>();
             Converter converter = new Converter();
-            for (Node node : new Yaml(options).composeAll(new StringReader(text))) {
-                if (node != null) {
-                    JsonNode tree = converter.convert(node, 0);
-                    if (!tree.isNull()) {
-                        documents.add(tree);
-                    }
+            // What Yaml.composeAll does, without building the Yaml facade: its object constructor, representer
+            // and dumper options (about 60 classes on a cold start) serve loading into and dumping Java objects.
+            Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options),
+                    new Resolver(), options);
+            while (composer.checkNode()) {
+                JsonNode tree = converter.convert(composer.getNode(), 0);
+                if (!tree.isNull()) {
+                    documents.add(tree);
                 }
             }
             return new Loaded.Documents(documents);

@@ -68,7 +68,7 @@ final class LambdaWiring {
         StepFunctions sfn = new StepFunctions(client(AwsService.STEP_FUNCTIONS, aws, env));
         AwsJsonClient bus = client(AwsService.EVENTBRIDGE, aws, env);
         AwsJsonClient secretsManager = client(AwsService.SECRETS_MANAGER, aws, env);
-        EksAccess eks = EksAccess.fromEnvironment();
+        EksAccess eks = EksAccess.fromEnvironment(credentials);
 
         return PhaseWiring.services(new PhaseWiring.Adapters(
                 new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
