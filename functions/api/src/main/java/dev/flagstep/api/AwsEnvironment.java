@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.gate.SfnTaskTokens;
@@ -34,7 +35,7 @@ final class AwsEnvironment {
     AwsEnvironment(Map<String, String> env) {
         this.env = Map.copyOf(env);
         this.aws = Lazy.of(() -> AwsSettings.fromEnvironment(this.env));
-        this.dynamo = Lazy.of(() -> new DynamoDb(new AwsJsonClient(AwsService.DYNAMODB, aws.get(),
+        this.dynamo = Lazy.of(() -> new DynamoDb(new AwsJsonClient(AwsService.DYNAMODB, aws.get().withRetry(RetryPolicy.dynamoDb()),
                 AwsService.DYNAMODB.endpoint(aws.get().region(), this.env))));
         this.sfn = Lazy.of(() -> new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, aws.get(),
                 AwsService.STEP_FUNCTIONS.endpoint(aws.get().region(), this.env))));

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often and how far apart a failed call is tried again: the SDK's standard retry mode (3 attempts,
+ * How often and how far apart a failed call is tried again; by default the SDK's standard retry mode (3 attempts,
  * full-jitter exponential backoff from 100 ms, from 1 s after throttling, never more than 20 s).
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration throttledBaseDelay, Duration maxBackoff) {
@@ -17,6 +17,14 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration throttle
 
     public static RetryPolicy standard() {
         return new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(20));
+    }
+
+    /**
+     * The SDK's own DynamoDB default, which flagstep had while it used the SDK client: 9 attempts,
+     * full jitter from 25 ms (throttling from 500 ms), never more than 20 s.
+     */
+    public static RetryPolicy dynamoDb() {
+        return new RetryPolicy(9, Duration.ofMillis(25), Duration.ofMillis(500), Duration.ofSeconds(20));
     }
 
     /** A single attempt. */

@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.EventBridgePublisher;
@@ -64,7 +65,7 @@ final class LambdaWiring {
         AwsSettings aws = AwsSettings.fromEnvironment(env);
         AwsCredentialsProvider credentials = aws.credentials();
         // the AWS calls, one place each
-        DynamoDb dynamo = new DynamoDb(client(AwsService.DYNAMODB, aws, env));
+        DynamoDb dynamo = new DynamoDb(client(AwsService.DYNAMODB, aws.withRetry(RetryPolicy.dynamoDb()), env));
         StepFunctions sfn = new StepFunctions(client(AwsService.STEP_FUNCTIONS, aws, env));
         AwsJsonClient bus = client(AwsService.EVENTBRIDGE, aws, env);
         AwsJsonClient secretsManager = client(AwsService.SECRETS_MANAGER, aws, env);
