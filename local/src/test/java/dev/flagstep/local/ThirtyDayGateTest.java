@@ -11,7 +11,7 @@ import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.asl.HistoryEvent;
 import dev.flagstep.asl.InstantClock;
 import dev.flagstep.asl.TaskInvoker;
-import dev.flagstep.phases.HistoryBudget;
+import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.phases.PhaseInput;
 import dev.flagstep.phases.PhaseJson;
 import dev.flagstep.phases.PhaseOutput;
@@ -100,7 +100,7 @@ class ThirtyDayGateTest {
             }
             calls.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
             return JSON.write(new PhaseOutput(in.canary(), in.runId(), in.revision(), INTERVAL, INTERVAL, decision),
-                    budget.after(in));
+                    budget.after(in.ticks(), in.tick(), in.execution()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
 

@@ -5,6 +5,7 @@ import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.TickContext;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
 

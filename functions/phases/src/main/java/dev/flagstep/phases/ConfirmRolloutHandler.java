@@ -4,6 +4,7 @@ import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.StatusRecord;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
+import dev.flagstep.phases.wiring.LambdaWiring;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.SpecParser;

@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.store.StatusRecord;
 import java.time.Instant;
 import java.util.List;

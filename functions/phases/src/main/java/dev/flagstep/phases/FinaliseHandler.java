@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.phases.wiring.Services;
 import java.util.Optional;
 
 /** Finalising: the canary is scaled to zero and the run Succeeded. */

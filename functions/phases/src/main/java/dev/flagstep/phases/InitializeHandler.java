@@ -4,6 +4,8 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.phases.cluster.CanaryCluster;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
 import java.time.Duration;

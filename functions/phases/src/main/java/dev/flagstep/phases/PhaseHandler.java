@@ -5,6 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.gate.GateType;
+import dev.flagstep.phases.wiring.EmfMetrics;
+import dev.flagstep.phases.wiring.HistoryBudget;
+import dev.flagstep.phases.wiring.LambdaWiring;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.store.ParkResult;
 import java.io.IOException;
@@ -86,7 +90,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
             FaultWarning.publish(s, in, phaseName(in), cause.get());
             throw failure instanceof TransientFault t ? t : new TransientFault(cause.get(), failure);
         }
-        HistoryBudget.Spent spent = s.historyBudget().after(in);
+        HistoryBudget.Spent spent = s.historyBudget().after(in.ticks(), in.tick(), in.execution());
         if (spent.handover().isPresent()) {
             EmfMetrics.handover(in.canary(), s.clock().instant());
         }

@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.spec.CanaryId;
 import java.util.Optional;
 import java.util.OptionalInt;

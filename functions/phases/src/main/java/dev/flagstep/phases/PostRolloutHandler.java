@@ -3,6 +3,7 @@ package dev.flagstep.phases;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.store.RunResult;
 import dev.flagstep.webhook.HookOutcome;

@@ -1,5 +1,7 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.phases.wiring.Services;
+
 /** One Flagger tick of the analysis (see {@link AnalysisTick}); PreRollout is the first, at weight 0. */
 public final class PreRolloutHandler extends PhaseHandler {
 

@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.analysis.FlaggerMessages;
+import dev.flagstep.phases.wiring.LambdaWiring;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.workload.Readiness;
 import java.util.Optional;
 import dev.flagstep.analysis.Lifecycle;

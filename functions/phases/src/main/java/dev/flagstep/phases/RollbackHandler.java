@@ -4,6 +4,7 @@ import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.phases.wiring.Services;
 
 /**
  * Flagger's rollback(): all traffic to the primary, "Canary failed! Scaling down ...", the canary

@@ -2,6 +2,7 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.phases.wiring.Services;
 
 /**
  * confirm-rollout passed: "New revision detected! Scaling up ...", the canary is scaled up and the

@@ -6,6 +6,8 @@ import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.Weights;
+import dev.flagstep.phases.wiring.EmfMetrics;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;

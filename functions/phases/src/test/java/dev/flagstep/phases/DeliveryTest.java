@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.events.PublishResult;
+import dev.flagstep.phases.wiring.HistoryBudget;
+import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.StatusRecord;

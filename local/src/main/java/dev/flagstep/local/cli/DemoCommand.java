@@ -7,7 +7,7 @@ import dev.flagstep.asl.Execution;
 import dev.flagstep.local.demo.DemoCanaries;
 import dev.flagstep.local.demo.DemoReceivers;
 import dev.flagstep.local.sim.SimulatedCluster;
-import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.phases.cluster.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
 import java.io.IOException;
 import java.io.PrintStream;

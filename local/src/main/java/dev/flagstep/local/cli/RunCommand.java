@@ -6,7 +6,7 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.local.sim.SimulatedCluster;
-import dev.flagstep.phases.KubeCanaryCluster;
+import dev.flagstep.phases.cluster.KubeCanaryCluster;
 import dev.flagstep.spec.CanaryDocument;
 import java.io.PrintStream;
 import java.nio.file.Path;

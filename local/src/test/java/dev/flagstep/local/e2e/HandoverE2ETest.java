@@ -10,7 +10,7 @@ import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionChain;
 import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.asl.TaskTokenException;
-import dev.flagstep.phases.HistoryBudget;
+import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.ActiveRun;

@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +58,6 @@ class SigningSecretsTest {
     void aSecretWithoutAKeyIsAClearError() {
         var lookup = SigningSecrets.from(id -> Map.of("a", "1", "b", "2"), new SecretScope("flagstep/"));
         assertThatThrownBy(() -> lookup.signingKey(TEAM_A, Optional.of("hmac")))
-                .hasMessage("webhook secret flagstep/team-a/hmac has no \"secret\" key");
+                .isInstanceOf(MetricQueryException.class).hasMessage("webhook secret flagstep/team-a/hmac has no \"secret\" key");
     }
 }

@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

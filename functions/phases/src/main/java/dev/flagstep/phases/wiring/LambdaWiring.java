@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.aws.AwsService;
@@ -40,13 +40,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * ({@code proxy}: webhook and Prometheus URLs that name cluster Services go through the API server's service
  * proxy; {@code off}: every URL direct) and {@code FLAGSTEP_CLUSTER_DOMAIN} (cluster.local).
  */
-final class LambdaWiring {
+public final class LambdaWiring {
 
     private static volatile Services services;
 
     private LambdaWiring() {}
 
-    static Services services() {
+    public static Services services() {
         Services s = services;
         if (s == null) {
             synchronized (LambdaWiring.class) {

@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,26 +15,26 @@ import java.time.Instant;
  * dashboard counts rollouts, not executions). Written to stdout only inside Lambda, where the log line
  * becomes the metric at no API cost; the local runtime keeps its terminal for people.
  */
-final class EmfMetrics {
+public final class EmfMetrics {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final boolean IN_LAMBDA = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
 
     private EmfMetrics() {}
 
-    static void canary(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
+    public static void canary(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
         if (IN_LAMBDA) {
             emit(System.out, canaryLine(id, canaryWeight, failedChecks, now));
         }
     }
 
-    static void hook(HookType type, HookOutcome outcome, Instant now) {
+    public static void hook(HookType type, HookOutcome outcome, Instant now) {
         if (IN_LAMBDA) {
             emit(System.out, hookLine(type, outcome, now));
         }
     }
 
-    static void handover(CanaryId id, Instant now) {
+    public static void handover(CanaryId id, Instant now) {
         if (IN_LAMBDA) {
             emit(System.out, handoverLine(id, now));
         }

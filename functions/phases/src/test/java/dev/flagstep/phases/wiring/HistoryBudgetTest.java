@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.phases.Decision;
+import dev.flagstep.phases.PhaseInput;
+import dev.flagstep.phases.PhaseJson;
+import dev.flagstep.phases.PhaseOutput;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,8 @@ class HistoryBudgetTest {
     }
 
     private static HistoryBudget.Spent after(HistoryBudget budget, JsonNode in) {
-        return budget.after(JSON.read(in));
+        PhaseInput read = JSON.read(in);
+        return budget.after(read.ticks(), read.tick(), read.execution());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.cluster;
 
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.workload.Readiness;

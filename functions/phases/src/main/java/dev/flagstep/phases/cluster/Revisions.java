@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.cluster;
 
 /**
  * The checksum webhook receivers see: like Flagger's ({@code ComputeHash}), an FNV-32a hash in

@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.events.EventPublisher;
@@ -10,6 +10,7 @@ import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.phases.cluster.KubeCanaryCluster;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.webhook.HookRunner;
 import dev.flagstep.webhook.Sleeper;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * The one wiring of {@link Services}: the Lambda container ({@link LambdaWiring}) and the local runtime
  * pass their own {@link Adapters} and {@link Settings}, and everything built from them is built here,
  * so the two differ only in their adapters. Builds objects only: no call, no token, no timestamp (the
- * Lambda side runs it before a SnapStart snapshot, see {@link Priming}).
+ * Lambda side runs it before a SnapStart snapshot, see {@code phases.Priming}).
  */
 public final class PhaseWiring {
 

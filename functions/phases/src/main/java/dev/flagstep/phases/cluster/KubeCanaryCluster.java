@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

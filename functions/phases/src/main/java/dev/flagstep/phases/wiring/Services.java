@@ -1,8 +1,9 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.phases.cluster.CanaryCluster;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.store.CanaryStore;

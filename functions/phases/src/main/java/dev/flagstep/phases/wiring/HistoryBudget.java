@@ -1,4 +1,4 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
 import dev.flagstep.execution.ExecutionNames;
 import java.util.Map;
@@ -61,16 +61,19 @@ public record HistoryBudget(int ticks) {
      * One phase answered: counts its tick. Hands over only in the states that count (their input
      * carries {@code ticks}, {@code execution} and a {@code tick} naming the state); Initialize,
      * Rollback and PostRollout start a count of their own and never hand over.
+     *
+     * @param given the count the phase's input carries ({@code ticks})
+     * @param tick the input's {@code tick}, {@code State@EnteredTime}
+     * @param execution the input's {@code execution}: the name of the execution running the phase
      */
-    public Spent after(PhaseInput in) {
-        OptionalInt given = in.ticks();
+    public Spent after(OptionalInt given, String tick, Optional<String> execution) {
         int spent = given.orElse(0) + 1;
-        Optional<String> state = stateOf(in.tick());
-        if (given.isEmpty() || spent < ticks || in.execution().isEmpty() || state.isEmpty()) {
+        Optional<String> state = stateOf(tick);
+        if (given.isEmpty() || spent < ticks || execution.isEmpty() || state.isEmpty()) {
             return new Spent(spent, Optional.empty());
         }
         return new Spent(spent, Optional.of(new Continuation(state.get() + "Decision",
-                ExecutionNames.continuation(in.execution().get()))));
+                ExecutionNames.continuation(execution.get()))));
     }
 
     /** {@code State@EnteredTime} (see PhaseInput): the state's name. */

@@ -1,5 +1,6 @@
-package dev.flagstep.phases;
+package dev.flagstep.phases.wiring;
 
+import dev.flagstep.metrics.MetricQueryException;
 import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.spec.CanaryId;
@@ -38,7 +39,8 @@ public final class SigningSecrets {
             key = values.values().iterator().next();
         }
         if (key == null || key.isEmpty()) {
-            throw new PhaseException("webhook secret " + secretId + " has no \"secret\" key");
+            // as the resolver reports an unusable secret (not PhaseException: the wiring sits below the phases)
+            throw new MetricQueryException("webhook secret " + secretId + " has no \"secret\" key");
         }
         return SigningSecret.of(key);
     }
