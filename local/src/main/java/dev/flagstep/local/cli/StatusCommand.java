@@ -8,6 +8,7 @@ import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.CanarySummary;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -25,9 +26,13 @@ record StatusCommand(PrintStream out, PrintStream err) implements Command {
         if (db.isEmpty()) {
             throw new Args.UsageException("status reads the table a run kept with --db-path DIR; give the same --db-path");
         }
+        Optional<CanaryId> one = args.positional().isEmpty() ? Optional.empty() : Optional.of(canary(args.positional().get(0)));
+        if (Files.exists(db.get()) && !Files.isDirectory(db.get())) {
+            throw new Args.UsageException("--db-path names the directory a run kept its table in; " + db.get() + " is a file");
+        }
         try (LocalDynamo dynamo = LocalDynamo.start(db)) {
             CanaryStore store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, Clock.systemUTC());
-            if (args.positional().isEmpty()) {
+            if (one.isEmpty()) {
                 List<CanarySummary> all = store.list(Optional.empty(), 100, Optional.empty()).items();
                 if (all.isEmpty()) {
                     out.println("no canaries in " + db.get());
@@ -41,11 +46,7 @@ record StatusCommand(PrintStream out, PrintStream err) implements Command {
                 }
                 return 0;
             }
-            String[] parts = args.positional().get(0).split("/", 2);
-            if (parts.length != 2) {
-                throw new Args.UsageException("name a canary as NAMESPACE/NAME, got \"" + args.positional().get(0) + "\"");
-            }
-            CanaryId id = new CanaryId(parts[0], parts[1]);
+            CanaryId id = one.get();
             var status = store.status(id);
             if (store.spec(id).isEmpty()) {
                 err.println("flagstep: no canary " + id + " in " + db.get());
@@ -57,6 +58,23 @@ record StatusCommand(PrintStream out, PrintStream err) implements Command {
                 out.println("  " + e.timestamp() + "  " + e.severity().wireName() + "  " + e.message());
             }
             return 0;
+        } catch (RuntimeException e) {
+            return failed("flagstep status: ", e); // the table could not be read (DynamoDB Local did not start)
         }
+    }
+
+    /** NAMESPACE/NAME with Kubernetes' name rules: a usage error before anything starts. */
+    private static CanaryId canary(String arg) {
+        String[] parts = arg.split("/", 2);
+        if (parts.length != 2) {
+            throw new Args.UsageException("name a canary as NAMESPACE/NAME, got \"" + arg + "\"");
+        }
+        if (!CanaryId.isNamespace(parts[0])) {
+            throw new Args.UsageException("\"" + parts[0] + "\" is not a namespace (lower-case letters, digits and '-', at most 63)");
+        }
+        if (!CanaryId.isName(parts[1])) {
+            throw new Args.UsageException("\"" + parts[1] + "\" is not a canary name (lower-case letters, digits, '-' and '.', at most 253)");
+        }
+        return new CanaryId(parts[0], parts[1]);
     }
 }
