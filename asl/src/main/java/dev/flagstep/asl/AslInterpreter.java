@@ -156,7 +156,7 @@ public final class AslInterpreter {
 
     private StatesError alreadyExists(String executionName) {
         return new StatesError("StepFunctions.ExecutionAlreadyExistsException", "Execution Already Exists: '"
-                + machine.arn().replace(":stateMachine:", ":execution:") + ":" + executionName + "'");
+                + machine.executionArn(executionName) + "'");
     }
 
     private static final String NAME_RULE =

@@ -75,7 +75,7 @@ public final class Execution {
 
     /** The ARN that {@code $$.Execution.Id} shows. */
     public String arn() {
-        return "arn:aws:states:local:000000000000:execution:" + machine.name() + ":" + name;
+        return machine.executionArn(name);
     }
 
     public StateMachine stateMachine() {

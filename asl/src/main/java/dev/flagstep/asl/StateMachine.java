@@ -33,6 +33,11 @@ public final class StateMachine {
         return "arn:aws:states:local:000000000000:stateMachine:" + name;
     }
 
+    /** The ARN of this machine's execution {@code executionName} ({@code $$.Execution.Id}). */
+    public String executionArn(String executionName) {
+        return "arn:aws:states:local:000000000000:execution:" + name + ":" + executionName;
+    }
+
     public String startAt() {
         return startAt;
     }

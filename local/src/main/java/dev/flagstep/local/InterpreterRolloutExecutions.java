@@ -62,7 +62,7 @@ final class InterpreterRolloutExecutions implements RolloutExecutions {
 
     @Override
     public String executionArn(String name) {
-        return interpreter.stateMachine().arn().replaceFirst(":stateMachine:", ":execution:") + ":" + name;
+        return interpreter.stateMachine().executionArn(name);
     }
 
     /**
