@@ -7,7 +7,10 @@ import java.util.Optional;
 /**
  * Flagger's {@code status}: phase, counters and the Promoted condition. {@code canaryWeight} is
  * informational, as in Flagger: routing decisions re-read the router. {@code checksum} identifies the
- * run for webhook receivers (opaque; changes with the revision, stable within a run).
+ * run for webhook receivers (opaque; changes with the revision, stable within a run): it is Flagger's
+ * {@code lastAppliedSpec}. {@code promotedChecksum} is Flagger's {@code lastPromotedSpec}: the checksum
+ * when the phase last became Initialized or Succeeded, so going back to the promoted template is no new
+ * revision.
  */
 public record CanaryStatus(
         CanaryPhase phase,
@@ -16,15 +19,22 @@ public record CanaryStatus(
         int iterations,
         String checksum,
         Instant lastTransitionTime,
-        List<StatusCondition> conditions) {
+        List<StatusCondition> conditions,
+        String promotedChecksum) {
 
     public CanaryStatus {
         conditions = List.copyOf(conditions);
     }
 
+    /** A status with nothing promoted yet. */
+    public CanaryStatus(CanaryPhase phase, int canaryWeight, int failedChecks, int iterations, String checksum,
+            Instant lastTransitionTime, List<StatusCondition> conditions) {
+        this(phase, canaryWeight, failedChecks, iterations, checksum, lastTransitionTime, conditions, "");
+    }
+
     /** The status of a canary nobody has rolled out yet. */
     public static CanaryStatus initial(Instant now) {
-        return new CanaryStatus(CanaryPhase.INITIALIZING, 0, 0, 0, "", now, List.of());
+        return new CanaryStatus(CanaryPhase.INITIALIZING, 0, 0, 0, "", now, List.of(), "");
     }
 
     // The setters below mirror pkg/canary/status.go. Like Flagger, every write stamps
@@ -34,7 +44,8 @@ public record CanaryStatus(
     /**
      * Flagger's {@code SetStatusPhase}: canaryWeight and iterations go to 0 for every phase except
      * Progressing, Waiting and Promoting; WaitingPromotion then sets iterations to
-     * {@code analysisIterations - 1} (-1 for the canary strategy). failedChecks is kept.
+     * {@code analysisIterations - 1} (-1 for the canary strategy). failedChecks is kept. Initialized and
+     * Succeeded record the checksum as promoted.
      */
     public CanaryStatus setPhase(CanaryPhase newPhase, PhaseContext context, Instant now) {
         int weight = canaryWeight;
@@ -43,8 +54,9 @@ public record CanaryStatus(
             weight = 0;
             iters = newPhase == CanaryPhase.WAITING_PROMOTION ? context.analysisIterations() - 1 : 0;
         }
+        boolean promoted = newPhase == CanaryPhase.INITIALIZED || newPhase == CanaryPhase.SUCCEEDED;
         return new CanaryStatus(newPhase, weight, failedChecks, iters, checksum, now,
-                conditionsFor(newPhase, context, now));
+                conditionsFor(newPhase, context, now), promoted ? checksum : promotedChecksum);
     }
 
     /**
@@ -54,28 +66,29 @@ public record CanaryStatus(
      * revision changed, as Flagger recomputes lastAppliedSpec here.
      */
     public CanaryStatus sync(CanaryPhase newPhase, int weight, int failed, int iters, PhaseContext context, Instant now) {
-        return new CanaryStatus(newPhase, weight, failed, iters, checksum, now, conditionsFor(newPhase, context, now));
+        return new CanaryStatus(newPhase, weight, failed, iters, checksum, now, conditionsFor(newPhase, context, now),
+                promotedChecksum);
     }
 
     /** Flagger's {@code SetStatusWeight} (informational: routing decisions re-read the router). */
     public CanaryStatus withCanaryWeight(int weight, Instant now) {
-        return new CanaryStatus(phase, weight, failedChecks, iterations, checksum, now, conditions);
+        return new CanaryStatus(phase, weight, failedChecks, iterations, checksum, now, conditions, promotedChecksum);
     }
 
     /** Flagger's {@code SetStatusFailedChecks}. */
     public CanaryStatus withFailedChecks(int failed, Instant now) {
-        return new CanaryStatus(phase, canaryWeight, failed, iterations, checksum, now, conditions);
+        return new CanaryStatus(phase, canaryWeight, failed, iterations, checksum, now, conditions, promotedChecksum);
     }
 
     /** Flagger's {@code SetStatusIterations}. */
     public CanaryStatus withIterations(int iters, Instant now) {
-        return new CanaryStatus(phase, canaryWeight, failedChecks, iters, checksum, now, conditions);
+        return new CanaryStatus(phase, canaryWeight, failedChecks, iters, checksum, now, conditions, promotedChecksum);
     }
 
     /** A new run identifier for webhook receivers; not a status write of its own in Flagger. */
     public CanaryStatus withChecksum(String newChecksum) {
         return new CanaryStatus(phase, canaryWeight, failedChecks, iterations, newChecksum, lastTransitionTime,
-                conditions);
+                conditions, promotedChecksum);
     }
 
     /** The {@code Promoted} condition, once any phase has been set. */

@@ -16,6 +16,7 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind SERVICE = new ResourceKind("", "v1", "Service", "services");
     public static final ResourceKind CONFIG_MAP = new ResourceKind("", "v1", "ConfigMap", "configmaps");
     public static final ResourceKind SECRET = new ResourceKind("", "v1", "Secret", "secrets");
+    public static final ResourceKind EVENT = new ResourceKind("", "v1", "Event", "events");
     public static final ResourceKind DEPLOYMENT = new ResourceKind("apps", "v1", "Deployment", "deployments");
     public static final ResourceKind INGRESS = new ResourceKind("networking.k8s.io", "v1", "Ingress", "ingresses");
     public static final ResourceKind HTTP_ROUTE = new ResourceKind("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
@@ -24,6 +25,11 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind DESTINATION_RULE = new ResourceKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA2 = new ResourceKind("split.smi-spec.io", "v1alpha2", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA3 = new ResourceKind("split.smi-spec.io", "v1alpha3", "TrafficSplit", "trafficsplits");
+
+    /** Flagger's custom resources, read from the cluster when canaries come from it (docs/gitops.md). */
+    public static final ResourceKind CANARY = new ResourceKind("flagger.app", "v1beta1", "Canary", "canaries");
+    public static final ResourceKind METRIC_TEMPLATE = new ResourceKind("flagger.app", "v1beta1", "MetricTemplate", "metrictemplates");
+    public static final ResourceKind ALERT_PROVIDER = new ResourceKind("flagger.app", "v1beta1", "AlertProvider", "alertproviders");
 
     public ResourceKind {
         Objects.requireNonNull(group, "group");
@@ -41,6 +47,11 @@ public record ResourceKind(String group, String version, String kind, String plu
     public String collectionPath(String namespace) {
         String root = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
         return root + "/namespaces/" + segment(namespace) + "/" + plural;
+    }
+
+    /** The collection URL path across all namespaces, e.g. {@code /apis/flagger.app/v1beta1/canaries}. */
+    public String clusterPath() {
+        return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version) + "/" + plural;
     }
 
     /** The object URL path, e.g. {@code /api/v1/namespaces/test/services/podinfo}. */

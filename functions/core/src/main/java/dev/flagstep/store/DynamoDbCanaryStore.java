@@ -39,7 +39,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
 
     // --- SpecStore
 
-    @Override public long putSpec(CanaryId id, String source) { return specs.putSpec(id, source); }
+    @Override public long putSpec(CanaryId id, String source, SpecOrigin origin) { return specs.putSpec(id, source, origin); }
     @Override public Optional<SpecRecord> spec(CanaryId id) { return specs.spec(id); }
     @Override public boolean deleteCanary(CanaryId id) { return specs.deleteCanary(id); }
     @Override public Page<CanarySummary> list(Optional<String> namespace, int limit, Optional<String> cursor) {

@@ -33,7 +33,7 @@ public final class DynamoDbSpecStore implements SpecStore {
     }
 
     @Override
-    public long putSpec(CanaryId id, String source) {
+    public long putSpec(CanaryId id, String source, SpecOrigin origin) {
         return DynamoDbTable.retrying("putSpec", id, () -> {
             long current = Items.num(table.get(id, Items.SPEC), "version");
             long next = current + 1;
@@ -42,6 +42,7 @@ public final class DynamoDbSpecStore implements SpecStore {
             item.put("name", s(id.name()));
             item.put("source", s(source));
             item.put("version", n(next));
+            item.put("origin", s(origin.name()));
             item.put("updatedAt", time(clock.instant()));
             Expr cond = new Expr();
             cond.condition(current == 0
@@ -63,8 +64,10 @@ public final class DynamoDbSpecStore implements SpecStore {
             if (item.isEmpty()) {
                 return Optional.empty();
             }
+            // documents written before origins existed came from the API
+            SpecOrigin origin = Items.str(item, "origin").map(SpecOrigin::valueOf).orElse(SpecOrigin.API);
             return Optional.of(new SpecRecord(id, Items.str(item, "source").orElse(""), Items.num(item, "version"),
-                    Items.instant(item, "updatedAt").orElse(Instant.EPOCH)));
+                    Items.instant(item, "updatedAt").orElse(Instant.EPOCH), origin));
         });
     }
 

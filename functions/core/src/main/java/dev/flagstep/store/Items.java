@@ -84,6 +84,7 @@ final class Items {
         m.put("failedChecks", n(status.failedChecks()));
         m.put("iterations", n(status.iterations()));
         m.put("checksum", s(orEmpty(status.checksum())));
+        m.put("promotedChecksum", s(orEmpty(status.promotedChecksum())));
         putIfPresent(m, "lastTransitionTime", status.lastTransitionTime());
         m.put("conditions", AttributeValue.fromL(status.conditions().stream().map(Items::condition).toList()));
         return m;
@@ -102,7 +103,8 @@ final class Items {
                 instant(item, "lastTransitionTime").orElse(null),
                 Optional.ofNullable(item.get("conditions")).flatMap(AttributeValue::asL).orElse(List.of()).stream()
                         .map(c -> condition(c.asM().orElse(Map.of())))
-                        .toList());
+                        .toList(),
+                str(item, "promotedChecksum").orElse(""));
         return Optional.of(new Versioned<>(status, num(item, "version")));
     }
 

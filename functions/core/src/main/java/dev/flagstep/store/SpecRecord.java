@@ -6,5 +6,17 @@ import java.time.Instant;
 /**
  * The canary document exactly as it was submitted (YAML or JSON text), so what users read back is
  * what they wrote; it is parsed again on every load. {@code version} grows by one on every put.
+ * {@code origin} says who owns it: the HTTP API, or a {@code Canary} object in the cluster (then the
+ * API may read it but not change it, and the phases mirror status and events onto that object).
  */
-public record SpecRecord(CanaryId canary, String source, long version, Instant updatedAt) {}
+public record SpecRecord(CanaryId canary, String source, long version, Instant updatedAt, SpecOrigin origin) {
+
+    /** A document put through the API. */
+    public SpecRecord(CanaryId canary, String source, long version, Instant updatedAt) {
+        this(canary, source, version, updatedAt, SpecOrigin.API);
+    }
+
+    public boolean fromCluster() {
+        return origin == SpecOrigin.CLUSTER;
+    }
+}

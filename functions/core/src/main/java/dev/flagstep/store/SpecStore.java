@@ -7,7 +7,12 @@ import java.util.Optional;
 public interface SpecStore {
 
     /** Stores the document text as submitted and returns its new version (1 for a new canary). */
-    long putSpec(CanaryId id, String source);
+    long putSpec(CanaryId id, String source, SpecOrigin origin);
+
+    /** {@link #putSpec(CanaryId, String, SpecOrigin)} from the API. */
+    default long putSpec(CanaryId id, String source) {
+        return putSpec(id, source, SpecOrigin.API);
+    }
 
     Optional<SpecRecord> spec(CanaryId id);
 

@@ -19,6 +19,18 @@ class CanaryStatusTest {
         return new CanaryStatus(CanaryPhase.PROGRESSING, 40, 2, 3, "abc", T0, List.of());
     }
 
+    @ParameterizedTest(name = "setPhase({0}) records the checksum as promoted: {1}")
+    @CsvSource({"INITIALIZED, true", "SUCCEEDED, true", "PROGRESSING, false", "WAITING_PROMOTION, false",
+        "PROMOTING, false", "FINALISING, false", "FAILED, false", "WAITING, false"})
+    void onlyInitializedAndSucceededPromoteTheChecksumAsFlaggersLastPromotedSpec(CanaryPhase phase, boolean promoted) {
+        CanaryStatus s = midRun().setPhase(phase, BG5, T1);
+
+        assertThat(s.promotedChecksum()).isEqualTo(promoted ? "abc" : "");
+        // the other writers keep it
+        assertThat(s.withChecksum("def").withCanaryWeight(10, T1).sync(CanaryPhase.FAILED, 0, 0, 0, BG5, T1).promotedChecksum())
+                .isEqualTo(promoted ? "abc" : "");
+    }
+
     @ParameterizedTest(name = "setPhase({0}) -> weight {1}, iterations {2}, condition {3}")
     @CsvSource({
         "INITIALIZING,      0,  0, Unknown, 'New Deployment detected, starting initialization.'",

@@ -51,6 +51,17 @@ class SpecStoreTest {
     }
 
     @Test
+    void remembersWhetherTheDocumentCameFromTheApiOrFromTheCluster() {
+        CanaryStore store = store();
+        CanaryId id = new CanaryId("test", "podinfo");
+
+        store.putSpec(id, YAML);
+        assertThat(store.spec(id).orElseThrow().origin()).isEqualTo(SpecOrigin.API);
+        store.putSpec(id, YAML, SpecOrigin.CLUSTER);
+        assertThat(store.spec(id).orElseThrow().fromCluster()).isTrue();
+    }
+
+    @Test
     void deleteIsRefusedWhileARolloutRunsAndRemovesEverythingAfterwards() {
         CanaryStore store = store();
         CanaryId id = new CanaryId("test", "podinfo");

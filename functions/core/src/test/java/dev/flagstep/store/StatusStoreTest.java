@@ -39,7 +39,7 @@ class StatusStoreTest {
         CanaryId id = new CanaryId("test", "roundtrip");
         CanaryStatus status = new CanaryStatus(CanaryPhase.WAITING_PROMOTION, 50, 2, 4, "abc", T0.plusSeconds(5), List.of(
                 new StatusCondition("Promoted", "Unknown", "WaitingPromotion", "waiting", T0, T0.plusSeconds(1)),
-                new StatusCondition("Other", "True", "Because", "", T0.plusSeconds(2), T0.plusSeconds(3))));
+                new StatusCondition("Other", "True", "Because", "", T0.plusSeconds(2), T0.plusSeconds(3))), "xyz");
 
         long v1 = store.saveStatus(id, status, 0);
 

@@ -130,7 +130,7 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.reconcileApex();
                 cluster.scaleCanaryToZero();
                 cluster.reconcileRouter();
-                t.update(status.setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now).withChecksum(revision));
+                t.update(status.withChecksum(revision).setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now));
                 t.io.publish(t.messages.initializationDone());
                 t.io.finishRun(RunResult.SUCCEEDED, t.now);
                 return t.finish(Decision.DONE);

@@ -1,22 +1,18 @@
 package dev.flagstep.phases.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.router.TrafficRouter;
 import dev.flagstep.router.TrafficRouters;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.workload.Revisions;
 import dev.flagstep.workload.DeploymentController;
 import dev.flagstep.workload.Readiness;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the Deployment operations. */
 public final class KubeCanaryCluster implements CanaryCluster {
-
-    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final KubeClient kube;
     private final TrafficRouter router;
@@ -61,7 +57,7 @@ public final class KubeCanaryCluster implements CanaryCluster {
     @Override
     public String targetRevision() {
         JsonNode template = kube.require(workload.target()).path("spec").path("template");
-        return Revisions.checksum(canonical(template));
+        return Revisions.of(template);
     }
 
     @Override
@@ -97,14 +93,5 @@ public final class KubeCanaryCluster implements CanaryCluster {
     @Override
     public Readiness primaryReadiness() {
         return workload.primaryReadiness();
-    }
-
-    private static byte[] canonical(JsonNode node) {
-        try {
-            Object tree = CANONICAL.treeToValue(node, Object.class);
-            return CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("pod template is not JSON", e);
-        }
     }
 }
