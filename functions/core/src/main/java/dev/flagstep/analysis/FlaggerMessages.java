@@ -69,6 +69,16 @@ public record FlaggerMessages(String name, String namespace, String target) {
         return Message.normal("No new revision of " + target + "." + namespace + " to roll out");
     }
 
+    /** Flagger's finalizer began reverting a deleted canary ({@code revertOnDeletion}). */
+    public Message terminating() {
+        return Message.normal("Terminating canary " + canary()).asPhase(CanaryPhase.TERMINATING);
+    }
+
+    /** A deleted canary is done with: its object may go. */
+    public Message terminated() {
+        return Message.normal("Terminated canary " + canary()).asPhase(CanaryPhase.TERMINATED);
+    }
+
     public Message suspended() {
         return Message.normal("skipping canary run as object is suspended");
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
@@ -52,6 +53,22 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
                     + RouterObjects.canary(canary) + " (both weights are 0)");
         }
         return r;
+    }
+
+    /**
+     * Flagger's {@code IstioRouter.Finalize}: a VirtualService the user applied gets back the spec kubectl recorded
+     * in its last-applied annotation; one flagstep created sends all traffic to the primary ({@link TrafficRouter#revert()}).
+     */
+    @Override
+    public void revert() {
+        var vs = kube.get(ref());
+        if (vs.isEmpty()) return;
+        JsonNode applied = LastApplied.of(vs.get()).path("spec");
+        if (!applied.isObject()) {
+            TrafficRouter.super.revert();
+            return;
+        }
+        kube.edit(ref(), o -> o.set("spec", applied.deepCopy()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
@@ -22,7 +23,6 @@ import java.util.Map;
 public final class NginxRouter implements TrafficRouter {
 
     public static final String DEFAULT_PREFIX = "nginx.ingress.kubernetes.io";
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private final KubeClient kube;
     private final CanarySpec canary;
@@ -132,7 +132,7 @@ public final class NginxRouter implements TrafficRouter {
     private void resetCanaryAnnotations(ObjectNode ann) {
         List<String> drop = new java.util.ArrayList<>();
         ann.fieldNames().forEachRemaining(k -> {
-            if (k.contains(a("canary")) || k.contains(LAST_APPLIED)) drop.add(k);
+            if (k.contains(a("canary")) || k.contains(LastApplied.ANNOTATION)) drop.add(k);
         });
         ann.remove(drop);
         ann.put(a("canary"), "true");

@@ -35,6 +35,11 @@ public record CanarySpec(
         return skipAnalysis || analysis.isEmpty();
     }
 
+    /** Flagger's {@code revertOnDeletion}: a deleted canary gives its target back the traffic (default false). */
+    public boolean revertOnDeletion() {
+        return extra.path("revertOnDeletion").asBoolean(false);
+    }
+
     /** The tick length, even when the analysis is skipped. */
     public Duration interval() {
         return analysis.map(Analysis::interval).orElse(Analysis.DEFAULT_INTERVAL);

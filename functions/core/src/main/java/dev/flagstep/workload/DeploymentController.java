@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.FlaggerMessages.NotReady;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
+import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanarySpec;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Deployment operations of Flagger's {@code DeploymentController} for a {@code targetRef} of kind Deployment:
@@ -154,6 +156,43 @@ public final class DeploymentController {
         });
     }
 
+    // --- revertOnDeletion: Flagger's finalizer (pkg/controller/finalizer.go) ---------------------------------
+
+    /**
+     * Flagger's {@code Finalize}: the target gets the primary's replicas back (1 when the primary sets none); with
+     * no primary left it is scaled up from zero as {@link #scaleCanaryUp()} does. Wait for
+     * {@link #canaryReadiness()} before {@link #revertApex()} points traffic at it.
+     */
+    public void restoreTarget() {
+        Optional<ObjectNode> primary = kube.get(primary());
+        if (primary.isEmpty()) {
+            scaleCanaryUp();
+            return;
+        }
+        int replicas = primary.get().path("spec").path("replicas").asInt(1);
+        kube.edit(target(), d -> d.withObjectProperty("spec").put("replicas", replicas));
+    }
+
+    /**
+     * Flagger's {@code KubernetesDefaultRouter.Finalize}: the apex service selects the target's pods again, with
+     * the selector its {@code kubectl.kubernetes.io/last-applied-configuration} holds when it has one (what the
+     * user applied), else {@code {label}: {target's label value}}. The service is never deleted (Flagger's
+     * garbage collector removes an apex Flagger created; flagstep sets no owner references).
+     */
+    public void revertApex() {
+        ObjectNode target = kube.require(target());
+        String label = selectorLabel(target);
+        String value = target.path("spec").path("selector").path("matchLabels").path(label).asText();
+        KubeRef apex = ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName());
+        if (kube.get(apex).isEmpty()) return; // nothing routes through it
+        kube.edit(apex, s -> {
+            JsonNode applied = LastApplied.of(s).path("spec").path("selector");
+            JsonNode selector = applied.isObject() && !applied.isEmpty()
+                    ? applied.deepCopy() : JsonNodeFactory.instance.objectNode().put(label, value);
+            s.withObjectProperty("spec").set("selector", selector);
+        });
+    }
+
     public Readiness canaryReadiness() {
         return readiness(target(), canary.analysis().map(Analysis::canaryReadyThreshold).orElse(100), false, false);
     }
@@ -242,7 +281,7 @@ public final class DeploymentController {
         labels.put(label, primaryName);
         md.set("labels", labels);
         ObjectNode ann = copyObject(target.path("metadata").path("annotations"));
-        ann.remove("kubectl.kubernetes.io/last-applied-configuration");
+        ann.remove(LastApplied.ANNOTATION);
         ann.remove("deployment.kubernetes.io/revision");
         ann.put("kustomize.toolkit.fluxcd.io/reconcile", "disabled").put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
         md.set("annotations", ann);
