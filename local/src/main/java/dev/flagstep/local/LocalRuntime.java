@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.api.ExecutionRolloutStarter;
 import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
+import dev.flagstep.api.RolloutExecutions;
 import dev.flagstep.api.RolloutStarter;
 import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.events.EventPublisher;
@@ -234,6 +235,11 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public Optional<PhaseHandler> phase(String name) {
         return Optional.ofNullable(handlers.get(name));
+    }
+
+    /** This runtime's state machine executions, as the API and the sync find, start and stop rollouts. */
+    public RolloutExecutions executions() {
+        return executions;
     }
 
     /**

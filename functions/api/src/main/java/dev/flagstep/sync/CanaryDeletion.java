@@ -180,9 +180,13 @@ public final class CanaryDeletion {
             return false;
         }
         try {
+            // the object as given may be stale: whether this call removed it is read from the one edited
+            ObjectNode before = kube.get(ref).orElse(object);
+            if (!has(before.path("metadata").path("finalizers"))) {
+                return false;
+            }
             kube.edit(ref, o -> {
-                JsonNode finalizers = o.path("metadata").path("finalizers");
-                if (finalizers instanceof ArrayNode list) {
+                if (o.path("metadata").path("finalizers") instanceof ArrayNode list) {
                     for (int i = list.size() - 1; i >= 0; i--) {
                         if (FLAGGER_FINALIZER.equals(list.get(i).asText())) list.remove(i);
                     }
