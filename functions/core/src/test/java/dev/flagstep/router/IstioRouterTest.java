@@ -158,4 +158,28 @@ class IstioRouterTest {
             assertThat(kube.require(VS).at("/spec/http/0/route")).isEqualTo(route(80, 20));
         }
     }
+
+    @Test
+    void revertSendsAllTrafficToThePrimaryOrRestoresTheSpecTheUserApplied() {
+        IstioRouter router = new IstioRouter(kube.client(), podinfo().build());
+        router.reconcile();
+        router.setRoutes(new Routes(70, 30, false));
+
+        router.revert();
+        assertThat(kube.require(VS).at("/spec/http/0/route")).isEqualTo(route(100, 0));
+
+        kube.client().edit(VS, o -> o.withObjectProperty("metadata").withObjectProperty("annotations").put(
+                "kubectl.kubernetes.io/last-applied-configuration",
+                "{\"spec\":{\"hosts\":[\"podinfo\"],\"http\":[{\"route\":[{\"destination\":{\"host\":\"podinfo\"}}]}]}}"));
+        router.revert();
+        assertThat(kube.require(VS).path("spec")).isEqualTo(json("{hosts: [podinfo], http: [{route: [{destination: {host: podinfo}}]}]}"));
+    }
+
+    @Test
+    void revertOfARouterNeverReconciledChangesNothing() {
+        KubeCanaries c = podinfo();
+        c.name = "never";
+        new IstioRouter(kube.client(), c.build()).revert();
+        assertThat(kube.client().get(ResourceKind.VIRTUAL_SERVICE.ref("test", "never"))).isEmpty();
+    }
 }

@@ -323,4 +323,48 @@ class DeploymentControllerTest {
         kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", replicas, status));
         return controller(c).canaryReadiness();
     }
+
+    // --- revertOnDeletion (Flagger's finalizer)
+
+    @Test
+    void restoreTargetGivesTheTargetThePrimarysReplicas() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("ghcr.io/stefanprodan/podinfo:6.0.0", 3, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.bootstrap();
+        c.scaleCanaryToZero();
+
+        c.restoreTarget();
+
+        assertThat(kube.require(TARGET).at("/spec/replicas").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void restoreTargetWithoutAPrimaryScalesTheTargetFromZero() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("ghcr.io/stefanprodan/podinfo:6.0.0", 0, "{}"));
+
+        controller(KubeCanaries.podinfo()).restoreTarget();
+
+        assertThat(kube.require(TARGET).at("/spec/replicas").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void revertApexSelectsTheTargetOrWhatTheUserApplied() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("ghcr.io/stefanprodan/podinfo:6.0.0", 2, "{}"));
+        DeploymentController c = controller(KubeCanaries.podinfo());
+        c.bootstrap();
+        KubeRef apex = ResourceKind.SERVICE.ref("test", "podinfo");
+        assertThat(kube.require(apex).at("/spec/selector")).isEqualTo(json("{app: podinfo-primary}"));
+
+        c.revertApex();
+        assertThat(kube.require(apex).at("/spec/selector")).as("the target's label").isEqualTo(json("{app: podinfo}"));
+
+        kube.client().edit(apex, s -> {
+            s.withObjectProperty("spec").putObject("selector").put("app", "podinfo-primary");
+            s.withObjectProperty("metadata").withObjectProperty("annotations").put("kubectl.kubernetes.io/last-applied-configuration",
+                    "{\"spec\":{\"selector\":{\"app\":\"podinfo\",\"tier\":\"web\"}}}");
+        });
+        c.revertApex();
+        assertThat(kube.require(apex).at("/spec/selector")).as("kubectl's last-applied selector")
+                .isEqualTo(json("{app: podinfo, tier: web}"));
+    }
 }
