@@ -21,6 +21,15 @@ final class AnalysisTick {
     private AnalysisTick() {}
 
     static PhaseOutput run(Tick t) {
+        // the spec is read each tick: suspend and skipAnalysis set on a running canary act on its next tick
+        if (t.spec.suspend()) {
+            // Flagger's first check: the analysis holds where it is, nothing read or changed
+            t.io.publish(t.messages.suspended());
+            return t.finish(Decision.NOT_READY);
+        }
+        if (t.spec.skipsAnalysis()) {
+            return skipAnalysis(t);
+        }
         Optional<Decision> early = Guards.readiness(t);
         if (early.isPresent()) {
             return t.finish(early.get());
@@ -42,6 +51,15 @@ final class AnalysisTick {
             case PRE_ROLLOUT -> preRollout(t, routes);
             case ANALYSIS -> analysis(t, routes);
         };
+    }
+
+    /**
+     * Flagger's {@code shouldSkipAnalysis} mid-run: once the canary is ready, promote at once (the confirm-promotion
+     * gates are not asked, {@link ConfirmPromotionHandler}; Promote does it as for a run that skipped from the start).
+     */
+    private static PhaseOutput skipAnalysis(Tick t) {
+        Optional<Decision> early = Guards.canaryReadiness(t);
+        return t.finish(early.orElse(Decision.PROMOTE));
     }
 
     private static PhaseOutput preRollout(Tick t, Routes routes) {

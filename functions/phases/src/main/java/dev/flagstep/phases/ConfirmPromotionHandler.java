@@ -30,6 +30,10 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
+        if (t.spec.skipsAnalysis()) {
+            // skipAnalysis set mid-run: Flagger's shouldSkipAnalysis promotes without asking (Promote does it)
+            return t.finish(Decision.OPEN);
+        }
         TickContext ctx = TickContext.of(t.spec, t.provider);
         GateOutcome outcome = Gates.confirm(t, HookType.CONFIRM_PROMOTION);
         Optional<Routes> routes = t.io.routes();

@@ -28,6 +28,11 @@ final class Guards {
                 .or(() -> readiness(t, t.io.cluster().canaryReadiness(), false));
     }
 
+    /** The canary's readiness alone: Flagger skips the primary's when the analysis is skipped. */
+    static Optional<Decision> canaryReadiness(Tick t) {
+        return readiness(t, t.io.cluster().canaryReadiness(), false);
+    }
+
     private static Optional<Decision> readiness(Tick t, Readiness r, boolean primary) {
         return switch (r) {
             case Readiness.Ready ready -> Optional.empty();
