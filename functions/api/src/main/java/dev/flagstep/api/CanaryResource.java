@@ -89,6 +89,7 @@ final class CanaryResource {
         if (text.isBlank()) {
             throw Problem.badRequest("the request body is empty: send the Canary manifest (or its spec) as YAML or JSON");
         }
+        refuseClusterCanary(store.spec(id), "replaced");
         CanaryDocument doc = parse(text, id);
         long version = store.putSpec(id, text);
         ObjectNode out = views.canary(views.object(), doc.canary().id());
@@ -115,6 +116,7 @@ final class CanaryResource {
     }
 
     HttpResponse delete(CanaryId id) {
+        refuseClusterCanary(store.spec(id), "deleted");
         // CanaryBusyException (a rollout holds the canary) is answered 409 by ApiHandler.
         if (!store.deleteCanary(id)) {
             throw notFound(id);
@@ -125,6 +127,8 @@ final class CanaryResource {
     // ------------------------------------------------------------------ rollouts
 
     HttpResponse startRollout(CanaryId id, HttpRequest req) {
+        SpecRecord spec = spec(id);
+        refuseClusterCanary(Optional.of(spec), "rolled out through the API (its revisions are detected from the target)");
         JsonNode body = jsonBody(req);
         JsonNode revision = body.path("revision");
         if (!revision.isTextual() || revision.asText().isBlank()) {
@@ -138,7 +142,7 @@ final class CanaryResource {
         if (!supersede.isMissingNode() && !supersede.isBoolean()) {
             throw Problem.badRequest("supersede: true or false");
         }
-        CanaryDocument doc = parse(spec(id).source(), id);
+        CanaryDocument doc = parse(spec.source(), id);
         RolloutRequest request = new RolloutRequest(id, revision.asText(),
                 (int) doc.canary().interval().toSeconds(), supersede.asBoolean(true));
         ObjectNode out = views.canary(views.object(), id).put("revision", request.revision());
@@ -206,6 +210,17 @@ final class CanaryResource {
 
     private SpecRecord spec(CanaryId id) {
         return store.spec(id).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * A canary from a {@code Canary} object is the cluster's: the API reads it, opens and closes its gates, but
+     * never changes it (the next sync would undo a PUT; a DELETE would be re-created).
+     */
+    private static void refuseClusterCanary(Optional<SpecRecord> spec, String change) {
+        spec.filter(SpecRecord::fromCluster).ifPresent(s -> {
+            throw Problem.managedByCluster("canary " + s.canary() + " is managed by its Canary object in the cluster and "
+                    + "cannot be " + change + " here; change it with kubectl or your GitOps repository");
+        });
     }
 
     private static Problem notFound(CanaryId id) {

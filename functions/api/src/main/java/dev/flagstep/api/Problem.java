@@ -57,6 +57,11 @@ public final class Problem extends RuntimeException {
         return new Problem(409, "conflict", "Conflict", detail, List.of());
     }
 
+    /** A change to a canary that its {@code Canary} object in the cluster owns (the API may only read it). */
+    public static Problem managedByCluster(String detail) {
+        return new Problem(409, "managed-by-cluster", "Canary managed by the cluster", detail, List.of());
+    }
+
     public static Problem tooLarge(String detail) {
         return new Problem(413, "too-large", "Request body too large", detail, List.of());
     }

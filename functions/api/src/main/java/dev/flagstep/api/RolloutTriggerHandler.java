@@ -135,6 +135,11 @@ public final class RolloutTriggerHandler implements RequestStreamHandler {
 
     private void start(CanaryId id, SpecRecord spec, String revision, boolean supersede, ArrayNode started,
             ArrayNode skipped) {
+        if (spec.fromCluster()) {
+            // its revisions are detected by the sync from the target's pod template, as Flagger does
+            skip(skipped, Optional.of(id), "managed by its Canary object in the cluster: revisions are detected, not triggered");
+            return;
+        }
         CanaryDocument doc;
         switch (parser.parse(spec.source(), id)) {
             case SpecResult.Valid v -> doc = v.document();

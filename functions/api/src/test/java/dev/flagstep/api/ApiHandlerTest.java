@@ -8,6 +8,7 @@ import dev.flagstep.api.testing.FakeStepFunctions;
 import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
@@ -108,6 +109,30 @@ class ApiHandlerTest {
         assertThat(g.get("activeRun").isNull()).isTrue();
         assertThat(g.at("/gates/confirm-promotion/open").asBoolean(true)).isFalse();
         assertThat(g.get("events").isArray()).isTrue();
+    }
+
+    /** A canary from a Canary object: readable, its gates usable, never changed through the API. */
+    @Test
+    void aClusterCanaryIsReadOnlyButItsGatesStayOpen() throws Exception {
+        store.putSpec(PODINFO, PODINFO_YAML, SpecOrigin.CLUSTER);
+
+        for (HttpResponse r : java.util.List.of(
+                call("PUT", "/canaries/test/podinfo", YAML, PODINFO_YAML.replace("30s", "1m")),
+                call("DELETE", "/canaries/test/podinfo"),
+                call("POST", "/canaries/test/podinfo/rollouts", JSON_TYPE, "{\"revision\":\"sha-1\"}"))) {
+            assertProblem(r, 409);
+            assertThat(body(r).get("title").asText()).isEqualTo("Canary managed by the cluster");
+            assertThat(body(r).get("type").asText()).endsWith("/managed-by-cluster");
+            assertThat(body(r).get("detail").asText()).startsWith("canary test/podinfo is managed by its Canary object in the cluster")
+                    .endsWith("change it with kubectl or your GitOps repository");
+        }
+        assertThat(store.spec(PODINFO).orElseThrow().version()).as("unchanged").isEqualTo(1);
+        assertThat(sfn.executions()).as("nothing started").isEmpty();
+
+        assertThat(call("GET", "/canaries/test/podinfo").status()).isEqualTo(200);
+        assertThat(call("GET", "/canaries/test/podinfo/gates").status()).isEqualTo(200);
+        assertThat(call("POST", "/canaries/test/podinfo/gates/confirm-promotion/open", JSON_TYPE, "{}").status()).isEqualTo(200);
+        assertThat(call("GET", "/canaries").status()).isEqualTo(200);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.flagstep.api.template.RepoFiles;
 import dev.flagstep.api.testing.FakeStepFunctions;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -118,5 +119,19 @@ class RolloutTriggerHandlerTest {
         assertThat(ImageRepositories.normalise("team/app")).isEqualTo("team/app");
         assertThat(ImageRepositories.normalise("localhost:5000/app:dev")).isEqualTo("app");
         assertThat(ImageRepositories.of("spec:\n  targetRef: {name: x}\n")).isEmpty();
+    }
+
+    @Test
+    void aClusterCanaryIsSkippedByBothTriggers() throws Exception {
+        String doc = ApiHandlerTest.PODINFO_YAML.replace("  namespace: test\n",
+                "  namespace: test\n  annotations:\n    flagstep.dev/image-repository: \"123456789012.dkr.ecr.us-east-1.amazonaws.com/podinfo\"\n");
+        store.putSpec(new CanaryId("test", "podinfo"), doc, SpecOrigin.CLUSTER);
+
+        for (String sample : new String[] {"events/trigger/rollout-requested.json", "events/trigger/ecr-push.json"}) {
+            JsonNode r = invoke(sample);
+            assertThat(r.get("started")).as(sample).isEmpty();
+            assertThat(r.at("/skipped/0/reason").asText()).as(sample).startsWith("managed by its Canary object in the cluster");
+        }
+        assertThat(sfn.executions()).isEmpty();
     }
 }
