@@ -22,10 +22,9 @@ final class AnalysisTick {
 
     static PhaseOutput run(Tick t) {
         // the spec is read each tick: suspend and skipAnalysis set on a running canary act on its next tick
-        if (t.spec.suspend()) {
-            // Flagger's first check: the analysis holds where it is, nothing read or changed
-            t.io.publish(t.messages.suspended());
-            return t.finish(Decision.NOT_READY);
+        Optional<PhaseOutput> held = Guards.suspended(t);
+        if (held.isPresent()) {
+            return held.get();
         }
         if (t.spec.skipsAnalysis()) {
             return skipAnalysis(t);

@@ -17,6 +17,10 @@ public final class FinaliseHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
+        Optional<PhaseOutput> held = Guards.suspended(t);
+        if (held.isPresent()) {
+            return held.get();
+        }
         Optional<PhaseOutput> notReady = Guards.primaryNotReady(t);
         if (notReady.isPresent()) {
             return notReady.get();

@@ -28,6 +28,18 @@ final class Guards {
                 .or(() -> readiness(t, t.io.cluster().canaryReadiness(), false));
     }
 
+    /**
+     * Flagger's first check on every tick (the spec is read afresh each tick): a suspended canary's rollout holds
+     * where it is, reading and changing nothing, with Flagger's event, and the tick comes again after an interval.
+     */
+    static Optional<PhaseOutput> suspended(Tick t) {
+        if (!t.spec.suspend()) {
+            return Optional.empty();
+        }
+        t.io.publish(t.messages.suspended());
+        return Optional.of(t.finish(Decision.NOT_READY));
+    }
+
     /** The canary's readiness alone: Flagger skips the primary's when the analysis is skipped. */
     static Optional<Decision> canaryReadiness(Tick t) {
         return readiness(t, t.io.cluster().canaryReadiness(), false);

@@ -26,6 +26,10 @@ public final class PromoteHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
+        Optional<PhaseOutput> held = Guards.suspended(t);
+        if (held.isPresent()) {
+            return held.get();
+        }
         if (t.spec.skipsAnalysis()) {
             return skipAnalysis(t);
         }

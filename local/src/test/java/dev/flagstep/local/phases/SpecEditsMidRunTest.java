@@ -100,4 +100,26 @@ class SpecEditsMidRunTest {
         assertThat(rig.calls("/" + n + "/confirm-promotion")).as("promotion not asked").isZero();
         assertThat(rig.events(r.id())).last().asString().startsWith("Promotion completed! Canary analysis was skipped for");
     }
+
+    @Test
+    void suspendedWhilePromotingThePromotionHoldsUntilResumed() {
+        String n = "edit-promoting";
+        CanaryDocument doc = rig.canary(yaml(n), analysis(n));
+        Rollout r = rig.analysing(doc);
+        for (int weight = 20; weight <= 50; weight += 10) {
+            rig.expect(rig.analysis, r, "advanced");
+        }
+        rig.expect(rig.analysis, r, "promote");
+        rig.expect(rig.confirmPromotion, r, "open");
+        Routes before = rig.routes(r);
+
+        edit(doc, "suspend: true");
+        rig.expect(rig.promote, r, "notReady");
+        assertThat(rig.routes(r)).as("traffic").isEqualTo(before);
+        assertThat(rig.status(r).status().phase()).isEqualTo(CanaryPhase.PROMOTING);
+
+        edit(doc);
+        assertThat(rig.decision(rig.promote, r)).isIn("stepped", "done");
+        assertThat(rig.routes(r)).isNotEqualTo(before);
+    }
 }
