@@ -130,6 +130,14 @@ class CanaryDeletionE2ETest {
         assertThat(rollout.chain().latest().error()).contains(CanaryDeletion.DELETED);
     }
 
+    /** Flagger's finalizer done: the target serves through the apex with the primary's replicas, the router all primary. */
+    private static void assertReverted(CanaryDocument doc) {
+        String n = doc.canary().id().name();
+        assertThat(h.routes(doc)).as("routes").isEqualTo(Routes.allPrimary());
+        assertThat(apexSelector(n)).as("apex selects the target").isEqualTo(n);
+        assertThat(replicas(h, n)).as("target replicas = the primary's").isEqualTo(replicas(h, n + "-primary")).isPositive();
+    }
+
     private static String apexSelector(String n) {
         return h.sim.object(ResourceKind.SERVICE, "e2e", n).orElseThrow().at("/spec/selector/app").asText();
     }
@@ -200,10 +208,7 @@ class CanaryDeletionE2ETest {
         deleteUntilGone(deletion, id);
 
         assertForgotten(id);
-        assertThat(h.routes(doc)).as("routes after the phase in flight ended").isEqualTo(Routes.allPrimary());
-        assertThat(apexSelector(n)).as("apex selects the target").isEqualTo(n);
-        int primaryReplicas = replicas(h, n + "-primary");
-        assertThat(replicas(h, n)).as("target replicas = the primary's").isEqualTo(primaryReplicas);
+        assertReverted(doc);
         assertThat(objects.events).as("no object left to record on").isEmpty();
     }
 
@@ -224,9 +229,7 @@ class CanaryDeletionE2ETest {
                 .as("Flagger's finalizer removed, others kept").containsExactly(JsonNodeFactory.instance.textNode("example.com/keep"));
         assertThat(objects.events).containsExactly("Normal Terminating canary " + n + ".e2e", "Normal Terminated canary " + n + ".e2e");
         assertThat(objects.statuses).extracting(CanaryStatus::phase).first().isEqualTo(CanaryPhase.TERMINATING);
-        assertThat(apexSelector(n)).as("apex selects the target").isEqualTo(n);
-        assertThat(replicas(h, n)).as("target replicas = the primary's").isEqualTo(replicas(h, n + "-primary")).isPositive();
-        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertReverted(doc);
     }
 
     @Test
