@@ -127,8 +127,6 @@ final class CanaryResource {
     // ------------------------------------------------------------------ rollouts
 
     HttpResponse startRollout(CanaryId id, HttpRequest req) {
-        SpecRecord spec = spec(id);
-        refuseClusterCanary(Optional.of(spec), "rolled out through the API (its revisions are detected from the target)");
         JsonNode body = jsonBody(req);
         JsonNode revision = body.path("revision");
         if (!revision.isTextual() || revision.asText().isBlank()) {
@@ -142,6 +140,8 @@ final class CanaryResource {
         if (!supersede.isMissingNode() && !supersede.isBoolean()) {
             throw Problem.badRequest("supersede: true or false");
         }
+        SpecRecord spec = spec(id);
+        refuseClusterCanary(Optional.of(spec), "rolled out through the API (its revisions are detected from the target)");
         CanaryDocument doc = parse(spec.source(), id);
         RolloutRequest request = new RolloutRequest(id, revision.asText(),
                 (int) doc.canary().interval().toSeconds(), supersede.asBoolean(true));
