@@ -26,18 +26,4 @@ final class MergePatch {
         }
         return result;
     }
-
-    /**
-     * A strategic merge patch read as a merge patch: its directives ({@code $patch}, {@code $setElementOrder/...},
-     * {@code $retainKeys}, ...) dropped. Exact for what {@code kubectl apply} sends for objects without merge keys
-     * (CustomResourceDefinitions); lists with merge keys (containers, ports) are replaced, not merged.
-     */
-    static JsonNode fromStrategic(JsonNode patch) {
-        if (!patch.isObject()) return patch;
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        patch.fields().forEachRemaining(e -> {
-            if (!e.getKey().startsWith("$")) out.set(e.getKey(), fromStrategic(e.getValue()));
-        });
-        return out;
-    }
 }

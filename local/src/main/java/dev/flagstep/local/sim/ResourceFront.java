@@ -21,8 +21,9 @@ import java.util.Set;
 
 /**
  * What the front adds to the mock for resource paths, so kubectl works against the simulated cluster: field selectors
- * on lists, server-side Tables, watches, and JSON merge patch (and {@code kubectl apply}'s strategic merge patch, read
- * as a merge patch) applied here and stored with a PUT. A resource with a status subresource keeps its status on a
+ * on lists, server-side Tables, watches, and JSON merge patch ({@link MergePatch}) and strategic merge patch
+ * ({@link StrategicMergePatch}, what kubectl apply and set image send for built-in kinds) applied here and stored
+ * with a PUT. A resource with a status subresource keeps its status on a
  * patch of the object and its spec on a patch of {@code /status} (the mock does the latter itself). Everything else
  * goes to the mock as it came.
  */
@@ -73,8 +74,8 @@ final class ResourceFront {
                         : ServerTables.wanted(accept) ? Optional.of(one(path, q)) : Optional.empty();
                 case "PATCH" -> {
                     String type = header(headers, "Content-Type").orElse("").split(";")[0].trim().toLowerCase(Locale.ROOT);
-                    yield type.equals(MERGE) || type.equals(STRATEGIC) ? Optional.of(patch(path, headers,
-                            type.equals(STRATEGIC) ? MergePatch.fromStrategic(JSON.readTree(body)) : JSON.readTree(body)))
+                    yield type.equals(MERGE) || type.equals(STRATEGIC)
+                            ? Optional.of(patch(path, headers, JSON.readTree(body), type.equals(STRATEGIC)))
                             : Optional.empty();
                 }
                 default -> Optional.empty();
@@ -127,7 +128,8 @@ final class ResourceFront {
                 q.getOrDefault("includeObject", "Metadata"), clock.instant()));
     }
 
-    private ApiFront.Reply patch(ApiPath path, Map<String, List<String>> headers, JsonNode patch) throws IOException {
+    private ApiFront.Reply patch(ApiPath path, Map<String, List<String>> headers, JsonNode patch, boolean strategic)
+            throws IOException {
         if (!patch.isObject()) return ApiFront.Reply.status(400, "BadRequest", "a merge patch must be a JSON object");
         String at = path.objectPath() + (path.status() ? "/status" : "");
         boolean keepStatus = !path.status() && resources.find(path.group(), path.version(), path.plural())
@@ -141,7 +143,7 @@ final class ResourceFront {
                 return ApiFront.Reply.status(409, "Conflict", "Operation cannot be fulfilled on " + path.plural() + " \""
                         + path.name().orElse("") + "\": the object has been modified; please apply your changes to the latest version and try again");
             }
-            ObjectNode next = (ObjectNode) MergePatch.apply(current, patch);
+            ObjectNode next = (ObjectNode) (strategic ? StrategicMergePatch.apply(current, patch) : MergePatch.apply(current, patch));
             next.withObjectProperty("metadata").put("resourceVersion", rv(current));
             if (keepStatus) {
                 if (current.has("status")) next.set("status", current.get("status"));

@@ -109,6 +109,7 @@ class KubectlApiTest {
         JsonNode canary = get(CANARIES.formatted(ns) + "/podinfo", "application/json");
         assertThat(canary.path("spec").path("suspend").asBoolean()).isTrue();
         assertThat(canary.path("status").path("phase").asText()).isEqualTo("Succeeded");
+        assertThat(canary.path("metadata").path("generation").asInt()).as("a spec change is a new generation").isEqualTo(2);
 
         HttpResponse<String> stale = patch(CANARIES.formatted(ns) + "/podinfo/status", "application/merge-patch+json",
                 "{\"metadata\":{\"resourceVersion\":\"1\"},\"status\":{\"phase\":\"Failed\"}}");

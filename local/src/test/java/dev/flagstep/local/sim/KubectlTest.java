@@ -116,6 +116,34 @@ class KubectlTest {
         }
     }
 
+    @Test
+    void kubectlAppliesADeploymentAndSetsItsImage() throws Exception {
+        Path deployment = Files.writeString(dir.resolve("deployment.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: kubectl}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - {name: web, image: "ghcr.io/stefanprodan/podinfo:6.0.0", ports: [{containerPort: 9898}]}
+                """);
+        assertThat(kubectl("apply", "-f", deployment.toString()).output()).contains("deployment.apps/web created");
+        assertThat(kubectl("set", "image", "deployment/web", "web=ghcr.io/stefanprodan/podinfo:6.0.1", "-n", NS).output())
+                .contains("deployment.apps/web image updated");
+        assertThat(kubectl("get", "deployment", "web", "-n", NS, "-o",
+                "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}"
+                        + " {.metadata.generation}").output())
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.1 9898 2");
+        assertThat(kubectl("apply", "-f", deployment.toString()).output()).contains("deployment.apps/web configured");
+        assertThat(kubectl("get", "deployment", "web", "-n", NS, "-o", "jsonpath={.spec.template.spec.containers[0].image}").output())
+                .isEqualTo("ghcr.io/stefanprodan/podinfo:6.0.0");
+        assertThat(kubectl("get", "deployments", "-n", NS).output()).containsPattern("NAME\\s+AGE").contains("web");
+    }
+
     private static void status(String patch) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/apis/flagger.app/v1beta1/namespaces/" + NS
                         + "/canaries/podinfo/status")).header("Content-Type", "application/merge-patch+json")
