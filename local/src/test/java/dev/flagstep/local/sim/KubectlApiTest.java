@@ -117,6 +117,49 @@ class KubectlApiTest {
     }
 
     @Test
+    void aJsonPatchOrAPutOfStatusChangesOnlyTheStatus() throws Exception {
+        create("podinfo");
+        String status = CANARIES.formatted(ns) + "/podinfo/status";
+        assertThat(patch(status, "application/json-patch+json",
+                "[{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"phase\":\"Initialized\"}}]").statusCode()).isLessThan(300);
+        JsonNode canary = get(status, "application/json");
+        assertThat(canary.path("status").path("phase").asText()).isEqualTo("Initialized");
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) canary.path("spec")).put("suspend", true);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) canary).putObject("status").put("phase", "Failed");
+        HttpResponse<String> put = send("PUT", status, "application/json", canary.toString());
+
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        JsonNode after = get(CANARIES.formatted(ns) + "/podinfo", "application/json");
+        assertThat(after.path("status").path("phase").asText()).isEqualTo("Failed");
+        assertThat(after.path("spec").has("suspend")).isFalse();
+    }
+
+    @Test
+    void metricTemplatesAndAlertProvidersAreStoredListedPatchedAndDeleted() throws Exception {
+        cluster.createNamespace(ns);
+        String templates = "/apis/flagger.app/v1beta1/namespaces/" + ns + "/metrictemplates";
+        String providers = "/apis/flagger.app/v1beta1/namespaces/" + ns + "/alertproviders";
+        assertThat(send("POST", templates, "application/json", """
+                {"apiVersion":"flagger.app/v1beta1","kind":"MetricTemplate","metadata":{"name":"error-rate","namespace":"%s"},
+                 "spec":{"provider":{"type":"prometheus","address":"http://prometheus.istio-system:9090"},"query":"up"}}"""
+                .formatted(ns)).statusCode()).isEqualTo(201);
+        assertThat(send("POST", providers, "application/json", """
+                {"apiVersion":"flagger.app/v1beta1","kind":"AlertProvider","metadata":{"name":"on-call","namespace":"%s"},
+                 "spec":{"type":"slack","address":"https://hooks.slack.com/x"}}""".formatted(ns)).statusCode()).isEqualTo(201);
+
+        assertThat(get(templates, TABLE).path("rows").get(0).path("cells").toString()).isEqualTo("[\"error-rate\",\"prometheus\"]");
+        assertThat(get(providers, TABLE).path("rows").get(0).path("cells").toString()).isEqualTo("[\"on-call\",\"slack\"]");
+        assertThat(get("/apis/flagger.app/v1beta1/metrictemplates", "application/json").path("kind").asText())
+                .isEqualTo("MetricTemplateList");
+
+        patch(templates + "/error-rate", "application/merge-patch+json", "{\"spec\":{\"query\":\"sum(up)\"}}");
+        assertThat(get(templates + "/error-rate", "application/json").path("spec").path("query").asText()).isEqualTo("sum(up)");
+        delete(providers + "/on-call");
+        assertThat(get(providers, "application/json").path("items")).isEmpty();
+    }
+
+    @Test
     void eventsAreListedByTheInvolvedObjectAsKubectlDescribeAsks() throws Exception {
         String uid = create("podinfo").path("metadata").path("uid").asText();
         event("podinfo.1", "podinfo", uid);
