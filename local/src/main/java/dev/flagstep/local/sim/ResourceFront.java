@@ -88,18 +88,22 @@ final class ResourceFront {
     /** Streams a watch of {@code path}'s collection onto {@code exchange}. */
     void watch(HttpExchange exchange, ApiPath path, String rawQuery) throws IOException {
         Map<String, String> q = query(rawQuery);
-        Optional<FieldSelector> selector = FieldSelector.parse(Optional.ofNullable(q.get("fieldSelector")));
+        Optional<FieldSelector> selector;
+        long seconds;
+        try {
+            selector = FieldSelector.parse(Optional.ofNullable(q.get("fieldSelector")));
+            seconds = Long.parseLong(q.getOrDefault("timeoutSeconds", "0"));
+        } catch (IllegalArgumentException e) {
+            ApiFront.send(exchange, ApiFront.Reply.status(400, "BadRequest", e.getMessage()));
+            return;
+        }
         boolean table = ServerTables.wanted(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")));
         Optional<ServedResources.Resource> resource = resources.find(path.group(), path.version(), path.plural());
         String include = q.getOrDefault("includeObject", "Metadata");
         WatchStream stream = new WatchStream(exchange, o -> table
                 ? ServerTables.table(resource, List.of(o), rv(o), include, clock.instant()) : o);
-        long seconds = Long.parseLong(q.getOrDefault("timeoutSeconds", "0"));
-        stream.run(() -> {
-            ObjectNode list = fetchList(path, q);
-            return new WatchStream.Snapshot(WatchStream.byUid(items(list, selector)),
-                    list.path("metadata").path("resourceVersion").asText());
-        }, q.getOrDefault("resourceVersion", ""), Duration.ofSeconds(seconds));
+        stream.run(() -> WatchStream.byUid(items(fetchList(path, q), selector)), q.getOrDefault("resourceVersion", ""),
+                Duration.ofSeconds(seconds));
     }
 
     private ApiFront.Reply list(ApiPath path, Map<String, String> q, Optional<String> accept) throws IOException {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A watch ({@code ?watch=1}) as kube-apiserver streams it: HTTP 200, chunked, one {@code {"type":..., "object":...}}
@@ -31,10 +32,6 @@ final class WatchStream {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One listing of the collection: the objects by uid, and the list's resourceVersion. */
-    record Snapshot(Map<String, ObjectNode> objects, String resourceVersion) {
-    }
-
     private final HttpExchange exchange;
     private final Function<ObjectNode, JsonNode> render;
 
@@ -47,16 +44,23 @@ final class WatchStream {
     /**
      * Streams until the timeout, the client leaves or the thread is interrupted.
      *
-     * @param list lists the (selected) collection: called once per poll
+     * @param list lists the (selected) collection, by uid ({@link #byUid}): called once per poll
      */
-    void run(java.util.function.Supplier<Snapshot> list, String fromVersion, Duration timeout) throws IOException {
+    void run(Supplier<Map<String, ObjectNode>> list, String fromVersion, Duration timeout) throws IOException {
+        Map<String, ObjectNode> first;
+        try {
+            first = list.get();
+        } catch (RuntimeException e) {
+            ApiFront.send(exchange, ApiFront.Reply.status(503, "ServiceUnavailable", "cannot start the watch: " + e.getMessage()));
+            return;
+        }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, 0);
         Instant end = Instant.now().plus(timeout.isZero() ? DEFAULT_TIMEOUT : timeout);
         try (OutputStream out = exchange.getResponseBody()) {
-            Snapshot seen = list.get();
+            Map<String, ObjectNode> seen = first;
             long from = version(fromVersion);
-            for (ObjectNode o : seen.objects().values()) {
+            for (ObjectNode o : seen.values()) {
                 if (from == 0) send(out, "ADDED", o);
                 else if (version(rv(o)) > from) send(out, "MODIFIED", o);
             }
@@ -64,15 +68,15 @@ final class WatchStream {
             Instant lastWrite = Instant.now();
             while (Instant.now().isBefore(end)) {
                 Thread.sleep(POLL);
-                Snapshot now = list.get();
+                Map<String, ObjectNode> now = list.get();
                 boolean wrote = false;
-                for (Map.Entry<String, ObjectNode> e : now.objects().entrySet()) {
-                    ObjectNode before = seen.objects().get(e.getKey());
+                for (Map.Entry<String, ObjectNode> e : now.entrySet()) {
+                    ObjectNode before = seen.get(e.getKey());
                     if (before == null) wrote |= send(out, "ADDED", e.getValue());
                     else if (!rv(before).equals(rv(e.getValue()))) wrote |= send(out, "MODIFIED", e.getValue());
                 }
-                for (Map.Entry<String, ObjectNode> e : seen.objects().entrySet()) {
-                    if (!now.objects().containsKey(e.getKey())) wrote |= send(out, "DELETED", e.getValue());
+                for (Map.Entry<String, ObjectNode> e : seen.entrySet()) {
+                    if (!now.containsKey(e.getKey())) wrote |= send(out, "DELETED", e.getValue());
                 }
                 seen = now;
                 if (!wrote && Duration.between(lastWrite, Instant.now()).compareTo(KEEP_ALIVE) > 0) {
@@ -88,6 +92,8 @@ final class WatchStream {
             Thread.currentThread().interrupt();
         } catch (IOException gone) {
             // the client closed the stream: nothing to tell anyone
+        } catch (RuntimeException listFailed) {
+            // the store went away mid-watch: end the stream, as an API server does; the client lists again
         }
     }
 

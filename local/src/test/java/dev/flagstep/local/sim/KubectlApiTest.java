@@ -193,6 +193,28 @@ class KubectlApiTest {
         }
     }
 
+    @Test
+    void aWatchWithAllObjectsFirstEndsAfterItsTimeoutSecondsAndABadOneIsRefused() throws Exception {
+        create("podinfo");
+        HttpResponse<InputStream> watch = http.send(HttpRequest.newBuilder(uri(CANARIES.formatted(ns)
+                + "?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dpodinfo")).header("Accept", TABLE).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
+            JsonNode added = next(lines);
+            assertThat(added.path("type").asText()).isEqualTo("ADDED");
+            assertThat(added.path("object").path("kind").asText()).isEqualTo("Table");
+            assertThat(added.path("object").path("rows").get(0).path("cells").get(0).asText()).isEqualTo("podinfo");
+            String rest;
+            do {
+                rest = lines.readLine();
+            } while (rest != null && rest.isBlank());
+            assertThat(rest).as("the stream ends after timeoutSeconds").isNull();
+        }
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(uri(CANARIES.formatted(ns) + "?watch=1&timeoutSeconds=soon"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
     /** The next event, skipping the keep-alive newlines. */
     private static JsonNode next(BufferedReader lines) throws Exception {
         String line;
