@@ -37,7 +37,9 @@ public final class Main {
                   --db-path DIR
               serve                        the HTTP API (docs/api.md) and the phases' Lambda Invoke API on 127.0.0.1, until Ctrl-C
                   --port N                 listen on port N (default 8080; 0 picks a free port)
-                  --simulate               on a simulated cluster: a PUT canary's target is seeded, a rollout's revision deployed
+                  --simulate               on a simulated cluster: a PUT canary's target is seeded, a rollout's revision deployed;
+                                           kubectl works against it: the banner prints KUBECONFIG=FILE kubectl get canaries -A -w
+                  --sim-kubeconfig FILE    with --simulate: write that kubeconfig to FILE (default: a temp file, deleted on exit)
                   --allow-browser-origin O pages of origin O (e.g. http://localhost:3000; comma-separated) may call it;
                                            by default no web page can (cross-origin and form/text bodies are refused)
                   --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,

@@ -10,7 +10,9 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.sim.SimulatedCluster;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 public record ServeCommand(PrintStream out, PrintStream err) implements Command {
 
     public static final int DEFAULT_PORT = 8080;
+
+    /** Where {@code --simulate} writes the kubeconfig for kubectl (default: a temporary file, deleted on exit). */
+    static final String SIM_KUBECONFIG = "sim-kubeconfig";
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM); a shutdown hook closes everything first. */
     @Override
@@ -60,6 +65,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
         valued.add("port");
         valued.add(BrowserGuard.OPTION);
+        valued.add(SIM_KUBECONFIG);
         Args args = Args.parse(argv, valued, RuntimeOptions.REPEATABLE, Set.of("simulate"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("serve takes no arguments, only options (got " + args.positional().get(0) + ")");
@@ -68,6 +74,9 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         boolean simulate = args.flag("simulate");
         if (simulate && (args.option("kubeconfig").isPresent() || args.option("context").isPresent())) {
             throw new Args.UsageException("--simulate runs its own cluster: leave out --kubeconfig and --context");
+        }
+        if (!simulate && args.option(SIM_KUBECONFIG).isPresent()) {
+            throw new Args.UsageException("--" + SIM_KUBECONFIG + " needs --simulate (it is where kubectl finds the simulated cluster)");
         }
         int port = port(args);
         Set<String> browserOrigins;
@@ -78,6 +87,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         }
         LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
         Optional<SimulatedCluster> sim = Optional.empty();
+        Optional<Path> temporaryKubeconfig = Optional.empty();
         try {
             KubeClient kube;
             String cluster;
@@ -86,7 +96,15 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 sim = Optional.of(SimulatedCluster.start());
                 RuntimeOptions.back(sim.get(), services);
                 kube = sim.get().client();
-                cluster = "a simulated cluster";
+                Path kubeconfig;
+                if (args.option(SIM_KUBECONFIG).isPresent()) {
+                    kubeconfig = Path.of(args.option(SIM_KUBECONFIG).get());
+                } else {
+                    kubeconfig = Files.createTempFile("flagstep-simulated-", ".kubeconfig");
+                    temporaryKubeconfig = Optional.of(kubeconfig);
+                }
+                sim.get().writeKubeconfig(kubeconfig);
+                cluster = "a simulated cluster (kubectl: KUBECONFIG=" + kubeconfig + " kubectl get canaries -A -w)";
             } else {
                 Path config = RuntimeOptions.kubeconfig(args);
                 Kubeconfig.Context context = Kubeconfig.load(config, args.option("context"));
@@ -104,8 +122,19 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
             return 0;
         } catch (RuntimeException e) {
             return failed("flagstep serve: ", e);
+        } catch (IOException e) {
+            return failed("flagstep serve: cannot write the simulated cluster's kubeconfig: ", e);
         } finally {
             sim.ifPresent(SimulatedCluster::close);
+            temporaryKubeconfig.ifPresent(ServeCommand::deleteQuietly);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temp file left behind: the OS cleans its temp directory
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.flagstep.local.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -14,8 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +29,9 @@ import java.util.concurrent.Executors;
 
 /**
  * The simulated API server's front door on 127.0.0.1: requests for the service proxy subresource go to
- * {@link ProxySubresource}, every other request to the mock API as it came. The proxy cannot live in the mock's
+ * {@link ProxySubresource}; discovery ({@link Discovery}) and {@code /openapi/*} are answered here; watches, field
+ * selectors, Tables and merge patches of resources by {@link ResourceFront}; every other request goes to the mock API
+ * as it came. The proxy cannot live in the mock's
  * dispatcher: the mock answers on a single Vert.x event loop, so a hook that takes minutes would stall every
  * Kubernetes call of every canary meanwhile; here each request has a virtual thread of its own.
  */
@@ -34,26 +42,35 @@ final class ApiFront implements AutoCloseable {
             "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "content-length", "host", "expect",
             "http2-settings");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final URI mock;
     private final ProxySubresource proxy;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final Discovery discovery;
+    private final OpenApiV3 openApi;
+    private final ResourceFront resources;
 
-    private ApiFront(HttpServer server, URI mock, ProxySubresource proxy) {
+    private ApiFront(HttpServer server, URI mock, ProxySubresource proxy, Clock clock) {
         this.server = server;
         this.mock = mock;
         this.proxy = proxy;
+        ServedResources served = new ServedResources(this::storedCrds);
+        this.discovery = new Discovery(served);
+        this.openApi = new OpenApiV3(served);
+        this.resources = new ResourceFront(this::toMock, served, clock);
         server.createContext("/", this::handle);
         server.setExecutor(handlers);
         server.start();
     }
 
     /** Listens on an ephemeral port of 127.0.0.1 in front of the mock API at {@code mock}. */
-    static ApiFront start(URI mock, ProxySubresource proxy) {
+    static ApiFront start(URI mock, ProxySubresource proxy, Clock clock) {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            return new ApiFront(s, mock, proxy);
+            return new ApiFront(s, mock, proxy, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,15 +88,54 @@ final class ApiFront implements AutoCloseable {
             }
             String rawPath = exchange.getRequestURI().getRawPath();
             String rawQuery = exchange.getRequestURI().getRawQuery();
-            Reply reply = ProxySubresource.Target.parse(rawPath)
-                    .map(t -> proxy.forward(t, exchange.getRequestMethod(), rawQuery, exchange.getRequestHeaders(), body))
-                    .orElseGet(() -> toMock(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
-                            + (rawQuery == null ? "" : "?" + rawQuery), exchange.getRequestHeaders(), body));
+            String method = exchange.getRequestMethod();
+            Optional<ProxySubresource.Target> proxied = ProxySubresource.Target.parse(rawPath);
+            if (proxied.isPresent()) {
+                send(exchange, proxy.forward(proxied.get(), method, rawQuery, exchange.getRequestHeaders(), body));
+                return;
+            }
+            if (method.equals("GET")) {
+                Optional<String> document = discovery.answer(rawPath);
+                if (document.isPresent()) {
+                    send(exchange, new Reply(200, HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
+                            (a, b) -> true), document.get().getBytes(StandardCharsets.UTF_8)));
+                    return;
+                }
+                if (rawPath.startsWith("/openapi/")) {
+                    Optional<String> spec = openApi.answer(rawPath);
+                    send(exchange, spec.map(d -> new Reply(200, HttpHeaders.of(Map.of("Content-Type",
+                                    List.of("application/json")), (a, b) -> true), d.getBytes(StandardCharsets.UTF_8)))
+                            .orElseGet(() -> Reply.status(404, "NotFound", "the simulated API server serves no " + rawPath)));
+                    return;
+                }
+            }
+            Optional<ApiPath> path = ApiPath.parse(rawPath);
+            if (path.isPresent() && method.equals("GET") && path.get().collection()
+                    && ResourceFront.watch(ResourceFront.query(rawQuery))) {
+                resources.watch(exchange, path.get(), rawQuery);
+                return;
+            }
+            Reply reply = path.flatMap(p -> resources.answer(method, p, rawQuery, exchange.getRequestHeaders(), body))
+                    .orElseGet(() -> toMock(method, rawPath + (rawQuery == null ? "" : "?" + rawQuery),
+                            exchange.getRequestHeaders(), body));
             send(exchange, reply);
         }
     }
 
-    private Reply toMock(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+    /** The CustomResourceDefinitions in the mock's store. */
+    private List<ObjectNode> storedCrds() {
+        Reply r = toMock("GET", ServedResources.CRD_PATH, Map.of("Accept", List.of("application/json")), new byte[0]);
+        if (r.status() != 200) return List.of();
+        try {
+            List<ObjectNode> out = new java.util.ArrayList<>();
+            for (JsonNode i : JSON.readTree(r.body()).path("items")) if (i instanceof ObjectNode o) out.add(o);
+            return out;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    Reply toMock(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(mock.resolve(pathAndQuery));
         copyHeaders(headers, b, Set.of());
         b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -71,6 +71,16 @@ final class ClusterWideApi {
         }
     }
 
+    /** Creates the cluster-scoped object {@code object} in collection {@code path} unless one of its name exists. */
+    void ensureClusterScoped(String path, ObjectNode object) {
+        String what = object.path("kind").asText() + " " + object.path("metadata").path("name").asText();
+        int status = status(what, HttpRequest.newBuilder(server.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(object.toString())));
+        if (status != 200 && status != 201 && status != 409) {
+            throw new IllegalStateException("the simulated cluster could not create " + what + ": HTTP " + status);
+        }
+    }
+
     private int status(String what, HttpRequest.Builder request) {
         return send(what, request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }

@@ -13,6 +13,7 @@ import dev.flagstep.local.faults.FaultProxy;
 import dev.flagstep.spec.CanarySpec;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,10 @@ import java.util.Optional;
  * {@link #holdUnready}, {@link #readyDelay}, {@link #pause()} / {@link #resume()}, {@link #answer} (a 5xx burst, 429
  * throttling, a 403). The API server's service proxy reaches Services {@link #backService backed} by local servers
  * (knobs: {@link #holdNoEndpoints}, {@link #forbidProxy}); {@code GET /api/v1/namespaces/{ns}} answers for the
- * namespaces the cluster has (the system ones, those seeded, those of backed Services).
+ * namespaces the cluster has (the system ones, those seeded, those of backed Services). flagstep's CRDs for
+ * Flagger's kinds ({@code deploy/crds.yaml}) are installed from the start, and the API answers kubectl
+ * ({@link #writeKubeconfig}): discovery, Tables with the CRDs' printer columns, watches, field selectors, the status
+ * subresource.
  *
  * <pre>{@code
  * try (SimulatedCluster cluster = SimulatedCluster.start()) {
@@ -122,7 +126,7 @@ public final class SimulatedCluster implements AutoCloseable {
         ApiFront front = null;
         FaultProxy proxy;
         try {
-            front = ApiFront.start(api.url(), services);
+            front = ApiFront.start(api.url(), services, options.clock());
             proxy = FaultProxy.start(front.port());
         } catch (RuntimeException e) {
             if (front != null) front.close();
@@ -132,6 +136,7 @@ public final class SimulatedCluster implements AutoCloseable {
         }
         SimulatedCluster cluster = new SimulatedCluster(api, front, services, proxy, options);
         SYSTEM_NAMESPACES.forEach(cluster.clusterWide::ensureNamespace);
+        FlaggerCrds.load().forEach(crd -> cluster.clusterWide.ensureClusterScoped(ServedResources.CRD_PATH, crd));
         cluster.controllers.start();
         return cluster;
     }
@@ -139,6 +144,14 @@ public final class SimulatedCluster implements AutoCloseable {
     /** How flagstep reaches this cluster: plain http on 127.0.0.1, any bearer token accepted. */
     public KubeEndpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Writes a kubeconfig for kubectl against this cluster to {@code file} ({@code KUBECONFIG=file kubectl get canaries
+     * -A -w}): kubectl reaches the same endpoint as flagstep, so {@link #pause()} and {@link #answer} apply to it too.
+     */
+    public Path writeKubeconfig(Path file) {
+        return SimulatedKubeconfig.write(endpoint.server(), file);
     }
 
     /** A client on {@link #endpoint()}: it fails while the API is {@link #pause() paused}, as flagstep's would. */

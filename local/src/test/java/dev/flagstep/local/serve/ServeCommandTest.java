@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,10 +49,15 @@ class ServeCommandTest {
         assertThat(http.post("/gate/approve", "").body()).isEqualTo("OK");
         assertThat(http.post("/2015-03-31/functions/Initialize/invocations", "{}").header("X-Amz-Function-Error")).contains("Unhandled");
         assertThat(printed).contains(url + "/canaries/test/podinfo", url + "/gate/check", "Ctrl-C stops");
+        Matcher kubeconfig = Pattern.compile("KUBECONFIG=(\\S+) kubectl get canaries -A -w").matcher(printed);
+        assertThat(kubeconfig.find()).as(printed).isTrue();
+        Path written = Path.of(kubeconfig.group(1));
+        assertThat(Files.readString(written)).contains("server: http://127.0.0.1:", "current-context: flagstep-simulated");
 
         stop.countDown();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("stopping");
+        assertThat(written).as("the temporary kubeconfig goes with the cluster").doesNotExist();
     }
 
     @Test
@@ -58,6 +65,8 @@ class ServeCommandTest {
         CountDownLatch never = new CountDownLatch(1);
         assertThatThrownBy(() -> command.serve(List.of("--simulate", "--kubeconfig", "k"), never))
                 .isInstanceOf(Args.UsageException.class).hasMessageContaining("--simulate");
+        assertThatThrownBy(() -> command.serve(List.of("--sim-kubeconfig", "k"), never))
+                .isInstanceOf(Args.UsageException.class).hasMessageContaining("--sim-kubeconfig needs --simulate");
         assertThatThrownBy(() -> command.serve(List.of("--port", "70000"), never))
                 .isInstanceOf(Args.UsageException.class).hasMessageContaining("--port");
         assertThatThrownBy(() -> command.serve(List.of("canary.yaml"), never))
