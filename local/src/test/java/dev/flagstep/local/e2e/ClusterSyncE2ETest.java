@@ -246,4 +246,28 @@ class ClusterSyncE2ETest {
         assertThat(sync.runOnce().deleted()).isZero();
         assertThat(h.runtime.store().spec(apiOnly)).isPresent();
     }
+
+    @Test
+    void aCanaryFlaggerPromotedIsAdoptedWithoutARollout() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-adopt", objects);
+        String yaml = canaryYaml("sync-adopt", "podinfo", false);
+        ObjectNode object = (ObjectNode) YAML.readTree(yaml);
+        object.putObject("status").put("phase", "Succeeded").put("canaryWeight", 0).put("failedChecks", 0)
+                .put("iterations", 0).put("lastAppliedSpec", "5c75b466fb").put("lastPromotedSpec", "5c75b466fb")
+                .put("lastTransitionTime", "2026-01-01T00:00:00Z")
+                .putArray("conditions").addObject().put("type", "Promoted").put("status", "True").put("reason", "Succeeded")
+                .put("message", "Canary analysis completed successfully, promotion finished.");
+        CanaryId id = apply(yaml, object.toString());
+
+        SyncSummary pass = sync.runOnce();
+        assertThat(pass.adopted()).isEqualTo(1);
+        assertThat(pass.started()).as("the promoted template is no new revision").isZero();
+        CanaryStatus adopted = status(id);
+        assertThat(adopted.phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        JsonNode d = h.sim.client().require(ResourceKind.DEPLOYMENT.ref("sync-adopt", "podinfo"));
+        assertThat(adopted.checksum()).isEqualTo(Revisions.of(d.path("spec").path("template")));
+        assertThat(adopted.promotedChecksum()).isEqualTo(adopted.checksum());
+        assertThat(sync.runOnce().started()).isZero();
+    }
 }
