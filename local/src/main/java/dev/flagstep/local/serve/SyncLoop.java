@@ -51,12 +51,14 @@ public final class SyncLoop implements AutoCloseable {
         return Optional.ofNullable(last.get());
     }
 
+    /** No pass starts any more; one running is let finish (bounded), so no write is cut in the middle. */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
         try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
+            if (!timer.awaitTermination(30, TimeUnit.SECONDS)) timer.shutdownNow();
         } catch (InterruptedException e) {
+            timer.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
