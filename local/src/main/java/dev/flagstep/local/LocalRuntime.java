@@ -6,6 +6,11 @@ import dev.flagstep.api.RolloutRequest;
 import dev.flagstep.api.RolloutStart;
 import dev.flagstep.api.RolloutExecutions;
 import dev.flagstep.api.RolloutStarter;
+import dev.flagstep.crd.CanaryObjects;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.sync.CanaryDeletion;
+import dev.flagstep.sync.CanarySync;
+import dev.flagstep.sync.WatchNamespaces;
 import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.execution.ExecutionNames;
@@ -115,10 +120,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, PhaseHandler> handlers;
     private final InterpreterRolloutExecutions executions;
     private final RolloutStarter rollouts;
+    private final KubeClient kube;
 
     private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock) {
         this.dynamo = withFaults.isPresent() ? LocalDynamo.startWithFaults(settings.dbPath()) : LocalDynamo.start(settings.dbPath());
         this.clock = clock;
+        this.kube = kube;
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
         this.bus = new LocalEventBus();
         Holder<AslInterpreter> asl = new Holder<>();
@@ -248,6 +255,27 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public RolloutStarter rollouts() {
         return rollouts;
+    }
+
+    /** The execution that carries (or ended) the rollout of this run id, when this runtime started it. */
+    public Optional<Execution> rollout(String runId) {
+        return executions.latest(runId);
+    }
+
+    /** The state machine's executions, as the rollout starter and the cluster sync see them. */
+    public RolloutExecutions rolloutExecutions() {
+        return executions;
+    }
+
+    /**
+     * The cluster sync over this runtime's cluster, table and rollouts, as the sync Lambda runs it on AWS:
+     * Canary objects in {@code watch} become canaries, new revisions of their targets start rollouts.
+     *
+     * @param objects where status and events are written onto the Canary objects
+     */
+    public CanarySync clusterSync(WatchNamespaces watch, CanaryObjects objects) {
+        return new CanarySync(kube, store, rollouts, objects, new CanaryDeletion(kube, store, executions, objects, clock),
+                new SpecParser(), watch, clock);
     }
 
     /**

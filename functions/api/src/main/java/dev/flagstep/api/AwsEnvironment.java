@@ -21,11 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * The api functions' collaborators on AWS, from the variables template.yaml sets: {@code TABLE_NAME},
- * {@code STATE_MACHINE_ARN}, {@code EVENT_RETENTION_DAYS}. DynamoDB and Step Functions are called with
+ * {@code STATE_MACHINE_ARN}, {@code EVENT_RETENTION_DAYS}. Public for the cluster sync's handler (dev.flagstep.sync). DynamoDB and Step Functions are called with
  * flagstep's own signed JSON client (dev.flagstep.aws: no SDK service client to load), built on first
  * use, once per container.
  */
-final class AwsEnvironment {
+public final class AwsEnvironment {
 
     private final Map<String, String> env;
     private final Supplier<DynamoDb> dynamo;
@@ -41,16 +41,16 @@ final class AwsEnvironment {
                 AwsService.STEP_FUNCTIONS.endpoint(aws.get().region(), this.env))));
     }
 
-    static AwsEnvironment fromSystem() {
+    public static AwsEnvironment fromSystem() {
         return new AwsEnvironment(System.getenv());
     }
 
-    String required(String name) {
+    public String required(String name) {
         return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank())
                 .orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
     }
 
-    CanaryStore store() {
+    public CanaryStore store() {
         int days = Optional.ofNullable(env.get("EVENT_RETENTION_DAYS")).filter(v -> !v.isBlank())
                 .map(Integer::parseInt).orElse(30);
         return new DynamoDbCanaryStore(dynamo.get(), required("TABLE_NAME"), Clock.systemUTC(), Duration.ofDays(days));
@@ -61,8 +61,18 @@ final class AwsEnvironment {
         return new DynamoDbSpecStore(dynamo.get(), required("TABLE_NAME"), Clock.systemUTC());
     }
 
-    RolloutStarter rolloutStarter(ObjectMapper json) {
-        return new ExecutionRolloutStarter(new SfnRolloutExecutions(sfn, required("STATE_MACHINE_ARN"), json));
+    public RolloutStarter rolloutStarter(ObjectMapper json) {
+        return new ExecutionRolloutStarter(rolloutExecutions(json));
+    }
+
+    /** The state machine's executions (the cluster sync also stops those of deleted canaries). */
+    public RolloutExecutions rolloutExecutions(ObjectMapper json) {
+        return new SfnRolloutExecutions(sfn, required("STATE_MACHINE_ARN"), json);
+    }
+
+    /** This function's AWS settings (region, credentials), e.g. for EKS access. */
+    public AwsSettings aws() {
+        return aws.get();
     }
 
     TaskTokens taskTokens() {

@@ -46,6 +46,15 @@ public final class IamActions {
     /** RolloutTriggerHandler: reads canary documents (and lists them for ECR pushes), starts rollouts. */
     static final Set<String> TRIGGER = union(Set.of("dynamodb:GetItem", "dynamodb:Query"), ROLLOUTS);
 
+    /**
+     * ClusterSyncHandler (dev.flagstep.sync): stores canary documents and adopted statuses, lists the canaries,
+     * deletes those whose object is gone (with their items), starts and stops rollouts, reads the cluster.
+     */
+    static final Set<String> SYNC = union(
+            Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                    "dynamodb:Query", "dynamodb:BatchWriteItem"),
+            ROLLOUTS, CLUSTER);
+
     /** Function logical id in template.yaml -> the actions its policies must grant. */
     public static final Map<String, Set<String>> BY_FUNCTION = table();
 
@@ -68,6 +77,7 @@ public final class IamActions {
         t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), CLUSTER, WEBHOOK_SECRET));
         t.put("ApiFunction", API);
         t.put("RolloutTriggerFunction", TRIGGER);
+        t.put("SyncFunction", SYNC);
         return Map.copyOf(t);
     }
 

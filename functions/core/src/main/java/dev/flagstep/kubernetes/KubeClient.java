@@ -10,12 +10,15 @@ import dev.flagstep.webhook.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -156,6 +159,52 @@ public final class KubeClient {
         if (r.status == 404) return false;
         expectOk(r, "DELETE", ref);
         return true;
+    }
+
+    /** Objects asked for per page of a list: the API server's chunking keeps each answer small. */
+    static final int LIST_PAGE = 500;
+
+    /**
+     * Every object of {@code kind} in {@code namespace}, or in all namespaces when empty (the cluster-wide path,
+     * which needs cluster-scoped RBAC), read in pages of {@link #LIST_PAGE} with {@code limit}/{@code continue}.
+     * A failed page fails the whole list (a {@link KubeException}), so a caller never mistakes a partial list for
+     * a complete one; an expired {@code continue} (410) is {@link KubeException.Rejected} and the caller lists again.
+     */
+    public List<ObjectNode> list(ResourceKind kind, Optional<String> namespace) {
+        String base = namespace.map(kind::collectionPath).orElseGet(kind::clusterPath);
+        String what = "LIST " + kind.kind() + namespace.map(ns -> " in " + ns).orElse(" in all namespaces");
+        List<ObjectNode> items = new ArrayList<>();
+        String cont = "";
+        do {
+            String path = base + "?limit=" + LIST_PAGE
+                    + (cont.isEmpty() ? "" : "&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8));
+            Reply r = send("GET", what, path, null, null);
+            if (r.status != 200) {
+                String hint = switch (r.status) {
+                    case 403 -> " (not allowed: give the caller list on " + kind.plural() + "." + kind.group()
+                            + namespace.map(ns -> " in " + ns).orElse(" cluster-wide") + ", see docs/gitops.md)";
+                    case 404 -> " (the API does not serve " + kind.apiVersion() + " " + kind.kind() + ": is its CRD installed?)";
+                    case 410 -> " (the continue token expired: list again)";
+                    default -> "";
+                };
+                throw new KubeException.Rejected(what + ": Kubernetes API answered " + r.status + " "
+                        + statusMessage(r.body) + hint, r.status);
+            }
+            JsonNode list;
+            try {
+                list = JSON.readTree(r.body);
+            } catch (JsonProcessingException e) {
+                throw new KubeException.Unavailable(what + ": Kubernetes API answered 200 with a body that is not JSON", e);
+            }
+            if (!list.path("items").isArray() && !list.path("items").isMissingNode() && !list.path("items").isNull()) {
+                throw new KubeException.Unavailable(what + ": Kubernetes API answered 200 without an items array", null);
+            }
+            for (JsonNode item : list.path("items")) {
+                if (item instanceof ObjectNode o) items.add(o);
+            }
+            cont = list.path("metadata").path("continue").asText("");
+        } while (!cont.isEmpty());
+        return items;
     }
 
     // --- transport ---------------------------------------------------------------------------------------

@@ -239,8 +239,8 @@ class SpecParserTest {
                 - just a list
                 """;
         assertThat(errors(parser.parse(text))).containsExactly(
-                "document 2.kind: kind \"Deployment\" is not accepted here; expected Canary or MetricTemplate",
-                "document 3: expected a Canary or a MetricTemplate, got a list",
+                "document 2.kind: kind \"Deployment\" is not accepted here; expected Canary, MetricTemplate or AlertProvider",
+                "document 3: expected a Canary, a MetricTemplate or an AlertProvider, got a list",
                 "specs: unknown field; did you mean \"spec\"?",
                 "apiVersion: expected \"flagger.app/v1beta1\", got \"flagger.app/v1alpha3\"",
                 "metadata.name: must be a Kubernetes name (lowercase letters, digits, '-' and '.'), got \"Pod_Info\"",

@@ -42,6 +42,10 @@ public final class Main {
                   --sim-kubeconfig FILE    with --simulate: write that kubeconfig to FILE (default: a temp file, deleted on exit)
                   --allow-browser-origin O pages of origin O (e.g. http://localhost:3000; comma-separated) may call it;
                                            by default no web page can (cross-origin and form/text bodies are refused)
+                  --sync-interval S        Canary objects in the cluster become canaries and new revisions of their
+                                           targets start rollouts: a pass every S seconds of the runtime's clock
+                                           (default 60, scaled by --speed; 0 turns it off; docs/gitops.md)
+                  --watch-namespaces NS    the namespaces the sync reads (comma list; default: all)
                   --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,
                   --service NAME.NS[:PORT]=URL
                                            as for run

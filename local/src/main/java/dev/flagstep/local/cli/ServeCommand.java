@@ -11,6 +11,7 @@ import dev.flagstep.kubernetes.Kubeconfig;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.sim.SimulatedCluster;
 import java.io.IOException;
+import dev.flagstep.sync.WatchNamespaces;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.net.URI;
@@ -64,6 +65,8 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
     public int serve(List<String> argv, CountDownLatch stop) {
         Set<String> valued = new java.util.HashSet<>(RuntimeOptions.VALUED);
         valued.add("port");
+        valued.add("sync-interval");
+        valued.add("watch-namespaces");
         valued.add(BrowserGuard.OPTION);
         valued.add(SIM_KUBECONFIG);
         Args args = Args.parse(argv, valued, RuntimeOptions.REPEATABLE, Set.of("simulate"));
@@ -86,6 +89,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
             throw new Args.UsageException(e.getMessage());
         }
         LocalRuntime.Settings settings = RuntimeOptions.settings(args, Optional.empty());
+        Optional<ServedRuntime.Sync> sync = sync(args);
         Optional<SimulatedCluster> sim = Optional.empty();
         Optional<Path> temporaryKubeconfig = Optional.empty();
         try {
@@ -111,8 +115,12 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 kube = new KubeClient(context.endpoint());
                 cluster = "context " + context.name() + " of " + config;
             }
-            try (ServedRuntime serve = ServedRuntime.start(port, settings, kube, sim, browserOrigins)) {
+            try (ServedRuntime serve = ServedRuntime.start(port, settings, kube, sim, browserOrigins, sync)) {
                 banner(serve.url(), cluster, settings, simulate, browserOrigins);
+                out.println(sync.map(s -> "  cluster sync: Canary objects in " + s.watch() + ", a pass every "
+                        + s.interval().toSeconds() + " s of the runtime's clock (docs/gitops.md)")
+                        .orElse("  cluster sync: off (--sync-interval 0)"));
+                out.flush();
                 stop.await();
                 out.println("flagstep serve: stopping");
             }
@@ -136,6 +144,32 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         } catch (IOException e) {
             // a temp file left behind: the OS cleans its temp directory
         }
+    }
+
+    /** Default seconds between two cluster sync passes: the sync Lambda's schedule, rate(1 minute). */
+    public static final int DEFAULT_SYNC_INTERVAL = 60;
+
+    /**
+     * The cluster sync: on by default (the cluster is the simulated one or the kubeconfig's), every
+     * {@code --sync-interval} seconds of the runtime's clock, off with 0; over {@code --watch-namespaces} (all when
+     * not given).
+     */
+    static Optional<ServedRuntime.Sync> sync(Args args) {
+        String v = args.option("sync-interval").orElse(String.valueOf(DEFAULT_SYNC_INTERVAL));
+        int seconds;
+        try {
+            seconds = Integer.parseInt(v);
+            if (seconds < 0) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+            throw new Args.UsageException("--sync-interval must be a whole number of seconds (0 turns the sync off), got \"" + v + "\"");
+        }
+        WatchNamespaces watch;
+        try {
+            watch = WatchNamespaces.parse(args.option("watch-namespaces").orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--watch-namespaces: " + e.getMessage());
+        }
+        return seconds == 0 ? Optional.empty() : Optional.of(new ServedRuntime.Sync(watch, java.time.Duration.ofSeconds(seconds)));
     }
 
     private static int port(Args args) {

@@ -7,7 +7,10 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.LocalTaskTokens;
 import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.sync.LoggedCanaryObjects;
+import dev.flagstep.sync.WatchNamespaces;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,12 +29,20 @@ import java.util.function.Function;
  */
 public final class ServedRuntime implements AutoCloseable {
 
+    /**
+     * The cluster sync's settings: Canary objects of {@code watch} become canaries, one pass every {@code interval}
+     * of the runtime's clock (docs/gitops.md).
+     */
+    public record Sync(WatchNamespaces watch, Duration interval) {}
+
     private final LoopbackHttpServer server;
     private final LocalRuntime runtime;
+    private final Optional<SyncLoop> sync;
 
-    private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime) {
+    private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime, Optional<SyncLoop> sync) {
         this.server = server;
         this.runtime = runtime;
+        this.sync = sync;
     }
 
     /**
@@ -47,6 +58,12 @@ public final class ServedRuntime implements AutoCloseable {
     /** As above; pages of {@code browserOrigins} may call the server ({@code --allow-browser-origin}). */
     public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
             Optional<SimulatedCluster> simulated, Set<String> browserOrigins) {
+        return start(port, settings, kube, simulated, browserOrigins, Optional.empty());
+    }
+
+    /** As above, with the cluster sync running when {@code sync} is given. */
+    public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
+            Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync) {
         LoopbackHttpServer server = LoopbackHttpServer.bind(port);
         LocalRuntime runtime;
         try {
@@ -65,7 +82,9 @@ public final class ServedRuntime implements AutoCloseable {
                             settings.defaultProvider()))
                     .orElse(api);
             server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
-            return new ServedRuntime(server, runtime);
+            Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch(), new LoggedCanaryObjects()),
+                    s.interval(), settings.speed()));
+            return new ServedRuntime(server, runtime, loop);
         } catch (RuntimeException e) {
             server.close();
             runtime.close();
@@ -82,8 +101,14 @@ public final class ServedRuntime implements AutoCloseable {
         return runtime;
     }
 
+    /** The cluster sync's loop, when it runs. */
+    public Optional<SyncLoop> sync() {
+        return sync;
+    }
+
     @Override
     public void close() {
+        sync.ifPresent(SyncLoop::close);
         server.close();
         runtime.close();
     }

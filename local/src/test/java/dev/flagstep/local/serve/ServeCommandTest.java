@@ -71,6 +71,12 @@ class ServeCommandTest {
                 .isInstanceOf(Args.UsageException.class).hasMessageContaining("--port");
         assertThatThrownBy(() -> command.serve(List.of("canary.yaml"), never))
                 .isInstanceOf(Args.UsageException.class).hasMessageContaining("no arguments");
+        assertThatThrownBy(() -> command.serve(List.of("--simulate", "--sync-interval", "-1"), never))
+                .isInstanceOf(Args.UsageException.class).hasMessageContaining("--sync-interval");
+        assertThatThrownBy(() -> command.serve(List.of("--simulate", "--sync-interval", "1m"), never))
+                .isInstanceOf(Args.UsageException.class).hasMessageContaining("--sync-interval");
+        assertThatThrownBy(() -> command.serve(List.of("--simulate", "--watch-namespaces", "a,B"), never))
+                .isInstanceOf(Args.UsageException.class).hasMessageContaining("--watch-namespaces").hasMessageContaining("'B'");
         assertThatThrownBy(() -> command.serve(List.of("--bogus"), never))
                 .isInstanceOf(Args.UsageException.class).hasMessageContaining("--bogus");
     }

@@ -82,7 +82,7 @@ class TemplateContractIT {
         JsonNode fn = functions().get(function);
         String handler = fn.get("Handler").asText();
         String module = handler.startsWith("dev.flagstep.phases.") ? "phases"
-                : handler.startsWith("dev.flagstep.api.") ? "api" : "?";
+                : handler.startsWith("dev.flagstep.api.") || handler.startsWith("dev.flagstep.sync.") ? "api" : "?";
         assertThat(fn.get("CodeUri").asText()).isEqualTo("functions/" + module + "/target/flagstep-" + module + ".zip");
         assertThat(root.resolve(fn.get("CodeUri").asText()))
                 .as("built by ./mvnw package").exists();
@@ -193,7 +193,7 @@ class TemplateContractIT {
         // Built from the name, not !Ref: the phases reference the HttpApi, which references the
         // ApiFunction, so a !Ref from the ApiFunction to the state machine would close a cycle.
         assertThat(stateMachine().at("/Name/Fn::Sub").asText()).isEqualTo("${AWS::StackName}-canary");
-        for (String fn : List.of("ApiFunction", "RolloutTriggerFunction")) {
+        for (String fn : List.of("ApiFunction", "RolloutTriggerFunction", "SyncFunction")) {
             assertThat(functions().get(fn).at("/Environment/Variables/STATE_MACHINE_ARN/Fn::Sub").asText())
                     .isEqualTo("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-canary");
         }

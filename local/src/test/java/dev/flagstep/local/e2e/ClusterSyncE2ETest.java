@@ -1,0 +1,273 @@
+package dev.flagstep.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flagstep.analysis.CanaryPhase;
+import dev.flagstep.analysis.CanaryStatus;
+import dev.flagstep.analysis.Message.Severity;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.crd.CanaryObjects;
+import dev.flagstep.events.CanaryEvent;
+import dev.flagstep.execution.ExecutionNames;
+import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.SpecOrigin;
+import dev.flagstep.store.SpecRecord;
+import dev.flagstep.sync.CanarySync;
+import dev.flagstep.sync.RevisionDetection;
+import dev.flagstep.sync.SyncSummary;
+import dev.flagstep.sync.WatchNamespaces;
+import dev.flagstep.workload.Revisions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster sync end to end: Canary objects created on the simulated cluster (over real HTTP), DynamoDB Local,
+ * and the local runtime's rollouts. Each test watches a namespace of its own, so passes of one test never see
+ * another's canaries; passes are run by the test ({@link CanarySync#runOnce}), never by a timer.
+ */
+class ClusterSyncE2ETest {
+
+    static final YAMLMapper YAML = new YAMLMapper();
+    static RolloutHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = RolloutHarness.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    /** What the sync wrote onto Canary objects (the Kubernetes writer is another class's). */
+    static final class RecordingObjects implements CanaryObjects {
+        final Map<CanaryId, List<Optional<String>>> invalid = new ConcurrentHashMap<>();
+        final Map<CanaryId, List<CanaryStatus>> statuses = new ConcurrentHashMap<>();
+        final Map<CanaryId, List<CanaryEvent>> events = new ConcurrentHashMap<>();
+
+        @Override
+        public boolean writeStatus(CanaryId id, CanaryStatus status, Optional<String> problem) {
+            statuses.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(status);
+            invalid.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(problem);
+            return true;
+        }
+
+        @Override
+        public void record(CanaryId id, List<CanaryEvent> list) {
+            events.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).addAll(list);
+        }
+    }
+
+    /** A canary whose rollouts wait at confirm-promotion for good (flagstep's built-in halt gate) when {@code held}. */
+    static String canaryYaml(String ns, String name, boolean held) {
+        return CanaryYaml.named(name).namespace(ns).analysis("""
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 50
+                    maxWeight: 50
+                """ + (held ? """
+                    webhooks:
+                      - name: promote
+                        type: confirm-promotion
+                        url: %s/gate/halt
+                """.formatted(RolloutHarness.API_URL) : ""));
+    }
+
+    /** kubectl apply: the Deployment seeded, the Canary object created. */
+    static CanaryId apply(String yaml) throws Exception {
+        return apply(yaml, yaml);
+    }
+
+    /** As {@link #apply(String)}, the object being {@code object} (which may be invalid) and its target seeded from {@code yaml}. */
+    static CanaryId apply(String yaml, String object) throws Exception {
+        var spec = switch (new SpecParser().parse(yaml)) {
+            case SpecResult.Valid v -> v.document().canary();
+            case SpecResult.Invalid i -> throw new IllegalArgumentException(i.errors().toString());
+        };
+        h.sim.seed(spec, RolloutHarness.IMAGE);
+        h.sim.client().create(ResourceKind.CANARY, (ObjectNode) YAML.readTree(object));
+        return spec.id();
+    }
+
+    static void editCanary(CanaryId id, java.util.function.Consumer<ObjectNode> change) {
+        h.sim.client().edit(ResourceKind.CANARY.ref(id.namespace(), id.name()), change);
+    }
+
+    /** The rollout the sync started for the target as it is now. */
+    static Execution rolloutOfCurrentTarget(CanaryId id) {
+        JsonNode d = h.sim.client().require(ResourceKind.DEPLOYMENT.ref(id.namespace(), id.name()));
+        String revision = RevisionDetection.revision(Revisions.of(d.path("spec").path("template")),
+                d.path("metadata").path("generation").asLong(0));
+        return h.runtime.rollout(ExecutionNames.of(id, revision))
+                .orElseThrow(() -> new AssertionError("no rollout of " + id + " revision " + revision));
+    }
+
+    static CanaryStatus status(CanaryId id) {
+        return h.runtime.store().statusRecord(id).orElseThrow().status();
+    }
+
+    static CanarySync sync(String namespace, RecordingObjects objects) {
+        return h.runtime.clusterSync(WatchNamespaces.parse(namespace), objects);
+    }
+
+    @Test
+    void aCanaryObjectIsStoredInitialisedAndANewImageIsRolledOutByItself() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-flow", objects);
+        CanaryId id = apply(canaryYaml("sync-flow", "podinfo", false));
+
+        SyncSummary first = sync.runOnce();
+        assertThat(first.listed()).isEqualTo(1);
+        assertThat(first.stored()).isEqualTo(1);
+        assertThat(first.started()).isEqualTo(1);
+        assertThat(first.errors()).isZero();
+        SpecRecord stored = h.runtime.store().spec(id).orElseThrow();
+        assertThat(stored.origin()).isEqualTo(SpecOrigin.CLUSTER);
+        assertThat(stored.source()).contains("kind: \"Canary\"");
+        h.assertEnded(rolloutOfCurrentTarget(id), ExecutionStatus.SUCCEEDED);
+        assertThat(status(id).phase()).isEqualTo(CanaryPhase.INITIALIZED);
+
+        // the next pass: nothing new, but the object's (empty) status is brought up to the store's
+        SyncSummary quiet = sync.runOnce();
+        assertThat(quiet.stored()).isZero();
+        assertThat(quiet.started()).isZero();
+        assertThat(objects.statuses.get(id)).isNotEmpty().last().extracting(CanaryStatus::phase).isEqualTo(CanaryPhase.INITIALIZED);
+
+        h.sim.newRevision("sync-flow", "podinfo", RolloutHarness.NEW_IMAGE);
+        SyncSummary bumped = sync.runOnce();
+        assertThat(bumped.started()).isEqualTo(1);
+        assertThat(bumped.stored()).isZero();
+        Execution rollout = rolloutOfCurrentTarget(id);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+        assertThat(status(id).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        assertThat(status(id).checksum()).isEqualTo(rollout.input().path("revision").asText().replaceFirst("-g\\d+$", ""));
+
+        SyncSummary after = sync.runOnce();
+        assertThat(after.started()).as("no change starts nothing").isZero();
+        assertThat(after.stored()).isZero();
+    }
+
+    @Test
+    void aNewRevisionDuringARolloutSupersedesItAndSuspendStartsNothing() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-race", objects);
+        CanaryId id = apply(canaryYaml("sync-race", "held", true));
+        sync.runOnce();
+        h.assertEnded(rolloutOfCurrentTarget(id), ExecutionStatus.SUCCEEDED); // onboarding needs no promotion
+
+        h.sim.newRevision("sync-race", "held", RolloutHarness.NEW_IMAGE);
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        Execution first = rolloutOfCurrentTarget(id);
+        RolloutHarness.await("the rollout waiting for promotion", RolloutHarness.PATIENCE,
+                () -> status(id).phase() == CanaryPhase.WAITING_PROMOTION);
+        assertThat(sync.runOnce().started()).as("the same revision is the same rollout").isZero();
+
+        h.sim.newRevision("sync-race", "held", "ghcr.io/stefanprodan/podinfo:6.7.2");
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        assertThat(h.awaitEnd(first)).isEqualTo(ExecutionStatus.ABORTED);
+        Execution second = rolloutOfCurrentTarget(id);
+        assertThat(second.status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        // suspended: a newer image starts nothing
+        editCanary(id, c -> ((ObjectNode) c.get("spec")).put("suspend", true));
+        h.sim.newRevision("sync-race", "held", "ghcr.io/stefanprodan/podinfo:6.7.3");
+        SyncSummary suspended = sync.runOnce();
+        assertThat(suspended.stored()).as("suspend reaches the store").isEqualTo(1);
+        assertThat(suspended.started()).isZero();
+        assertThat(second.status()).isEqualTo(ExecutionStatus.RUNNING);
+
+        // deleted: its rollout stops and it leaves the store
+        h.sim.client().delete(ResourceKind.CANARY.ref(id.namespace(), id.name()));
+        SyncSummary deleted = sync.runOnce();
+        assertThat(deleted.deleted()).isEqualTo(1);
+        assertThat(h.awaitEnd(second)).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(h.runtime.store().spec(id)).isEmpty();
+    }
+
+    @Test
+    void anInvalidObjectGetsAWarningAndStalledKeepsItsLastValidDocumentAndThePassGoesOn() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-bad", objects);
+        CanaryId good = apply(canaryYaml("sync-bad", "good", false));
+        CanaryId broken = apply(canaryYaml("sync-bad", "broken", false));
+        sync.runOnce();
+        String lastValid = h.runtime.store().spec(broken).orElseThrow().source();
+
+        editCanary(broken, c -> ((ObjectNode) c.at("/spec/analysis")).put("stepWeight", -5));
+        String fresh0 = canaryYaml("sync-bad", "fresh", false);
+        apply(fresh0, fresh0.replace("maxWeight: 50", "maxWeight: 50\n    metrics:\n      - name: errors\n        templateRef: {name: missing}\n        thresholdRange: {max: 1}"));
+        SyncSummary pass = sync.runOnce();
+        assertThat(pass.invalid()).isEqualTo(2);
+        assertThat(pass.errors()).isZero();
+        assertThat(h.runtime.store().spec(broken).orElseThrow().source()).isEqualTo(lastValid);
+        assertThat(objects.invalid.get(broken)).last().satisfies(p -> assertThat(p).get().asString().contains("analysis.stepWeight"));
+        assertThat(objects.events.get(broken)).singleElement().satisfies(e -> {
+            assertThat(e.severity()).isEqualTo(Severity.WARNING);
+            assertThat(e.message()).contains("analysis.stepWeight");
+        });
+        CanaryId fresh = new CanaryId("sync-bad", "fresh");
+        assertThat(h.runtime.store().spec(fresh)).isEmpty();
+        assertThat(objects.invalid.get(fresh)).last().satisfies(p -> assertThat(p).get().asString()
+                .contains("analysis.metrics[0].templateRef", "no MetricTemplate \"missing\""));
+        assertThat(h.runtime.store().spec(good)).isPresent();
+    }
+
+    @Test
+    void aCanaryOutsideTheWatchedNamespacesIsIgnoredAndAnApiCanaryIsTakenOver() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-scope", objects);
+        CanaryId outside = apply(canaryYaml("sync-elsewhere", "podinfo", false));
+        String apiText = canaryYaml("sync-scope", "taken", false);
+        CanaryId taken = new CanaryId("sync-scope", "taken");
+        h.runtime.store().putSpec(taken, apiText);
+        apply(apiText);
+
+        SyncSummary pass = sync.runOnce();
+        assertThat(pass.listed()).isEqualTo(1);
+        assertThat(h.runtime.store().spec(outside)).isEmpty();
+        assertThat(h.runtime.store().spec(taken).orElseThrow().origin()).isEqualTo(SpecOrigin.CLUSTER);
+        // an API canary without an object in a watched namespace is not the sync's to delete
+        CanaryId apiOnly = new CanaryId("sync-scope", "api-only");
+        h.runtime.store().putSpec(apiOnly, canaryYaml("sync-scope", "api-only", false));
+        assertThat(sync.runOnce().deleted()).isZero();
+        assertThat(h.runtime.store().spec(apiOnly)).isPresent();
+    }
+
+    @Test
+    void aCanaryFlaggerPromotedIsAdoptedWithoutARollout() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-adopt", objects);
+        String yaml = canaryYaml("sync-adopt", "podinfo", false);
+        ObjectNode object = (ObjectNode) YAML.readTree(yaml);
+        object.putObject("status").put("phase", "Succeeded").put("canaryWeight", 0).put("failedChecks", 0)
+                .put("iterations", 0).put("lastAppliedSpec", "5c75b466fb").put("lastPromotedSpec", "5c75b466fb")
+                .put("lastTransitionTime", "2026-01-01T00:00:00Z")
+                .putArray("conditions").addObject().put("type", "Promoted").put("status", "True").put("reason", "Succeeded")
+                .put("message", "Canary analysis completed successfully, promotion finished.");
+        CanaryId id = apply(yaml, object.toString());
+
+        SyncSummary pass = sync.runOnce();
+        assertThat(pass.adopted()).isEqualTo(1);
+        assertThat(pass.started()).as("the promoted template is no new revision").isZero();
+        CanaryStatus adopted = status(id);
+        assertThat(adopted.phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        JsonNode d = h.sim.client().require(ResourceKind.DEPLOYMENT.ref("sync-adopt", "podinfo"));
+        assertThat(adopted.checksum()).isEqualTo(Revisions.of(d.path("spec").path("template")));
+        assertThat(adopted.promotedChecksum()).isEqualTo(adopted.checksum());
+        assertThat(sync.runOnce().started()).isZero();
+    }
+}
