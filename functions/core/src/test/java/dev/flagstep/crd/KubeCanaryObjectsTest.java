@@ -17,17 +17,15 @@ import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.testing.KubeMockServer;
+import dev.flagstep.testing.MovableClock;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +51,7 @@ class KubeCanaryObjectsTest {
               analysis: {interval: 1m, threshold: 5, stepWeight: 10, maxWeight: 50}
             """;
 
-    final MutableClock clock = new MutableClock(T0);
+    final MovableClock clock = new MovableClock(T0);
 
     KubeCanaryObjects objects() {
         KubeClient client = kube.client();
@@ -237,33 +235,6 @@ class KubeCanaryObjectsTest {
     static void drain() throws InterruptedException {
         while (kube.server().takeRequest(10, TimeUnit.MILLISECONDS) != null) {
             // discard
-        }
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
