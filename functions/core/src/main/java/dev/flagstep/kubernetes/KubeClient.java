@@ -36,6 +36,7 @@ public final class KubeClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
 
     /** Tries of one request that got a 5xx or 429 or no connection, before the caller sees Unavailable. */
     static final int QUICK_ATTEMPTS = 3;
@@ -151,6 +152,32 @@ public final class KubeClient {
             throw new KubeException.Conflict("PATCH " + ref + ": " + r.status + " " + statusMessage(r.body));
         }
         return expectObject(r, "PATCH", ref);
+    }
+
+    /**
+     * One JSON merge patch (RFC 7386) of the object, as given, no retry: last writer wins. For objects flagstep
+     * writes alone (its Events), where a resourceVersion guard would only add a read.
+     *
+     * @return the object as stored afterwards, or empty when it does not exist
+     */
+    public Optional<ObjectNode> mergePatch(KubeRef ref, ObjectNode patch) {
+        return mergePatchPath(ref, ref.path(), patch, "PATCH");
+    }
+
+    /**
+     * One JSON merge patch of the object's {@code /status} subresource (e.g. {@code {"status":{...}}}), no
+     * retry: a status is recomputed whole by its writer each time, so the last write is the right one.
+     *
+     * @return the object as stored afterwards, or empty when it does not exist
+     */
+    public Optional<ObjectNode> mergePatchStatus(KubeRef ref, ObjectNode patch) {
+        return mergePatchPath(ref, ref.path() + "/status", patch, "PATCH status of");
+    }
+
+    private Optional<ObjectNode> mergePatchPath(KubeRef ref, String path, ObjectNode patch, String what) {
+        Reply r = send("PATCH", ref, path, write(patch), MERGE_PATCH);
+        if (r.status == 404) return Optional.empty();
+        return Optional.of(expectObject(r, what, ref));
     }
 
     /** Deletes the object: true when it existed. */

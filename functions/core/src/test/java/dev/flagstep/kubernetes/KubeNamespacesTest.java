@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.net.ClusterServiceException;
 import dev.flagstep.testing.FakeApiServer;
-import java.time.Clock;
+import dev.flagstep.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KubeNamespacesTest {
 
     private final FakeApiServer api = FakeApiServer.start("tok").namespace("test").forbidNamespaceGet("secret");
-    private final MutableClock clock = new MutableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final KubeNamespaces namespaces = new KubeNamespaces(() -> api.client(Duration.ofSeconds(5)), clock);
 
     @AfterEach
@@ -64,29 +63,5 @@ class KubeNamespacesTest {
                 .isInstanceOf(ClusterServiceException.class)
                 .hasMessageStartingWith("looking up namespace test failed: GET Namespace test: cannot connect to the Kubernetes API")
                 .satisfies(e -> assertThat(((ClusterServiceException) e).retryable()).isTrue());
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
+import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.metrics.MetricCheckResult;
 import dev.flagstep.phases.cluster.CanaryCluster;
@@ -47,16 +48,19 @@ final class CanaryIo {
     private final Instant deadline;
     /** The tick's status as it stands now: what events and hook payloads carry. */
     private final Supplier<CanaryStatus> status;
+    /** The canary's {@code Canary} object, when it comes from the cluster; empty for API canaries. */
+    private final Optional<CanaryObjects> object;
     private CanaryCluster cluster;
 
     CanaryIo(Services services, CanarySpec spec, String provider, String runId, Instant deadline,
-            Supplier<CanaryStatus> status) {
+            Supplier<CanaryStatus> status, Optional<CanaryObjects> object) {
         this.services = services;
         this.spec = spec;
         this.provider = provider;
         this.runId = runId;
         this.deadline = deadline;
         this.status = status;
+        this.object = object;
     }
 
     private CanaryId id() {
@@ -139,6 +143,17 @@ final class CanaryIo {
         }
         events.forEach(services.history()::append);
         services.events().publish(events);
+        object.ifPresent(o -> o.record(id(), events));
+    }
+
+    /**
+     * Writes a saved status onto the canary's {@code Canary} object, when it comes from the cluster. Safe after
+     * the tick's save: {@link CanaryObjects} never throws (a failure is logged and the next saved status, or the
+     * sync, writes it again), and costs at most one Kubernetes client timeout, after which it leaves the API
+     * alone for a while; the status is the store's, so what the object shows can lag but never lead it.
+     */
+    void mirrorStatus(CanaryStatus saved) {
+        object.ifPresent(o -> o.writeStatus(id(), saved, Optional.empty()));
     }
 
     /** flagstep's own API, whose gate paths a hook may name ({@link Gates}). */

@@ -44,7 +44,8 @@ final class Tick {
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
 
-    private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline) {
+    private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline,
+            boolean fromCluster) {
         this.input = input;
         this.document = document;
         this.spec = document.canary();
@@ -55,7 +56,8 @@ final class Tick {
         this.status = record.status();
         this.delivery = new Delivery(services, input, spec.id(), record, deadline);
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
-        this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status);
+        this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status,
+                fromCluster ? Optional.of(services.canaryObjects()) : Optional.empty());
     }
 
     /**
@@ -73,7 +75,7 @@ final class Tick {
         };
         StatusRecord record = services.statuses().statusRecord(input.canary())
                 .orElse(new StatusRecord(CanaryStatus.initial(services.clock().instant()), 0, Optional.empty()));
-        return new Tick(services, input, document, record, deadline);
+        return new Tick(services, input, document, record, deadline, stored.fromCluster());
     }
 
     CanaryStatus status() {
@@ -168,7 +170,8 @@ final class Tick {
     /**
      * Ends the unit of work: saves the status with this tick's decision, conditioned on the version
      * read. If another delivery of the same tick saved first, its decision is the answer; any other
-     * conflict is an error (two executions must never drive one canary).
+     * conflict is an error (two executions must never drive one canary). A saved status is then
+     * mirrored onto the canary's {@code Canary} object when it comes from the cluster ({@link CanaryIo#mirrorStatus}).
      */
     PhaseOutput finish(Decision decision) {
         return finish(decision, intervalSeconds());
@@ -180,6 +183,7 @@ final class Tick {
             return answer(other.get());
         }
         EmfMetrics.canary(spec.id(), status.canaryWeight(), status.failedChecks(), now);
+        io.mirrorStatus(status);
         return output(decision.wire(), waitSeconds);
     }
 

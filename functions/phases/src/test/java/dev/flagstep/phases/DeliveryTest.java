@@ -68,7 +68,7 @@ class DeliveryTest {
     private final List<Runnable> meanwhile = new ArrayList<>();
     private final List<Duration> sleeps = new ArrayList<>();
     private final Services services = new Services(store, clock, null, (c, p) -> null, null,
-            events -> PublishResult.none(), (token, output) -> false, "kubernetes", Optional.empty(), (id, ref) -> Optional.empty(),
+            events -> PublishResult.none(), null, (token, output) -> false, "kubernetes", Optional.empty(), (id, ref) -> Optional.empty(),
             HistoryBudget.standard(), d -> {
                 sleeps.add(d);
                 meanwhile.forEach(Runnable::run);

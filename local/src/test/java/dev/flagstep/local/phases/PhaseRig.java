@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.events.CanaryEvent;
@@ -31,11 +33,18 @@ import dev.flagstep.store.ActiveRun;
 import dev.flagstep.store.Gate;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.store.Run;
+import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.webhook.Sleeper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,6 +223,60 @@ final class PhaseRig implements AutoCloseable {
         sim.seed(doc.canary(), IMAGE);
         store.putSpec(doc.canary().id(), doc.source());
         return doc;
+    }
+
+    /**
+     * As {@link #canary(String, String)} for a canary that comes from the cluster: its {@code Canary} object is
+     * created on the simulated cluster from the same document, and its spec stored with origin CLUSTER, as the
+     * sync stores it.
+     */
+    CanaryDocument clusterCanary(String name, String analysis) {
+        CanaryDocument doc = canary(name, analysis);
+        try {
+            ObjectNode object = (ObjectNode) new YAMLMapper().readTree(doc.source());
+            sim.client().create(ResourceKind.CANARY, object);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        store.putSpec(doc.canary().id(), doc.source(), SpecOrigin.CLUSTER);
+        return doc;
+    }
+
+    /** The canary's {@code Canary} object on the simulated cluster, if any. */
+    Optional<ObjectNode> canaryObject(CanaryId id) {
+        return sim.object(ResourceKind.CANARY, id.namespace(), id.name());
+    }
+
+    /**
+     * The Events of the canary's object, listed as {@code kubectl describe canary} lists them: by field selector on
+     * the involved object's name, namespace, kind and uid.
+     */
+    List<JsonNode> kubeEvents(CanaryId id) {
+        String uid = canaryObject(id).map(o -> o.at("/metadata/uid").asText()).orElse("");
+        String selector = "involvedObject.name=" + id.name() + ",involvedObject.namespace=" + id.namespace()
+                + ",involvedObject.kind=Canary,involvedObject.uid=" + uid;
+        URI uri = URI.create(sim.endpoint().server() + ResourceKind.EVENT.collectionPath(id.namespace())
+                + "?fieldSelector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("GET " + uri).isEqualTo(200);
+            List<JsonNode> out = new ArrayList<>();
+            MAPPER.readTree(r.body()).path("items").forEach(out::add);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The phase handlers wired as {@link #services}, but with {@code objects} for the canaries' objects. */
+    Map<String, PhaseHandler> handlersWith(CanaryObjects objects) {
+        Services s = services;
+        return LocalRuntime.handlers(new Services(s.store(), s.clock(), s.hooks(), s.clusters(), s.metrics(), s.events(),
+                objects, s.taskTokens(), s.defaultProvider(), s.apiUrl(), s.signingSecrets(), s.historyBudget(), s.sleeper()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.flagstep.phases.wiring;
 
 import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.crd.KubeCanaryObjects;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.kubernetes.KubeClient;
@@ -90,6 +91,8 @@ public final class PhaseWiring {
                 (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
                 new MetricChecker(metrics),
                 a.events(),
+                // the phases' own Kubernetes client: its timeout bounds what a status or event write can cost a tick
+                new KubeCanaryObjects(a.kube(), a.clock()),
                 a.taskTokens(),
                 s.defaultProvider(),
                 s.apiUrl(),

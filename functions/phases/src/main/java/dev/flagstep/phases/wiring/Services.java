@@ -1,5 +1,6 @@
 package dev.flagstep.phases.wiring;
 
+import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.metrics.MetricChecker;
@@ -26,6 +27,8 @@ import java.util.Optional;
  *
  * @param store the whole store, as wired (a test may wrap it); phases act through its narrow ports
  *     ({@link #specs()}, {@link #statuses()}, {@link #gates()}, {@link #history()}, {@link #runs()})
+ * @param canaryObjects the {@code Canary} objects of canaries that come from the cluster: their status and
+ *     events are mirrored there (never used for canaries put through the API)
  * @param defaultProvider the router used when a canary names none (Flagger's {@code -mesh-provider})
  * @param apiUrl flagstep's own API: hooks pointing at its gate paths are evaluated in-process
  * @param signingSecrets the HMAC key for a canary's webhook bodies ({@link SigningSecrets})
@@ -40,6 +43,7 @@ public record Services(
         Clusters clusters,
         MetricChecker metrics,
         EventPublisher events,
+        CanaryObjects canaryObjects,
         TaskTokens taskTokens,
         String defaultProvider,
         Optional<URI> apiUrl,
