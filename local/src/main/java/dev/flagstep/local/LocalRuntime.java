@@ -121,6 +121,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final InterpreterRolloutExecutions executions;
     private final RolloutStarter rollouts;
     private final KubeClient kube;
+    /** The phases' writer of status and events onto Canary objects, shared with the sync (one event correlator). */
+    private final CanaryObjects canaryObjects;
+    private final String defaultProvider;
 
     private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock) {
         this.dynamo = withFaults.isPresent() ? LocalDynamo.startWithFaults(settings.dbPath()) : LocalDynamo.start(settings.dbPath());
@@ -135,6 +138,8 @@ public final class LocalRuntime implements AutoCloseable {
                 settings.phases());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         this.handlers = handlers(services);
+        this.canaryObjects = services.canaryObjects();
+        this.defaultProvider = settings.defaultProvider();
         Map<String, String> substitutions = new LinkedHashMap<>();
         handlers.keySet().forEach(name -> substitutions.put(name + "FunctionArn", FUNCTION_ARN + name));
         var machine = AslInterpreter.load("flagstep-canary", definition(), substitutions);
@@ -262,11 +267,6 @@ public final class LocalRuntime implements AutoCloseable {
         return executions.latest(runId);
     }
 
-    /** The state machine's executions, as the rollout starter and the cluster sync see them. */
-    public RolloutExecutions rolloutExecutions() {
-        return executions;
-    }
-
     /**
      * The cluster sync over this runtime's cluster, table and rollouts, as the sync Lambda runs it on AWS:
      * Canary objects in {@code watch} become canaries, new revisions of their targets start rollouts.
@@ -274,8 +274,13 @@ public final class LocalRuntime implements AutoCloseable {
      * @param objects where status and events are written onto the Canary objects
      */
     public CanarySync clusterSync(WatchNamespaces watch, CanaryObjects objects) {
-        return new CanarySync(kube, store, rollouts, objects, new CanaryDeletion(kube, store, executions, objects, clock),
-                new SpecParser(), watch, clock);
+        return new CanarySync(kube, store, rollouts, objects,
+                new CanaryDeletion(kube, store, executions, objects, clock, defaultProvider), new SpecParser(), watch, clock);
+    }
+
+    /** {@link #clusterSync(WatchNamespaces, CanaryObjects)} writing onto this runtime's cluster, as on AWS. */
+    public CanarySync clusterSync(WatchNamespaces watch) {
+        return clusterSync(watch, canaryObjects);
     }
 
     /**

@@ -72,11 +72,7 @@ public final class CanaryDeletion {
     private final Clock clock;
     private final String defaultProvider;
 
-    /** With the stack's default provider ({@code DEFAULT_PROVIDER}, istio as in Flagger) for canaries naming none. */
-    public CanaryDeletion(KubeClient kube, CanaryStore store, RolloutExecutions executions, CanaryObjects objects, Clock clock) {
-        this(kube, store, executions, objects, clock, System.getenv().getOrDefault("DEFAULT_PROVIDER", "istio"));
-    }
-
+    /** @param defaultProvider the router of canaries that name none (the stack's {@code MeshProvider}) */
     public CanaryDeletion(KubeClient kube, CanaryStore store, RolloutExecutions executions, CanaryObjects objects, Clock clock,
             String defaultProvider) {
         this.kube = kube;

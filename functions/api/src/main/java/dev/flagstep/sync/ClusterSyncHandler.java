@@ -8,6 +8,7 @@ import dev.flagstep.api.Lazy;
 import dev.flagstep.api.RolloutExecutions;
 import dev.flagstep.api.ExecutionRolloutStarter;
 import dev.flagstep.crd.CanaryObjects;
+import dev.flagstep.crd.KubeCanaryObjects;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.spec.SpecParser;
@@ -42,9 +43,10 @@ public final class ClusterSyncHandler implements RequestStreamHandler {
             KubeClient kube = EksAccess.fromEnvironment(env.aws().credentials()).client();
             CanaryStore store = env.store();
             RolloutExecutions executions = env.rolloutExecutions(json);
-            CanaryObjects objects = new LoggedCanaryObjects();
+            CanaryObjects objects = new KubeCanaryObjects(() -> kube, clock);
+            String defaultProvider = System.getenv().getOrDefault("DEFAULT_PROVIDER", "istio");
             return new CanarySync(kube, store, new ExecutionRolloutStarter(executions), objects,
-                    new CanaryDeletion(kube, store, executions, objects, clock), new SpecParser(),
+                    new CanaryDeletion(kube, store, executions, objects, clock, defaultProvider), new SpecParser(),
                     WatchNamespaces.fromEnvironment(System.getenv()), clock);
         });
     }

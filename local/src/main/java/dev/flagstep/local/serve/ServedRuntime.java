@@ -7,7 +7,6 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.LocalTaskTokens;
 import dev.flagstep.local.sim.SimulatedCluster;
-import dev.flagstep.sync.LoggedCanaryObjects;
 import dev.flagstep.sync.WatchNamespaces;
 import java.net.URI;
 import java.time.Duration;
@@ -82,7 +81,7 @@ public final class ServedRuntime implements AutoCloseable {
                             settings.defaultProvider()))
                     .orElse(api);
             server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
-            Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch(), new LoggedCanaryObjects()),
+            Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch()),
                     s.interval(), settings.speed()));
             return new ServedRuntime(server, runtime, loop);
         } catch (RuntimeException e) {

@@ -9,7 +9,6 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
 import dev.flagstep.sync.CanarySync;
-import dev.flagstep.sync.LoggedCanaryObjects;
 import dev.flagstep.sync.SyncSummary;
 import dev.flagstep.sync.WatchNamespaces;
 import dev.flagstep.workload.Revisions;
@@ -97,7 +96,7 @@ final class SyncBench {
     static void latency(RolloutHarness h, int bumps, Duration interval) throws Exception {
         String ns = "bench-latency";
         CanaryId id = apply(h, yaml(ns, "podinfo"), false);
-        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse(ns), new LoggedCanaryObjects());
+        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse(ns));
         Random random = new Random(1);
         // when each revision's first execution started (the generation in the revision is the sync's)
         Map<String, Long> started = new ConcurrentHashMap<>();
@@ -144,7 +143,7 @@ final class SyncBench {
     static void passes(RolloutHarness h, int n) throws Exception {
         String ns = "bench-pass-" + n;
         for (int i = 0; i < n; i++) apply(h, yaml(ns, String.format(Locale.ROOT, "c%03d", i)), true);
-        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse(ns), new LoggedCanaryObjects());
+        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse(ns));
         Pass first = pass(sync);
         if (first.summary.adopted() != n || first.summary.errors() != 0) {
             throw new IllegalStateException("first pass over " + n + " canaries: " + first.summary);
