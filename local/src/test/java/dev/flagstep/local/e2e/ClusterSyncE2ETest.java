@@ -13,6 +13,7 @@ import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.execution.ExecutionNames;
+import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
@@ -204,7 +205,11 @@ class ClusterSyncE2ETest {
         SyncSummary deleted = sync.runOnce();
         assertThat(deleted.deleted()).isEqualTo(1);
         assertThat(h.awaitEnd(second)).isEqualTo(ExecutionStatus.ABORTED);
-        assertThat(h.runtime.store().spec(id)).isEmpty();
+        // a phase the stop caught mid-tick holds the canary until it returns: the next passes finish the job
+        RolloutHarness.await("canary " + id + " gone from the store", java.time.Duration.ofSeconds(30), () -> {
+            sync.runOnce();
+            return h.runtime.store().spec(id).isEmpty();
+        });
     }
 
     @Test
@@ -233,6 +238,52 @@ class ClusterSyncE2ETest {
         assertThat(objects.invalid.get(fresh)).last().satisfies(p -> assertThat(p).get().asString()
                 .contains("analysis.metrics[0].templateRef", "no MetricTemplate \"missing\""));
         assertThat(h.runtime.store().spec(good)).isPresent();
+    }
+
+    @Test
+    void onTheClusterAnInvalidObjectShowsStalledAndOneWarningEventUntilItIsFixed() throws Exception {
+        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse("sync-real"));
+        CanaryId id = apply(canaryYaml("sync-real", "podinfo", false));
+        KubeRef ref = ResourceKind.CANARY.ref(id.namespace(), id.name());
+        sync.runOnce();
+        h.assertEnded(rolloutOfCurrentTarget(id), ExecutionStatus.SUCCEEDED);
+
+        editCanary(id, c -> ((ObjectNode) c.at("/spec/analysis")).put("stepWeight", -5));
+        sync.runOnce();
+        sync.runOnce();
+
+        JsonNode status = h.sim.object(ref).orElseThrow().path("status");
+        assertThat(status.path("phase").asText()).isEqualTo("Initialized");
+        assertThat(status.path("conditions")).anySatisfy(c -> {
+            assertThat(c.path("type").asText()).isEqualTo("Stalled");
+            assertThat(c.path("status").asText()).isEqualTo("True");
+            assertThat(c.path("reason").asText()).isEqualTo("InvalidSpec");
+            assertThat(c.path("message").asText()).contains("analysis.stepWeight");
+        });
+        List<JsonNode> warnings = canaryEvents(id).stream()
+                .filter(e -> e.path("type").asText().equals("Warning") && e.path("message").asText().contains("is invalid")).toList();
+        assertThat(warnings).as("one Warning Event, not one per pass").singleElement().satisfies(e -> {
+            assertThat(e.path("reason").asText()).isEqualTo("Synced");
+            assertThat(e.path("message").asText()).contains("analysis.stepWeight");
+            assertThat(e.path("count").asInt()).isEqualTo(1);
+        });
+        assertThat(canaryEvents(id)).as("the first rollout's events are on the object too")
+                .anySatisfy(e -> assertThat(e.path("message").asText()).startsWith("Initialization done!"));
+
+        editCanary(id, c -> ((ObjectNode) c.at("/spec/analysis")).put("stepWeight", 50));
+        sync.runOnce();
+        assertThat(h.sim.object(ref).orElseThrow().path("status").path("conditions"))
+                .as("fixed: only Promoted is left").singleElement()
+                .satisfies(c -> assertThat(c.path("type").asText()).isEqualTo("Promoted"));
+    }
+
+    /** The core/v1 Events of the canary's object, as {@code kubectl describe} selects them. */
+    private static List<JsonNode> canaryEvents(CanaryId id) {
+        String uid = h.sim.object(ResourceKind.CANARY.ref(id.namespace(), id.name())).orElseThrow().at("/metadata/uid").asText();
+        List<JsonNode> out = new java.util.ArrayList<>();
+        h.sim.client().list(ResourceKind.EVENT, Optional.of(id.namespace()))
+                .forEach(e -> { if (e.at("/involvedObject/uid").asText().equals(uid)) out.add(e); });
+        return out;
     }
 
     @Test
