@@ -138,7 +138,13 @@ public final class CanarySync {
         CanaryRendering rendering = CanaryRenderer.render(canary, templates, providers);
         Optional<SpecRecord> stored = store.spec(id);
         switch (Validation.of(parser, id, rendering)) {
-            case Validation.Invalid invalid -> invalid(canary, id, invalid, tally);
+            case Validation.Invalid invalid -> {
+                // the phases keep the problem on the status they write while a rollout goes on with the last valid spec
+                if (stored.filter(r -> !r.problem().equals(Optional.of(invalid.message()))).isPresent()) {
+                    store.recordProblem(id, Optional.of(invalid.message()));
+                }
+                invalid(canary, id, invalid, tally);
+            }
             case Validation.Valid valid -> valid(canary, id, valid.document(), stored, rendering.text(), tally);
         }
     }
@@ -161,8 +167,10 @@ public final class CanarySync {
                        String text, Tally tally) {
         if (stored.isEmpty() || !stored.get().source().equals(text) || !stored.get().fromCluster()) {
             // a canary of the same name put through the API is taken over: the object is the source from now on
-            store.putSpec(id, text, SpecOrigin.CLUSTER);
+            store.putSpec(id, text, SpecOrigin.CLUSTER); // a new document has no problem
             tally.stored++;
+        } else if (stored.get().problem().isPresent()) {
+            store.recordProblem(id, Optional.empty()); // fixed back to the document kept
         }
         CanarySpec spec = document.canary();
         Optional<ObjectNode> target = kube.get(ResourceKind.DEPLOYMENT.ref(id.namespace(), spec.targetRef().name()));

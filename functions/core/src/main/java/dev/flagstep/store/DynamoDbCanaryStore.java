@@ -41,6 +41,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
 
     @Override public long putSpec(CanaryId id, String source, SpecOrigin origin) { return specs.putSpec(id, source, origin); }
     @Override public Optional<SpecRecord> spec(CanaryId id) { return specs.spec(id); }
+    @Override public void recordProblem(CanaryId id, Optional<String> problem) { specs.recordProblem(id, problem); }
     @Override public boolean deleteCanary(CanaryId id) { return specs.deleteCanary(id); }
     @Override public Page<CanarySummary> list(Optional<String> namespace, int limit, Optional<String> cursor) {
         return specs.list(namespace, limit, cursor);

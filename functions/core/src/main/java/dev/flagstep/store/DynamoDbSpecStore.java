@@ -7,6 +7,7 @@ import static dev.flagstep.store.Items.time;
 
 import dev.flagstep.aws.AwsException;
 import dev.flagstep.aws.dynamodb.AttributeValue;
+import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.spec.CanaryId;
 import java.time.Clock;
@@ -67,7 +68,21 @@ public final class DynamoDbSpecStore implements SpecStore {
             // documents written before origins existed came from the API
             SpecOrigin origin = Items.str(item, "origin").map(SpecOrigin::valueOf).orElse(SpecOrigin.API);
             return Optional.of(new SpecRecord(id, Items.str(item, "source").orElse(""), Items.num(item, "version"),
-                    Items.instant(item, "updatedAt").orElse(Instant.EPOCH), origin));
+                    Items.instant(item, "updatedAt").orElse(Instant.EPOCH), origin, Items.str(item, "problem")));
+        });
+    }
+
+    @Override
+    public void recordProblem(CanaryId id, Optional<String> problem) {
+        call("recordProblem", id, () -> {
+            Expr e = problem.map(p -> new Expr().set("problem", s(p))).orElseGet(() -> new Expr().remove("problem"));
+            e.condition("attribute_exists(" + e.n(CanaryTable.PK) + ")");
+            try {
+                table.updateItem(id, Items.SPEC, e, DynamoDb.ReturnValue.NONE);
+            } catch (ConditionalCheckFailedException gone) {
+                // no document: nothing to say it about
+            }
+            return null;
         });
     }
 

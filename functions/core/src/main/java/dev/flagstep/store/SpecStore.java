@@ -17,6 +17,13 @@ public interface SpecStore {
     Optional<SpecRecord> spec(CanaryId id);
 
     /**
+     * Records why the canary's object in the cluster is not its stored document (its spec is invalid), or
+     * clears that; the document stays as it is. A canary without a document is left alone. A new document
+     * ({@link #putSpec}) clears it too.
+     */
+    void recordProblem(CanaryId id, Optional<String> problem);
+
+    /**
      * Removes the canary and everything kept about it (status, gates, runs, events).
      *
      * @return false if there was no such canary

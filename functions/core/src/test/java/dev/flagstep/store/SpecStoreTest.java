@@ -62,6 +62,27 @@ class SpecStoreTest {
     }
 
     @Test
+    void aProblemOfTheClusterObjectIsRecordedBesideTheDocumentAndANewDocumentClearsIt() {
+        CanaryStore store = store();
+        CanaryId id = new CanaryId("test", "podinfo");
+        store.recordProblem(id, Optional.of("analysis.stepWeight: bad"));
+        assertThat(store.spec(id)).as("no document: nothing recorded").isEmpty();
+
+        store.putSpec(id, YAML, SpecOrigin.CLUSTER);
+        store.recordProblem(id, Optional.of("analysis.stepWeight: bad"));
+        SpecRecord kept = store.spec(id).orElseThrow();
+        assertThat(kept.problem()).contains("analysis.stepWeight: bad");
+        assertThat(kept.source()).isEqualTo(YAML);
+        assertThat(kept.version()).as("the document is unchanged").isEqualTo(1);
+
+        store.recordProblem(id, Optional.empty());
+        assertThat(store.spec(id).orElseThrow().problem()).isEmpty();
+        store.recordProblem(id, Optional.of("again"));
+        store.putSpec(id, YAML + "# fixed\n", SpecOrigin.CLUSTER);
+        assertThat(store.spec(id).orElseThrow().problem()).isEmpty();
+    }
+
+    @Test
     void deleteIsRefusedWhileARolloutRunsAndRemovesEverythingAfterwards() {
         CanaryStore store = store();
         CanaryId id = new CanaryId("test", "podinfo");

@@ -48,12 +48,19 @@ final class CanaryIo {
     private final Instant deadline;
     /** The tick's status as it stands now: what events and hook payloads carry. */
     private final Supplier<CanaryStatus> status;
+    /**
+     * A canary's {@code Canary} object in the cluster, where its status and events are mirrored, and the problem
+     * of its spec when it is invalid (the stored document is then its last valid one): the status written keeps
+     * saying so, as the sync wrote it.
+     */
+    record CanaryObject(CanaryObjects objects, Optional<String> problem) {}
+
     /** The canary's {@code Canary} object, when it comes from the cluster; empty for API canaries. */
-    private final Optional<CanaryObjects> object;
+    private final Optional<CanaryObject> object;
     private CanaryCluster cluster;
 
     CanaryIo(Services services, CanarySpec spec, String provider, String runId, Instant deadline,
-            Supplier<CanaryStatus> status, Optional<CanaryObjects> object) {
+            Supplier<CanaryStatus> status, Optional<CanaryObject> object) {
         this.services = services;
         this.spec = spec;
         this.provider = provider;
@@ -143,7 +150,7 @@ final class CanaryIo {
         }
         events.forEach(services.history()::append);
         services.events().publish(events);
-        object.ifPresent(o -> o.record(id(), events));
+        object.ifPresent(o -> o.objects().record(id(), events));
     }
 
     /**
@@ -153,7 +160,7 @@ final class CanaryIo {
      * alone for a while; the status is the store's, so what the object shows can lag but never lead it.
      */
     void mirrorStatus(CanaryStatus saved) {
-        object.ifPresent(o -> o.writeStatus(id(), saved, Optional.empty()));
+        object.ifPresent(o -> o.objects().writeStatus(id(), saved, o.problem()));
     }
 
     /** flagstep's own API, whose gate paths a hook may name ({@link Gates}). */

@@ -13,6 +13,7 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import java.time.Instant;
@@ -45,7 +46,7 @@ final class Tick {
     boolean supersededAnotherRun;
 
     private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline,
-            boolean fromCluster) {
+            SpecRecord stored) {
         this.input = input;
         this.document = document;
         this.spec = document.canary();
@@ -57,7 +58,8 @@ final class Tick {
         this.delivery = new Delivery(services, input, spec.id(), record, deadline);
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
         this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status,
-                fromCluster ? Optional.of(services.canaryObjects()) : Optional.empty());
+                stored.fromCluster() ? Optional.of(new CanaryIo.CanaryObject(services.canaryObjects(), stored.problem()))
+                        : Optional.empty());
     }
 
     /**
@@ -75,7 +77,7 @@ final class Tick {
         };
         StatusRecord record = services.statuses().statusRecord(input.canary())
                 .orElse(new StatusRecord(CanaryStatus.initial(services.clock().instant()), 0, Optional.empty()));
-        return new Tick(services, input, document, record, deadline, stored.fromCluster());
+        return new Tick(services, input, document, record, deadline, stored);
     }
 
     CanaryStatus status() {

@@ -252,6 +252,8 @@ class ClusterSyncE2ETest {
         sync.runOnce();
         sync.runOnce();
 
+        assertThat(h.runtime.store().spec(id).orElseThrow().problem()).as("kept for the phases' status writes")
+                .hasValueSatisfying(p -> assertThat(p).contains("analysis.stepWeight"));
         JsonNode status = h.sim.object(ref).orElseThrow().path("status");
         assertThat(status.path("phase").asText()).isEqualTo("Initialized");
         assertThat(status.path("conditions")).anySatisfy(c -> {
@@ -272,6 +274,7 @@ class ClusterSyncE2ETest {
 
         editCanary(id, c -> ((ObjectNode) c.at("/spec/analysis")).put("stepWeight", 50));
         sync.runOnce();
+        assertThat(h.runtime.store().spec(id).orElseThrow().problem()).isEmpty();
         assertThat(h.sim.object(ref).orElseThrow().path("status").path("conditions"))
                 .as("fixed: only Promoted is left").singleElement()
                 .satisfies(c -> assertThat(c.path("type").asText()).isEqualTo("Promoted"));

@@ -150,6 +150,26 @@ class CanaryObjectMirrorTest {
     }
 
     @Test
+    void whileTheObjectIsInvalidTheTicksKeepItsStalledConditionOnTheStatusTheyWrite() {
+        CanaryDocument doc = rig.clusterCanary("stalled", ANALYSIS);
+        CanaryId id = doc.canary().id();
+        Rollout r = rig.started(doc);
+        // the sync found the object invalid: the rollout goes on with the last valid document
+        rig.store.recordProblem(id, Optional.of("analysis.stepWeight: must be between 0 and 100, got -5"));
+
+        rig.expect(rig.preRollout, r, "advanced");
+
+        JsonNode s = objectStatus(id);
+        shows(s, "Progressing", 10, 0, 0, "Unknown");
+        assertThat(s.at("/conditions/1/type").asText()).isEqualTo("Stalled");
+        assertThat(s.at("/conditions/1/message").asText()).contains("analysis.stepWeight");
+
+        rig.store.recordProblem(id, Optional.empty());
+        rig.expect(rig.analysis, r, "advanced");
+        assertThat(objectStatus(id).path("conditions")).as("fixed: Promoted only").hasSize(1);
+    }
+
+    @Test
     void anApiCanaryCausesNoWriteToAnyCanaryObject() {
         CanaryDocument doc = rig.canary("api-only", ANALYSIS);
         CanaryId id = doc.canary().id();
