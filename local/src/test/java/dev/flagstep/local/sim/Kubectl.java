@@ -63,6 +63,18 @@ public record Kubectl(Path kubeconfig) {
         return q;
     }
 
+    /** The lines up to the first one after which {@code done} holds for all read, waiting at most a minute for each. */
+    public static List<String> until(BlockingQueue<String> lines, java.util.function.Predicate<List<String>> done)
+            throws InterruptedException {
+        List<String> read = new ArrayList<>();
+        while (!done.test(read)) {
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            assertThat(line).as("more lines from kubectl after %s", read).isNotNull();
+            read.add(line);
+        }
+        return read;
+    }
+
     /** The next line containing {@code text}, waiting at most a minute for it. */
     public static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
         while (true) {
