@@ -211,6 +211,9 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
             out.println("  simulated cluster: a PUT canary's target is seeded with " + SimulatedTargets.REPOSITORY + ":"
                     + SimulatedTargets.FIRST_TAG + "; a rollout's revision is deployed to it first (a tag, or an image)");
         }
+        out.println(sync.map(s -> "  cluster sync: Canary objects in " + s.watch() + ", a pass every "
+                        + s.interval().toSeconds() + " s of the runtime's clock (docs/gitops.md)")
+                .orElse("  cluster sync: off (--sync-interval 0)"));
         out.println();
         out.println("Try:");
         out.println("  curl -X PUT -H 'Content-Type: application/yaml' --data-binary @canary.yaml " + u + "/canaries/test/podinfo");
@@ -223,9 +226,6 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 + "/gate/open");
         out.println("  aws lambda invoke --endpoint-url " + u + " --no-sign-request --region us-east-1 \\");
         out.println("      --function-name Initialize --payload fileb://events/phases/initialize.json out.json");
-        out.println(sync.map(s -> "  cluster sync: Canary objects in " + s.watch() + ", a pass every "
-                        + s.interval().toSeconds() + " s of the runtime's clock (docs/gitops.md)")
-                .orElse("  cluster sync: off (--sync-interval 0)"));
         if (sync.isPresent()) gitOps(kubectlConfig);
         out.println("Ctrl-C stops.");
         out.flush();
