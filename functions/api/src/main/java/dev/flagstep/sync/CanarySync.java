@@ -115,7 +115,8 @@ public final class CanarySync {
         SyncSummary summary = new SyncSummary(inventory.canaries().size(), tally.stored, tally.adopted, tally.started,
                 tally.statusWritten, tally.invalid, tally.deleted, tally.errors,
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), tally.failures);
-        LOG.info(summary::toString);
+        // a quiet pass at FINE: flagstep serve runs one every few seconds at --speed 10
+        LOG.log(summary.eventful() ? Level.INFO : Level.FINE, summary::toString);
         return summary;
     }
 

@@ -20,6 +20,11 @@ public record SyncSummary(int listed, int stored, int adopted, int started, int 
         failures = List.copyOf(failures.subList(0, Math.min(failures.size(), MAX_FAILURES)));
     }
 
+    /** Whether the pass changed anything or met a problem: what is worth a line at INFO every minute. */
+    public boolean eventful() {
+        return stored + adopted + started + statusWritten + invalid + deleted + errors > 0;
+    }
+
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode().put("message", "cluster sync pass")
                 .put("listed", listed).put("stored", stored).put("adopted", adopted).put("started", started)

@@ -27,6 +27,17 @@ class ClusterSyncHandlerTest {
     }
 
     @Test
+    void onlyAPassThatChangedSomethingOrFailedIsEventful() {
+        assertThat(new SyncSummary(12, 0, 0, 0, 0, 0, 0, 0, 30, List.of()).eventful()).isFalse();
+        for (int i = 0; i < 7; i++) {
+            int[] c = new int[7];
+            c[i] = 1;
+            assertThat(new SyncSummary(12, c[0], c[1], c[2], c[3], c[4], c[5], c[6], 30, List.of()).eventful())
+                    .as("count %d", i).isTrue();
+        }
+    }
+
+    @Test
     void aLambdaEntryPointWithTheActionsOfItsFunction() throws Exception {
         assertThat(Modifier.isPublic(ClusterSyncHandler.class.getConstructor().getModifiers())).isTrue();
         assertThat(ClusterSyncHandler.AWS_ACTIONS).isEqualTo(IamActions.BY_FUNCTION.get("SyncFunction"))

@@ -92,6 +92,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         Optional<ServedRuntime.Sync> sync = sync(args);
         Optional<SimulatedCluster> sim = Optional.empty();
         Optional<Path> temporaryKubeconfig = Optional.empty();
+        Optional<Path> kubectlConfig = Optional.empty();
         try {
             KubeClient kube;
             String cluster;
@@ -108,6 +109,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                     temporaryKubeconfig = Optional.of(kubeconfig);
                 }
                 sim.get().writeKubeconfig(kubeconfig);
+                kubectlConfig = Optional.of(kubeconfig);
                 cluster = "a simulated cluster (kubectl: KUBECONFIG=" + kubeconfig + " kubectl get canaries -A -w)";
             } else {
                 Path config = RuntimeOptions.kubeconfig(args);
@@ -116,10 +118,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 cluster = "context " + context.name() + " of " + config;
             }
             try (ServedRuntime serve = ServedRuntime.start(port, settings, kube, sim, browserOrigins, sync)) {
-                banner(serve.url(), cluster, settings, simulate, browserOrigins);
-                out.println(sync.map(s -> "  cluster sync: Canary objects in " + s.watch() + ", a pass every "
-                        + s.interval().toSeconds() + " s of the runtime's clock (docs/gitops.md)")
-                        .orElse("  cluster sync: off (--sync-interval 0)"));
+                banner(serve.url(), cluster, settings, simulate, browserOrigins, sync, kubectlConfig);
                 out.flush();
                 stop.await();
                 out.println("flagstep serve: stopping");
@@ -185,7 +184,19 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
         }
     }
 
-    private void banner(URI url, String cluster, LocalRuntime.Settings settings, boolean simulate, Set<String> browserOrigins) {
+    /** The GitOps walk-through: objects applied with kubectl, picked up by the sync (README, docs/gitops.md). */
+    private void gitOps(Optional<Path> kubectlConfig) {
+        out.println("Try, GitOps (the sync stores the Canary and rolls out a new pod template by itself):");
+        kubectlConfig.ifPresent(k -> out.println("  export KUBECONFIG=" + k));
+        out.println("  kubectl create namespace test");
+        out.println("  kubectl apply -f deployment.yaml -f canary.yaml   # a Deployment and a Canary targeting it");
+        out.println("  kubectl get canaries -A -w                        # Initialized after the first pass's rollout");
+        out.println("  kubectl -n test set image deployment/podinfo podinfo=" + SimulatedTargets.REPOSITORY + ":6.7.1");
+        out.println("  kubectl -n test describe canary podinfo           # status and events");
+    }
+
+    private void banner(URI url, String cluster, LocalRuntime.Settings settings, boolean simulate, Set<String> browserOrigins,
+            Optional<ServedRuntime.Sync> sync, Optional<Path> kubectlConfig) {
         String u = url.toString();
         out.println("flagstep serve: listening on " + u);
         out.println("  cluster: " + cluster + "; table: " + settings.dbPath().map(p -> "DynamoDB Local in " + p)
@@ -200,6 +211,9 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
             out.println("  simulated cluster: a PUT canary's target is seeded with " + SimulatedTargets.REPOSITORY + ":"
                     + SimulatedTargets.FIRST_TAG + "; a rollout's revision is deployed to it first (a tag, or an image)");
         }
+        out.println(sync.map(s -> "  cluster sync: Canary objects in " + s.watch() + ", a pass every "
+                        + s.interval().toSeconds() + " s of the runtime's clock (docs/gitops.md)")
+                .orElse("  cluster sync: off (--sync-interval 0)"));
         out.println();
         out.println("Try:");
         out.println("  curl -X PUT -H 'Content-Type: application/yaml' --data-binary @canary.yaml " + u + "/canaries/test/podinfo");
@@ -212,6 +226,7 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 + "/gate/open");
         out.println("  aws lambda invoke --endpoint-url " + u + " --no-sign-request --region us-east-1 \\");
         out.println("      --function-name Initialize --payload fileb://events/phases/initialize.json out.json");
+        if (sync.isPresent()) gitOps(kubectlConfig);
         out.println("Ctrl-C stops.");
         out.flush();
     }

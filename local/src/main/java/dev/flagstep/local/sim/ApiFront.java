@@ -43,6 +43,11 @@ final class ApiFront implements AutoCloseable {
             "http2-settings");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The mock leaves some requests unanswered (a body it cannot read, a JSON Patch whose {@code test} fails): a
+     * client gets an error after this instead of waiting forever.
+     */
+    private static final java.time.Duration MOCK_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -109,17 +114,41 @@ final class ApiFront implements AutoCloseable {
                     return;
                 }
             }
+            Map<String, List<String>> headers = exchange.getRequestHeaders();
+            if (ProtobufBodies.isProtobuf(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse(""))) {
+                // the mock would never answer a protobuf body: read it here, or refuse it as a real server would
+                Optional<ObjectNode> namespace = method.equals("POST") && rawPath.equals("/api/v1/namespaces")
+                        ? ProtobufBodies.namespace(body) : Optional.empty();
+                if (namespace.isEmpty()) {
+                    send(exchange, Reply.status(415, "UnsupportedMediaType", "the simulated API server reads protobuf "
+                            + "only for a new Namespace (kubectl create namespace); send JSON (kubectl apply -f)"));
+                    return;
+                }
+                body = namespace.get().toString().getBytes(StandardCharsets.UTF_8);
+                headers = jsonContent(headers);
+            }
             Optional<ApiPath> path = ApiPath.parse(rawPath);
             if (path.isPresent() && method.equals("GET") && path.get().collection()
                     && ResourceFront.watch(ResourceFront.query(rawQuery))) {
                 resources.watch(exchange, path.get(), rawQuery);
                 return;
             }
-            Reply reply = path.flatMap(p -> resources.answer(method, p, rawQuery, exchange.getRequestHeaders(), body))
-                    .orElseGet(() -> toMock(method, rawPath + (rawQuery == null ? "" : "?" + rawQuery),
-                            exchange.getRequestHeaders(), body));
+            Map<String, List<String>> sent = headers;
+            byte[] content = body;
+            Reply reply = path.flatMap(p -> resources.answer(method, p, rawQuery, sent, content))
+                    .orElseGet(() -> toMock(method, rawPath + (rawQuery == null ? "" : "?" + rawQuery), sent, content));
             send(exchange, reply);
         }
+    }
+
+    /** {@code headers} with {@code Content-Type: application/json} instead of theirs. */
+    private static Map<String, List<String>> jsonContent(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) out.put(name, values);
+        });
+        out.put("Content-Type", List.of("application/json"));
+        return out;
     }
 
     /** The CustomResourceDefinitions in the mock's store. */
@@ -136,12 +165,21 @@ final class ApiFront implements AutoCloseable {
     }
 
     Reply toMock(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(mock.resolve(pathAndQuery));
+        HttpRequest.Builder b = HttpRequest.newBuilder(mock.resolve(pathAndQuery)).timeout(MOCK_TIMEOUT);
         copyHeaders(headers, b, Set.of());
         b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(r.statusCode(), r.headers(), r.body());
+            if (r.body().length == 0 || r.headers().firstValue("Content-Type").isPresent()) {
+                return new Reply(r.statusCode(), r.headers(), r.body());
+            }
+            // the mock labels many answers with no type, and kubectl then decodes them as the type it sent: protobuf
+            Map<String, List<String>> typed = new java.util.HashMap<>(r.headers().map());
+            typed.put("Content-Type", List.of("application/json"));
+            return new Reply(r.statusCode(), HttpHeaders.of(typed, (a, v) -> true), r.body());
+        } catch (java.net.http.HttpTimeoutException e) {
+            return Reply.status(504, "Timeout", "the simulated API server's store did not answer " + method + " "
+                    + pathAndQuery + " within " + MOCK_TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
             return Reply.status(503, "ServiceUnavailable", "the simulated API server is down: " + e.getMessage());
         } catch (InterruptedException e) {

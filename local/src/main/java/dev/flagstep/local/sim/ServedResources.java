@@ -31,16 +31,16 @@ final class ServedResources {
     static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private static final List<Resource> BUILT_IN = List.of(
-            builtIn("", "namespaces", "Namespace", false),
-            builtIn("", "services", "Service", true),
-            builtIn("", "endpoints", "Endpoints", true),
-            builtIn("", "events", "Event", true),
-            builtIn("", "configmaps", "ConfigMap", true),
+            builtIn("", "namespaces", "Namespace", false, "ns"),
+            builtIn("", "services", "Service", true, "svc"),
+            builtIn("", "endpoints", "Endpoints", true, "ep"),
+            builtIn("", "events", "Event", true, "ev"),
+            builtIn("", "configmaps", "ConfigMap", true, "cm"),
             builtIn("", "secrets", "Secret", true),
-            builtIn("", "pods", "Pod", true),
-            builtIn("apps", "deployments", "Deployment", true),
-            builtIn("networking.k8s.io", "ingresses", "Ingress", true),
-            builtIn("gateway.networking.k8s.io", "gateways", "Gateway", true),
+            builtIn("", "pods", "Pod", true, "po"),
+            builtIn("apps", "deployments", "Deployment", true, "deploy"),
+            builtIn("networking.k8s.io", "ingresses", "Ingress", true, "ing"),
+            builtIn("gateway.networking.k8s.io", "gateways", "Gateway", true, "gtw"),
             builtIn("gateway.networking.k8s.io", "httproutes", "HTTPRoute", true),
             new Resource("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
                     "CustomResourceDefinition", false, List.of(), List.of("crd", "crds"), true, List.of()));
@@ -52,13 +52,15 @@ final class ServedResources {
         this.crds = crds;
     }
 
-    private static Resource builtIn(String group, String plural, String kind, boolean namespaced) {
+    /** @param shortNames kube-apiserver's (and the Gateway API CRDs'), which kubectl resolves only through discovery */
+    private static Resource builtIn(String group, String plural, String kind, boolean namespaced, String... shortNames) {
         String version = "v1";
         String singular = kind.toLowerCase(java.util.Locale.ROOT);
         boolean status = List.of("Deployment", "Ingress", "Gateway", "HTTPRoute", "Service").contains(kind);
         // kubectl get all: the built-in kinds of the "all" category that the simulated cluster has
         List<String> categories = List.of("Service", "Pod", "Deployment").contains(kind) ? List.of("all") : List.of();
-        return new Resource(group, version, plural, singular, kind, namespaced, categories, List.of(), status, List.of());
+        return new Resource(group, version, plural, singular, kind, namespaced, categories, List.of(shortNames), status,
+                List.of());
     }
 
     List<Resource> all() {

@@ -53,6 +53,9 @@ class ServeCommandTest {
         assertThat(kubeconfig.find()).as(printed).isTrue();
         Path written = Path.of(kubeconfig.group(1));
         assertThat(Files.readString(written)).contains("server: http://127.0.0.1:", "current-context: flagstep-simulated");
+        // the sync runs by default: the GitOps walk-through with kubectl against the simulated cluster
+        assertThat(printed).contains("export KUBECONFIG=" + written, "kubectl create namespace test",
+                "kubectl -n test set image deployment/podinfo podinfo=ghcr.io/stefanprodan/podinfo:6.7.1");
 
         stop.countDown();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();

@@ -67,6 +67,60 @@ class KubectlApiTest {
     }
 
     @Test
+    void discoveryGivesTheBuiltInKindsTheirShortNames() throws Exception {
+        JsonNode core = get("/api/v1", "application/json");
+        assertThat(shortNames(core, "namespaces")).containsExactly("ns");
+        assertThat(shortNames(core, "services")).containsExactly("svc");
+        assertThat(shortNames(core, "events")).containsExactly("ev");
+        assertThat(shortNames(get("/apis/apps/v1", "application/json"), "deployments")).containsExactly("deploy");
+        assertThat(shortNames(get("/apis/apiextensions.k8s.io/v1", "application/json"), "customresourcedefinitions"))
+                .containsExactly("crd", "crds");
+    }
+
+    /** {@code kubectl create namespace proto} as kubectl v1.32 sends it (its -v=9 dump): protobuf. */
+    private static final String CREATE_NAMESPACE_PROTO = "6b387300" + "0a0f0a0276311209" + hex("Namespace")
+            + "121d0a150a05" + hex("proto") + "12001a0022002a0032003800420012001a020a001a002200";
+
+    @Test
+    void aNamespaceSentAsProtobufIsCreatedAndAnsweredAsJson() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/namespaces?fieldManager=kubectl-create"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .header("Accept", "application/vnd.kubernetes.protobuf,application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.HexFormat.of().parseHex(CREATE_NAMESPACE_PROTO)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(JSON.readTree(r.body()).path("metadata").path("name").asText()).isEqualTo("proto");
+        assertThat(get("/api/v1/namespaces/proto", "application/json").path("kind").asText()).isEqualTo("Namespace");
+    }
+
+    @Test
+    void anyOtherProtobufBodyIsRefusedAt415InsteadOfNeverAnswered() throws Exception {
+        cluster.createNamespace(ns);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/namespaces/" + ns + "/configmaps"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.HexFormat.of().parseHex(CREATE_NAMESPACE_PROTO)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(r.body()).path("message").asText()).contains("kubectl apply -f");
+    }
+
+    private static java.util.List<String> shortNames(JsonNode resourceList, String plural) {
+        for (JsonNode r : resourceList.path("resources")) {
+            if (r.path("name").asText().equals(plural)) {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                r.path("shortNames").forEach(n -> names.add(n.asText()));
+                return names;
+            }
+        }
+        throw new AssertionError("no " + plural + " in " + resourceList);
+    }
+
+    private static String hex(String s) {
+        return java.util.HexFormat.of().formatHex(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void aCanaryListAsATableHasTheCrdsPrinterColumns() throws Exception {
         create("podinfo");
         patch(CANARIES.formatted(ns) + "/podinfo/status", "application/merge-patch+json",

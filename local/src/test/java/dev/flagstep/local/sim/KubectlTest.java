@@ -6,10 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,12 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +37,7 @@ class KubectlTest {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not on the PATH: skipping the kubectl tests");
+        Assumptions.assumeTrue(Kubectl.onPath(), "kubectl is not on the PATH: skipping the kubectl tests");
         cluster = SimulatedCluster.start();
         cluster.createNamespace(NS);
         kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
@@ -73,14 +66,14 @@ class KubectlTest {
         assertThat(kubectl("apply", "-f", canary.toString()).output()).contains("canary.flagger.app/podinfo created");
 
         Process watch = start("get", "canaries", "-n", NS, "-w");
-        BlockingQueue<String> watched = lines(watch);
+        BlockingQueue<String> watched = Kubectl.lines(watch);
         Process wait = start("wait", "--for=condition=Promoted", "canary/podinfo", "-n", NS, "--timeout=60s");
         try {
-            assertThat(next(watched, "podinfo")).contains("podinfo");
+            assertThat(Kubectl.next(watched, "podinfo")).contains("podinfo");
             status("{\"status\":{\"phase\":\"Progressing\",\"canaryWeight\":10,\"failedChecks\":1,\"iterations\":0,"
                     + "\"lastTransitionTime\":\"2026-01-02T03:04:05Z\",\"conditions\":[{\"type\":\"Promoted\",\"status\":\"Unknown\","
                     + "\"reason\":\"Progressing\",\"message\":\"New revision detected, progressing canary analysis.\"}]}}");
-            assertThat(next(watched, "Progressing")).containsPattern("podinfo\\s+Progressing\\s+10\\s+2026-01-02T03:04:05Z");
+            assertThat(Kubectl.next(watched, "Progressing")).containsPattern("podinfo\\s+Progressing\\s+10\\s+2026-01-02T03:04:05Z");
 
             String table = kubectl("get", "canaries", "-n", NS).output();
             assertThat(table).containsPattern("NAME\\s+STATUS\\s+WEIGHT\\s+LASTTRANSITIONTIME")
@@ -109,7 +102,7 @@ class KubectlTest {
             assertThat(new String(wait.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .contains("canary.flagger.app/podinfo condition met");
             assertThat(wait.exitValue()).isZero();
-            assertThat(next(watched, "Succeeded")).containsPattern("podinfo\\s+Succeeded\\s+0");
+            assertThat(Kubectl.next(watched, "Succeeded")).containsPattern("podinfo\\s+Succeeded\\s+0");
         } finally {
             watch.destroy();
             wait.destroy();
@@ -161,49 +154,11 @@ class KubectlTest {
         return URI.create(cluster.endpoint().server() + path);
     }
 
-    record Result(int exit, String output) {
-    }
-
-    /** Runs kubectl to its end (bounded by kubectl's request timeout) and asserts it succeeded. */
-    private static Result kubectl(String... args) throws Exception {
-        Process p = start(args);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), out).isZero();
-        return new Result(p.exitValue(), out);
+    private static Kubectl.Result kubectl(String... args) throws Exception {
+        return new Kubectl(kubeconfig).run(args);
     }
 
     private static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--request-timeout=30s"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    /** kubectl's output lines as they come. */
-    private static BlockingQueue<String> lines(Process p) {
-        BlockingQueue<String> q = new LinkedBlockingQueue<>();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) q.add(line);
-            } catch (IOException ended) {
-                // the process was stopped
-            }
-        });
-        return q;
-    }
-
-    /** The next line containing {@code text}, waiting at most a minute for it. */
-    private static String next(BlockingQueue<String> lines, String text) throws InterruptedException {
-        while (true) {
-            String line = lines.poll(60, TimeUnit.SECONDS);
-            assertThat(line).as("a line with \"%s\" from kubectl", text).isNotNull();
-            if (line.contains(text)) return line;
-        }
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) return false;
-        return Stream.of(path.split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+        return new Kubectl(kubeconfig).start(args);
     }
 }
