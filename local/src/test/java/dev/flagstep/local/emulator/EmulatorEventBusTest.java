@@ -1,4 +1,4 @@
-package dev.flagstep.local.localstack;
+package dev.flagstep.local.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -29,17 +28,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * {@link EventBridgePublisher} against LocalStack's EventBridge: a bus like the stack's, a rule on
+ * {@link EventBridgePublisher} against the emulator's EventBridge (LocalStack or moto: {@link AwsEmulator}):
+ * a bus like the stack's, a rule on
  * source {@code flagstep} and detail-type {@code Canary Event} (the pattern template.yaml's
  * EventHookFunction rule uses) delivering to an SQS queue, and the events read back from the queue
  * as a rule target receives them.
  */
-@Testcontainers(disabledWithoutDocker = true)
-class LocalStackEventBusTest {
+class EmulatorEventBusTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00.123Z");
 
+    private static AwsEmulator aws;
     private static EventBridgeClient events;
     private static SqsClient sqs;
     private static String bus;
@@ -47,20 +47,21 @@ class LocalStackEventBusTest {
 
     @BeforeAll
     static void createBusRuleAndQueue() {
-        events = LocalStack.client(EventBridgeClient.builder());
-        sqs = LocalStack.client(SqsClient.builder());
-        bus = LocalStack.unique("flagstep-events");
+        aws = AwsEmulator.get();
+        events = aws.client(EventBridgeClient.builder());
+        sqs = aws.client(SqsClient.builder());
+        bus = AwsEmulator.unique("flagstep-events");
         events.createEventBus(b -> b.name(bus));
 
-        queueUrl = sqs.createQueue(b -> b.queueName(LocalStack.unique("canary-events"))).queueUrl();
+        queueUrl = sqs.createQueue(b -> b.queueName(AwsEmulator.unique("canary-events"))).queueUrl();
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String ruleName = LocalStack.unique("canary-events");
+        String ruleName = AwsEmulator.unique("canary-events");
         String ruleArn = events.putRule(b -> b.name(ruleName).eventBusName(bus)
                 .eventPattern("""
                         {"source": ["%s"], "detail-type": ["%s"]}"""
                         .formatted(EventBridgePublisher.SOURCE, EventBridgePublisher.DETAIL_TYPE))).ruleArn();
-        // what AWS needs before the rule may deliver to the queue (LocalStack does not insist)
+        // what AWS needs before the rule may deliver to the queue (the emulators do not insist)
         sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, """
                 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                   "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
@@ -94,7 +95,7 @@ class LocalStackEventBusTest {
         events.putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName(bus).source("not-flagstep")
                 .detailType(EventBridgePublisher.DETAIL_TYPE).detail("{\"name\": \"stranger\"}").build()));
 
-        PublishResult result = new EventBridgePublisher(LocalStack.json(AwsService.EVENTBRIDGE), bus).publish(published);
+        PublishResult result = new EventBridgePublisher(aws.json(AwsService.EVENTBRIDGE), bus).publish(published);
 
         assertThat(result.failures()).isEmpty();
         assertThat(result.delivered()).isEqualTo(published.size());
@@ -124,7 +125,7 @@ class LocalStackEventBusTest {
         CanaryEvent event = new CanaryEvent(new CanaryId("test", "podinfo"), Message.Severity.NORMAL, "lost",
                 CanaryPhase.PROGRESSING, T0, 0, 0, "run-1", "c");
 
-        PublishResult result = new EventBridgePublisher(LocalStack.json(AwsService.EVENTBRIDGE), "no-such-bus", 2, Duration.ofMillis(10))
+        PublishResult result = new EventBridgePublisher(aws.json(AwsService.EVENTBRIDGE), "no-such-bus", 2, Duration.ofMillis(10))
                 .publish(List.of(event));
 
         assertThat(result.delivered()).isZero();
