@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.aws.AwsService;
@@ -12,6 +13,8 @@ import dev.flagstep.events.CanaryEventJson;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.events.PublishResult;
 import dev.flagstep.spec.CanaryId;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +32,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@link EventBridgePublisher} against the emulator's EventBridge (LocalStack or moto: {@link AwsEmulator}):
- * a bus like the stack's, a rule on
- * source {@code flagstep} and detail-type {@code Canary Event} (the pattern template.yaml's
- * EventHookFunction rule uses) delivering to an SQS queue, and the events read back from the queue
- * as a rule target receives them.
+ * a bus like the stack's, the rules template.yaml puts on it (their patterns read from the template: source
+ * {@code flagstep}, detail-type {@code Canary Event}) delivering to an SQS queue, and the events read back from
+ * the queue as a rule target receives them.
  */
 class EmulatorEventBusTest {
 
@@ -46,7 +48,7 @@ class EmulatorEventBusTest {
     private static String queueUrl;
 
     @BeforeAll
-    static void createBusRuleAndQueue() {
+    static void createBusRuleAndQueue() throws Exception {
         aws = AwsEmulator.get();
         events = aws.client(EventBridgeClient.builder());
         sqs = aws.client(SqsClient.builder());
@@ -56,20 +58,40 @@ class EmulatorEventBusTest {
         queueUrl = sqs.createQueue(b -> b.queueName(AwsEmulator.unique("canary-events"))).queueUrl();
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String ruleName = AwsEmulator.unique("canary-events");
-        String ruleArn = events.putRule(b -> b.name(ruleName).eventBusName(bus)
-                .eventPattern("""
-                        {"source": ["%s"], "detail-type": ["%s"]}"""
-                        .formatted(EventBridgePublisher.SOURCE, EventBridgePublisher.DETAIL_TYPE))).ruleArn();
-        // what AWS needs before the rule may deliver to the queue (the emulators do not insist)
+        List<JsonNode> patterns = templateRulePatterns();
+        assertThat(patterns).as("template.yaml's EventBridge rules on the stack's bus").isNotEmpty();
+        List<String> ruleArns = new ArrayList<>();
+        for (JsonNode pattern : patterns) {
+            String ruleName = AwsEmulator.unique("canary-events");
+            ruleArns.add(events.putRule(b -> b.name(ruleName).eventBusName(bus).eventPattern(pattern.toString())).ruleArn());
+            var targets = events.putTargets(b -> b.rule(ruleName).eventBusName(bus)
+                    .targets(Target.builder().id("queue").arn(queueArn).build()));
+            assertThat(targets.failedEntryCount()).isZero();
+        }
+        // what AWS needs before the rules may deliver to the queue (the emulators do not insist)
         sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, """
                 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                   "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
-                  "Resource": "%s", "Condition": {"ArnEquals": {"aws:SourceArn": "%s"}}}]}"""
-                .formatted(queueArn, ruleArn))));
-        var targets = events.putTargets(b -> b.rule(ruleName).eventBusName(bus)
-                .targets(Target.builder().id("queue").arn(queueArn).build()));
-        assertThat(targets.failedEntryCount()).isZero();
+                  "Resource": "%s", "Condition": {"ArnEquals": {"aws:SourceArn": %s}}}]}"""
+                .formatted(queueArn, JSON.valueToTree(ruleArns)))));
+    }
+
+    /**
+     * The event patterns of template.yaml's {@code EventBridgeRule} events on the stack's bus, verbatim (YAML's
+     * short-form {@code !Ref EventBus} reads as "EventBus"): the rules the deployed stack really has.
+     */
+    private static List<JsonNode> templateRulePatterns() throws Exception {
+        JsonNode template = new YAMLMapper().readTree(Path.of("..", "template.yaml").toFile());
+        List<JsonNode> patterns = new ArrayList<>();
+        for (JsonNode resource : template.path("Resources")) {
+            for (JsonNode event : resource.path("Properties").path("Events")) {
+                if (event.path("Type").asText().equals("EventBridgeRule")
+                        && event.path("Properties").path("EventBusName").asText().equals("EventBus")) {
+                    patterns.add(event.path("Properties").path("Pattern"));
+                }
+            }
+        }
+        return patterns;
     }
 
     @AfterAll
@@ -118,6 +140,35 @@ class EmulatorEventBusTest {
         assertThat(warning.path("runId").asText()).isEqualTo("run-11");
 
         assertThat(receive(1, Duration.ofSeconds(2))).as("nothing else was delivered").isEmpty();
+    }
+
+    /**
+     * AWS refuses a PutEvents whose entries total 256 KB or more (moto does not check: the size is computed here
+     * as AWS does, Time 14 bytes + Source + DetailType + Detail). Messages are cut to a few KiB, so ten events with
+     * megabyte messages (a receiver's error body) still make one valid call, and all of them arrive.
+     */
+    @Test
+    void tenEventsWithHugeMessagesFitOnePutEventsUnder256KiBAndArrive() throws Exception {
+        String huge = "x".repeat(1 << 20);
+        List<CanaryEvent> published = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            published.add(new CanaryEvent(new CanaryId("test", "huge"), Message.Severity.WARNING, "#" + i + " " + huge,
+                    CanaryPhase.PROGRESSING, T0.plusSeconds(i), 10, 1, "run-huge", "85d557f47b"));
+        }
+        long requestBytes = published.stream().mapToLong(e -> 14 + utf8(EventBridgePublisher.SOURCE)
+                + utf8(EventBridgePublisher.DETAIL_TYPE) + utf8(CanaryEventJson.detailJson(e))).sum();
+        assertThat(requestBytes).as("one PutEvents of ten entries").isLessThan(256 * 1024);
+
+        PublishResult result = new EventBridgePublisher(aws.json(AwsService.EVENTBRIDGE), bus).publish(published);
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.delivered()).isEqualTo(10);
+        Map<String, JsonNode> received = receive(10, Duration.ofSeconds(30));
+        assertThat(received.keySet()).hasSize(10).allSatisfy(message -> assertThat(message).contains("[truncated: "));
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test
