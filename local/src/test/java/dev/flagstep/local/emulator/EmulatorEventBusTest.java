@@ -12,7 +12,9 @@ import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.events.CanaryEventJson;
 import dev.flagstep.events.EventBridgePublisher;
 import dev.flagstep.events.PublishResult;
+import dev.flagstep.local.faults.FaultProxy;
 import dev.flagstep.spec.CanaryId;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +167,36 @@ class EmulatorEventBusTest {
         assertThat(result.delivered()).isEqualTo(10);
         Map<String, JsonNode> received = receive(10, Duration.ofSeconds(30));
         assertThat(received.keySet()).hasSize(10).allSatisfy(message -> assertThat(message).contains("[truncated: "));
+    }
+
+    /**
+     * PutEvents may refuse some entries and accept the rest (FailedEntryCount &gt; 0): the publisher sends again
+     * only the refused ones. The first answer (from a proxy in front of the emulator, as no emulator refuses valid
+     * entries) accepts events 0 and 2 without delivering them and refuses 1; the retry reaches the emulator.
+     */
+    @Test
+    void onlyTheEntriesAPartialFailureRefusedAreSentAgain() throws Exception {
+        List<CanaryEvent> published = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            published.add(new CanaryEvent(new CanaryId("test", "partial"), Message.Severity.NORMAL, "partial #" + i,
+                    CanaryPhase.PROGRESSING, T0.plusSeconds(i), 0, 0, "run-partial", "85d557f47b"));
+        }
+        try (FaultProxy proxy = FaultProxy.start(aws.endpoint().getPort())) {
+            proxy.answer(new FaultProxy.Reply(200, "OK", Map.of("Content-Type", "application/x-amz-json-1.1"), """
+                    {"FailedEntryCount": 1, "Entries": [{"EventId": "accepted-0"},
+                      {"ErrorCode": "ThrottlingException", "ErrorMessage": "Rate exceeded"}, {"EventId": "accepted-2"}]}"""), 1);
+            AwsEmulator proxied = new AwsEmulator(aws.name(), URI.create("http://127.0.0.1:" + proxy.port()), aws.region(),
+                    aws.account(), aws.accessKey(), aws.secretKey());
+
+            PublishResult result = new EventBridgePublisher(proxied.json(AwsService.EVENTBRIDGE), bus, 2, Duration.ofMillis(1))
+                    .publish(published);
+
+            assertThat(result.failures()).isEmpty();
+            assertThat(result.delivered()).isEqualTo(3);
+        }
+        Map<String, JsonNode> received = receive(1, Duration.ofSeconds(30));
+        assertThat(received.keySet()).containsExactly("partial #1");
+        assertThat(receive(1, Duration.ofSeconds(2))).as("events 0 and 2 were not sent again").isEmpty();
     }
 
     private static int utf8(String s) {
