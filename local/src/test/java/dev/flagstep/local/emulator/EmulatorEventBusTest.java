@@ -124,7 +124,7 @@ class EmulatorEventBusTest {
         assertThat(result.failures()).isEmpty();
         assertThat(result.delivered()).isEqualTo(published.size());
 
-        Map<String, JsonNode> received = receive(published.size(), Duration.ofSeconds(30));
+        Map<String, JsonNode> received = receive("podinfo", published.size(), Duration.ofSeconds(30));
         assertThat(received.values()).allSatisfy(envelope -> {
             assertThat(envelope.path("source").asText()).isEqualTo("flagstep");
             assertThat(envelope.path("detail-type").asText()).isEqualTo("Canary Event");
@@ -141,7 +141,7 @@ class EmulatorEventBusTest {
         assertThat(warning.path("failedChecks").asInt()).isEqualTo(1);
         assertThat(warning.path("runId").asText()).isEqualTo("run-11");
 
-        assertThat(receive(1, Duration.ofSeconds(2))).as("nothing else was delivered").isEmpty();
+        assertThat(receive("podinfo", 1, Duration.ofSeconds(2))).as("nothing else was delivered").isEmpty();
     }
 
     /**
@@ -165,7 +165,7 @@ class EmulatorEventBusTest {
 
         assertThat(result.failures()).isEmpty();
         assertThat(result.delivered()).isEqualTo(10);
-        Map<String, JsonNode> received = receive(10, Duration.ofSeconds(30));
+        Map<String, JsonNode> received = receive("huge", 10, Duration.ofSeconds(30));
         assertThat(received.keySet()).hasSize(10).allSatisfy(message -> assertThat(message).contains("[truncated: "));
     }
 
@@ -194,9 +194,9 @@ class EmulatorEventBusTest {
             assertThat(result.failures()).isEmpty();
             assertThat(result.delivered()).isEqualTo(3);
         }
-        Map<String, JsonNode> received = receive(1, Duration.ofSeconds(30));
+        Map<String, JsonNode> received = receive("partial", 1, Duration.ofSeconds(30));
         assertThat(received.keySet()).containsExactly("partial #1");
-        assertThat(receive(1, Duration.ofSeconds(2))).as("events 0 and 2 were not sent again").isEmpty();
+        assertThat(receive("partial", 1, Duration.ofSeconds(2))).as("events 0 and 2 were not sent again").isEmpty();
     }
 
     private static int utf8(String s) {
@@ -219,10 +219,11 @@ class EmulatorEventBusTest {
     }
 
     /**
-     * Reads (and deletes) messages until {@code count} distinct events arrived or the time is up;
-     * keyed by event message, so a duplicate delivery (SQS is at-least-once) counts once.
+     * Reads (and deletes) messages until {@code count} distinct events of canary {@code name} arrived or the time
+     * is up; keyed by event message, so a duplicate delivery (SQS is at-least-once) counts once. Another canary's
+     * events (left by a test that failed) are dropped, so one failure does not fail the tests after it.
      */
-    private static Map<String, JsonNode> receive(int count, Duration within) throws Exception {
+    private static Map<String, JsonNode> receive(String name, int count, Duration within) throws Exception {
         Map<String, JsonNode> byMessage = new LinkedHashMap<>();
         long deadline = System.nanoTime() + within.toNanos();
         while (byMessage.size() < count && System.nanoTime() < deadline) {
@@ -230,7 +231,9 @@ class EmulatorEventBusTest {
                     .messages();
             for (var message : messages) {
                 JsonNode envelope = JSON.readTree(message.body());
-                byMessage.put(envelope.path("detail").path("metadata").path("eventMessage").asText(), envelope);
+                if (envelope.path("detail").path("name").asText().equals(name)) {
+                    byMessage.put(envelope.path("detail").path("metadata").path("eventMessage").asText(), envelope);
+                }
                 sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
             }
         }
