@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.spec.CanaryId;
+import dev.flagstep.testing.DisabledOnMoto;
 import dev.flagstep.testing.DynamoTableExtension;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,6 +55,7 @@ class RunStoreTest {
         assertThat(store.activeRun(id)).contains(new ActiveRun("run-1", "rev-1", T0));
     }
 
+    @DisabledOnMoto(DisabledOnMoto.CONCURRENT_CONDITIONS)
     @Test
     void ofTwoStartsOfTheSameRevisionOneClaimsAndTheOtherGetsThatRun() throws Exception {
         for (int round = 0; round < 5; round++) {
@@ -75,6 +77,7 @@ class RunStoreTest {
         }
     }
 
+    @DisabledOnMoto(DisabledOnMoto.CONCURRENT_CONDITIONS)
     @Test
     void ofTwoStartsOfDifferentRevisionsOneClaimsAndTheOtherIsToldWhoHoldsTheCanary() throws Exception {
         for (int round = 0; round < 5; round++) {

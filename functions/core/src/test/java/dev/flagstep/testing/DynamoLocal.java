@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -19,24 +20,32 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * One in-process DynamoDB Local server per test JVM (start-up takes seconds on these machines), on a
+ * One DynamoDB endpoint per test JVM: by default an in-process DynamoDB Local server; with
+ * {@code -Dflagstep.test.dynamodb=moto}, moto's DynamoDB ({@link MotoServer#shared()}), so the same store
+ * tests prove the contract on an implementation that is not DynamoDB Local (docs/deploy.md, "Testing against
+ * AWS emulators"). One in-process DynamoDB Local server per test JVM (start-up takes seconds on these machines), on a
  * free port, reached over real HTTP by flagstep's own {@link DynamoDb} client (what the stores use) and,
  * for tests that check independently what was written, by an SDK v2 client ({@link #sdkClient}). Tests get a fresh table each through
  * {@link DynamoTableExtension} or {@link #createTable}, so they never see each other's items.
  */
 public final class DynamoLocal {
 
+    /** The system property choosing the endpoint: {@value #LOCAL} (default) or {@value #MOTO}. */
+    public static final String BACKEND_PROPERTY = "flagstep.test.dynamodb";
+    public static final String LOCAL = "dynamodb-local";
+    public static final String MOTO = "moto";
+
     private static DynamoLocal instance;
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final DynamoDBProxyServer server;
+    private final Runnable stop;
     private final URI endpoint;
     private final DynamoDb client;
     private final DynamoDbClient sdkClient;
 
-    private DynamoLocal(DynamoDBProxyServer server, int port) {
-        this.server = server;
-        this.endpoint = URI.create("http://127.0.0.1:" + port);
+    private DynamoLocal(Runnable stop, URI endpoint) {
+        this.stop = stop;
+        this.endpoint = endpoint;
         this.client = newClient();
         this.sdkClient = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
@@ -46,10 +55,24 @@ public final class DynamoLocal {
                 .build();
     }
 
+    /** Which endpoint this JVM's store tests run against. */
+    public static String backend() {
+        return System.getProperty(BACKEND_PROPERTY, LOCAL);
+    }
+
+    /** Empty when this JVM's endpoint can run here, else why not (moto needs python3 with moto). */
+    public static Optional<String> unavailable() {
+        return switch (backend()) {
+            case LOCAL -> Optional.empty();
+            case MOTO -> MotoServer.unavailable();
+            default -> Optional.of(BACKEND_PROPERTY + " must be " + LOCAL + " or " + MOTO + ", not " + backend());
+        };
+    }
+
     /** The server, started on first use and stopped when the JVM exits. */
     public static synchronized DynamoLocal get() {
         if (instance == null) {
-            instance = start();
+            instance = backend().equals(MOTO) ? new DynamoLocal(() -> {}, MotoServer.shared().endpoint()) : start();
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "dynamodb-local-stop"));
         }
         return instance;
@@ -63,7 +86,13 @@ public final class DynamoLocal {
                 DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
                         new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
                 server.start();
-                return new DynamoLocal(server, port);
+                return new DynamoLocal(() -> {
+                    try {
+                        server.stop();
+                    } catch (Exception e) {
+                        // the JVM is exiting; an in-memory server has nothing to lose
+                    }
+                }, URI.create("http://127.0.0.1:" + port));
             } catch (Exception e) {
                 last = e;
             }
@@ -115,7 +144,7 @@ public final class DynamoLocal {
     private void stop() {
         try {
             sdkClient.close();
-            server.stop();
+            stop.run();
         } catch (Exception e) {
             // the JVM is exiting; an in-memory server has nothing to lose
         }

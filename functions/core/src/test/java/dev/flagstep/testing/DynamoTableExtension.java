@@ -3,6 +3,8 @@ package dev.flagstep.testing;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,6 +25,7 @@ public final class DynamoTableExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        assumeAvailable();
         perClass = true;
         table = DynamoLocal.get().createTable(context.getRequiredTestClass().getSimpleName());
     }
@@ -30,6 +33,7 @@ public final class DynamoTableExtension
     @Override
     public void beforeEach(ExtensionContext context) {
         if (!perClass) {
+            assumeAvailable();
             table = DynamoLocal.get().createTable(
                     context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName());
         }
@@ -37,14 +41,22 @@ public final class DynamoTableExtension
 
     @Override
     public void afterEach(ExtensionContext context) {
-        if (!perClass) {
+        if (!perClass && !table.isEmpty()) {
             DynamoLocal.get().deleteTable(table);
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        DynamoLocal.get().deleteTable(table);
+        if (!table.isEmpty()) {
+            DynamoLocal.get().deleteTable(table);
+        }
+    }
+
+    /** Skips (not fails) where this JVM's endpoint cannot run, saying which is missing. */
+    private static void assumeAvailable() {
+        Optional<String> missing = DynamoLocal.unavailable();
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "skipped on " + DynamoLocal.backend() + ": " + missing.orElse(""));
     }
 
     public DynamoDb client() {

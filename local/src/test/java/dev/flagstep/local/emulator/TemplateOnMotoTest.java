@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.store.CanaryTable;
+import dev.flagstep.testing.MotoServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

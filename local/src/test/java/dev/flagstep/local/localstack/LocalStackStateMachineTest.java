@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.local.emulator.AwsEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ class LocalStackStateMachineTest {
 
     @BeforeAll
     static void client() {
-        sfn = LocalStack.client(SfnClient.builder());
-        roleArn = "arn:aws:iam::" + LocalStack.ACCOUNT + ":role/flagstep-canary-state-machine";
+        sfn = AwsEmulator.get().client(SfnClient.builder());
+        roleArn = "arn:aws:iam::" + AwsEmulator.get().account() + ":role/flagstep-canary-state-machine";
     }
 
     @AfterAll
@@ -56,12 +57,12 @@ class LocalStackStateMachineTest {
         assertThat(substitutions).as("the phase functions the definition names").hasSizeGreaterThanOrEqualTo(11)
                 .containsKeys("InitializeFunctionArn", "AnalysisFunctionArn", "RollbackFunctionArn");
         assertThat(definition).doesNotContain("${");
-        String name = LocalStack.unique("flagstep-canary");
+        String name = AwsEmulator.unique("flagstep-canary");
 
         String arn = sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(roleArn)
                 .type(StateMachineType.STANDARD)).stateMachineArn();
 
-        assertThat(arn).startsWith("arn:aws:states:" + LocalStack.region() + ":" + LocalStack.ACCOUNT + ":stateMachine:")
+        assertThat(arn).startsWith("arn:aws:states:" + AwsEmulator.get().region() + ":" + AwsEmulator.get().account() + ":stateMachine:")
                 .endsWith(":" + name);
         DescribeStateMachineResponse described = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
         assertThat(described.name()).isEqualTo(name);
@@ -78,7 +79,7 @@ class LocalStackStateMachineTest {
         String bogus = """
                 {"StartAt": "Teleport", "States": {"Teleport": {"Type": "Teleport", "End": true}}}""";
 
-        assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name(LocalStack.unique("bogus"))
+        assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name(AwsEmulator.unique("bogus"))
                 .definition(bogus).roleArn(roleArn)))
                 .isInstanceOf(InvalidDefinitionException.class);
     }
@@ -102,7 +103,7 @@ class LocalStackStateMachineTest {
             String key = m.group(1);
             assertThat(key).as("substitution ${%s}", key).endsWith("FunctionArn");
             String function = "flagstep-" + key.substring(0, key.length() - "FunctionArn".length());
-            String arn = "arn:aws:lambda:" + LocalStack.region() + ":" + LocalStack.ACCOUNT + ":function:" + function + ":live";
+            String arn = "arn:aws:lambda:" + AwsEmulator.get().region() + ":" + AwsEmulator.get().account() + ":function:" + function + ":live";
             used.put(key, arn);
             m.appendReplacement(out, Matcher.quoteReplacement(arn));
         }

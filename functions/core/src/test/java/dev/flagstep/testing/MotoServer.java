@@ -1,4 +1,4 @@
-package dev.flagstep.local.emulator;
+package dev.flagstep.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +22,14 @@ import java.util.concurrent.TimeUnit;
  * real ASL there; with a Lambda endpoint, its Lambda tasks go to that endpoint (the local runtime's Lambda Invoke
  * API) instead of moto's Docker-bound Lambda.
  *
- * <p>{@link #available()} says whether python3 with moto is on this machine, so tests can skip with a message.
+ * <p>{@link #available()} says whether python3 with moto is on this machine, so tests can skip with a message;
+ * {@link #shared()} is the one server of the test JVM that tests without a Lambda endpoint share.
  */
 public final class MotoServer implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static MotoServer shared;
+    private static Optional<String> unavailable;
 
     private final Process process;
     private final URI endpoint;
@@ -38,8 +41,15 @@ public final class MotoServer implements AutoCloseable {
         this.log = log;
     }
 
-    /** Empty when moto can run here, else why not (for a skip message). */
-    public static Optional<String> unavailable() {
+    /** Empty when moto can run here, else why not (for a skip message); asked of python3 once per JVM. */
+    public static synchronized Optional<String> unavailable() {
+        if (unavailable == null) {
+            unavailable = probe();
+        }
+        return unavailable;
+    }
+
+    private static Optional<String> probe() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import moto.server, moto.stepfunctions.parser")
                     .redirectErrorStream(true).start();
@@ -60,6 +70,15 @@ public final class MotoServer implements AutoCloseable {
 
     public static boolean available() {
         return unavailable().isEmpty();
+    }
+
+    /** The JVM's shared server (started on first use, stopped when the JVM exits): one moto start per test run. */
+    public static synchronized MotoServer shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "moto-stop"));
+        }
+        return shared;
     }
 
     /** A server with Step Functions executing ASL, and Lambda tasks on moto's own Lambda. */

@@ -1,7 +1,8 @@
-package dev.flagstep.local.localstack;
+package dev.flagstep.local.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
@@ -22,6 +23,7 @@ import dev.flagstep.store.RunResult;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StaleStatusException;
 import dev.flagstep.store.Versioned;
+import dev.flagstep.testing.DisabledOnMoto;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -48,17 +49,18 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
- * The canary table as {@link CanaryTable#create} makes it, on LocalStack's DynamoDB, and the store's
- * conditional writes and transactions against it: what the DynamoDB Local tests of
- * functions/core check, through the DynamoDB API of a real endpoint.
+ * The canary table as {@link CanaryTable#create} makes it, on the emulator's DynamoDB (LocalStack or moto:
+ * {@link AwsEmulator}), and the store's conditional writes and transactions against it: what the DynamoDB Local
+ * tests of functions/core check (they run on moto too), through the DynamoDB API of an endpoint built from
+ * the stack's own client settings.
  */
-@Testcontainers(disabledWithoutDocker = true)
-class LocalStackStoreTest {
+class EmulatorStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     private static final AtomicInteger CANARIES = new AtomicInteger();
 
     /** The SDK's own client: checks independently what flagstep's client created and wrote. */
+    private static AwsEmulator aws;
     private static DynamoDbClient dynamo;
     private static DynamoDb flagstep;
     private static String table;
@@ -68,9 +70,10 @@ class LocalStackStoreTest {
 
     @BeforeAll
     static void createTable() {
-        dynamo = LocalStack.client(DynamoDbClient.builder());
-        flagstep = new DynamoDb(LocalStack.json(AwsService.DYNAMODB));
-        table = LocalStack.unique("flagstep-canaries");
+        aws = AwsEmulator.get();
+        dynamo = aws.client(DynamoDbClient.builder());
+        flagstep = new DynamoDb(aws.json(AwsService.DYNAMODB));
+        table = AwsEmulator.unique("flagstep-canaries");
         CanaryTable.create(flagstep, table);
     }
 
@@ -124,7 +127,7 @@ class LocalStackStoreTest {
 
     @Test
     void listsCanariesOfANamespaceThroughTheStatusIndex() {
-        String namespace = LocalStack.unique("ns");
+        String namespace = AwsEmulator.unique("ns");
         for (String name : List.of("c", "a", "b")) {
             store.putSpec(new CanaryId(namespace, name), "spec: {}\n");
         }
@@ -160,6 +163,7 @@ class LocalStackStoreTest {
 
     @Test
     void ofTwoStartsOfTheSameRevisionOneClaimsAndTheOtherGetsThatRun() throws Exception {
+        assumeFalse(aws.isMoto(), DisabledOnMoto.CONCURRENT_CONDITIONS);
         for (int round = 0; round < 3; round++) {
             CanaryId id = canary("same-rev");
             store.putSpec(id, "spec: {}\n");
@@ -182,6 +186,7 @@ class LocalStackStoreTest {
 
     @Test
     void ofTwoStartsOfDifferentRevisionsOneClaimsAndTheOtherIsToldWhoHoldsTheCanary() throws Exception {
+        assumeFalse(aws.isMoto(), DisabledOnMoto.CONCURRENT_CONDITIONS);
         CanaryId id = canary("diff-rev");
         store.putSpec(id, "spec: {}\n");
 

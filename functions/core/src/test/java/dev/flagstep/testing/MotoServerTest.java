@@ -1,4 +1,4 @@
-package dev.flagstep.local.emulator;
+package dev.flagstep.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
