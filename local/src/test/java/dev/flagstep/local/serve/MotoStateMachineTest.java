@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.HistoryEvent;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.execution.ExecutionNames;
+import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.local.emulator.MotoServer;
 import dev.flagstep.spec.CanaryId;
 import java.io.IOException;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -56,13 +62,17 @@ class MotoStateMachineTest {
     static MotoServer moto;
     static SfnClient sfn;
     static String machineArn;
+    static volatile StepFunctions motoStepFunctions;
 
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(MotoServer.available(), () -> "skipped: the state machine on moto needs moto: "
                 + MotoServer.unavailable().orElse(""));
-        h = ServeHarness.start();
+        // the served runtime's task tokens are its own interpreter's; moto's go to moto's SendTaskSuccess, as on AWS
+        h = ServeHarness.start(new SfnTaskTokens(() -> motoStepFunctions));
         moto = MotoServer.start(Optional.of(h.url()), ServeHarness.SPEED);
+        motoStepFunctions = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, AwsSettings.of(REGION,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk"))), moto.endpoint()));
         sfn = SfnClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
@@ -121,9 +131,51 @@ class MotoStateMachineTest {
         assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local));
     }
 
-    /** Runs the canary's rollout of {@code revision} on moto; the states it entered, in order. */
+    @Test
+    void aGateParkedOnMotoIsOpenedByItsTaskTokenThroughTheApi() throws Exception {
+        // both rollouts park at confirm-rollout (the gate's wait is the 10m interval: 6 s at the test speed) and run
+        // side by side, each opened through the API as soon as it parks
+        var moto = CompletableFuture.supplyAsync(() -> onMoto("moto-gate", h.gatedCanary(ServeHarness.NAMESPACE, "moto-gate"),
+                "6.7.1", "SUCCEEDED", () -> openWhenParked("moto-gate")));
+        var local = CompletableFuture.supplyAsync(() -> locally("local-gate", h.gatedCanary(ServeHarness.NAMESPACE, "local-gate"),
+                "6.7.1", "SUCCEEDED", () -> openWhenParked("local-gate")));
+
+        List<String> onMoto = moto.get();
+        assertThat(onMoto).as("moto's path: parked, then resumed by the gate's token, not by the wait's timeout")
+                .containsSubsequence("ConfirmRollout=closed", "WaitForConfirmRollout=closed", "ConfirmRollout=open",
+                        "StartRollout=started", "Succeeded")
+                .noneMatch(state -> state.endsWith("(timedOut)"));
+        assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local.get()));
+    }
+
+    /** Opens the canary's confirm-rollout gate once a rollout waits on it; asserts the API resumed the rollout. */
+    private static void openWhenParked(String name) {
+        String path = "/canaries/" + ServeHarness.NAMESPACE + "/" + name;
+        eventually(PATIENCE, () -> {
+            JsonNode c = h.http.get(path).json();
+            assertThat(c.at("/gates/confirm-rollout/rolloutWaiting").asBoolean()).as("parked: %s", c.path("gates")).isTrue();
+            return c;
+        });
+        Http.Reply open = h.http.postJson(path + "/gates/confirm-rollout/open", "{\"reason\":\"ship it\"}");
+        assertThat(open.status()).as("%s", open).isEqualTo(200);
+        assertThat(open.json().path("resumedRollout").asBoolean()).as("the gate's SendTaskSuccess reached the rollout: %s", open)
+                .isTrue();
+    }
+
     private static List<String> onMoto(String name, String analysis, String revision, String status) {
-        h.bootstrap(ServeHarness.NAMESPACE, name, ServeHarness.canary(name, analysis));
+        return onMoto(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+    }
+
+    private static List<String> locally(String name, String analysis, String revision, String status) {
+        return locally(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+    }
+
+    /**
+     * Runs the canary's rollout of {@code revision} on moto, {@code meanwhile} once it started; the states it
+     * entered, in order.
+     */
+    private static List<String> onMoto(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
         CanaryId id = new CanaryId(ServeHarness.NAMESPACE, name);
         // what POST .../rollouts does on a simulated cluster: deploy the revision, then start the execution
         h.sim.newRevision(id.namespace(), name, SimulatedTargets.image(revision));
@@ -137,6 +189,7 @@ class MotoStateMachineTest {
         } catch (software.amazon.awssdk.services.sfn.model.SfnException e) {
             throw new AssertionError("moto's StartExecution: " + e.getMessage() + "; log:\n" + moto.log(), e);
         }
+        meanwhile.run();
         DescribeExecutionResponse done = eventually(PATIENCE, () -> {
             DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
             assertThat(d.status()).as("moto's execution %s; task failures: %s", arn, h.failures)
@@ -154,6 +207,8 @@ class MotoStateMachineTest {
                 task = false;
             } else if (e.typeAsString().equals("TaskSucceeded")) {
                 task = true;
+            } else if (e.typeAsString().equals("TaskTimedOut")) {
+                timedOut(path);
             } else if (e.typeAsString().endsWith("StateExited") && task) {
                 decided(path, e.stateExitedEventDetails().name(), json(e.stateExitedEventDetails().output()));
             }
@@ -163,12 +218,13 @@ class MotoStateMachineTest {
     }
 
     /** Runs the same rollout through the served API, on the project's own interpreter; the states it entered. */
-    private static List<String> locally(String name, String analysis, String revision, String status) {
-        h.bootstrap(ServeHarness.NAMESPACE, name, ServeHarness.canary(name, analysis));
+    private static List<String> locally(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
         Http.Reply started = h.http.postJson("/canaries/" + ServeHarness.NAMESPACE + "/" + name + "/rollouts",
                 "{\"revision\":\"" + revision + "\"}");
         assertThat(started.status()).as("%s", started).isEqualTo(201);
         Execution execution = h.serve.runtime().rollout(started.json().path("runId").asText()).orElseThrow();
+        meanwhile.run();
         eventually(PATIENCE, () -> {
             assertThat(execution.isRunning()).as("local execution; task failures: %s", h.failures).isFalse();
             return true;
@@ -183,6 +239,7 @@ class MotoStateMachineTest {
                     task = false;
                 }
                 case TASK_SUCCEEDED -> task = true;
+                case TASK_TIMED_OUT -> timedOut(path);
                 case STATE_EXITED -> {
                     if (task) {
                         decided(path, e.state().orElseThrow(), e.details().path("output"));
@@ -200,6 +257,11 @@ class MotoStateMachineTest {
         if (!decision.isEmpty() && !path.isEmpty() && path.getLast().equals(state)) {
             path.set(path.size() - 1, state + "=" + decision);
         }
+    }
+
+    /** A parked wait that its timeout, not its token, ended reads {@code WaitForConfirmRollout(timedOut)}. */
+    private static void timedOut(List<String> path) {
+        path.set(path.size() - 1, path.getLast() + "(timedOut)");
     }
 
     private static JsonNode json(String text) {
