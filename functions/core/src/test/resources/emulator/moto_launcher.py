@@ -1,18 +1,40 @@
 """moto's server, set up for flagstep's tests (docs/deploy.md, "Testing against AWS emulators").
 
-Usage: python3 moto_launcher.py PORT [LAMBDA_ENDPOINT]
+Usage: python3 moto_launcher.py PORT [LAMBDA_ENDPOINT [SPEED]]
 
 - Step Functions executes the real ASL (moto's port of LocalStack's interpreter), not its default stub.
 - With LAMBDA_ENDPOINT (e.g. http://127.0.0.1:8080, what `flagstep serve` answers the Lambda Invoke API on),
   the interpreter's Lambda tasks are sent there instead of to moto's own Lambda, which needs Docker to run
   code. The seam is where moto's interpreter builds its Lambda client: `boto_client_for` as imported into
   `lambda_eval_utils`; every other service the interpreter calls stays on moto.
+- With SPEED (e.g. 100, as `flagstep serve --speed`), the interpreter's Wait states and task timeouts
+  (TimeoutSeconds, TimeoutSecondsPath: a `.waitForTaskToken` gate's wait) last SPEED times less, so a
+  rollout with a 10 s interval runs in a fraction of a second per tick, on the same scale as the phases'
+  clock. moto waits in real time otherwise. Only the durations change; the states, paths and events don't.
 """
 import sys
 
 from moto.core.config import default_user_config
 
 default_user_config["stepfunctions"] = {"execute_state_machine": True}
+
+import copy
+
+from moto.stepfunctions.models import StateMachineInstance
+
+
+def clone_state_machine(self, memo):
+    # StartExecution deep-copies the state machine, with it its backend (every machine) and their running
+    # executions, whose locks cannot be copied ("cannot pickle '_thread.RLock'"): a second execution on the
+    # server fails with a 500. Those two are shared, not copied, as the clone only needs the definition.
+    clone = object.__new__(type(self))
+    memo[id(self)] = clone
+    for key, value in self.__dict__.items():
+        clone.__dict__[key] = value if key in ("backend", "executions") else copy.deepcopy(value, memo)
+    return clone
+
+
+StateMachineInstance.__deepcopy__ = clone_state_machine
 
 if len(sys.argv) > 2 and sys.argv[2]:
     import boto3
@@ -32,6 +54,23 @@ if len(sys.argv) > 2 and sys.argv[2]:
                           connect_timeout=60, read_timeout=900))
 
     lambda_eval_utils.boto_client_for = routed_client_for
+
+if len(sys.argv) > 3 and float(sys.argv[3]) != 1:
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import Timeout
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+
+    speed = float(sys.argv[3])
+
+    def scaled_wait(self, env, wait_seconds):
+        # one wait of the scaled length (moto's own re-enters on rounding, which scaled seconds defeat)
+        if wait_seconds > 0:
+            env.program_state_event.wait(wait_seconds / speed)
+
+    def scaled_timeout(self, env):
+        env.stack.append(self._eval_seconds(env=env) / speed)
+
+    WaitFunction._wait_interval = scaled_wait
+    Timeout._eval_body = scaled_timeout
 
 from moto.server import main
 

@@ -125,15 +125,20 @@ public final class LocalRuntime implements AutoCloseable {
     private final CanaryObjects canaryObjects;
     private final String defaultProvider;
 
-    private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock) {
+    private final TaskTokens taskTokens;
+
+    private LocalRuntime(Settings settings, KubeClient kube, Optional<PhaseFaults> withFaults, Clock clock,
+                         Optional<TaskTokens> elsewhere) {
         this.dynamo = withFaults.isPresent() ? LocalDynamo.startWithFaults(settings.dbPath()) : LocalDynamo.start(settings.dbPath());
         this.clock = clock;
         this.kube = kube;
         this.store = new DynamoDbCanaryStore(dynamo.client(), LocalDynamo.TABLE, clock);
         this.bus = new LocalEventBus();
         Holder<AslInterpreter> asl = new Holder<>();
+        LocalTaskTokens own = new LocalTaskTokens(() -> asl.value.taskTokens());
+        this.taskTokens = elsewhere.map(own::orElse).orElse(own);
         Services services = PhaseWiring.services(
-                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, new LocalTaskTokens(() -> asl.value.taskTokens()), kube,
+                adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, taskTokens, kube,
                         clock, sleeper(settings.speed())),
                 settings.phases());
         bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
@@ -180,7 +185,15 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static LocalRuntime start(Settings settings, KubeClient kube) {
-        return new LocalRuntime(settings, kube, Optional.empty(), clockFor(settings.speed()));
+        return start(settings, kube, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(Settings, KubeClient)}; the phases (and {@link #taskTokens()}) also resume the task tokens of
+     * {@code elsewhere}, another Step Functions whose Lambda tasks these phase handlers answer (a test's emulator).
+     */
+    public static LocalRuntime start(Settings settings, KubeClient kube, Optional<TaskTokens> elsewhere) {
+        return new LocalRuntime(settings, kube, Optional.empty(), clockFor(settings.speed()), elsewhere);
     }
 
     /**
@@ -197,7 +210,7 @@ public final class LocalRuntime implements AutoCloseable {
      * the same {@link #clockFor} clock agrees with the phases on ready delays and progress deadlines.
      */
     public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults, Clock clock) {
-        return new LocalRuntime(settings, kube, Optional.of(faults), clock);
+        return new LocalRuntime(settings, kube, Optional.of(faults), clock, Optional.empty());
     }
 
     /** The phases' clock at {@code speed}: the system clock, or one running {@code speed} times faster from now. */
@@ -213,6 +226,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** How long a delivery of this phase function has ({@link #TIMEOUTS}); 120 s for any other name. */
     public static Duration timeout(String function) {
         return TIMEOUTS.getOrDefault(function, PhaseHandler.DEFAULT_TIMEOUT);
+    }
+
+    /** How the phases resume parked tasks, and the API should when it opens a gate: SendTaskSuccess. */
+    public TaskTokens taskTokens() {
+        return taskTokens;
     }
 
     /** The phases' clock. */

@@ -27,4 +27,12 @@ public final class LocalTaskTokens implements TaskTokens {
             return false;
         }
     }
+
+    /**
+     * These tokens, and those of another interpreter for the tokens this one does not know: the same phases
+     * answering another Step Functions' Lambda tasks (a test's emulator) park and resume that interpreter's tasks.
+     */
+    public TaskTokens orElse(TaskTokens elsewhere) {
+        return (taskToken, outputJson) -> resume(taskToken, outputJson) || elsewhere.resume(taskToken, outputJson);
+    }
 }

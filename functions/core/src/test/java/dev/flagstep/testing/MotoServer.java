@@ -88,6 +88,14 @@ public final class MotoServer implements AutoCloseable {
 
     /** A server whose Step Functions Lambda tasks are sent to {@code lambdaEndpoint} (the Lambda Invoke API). */
     public static MotoServer start(Optional<URI> lambdaEndpoint) {
+        return start(lambdaEndpoint, 1);
+    }
+
+    /**
+     * As {@link #start(Optional)}, with the state machine's Wait states and task timeouts {@code speed} times
+     * shorter (as the local runtime's {@code speed} divides them), so that rollouts take test time.
+     */
+    public static MotoServer start(Optional<URI> lambdaEndpoint, double speed) {
         try {
             Path launcher = Files.createTempFile("flagstep-moto-", ".py");
             try (InputStream in = MotoServer.class.getResourceAsStream("/emulator/moto_launcher.py")) {
@@ -98,7 +106,8 @@ public final class MotoServer implements AutoCloseable {
             Path log = Files.createTempFile("flagstep-moto-", ".log");
             log.toFile().deleteOnExit();
             List<String> command = new ArrayList<>(List.of("python3", launcher.toString(), Integer.toString(port)));
-            lambdaEndpoint.ifPresent(e -> command.add(e.toString()));
+            command.add(lambdaEndpoint.map(URI::toString).orElse(""));
+            command.add(Double.toString(speed));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             MotoServer server = new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
             server.awaitListening(port);

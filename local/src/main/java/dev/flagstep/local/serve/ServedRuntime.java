@@ -5,7 +5,7 @@ import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
-import dev.flagstep.local.LocalTaskTokens;
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.sync.WatchNamespaces;
 import java.net.URI;
@@ -63,18 +63,27 @@ public final class ServedRuntime implements AutoCloseable {
     /** As above, with the cluster sync running when {@code sync} is given. */
     public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
             Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync) {
+        return start(port, settings, kube, simulated, browserOrigins, sync, Optional.empty());
+    }
+
+    /**
+     * As above; when another Step Functions runs the state machine with its Lambda tasks sent to this server (a
+     * test's emulator), {@code elsewhere} resumes its task tokens, for the phases and for gates opened through the API.
+     */
+    public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
+            Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync,
+            Optional<TaskTokens> elsewhere) {
         LoopbackHttpServer server = LoopbackHttpServer.bind(port);
         LocalRuntime runtime;
         try {
             runtime = LocalRuntime.start(new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
-                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url())), kube);
+                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url())), kube, elsewhere);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         try {
-            ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(),
-                    new LocalTaskTokens(runtime.interpreter()::taskTokens));
+            ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(), runtime.taskTokens());
             Function<HttpRequest, HttpResponse> api = handler::handle;
             Function<HttpRequest, HttpResponse> served = simulated
                     .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),

@@ -1,5 +1,6 @@
 package dev.flagstep.local.serve;
 
+import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.sim.SimulatedCluster;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import dev.flagstep.asl.HistoryEvent;
 import java.util.function.Supplier;
@@ -29,11 +31,11 @@ public final class ServeHarness implements AutoCloseable {
     final ServedRuntime serve;
     final Http http;
 
-    private ServeHarness() {
+    private ServeHarness(Optional<TaskTokens> elsewhere) {
         this.sim = SimulatedCluster.start();
         this.receiver = WebhookReceiver.start();
         this.serve = ServedRuntime.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
-                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim));
+                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim), Set.of(), Optional.empty(), elsewhere);
         this.http = new Http(serve.url());
         serve.runtime().interpreter().addListener((execution, event) -> {
             if (event.type() == HistoryEvent.Type.TASK_FAILED || event.type() == HistoryEvent.Type.TASK_CAUGHT
@@ -47,7 +49,12 @@ public final class ServeHarness implements AutoCloseable {
     final List<String> failures = new CopyOnWriteArrayList<>();
 
     static ServeHarness start() {
-        return new ServeHarness();
+        return new ServeHarness(Optional.empty());
+    }
+
+    /** One whose phases and API also resume {@code elsewhere}'s task tokens (another Step Functions' tasks). */
+    static ServeHarness start(TaskTokens elsewhere) {
+        return new ServeHarness(Optional.of(elsewhere));
     }
 
     URI url() {

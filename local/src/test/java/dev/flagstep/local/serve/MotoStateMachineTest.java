@@ -1,0 +1,313 @@
+package dev.flagstep.local.serve;
+
+import static dev.flagstep.local.serve.ServeHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.HistoryEvent;
+import dev.flagstep.aws.AwsJsonClient;
+import dev.flagstep.aws.AwsService;
+import dev.flagstep.aws.AwsSettings;
+import dev.flagstep.aws.StepFunctions;
+import dev.flagstep.execution.ExecutionNames;
+import dev.flagstep.gate.SfnTaskTokens;
+import dev.flagstep.testing.MotoServer;
+import dev.flagstep.spec.CanaryId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * The real statemachine/canary.asl.json executed by an interpreter nobody on the project wrote (moto's port of
+ * LocalStack's), its Lambda tasks answered by the project's phase handlers through {@code flagstep serve}'s Lambda
+ * Invoke API, over the simulated cluster and DynamoDB Local. Each scenario runs twice, one canary on moto and an
+ * identical one on the project's own interpreter, and the paths (the states entered, from GetExecutionHistory and
+ * from the local history) must be equal.
+ *
+ * <p>Harness workarounds for moto's gaps (docs/deploy.md, "The state machine on moto"): moto waits in real time,
+ * so its launcher divides Wait states and task timeouts by the runtime's speed; moto cannot run
+ * {@code states:startExecution}, so no scenario here reaches the history budget's hand-over (the default budget,
+ * 250 ticks, far above these rollouts' few).
+ */
+class MotoStateMachineTest {
+
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REGION = "us-east-1";
+    private static final String ACCOUNT = "123456789012";
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    static ServeHarness h;
+    static MotoServer moto;
+    static SfnClient sfn;
+    static String machineArn;
+    static volatile StepFunctions motoStepFunctions;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(MotoServer.available(), () -> "skipped: the state machine on moto needs moto: "
+                + MotoServer.unavailable().orElse(""));
+        // the served runtime's task tokens are its own interpreter's; moto's go to moto's SendTaskSuccess, as on AWS
+        h = ServeHarness.start(new SfnTaskTokens(() -> motoStepFunctions));
+        moto = MotoServer.start(Optional.of(h.url()), ServeHarness.SPEED);
+        motoStepFunctions = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, AwsSettings.of(REGION,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk"))), moto.endpoint()));
+        sfn = SfnClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        String definition = definition();
+        machineArn = sfn.createStateMachine(b -> b.name("flagstep-canary").definition(definition)
+                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/flagstep-canary-state-machine")).stateMachineArn();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sfn != null) {
+            sfn.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void aPromotionTakesTheSamePathOnMoto() {
+        String analysis = """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                """;
+
+        List<String> onMoto = onMoto("moto-promote", analysis, "6.7.1", "SUCCEEDED");
+        List<String> local = locally("local-promote", analysis, "6.7.1", "SUCCEEDED");
+
+        assertThat(onMoto).as("moto's path").contains("Succeeded").noneMatch(state -> state.startsWith("Rollback"));
+        assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local));
+    }
+
+    @Test
+    void aFailingRolloutHookRollsBackOnTheSamePathOnMoto() {
+        // nothing listens on port 1: each check fails, the second one (threshold 2) rolls back
+        String analysis = """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                    webhooks:
+                      - name: smoke
+                        type: rollout
+                        url: http://127.0.0.1:1/smoke
+                """;
+
+        List<String> onMoto = onMoto("moto-rollback", analysis, "6.7.1", "FAILED");
+        List<String> local = locally("local-rollback", analysis, "6.7.1", "FAILED");
+
+        assertThat(onMoto).as("moto's path").contains("Rollback=rolledBack", "RolloutFailed");
+        assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local));
+    }
+
+    @Test
+    void aGateParkedOnMotoIsOpenedByItsTaskTokenThroughTheApi() throws Exception {
+        // both rollouts park at confirm-rollout (the gate's wait is the 10m interval: 6 s at the test speed) and run
+        // side by side, each opened through the API as soon as it parks
+        var moto = CompletableFuture.supplyAsync(() -> onMoto("moto-gate", h.gatedCanary(ServeHarness.NAMESPACE, "moto-gate"),
+                "6.7.1", "SUCCEEDED", () -> openWhenParked("moto-gate")));
+        var local = CompletableFuture.supplyAsync(() -> locally("local-gate", h.gatedCanary(ServeHarness.NAMESPACE, "local-gate"),
+                "6.7.1", "SUCCEEDED", () -> openWhenParked("local-gate")));
+
+        List<String> onMoto = moto.get();
+        assertThat(onMoto).as("moto's path: parked, then resumed by the gate's token, not by the wait's timeout")
+                .containsSubsequence("ConfirmRollout=closed", "WaitForConfirmRollout=closed", "ConfirmRollout=open",
+                        "StartRollout=started", "Succeeded")
+                .noneMatch(state -> state.endsWith("(timedOut)"));
+        assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local.get()));
+    }
+
+    /** Opens the canary's confirm-rollout gate once a rollout waits on it; asserts the API resumed the rollout. */
+    private static void openWhenParked(String name) {
+        String path = "/canaries/" + ServeHarness.NAMESPACE + "/" + name;
+        eventually(PATIENCE, () -> {
+            JsonNode c = h.http.get(path).json();
+            assertThat(c.at("/gates/confirm-rollout/rolloutWaiting").asBoolean()).as("parked: %s", c.path("gates")).isTrue();
+            return c;
+        });
+        Http.Reply open = h.http.postJson(path + "/gates/confirm-rollout/open", "{\"reason\":\"ship it\"}");
+        assertThat(open.status()).as("%s", open).isEqualTo(200);
+        assertThat(open.json().path("resumedRollout").asBoolean()).as("the gate's SendTaskSuccess reached the rollout: %s", open)
+                .isTrue();
+    }
+
+    private static List<String> onMoto(String name, String analysis, String revision, String status) {
+        return onMoto(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+    }
+
+    private static List<String> locally(String name, String analysis, String revision, String status) {
+        return locally(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+    }
+
+    /**
+     * Runs the canary's rollout of {@code revision} on moto, {@code meanwhile} once it started; the states it
+     * entered, in order.
+     */
+    private static List<String> onMoto(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
+        CanaryId id = new CanaryId(ServeHarness.NAMESPACE, name);
+        // what POST .../rollouts does on a simulated cluster: deploy the revision, then start the execution
+        h.sim.newRevision(id.namespace(), name, SimulatedTargets.image(revision));
+        String runId = ExecutionNames.of(id, revision);
+        ObjectNode input = JSON.createObjectNode();
+        input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
+        input.put("runId", runId).put("revision", revision).put("intervalSeconds", 10);
+        String arn;
+        try {
+            arn = sfn.startExecution(b -> b.stateMachineArn(machineArn).name(runId).input(input.toString())).executionArn();
+        } catch (software.amazon.awssdk.services.sfn.model.SfnException e) {
+            throw new AssertionError("moto's StartExecution: " + e.getMessage() + "; log:\n" + moto.log(), e);
+        }
+        meanwhile.run();
+        DescribeExecutionResponse done = eventually(PATIENCE, () -> {
+            DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
+            assertThat(d.status()).as("moto's execution %s; task failures: %s", arn, h.failures)
+                    .isNotEqualTo(ExecutionStatus.RUNNING);
+            return d;
+        });
+        // moto answers the whole history in one page (it ignores maxResults and nextToken)
+        List<software.amazon.awssdk.services.sfn.model.HistoryEvent> events = sfn.getExecutionHistory(b -> b.executionArn(arn))
+                .events();
+        List<String> path = new ArrayList<>();
+        boolean task = false;
+        for (var e : events) {
+            if (e.typeAsString().endsWith("StateEntered")) {
+                path.add(e.stateEnteredEventDetails().name());
+                task = false;
+            } else if (e.typeAsString().equals("TaskSucceeded")) {
+                task = true;
+            } else if (e.typeAsString().equals("TaskTimedOut")) {
+                timedOut(path);
+            } else if (e.typeAsString().endsWith("StateExited") && task) {
+                decided(path, e.stateExitedEventDetails().name(), json(e.stateExitedEventDetails().output()));
+            }
+        }
+        assertThat(done.statusAsString()).as("moto's execution; path %s; log:\n%s", path, moto.log()).isEqualTo(status);
+        return path;
+    }
+
+    /** Runs the same rollout through the served API, on the project's own interpreter; the states it entered. */
+    private static List<String> locally(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
+        Http.Reply started = h.http.postJson("/canaries/" + ServeHarness.NAMESPACE + "/" + name + "/rollouts",
+                "{\"revision\":\"" + revision + "\"}");
+        assertThat(started.status()).as("%s", started).isEqualTo(201);
+        Execution execution = h.serve.runtime().rollout(started.json().path("runId").asText()).orElseThrow();
+        meanwhile.run();
+        eventually(PATIENCE, () -> {
+            assertThat(execution.isRunning()).as("local execution; task failures: %s", h.failures).isFalse();
+            return true;
+        });
+        assertThat(execution.status().name()).isEqualTo(status);
+        List<String> path = new ArrayList<>();
+        boolean task = false;
+        for (HistoryEvent e : execution.history()) {
+            switch (e.type()) {
+                case STATE_ENTERED -> {
+                    path.add(e.state().orElseThrow());
+                    task = false;
+                }
+                case TASK_SUCCEEDED -> task = true;
+                case TASK_TIMED_OUT -> timedOut(path);
+                case STATE_EXITED -> {
+                    if (task) {
+                        decided(path, e.state().orElseThrow(), e.details().path("output"));
+                    }
+                }
+                default -> { }
+            }
+        }
+        return path;
+    }
+
+    /** A phase's Task state in the path reads {@code Analysis=stepped}: its decision, which the next Choice follows. */
+    private static void decided(List<String> path, String state, JsonNode output) {
+        String decision = output.path("decision").asText("");
+        if (!decision.isEmpty() && !path.isEmpty() && path.getLast().equals(state)) {
+            path.set(path.size() - 1, state + "=" + decision);
+        }
+    }
+
+    /** A parked wait that its timeout, not its token, ended reads {@code WaitForConfirmRollout(timedOut)}. */
+    private static void timedOut(List<String> path) {
+        path.set(path.size() - 1, path.getLast() + "(timedOut)");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("moto's state output is not JSON: " + text, e);
+        }
+    }
+
+    /**
+     * The path without its waits for the simulated cluster ({@code X=notReady, XDecision, WaitBeforeX}): how often
+     * a phase finds a Deployment not ready yet races the cluster's controller loop against the interpreter's speed
+     * (moto's is slower), so it is no property of the state machine. Every other state and decision must agree.
+     */
+    private static List<String> withoutReadinessWaits(List<String> path) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i).endsWith("=notReady") && i + 2 < path.size()) {
+                i += 2;
+            } else {
+                kept.add(path.get(i));
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * statemachine/canary.asl.json with each {@code ${XFunctionArn}} the "live" alias of function flagstep-X, as
+     * template.yaml fills it; the Lambda Invoke API answers those ARNs with the phase handler X.
+     */
+    private static String definition() throws IOException {
+        String asl;
+        try (InputStream in = MotoStateMachineTest.class.getResourceAsStream("/statemachine/canary.asl.json")) {
+            asl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher m = SUBSTITUTION.matcher(asl);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            assertThat(key).as("the template substitutes only function ARNs: ${%s}", key).endsWith("FunctionArn");
+            String function = key.substring(0, key.length() - "FunctionArn".length());
+            m.appendReplacement(out, Matcher.quoteReplacement(
+                    "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:flagstep-" + function + ":live"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
