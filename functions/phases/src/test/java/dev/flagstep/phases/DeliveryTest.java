@@ -13,11 +13,9 @@ import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import dev.flagstep.testing.DynamoTableExtension;
-import java.time.Clock;
+import dev.flagstep.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,31 +36,8 @@ class DeliveryTest {
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     private static final AtomicInteger CANARIES = new AtomicInteger();
 
-    /** A clock that moves only when told (by a sleeping delivery). */
-    static final class VirtualClock extends Clock {
-        private Instant now = T0;
-
-        synchronized void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final VirtualClock clock = new VirtualClock();
+    /** Moves only when told (by a sleeping delivery). */
+    private final MovableClock clock = new MovableClock(T0);
     private final CanaryStore store = dynamo.store(clock);
     /** Runs at every sleep of a waiting delivery, before the clock moves: what the others do meanwhile. */
     private final List<Runnable> meanwhile = new ArrayList<>();
