@@ -213,6 +213,14 @@ public final class LocalRuntime implements AutoCloseable {
         return new LocalRuntime(settings, kube, Optional.of(faults), clock, Optional.empty());
     }
 
+    /**
+     * As {@link #start(Settings, KubeClient, PhaseFaults)}, also resuming {@code elsewhere}'s task tokens: a test
+     * that fails a phase here while another Step Functions runs the same handlers through the Lambda Invoke API.
+     */
+    public static LocalRuntime start(Settings settings, KubeClient kube, PhaseFaults faults, Optional<TaskTokens> elsewhere) {
+        return new LocalRuntime(settings, kube, Optional.of(faults), clockFor(settings.speed()), elsewhere);
+    }
+
     /** The phases' clock at {@code speed}: the system clock, or one running {@code speed} times faster from now. */
     public static Clock clockFor(double speed) {
         return speed == 1 ? Clock.systemUTC() : new SpedUpClock(Clock.systemUTC(), speed);

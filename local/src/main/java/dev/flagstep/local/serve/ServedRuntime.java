@@ -5,6 +5,7 @@ import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.sync.WatchNamespaces;
@@ -73,11 +74,23 @@ public final class ServedRuntime implements AutoCloseable {
     public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
             Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync,
             Optional<TaskTokens> elsewhere) {
+        return start(port, settings, kube, simulated, browserOrigins, sync, elsewhere, Optional.empty());
+    }
+
+    /**
+     * As above; {@code faults} hooks the phase invocations of this server's own interpreter (not those that come
+     * through the Lambda Invoke API), for a test that crashes a phase here as it does another interpreter's.
+     */
+    public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
+            Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync,
+            Optional<TaskTokens> elsewhere, Optional<PhaseFaults> faults) {
         LoopbackHttpServer server = LoopbackHttpServer.bind(port);
         LocalRuntime runtime;
         try {
-            runtime = LocalRuntime.start(new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
-                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url())), kube, elsewhere);
+            LocalRuntime.Settings served = new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
+                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url()));
+            runtime = faults.isPresent() ? LocalRuntime.start(served, kube, faults.get(), elsewhere)
+                    : LocalRuntime.start(served, kube, elsewhere);
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,14 +65,27 @@ class MotoStateMachineTest {
     static SfnClient sfn;
     static String machineArn;
     static volatile StepFunctions motoStepFunctions;
+    /** moto's Lambda endpoint: the served Lambda Invoke API, but for the one invocation a test crashes. */
+    static CrashingInvokeProxy lambda;
+    /** Canaries whose first Analysis of revision {@value #CRASHING_REVISION} the project's interpreter crashes. */
+    static final Set<String> CRASH_LOCALLY = ConcurrentHashMap.newKeySet();
+    static final String CRASHING_REVISION = "6.7.2";
+    /** A handler's exception no Retry of the ASL names: only the Catch (States.ALL, into Rollback) takes it. */
+    static final String CRASH = IllegalStateException.class.getName();
 
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(MotoServer.available(), () -> "skipped: the state machine on moto needs moto: "
                 + MotoServer.unavailable().orElse(""));
         // the served runtime's task tokens are its own interpreter's; moto's go to moto's SendTaskSuccess, as on AWS
-        h = ServeHarness.start(new SfnTaskTokens(() -> motoStepFunctions));
-        moto = MotoServer.start(Optional.of(h.url()), ServeHarness.SPEED);
+        h = ServeHarness.start(new SfnTaskTokens(() -> motoStepFunctions), (function, payload) -> {
+            if (function.equals("Analysis") && payload.path("revision").asText().equals(CRASHING_REVISION)
+                    && CRASH_LOCALLY.remove(payload.at("/canary/name").asText())) {
+                throw new IllegalStateException("injected: the first analysis crashes");
+            }
+        });
+        lambda = CrashingInvokeProxy.start(h.url());
+        moto = MotoServer.start(Optional.of(lambda.url()), ServeHarness.SPEED);
         motoStepFunctions = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, AwsSettings.of(REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk"))), moto.endpoint()));
         sfn = SfnClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
@@ -88,6 +103,9 @@ class MotoStateMachineTest {
         }
         if (moto != null) {
             moto.close();
+        }
+        if (lambda != null) {
+            lambda.close();
         }
         if (h != null) {
             h.close();
@@ -128,6 +146,32 @@ class MotoStateMachineTest {
         List<String> local = locally("local-rollback", analysis, "6.7.1", "FAILED");
 
         assertThat(onMoto).as("moto's path").contains("Rollback=rolledBack", "RolloutFailed");
+        assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local));
+    }
+
+    @Test
+    void aCrashedAnalysisIsCaughtIntoRollbackOnTheSamePathOnMoto() {
+        String analysis = """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                """;
+        // the first Analysis of the rollout fails as a Lambda function error: on moto its invocation is answered
+        // with X-Amz-Function-Error: Unhandled, on the project's interpreter the handler throws
+        lambda.crashOnce(new CrashingInvokeProxy.Crash("Analysis", payload -> payload.at("/canary/name").asText()
+                .equals("moto-crash") && payload.path("revision").asText().equals(CRASHING_REVISION), CRASH,
+                "injected: the first analysis crashes"));
+        CRASH_LOCALLY.add("local-crash");
+
+        List<String> onMoto = onMoto("moto-crash", analysis, CRASHING_REVISION, "FAILED");
+        List<String> local = locally("local-crash", analysis, CRASHING_REVISION, "FAILED");
+
+        assertThat(onMoto).as("moto's path: no retry of an error the Retry does not name, the Catch into Rollback")
+                .containsSubsequence("StartRollout=started", "Analysis(failed " + CRASH + ")", "Rollback=rolledBack",
+                        "PostRollout=failed", "RolloutFailed")
+                .doesNotContain("Succeeded");
+        assertThat(onMoto.stream().filter(state -> state.startsWith("Analysis(failed"))).hasSize(1);
         assertThat(withoutReadinessWaits(onMoto)).isEqualTo(withoutReadinessWaits(local));
     }
 
@@ -209,6 +253,8 @@ class MotoStateMachineTest {
                 task = true;
             } else if (e.typeAsString().equals("TaskTimedOut")) {
                 timedOut(path);
+            } else if (e.typeAsString().equals("TaskFailed")) {
+                failed(path, e.taskFailedEventDetails().error());
             } else if (e.typeAsString().endsWith("StateExited") && task) {
                 decided(path, e.stateExitedEventDetails().name(), json(e.stateExitedEventDetails().output()));
             }
@@ -240,6 +286,7 @@ class MotoStateMachineTest {
                 }
                 case TASK_SUCCEEDED -> task = true;
                 case TASK_TIMED_OUT -> timedOut(path);
+                case TASK_FAILED -> failed(path, e.details().path("error").asText());
                 case STATE_EXITED -> {
                     if (task) {
                         decided(path, e.state().orElseThrow(), e.details().path("output"));
@@ -262,6 +309,11 @@ class MotoStateMachineTest {
     /** A parked wait that its timeout, not its token, ended reads {@code WaitForConfirmRollout(timedOut)}. */
     private static void timedOut(List<String> path) {
         path.set(path.size() - 1, path.getLast() + "(timedOut)");
+    }
+
+    /** A task attempt that failed reads {@code Analysis(failed java.lang.IllegalStateException)}: its error. */
+    private static void failed(List<String> path, String error) {
+        path.set(path.size() - 1, path.getLast() + "(failed " + error + ")");
     }
 
     private static JsonNode json(String text) {

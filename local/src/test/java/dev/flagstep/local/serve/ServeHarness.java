@@ -2,6 +2,7 @@ package dev.flagstep.local.serve;
 
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.local.LocalRuntime;
+import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.testing.WebhookReceiver;
@@ -31,11 +32,12 @@ public final class ServeHarness implements AutoCloseable {
     final ServedRuntime serve;
     final Http http;
 
-    private ServeHarness(Optional<TaskTokens> elsewhere) {
+    private ServeHarness(Optional<TaskTokens> elsewhere, Optional<PhaseFaults> faults) {
         this.sim = SimulatedCluster.start();
         this.receiver = WebhookReceiver.start();
         this.serve = ServedRuntime.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
-                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim), Set.of(), Optional.empty(), elsewhere);
+                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim), Set.of(), Optional.empty(), elsewhere,
+                faults);
         this.http = new Http(serve.url());
         serve.runtime().interpreter().addListener((execution, event) -> {
             if (event.type() == HistoryEvent.Type.TASK_FAILED || event.type() == HistoryEvent.Type.TASK_CAUGHT
@@ -49,12 +51,17 @@ public final class ServeHarness implements AutoCloseable {
     final List<String> failures = new CopyOnWriteArrayList<>();
 
     static ServeHarness start() {
-        return new ServeHarness(Optional.empty());
+        return new ServeHarness(Optional.empty(), Optional.empty());
     }
 
     /** One whose phases and API also resume {@code elsewhere}'s task tokens (another Step Functions' tasks). */
     static ServeHarness start(TaskTokens elsewhere) {
-        return new ServeHarness(Optional.of(elsewhere));
+        return new ServeHarness(Optional.of(elsewhere), Optional.empty());
+    }
+
+    /** As {@link #start(TaskTokens)}; {@code faults} hooks the phase invocations of the runtime's own interpreter. */
+    static ServeHarness start(TaskTokens elsewhere, PhaseFaults faults) {
+        return new ServeHarness(Optional.of(elsewhere), Optional.of(faults));
     }
 
     URI url() {
