@@ -36,6 +36,41 @@ def clone_state_machine(self, memo):
 
 StateMachineInstance.__deepcopy__ = clone_state_machine
 
+# The `arn:aws:states:::states:startExecution` task (the ASL's ContinueAsNew) fails in moto 5.2.1 where AWS runs it:
+# - its client goes to localhost:5000 (moto_server_port()), not to this server: it gets one for this port;
+# - moto's StateTaskService._normalise_parameters/_normalise_response are no-ops (LocalStack's, which moto ported,
+#   map them onto the botocore shapes), so `StateMachineArn` reaches botocore as is (States.Runtime) and the answer
+#   keeps botocore's keys: here they are mapped both ways, as LocalStack does, for this one integration only.
+import boto3 as _boto3
+import botocore.session
+from botocore.config import Config as _Config
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sfn
+
+_sfn_model = botocore.session.get_session().get_service_model("stepfunctions")
+_sfn_normalise_parameters = state_task_service_sfn.StateTaskServiceSfn._normalise_parameters
+
+
+def sfn_client_for(region, service, state_credentials=None):
+    return _boto3.client(service, region_name=region, endpoint_url="http://127.0.0.1:" + sys.argv[1],
+                         aws_access_key_id="ak", aws_secret_access_key="sk",
+                         config=_Config(parameter_validation=False, retries={"max_attempts": 0, "total_max_attempts": 1}))
+
+
+def sfn_normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+    _sfn_normalise_parameters(self, parameters, boto_service_name, service_action_name)  # Input as a JSON string
+    operation = self._to_sfn_cased(self._get_boto_service_action(service_action_name))
+    self._to_boto_request(parameters, _sfn_model.operation_model(operation).input_shape)
+
+
+def sfn_normalise_response(self, response, boto_service_name=None, service_action_name=None):
+    operation = self._to_sfn_cased(self._get_boto_service_action(service_action_name))
+    self._from_boto_response(response, _sfn_model.operation_model(operation).output_shape)
+
+
+state_task_service_sfn.boto_client_for = sfn_client_for
+state_task_service_sfn.StateTaskServiceSfn._normalise_parameters = sfn_normalise_parameters
+state_task_service_sfn.StateTaskServiceSfn._normalise_response = sfn_normalise_response
+
 if len(sys.argv) > 2 and sys.argv[2]:
     import boto3
     from botocore.config import Config

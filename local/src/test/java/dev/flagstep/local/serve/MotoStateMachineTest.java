@@ -15,6 +15,7 @@ import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.gate.SfnTaskTokens;
+import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.testing.MotoServer;
 import dev.flagstep.spec.CanaryId;
 import java.io.IOException;
@@ -62,8 +63,9 @@ class MotoStateMachineTest {
 
     static ServeHarness h;
     static MotoServer moto;
-    static SfnClient sfn;
-    static String machineArn;
+    static Rig main;
+    /** Started by the continue-as-new scenario: a runtime whose executions hand over every few ticks, its own moto. */
+    static Rig handingOver;
     static volatile StepFunctions motoStepFunctions;
     /** moto's Lambda endpoint: the served Lambda Invoke API, but for the one invocation a test crashes. */
     static CrashingInvokeProxy lambda;
@@ -88,18 +90,42 @@ class MotoStateMachineTest {
         moto = MotoServer.start(Optional.of(lambda.url()), ServeHarness.SPEED);
         motoStepFunctions = new StepFunctions(new AwsJsonClient(AwsService.STEP_FUNCTIONS, AwsSettings.of(REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk"))), moto.endpoint()));
-        sfn = SfnClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        String definition = definition();
-        machineArn = sfn.createStateMachine(b -> b.name("flagstep-canary").definition(definition)
-                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/flagstep-canary-state-machine")).stateMachineArn();
+        main = Rig.on(h, moto);
+    }
+
+    /** A served runtime, the moto server whose Lambda tasks it answers, and the state machine created there. */
+    record Rig(ServeHarness h, MotoServer moto, SfnClient sfn, String machineArn) implements AutoCloseable {
+
+        static Rig on(ServeHarness h, MotoServer moto) {
+            SfnClient sfn = SfnClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ak", "sk")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            String definition;
+            try {
+                definition = definition();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            String machineArn = sfn.createStateMachine(b -> b.name("flagstep-canary").definition(definition)
+                    .roleArn("arn:aws:iam::" + ACCOUNT + ":role/flagstep-canary-state-machine")).stateMachineArn();
+            return new Rig(h, moto, sfn, machineArn);
+        }
+
+        @Override
+        public void close() {
+            sfn.close();
+        }
     }
 
     @AfterAll
     static void stop() {
-        if (sfn != null) {
-            sfn.close();
+        if (main != null) {
+            main.close();
+        }
+        if (handingOver != null) {
+            handingOver.close();
+            handingOver.moto().close();
+            handingOver.h().close();
         }
         if (moto != null) {
             moto.close();
@@ -176,6 +202,60 @@ class MotoStateMachineTest {
     }
 
     @Test
+    void aRolloutHandedOverToNewExecutionsTakesTheSamePathOnMoto() {
+        // every execution hands the rollout over after 3 phase ticks (ContinueAsNew: states:startExecution), so this
+        // rollout runs in several executions on each interpreter; the budget is the runtime's, hence a rig of its own
+        ServeHarness small = ServeHarness.start(new SfnTaskTokens(() -> motoStepFunctions), new HistoryBudget(3));
+        MotoServer itsMoto;
+        try {
+            itsMoto = MotoServer.start(Optional.of(small.url()), ServeHarness.SPEED);
+        } catch (RuntimeException e) {
+            small.close();
+            throw e;
+        }
+        handingOver = Rig.on(small, itsMoto);
+        String analysis = """
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                """;
+
+        List<String> onMoto = onMoto(handingOver, "moto-handover", ServeHarness.canary("moto-handover", analysis), "6.7.1",
+                "SUCCEEDED", () -> { });
+        List<String> local = locally(handingOver, "local-handover", ServeHarness.canary("local-handover", analysis), "6.7.1",
+                "SUCCEEDED", () -> { });
+
+        assertThat(onMoto).as("moto's path: handed over, resumed in the continuation, promoted")
+                .containsSubsequence("StartRollout=started", "ContinueAsNew=started", "HandedOver", "Resume",
+                        "StartRolloutDecision", "ContinueAsNew=promote", "HandedOver", "Resume", "AnalysisDecision",
+                        "Promote=done", "Succeeded")
+                .noneMatch(state -> state.startsWith("Rollback"));
+        assertThat(local).as("the project interpreter's path").containsSubsequence("ContinueAsNew=started", "HandedOver",
+                "Resume", "StartRolloutDecision", "HandedOver", "HandedOver", "Succeeded");
+        // a phase that finds a Deployment not ready spends a tick of the budget too, so where the later hand-overs
+        // fall races the simulated cluster as the readiness waits do: compared without both
+        assertThat(withoutHandovers(withoutReadinessWaits(onMoto))).as("moto %s, locally %s", onMoto, local)
+                .isEqualTo(withoutHandovers(withoutReadinessWaits(local)));
+    }
+
+    /**
+     * The path as one execution would have taken it: each hand-over ({@code ContinueAsNew, HandedOver}, then the
+     * continuation's {@code Resume} and the Choice it re-enters, already in the path) left out.
+     */
+    private static List<String> withoutHandovers(List<String> path) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < path.size(); i++) {
+            if (path.get(i).startsWith("ContinueAsNew") && i + 3 < path.size() && path.get(i + 1).equals("HandedOver")) {
+                i += 3;
+            } else {
+                kept.add(path.get(i));
+            }
+        }
+        return kept;
+    }
+
+    @Test
     void aGateParkedOnMotoIsOpenedByItsTaskTokenThroughTheApi() throws Exception {
         // both rollouts park at confirm-rollout (the gate's wait is the 10m interval: 6 s at the test speed) and run
         // side by side, each opened through the API as soon as it parks
@@ -207,94 +287,134 @@ class MotoStateMachineTest {
     }
 
     private static List<String> onMoto(String name, String analysis, String revision, String status) {
-        return onMoto(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+        return onMoto(main, name, ServeHarness.canary(name, analysis), revision, status, () -> { });
     }
 
     private static List<String> locally(String name, String analysis, String revision, String status) {
-        return locally(name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+        return locally(main, name, ServeHarness.canary(name, analysis), revision, status, () -> { });
+    }
+
+    private static List<String> onMoto(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        return onMoto(main, name, yaml, revision, status, meanwhile);
+    }
+
+    private static List<String> locally(String name, String yaml, String revision, String status, Runnable meanwhile) {
+        return locally(main, name, yaml, revision, status, meanwhile);
     }
 
     /**
      * Runs the canary's rollout of {@code revision} on moto, {@code meanwhile} once it started; the states it
-     * entered, in order.
+     * entered, in order, through every execution the rollout was handed over to (ContinueAsNew).
      */
-    private static List<String> onMoto(String name, String yaml, String revision, String status, Runnable meanwhile) {
-        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
+    private static List<String> onMoto(Rig r, String name, String yaml, String revision, String status, Runnable meanwhile) {
+        r.h().bootstrap(ServeHarness.NAMESPACE, name, yaml);
         CanaryId id = new CanaryId(ServeHarness.NAMESPACE, name);
         // what POST .../rollouts does on a simulated cluster: deploy the revision, then start the execution
-        h.sim.newRevision(id.namespace(), name, SimulatedTargets.image(revision));
+        r.h().sim.newRevision(id.namespace(), name, SimulatedTargets.image(revision));
         String runId = ExecutionNames.of(id, revision);
         ObjectNode input = JSON.createObjectNode();
         input.putObject("canary").put("namespace", id.namespace()).put("name", id.name());
         input.put("runId", runId).put("revision", revision).put("intervalSeconds", 10);
-        String arn;
+        String first;
         try {
-            arn = sfn.startExecution(b -> b.stateMachineArn(machineArn).name(runId).input(input.toString())).executionArn();
+            first = r.sfn().startExecution(b -> b.stateMachineArn(r.machineArn()).name(runId).input(input.toString()))
+                    .executionArn();
         } catch (software.amazon.awssdk.services.sfn.model.SfnException e) {
-            throw new AssertionError("moto's StartExecution: " + e.getMessage() + "; log:\n" + moto.log(), e);
+            throw new AssertionError("moto's StartExecution: " + e.getMessage() + "; log:\n" + r.moto().log(), e);
         }
         meanwhile.run();
-        DescribeExecutionResponse done = eventually(PATIENCE, () -> {
-            DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
-            assertThat(d.status()).as("moto's execution %s; task failures: %s", arn, h.failures)
-                    .isNotEqualTo(ExecutionStatus.RUNNING);
-            return d;
-        });
-        // moto answers the whole history in one page (it ignores maxResults and nextToken)
-        List<software.amazon.awssdk.services.sfn.model.HistoryEvent> events = sfn.getExecutionHistory(b -> b.executionArn(arn))
-                .events();
         List<String> path = new ArrayList<>();
-        boolean task = false;
-        for (var e : events) {
-            if (e.typeAsString().endsWith("StateEntered")) {
-                path.add(e.stateEnteredEventDetails().name());
-                task = false;
-            } else if (e.typeAsString().equals("TaskSucceeded")) {
-                task = true;
-            } else if (e.typeAsString().equals("TaskTimedOut")) {
-                timedOut(path);
-            } else if (e.typeAsString().equals("TaskFailed")) {
-                failed(path, e.taskFailedEventDetails().error());
-            } else if (e.typeAsString().endsWith("StateExited") && task) {
-                decided(path, e.stateExitedEventDetails().name(), json(e.stateExitedEventDetails().output()));
+        Optional<String> next = Optional.of(first);
+        DescribeExecutionResponse done = null;
+        while (next.isPresent()) {
+            String arn = next.get();
+            next = Optional.empty();
+            done = eventually(PATIENCE, () -> {
+                DescribeExecutionResponse d = r.sfn().describeExecution(b -> b.executionArn(arn));
+                assertThat(d.status()).as("moto's execution %s; task failures: %s", arn, r.h().failures)
+                        .isNotEqualTo(ExecutionStatus.RUNNING);
+                return d;
+            });
+            // moto answers the whole history in one page (it ignores maxResults and nextToken)
+            boolean task = false;
+            for (var e : r.sfn().getExecutionHistory(b -> b.executionArn(arn)).events()) {
+                if (e.typeAsString().endsWith("StateEntered")) {
+                    path.add(e.stateEnteredEventDetails().name());
+                    task = false;
+                } else if (e.typeAsString().equals("TaskSucceeded")) {
+                    task = true;
+                    if (e.taskSucceededEventDetails().resource().equals("startExecution")) {
+                        // the continuation ContinueAsNew started, as StartExecution answers it on AWS
+                        next = Optional.of(json(e.taskSucceededEventDetails().output()).path("ExecutionArn").asText());
+                    }
+                } else if (e.typeAsString().equals("TaskTimedOut")) {
+                    timedOut(path);
+                } else if (e.typeAsString().equals("TaskFailed")) {
+                    failed(path, e.taskFailedEventDetails().error());
+                } else if (e.typeAsString().endsWith("StateExited") && task) {
+                    decided(path, e.stateExitedEventDetails().name(), json(e.stateExitedEventDetails().output()));
+                }
             }
+            assertThat(next).as("a handed-over execution names its continuation; path %s", path)
+                    .matches(n -> n.isEmpty() || !n.get().isEmpty());
         }
-        assertThat(done.statusAsString()).as("moto's execution; path %s; log:\n%s", path, moto.log()).isEqualTo(status);
+        assertThat(done.statusAsString()).as("moto's execution; path %s; log:\n%s", path, r.moto().log()).isEqualTo(status);
         return path;
     }
 
-    /** Runs the same rollout through the served API, on the project's own interpreter; the states it entered. */
-    private static List<String> locally(String name, String yaml, String revision, String status, Runnable meanwhile) {
-        h.bootstrap(ServeHarness.NAMESPACE, name, yaml);
-        Http.Reply started = h.http.postJson("/canaries/" + ServeHarness.NAMESPACE + "/" + name + "/rollouts",
+    /**
+     * Runs the same rollout through the served API, on the project's own interpreter; the states it entered,
+     * through every execution the rollout was handed over to.
+     */
+    private static List<String> locally(Rig r, String name, String yaml, String revision, String status, Runnable meanwhile) {
+        r.h().bootstrap(ServeHarness.NAMESPACE, name, yaml);
+        Http.Reply started = r.h().http.postJson("/canaries/" + ServeHarness.NAMESPACE + "/" + name + "/rollouts",
                 "{\"revision\":\"" + revision + "\"}");
         assertThat(started.status()).as("%s", started).isEqualTo(201);
-        Execution execution = h.serve.runtime().rollout(started.json().path("runId").asText()).orElseThrow();
+        String runId = started.json().path("runId").asText();
+        Execution first = r.h().serve.runtime().rollout(runId).orElseThrow();
         meanwhile.run();
-        eventually(PATIENCE, () -> {
-            assertThat(execution.isRunning()).as("local execution; task failures: %s", h.failures).isFalse();
-            return true;
-        });
-        assertThat(execution.status().name()).isEqualTo(status);
         List<String> path = new ArrayList<>();
-        boolean task = false;
-        for (HistoryEvent e : execution.history()) {
-            switch (e.type()) {
-                case STATE_ENTERED -> {
-                    path.add(e.state().orElseThrow());
-                    task = false;
-                }
-                case TASK_SUCCEEDED -> task = true;
-                case TASK_TIMED_OUT -> timedOut(path);
-                case TASK_FAILED -> failed(path, e.details().path("error").asText());
-                case STATE_EXITED -> {
-                    if (task) {
-                        decided(path, e.state().orElseThrow(), e.details().path("output"));
+        Optional<Execution> next = Optional.of(first);
+        Execution execution = first;
+        while (next.isPresent()) {
+            execution = next.get();
+            next = Optional.empty();
+            Execution running = execution;
+            eventually(PATIENCE, () -> {
+                assertThat(running.isRunning()).as("local execution; task failures: %s", r.h().failures).isFalse();
+                return true;
+            });
+            boolean task = false;
+            String continuation = "";
+            for (HistoryEvent e : execution.history()) {
+                switch (e.type()) {
+                    case STATE_ENTERED -> {
+                        path.add(e.state().orElseThrow());
+                        task = false;
                     }
+                    case TASK_SUCCEEDED -> task = true;
+                    case TASK_TIMED_OUT -> timedOut(path);
+                    case TASK_FAILED -> failed(path, e.details().path("error").asText());
+                    case STATE_EXITED -> {
+                        if (task) {
+                            decided(path, e.state().orElseThrow(), e.details().path("output"));
+                            continuation = e.details().path("output").path("nextExecution").asText(continuation);
+                        }
+                    }
+                    default -> { }
                 }
-                default -> { }
+            }
+            if (path.getLast().equals("HandedOver")) {
+                // the continuation ContinueAsNew started, under the name the phase handed over
+                String handedTo = continuation;
+                next = Optional.of(eventually(PATIENCE, () -> {
+                    assertThat(r.h().executions).as("the continuation %s", handedTo).containsKey(handedTo);
+                    return r.h().executions.get(handedTo);
+                }));
             }
         }
+        assertThat(execution.status().name()).isEqualTo(status);
         return path;
     }
 

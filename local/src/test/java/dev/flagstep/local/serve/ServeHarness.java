@@ -3,6 +3,7 @@ package dev.flagstep.local.serve;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.PhaseFaults;
+import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.testing.WebhookReceiver;
@@ -32,14 +33,15 @@ public final class ServeHarness implements AutoCloseable {
     final ServedRuntime serve;
     final Http http;
 
-    private ServeHarness(Optional<TaskTokens> elsewhere, Optional<PhaseFaults> faults) {
+    private ServeHarness(Optional<TaskTokens> elsewhere, Optional<PhaseFaults> faults, HistoryBudget budget) {
         this.sim = SimulatedCluster.start();
         this.receiver = WebhookReceiver.start();
         this.serve = ServedRuntime.start(0, new LocalRuntime.Settings(Optional.empty(), SPEED, "kubernetes",
-                receiver.url(""), Optional.empty()), sim.client(), Optional.of(sim), Set.of(), Optional.empty(), elsewhere,
+                receiver.url(""), Optional.empty(), budget), sim.client(), Optional.of(sim), Set.of(), Optional.empty(), elsewhere,
                 faults);
         this.http = new Http(serve.url());
         serve.runtime().interpreter().addListener((execution, event) -> {
+            executions.putIfAbsent(execution.name(), execution);
             if (event.type() == HistoryEvent.Type.TASK_FAILED || event.type() == HistoryEvent.Type.TASK_CAUGHT
                     || event.type() == HistoryEvent.Type.TASK_TIMED_OUT) {
                 failures.add(execution.name() + " " + event.type() + " " + event.state().orElse("") + " " + event.details());
@@ -50,18 +52,26 @@ public final class ServeHarness implements AutoCloseable {
     /** Task failures of every rollout so far (a failed assertion shows them: the API does not). */
     final List<String> failures = new CopyOnWriteArrayList<>();
 
+    /** Every execution the runtime's interpreter ran, by name (a rollout's continuations among them). */
+    final java.util.Map<String, dev.flagstep.asl.Execution> executions = new java.util.concurrent.ConcurrentHashMap<>();
+
     static ServeHarness start() {
-        return new ServeHarness(Optional.empty(), Optional.empty());
+        return new ServeHarness(Optional.empty(), Optional.empty(), HistoryBudget.fromEnvironment(System.getenv()));
     }
 
     /** One whose phases and API also resume {@code elsewhere}'s task tokens (another Step Functions' tasks). */
     static ServeHarness start(TaskTokens elsewhere) {
-        return new ServeHarness(Optional.of(elsewhere), Optional.empty());
+        return new ServeHarness(Optional.of(elsewhere), Optional.empty(), HistoryBudget.fromEnvironment(System.getenv()));
     }
 
     /** As {@link #start(TaskTokens)}; {@code faults} hooks the phase invocations of the runtime's own interpreter. */
     static ServeHarness start(TaskTokens elsewhere, PhaseFaults faults) {
-        return new ServeHarness(Optional.of(elsewhere), Optional.of(faults));
+        return new ServeHarness(Optional.of(elsewhere), Optional.of(faults), HistoryBudget.fromEnvironment(System.getenv()));
+    }
+
+    /** As {@link #start(TaskTokens)}; every execution hands the rollout over after {@code budget}'s ticks. */
+    static ServeHarness start(TaskTokens elsewhere, HistoryBudget budget) {
+        return new ServeHarness(Optional.of(elsewhere), Optional.empty(), budget);
     }
 
     URI url() {
