@@ -49,9 +49,9 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * from the local history) must be equal.
  *
  * <p>Harness workarounds for moto's gaps (docs/deploy.md, "The state machine on moto"): moto waits in real time,
- * so its launcher divides Wait states and task timeouts by the runtime's speed; moto cannot run
- * {@code states:startExecution}, so no scenario here reaches the history budget's hand-over (the default budget,
- * 250 ticks, far above these rollouts' few).
+ * so its launcher divides Wait states and task timeouts by the runtime's speed; moto's {@code states:startExecution}
+ * task (the ContinueAsNew hand-over) is mended by the launcher; a crash is one invocation the
+ * {@link CrashingInvokeProxy} in front of the Invoke API answers with a function error.
  */
 class MotoStateMachineTest {
 
