@@ -7,8 +7,8 @@ Usage: python3 moto_launcher.py PORT [LAMBDA_ENDPOINT [SPEED]]
   the interpreter's Lambda tasks are sent there instead of to moto's own Lambda, which needs Docker to run
   code. The seam is where moto's interpreter builds its Lambda client: `boto_client_for` as imported into
   `lambda_eval_utils`; every other service the interpreter calls stays on moto.
-- With SPEED (e.g. 100, as `flagstep serve --speed`), the interpreter's Wait states and task timeouts
-  (TimeoutSeconds, TimeoutSecondsPath: a `.waitForTaskToken` gate's wait) last SPEED times less, so a
+- With SPEED (e.g. 100, as `flagstep serve --speed`), the interpreter's Wait states, task timeouts
+  (TimeoutSeconds, TimeoutSecondsPath: a `.waitForTaskToken` gate's wait) and Retry backoffs last SPEED times less, so a
   rollout with a 10 s interval runs in a fraction of a second per tick, on the same scale as the phases'
   clock. moto waits in real time otherwise. Only the durations change; the states, paths and events don't.
 """
@@ -106,6 +106,19 @@ if len(sys.argv) > 3 and float(sys.argv[3]) != 1:
 
     WaitFunction._wait_interval = scaled_wait
     Timeout._eval_body = scaled_timeout
+
+    # a Retry's backoff (IntervalSeconds, BackoffRate, jitter) is a time.sleep in the retrier: scaled the same way
+    import time as _time
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    class _ScaledSleep:
+        def __getattr__(self, name):
+            return getattr(_time, name)
+
+        def sleep(self, seconds):
+            _time.sleep(seconds / speed)
+
+    retrier_decl.time = _ScaledSleep()
 
 from moto.server import main
 

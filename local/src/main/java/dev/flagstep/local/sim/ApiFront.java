@@ -57,6 +57,8 @@ final class ApiFront implements AutoCloseable {
     private final Discovery discovery;
     private final OpenApiV3 openApi;
     private final ResourceFront resources;
+    /** Run after each write is stored and before it is answered (see {@link SimulatedCluster#reconcileOnEveryWrite}). */
+    private volatile Runnable afterWrite = () -> { };
 
     private ApiFront(HttpServer server, URI mock, ProxySubresource proxy, Clock clock) {
         this.server = server;
@@ -79,6 +81,10 @@ final class ApiFront implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    void afterEachWrite(Runnable action) {
+        afterWrite = action;
     }
 
     int port() {
@@ -137,6 +143,9 @@ final class ApiFront implements AutoCloseable {
             byte[] content = body;
             Reply reply = path.flatMap(p -> resources.answer(method, p, rawQuery, sent, content))
                     .orElseGet(() -> toMock(method, rawPath + (rawQuery == null ? "" : "?" + rawQuery), sent, content));
+            if (!method.equals("GET")) {
+                afterWrite.run();
+            }
             send(exchange, reply);
         }
     }

@@ -109,17 +109,7 @@ final class Controllers implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            pass.lock();
-            try {
-                if (!frozen) {
-                    reconcileOnce();
-                    afterPass.forEach(Runnable::run);
-                }
-            } catch (RuntimeException e) {
-                // the API answering badly for a tick must not end the cluster's controllers; the next tick retries
-            } finally {
-                pass.unlock();
-            }
+            passNow();
             ticks.incrementAndGet();
             afterTick.run();
             try {
@@ -127,6 +117,21 @@ final class Controllers implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** One whole pass in the caller's thread (none while frozen), as the loop runs at each tick. */
+    void passNow() {
+        pass.lock();
+        try {
+            if (!frozen) {
+                reconcileOnce();
+                afterPass.forEach(Runnable::run);
+            }
+        } catch (RuntimeException e) {
+            // the API answering badly for a pass must not end the cluster's controllers; the next tick retries
+        } finally {
+            pass.unlock();
         }
     }
 

@@ -98,6 +98,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final KubeClient direct;
     private final ClusterWideApi clusterWide;
     private final Clock clock;
+    private volatile boolean reconcileOnWrite;
     private boolean closed;
 
     private SimulatedCluster(MockApi api, ApiFront front, ProxySubresource services, FaultProxy proxy, Options options) {
@@ -181,6 +182,7 @@ public final class SimulatedCluster implements AutoCloseable {
         for (Seeds.Seed s : seeds) {
             direct.createIfAbsent(s.kind(), s.object());
         }
+        written();
     }
 
     /**
@@ -275,6 +277,7 @@ public final class SimulatedCluster implements AutoCloseable {
             for (JsonNode c : containers) if (name.equals(c.path("name").asText())) target = c;
             ((ObjectNode) target).put("image", image);
         });
+        written();
     }
 
     /**
@@ -298,6 +301,21 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public void freezeControllers(boolean freeze) {
         controllers.freeze(freeze);
+    }
+
+    /**
+     * While on, the controllers run a whole pass after every write and before the API answers it, so by the time
+     * a write returns a Deployment without a ready delay is ready and a route accepted: what flagstep observes no
+     * longer races the controllers' loop against its own speed (tests that compare two interpreters' paths).
+     */
+    public void reconcileOnEveryWrite(boolean on) {
+        reconcileOnWrite = on;
+        front.afterEachWrite(on ? controllers::passNow : () -> { });
+    }
+
+    /** After a write of the simulation's own (seeding, a new revision): a pass, as after the API's writes. */
+    private void written() {
+        if (reconcileOnWrite) controllers.passNow();
     }
 
     /**
