@@ -21,7 +21,7 @@ public record WatchNamespaces(List<String> namespaces) {
         namespaces = List.copyOf(namespaces);
         for (String ns : namespaces) {
             if (!CanaryId.isNamespace(ns)) {
-                throw new IllegalArgumentException(VARIABLE + ": '" + ns
+                throw new IllegalArgumentException("'" + ns
                         + "' is not a Kubernetes namespace (lowercase letters, digits and '-')");
             }
         }
@@ -37,8 +37,13 @@ public record WatchNamespaces(List<String> namespaces) {
                 .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList());
     }
 
+    /** As {@link #parse}, an error naming the variable (the command line names its option instead). */
     public static WatchNamespaces fromEnvironment(Map<String, String> env) {
-        return parse(env.getOrDefault(VARIABLE, ""));
+        try {
+            return parse(env.getOrDefault(VARIABLE, ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(VARIABLE + ": " + e.getMessage(), e);
+        }
     }
 
     public boolean allNamespaces() {

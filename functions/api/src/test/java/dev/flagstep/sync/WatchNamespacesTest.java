@@ -31,8 +31,10 @@ class WatchNamespacesTest {
     }
 
     @Test
-    void aNameThatIsNoNamespaceIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> WatchNamespaces.parse("test,Prod")).hasMessageContaining("FLAGSTEP_WATCH_NAMESPACES")
-                .hasMessageContaining("'Prod'");
+    void aNameThatIsNoNamespaceIsRefusedNamingTheSettingWhereItCameFromTheEnvironment() {
+        assertThatThrownBy(() -> WatchNamespaces.fromEnvironment(Map.of("FLAGSTEP_WATCH_NAMESPACES", "test,Prod")))
+                .hasMessageStartingWith("FLAGSTEP_WATCH_NAMESPACES: ").hasMessageContaining("'Prod'");
+        // the command line prefixes its own option's name
+        assertThatThrownBy(() -> WatchNamespaces.parse("test,Prod")).hasMessageStartingWith("'Prod' is not a Kubernetes namespace");
     }
 }
