@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -40,6 +42,12 @@ public final class KubeCanaryObjects implements CanaryObjects {
     /** The last nanos used in an event name: events of one batch share a timestamp, their names must not. */
     private final AtomicLong lastNanos = new AtomicLong();
     private volatile Instant quietUntil = Instant.MIN;
+    /**
+     * Each canary's object uid, as its last status write answered it (or, before any, as read once): events need
+     * it for their {@code involvedObject}, and every tick writes the status, so a recreated object's new uid
+     * arrives with the next status write and the events need no read of their own.
+     */
+    private final Map<CanaryId, String> uids = new ConcurrentHashMap<>();
 
     /**
      * @param kube the client for each call (on EKS a fresh token), the same the phases change the cluster with
@@ -55,7 +63,10 @@ public final class KubeCanaryObjects implements CanaryObjects {
         KubeRef ref = ResourceKind.CANARY.ref(id.namespace(), id.name());
         if (quiet()) return false;
         try {
-            return kube.get().mergePatchStatus(ref, FlaggerStatus.mergePatch(status, invalid)).isPresent();
+            Optional<ObjectNode> written = kube.get().mergePatchStatus(ref, FlaggerStatus.mergePatch(status, invalid));
+            written.map(o -> o.path("metadata").path("uid").asText("")).filter(uid -> !uid.isEmpty())
+                    .ifPresentOrElse(uid -> uids.put(id, uid), () -> uids.remove(id));
+            return written.isPresent();
         } catch (RuntimeException e) {
             failed("could not write the status of " + ref, e);
             return false;
@@ -68,9 +79,14 @@ public final class KubeCanaryObjects implements CanaryObjects {
         KubeRef ref = ResourceKind.CANARY.ref(id.namespace(), id.name());
         try {
             KubeClient client = kube.get();
-            Optional<ObjectNode> canary = client.get(ref);
-            if (canary.isEmpty()) return; // deleted: nothing to attach them to
-            String uid = canary.get().path("metadata").path("uid").asText("");
+            Optional<String> known = Optional.ofNullable(uids.get(id));
+            if (known.isEmpty()) {
+                Optional<ObjectNode> canary = client.get(ref);
+                if (canary.isEmpty()) return; // deleted: nothing to attach them to
+                known = Optional.of(canary.get().path("metadata").path("uid").asText(""));
+                uids.put(id, known.get());
+            }
+            String uid = known.get();
             for (CanaryEvent e : events) {
                 post(client, uid, e);
             }

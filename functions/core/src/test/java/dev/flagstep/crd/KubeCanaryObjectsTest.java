@@ -208,14 +208,36 @@ class KubeCanaryObjectsTest {
     void aRecreatedCanaryGetsNewEventsOnItsNewUid() {
         kube.apply(ResourceKind.CANARY, CANARY_YAML);
         KubeCanaryObjects objects = objects();
+        assertThat(objects.writeStatus(ID, progressing(), Optional.empty())).isTrue();
         objects.record(ID, List.of(event(Severity.NORMAL, "same", T0)));
         kube.client().delete(CANARY);
         String newUid = kube.apply(ResourceKind.CANARY, CANARY_YAML).at("/metadata/uid").asText();
 
+        // the next tick writes the status first, which answers the new object
+        assertThat(objects.writeStatus(ID, progressing(), Optional.empty())).isTrue();
         objects.record(ID, List.of(event(Severity.NORMAL, "same", T0.plusSeconds(60))));
 
         assertThat(listEvents("test")).hasSize(2)
                 .anyMatch(e -> e.at("/involvedObject/uid").asText().equals(newUid) && e.path("count").asInt() == 1);
+    }
+
+    @Test
+    void eventsAfterAStatusWriteTakeTheUidItAnsweredWithoutReadingTheObject() throws Exception {
+        String uid = kube.apply(ResourceKind.CANARY, CANARY_YAML).at("/metadata/uid").asText();
+        KubeCanaryObjects objects = objects();
+        assertThat(objects.writeStatus(ID, progressing(), Optional.empty())).isTrue();
+        drain();
+
+        objects.record(ID, List.of(event(Severity.NORMAL, "Advance podinfo.test canary weight 20", T0)));
+
+        List<String> requests = new ArrayList<>();
+        for (RecordedRequest r; (r = kube.server().takeRequest(10, TimeUnit.MILLISECONDS)) != null; ) {
+            requests.add(r.getMethod() + " " + r.getPath());
+        }
+        assertThat(requests).as("one POST of the event, no GET of the canary").hasSize(1)
+                .allMatch(r -> r.startsWith("POST ") && r.contains("/events"));
+        assertThat(listEvents("test")).singleElement()
+                .satisfies(e -> assertThat(e.at("/involvedObject/uid").asText()).isEqualTo(uid));
     }
 
     // --- helpers ---
