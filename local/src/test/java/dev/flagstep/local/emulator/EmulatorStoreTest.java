@@ -2,7 +2,6 @@ package dev.flagstep.local.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
@@ -12,18 +11,12 @@ import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
-import dev.flagstep.store.ActiveRun;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.CanarySummary;
 import dev.flagstep.store.CanaryTable;
-import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.store.Page;
-import dev.flagstep.store.RunResult;
 import dev.flagstep.store.SpecRecord;
-import dev.flagstep.store.StaleStatusException;
-import dev.flagstep.store.Versioned;
-import dev.flagstep.testing.DisabledOnMoto;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,14 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,9 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
  * The canary table as {@link CanaryTable#create} makes it, on the emulator's DynamoDB (LocalStack or moto:
- * {@link AwsEmulator}), and the store's conditional writes and transactions against it: what the DynamoDB Local
- * tests of functions/core check (they run on moto too), through the DynamoDB API of an endpoint built from
- * the stack's own client settings.
+ * {@link AwsEmulator}), through the DynamoDB API of an endpoint built from the stack's own client settings: its
+ * keys, index and TTL, and what the store reads back through them. The store's whole contract (conditional
+ * writes, claims, races) is functions/core's {@code dev.flagstep.store} suite, which runs on DynamoDB Local and,
+ * in the build's {@code store-on-moto} execution, on moto.
  */
 class EmulatorStoreTest {
 
@@ -66,7 +54,6 @@ class EmulatorStoreTest {
     private static String table;
 
     private final CanaryStore store = new DynamoDbCanaryStore(flagstep, table, Clock.fixed(T0, ZoneOffset.UTC));
-    private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
     @BeforeAll
     static void createTable() {
@@ -82,11 +69,6 @@ class EmulatorStoreTest {
         if (dynamo != null) {
             dynamo.close();
         }
-    }
-
-    @AfterEach
-    void stopPool() {
-        pool.shutdownNow();
     }
 
     private static CanaryId canary(String prefix) {
@@ -142,72 +124,6 @@ class EmulatorStoreTest {
     }
 
     @Test
-    void ofTwoStatusWritersThatReadTheSameVersionOnlyTheFirstWins() {
-        CanaryId id = canary("conflict");
-        long v1 = store.saveStatus(id, progressing(10, 0), 0);
-        assertThat(v1).isEqualTo(1);
-
-        Versioned<CanaryStatus> readByA = store.status(id).orElseThrow();
-        Versioned<CanaryStatus> readByB = store.status(id).orElseThrow();
-        long savedByA = store.saveStatus(id, progressing(20, 0), readByA.version());
-
-        assertThatThrownBy(() -> store.saveStatus(id, progressing(10, 1), readByB.version()))
-                .isInstanceOf(StaleStatusException.class)
-                .hasMessageContaining("saveStatus")
-                .hasMessageContaining(id.toString())
-                .hasMessageContaining("version 1");
-        assertThatThrownBy(() -> store.saveStatus(id, CanaryStatus.initial(T0), 0))
-                .as("a second first write").isInstanceOf(StaleStatusException.class);
-        assertThat(store.status(id).orElseThrow()).isEqualTo(new Versioned<>(progressing(20, 0), savedByA));
-    }
-
-    @Test
-    void ofTwoStartsOfTheSameRevisionOneClaimsAndTheOtherGetsThatRun() throws Exception {
-        assumeFalse(aws.isMoto(), DisabledOnMoto.CONCURRENT_CONDITIONS);
-        for (int round = 0; round < 3; round++) {
-            CanaryId id = canary("same-rev");
-            store.putSpec(id, "spec: {}\n");
-
-            List<ClaimResult> results = race(
-                    () -> store.claimRun(id, "run-a", "rev-1", T0),
-                    () -> store.claimRun(id, "run-b", "rev-1", T0));
-
-            assertThat(results).filteredOn(ClaimResult.Claimed.class::isInstance).hasSize(1);
-            assertThat(results).filteredOn(ClaimResult.AlreadyActive.class::isInstance).hasSize(1);
-            String winner = results.stream().filter(ClaimResult.Claimed.class::isInstance)
-                    .map(r -> ((ClaimResult.Claimed) r).run().runId()).findFirst().orElseThrow();
-            ClaimResult.AlreadyActive loser = results.stream().filter(ClaimResult.AlreadyActive.class::isInstance)
-                    .map(ClaimResult.AlreadyActive.class::cast).findFirst().orElseThrow();
-            assertThat(loser.run().runId()).isEqualTo(winner);
-            assertThat(store.activeRun(id)).map(ActiveRun::runId).contains(winner);
-            assertThat(store.run(id, winner.equals("run-a") ? "run-b" : "run-a")).as("the loser wrote nothing").isEmpty();
-        }
-    }
-
-    @Test
-    void ofTwoStartsOfDifferentRevisionsOneClaimsAndTheOtherIsToldWhoHoldsTheCanary() throws Exception {
-        assumeFalse(aws.isMoto(), DisabledOnMoto.CONCURRENT_CONDITIONS);
-        CanaryId id = canary("diff-rev");
-        store.putSpec(id, "spec: {}\n");
-
-        List<ClaimResult> results = race(
-                () -> store.claimRun(id, "run-1", "rev-1", T0),
-                () -> store.claimRun(id, "run-2", "rev-2", T0));
-
-        assertThat(results).filteredOn(ClaimResult.Claimed.class::isInstance).hasSize(1);
-        ClaimResult.Superseding told = results.stream().filter(ClaimResult.Superseding.class::isInstance)
-                .map(ClaimResult.Superseding.class::cast).findFirst().orElseThrow();
-        ActiveRun holder = store.activeRun(id).orElseThrow();
-        assertThat(told.active()).isEqualTo(holder);
-
-        // the holder finishes: the canary is free again, and a finished run cannot finish twice
-        assertThat(store.finishRun(id, holder.runId(), RunResult.SUCCEEDED, T0.plusSeconds(60))).isTrue();
-        assertThat(store.finishRun(id, holder.runId(), RunResult.FAILED, T0.plusSeconds(61))).isFalse();
-        assertThat(store.activeRun(id)).isEmpty();
-        assertThat(store.run(id, holder.runId()).orElseThrow().result()).isEqualTo(RunResult.SUCCEEDED);
-    }
-
-    @Test
     void eventsAreKeptNewestFirstPageByPageWithTheirExpiry() {
         CanaryId id = canary("events");
         List<CanaryEvent> appended = new ArrayList<>();
@@ -253,19 +169,5 @@ class EmulatorStoreTest {
 
     private static CanaryEvent event(CanaryId id, String message, Instant at) {
         return new CanaryEvent(id, Message.Severity.NORMAL, message, CanaryPhase.PROGRESSING, at, 20, 1, "run-1", "cs");
-    }
-
-    /** Runs both at the same instant (as near as two threads get) and returns their answers. */
-    private List<ClaimResult> race(Callable<ClaimResult> a, Callable<ClaimResult> b) throws Exception {
-        CyclicBarrier barrier = new CyclicBarrier(2);
-        Future<ClaimResult> fa = pool.submit(() -> {
-            barrier.await();
-            return a.call();
-        });
-        Future<ClaimResult> fb = pool.submit(() -> {
-            barrier.await();
-            return b.call();
-        });
-        return List.of(fa.get(), fb.get());
     }
 }
