@@ -61,6 +61,13 @@ class MotoStateMachineTest {
     private static final String REGION = "us-east-1";
     private static final String ACCOUNT = "123456789012";
     private static final Duration PATIENCE = Duration.ofSeconds(120);
+    /** Two analysis steps (20, 40), then promotion: every phase runs. */
+    private static final String TWO_STEPS = """
+                interval: 10s
+                threshold: 2
+                stepWeight: 20
+                maxWeight: 40
+            """;
 
     static ServeHarness h;
     static MotoServer moto;
@@ -146,15 +153,9 @@ class MotoStateMachineTest {
 
     @Test
     void aPromotionTakesTheSamePathOnMoto() {
-        String analysis = """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 40
-                """;
 
-        Trail onMoto = onMoto("moto-promote", analysis, "6.7.1", "SUCCEEDED");
-        Trail local = locally("local-promote", analysis, "6.7.1", "SUCCEEDED");
+        Trail onMoto = onMoto("moto-promote", TWO_STEPS, "6.7.1", "SUCCEEDED");
+        Trail local = locally("local-promote", TWO_STEPS, "6.7.1", "SUCCEEDED");
 
         assertThat(onMoto.path()).as("moto's path").contains("Succeeded").noneMatch(state -> state.startsWith("Rollback"));
         assertSameRun(onMoto, local);
@@ -183,21 +184,12 @@ class MotoStateMachineTest {
 
     @Test
     void aCrashedAnalysisIsCaughtIntoRollbackOnTheSamePathOnMoto() {
-        String analysis = """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 40
-                """;
         // the first Analysis of the rollout fails as a Lambda function error: on moto its invocation is answered
         // with X-Amz-Function-Error: Unhandled, on the project's interpreter the handler throws
-        lambda.crashOnce(new CrashingInvokeProxy.Crash("Analysis", payload -> payload.at("/canary/name").asText()
-                .equals("moto-crash") && payload.path("revision").asText().equals(CRASHING_REVISION), CRASH,
-                "injected: the first analysis crashes"));
-        CRASH_LOCALLY.put("local-crash", new IllegalStateException("injected: the first analysis crashes"));
+        failFirstAnalysis("crash", new IllegalStateException("injected: the first analysis crashes"));
 
-        Trail onMoto = onMoto("moto-crash", analysis, CRASHING_REVISION, "FAILED");
-        Trail local = locally("local-crash", analysis, CRASHING_REVISION, "FAILED");
+        Trail onMoto = onMoto("moto-crash", TWO_STEPS, CRASHING_REVISION, "FAILED");
+        Trail local = locally("local-crash", TWO_STEPS, CRASHING_REVISION, "FAILED");
 
         assertThat(onMoto.path()).as("moto's path: no retry of an error the Retry does not name, the Catch into Rollback")
                 .containsSubsequence("StartRollout=started", "Analysis(failed " + CRASH + ")", "Rollback=rolledBack",
@@ -209,21 +201,12 @@ class MotoStateMachineTest {
 
     @Test
     void aTransientFaultIsRetriedOnTheSamePathOnMoto() {
-        String analysis = """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 40
-                """;
         // the first Analysis of the rollout fails with the phases' TransientFault (a Kubernetes API hiccup): the
         // ASL's Retry names it, so the same state runs again after its backoff (scaled by the speed on moto too)
-        lambda.crashOnce(new CrashingInvokeProxy.Crash("Analysis", payload -> payload.at("/canary/name").asText()
-                .equals("moto-retry") && payload.path("revision").asText().equals(CRASHING_REVISION), TRANSIENT,
-                "injected: the Kubernetes API answered 503"));
-        CRASH_LOCALLY.put("local-retry", new TransientFault("injected: the Kubernetes API answered 503"));
+        failFirstAnalysis("retry", new TransientFault("injected: the Kubernetes API answered 503"));
 
-        Trail onMoto = onMoto("moto-retry", analysis, CRASHING_REVISION, "SUCCEEDED");
-        Trail local = locally("local-retry", analysis, CRASHING_REVISION, "SUCCEEDED");
+        Trail onMoto = onMoto("moto-retry", TWO_STEPS, CRASHING_REVISION, "SUCCEEDED");
+        Trail local = locally("local-retry", TWO_STEPS, CRASHING_REVISION, "SUCCEEDED");
 
         assertThat(onMoto.path()).as("moto's path: the failed attempt retried in the same state, then promoted")
                 .containsSubsequence("StartRollout=started", "Analysis(failed " + TRANSIENT + ")", "AnalysisDecision",
@@ -249,16 +232,10 @@ class MotoStateMachineTest {
             throw e;
         }
         handingOver = Rig.on(small, itsMoto);
-        String analysis = """
-                    interval: 10s
-                    threshold: 2
-                    stepWeight: 20
-                    maxWeight: 40
-                """;
 
-        Trail onMoto = onMoto(handingOver, "moto-handover", ServeHarness.canary("moto-handover", analysis), "6.7.1",
+        Trail onMoto = onMoto(handingOver, "moto-handover", ServeHarness.canary("moto-handover", TWO_STEPS), "6.7.1",
                 "SUCCEEDED", () -> { });
-        Trail local = locally(handingOver, "local-handover", ServeHarness.canary("local-handover", analysis), "6.7.1",
+        Trail local = locally(handingOver, "local-handover", ServeHarness.canary("local-handover", TWO_STEPS), "6.7.1",
                 "SUCCEEDED", () -> { });
 
         assertThat(onMoto.path()).as("moto's path: handed over, resumed in the continuation, promoted")
@@ -266,6 +243,18 @@ class MotoStateMachineTest {
                         "StartRolloutDecision", "HandedOver", "Resume", "Promote=done", "Succeeded")
                 .noneMatch(state -> state.startsWith("Rollback"));
         assertSameRun(onMoto, local);
+    }
+
+    /**
+     * The first Analysis of revision {@value #CRASHING_REVISION} of canaries moto-{@code name} and local-{@code name}
+     * fails with {@code error}: on moto its invocation is answered as a Lambda function error of that type
+     * ({@code X-Amz-Function-Error: Unhandled}), on the project's interpreter the handler throws it.
+     */
+    private static void failFirstAnalysis(String name, RuntimeException error) {
+        lambda.crashOnce(new CrashingInvokeProxy.Crash("Analysis", payload -> payload.at("/canary/name").asText()
+                .equals("moto-" + name) && payload.path("revision").asText().equals(CRASHING_REVISION),
+                error.getClass().getName(), error.getMessage()));
+        CRASH_LOCALLY.put("local-" + name, error);
     }
 
     @Test
