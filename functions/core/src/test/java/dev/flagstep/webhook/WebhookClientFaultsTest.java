@@ -30,6 +30,12 @@ class WebhookClientFaultsTest {
     private static final WebhookPayload PAYLOAD =
             new WebhookPayload("podinfo", "test", CanaryPhase.PROGRESSING, "c", Map.of("key1", "val1"));
 
+    /**
+     * The hook timeout of the calls that must end otherwise (a reset, an empty answer, a 429): a minute, so a
+     * loaded machine's slow answer cannot turn their failure into a timeout; they return at once when healthy.
+     */
+    private static final Duration PATIENT = Duration.ofSeconds(60);
+
     private RecordingSleeper sleeper;
     private WebhookClient client;
 
@@ -58,7 +64,7 @@ class WebhookClientFaultsTest {
     @Test
     void connectionResetGivesUpWithTheCause() {
         wm.stubFor(post("/reset").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        HookOutcome outcome = client.call(hook("h", HookType.PRE_ROLLOUT, url("/reset"), Duration.ofSeconds(2), 0), PAYLOAD);
+        HookOutcome outcome = client.call(hook("h", HookType.PRE_ROLLOUT, url("/reset"), PATIENT, 0), PAYLOAD);
         assertThat(outcome.passed()).isFalse();
         assertThat(outcome.statusCode()).isEmpty();
         assertThat(outcome.message()).startsWith("POST " + url("/reset") + " giving up after 1 attempt(s): Post \""
@@ -72,7 +78,7 @@ class WebhookClientFaultsTest {
                 .willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)).willSetStateTo("up"));
         wm.stubFor(post("/drop").inScenario("drop").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(202)));
-        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/drop"), Duration.ofSeconds(2), 1), PAYLOAD);
+        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/drop"), PATIENT, 1), PAYLOAD);
         assertThat(outcome.passed()).isTrue();
         assertThat(outcome.attempts()).isEqualTo(2);
         assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(1));
@@ -82,7 +88,7 @@ class WebhookClientFaultsTest {
     @Test
     void emptyResponseReadsAsEof() {
         wm.stubFor(post("/eof").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
-        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/eof"), Duration.ofSeconds(2), 0), PAYLOAD);
+        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/eof"), PATIENT, 0), PAYLOAD);
         assertThat(outcome.message()).isEqualTo("POST " + url("/eof") + " giving up after 1 attempt(s): Post \""
                 + url("/eof") + "\": EOF");
     }
@@ -101,7 +107,7 @@ class WebhookClientFaultsTest {
         wm.stubFor(post("/limited").inScenario("rl").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "12")).willSetStateTo("ok"));
         wm.stubFor(post("/limited").inScenario("rl").whenScenarioStateIs("ok").willReturn(aResponse().withStatus(200)));
-        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/limited"), Duration.ofSeconds(2), 1), PAYLOAD);
+        HookOutcome outcome = client.call(hook("h", HookType.ROLLOUT, url("/limited"), PATIENT, 1), PAYLOAD);
         assertThat(outcome.passed()).isTrue();
         assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(12));
     }
