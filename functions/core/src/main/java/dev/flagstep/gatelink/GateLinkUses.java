@@ -8,4 +8,7 @@ public interface GateLinkUses {
      * anyone: two clicks racing each other are decided here). Kept until the link expires.
      */
     boolean spend(GateLinkClaims link, String usedBy);
+
+    /** When the link was spent, if it was. */
+    java.util.Optional<java.time.Instant> spentAt(GateLinkClaims link);
 }

@@ -10,6 +10,8 @@ import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.gatelink.GateLinkClaims;
 import dev.flagstep.gatelink.GateLinkUses;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -47,5 +49,11 @@ public final class DynamoDbGateLinkUses implements GateLinkUses {
                 return false;
             }
         });
+    }
+
+    @Override
+    public Optional<Instant> spentAt(GateLinkClaims link) {
+        return DynamoDbTable.call("gateLink", link.canary(),
+                () -> Items.instant(table.get(link.canary(), Items.LINK + link.nonce()), "usedAt"));
     }
 }

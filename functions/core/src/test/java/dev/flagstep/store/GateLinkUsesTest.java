@@ -37,7 +37,9 @@ class GateLinkUsesTest {
 
     @Test
     void aLinkIsSpentOnceAndExpiresWithTheLink() {
+        assertThat(uses().spentAt(link("a"))).isEmpty();
         assertThat(uses().spend(link("a"), "203.0.113.9")).isTrue();
+        assertThat(uses().spentAt(link("a"))).contains(T0);
         assertThat(uses().spend(link("a"), "198.51.100.1")).isFalse();
         assertThat(uses().spend(link("b"), "203.0.113.9")).as("another link of the same gate").isTrue();
 
