@@ -209,6 +209,8 @@ class GateLinkRouteTest {
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.body()).contains("already open");
         assertThat(store.gate(PODINFO, GateType.CONFIRM_PROMOTION).who()).contains("alice");
+        store.closeGate(PODINFO, GateType.CONFIRM_PROMOTION, "alice", "not yet after all");
+        assertThat(post(path).status()).as("the refused click did not spend the link").isEqualTo(200);
     }
 
     @Test

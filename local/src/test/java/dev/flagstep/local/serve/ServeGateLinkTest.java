@@ -115,6 +115,15 @@ class ServeGateLinkTest {
         assertThat(click(links.approve()).status()).as("the run is over: its approve link acts no more").isEqualTo(409);
     }
 
+    @Test
+    void theLocalKeyComesFromTheEnvironmentOrTheProcess() {
+        assertThat(ServedRuntime.gateLinks(java.util.Map.of()).enabled()).as("a key of this process").isTrue();
+        assertThat(ServedRuntime.gateLinks(java.util.Map.of(ServedRuntime.GATE_LINK_KEY, "off")).enabled()).isFalse();
+        assertThat(ServedRuntime.gateLinks(java.util.Map.of(ServedRuntime.GATE_LINK_KEY, "k".repeat(32))).enabled()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServedRuntime.gateLinks(
+                java.util.Map.of(ServedRuntime.GATE_LINK_KEY, "short"))).hasMessageContaining(ServedRuntime.GATE_LINK_KEY);
+    }
+
     private record Parked(String runId, Execution execution) {}
 
     /** Bootstraps the canary and starts a rollout of 6.7.1, returned once it is parked on confirm-rollout. */
