@@ -202,7 +202,7 @@ public final class ApiHandler implements RequestStreamHandler {
                 ObjectMapper json) {
             this.canaries = new CanaryResource(store, parser, rollouts, tokens, json);
             this.loadtester = new LoadtesterGates(store, tokens, json);
-            this.links = new GateLinkRoute(links, store, new GateOpening(store, tokens, json));
+            this.links = new GateLinkRoute(links, store, new GateOpening(store, tokens, json), parser);
         }
     }
 }

@@ -10,9 +10,15 @@ import dev.flagstep.gatelink.GateLinkClaims;
 import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.gatelink.GateLinkSigner;
 import dev.flagstep.gatelink.GateLinkUses;
+import dev.flagstep.gate.LoadtesterPath;
+import dev.flagstep.spec.HookType;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
 import dev.flagstep.store.ActiveRun;
+import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.Versioned;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,7 +32,8 @@ import java.util.logging.Logger;
  * (docs/security.md, "Gate links"). Unauthenticated: the signed token is the credential. A GET (or
  * HEAD) only shows what the link would do, because chat apps open links with bots to preview them; the
  * page's button POSTs to the same URL, and only that acts: the token is verified, the run must still
- * be the canary's active run and the gate still closed, the link is spent once, and the gate opens
+ * be the canary's active run and the gate still closed (and, to roll back, a rollback webhook must read the
+ * built-in rollback gate), the link is spent once, and the gate opens
  * through {@link GateOpening} as {@code POST .../gates/{gate}/open} opens it, waking the parked rollout.
  * Every outcome is a page for people; nothing here answers 500 with a trace.
  */
@@ -41,11 +48,13 @@ final class GateLinkRoute {
     private final Wiring wiring;
     private final CanaryStore store;
     private final GateOpening opening;
+    private final SpecParser parser;
 
-    GateLinkRoute(Wiring wiring, CanaryStore store, GateOpening opening) {
+    GateLinkRoute(Wiring wiring, CanaryStore store, GateOpening opening, SpecParser parser) {
         this.wiring = wiring;
         this.store = store;
         this.opening = opening;
+        this.parser = parser;
     }
 
     HttpResponse handle(String token, HttpRequest req) {
@@ -56,7 +65,7 @@ final class GateLinkRoute {
         }
         try {
             return switch (req.method()) {
-                case "GET", "HEAD" -> show(token);
+                case "GET", "HEAD" -> show(token, req);
                 case "POST" -> act(token, req);
                 default -> GateLinkPage.page(405, "Not here",
                         "A gate link is opened in a browser (GET) and confirmed with its button (POST).", Optional.empty())
@@ -72,9 +81,9 @@ final class GateLinkRoute {
         }
     }
 
-    private HttpResponse show(String token) {
+    private HttpResponse show(String token, HttpRequest req) {
         return switch (verify(token)) {
-            case GateLinkCheck.Valid v -> stale(v.claims()).orElseGet(() -> GateLinkPage.confirm(v.claims()));
+            case GateLinkCheck.Valid v -> stale(v.claims(), req).orElseGet(() -> GateLinkPage.confirm(v.claims()));
             case GateLinkCheck.Refused r -> refused(r);
         };
     }
@@ -87,7 +96,7 @@ final class GateLinkRoute {
     }
 
     private HttpResponse act(GateLinkClaims c, HttpRequest req) {
-        Optional<HttpResponse> stale = stale(c);
+        Optional<HttpResponse> stale = stale(c, req);
         if (stale.isPresent()) {
             return stale.get();
         }
@@ -117,7 +126,7 @@ final class GateLinkRoute {
     }
 
     /** Why a link that verified can no longer act, or empty when it can. */
-    private Optional<HttpResponse> stale(GateLinkClaims c) {
+    private Optional<HttpResponse> stale(GateLinkClaims c, HttpRequest req) {
         if (store.spec(c.canary()).isEmpty()) {
             return Optional.of(GateLinkPage.page(404, "No such canary",
                     "Canary " + c.canary().dotted() + " no longer exists.", Optional.of(c)));
@@ -133,12 +142,34 @@ final class GateLinkRoute {
                             + active.map(r -> " (" + c.canary().dotted() + " is now rolling out run " + r + ")").orElse("")
                             + ". Nothing was changed.", Optional.of(c)));
         }
+        if (c.action() == GateLinkAction.ROLLBACK && !readsRollbackGate(c, req)) {
+            return Optional.of(GateLinkPage.page(409, "No rollback webhook reads this gate",
+                    "The rollback gate rolls a canary back only through a rollback webhook at this API's /rollback/check, "
+                            + "and " + c.canary().dotted() + " has none. Nothing was changed; roll back by hand.", Optional.of(c)));
+        }
         if (store.gate(c.canary(), c.opens()).open()) {
             return Optional.of(GateLinkPage.page(409, "Already open",
                     "The " + c.opens().wireName() + " gate of " + c.canary().dotted() + " is already open. Nothing was changed.",
                     Optional.of(c)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether opening the built-in rollback gate rolls this canary back: the phases ask only the rollback webhooks,
+     * and the built-in gate answers those at this API's {@code /rollback/check} (in-process or over HTTP), so one
+     * must point there. "This API" is the host the link was clicked on (the phases' FLAGSTEP_API_URL on AWS).
+     */
+    private boolean readsRollbackGate(GateLinkClaims c, HttpRequest req) {
+        Optional<String> host = req.header("Host").map(String::strip).filter(h -> !h.isEmpty());
+        Optional<SpecRecord> spec = store.spec(c.canary());
+        if (host.isEmpty() || spec.isEmpty() || !(parser.parse(spec.get().source(), c.canary()) instanceof SpecResult.Valid v)) {
+            return false;
+        }
+        return v.document().canary().analysis().map(a -> a.hooks(HookType.ROLLBACK)).orElse(java.util.List.of()).stream()
+                .anyMatch(hook -> hook.url().getScheme() != null && LoadtesterPath.hookedAt(
+                        URI.create(hook.url().getScheme() + "://" + host.get()), hook.url())
+                        .filter(p -> p == LoadtesterPath.ROLLBACK_CHECK).isPresent());
     }
 
     private static HttpResponse used(GateLinkClaims c) {

@@ -35,7 +35,14 @@ class GateLinkRouteTest {
     private static final GateLinkKey KEY = GateLinkKey.of("k".repeat(48));
     private static final String RUN = "test-podinfo-run-1";
     private static final Map<String, String> BROWSER = Map.of("User-Agent", "Mozilla/5.0 (test)",
-            "Content-Type", "application/x-www-form-urlencoded");
+            "Content-Type", "application/x-www-form-urlencoded", "Host", "api.example");
+    /** podinfo with a rollback webhook that reads this API's built-in rollback gate. */
+    private static final String WITH_ROLLBACK_HOOK = ApiHandlerTest.PODINFO_YAML + """
+                webhooks:
+                  - name: stop
+                    type: rollback
+                    url: https://api.example/rollback/check
+            """;
 
     @RegisterExtension
     final DynamoTableExtension dynamo = new DynamoTableExtension();
@@ -57,7 +64,7 @@ class GateLinkRouteTest {
             throw new AssertionError("no rollouts here");
         }, tokens, settings, () -> uses, clock);
         minter = settings.minter(URI.create("https://api.example"), clock).orElseThrow();
-        store.putSpec(PODINFO, ApiHandlerTest.PODINFO_YAML, dev.flagstep.store.SpecOrigin.API);
+        store.putSpec(PODINFO, WITH_ROLLBACK_HOOK, dev.flagstep.store.SpecOrigin.API);
         store.claimRun(PODINFO, RUN, "6.1.0", T0);
         store.park(PODINFO, GateType.CONFIRM_PROMOTION, "token-1", T0);
     }
@@ -67,7 +74,7 @@ class GateLinkRouteTest {
     }
 
     private HttpResponse get(String path) {
-        return api.handle(HttpRequest.of("GET", path, Map.of("User-Agent", "Slackbot-LinkExpanding 1.0"), ""));
+        return api.handle(HttpRequest.of("GET", path, Map.of("User-Agent", "Slackbot-LinkExpanding 1.0", "Host", "api.example"), ""));
     }
 
     private HttpResponse post(String path) {
@@ -128,6 +135,24 @@ class GateLinkRouteTest {
         assertThat(store.gate(PODINFO, GateType.ROLLBACK).open()).isTrue();
         assertThat(store.gate(PODINFO, GateType.CONFIRM_PROMOTION).open()).isFalse();
         assertThat(resumed).singleElement().satisfies(r -> assertThat(r).startsWith("token-rb "));
+    }
+
+    /** The phases roll back on the built-in gate only through a rollback webhook at /rollback/check: no such hook, no rollback link. */
+    @Test
+    void aRollbackLinkOfACanaryWhoseWebhooksDoNotReadTheRollbackGateIsRefused() {
+        String path = path(GateLinkAction.ROLLBACK);
+        for (String yaml : List.of(ApiHandlerTest.PODINFO_YAML,
+                WITH_ROLLBACK_HOOK.replace("https://api.example/rollback/check", "http://flagger-loadtester.test/rollback/check"))) {
+            store.putSpec(PODINFO, yaml, dev.flagstep.store.SpecOrigin.API);
+
+            HttpResponse r = post(path);
+
+            assertThat(r.status()).as(yaml).isEqualTo(409);
+            assertThat(r.body()).contains("No rollback webhook reads this gate");
+            assertThat(get(path).status()).isEqualTo(409);
+            assertThat(store.gate(PODINFO, GateType.ROLLBACK).open()).isFalse();
+        }
+        assertThat(post(path(GateLinkAction.APPROVE)).status()).as("approving needs no rollback hook").isEqualTo(200);
     }
 
     @Test

@@ -38,6 +38,9 @@ public final class ServedRuntime implements AutoCloseable {
      */
     public record Sync(WatchNamespaces watch, Duration interval) {}
 
+    /** The environment variable holding the local gate links' key (at least 32 characters), or {@code off}. */
+    public static final String GATE_LINK_KEY = "FLAGSTEP_GATE_LINK_KEY";
+
     private final LoopbackHttpServer server;
     private final LocalRuntime runtime;
     private final Optional<SyncLoop> sync;
@@ -50,9 +53,6 @@ public final class ServedRuntime implements AutoCloseable {
         this.sync = sync;
         this.gateLinks = gateLinks;
     }
-
-    /** The key of the gate links locally: {@value #GATE_LINK_KEY} (at least 32 characters), or {@code off}. */
-    public static final String GATE_LINK_KEY = "FLAGSTEP_GATE_LINK_KEY";
 
     /**
      * Gate links on this server: keyed by {@value #GATE_LINK_KEY} when set (links then survive a restart with
