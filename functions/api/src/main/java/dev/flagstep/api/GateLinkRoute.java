@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * (docs/security.md, "Gate links"). Unauthenticated: the signed token is the credential. A GET (or
  * HEAD) only shows what the link would do, because chat apps open links with bots to preview them; the
  * page's button POSTs to the same URL, and only that acts: the token is verified, the run must still
- * be the canary's active run and the gate still closed (and, to roll back, a rollback webhook must read the
- * built-in rollback gate), the link is spent once, and the gate opens
+ * be the canary's active run, a webhook of the canary must read the gate, and the gate must still be closed;
+ * the link is spent once, and the gate opens
  * through {@link GateOpening} as {@code POST .../gates/{gate}/open} opens it, waking the parked rollout.
  * Every outcome is a page for people; nothing here answers 500 with a trace.
  */
@@ -142,10 +142,13 @@ final class GateLinkRoute {
                             + active.map(r -> " (" + c.canary().dotted() + " is now rolling out run " + r + ")").orElse("")
                             + ". Nothing was changed.", Optional.of(c)));
         }
-        if (c.action() == GateLinkAction.ROLLBACK && !readsRollbackGate(c, req)) {
-            return Optional.of(GateLinkPage.page(409, "No rollback webhook reads this gate",
-                    "The rollback gate rolls a canary back only through a rollback webhook at this API's /rollback/check, "
-                            + "and " + c.canary().dotted() + " has none. Nothing was changed; roll back by hand.", Optional.of(c)));
+        if (!hookedToTheGate(c, req)) {
+            String path = c.action() == GateLinkAction.APPROVE ? "/gate/check" : "/rollback/check";
+            String type = c.action() == GateLinkAction.APPROVE ? c.gate().wireName() : "rollback";
+            return Optional.of(GateLinkPage.page(409, "No webhook reads this gate",
+                    "flagstep's built-in gates act through the canary's webhooks: a " + type + " webhook at this API's " + path
+                            + ". " + c.canary().dotted() + " has none, so this link would change nothing. Nothing was changed.",
+                    Optional.of(c)));
         }
         if (store.gate(c.canary(), c.opens()).open()) {
             return Optional.of(GateLinkPage.page(409, "Already open",
@@ -156,20 +159,23 @@ final class GateLinkRoute {
     }
 
     /**
-     * Whether opening the built-in rollback gate rolls this canary back: the phases ask only the rollback webhooks,
-     * and the built-in gate answers those at this API's {@code /rollback/check} (in-process or over HTTP), so one
-     * must point there. "This API" is the host the link was clicked on (the phases' FLAGSTEP_API_URL on AWS).
+     * Whether opening the gate moves the rollout: the phases read flagstep's built-in gates only through the
+     * canary's webhooks, a confirm-* webhook at this API's {@code /gate/check} (approve) or a rollback webhook at
+     * its {@code /rollback/check} (roll back), in-process or over HTTP. "This API" is the host the link was
+     * clicked on (the phases' FLAGSTEP_API_URL on AWS). A hook at an external flagger-loadtester reads that
+     * loadtester's own gate, which a link cannot open.
      */
-    private boolean readsRollbackGate(GateLinkClaims c, HttpRequest req) {
+    private boolean hookedToTheGate(GateLinkClaims c, HttpRequest req) {
         Optional<String> host = req.header("Host").map(String::strip).filter(h -> !h.isEmpty());
         Optional<SpecRecord> spec = store.spec(c.canary());
         if (host.isEmpty() || spec.isEmpty() || !(parser.parse(spec.get().source(), c.canary()) instanceof SpecResult.Valid v)) {
             return false;
         }
-        return v.document().canary().analysis().map(a -> a.hooks(HookType.ROLLBACK)).orElse(java.util.List.of()).stream()
+        HookType type = c.action() == GateLinkAction.APPROVE ? HookType.fromWire(c.gate().wireName()).orElseThrow() : HookType.ROLLBACK;
+        LoadtesterPath path = c.action() == GateLinkAction.APPROVE ? LoadtesterPath.GATE_CHECK : LoadtesterPath.ROLLBACK_CHECK;
+        return v.document().canary().analysis().map(a -> a.hooks(type)).orElse(java.util.List.of()).stream()
                 .anyMatch(hook -> hook.url().getScheme() != null && LoadtesterPath.hookedAt(
-                        URI.create(hook.url().getScheme() + "://" + host.get()), hook.url())
-                        .filter(p -> p == LoadtesterPath.ROLLBACK_CHECK).isPresent());
+                        URI.create(hook.url().getScheme() + "://" + host.get()), hook.url()).filter(p -> p == path).isPresent());
     }
 
     private static HttpResponse used(GateLinkClaims c) {

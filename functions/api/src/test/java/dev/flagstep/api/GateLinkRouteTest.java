@@ -36,9 +36,12 @@ class GateLinkRouteTest {
     private static final String RUN = "test-podinfo-run-1";
     private static final Map<String, String> BROWSER = Map.of("User-Agent", "Mozilla/5.0 (test)",
             "Content-Type", "application/x-www-form-urlencoded", "Host", "api.example");
-    /** podinfo with a rollback webhook that reads this API's built-in rollback gate. */
-    private static final String WITH_ROLLBACK_HOOK = ApiHandlerTest.PODINFO_YAML + """
+    /** podinfo with a confirm-promotion and a rollback webhook that read this API's built-in gates. */
+    private static final String HOOKED = ApiHandlerTest.PODINFO_YAML + """
                 webhooks:
+                  - name: approval
+                    type: confirm-promotion
+                    url: https://api.example/gate/check
                   - name: stop
                     type: rollback
                     url: https://api.example/rollback/check
@@ -64,7 +67,7 @@ class GateLinkRouteTest {
             throw new AssertionError("no rollouts here");
         }, tokens, settings, () -> uses, clock);
         minter = settings.minter(URI.create("https://api.example"), clock).orElseThrow();
-        store.putSpec(PODINFO, WITH_ROLLBACK_HOOK, dev.flagstep.store.SpecOrigin.API);
+        store.putSpec(PODINFO, HOOKED, dev.flagstep.store.SpecOrigin.API);
         store.claimRun(PODINFO, RUN, "6.1.0", T0);
         store.park(PODINFO, GateType.CONFIRM_PROMOTION, "token-1", T0);
     }
@@ -96,7 +99,7 @@ class GateLinkRouteTest {
                 T0.plus(Duration.ofHours(24)).toString());
         assertThat(store.gate(PODINFO, GateType.CONFIRM_PROMOTION).open()).isFalse();
         assertThat(resumed).isEmpty();
-        assertThat(api.handle(HttpRequest.of("HEAD", path, Map.of(), "")).status()).isEqualTo(200);
+        assertThat(api.handle(HttpRequest.of("HEAD", path, Map.of("Host", "api.example"), "")).status()).isEqualTo(200);
     }
 
     @Test
@@ -137,22 +140,35 @@ class GateLinkRouteTest {
         assertThat(resumed).singleElement().satisfies(r -> assertThat(r).startsWith("token-rb "));
     }
 
-    /** The phases roll back on the built-in gate only through a rollback webhook at /rollback/check: no such hook, no rollback link. */
+    /** The phases read the built-in gates only through webhooks at this API: a link no webhook reads is refused. */
     @Test
-    void aRollbackLinkOfACanaryWhoseWebhooksDoNotReadTheRollbackGateIsRefused() {
-        String path = path(GateLinkAction.ROLLBACK);
-        for (String yaml : List.of(ApiHandlerTest.PODINFO_YAML,
-                WITH_ROLLBACK_HOOK.replace("https://api.example/rollback/check", "http://flagger-loadtester.test/rollback/check"))) {
-            store.putSpec(PODINFO, yaml, dev.flagstep.store.SpecOrigin.API);
+    void aLinkWhoseGateNoWebhookOfTheCanaryReadsIsRefused() {
+        String approve = path(GateLinkAction.APPROVE);
+        String rollback = path(GateLinkAction.ROLLBACK);
+        String external = "http://flagger-loadtester.test";
+        Map<String, String> refused = Map.of(
+                ApiHandlerTest.PODINFO_YAML, approve,
+                ApiHandlerTest.PODINFO_YAML + " ", rollback,
+                HOOKED.replace("https://api.example/rollback/check", external + "/rollback/check"), rollback,
+                HOOKED.replace("https://api.example/gate/check", external + "/gate/check"), approve,
+                HOOKED.replace("type: confirm-promotion", "type: confirm-rollout"), approve,
+                HOOKED.replace("https://api.example/gate/check", "https://api.example/gate/halt"), approve);
+        refused.forEach((yaml, path) -> {
+            store.putSpec(PODINFO, yaml.strip() + "\n", dev.flagstep.store.SpecOrigin.API);
 
             HttpResponse r = post(path);
 
             assertThat(r.status()).as(yaml).isEqualTo(409);
-            assertThat(r.body()).contains("No rollback webhook reads this gate");
+            assertThat(r.body()).contains("No webhook reads this gate");
             assertThat(get(path).status()).isEqualTo(409);
-            assertThat(store.gate(PODINFO, GateType.ROLLBACK).open()).isFalse();
-        }
-        assertThat(post(path(GateLinkAction.APPROVE)).status()).as("approving needs no rollback hook").isEqualTo(200);
+        });
+        assertThat(store.gate(PODINFO, GateType.ROLLBACK).open()).isFalse();
+        assertThat(store.gate(PODINFO, GateType.CONFIRM_PROMOTION).open()).isFalse();
+        assertThat(resumed).isEmpty();
+
+        store.putSpec(PODINFO, HOOKED, dev.flagstep.store.SpecOrigin.API);
+        assertThat(post(approve).status()).as("the refused clicks spent nothing").isEqualTo(200);
+        assertThat(post(rollback).status()).isEqualTo(200);
     }
 
     @Test
