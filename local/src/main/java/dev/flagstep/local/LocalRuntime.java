@@ -247,6 +247,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** The table. */
+    /** Where the API spends gate links: the same table, as on AWS. */
+    public dev.flagstep.gatelink.GateLinkUses gateLinkUses() {
+        return new dev.flagstep.store.DynamoDbGateLinkUses(dynamo.client(), LocalDynamo.TABLE, clock);
+    }
+
     public CanaryStore store() {
         return store;
     }

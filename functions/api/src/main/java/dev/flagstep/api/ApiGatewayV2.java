@@ -33,7 +33,9 @@ public final class ApiGatewayV2 {
         byte[] body = body(event);
         Optional<String> caller = Optional.of(event.path("requestContext").path("authorizer").path("iam").path("userArn"))
                 .filter(JsonNode::isTextual).map(JsonNode::asText).filter(s -> !s.isEmpty());
-        return new HttpRequest(method, path, headers, query, body, caller);
+        Optional<String> sourceIp = Optional.of(http.path("sourceIp")).filter(JsonNode::isTextual).map(JsonNode::asText)
+                .filter(s -> !s.isEmpty());
+        return new HttpRequest(method, path, headers, query, body, caller, sourceIp);
     }
 
     private static byte[] body(JsonNode event) {

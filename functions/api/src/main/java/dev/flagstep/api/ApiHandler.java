@@ -9,6 +9,8 @@ import dev.flagstep.aws.AwsException;
 import dev.flagstep.gate.LoadtesterAnswer;
 import dev.flagstep.gate.LoadtesterPath;
 import dev.flagstep.gate.TaskTokens;
+import dev.flagstep.gatelink.GateLinkSettings;
+import dev.flagstep.gatelink.GateLinkUses;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.spec.SpecParser;
@@ -30,8 +32,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The HTTP API (docs/architecture.md, docs/api.md): canary documents, rollouts, built-in gates and
- * flagger-loadtester's gate paths. On AWS it is the HTTP API's Lambda (payload v2, read as a raw
+ * The HTTP API (docs/architecture.md, docs/api.md): canary documents, rollouts, built-in gates,
+ * flagger-loadtester's gate paths and the gate links. On AWS it is the HTTP API's Lambda (payload v2, read as a raw
  * stream with Jackson); the local runtime calls {@link #handle} with its own requests, through the
  * constructor that takes the collaborators.
  *
@@ -44,12 +46,15 @@ public final class ApiHandler implements RequestStreamHandler {
     /** The AWS actions this function's code calls (checked against template.yaml). */
     public static final Set<String> AWS_ACTIONS = IamActions.API;
 
+    /** The gate links' route ({@link GateLinkRoute}): the signed token in the path is the credential. */
+    public static final String GATE_LINK_ROUTE = "/links/{token}";
+
     /**
      * Paths API Gateway lets through without SigV4: the loadtester's read-only checks, which canary
      * webhooks call exactly as Flagger does (unsigned), and the health check.
      */
     public static final List<String> UNAUTHENTICATED_PATHS =
-            Stream.concat(LoadtesterPath.readOnlyPaths().stream(), Stream.of("/healthz")).toList();
+            Stream.concat(LoadtesterPath.readOnlyPaths().stream(), Stream.of("/healthz", GATE_LINK_ROUTE)).toList();
 
     /** Larger canary documents are refused (413): a real one is a few KB. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
@@ -67,14 +72,25 @@ public final class ApiHandler implements RequestStreamHandler {
             // addresses the functions would refuse are refused here already, with the field's path
             AddressGuard guard = AddressGuard.aws(System.getenv());
             SpecParser parser = new SpecParser(SpecValidator.DEFAULT.withAddresses(guard::refusalWithoutLookup));
-            return new Routes(env.store(), parser, env.rolloutStarter(json), env.taskTokens(), json);
+            return new Routes(env.store(), parser, env.rolloutStarter(json), env.taskTokens(), env.gateLinks(), json);
         });
     }
 
     /** For the local runtime and tests: the same API over any store, starter and token completer. */
     public ApiHandler(CanaryStore store, RolloutStarter rollouts, TaskTokens tokens) {
+        this(store, rollouts, tokens, GateLinkSettings.off(), () -> {
+            throw new IllegalStateException("gate links are off");
+        }, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As above, with gate links: {@code links} (on or off, the key, their lifetime), where spent links are kept, and
+     * the clock links expire on (the runtime's).
+     */
+    public ApiHandler(CanaryStore store, RolloutStarter rollouts, TaskTokens tokens, GateLinkSettings links,
+            Supplier<GateLinkUses> uses, java.time.Clock clock) {
         this.json = mapper();
-        Routes r = new Routes(store, new SpecParser(), rollouts, tokens, json);
+        Routes r = new Routes(store, new SpecParser(), rollouts, tokens, new GateLinkRoute.Wiring(links, uses, clock), json);
         this.routes = () -> r;
     }
 
@@ -134,7 +150,7 @@ public final class ApiHandler implements RequestStreamHandler {
                 case "canaries" -> only(m, "GET", () -> r.get().canaries.list(req));
                 default -> notFound(req);
             };
-            case 2 -> LoadtesterPath.of(s.get(0), s.get(1))
+            case 2 -> s.get(0).equals("links") ? r.get().links.handle(s.get(1), req) : LoadtesterPath.of(s.get(0), s.get(1))
                     .map(p -> r.get().loadtester.handle(p, req))
                     .orElseGet(() -> notFound(req));
             case 3 -> s.get(0).equals("canaries") ? canary(r.get(), CanaryResource.id(s.get(1), s.get(2)), req) : notFound(req);
@@ -180,10 +196,13 @@ public final class ApiHandler implements RequestStreamHandler {
     private static final class Routes {
         final CanaryResource canaries;
         final LoadtesterGates loadtester;
+        final GateLinkRoute links;
 
-        Routes(CanaryStore store, SpecParser parser, RolloutStarter rollouts, TaskTokens tokens, ObjectMapper json) {
+        Routes(CanaryStore store, SpecParser parser, RolloutStarter rollouts, TaskTokens tokens, GateLinkRoute.Wiring links,
+                ObjectMapper json) {
             this.canaries = new CanaryResource(store, parser, rollouts, tokens, json);
             this.loadtester = new LoadtesterGates(store, tokens, json);
+            this.links = new GateLinkRoute(links, store, new GateOpening(store, tokens, json), parser);
         }
     }
 }

@@ -8,6 +8,9 @@ import dev.flagstep.aws.RetryPolicy;
 import dev.flagstep.aws.StepFunctions;
 import dev.flagstep.aws.dynamodb.DynamoDb;
 import dev.flagstep.gate.SfnTaskTokens;
+import dev.flagstep.gatelink.GateLinkSettings;
+import dev.flagstep.metrics.SecretsManagerSecretResolver;
+import dev.flagstep.store.DynamoDbGateLinkUses;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.store.DynamoDbCanaryStore;
@@ -73,6 +76,25 @@ public final class AwsEnvironment {
     /** This function's AWS settings (region, credentials), e.g. for EKS access. */
     public AwsSettings aws() {
         return aws.get();
+    }
+
+    /**
+     * The gate links ({@code GATE_LINKS}, {@code GATE_LINK_SECRET_ARN}, {@code GATE_LINK_TTL_HOURS}): the key
+     * is read from Secrets Manager on the first link clicked, once per container. A value the template would
+     * never set turns links off (logged) rather than taking the whole API down.
+     */
+    GateLinkRoute.Wiring gateLinks() {
+        GateLinkSettings settings;
+        try {
+            settings = GateLinkSettings.fromEnvironment(env, arn -> new SecretsManagerSecretResolver(
+                    new AwsJsonClient(AwsService.SECRETS_MANAGER, aws.get(), AwsService.SECRETS_MANAGER.endpoint(aws.get().region(), env)))
+                    .resolve(arn));
+        } catch (IllegalArgumentException e) {
+            java.util.logging.Logger.getLogger(AwsEnvironment.class.getName()).warning("gate links are off: " + e.getMessage());
+            settings = GateLinkSettings.off();
+        }
+        return new GateLinkRoute.Wiring(settings,
+                Lazy.of(() -> new DynamoDbGateLinkUses(dynamo.get(), required("TABLE_NAME"), Clock.systemUTC())), Clock.systemUTC());
     }
 
     TaskTokens taskTokens() {

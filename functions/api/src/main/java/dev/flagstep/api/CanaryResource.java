@@ -33,7 +33,7 @@ final class CanaryResource {
     private final CanaryStore store;
     private final SpecParser parser;
     private final RolloutStarter rollouts;
-    private final TaskTokens tokens;
+    private final GateOpening opening;
     private final ObjectMapper json;
     private final Views views;
 
@@ -41,7 +41,7 @@ final class CanaryResource {
         this.store = store;
         this.parser = parser;
         this.rollouts = rollouts;
-        this.tokens = tokens;
+        this.opening = new GateOpening(store, tokens, json);
         this.json = json;
         this.views = new Views(json);
     }
@@ -181,9 +181,7 @@ final class CanaryResource {
         ObjectNode out = views.canary(views.object(), id).put("gate", gate.wireName());
         switch (action) {
             case "open" -> {
-                Optional<String> waiting = store.openGate(id, gate, who, why);
-                boolean resumed = waiting.map(t -> tokens.resume(t, resumeOutput(gate, who))).orElse(false);
-                out.put("open", true).put("resumedRollout", resumed);
+                out.put("open", true).put("resumedRollout", opening.open(id, gate, who, why));
             }
             case "close" -> {
                 store.closeGate(id, gate, who, why);
@@ -192,10 +190,6 @@ final class CanaryResource {
             default -> throw Problem.notFound("gates are opened with .../open and closed with .../close, not " + action);
         }
         return HttpResponse.json(200, out.toString());
-    }
-
-    private String resumeOutput(GateType gate, String who) {
-        return views.object().put("gate", gate.wireName()).put("openedBy", who).toString();
     }
 
     private ObjectNode gates(CanaryId id) {

@@ -9,11 +9,13 @@ import java.util.TreeMap;
 /**
  * One HTTP request as the API sees it, whoever carried it: API Gateway (payload v2, via
  * {@link ApiGatewayV2}) or the local runtime's HTTP server. Header names are matched without case.
- * {@code caller} is the authenticated principal (the IAM ARN API Gateway verified), if any.
+ * {@code caller} is the authenticated principal (the IAM ARN API Gateway verified), if any;
+ * {@code sourceIp} the address the request came from as the carrier saw it (API Gateway's
+ * {@code requestContext.http.sourceIp}, not a header a client can set), for audit records.
  */
 public record HttpRequest(
         String method, String path, Map<String, String> headers, Map<String, String> query, byte[] body,
-        Optional<String> caller) {
+        Optional<String> caller, Optional<String> sourceIp) {
 
     public HttpRequest {
         method = method.toUpperCase(Locale.ROOT);
@@ -22,6 +24,12 @@ public record HttpRequest(
         headers = java.util.Collections.unmodifiableMap(h);
         query = Map.copyOf(query);
         body = body.clone();
+    }
+
+    /** A request whose source address is unknown. */
+    public HttpRequest(String method, String path, Map<String, String> headers, Map<String, String> query, byte[] body,
+            Optional<String> caller) {
+        this(method, path, headers, query, body, caller, Optional.empty());
     }
 
     public static HttpRequest of(String method, String path, Map<String, String> headers, String body) {

@@ -9,6 +9,7 @@ public record HttpResponse(int status, Map<String, String> headers, String body)
     public static final String JSON = "application/json";
     public static final String PROBLEM = "application/problem+json";
     public static final String TEXT = "text/plain; charset=utf-8";
+    public static final String HTML = "text/html; charset=utf-8";
 
     public HttpResponse {
         headers = Map.copyOf(headers);
@@ -21,6 +22,11 @@ public record HttpResponse(int status, Map<String, String> headers, String body)
     /** A plain-text answer, as Go's http.ResponseWriter labels {@code w.Write([]byte("Approved"))}. */
     public static HttpResponse text(int status, String body) {
         return new HttpResponse(status, Map.of("Content-Type", TEXT), body);
+    }
+
+    /** A page for people (the gate links' confirmation and result pages). */
+    public static HttpResponse html(int status, String body) {
+        return new HttpResponse(status, Map.of("Content-Type", HTML), body);
     }
 
     public static HttpResponse empty(int status) {

@@ -37,11 +37,14 @@ public final class IamActions {
     /** Completing a parked task token when a built-in gate opens ({@link dev.flagstep.gate.SfnTaskTokens}). */
     static final Set<String> TASK_TOKENS = Set.of("states:SendTaskSuccess");
 
-    /** ApiHandler: the canary items (documents, gates, events, purge on delete), rollouts, gate tokens. */
+    /**
+     * ApiHandler: the canary items (documents, gates, events, purge on delete, spent gate links), rollouts, gate
+     * tokens, and the gate links' key (GateLinkSecret).
+     */
     static final Set<String> API = union(
             Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                     "dynamodb:Query", "dynamodb:BatchWriteItem"),
-            ROLLOUTS, TASK_TOKENS);
+            ROLLOUTS, TASK_TOKENS, Set.of("secretsmanager:GetSecretValue"));
 
     /** RolloutTriggerHandler: reads canary documents (and lists them for ECR pushes), starts rollouts. */
     static final Set<String> TRIGGER = union(Set.of("dynamodb:GetItem", "dynamodb:Query"), ROLLOUTS);

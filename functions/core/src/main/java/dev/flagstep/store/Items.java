@@ -26,6 +26,7 @@ final class Items {
     static final String GATE = "GATE#";
     static final String EVENT = "EVENT#";
     static final String RUN = "RUN#";
+    static final String LINK = "LINK#";
 
     private Items() {}
 

@@ -205,6 +205,8 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 + LoopbackHttpServer.CALLER + "\")");
         out.println("  Lambda Invoke: " + u + LambdaInvokeApi.PREFIX + "{Initialize|Analysis|...}/invocations");
         out.println("  built-in gates: hooks with url " + u + "/gate/check are answered from flagstep's table");
+        out.println("  gate links: " + u + "/links/{token}, signed with " + ServedRuntime.GATE_LINK_KEY
+                + " or a key of this process (=off turns them off; docs/security.md)");
         out.println("  web pages: " + (browserOrigins.isEmpty() ? "refused (no browser tab can open a gate; --"
                 + BrowserGuard.OPTION + " ORIGIN allows one)" : "allowed from " + String.join(", ", browserOrigins)));
         if (simulate) {

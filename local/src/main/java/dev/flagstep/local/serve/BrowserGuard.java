@@ -25,6 +25,10 @@ import java.util.Set;
  *     preflight: {@code application/x-www-form-urlencoded}, {@code multipart/form-data},
  *     {@code text/plain} (415).</li>
  * </ul>
+ * One exception to the last rule: the confirmation page of a gate link ({@code GET /links/{token}}) posts its
+ * button as a form to its own URL, so a same-origin {@code application/x-www-form-urlencoded} POST to
+ * {@code /links/{token}} passes. It forges nothing: the signed token in the path is the credential, and the
+ * origin checks above still refuse other pages.
  * Command-line clients (curl, the AWS CLI, Flagger's webhooks) send no {@code Origin} and JSON or no
  * body type, and pass. A browser UI on another origin works only when started with
  * {@code --allow-browser-origin ORIGIN}: that origin passes the origin checks and gets CORS answers.
@@ -94,12 +98,19 @@ public final class BrowserGuard {
                     + "): a web page may not drive flagstep serve; start it with --" + OPTION + " ORIGIN to allow one"));
         }
         Optional<String> type = req.mediaType();
-        if (!SAFE_METHODS.contains(req.method()) && type.filter(SIMPLE_TYPES::contains).isPresent()) {
+        if (!SAFE_METHODS.contains(req.method()) && type.filter(SIMPLE_TYPES::contains).isPresent() && !isGateLinkForm(req, type.get())) {
             return refuse(req, Problem.unsupportedMediaType("Content-Type " + type.get() + " is refused on " + req.method() + " "
                     + req.path() + ": any web page can send it without the browser asking first; send application/json "
                     + "(curl: -H 'Content-Type: application/json'), or YAML for canary documents"));
         }
         return Optional.empty();
+    }
+
+    /** The button of a gate link's confirmation page: a form POST to {@code /links/{token}}, token-authenticated. */
+    private static boolean isGateLinkForm(HttpRequest req, String type) {
+        String[] segments = req.path().split("/", -1);
+        return req.method().equals("POST") && type.equals("application/x-www-form-urlencoded")
+                && segments.length == 3 && segments[0].isEmpty() && segments[1].equals("links") && !segments[2].isEmpty();
     }
 
     /** CORS headers for a request from an allowed origin (empty for all others, so browsers keep pages out). */

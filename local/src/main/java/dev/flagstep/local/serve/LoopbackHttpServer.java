@@ -102,7 +102,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
         // one byte past the limit is enough for the handler to tell "too large" (413) from "at the limit"
         int cap = (invoke ? LambdaInvokeApi.MAX_PAYLOAD_BYTES : ApiHandler.MAX_BODY_BYTES) + 1;
         HttpRequest req = new HttpRequest(exchange.getRequestMethod(), path, headers(exchange),
-                query(exchange.getRequestURI().getRawQuery()), body(exchange.getRequestBody(), cap), Optional.of(CALLER));
+                query(exchange.getRequestURI().getRawQuery()), body(exchange.getRequestBody(), cap), Optional.of(CALLER),
+                Optional.ofNullable(exchange.getRemoteAddress()).map(a -> a.getAddress().getHostAddress()));
         Optional<HttpResponse> refused = guard.refusal(req);
         HttpResponse response;
         if (refused.isPresent()) {

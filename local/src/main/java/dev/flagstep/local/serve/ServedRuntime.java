@@ -7,6 +7,9 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.local.LocalRuntime;
 import dev.flagstep.local.PhaseFaults;
 import dev.flagstep.gate.TaskTokens;
+import dev.flagstep.gatelink.GateLinkKey;
+import dev.flagstep.gatelink.GateLinkMinter;
+import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.sync.WatchNamespaces;
 import java.net.URI;
@@ -35,14 +38,50 @@ public final class ServedRuntime implements AutoCloseable {
      */
     public record Sync(WatchNamespaces watch, Duration interval) {}
 
+    /** The environment variable holding the local gate links' key (at least 32 characters), or {@code off}. */
+    public static final String GATE_LINK_KEY = "FLAGSTEP_GATE_LINK_KEY";
+
     private final LoopbackHttpServer server;
     private final LocalRuntime runtime;
     private final Optional<SyncLoop> sync;
+    private final Optional<GateLinkMinter> gateLinks;
 
-    private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime, Optional<SyncLoop> sync) {
+    private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime, Optional<SyncLoop> sync,
+            Optional<GateLinkMinter> gateLinks) {
         this.server = server;
         this.runtime = runtime;
         this.sync = sync;
+        this.gateLinks = gateLinks;
+    }
+
+    /**
+     * Gate links on this server: keyed by {@value #GATE_LINK_KEY} when set (links then survive a restart with
+     * {@code --db}), else by a random key of this process; {@code off} turns them off. They last 24 hours of the
+     * runtime's clock.
+     *
+     * @throws IllegalArgumentException when the variable holds a key too short to sign with
+     */
+    static GateLinkSettings gateLinks(java.util.Map<String, String> env) {
+        String key = env.getOrDefault(GATE_LINK_KEY, "").strip();
+        if (key.equals("off")) {
+            return GateLinkSettings.off();
+        }
+        if (key.isEmpty()) {
+            return GateLinkSettings.of(GateLinkKey.random(new java.security.SecureRandom()), GateLinkSettings.DEFAULT_TTL);
+        }
+        if (key.length() < GateLinkKey.MIN_BYTES) {
+            throw new IllegalArgumentException(GATE_LINK_KEY + ": at least " + GateLinkKey.MIN_BYTES
+                    + " characters (or \"off\"), got " + key.length());
+        }
+        return GateLinkSettings.of(GateLinkKey.of(key), GateLinkSettings.DEFAULT_TTL);
+    }
+
+    /**
+     * The minter of this server's gate links ({@code {url}/links/{token}}), on the runtime's clock; empty when
+     * links are off. What a local notifier puts in a closed gate's message.
+     */
+    public Optional<GateLinkMinter> gateLinks() {
+        return gateLinks;
     }
 
     /**
@@ -84,6 +123,7 @@ public final class ServedRuntime implements AutoCloseable {
     public static ServedRuntime start(int port, LocalRuntime.Settings settings, KubeClient kube,
             Optional<SimulatedCluster> simulated, Set<String> browserOrigins, Optional<Sync> sync,
             Optional<TaskTokens> elsewhere, Optional<PhaseFaults> faults) {
+        GateLinkSettings links = gateLinks(System.getenv());
         LoopbackHttpServer server = LoopbackHttpServer.bind(port);
         LocalRuntime runtime;
         try {
@@ -96,7 +136,9 @@ public final class ServedRuntime implements AutoCloseable {
             throw e;
         }
         try {
-            ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(), runtime.taskTokens());
+            var uses = runtime.gateLinkUses();
+            ApiHandler handler = new ApiHandler(runtime.store(), runtime.rollouts(), runtime.taskTokens(), links, () -> uses,
+                    runtime.clock());
             Function<HttpRequest, HttpResponse> api = handler::handle;
             Function<HttpRequest, HttpResponse> served = simulated
                     .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),
@@ -105,7 +147,7 @@ public final class ServedRuntime implements AutoCloseable {
             server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
             Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch()),
                     s.interval(), settings.speed()));
-            return new ServedRuntime(server, runtime, loop);
+            return new ServedRuntime(server, runtime, loop, links.minter(server.url(), runtime.clock()));
         } catch (RuntimeException e) {
             server.close();
             runtime.close();

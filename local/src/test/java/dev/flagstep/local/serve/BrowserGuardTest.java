@@ -131,6 +131,34 @@ class BrowserGuardTest {
         assertThat(reached).containsExactly("POST /gate/open");
     }
 
+    /** A gate link's confirmation page posts its button as a form, to its own URL: that one form POST passes. */
+    @Test
+    void theGateLinkPagesOwnFormPostPassesAndNothingElseLikeIt() {
+        start(Set.of());
+        String own = "http://127.0.0.1:" + server.port();
+        String form = "application/x-www-form-urlencoded";
+
+        Http.Reply sameOrigin = http.send("POST", "/links/abc.def", Optional.of(form), Optional.of("confirm=yes"),
+                Optional.of(new String[] {"Origin", own, "Sec-Fetch-Site", "same-origin"}));
+        Http.Reply noOrigin = http.send("POST", "/links/abc.def", Optional.of(form), Optional.of("confirm=yes"), Optional.empty());
+        Http.Reply crossOrigin = http.send("POST", "/links/abc.def", Optional.of(form), Optional.of("confirm=yes"),
+                Optional.of(new String[] {"Origin", "https://evil.example"}));
+        Http.Reply crossSite = http.send("POST", "/links/abc.def", Optional.of(form), Optional.of("confirm=yes"),
+                Optional.of(new String[] {"Sec-Fetch-Site", "cross-site"}));
+        Http.Reply textPlain = http.send("POST", "/links/abc.def", Optional.of("text/plain"), Optional.of("x"), Optional.empty());
+        Http.Reply otherPath = http.send("POST", "/links/abc.def/more", Optional.of(form), Optional.of("x"), Optional.empty());
+        Http.Reply gateOpen = post(form);
+
+        assertThat(sameOrigin.status()).isEqualTo(202);
+        assertThat(noOrigin.status()).isEqualTo(202);
+        assertThat(crossOrigin.status()).isEqualTo(403);
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(textPlain.status()).isEqualTo(415);
+        assertThat(otherPath.status()).isEqualTo(415);
+        assertThat(gateOpen.status()).isEqualTo(415);
+        assertThat(reached).containsExactly("POST /links/abc.def", "POST /links/abc.def");
+    }
+
     @Test
     void theOptionTakesOriginsOnly() {
         assertThat(BrowserGuard.parseOrigins(Optional.of("http://localhost:3000, https://Ops.Example.com")))

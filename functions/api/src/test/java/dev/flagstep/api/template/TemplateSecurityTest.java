@@ -103,6 +103,23 @@ class TemplateSecurityTest {
         }
     }
 
+    /** The gate links' key is the stack's own generated secret, only the API may read it, and links can be turned off. */
+    @Test
+    void theGateLinkKeyIsAGeneratedSecretTheApiReads() throws Exception {
+        assertThat(resources.at("/GateLinkSecret/Type").asText()).isEqualTo("AWS::SecretsManager::Secret");
+        assertThat(resources.at("/GateLinkSecret/Properties/GenerateSecretString/GenerateStringKey").asText()).isEqualTo("secret");
+        assertThat(resources.at("/GateLinkSecret/Properties/GenerateSecretString/PasswordLength").asInt())
+                .isGreaterThanOrEqualTo(dev.flagstep.gatelink.GateLinkKey.MIN_BYTES);
+        JsonNode env = template.at("/Globals/Function/Environment/Variables");
+        assertThat(env.at("/GATE_LINK_SECRET_ARN/Ref").asText()).isEqualTo("GateLinkSecret");
+        assertThat(env.at("/GATE_LINK_TTL_HOURS/Ref").asText()).isEqualTo("GateLinkTtlHours");
+        assertThat(env.at("/GATE_LINKS/Fn::If/0").asText()).isEqualTo("GateLinksEnabled");
+        assertThat(template.at("/Parameters/GateLinks/AllowedValues").toString()).isEqualTo("[\"enabled\",\"disabled\"]");
+        for (String variable : List.of("GATE_LINKS", "GATE_LINK_SECRET_ARN", "GATE_LINK_TTL_HOURS")) {
+            assertThat(mainSourcesMentioning("\"" + variable + "\"")).as(variable + " is read by the code").isNotEmpty();
+        }
+    }
+
     @Test
     void theUnauthenticatedRoutesAreThrottledBelowTheSignedOnes() {
         JsonNode defaults = resources.at("/HttpApi/Properties/DefaultRouteSettings");

@@ -1,0 +1,31 @@
+package dev.flagstep.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstep.gate.GateType;
+import dev.flagstep.gate.TaskTokens;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.store.GateStore;
+
+/**
+ * Opening a built-in gate, the one way for every caller ({@code POST .../gates/{gate}/open} and the
+ * gate links): the gate opens and a rollout parked on it is woken at once with its task token.
+ */
+final class GateOpening {
+
+    private final GateStore store;
+    private final TaskTokens tokens;
+    private final ObjectMapper json;
+
+    GateOpening(GateStore store, TaskTokens tokens, ObjectMapper json) {
+        this.store = store;
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    /** Opens the gate; true when a parked rollout was woken (false: none waited, it moves on at its next check). */
+    boolean open(CanaryId id, GateType gate, String who, String why) {
+        return store.openGate(id, gate, who, why)
+                .map(token -> tokens.resume(token, json.createObjectNode().put("gate", gate.wireName()).put("openedBy", who).toString()))
+                .orElse(false);
+    }
+}
