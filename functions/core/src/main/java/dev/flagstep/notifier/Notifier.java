@@ -10,7 +10,11 @@ import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.HookType;
+import dev.flagstep.net.AddressGuard;
+import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.webhook.Sleeper;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +52,16 @@ public final class Notifier {
         this.scope = scope;
         this.settings = settings;
         this.gateActions = gateActions;
+    }
+
+    /**
+     * The local runtime's defaults, for wirings that give none: loopback receivers allowed, every URL direct,
+     * no secrets and no global notifier, real waits.
+     */
+    public static Notifier local() {
+        return new Notifier(new AlertPoster(AddressGuard.local(), ServiceRouter.direct(), Sleeper.REAL, Clock.systemUTC(),
+                AlertPoster.Policy.defaults()), SecretResolver.none(), SecretScope.unprefixed(), NotifierSettings.none(),
+                GateActions.none());
     }
 
     /** The same notifier handing out other gate links (the API's signed ones). */
