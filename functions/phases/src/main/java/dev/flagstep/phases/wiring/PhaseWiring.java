@@ -111,8 +111,8 @@ public final class PhaseWiring {
                 SigningSecrets.from(a.secrets(), a.secretScope(), s.defaultWebhookSecret()),
                 s.historyBudget(),
                 a.sleeper(),
-                // an alert's retries wait real time, as a webhook's: its receiver runs in real time
-                new Notifier(new AlertPoster(a.guard(), a.router(), Sleeper.REAL, a.signingClock(), AlertPoster.Policy.defaults()),
+                // an alert's retries are bounded by the tick's deadline, which is on the phases' clock: wait on it too
+                new Notifier(new AlertPoster(a.guard(), a.router(), a.sleeper(), a.clock(), AlertPoster.Policy.defaults()),
                         a.secrets(), a.secretScope(), s.alerts(), GateActions.none()));
     }
 }
