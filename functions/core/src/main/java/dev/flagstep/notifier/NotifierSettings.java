@@ -22,7 +22,11 @@ public record NotifierSettings(Optional<GlobalNotifier> global, Optional<String>
      * {@code SLACK_USER} (flagger), {@code SLACK_PROXY_URL}, {@code MSTEAMS_PROXY_URL}, {@code ALERT_CLUSTER_NAME}.
      */
     public static NotifierSettings fromStackEnvironment(Map<String, String> env, Function<String, Map<String, String>> secrets) {
-        return from(env, "", name -> secretOf(env, name + "_SECRET_ARN", secrets), "ALERT_CLUSTER_NAME");
+        return new NotifierSettings(GlobalNotifier.of(
+                secretOf(env, "SLACK_URL_SECRET_ARN", secrets), value(env, "SLACK_PROXY_URL").map(URI::create),
+                value(env, "SLACK_USER").orElse("flagger"), value(env, "SLACK_CHANNEL").orElse(""),
+                secretOf(env, "MSTEAMS_URL_SECRET_ARN", secrets), value(env, "MSTEAMS_PROXY_URL").map(URI::create)),
+                value(env, "ALERT_CLUSTER_NAME"));
     }
 
     /**
@@ -31,17 +35,15 @@ public record NotifierSettings(Optional<GlobalNotifier> global, Optional<String>
      * {@code FLAGSTEP_MSTEAMS_PROXY_URL}, {@code FLAGSTEP_CLUSTER_NAME}.
      */
     public static NotifierSettings fromLocalEnvironment(Map<String, String> env) {
-        return from(env, "FLAGSTEP_", name -> value(env, "FLAGSTEP_" + name).map(url -> () -> Map.of("address", url)),
-                "FLAGSTEP_CLUSTER_NAME");
+        return new NotifierSettings(GlobalNotifier.of(
+                plain(env, "FLAGSTEP_SLACK_URL"), value(env, "FLAGSTEP_SLACK_PROXY_URL").map(URI::create),
+                value(env, "FLAGSTEP_SLACK_USER").orElse("flagger"), value(env, "FLAGSTEP_SLACK_CHANNEL").orElse(""),
+                plain(env, "FLAGSTEP_MSTEAMS_URL"), value(env, "FLAGSTEP_MSTEAMS_PROXY_URL").map(URI::create)),
+                value(env, "FLAGSTEP_CLUSTER_NAME"));
     }
 
-    private static NotifierSettings from(Map<String, String> env, String prefix,
-                                         Function<String, Optional<Supplier<Map<String, String>>>> url, String clusterName) {
-        Optional<GlobalNotifier> global = GlobalNotifier.of(
-                url.apply("SLACK_URL"), value(env, prefix + "SLACK_PROXY_URL").map(URI::create),
-                value(env, prefix + "SLACK_USER").orElse("flagger"), value(env, prefix + "SLACK_CHANNEL").orElse(""),
-                url.apply("MSTEAMS_URL"), value(env, prefix + "MSTEAMS_PROXY_URL").map(URI::create));
-        return new NotifierSettings(global, value(env, clusterName));
+    private static Optional<Supplier<Map<String, String>>> plain(Map<String, String> env, String name) {
+        return value(env, name).map(url -> () -> Map.of("address", url));
     }
 
     private static Optional<Supplier<Map<String, String>>> secretOf(Map<String, String> env, String name,
