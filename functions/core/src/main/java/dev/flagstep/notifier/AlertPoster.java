@@ -30,7 +30,8 @@ import java.util.concurrent.TimeoutException;
  * token is given, through the provider's {@code proxy} when set, 5 seconds per attempt, success on 2xx. Beyond
  * Flagger, since an alert must never cost a release more than a few seconds: up to {@link Policy#attempts()}
  * attempts on connection errors, timeouts, 429 and 5xx (but 501), waiting 1 s, 2 s, ... or the receiver's
- * {@code Retry-After} on 429/503 up to {@link Policy#maxRetryAfter()}, and never past the caller's deadline.
+ * {@code Retry-After} on 429/503 up to {@link Policy#maxRetryAfter()}, and no attempt that could end past the
+ * caller's deadline (not even the first).
  * Addresses pass the {@link AddressGuard} (the proxy's, when one is used); cluster Service URLs go through the
  * {@link ServiceRouter} as webhooks do. Redirects are not followed (a 3xx is a failure). Never throws.
  */
@@ -80,6 +81,10 @@ public final class AlertPoster {
 
     /** @param deadline no retry starts when its wait and attempt would end after this */
     public Result post(Post post, Instant deadline) {
+        if (clock.instant().plus(policy.timeout()).isAfter(deadline)) {
+            // the phase needs its last seconds to save its tick: an alert must not take them
+            return new Result.Failed("sending notification failed to send: no time left in this phase's invocation", 0);
+        }
         for (int attempt = 1; ; attempt++) {
             Attempt result = once(post);
             switch (result) {

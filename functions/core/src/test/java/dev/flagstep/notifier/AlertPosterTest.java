@@ -106,6 +106,14 @@ class AlertPosterTest {
     }
 
     @Test
+    void noAttemptStartsThatCouldEndPastTheDeadline() {
+        var result = post(rx.url("/hook"), Optional.empty(), Optional.empty(), NOW.plusSeconds(4));
+        assertThat(result).isEqualTo(new AlertPoster.Result.Failed(
+                "sending notification failed to send: no time left in this phase's invocation", 0));
+        assertThat(rx.requests()).isEmpty();
+    }
+
+    @Test
     void theProxyCarriesTheRequest() {
         // an HTTP proxy gets the request in absolute form: the receiver plays the proxy
         var result = post(URI.create("http://hooks.slack.invalid/services/T0/B0/x"), Optional.empty(),
