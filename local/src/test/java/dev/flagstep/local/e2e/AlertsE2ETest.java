@@ -110,4 +110,42 @@ class AlertsE2ETest {
                 "New revision detected! Scaling up alerted.e2e",
                 "Promotion completed! Scaling down alerted.e2e");
     }
+
+    @Test
+    void aFailedReleaseAlertsTheErrorProviderWithATeamsCard() throws Exception {
+        String hooks = h.hooksUrl();
+        FailureKit.successRate(h, "alerted-bad", 50);
+        CanaryDocument doc = h.canary(FailureKit.canary(h, "alerted-bad").analysis("""
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 50
+                    alerts:
+                      - name: on-call
+                        severity: error
+                        providerRef: {name: on-call-bad}
+                      - name: approvals
+                        severity: warn
+                        providerRef: {name: approvals-bad}
+                """ + CanaryYaml.SUCCESS_RATE)
+                + provider("on-call-bad", "type: msteams\naddress: " + hooks + "/alerts/on-call-bad\n")
+                + provider("approvals-bad", "type: gchat\naddress: " + hooks + "/alerts/approvals-bad\n"));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        // error >= warn: both get the one error alert, and nothing else (no info)
+        List<JsonNode> teams = h.calls("/alerts/on-call-bad");
+        assertThat(teams).hasSize(1);
+        assertThat(teams.getFirst().toString()).isEqualTo(
+                "{\"@type\":\"MessageCard\",\"@context\":\"http://schema.org/extensions\",\"themeColor\":\"FF0000\","
+                        + "\"summary\":\"alerted-bad.e2e\",\"sections\":[{\"activityTitle\":\"Failed checks threshold reached 2\","
+                        + "\"activitySubtitle\":\"alerted-bad.e2e\",\"facts\":[]}]}");
+        List<JsonNode> chat = h.calls("/alerts/approvals-bad");
+        assertThat(chat).hasSize(1);
+        assertThat(chat.getFirst().at("/cards/0/sections/0/widgets/0/textParagraph/text").asText())
+                .isEqualTo("<font color=#848484><strong>Failed checks threshold reached 2</strong></font>");
+        assertThat(h.hooks.requests("/alerts/approvals-bad").getFirst().bodyText())
+                .contains("\\u003cfont color=#848484\\u003e");
+    }
 }
