@@ -85,18 +85,18 @@ public final class Notifier {
 
     private void send(Context context, Alert alert, List<String> problems) {
         CanarySpec canary = context.document().canary();
+        List<AlertRef> refs = canary.analysis().map(Analysis::alerts).orElse(List.of());
+        List<AlertRef> recipients = refs.stream().filter(ref -> Severities.sends(ref.severity(), alert.severity())).toList();
+        Optional<GlobalNotifier> global = refs.isEmpty() ? settings.global() : Optional.empty();
+        if (recipients.isEmpty() && global.isEmpty()) {
+            return; // nobody to tell: no gate links are asked for either
+        }
         Notification n = new Notification(canary.id().name(), canary.id().namespace(), alert.text(),
                 AlertFields.of(alert.text(), canary, context.provider(), settings.clusterName()), alert.severity(),
                 gate(alert.text()).flatMap(g -> gateActions.links(canary.id(), context.runId(), g.wireName())));
-        List<AlertRef> refs = canary.analysis().map(Analysis::alerts).orElse(List.of());
-        if (refs.isEmpty()) {
-            settings.global().ifPresent(g -> global(g, n, context).ifPresent(problems::add));
-            return;
-        }
-        for (AlertRef ref : refs) {
-            if (Severities.sends(ref.severity(), alert.severity())) {
-                provider(ref, n, context).ifPresent(problems::add);
-            }
+        global.ifPresent(g -> global(g, n, context).ifPresent(problems::add));
+        for (AlertRef ref : recipients) {
+            provider(ref, n, context).ifPresent(problems::add);
         }
     }
 

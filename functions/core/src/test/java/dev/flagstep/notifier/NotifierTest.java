@@ -210,4 +210,19 @@ class NotifierTest {
         assertThat(bodies.get(1)).contains("\"potentialAction\":[{\"@type\":\"OpenUri\",\"name\":\"Approve\"");
         assertThat(bodies.get(2)).contains("https://api/rollback");
     }
+
+    @Test
+    void noLinksAreAskedForWhenNobodyGetsTheAlert() {
+        List<String> asked = new ArrayList<>();
+        GateActions gates = (canary, runId, gate) -> {
+            asked.add(gate);
+            return Optional.empty();
+        };
+        CanaryDocument errorsOnly = AlertCanaries.document("- name: a\n  severity: error\n  providerRef: {name: s}\n",
+                slack("s", "/s"));
+        assertThat(send(notifier(NotifierSettings.none(), gates), errorsOnly, WARN)).isEmpty();
+        assertThat(send(notifier(NotifierSettings.none(), gates), AlertCanaries.document(""), WARN)).isEmpty();
+        assertThat(asked).isEmpty();
+        assertThat(rx.requests()).isEmpty();
+    }
 }
