@@ -1,6 +1,7 @@
 package dev.flagstep.notifier;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,9 +24,9 @@ public record NotifierSettings(Optional<GlobalNotifier> global, Optional<String>
      */
     public static NotifierSettings fromStackEnvironment(Map<String, String> env, Function<String, Map<String, String>> secrets) {
         return new NotifierSettings(GlobalNotifier.of(
-                secretOf(env, "SLACK_URL_SECRET_ARN", secrets), value(env, "SLACK_PROXY_URL").map(URI::create),
+                secretOf(env, "SLACK_URL_SECRET_ARN", secrets), url(env, "SLACK_PROXY_URL"),
                 value(env, "SLACK_USER").orElse("flagger"), value(env, "SLACK_CHANNEL").orElse(""),
-                secretOf(env, "MSTEAMS_URL_SECRET_ARN", secrets), value(env, "MSTEAMS_PROXY_URL").map(URI::create)),
+                secretOf(env, "MSTEAMS_URL_SECRET_ARN", secrets), url(env, "MSTEAMS_PROXY_URL")),
                 value(env, "ALERT_CLUSTER_NAME"));
     }
 
@@ -36,9 +37,9 @@ public record NotifierSettings(Optional<GlobalNotifier> global, Optional<String>
      */
     public static NotifierSettings fromLocalEnvironment(Map<String, String> env) {
         return new NotifierSettings(GlobalNotifier.of(
-                plain(env, "FLAGSTEP_SLACK_URL"), value(env, "FLAGSTEP_SLACK_PROXY_URL").map(URI::create),
+                plain(env, "FLAGSTEP_SLACK_URL"), url(env, "FLAGSTEP_SLACK_PROXY_URL"),
                 value(env, "FLAGSTEP_SLACK_USER").orElse("flagger"), value(env, "FLAGSTEP_SLACK_CHANNEL").orElse(""),
-                plain(env, "FLAGSTEP_MSTEAMS_URL"), value(env, "FLAGSTEP_MSTEAMS_PROXY_URL").map(URI::create)),
+                plain(env, "FLAGSTEP_MSTEAMS_URL"), url(env, "FLAGSTEP_MSTEAMS_PROXY_URL")),
                 value(env, "FLAGSTEP_CLUSTER_NAME"));
     }
 
@@ -49,6 +50,21 @@ public record NotifierSettings(Optional<GlobalNotifier> global, Optional<String>
     private static Optional<Supplier<Map<String, String>>> secretOf(Map<String, String> env, String name,
                                                                     Function<String, Map<String, String>> secrets) {
         return value(env, name).map(arn -> () -> secrets.apply(arn));
+    }
+
+    /** An optional proxy URL; a bad one names its variable. */
+    private static Optional<URI> url(Map<String, String> env, String name) {
+        return value(env, name).map(v -> {
+            try {
+                URI uri = new URI(v);
+                if (uri.getHost() == null) {
+                    throw new URISyntaxException(v, "no host");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(name + ": not a proxy URL: " + v);
+            }
+        });
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -175,6 +175,9 @@ class NotifierTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NotifierSettings.fromLocalEnvironment(
                         Map.of("FLAGSTEP_SLACK_URL", "https://hooks.slack.com/x")))
                 .hasMessageContaining("SlackChannel");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NotifierSettings.fromStackEnvironment(
+                        Map.of("MSTEAMS_URL_SECRET_ARN", "arn:x", "MSTEAMS_PROXY_URL", "proxy:3128 x"), arn -> Map.of()))
+                .hasMessage("MSTEAMS_PROXY_URL: not a proxy URL: proxy:3128 x");
     }
 
     @Test
