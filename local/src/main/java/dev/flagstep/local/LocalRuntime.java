@@ -101,9 +101,13 @@ public final class LocalRuntime implements AutoCloseable {
             return new Settings(Optional.empty(), 1, "kubernetes", URI.create("http://127.0.0.1:9090"), Optional.empty());
         }
 
-        /** What the phases are wired with ({@link PhaseWiring}): no stack-wide webhook secret locally. */
+        /**
+         * What the phases are wired with ({@link PhaseWiring}): no stack-wide webhook secret locally; the global
+         * notifier from this process's environment ({@code FLAGSTEP_SLACK_URL}, ..., see docs/alerts.md).
+         */
         public PhaseWiring.Settings phases() {
-            return new PhaseWiring.Settings(defaultProvider, metricsServer, apiUrl, Optional.empty(), historyBudget);
+            return new PhaseWiring.Settings(defaultProvider, metricsServer, apiUrl, Optional.empty(), historyBudget,
+                    dev.flagstep.notifier.NotifierSettings.fromLocalEnvironment(System.getenv()));
         }
 
         /** The same settings with another history budget (tests hand over after a few ticks). */

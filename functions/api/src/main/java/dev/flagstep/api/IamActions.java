@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * (docs/architecture.md, "One tick"): every phase reads and writes its canary's items and publishes events;
  * phases that touch the cluster describe it (the bearer token is a presigned STS call that needs no
  * permission); phases that call webhooks (and the analysis, for metric provider credentials) read
- * secrets under the SecretsPrefix parameter; the gate phases complete their own task token when a
+ * secrets under the SecretsPrefix parameter; phases that raise Flagger's alerts read AlertProviders' secrets
+ * there too, and the global notifier's URL secret; the gate phases complete their own task token when a
  * gate opened between their check and their park (PhaseHandler.park).
  */
 public final class IamActions {
@@ -28,6 +29,8 @@ public final class IamActions {
     static final Set<String> PUBLISH = Set.of("events:PutEvents");
     static final Set<String> CLUSTER = Set.of("eks:DescribeCluster");
     static final Set<String> WEBHOOK_SECRET = Set.of("secretsmanager:GetSecretValue");
+    /** Alerting phases read AlertProviders' secretRef (under SecretsPrefix) and the global notifier's URL secret. */
+    static final Set<String> ALERT_SECRETS = Set.of("secretsmanager:GetSecretValue");
     static final Set<String> METRICS = Set.of("cloudwatch:GetMetricData", "aps:QueryMetrics");
 
     /** Starting and superseding rollouts ({@link SfnRolloutExecutions}). */
@@ -64,17 +67,17 @@ public final class IamActions {
     private static Map<String, Set<String>> table() {
         Map<String, Set<String>> t = new TreeMap<>();
         // claiming the run checks, in the same transaction, that the document still exists
-        t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER));
+        t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER, ALERT_SECRETS));
         // confirm-rollout hooks and event hooks reach cluster Services through the API server's proxy
         t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
-        t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
         t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         // Analysis also runs the traffic step, and WaitForTrafficIncrease parks on its gate
         t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS, TASK_TOKENS));
         t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
-        t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
-        t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
-        t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER));
+        t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
+        t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
+        t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
         // closes every gate and releases the run when a rollout ends; reads the routes once more
         t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), CLUSTER, WEBHOOK_SECRET));

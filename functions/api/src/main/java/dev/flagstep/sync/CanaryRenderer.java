@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * then the AlertProviders its {@code analysis.alerts[].providerRef} name (a reference without a namespace means
  * the canary's), each once, ordered by namespace and name. Keys are sorted and every string quoted, so the text
  * is the same for the same objects whatever order the API server lists them in, and changes exactly when one of
- * them changed. A template that is missing is reported with its field; a missing AlertProvider is left out (alerts
- * are not delivered yet; Flagger too only logs it when it alerts).
+ * them changed. A template that is missing is reported with its field; a missing AlertProvider is left out (the
+ * phases report it in a Warning event when an alert would go to it; Flagger too only logs it when it alerts).
  */
 public final class CanaryRenderer {
 

@@ -354,5 +354,9 @@ public record FlaggerMessages(String name, String namespace, String target) {
         public static String progressDeadlineExceeded(String error) {
             return "Progress deadline exceeded " + error;
         }
+
+        public static String promotionFailed(String error) {
+            return "Promotion failed, primary not ready: " + error;
+        }
     }
 }

@@ -42,6 +42,7 @@ final class KnownFields {
     static final Set<String> WEBHOOK = Set.of(
             "name", "type", "muteAlert", "url", "timeout", "retries", "disableTLS", "metadata");
     static final Set<String> ALERT = Set.of("name", "severity", "providerRef");
+    static final Set<String> ALERT_PROVIDER = Set.of("type", "channel", "username", "address", "proxy", "secretRef");
     static final Set<String> PROVIDER_REF = Set.of("name", "namespace");
     static final Set<String> OBJECT_REF = Set.of("apiVersion", "kind", "name");
     /** autoscalerRef also carries KEDA/HPA tuning that the workload code does not use yet. */

@@ -63,6 +63,7 @@ public final class SpecParser {
         List<SpecError> errors = new ArrayList<>();
         List<JsonNode> canaries = new ArrayList<>();
         List<Integer> templateIndexes = new ArrayList<>();
+        List<Integer> providerIndexes = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {
             JsonNode document = documents.get(i);
             String where = "document " + (i + 1);
@@ -75,9 +76,8 @@ public final class SpecParser {
                 switch (kind.isTextual() ? kind.textValue() : "") {
                     case "Canary" -> canaries.add(document);
                     case "MetricTemplate" -> templateIndexes.add(i);
-                    // the cluster sync adds the AlertProviders a Canary's alerts name, so the stored document
-                    // changes with them; alert delivery does not read them yet: checked as a manifest, kept as text
-                    case "AlertProvider" -> alertProvider(document, where, errors);
+                    // the API and the cluster sync store a Canary with the AlertProviders its alerts name
+                    case "AlertProvider" -> providerIndexes.add(i);
                     case "" -> errors.add(new SpecError(where + ".kind", "required; expected " + KINDS));
                     default -> errors.add(new SpecError(where + ".kind", "kind " + FieldReader.quote(kind.textValue())
                             + " is not accepted here; expected " + KINDS));
@@ -106,7 +106,17 @@ public final class SpecParser {
                 }
             });
         }
-        CanaryDocument document = new CanaryDocument(spec, templates, text);
+        List<AlertProvider> providers = new ArrayList<>();
+        for (int i : providerIndexes) {
+            alertProvider(documents.get(i), "document " + (i + 1), spec.id(), errors).ifPresent(p -> {
+                if (providers.stream().anyMatch(o -> o.name().equals(p.name()) && o.namespace().equals(p.namespace()))) {
+                    errors.add(new SpecError("alertProvider[" + p.name() + "]", "defined more than once"));
+                } else {
+                    providers.add(p);
+                }
+            });
+        }
+        CanaryDocument document = new CanaryDocument(spec, templates, providers, text);
         List<SpecError> all = merge(errors, validator.validate(document));
         return all.isEmpty() ? new SpecResult.Valid(document) : new SpecResult.Invalid(all);
     }
@@ -196,10 +206,60 @@ public final class SpecParser {
                 .map(spec -> reader.template(namespace, name, spec));
     }
 
-    private static void alertProvider(JsonNode node, String where, List<SpecError> errors) {
+    /**
+     * An AlertProvider as Flagger's CRD admits it: a known {@code type}, and an {@code address} or a
+     * {@code secretRef} (the CRD's oneOf), checked here so a typo fails the PUT instead of a release's alert.
+     */
+    private static Optional<AlertProvider> alertProvider(JsonNode node, String where, CanaryId canary, List<SpecError> errors) {
         FieldReader manifest = FieldReader.of(node, where, errors).orElseThrow();
         manifest.rejectUnknown(KnownFields.MANIFEST, "manifest");
         apiVersion(manifest, errors);
+        Optional<FieldReader> metadata = manifest.object("metadata");
+        if (!manifest.has("metadata")) {
+            manifest.error("metadata", "required");
+        }
+        String name = metadata.map(m -> m.requiredString("name")).orElse("");
+        String namespace = metadata.flatMap(m -> m.string("namespace")).filter(ns -> !ns.isEmpty()).orElse(canary.namespace());
+        if (!manifest.has("spec")) {
+            manifest.error("spec", "required");
+        }
+        return manifest.get("spec")
+                .flatMap(spec -> FieldReader.of(spec, "alertProvider[" + name + "].spec", errors))
+                .map(spec -> {
+                    spec.rejectUnknown(KnownFields.ALERT_PROVIDER, "AlertProvider spec");
+                    String type = spec.requiredString("type");
+                    if (!type.isEmpty() && !AlertProvider.TYPES.contains(type)) {
+                        spec.error("type", "unknown alert provider type " + FieldReader.quote(type) + "; expected one of "
+                                + String.join(", ", AlertProvider.TYPES));
+                    }
+                    Optional<String> address = spec.string("address").filter(a -> !a.isEmpty());
+                    address.ifPresent(a -> hookUrl(a).ifPresent(p -> spec.error("address", p)));
+                    Optional<String> proxy = spec.string("proxy").filter(a -> !a.isEmpty());
+                    proxy.ifPresent(a -> hookUrl(a).ifPresent(p -> spec.error("proxy", p)));
+                    Optional<String> secretRef = spec.object("secretRef").map(ref -> ref.requiredString("name"));
+                    secretRef.flatMap(SecretRefs::problem).ifPresent(p -> spec.error("secretRef.name", p));
+                    if (address.isEmpty() && !spec.has("secretRef")) {
+                        spec.error("address", "required unless secretRef is set: the provider needs a hook URL "
+                                + "(spec.address, or the key \"address\" of the secret spec.secretRef names)");
+                    }
+                    return new AlertProvider(namespace, name, type, spec.string("channel").filter(c -> !c.isEmpty()),
+                            spec.string("username").filter(u -> !u.isEmpty()), address, proxy,
+                            secretRef.filter(r -> !r.isEmpty()));
+                });
+    }
+
+    /** Why {@code text} is not an absolute http(s) URL (Flagger's {@code url.ParseRequestURI}), or empty. */
+    private static Optional<String> hookUrl(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            if (!uri.isAbsolute() || uri.getHost() == null
+                    || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                return Optional.of(FieldReader.quote(text) + " is not an http(s) URL");
+            }
+            return Optional.empty();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.of(FieldReader.quote(text) + " is not a URL: " + e.getReason());
+        }
     }
 
     /**

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** go-retryablehttp's defaults, which Flagger uses unchanged: what is retried and how long to wait. */
-final class Backoff {
+public final class Backoff {
 
     static final Duration MIN = Duration.ofSeconds(1);
     static final Duration MAX = Duration.ofSeconds(30);
@@ -23,7 +23,7 @@ final class Backoff {
     }
 
     /** 429 and every 5xx except 501 Not Implemented (which no retry will fix). */
-    static boolean retryableStatus(int status) {
+    public static boolean retryableStatus(int status) {
         return status == 429 || (status >= 500 && status != 501);
     }
 
@@ -46,7 +46,7 @@ final class Backoff {
     }
 
     /** Delay-seconds (non-negative integer) or an RFC 1123 date; a past date means retry now. */
-    static Optional<Duration> parseRetryAfter(String value, Instant now) {
+    public static Optional<Duration> parseRetryAfter(String value, Instant now) {
         if (value.isEmpty()) {
             return Optional.empty();
         }

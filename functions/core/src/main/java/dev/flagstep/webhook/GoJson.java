@@ -6,11 +6,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * The few pieces of Go's {@code encoding/json} (Go 1.22+) that Flagger's webhook body needs, byte for
+ * The few pieces of Go's {@code encoding/json} (Go 1.22+) that Flagger's webhook and alert bodies need, byte for
  * byte: {@code json.Marshal}'s string escaping (HTML-safe) and its map-key order. Receivers such as
  * flagger-loadtester never see a difference, and signatures over the body are reproducible.
  */
-final class GoJson {
+public final class GoJson {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -26,7 +26,7 @@ final class GoJson {
     }
 
     /** Appends {@code s} as a quoted JSON string, escaped as {@code json.Marshal} does. */
-    static void appendString(ByteArrayOutputStream out, String s) {
+    public static void appendString(ByteArrayOutputStream out, String s) {
         out.write('"');
         int i = 0;
         while (i < s.length()) {
@@ -87,7 +87,7 @@ final class GoJson {
         out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void appendRaw(ByteArrayOutputStream out, String ascii) {
+    public static void appendRaw(ByteArrayOutputStream out, String ascii) {
         out.writeBytes(ascii.getBytes(StandardCharsets.US_ASCII));
     }
 }

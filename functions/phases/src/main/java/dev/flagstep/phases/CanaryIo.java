@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.Alert;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
@@ -7,6 +8,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.metrics.MetricCheckResult;
+import dev.flagstep.notifier.Notifier;
 import dev.flagstep.phases.cluster.CanaryCluster;
 import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.phases.wiring.Services;
@@ -151,6 +153,18 @@ final class CanaryIo {
         events.forEach(services.history()::append);
         services.events().publish(events);
         object.ifPresent(o -> o.objects().record(id(), events));
+    }
+
+    /**
+     * Sends Flagger's alerts to the canary's AlertProviders (or the global notifier), after the tick's events;
+     * a provider that cannot be reached costs a bounded wait and a Warning event naming it, never the release.
+     */
+    void alert(CanaryDocument document, List<Alert> alerts) {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        var context = new Notifier.Context(document, provider, runId, deadline.minus(Delivery.MARGIN));
+        services.notifier().send(context, alerts).forEach(problem -> publish(Message.warning(problem)));
     }
 
     /**

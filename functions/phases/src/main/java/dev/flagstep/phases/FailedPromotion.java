@@ -1,5 +1,7 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.Alert;
+import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
@@ -18,6 +20,7 @@ final class FailedPromotion {
         t.update(t.status().sync(CanaryPhase.FAILED, 100, t.status().failedChecks(), 0, t.phaseContext, t.now));
         t.io.publish(Message.warning("Promotion failed! Routing all traffic to canary " + t.spec.targetRef().name()
                 + "." + t.spec.id().namespace() + ": primary not ready: " + reason));
+        t.alert(new Alert(Alert.Severity.ERROR, FlaggerMessages.Alerts.promotionFailed(reason)));
         return t.finish(Decision.FAILED);
     }
 }

@@ -1,5 +1,7 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.Alert;
+import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.Threshold;
 import dev.flagstep.gate.RollbackCheck;
@@ -54,7 +56,9 @@ final class Guards {
             }
             case Readiness.Failed f -> {
                 // Flagger words it "Rolling back ... progress deadline exceeded " + the readiness error
-                t.io.publish(t.messages.rollingBackProgressDeadline(notReady(t, primary, f.reason()).text()));
+                String error = notReady(t, primary, f.reason()).text();
+                t.io.publish(t.messages.rollingBackProgressDeadline(error));
+                t.alert(new Alert(Alert.Severity.ERROR, FlaggerMessages.Alerts.progressDeadlineExceeded(error)));
                 yield Optional.of(Decision.ROLLBACK);
             }
         };
@@ -80,8 +84,10 @@ final class Guards {
     static boolean rollbackSignaled(Tick t) {
         RollbackCheck check = Gates.rollback(t);
         check.notSignaling().forEach(h -> t.io.publish(t.messages.rollbackHookNotSignaling(h)));
-        check.signaledBy().ifPresent(h -> t.io.publish(
-                List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook())));
+        check.signaledBy().ifPresent(h -> {
+            t.io.publish(List.of(t.messages.rollbackCheckPassed(h), t.messages.rollingBackManualWebhook()));
+            t.alert(new Alert(Alert.Severity.WARN, FlaggerMessages.Alerts.MANUAL_ROLLBACK));
+        });
         return check.signaledBy().isPresent();
     }
 

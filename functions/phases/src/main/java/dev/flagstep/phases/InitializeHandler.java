@@ -1,5 +1,7 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.Alert;
+import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.CanaryPhase;
@@ -132,6 +134,7 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.reconcileRouter();
                 t.update(status.withChecksum(revision).setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now));
                 t.io.publish(t.messages.initializationDone());
+                t.alert(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.initialized(t.spec.targetRef().kind())));
                 t.io.finishRun(RunResult.SUCCEEDED, t.now);
                 return t.finish(Decision.DONE);
             }

@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.Alert;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.PhaseContext;
@@ -17,6 +18,7 @@ import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -167,6 +169,12 @@ final class Tick {
         CanaryStatus before = status;
         update(step.status());
         io.publish(step.messages(), step instanceof Step.Promote ? before : status);
+        io.alert(document, step.alerts());
+    }
+
+    /** Sends one of Flagger's alerts raised outside a {@link Step} (after its event). */
+    void alert(Alert alert) {
+        io.alert(document, List.of(alert));
     }
 
     /**

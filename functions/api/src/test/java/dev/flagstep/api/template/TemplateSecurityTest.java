@@ -120,6 +120,36 @@ class TemplateSecurityTest {
         }
     }
 
+    /** The global notifier's URLs are secret ARNs, read by the code, and only the alerting phases may read them. */
+    @Test
+    void theGlobalNotifierParametersAreSecretsReadByTheAlertingPhases() throws Exception {
+        Map<String, String> variables = Map.of("SLACK_URL_SECRET_ARN", "SlackUrlSecretArn", "SLACK_CHANNEL", "SlackChannel",
+                "SLACK_USER", "SlackUser", "SLACK_PROXY_URL", "SlackProxyUrl", "MSTEAMS_URL_SECRET_ARN", "MsTeamsUrlSecretArn",
+                "MSTEAMS_PROXY_URL", "MsTeamsProxyUrl", "ALERT_CLUSTER_NAME", "AlertClusterName");
+        variables.forEach((variable, parameter) -> {
+            assertThat(template.at("/Globals/Function/Environment/Variables/" + variable + "/Ref").asText()).isEqualTo(parameter);
+            try {
+                assertThat(mainSourcesMentioning("\"" + variable + "\"")).as(variable + " is read by the code").isNotEmpty();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (String arn : List.of("SlackUrlSecretArn", "MsTeamsUrlSecretArn")) {
+            Pattern allowed = Pattern.compile(template.at("/Parameters/" + arn + "/AllowedPattern").asText());
+            assertThat(allowed.matcher("https://hooks.slack.com/services/T/B/X").matches()).as("never a plain URL").isFalse();
+            assertThat(allowed.matcher("arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf").matches()).isTrue();
+        }
+        List<String> readers = new ArrayList<>();
+        resources.fields().forEachRemaining(e -> {
+            if (e.getValue().toString().contains("\"SlackUrlSecretArn\"") && e.getKey().endsWith("Role")) {
+                readers.add(e.getKey());
+            }
+        });
+        assertThat(readers).containsExactlyInAnyOrder("InitializeFunctionRole", "ConfirmRolloutFunctionRole",
+                "StartRolloutFunctionRole", "PreRolloutFunctionRole", "AnalysisFunctionRole", "ConfirmPromotionFunctionRole",
+                "PromoteFunctionRole", "FinaliseFunctionRole", "RollbackFunctionRole");
+    }
+
     @Test
     void theUnauthenticatedRoutesAreThrottledBelowTheSignedOnes() {
         JsonNode defaults = resources.at("/HttpApi/Properties/DefaultRouteSettings");

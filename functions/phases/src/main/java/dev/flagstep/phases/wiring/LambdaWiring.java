@@ -11,7 +11,9 @@ import dev.flagstep.gate.SfnTaskTokens;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.metrics.MetricProviders;
+import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.notifier.NotifierSettings;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ClusterServiceAccess;
 import dev.flagstep.net.ClusterServices;
@@ -38,7 +40,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * (optional: signs the webhooks of canaries without a {@code webhookSecretRef}),
  * {@code FLAGSTEP_HANDOVER_TICKS} (optional, see HistoryBudget), {@code FLAGSTEP_CLUSTER_SERVICE_ACCESS}
  * ({@code proxy}: webhook and Prometheus URLs that name cluster Services go through the API server's service
- * proxy; {@code off}: every URL direct) and {@code FLAGSTEP_CLUSTER_DOMAIN} (cluster.local).
+ * proxy; {@code off}: every URL direct), {@code FLAGSTEP_CLUSTER_DOMAIN} (cluster.local), and the global notifier's
+ * ({@link NotifierSettings#fromStackEnvironment}: {@code SLACK_URL_SECRET_ARN}, {@code SLACK_CHANNEL}, ...).
  */
 public final class LambdaWiring {
 
@@ -70,6 +73,7 @@ public final class LambdaWiring {
         AwsJsonClient bus = client(AwsService.EVENTBRIDGE, aws, env);
         AwsJsonClient secretsManager = client(AwsService.SECRETS_MANAGER, aws, env);
         EksAccess eks = EksAccess.fromEnvironment(credentials);
+        SecretsManagerSecretResolver secrets = new SecretsManagerSecretResolver(secretsManager);
 
         return PhaseWiring.services(new PhaseWiring.Adapters(
                 new DynamoDbCanaryStore(dynamo, required(env, "TABLE_NAME"), clock,
@@ -80,23 +84,29 @@ public final class LambdaWiring {
                 router(env, eks, clock),
                 // canary-chosen addresses must never reach this machine or the cloud's internals
                 AddressGuard.aws(env),
-                new SecretsManagerSecretResolver(secretsManager),
+                secrets,
                 SecretScope.fromEnvironment(env),
                 credentials,
                 MetricProviders.cloudWatchClientFactory(credentials, aws.http()),
                 clock,
                 clock,
-                Sleeper.REAL), settings(env));
+                Sleeper.REAL), settings(env, secrets));
     }
 
     /** The deployment's choices, from the function's environment (see above). */
     static PhaseWiring.Settings settings(Map<String, String> env) {
+        return settings(env, SecretResolver.none());
+    }
+
+    /** @param secrets reads the global notifier's URL secret, on its first alert */
+    static PhaseWiring.Settings settings(Map<String, String> env, SecretResolver secrets) {
         return new PhaseWiring.Settings(
                 env.getOrDefault("DEFAULT_PROVIDER", "istio"),
                 URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 optional(env, "WEBHOOK_SECRET_ARN"),
-                HistoryBudget.fromEnvironment(env));
+                HistoryBudget.fromEnvironment(env),
+                NotifierSettings.fromStackEnvironment(env, secrets::resolve));
     }
 
     /**

@@ -11,6 +11,10 @@ import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.notifier.AlertPoster;
+import dev.flagstep.notifier.GateActions;
+import dev.flagstep.notifier.Notifier;
+import dev.flagstep.notifier.NotifierSettings;
 import dev.flagstep.phases.cluster.KubeCanaryCluster;
 import dev.flagstep.store.CanaryStore;
 import dev.flagstep.webhook.HookRunner;
@@ -75,9 +79,17 @@ public final class PhaseWiring {
      * @param apiUrl flagstep's own API: hooks at its gate paths are answered in-process
      * @param defaultWebhookSecret the secret signing the webhooks of canaries without a {@code webhookSecretRef}
      * @param historyBudget the ticks one execution runs before it hands the rollout over
+     * @param alerts the global notifier and the cluster name alerts carry
      */
     public record Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
-                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {}
+                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts) {
+
+        /** Without a global notifier. */
+        public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                        Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, NotifierSettings.none());
+        }
+    }
 
     public static Services services(Adapters a, Settings s) {
         var metrics = new MetricProviders(
@@ -98,6 +110,9 @@ public final class PhaseWiring {
                 s.apiUrl(),
                 SigningSecrets.from(a.secrets(), a.secretScope(), s.defaultWebhookSecret()),
                 s.historyBudget(),
-                a.sleeper());
+                a.sleeper(),
+                // an alert's retries are bounded by the tick's deadline, which is on the phases' clock: wait on it too
+                new Notifier(new AlertPoster(a.guard(), a.router(), a.sleeper(), a.clock(), AlertPoster.Policy.defaults()),
+                        a.secrets(), a.secretScope(), s.alerts(), GateActions.none()));
     }
 }

@@ -4,6 +4,7 @@ import dev.flagstep.crd.CanaryObjects;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.metrics.MetricChecker;
+import dev.flagstep.notifier.Notifier;
 import dev.flagstep.phases.cluster.CanaryCluster;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * @param historyBudget how many ticks an execution runs before it hands the rollout over to a new one
  * @param sleeper how a phase waits (for another delivery of its tick, between quick retries); tests
  *     pass one that moves their clock instead of sleeping
+ * @param notifier delivers Flagger's alerts to the canary's AlertProviders or the global notifier
  */
 public record Services(
         CanaryStore store,
@@ -49,7 +51,16 @@ public record Services(
         Optional<URI> apiUrl,
         SecretLookup signingSecrets,
         HistoryBudget historyBudget,
-        Sleeper sleeper) {
+        Sleeper sleeper,
+        Notifier notifier) {
+
+    /** Without a notifier of its own: AlertProviders with a plain {@code address} only, no global notifier. */
+    public Services(CanaryStore store, Clock clock, HookRunner hooks, Clusters clusters, MetricChecker metrics,
+                    EventPublisher events, CanaryObjects canaryObjects, TaskTokens taskTokens, String defaultProvider,
+                    Optional<URI> apiUrl, SecretLookup signingSecrets, HistoryBudget historyBudget, Sleeper sleeper) {
+        this(store, clock, hooks, clusters, metrics, events, canaryObjects, taskTokens, defaultProvider, apiUrl,
+                signingSecrets, historyBudget, sleeper, Notifier.local());
+    }
 
     /** The canary documents. */
     public SpecStore specs() {
