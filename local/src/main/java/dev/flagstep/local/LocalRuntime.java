@@ -33,6 +33,7 @@ import dev.flagstep.phases.FinaliseHandler;
 import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.phases.InitializeHandler;
 import dev.flagstep.phases.PhaseHandler;
+import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.phases.wiring.PhaseWiring;
 import dev.flagstep.phases.PostRolloutHandler;
 import dev.flagstep.phases.PreRolloutHandler;
@@ -88,9 +89,16 @@ public final class LocalRuntime implements AutoCloseable {
      * @param metricsServer Prometheus for the builtin metrics
      * @param apiUrl this runtime's own API, when served: hooks at its gate paths are answered in-process
      * @param historyBudget the phase ticks one execution runs before it continues the rollout in a new one
+     * @param gateLinks the key of the Approve / Roll back links the phases' alerts carry, the served API's
      */
     public record Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
-                           HistoryBudget historyBudget) {
+                           HistoryBudget historyBudget, GateLinkSettings gateLinks) {
+
+        /** Without gate links in alerts. */
+        public Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                        HistoryBudget historyBudget) {
+            this(dbPath, speed, defaultProvider, metricsServer, apiUrl, historyBudget, GateLinkSettings.off());
+        }
 
         /** With the budget the Lambdas have ({@code FLAGSTEP_HANDOVER_TICKS} in this process's environment, or the default). */
         public Settings(Optional<Path> dbPath, double speed, String defaultProvider, URI metricsServer, Optional<URI> apiUrl) {
@@ -107,12 +115,12 @@ public final class LocalRuntime implements AutoCloseable {
          */
         public PhaseWiring.Settings phases() {
             return new PhaseWiring.Settings(defaultProvider, metricsServer, apiUrl, Optional.empty(), historyBudget,
-                    dev.flagstep.notifier.NotifierSettings.fromLocalEnvironment(System.getenv()));
+                    dev.flagstep.notifier.NotifierSettings.fromLocalEnvironment(System.getenv()), gateLinks);
         }
 
         /** The same settings with another history budget (tests hand over after a few ticks). */
         public Settings withHistoryBudget(HistoryBudget budget) {
-            return new Settings(dbPath, speed, defaultProvider, metricsServer, apiUrl, budget);
+            return new Settings(dbPath, speed, defaultProvider, metricsServer, apiUrl, budget, gateLinks);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.flagstep.notifier;
 
-import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.CanarySpec;
 import java.util.Optional;
 
 /**
@@ -11,10 +11,11 @@ import java.util.Optional;
 public interface GateActions {
 
     /**
+     * @param canary the canary whose rollout waits (its webhooks say whether a link could open the gate)
      * @param gate the closed gate's hook type ({@code confirm-rollout}, {@code confirm-traffic-increase},
      *     {@code confirm-promotion})
      */
-    Optional<GateActionLinks> links(CanaryId canary, String runId, String gate);
+    Optional<GateActionLinks> links(CanarySpec canary, String runId, String gate);
 
     /** No links: the alert reads as Flagger's. */
     static GateActions none() {

@@ -93,7 +93,7 @@ public final class Notifier {
         }
         Notification n = new Notification(canary.id().name(), canary.id().namespace(), alert.text(),
                 AlertFields.of(alert.text(), canary, context.provider(), settings.clusterName()), alert.severity(),
-                gate(alert.text()).flatMap(g -> gateActions.links(canary.id(), context.runId(), g.wireName())));
+                gate(alert.text()).flatMap(g -> gateActions.links(canary, context.runId(), g.wireName())));
         global.ifPresent(g -> global(g, n, context).ifPresent(problems::add));
         for (AlertRef ref : recipients) {
             provider(ref, n, context).ifPresent(problems::add);

@@ -199,7 +199,7 @@ class NotifierTest {
     void approvalAlertsCarryTheGateLinks() {
         List<String> asked = new ArrayList<>();
         GateActions gates = (canary, runId, gate) -> {
-            asked.add(canary + " " + runId + " " + gate);
+            asked.add(canary.id() + " " + runId + " " + gate);
             return Optional.of(new GateActionLinks(URI.create("https://api/approve"), URI.create("https://api/rollback")));
         };
         CanaryDocument doc = AlertCanaries.document("- name: a\n  providerRef: {name: teams}\n",

@@ -128,7 +128,8 @@ public final class ServedRuntime implements AutoCloseable {
         LocalRuntime runtime;
         try {
             LocalRuntime.Settings served = new LocalRuntime.Settings(settings.dbPath(), settings.speed(),
-                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url()), settings.historyBudget());
+                    settings.defaultProvider(), settings.metricsServer(), Optional.of(server.url()), settings.historyBudget(),
+                    links);
             runtime = faults.isPresent() ? LocalRuntime.start(served, kube, faults.get(), elsewhere)
                     : LocalRuntime.start(served, kube, elsewhere);
         } catch (RuntimeException e) {

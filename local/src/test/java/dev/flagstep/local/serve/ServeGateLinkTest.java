@@ -116,6 +116,55 @@ class ServeGateLinkTest {
     }
 
     @Test
+    void theSlackMessageOfTheClosedGateCarriesAnApproveLinkThatResumesTheRollout() {
+        // Flagger's AlertProvider and analysis.alerts, the gate at this API's /gate/check: the alert for the closed
+        // gate ("Canary is waiting for approval.") carries the signed pair, and its Approve button is one click
+        CanaryId id = new CanaryId(ServeHarness.NAMESPACE, "link-slack");
+        String yaml = ServeHarness.canary(id.name(), """
+                    interval: 10m
+                    threshold: 2
+                    stepWeight: 50
+                    alerts:
+                      - name: on-call
+                        providerRef: {name: chat}
+                    webhooks:
+                      - name: approval
+                        type: confirm-rollout
+                        url: %s/gate/check
+                """.formatted(h.url())) + """
+                ---
+                apiVersion: flagger.app/v1beta1
+                kind: AlertProvider
+                metadata: {name: chat, namespace: %s}
+                spec:
+                  type: slack
+                  channel: releases
+                  address: %s
+                """.formatted(id.namespace(), h.receiver.url("/slack/link-slack"));
+        Parked parked = park(id, yaml);
+
+        JsonNode gateAlert = eventually(PATIENCE, () -> {
+            for (var request : h.receiver.requests("/slack/link-slack")) {
+                JsonNode body = json(request.bodyText());
+                if (body.at("/attachments/0/text").asText().equals("Canary is waiting for approval.")) {
+                    return body;
+                }
+            }
+            throw new AssertionError("no approval alert yet: " + h.receiver.requests("/slack/link-slack"));
+        });
+        JsonNode approve = gateAlert.at("/attachments/0/actions/0");
+        assertThat(approve.path("text").asText()).isEqualTo("Approve");
+        assertThat(gateAlert.at("/attachments/0/actions/1/text").asText()).isEqualTo("Roll back");
+
+        Http.Reply approved = click(URI.create(approve.path("url").asText()));
+
+        assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+        until(PATIENCE, () -> assertThat(canary(id).at("/status/phase").asText()).isEqualTo("Progressing"));
+        assertThat(TokenWaits.endings(parked.execution(), "WaitForConfirmRollout")).as("resumed by the gate's token")
+                .last().isEqualTo(HistoryEvent.Type.TASK_SUCCEEDED);
+    }
+
+    @Test
     void theLocalKeyComesFromTheEnvironmentOrTheProcess() {
         assertThat(ServedRuntime.gateLinks(java.util.Map.of()).enabled()).as("a key of this process").isTrue();
         assertThat(ServedRuntime.gateLinks(java.util.Map.of(ServedRuntime.GATE_LINK_KEY, "off")).enabled()).isFalse();
@@ -145,6 +194,14 @@ class ServeGateLinkTest {
     private static Http.Reply click(URI link) {
         return http.send("POST", link.getPath(), Optional.of(FORM), Optional.of("confirm=yes"), Optional.of(new String[] {
                 "Origin", h.url().toString(), "Sec-Fetch-Site", "same-origin", "User-Agent", "Mozilla/5.0 (gate link test)"}));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 
     private static JsonNode canary(CanaryId id) {

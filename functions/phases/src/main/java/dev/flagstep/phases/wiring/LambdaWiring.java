@@ -13,6 +13,7 @@ import dev.flagstep.kubernetes.ServiceProxy;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretResolver;
 import dev.flagstep.metrics.SecretScope;
+import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.notifier.NotifierSettings;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ClusterServiceAccess;
@@ -106,7 +107,22 @@ public final class LambdaWiring {
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 optional(env, "WEBHOOK_SECRET_ARN"),
                 HistoryBudget.fromEnvironment(env),
-                NotifierSettings.fromStackEnvironment(env, secrets::resolve));
+                NotifierSettings.fromStackEnvironment(env, secrets::resolve),
+                gateLinks(env, secrets));
+    }
+
+    /**
+     * The gate links alerts carry ({@code GATE_LINKS}, {@code GATE_LINK_SECRET_ARN}, {@code GATE_LINK_TTL_HOURS}, as
+     * the API reads them): the key is read on the first link, once per container. A value the template would
+     * never set turns links off (logged): an alert without links still tells its story.
+     */
+    static GateLinkSettings gateLinks(Map<String, String> env, SecretResolver secrets) {
+        try {
+            return GateLinkSettings.fromEnvironment(env, secrets::resolve);
+        } catch (IllegalArgumentException e) {
+            java.util.logging.Logger.getLogger(LambdaWiring.class.getName()).warning("gate links are off: " + e.getMessage());
+            return GateLinkSettings.off();
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.flagstep.metrics.SecretScope;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.notifier.AlertPoster;
+import dev.flagstep.gatelink.GateLinkActions;
+import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.notifier.GateActions;
 import dev.flagstep.notifier.Notifier;
 import dev.flagstep.notifier.NotifierSettings;
@@ -80,14 +82,28 @@ public final class PhaseWiring {
      * @param defaultWebhookSecret the secret signing the webhooks of canaries without a {@code webhookSecretRef}
      * @param historyBudget the ticks one execution runs before it hands the rollout over
      * @param alerts the global notifier and the cluster name alerts carry
+     * @param gateLinks the key and lifetime of the Approve / Roll back links alerts carry (at {@code apiUrl})
      */
     public record Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
-                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts) {
+                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts,
+                           GateLinkSettings gateLinks) {
 
         /** Without a global notifier. */
         public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
                         Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {
             this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, NotifierSettings.none());
+        }
+
+        /** Without gate links in alerts. */
+        public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                        Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts) {
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, alerts, GateLinkSettings.off());
+        }
+
+        /** The links alerts offer for a closed gate: signed for this API, when it has an address and links are on. */
+        GateActions gateActions(java.time.Clock clock) {
+            return apiUrl.flatMap(api -> gateLinks.minter(api, clock).<GateActions>map(m -> new GateLinkActions(m, api)))
+                    .orElse(GateActions.none());
         }
     }
 
@@ -113,6 +129,6 @@ public final class PhaseWiring {
                 a.sleeper(),
                 // an alert's retries are bounded by the tick's deadline, which is on the phases' clock: wait on it too
                 new Notifier(new AlertPoster(a.guard(), a.router(), a.sleeper(), a.clock(), AlertPoster.Policy.defaults()),
-                        a.secrets(), a.secretScope(), s.alerts(), GateActions.none()));
+                        a.secrets(), a.secretScope(), s.alerts(), s.gateActions(a.clock())));
     }
 }
