@@ -1,5 +1,6 @@
 package dev.flagstep.phases;
 
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.PhaseContext;
@@ -42,6 +43,8 @@ final class Tick {
     private final Delivery delivery;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
+    /** The phase this tick started with: what its events carry, as Flagger's ({@link TickEvents}). */
+    private CanaryPhase startPhase;
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
 
@@ -55,11 +58,14 @@ final class Tick {
         this.messages = FlaggerMessages.of(spec);
         this.phaseContext = PhaseContext.of(spec, provider);
         this.status = record.status();
+        this.startPhase = status.phase();
         this.delivery = new Delivery(services, input, spec.id(), record, deadline);
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
         this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status,
                 stored.fromCluster() ? Optional.of(new CanaryIo.CanaryObject(services.canaryObjects(), stored.problem()))
-                        : Optional.empty());
+                        : Optional.empty(),
+                new TickEvents(input.tick().isEmpty() ? Optional.empty() : Optional.of(input.runId() + "/" + input.tick()),
+                        () -> startPhase, delivery::redelivery));
     }
 
     /**
@@ -103,6 +109,7 @@ final class Tick {
         return switch (delivery.acquire(gateClosedSince, yieldsToNewerRun, io::superseded)) {
             case Delivery.Owned owned -> {
                 status = delivery.status();
+                startPhase = status.phase();
                 yield Optional.empty();
             }
             case Delivery.Answered other -> Optional.of(answer(other.memo()));

@@ -19,6 +19,7 @@ import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.Sleeper;
+import dev.flagstep.webhook.EventWebhooks;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,8 @@ public final class LambdaWiring {
                 URI.create(env.getOrDefault("METRICS_SERVER", "http://prometheus:9090")),
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 optional(env, "WEBHOOK_SECRET_ARN"),
-                HistoryBudget.fromEnvironment(env));
+                HistoryBudget.fromEnvironment(env),
+                EventWebhooks.globalUrl(env));
     }
 
     /**

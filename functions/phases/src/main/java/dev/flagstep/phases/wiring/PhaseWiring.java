@@ -75,9 +75,18 @@ public final class PhaseWiring {
      * @param apiUrl flagstep's own API: hooks at its gate paths are answered in-process
      * @param defaultWebhookSecret the secret signing the webhooks of canaries without a {@code webhookSecretRef}
      * @param historyBudget the ticks one execution runs before it hands the rollout over
+     * @param eventWebhook Flagger's {@code -event-webhook} ({@code EVENT_WEBHOOK_URL}): the events of canaries
+     *     without {@code event} hooks of their own go there
      */
     public record Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
-                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {}
+                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, Optional<URI> eventWebhook) {
+
+        /** Without a global event webhook. */
+        public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                        Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, Optional.empty());
+        }
+    }
 
     public static Services services(Adapters a, Settings s) {
         var metrics = new MetricProviders(
@@ -87,7 +96,7 @@ public final class PhaseWiring {
                 a.store(),
                 a.clock(),
                 // a webhook's retries wait real time: its receiver runs in real time, whatever the phases' clock
-                new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock())),
+                new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock()), s.eventWebhook()),
                 (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
                 new MetricChecker(metrics),
                 a.events(),
