@@ -136,6 +136,11 @@ final class CanaryIo {
         return services.metrics().check(document);
     }
 
+    /** The phase the latest earlier tick of this run started with (see {@link TickEvents#phaseOfLastTick}). */
+    Optional<CanaryPhase> phaseOfLastTick(Instant before) {
+        return TickEvents.phaseOfLastTick(services.history().tickEvents(id(), 100), runId, before);
+    }
+
     /** Flagger's check of the canary's metric providers: empty when all are online, else why not. */
     Optional<String> metricProvidersAvailable(CanaryDocument document) {
         return services.metrics().providersAvailable(document);

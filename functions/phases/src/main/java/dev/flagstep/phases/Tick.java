@@ -90,6 +90,21 @@ final class Tick {
         return status;
     }
 
+    /** The phase this tick's events carry from now on, where Flagger records them in an earlier tick ({@link TickEvents}). */
+    void eventsCarry(CanaryPhase phase) {
+        startPhase = phase;
+    }
+
+    /** When the state machine entered this tick's state ({@code State@EnteredTime}); empty when invoked by hand. */
+    Optional<Instant> entered() {
+        int at = input.tick().indexOf('@');
+        try {
+            return at < 0 ? Optional.empty() : Optional.of(Instant.parse(input.tick().substring(at + 1)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     Analysis analysis() {
         return spec.analysis().orElseThrow(() -> new PhaseException("canary " + spec.id() + " has no analysis block"));
     }

@@ -2,6 +2,8 @@ package dev.flagstep.phases;
 
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Message;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -44,10 +46,47 @@ final class TickEvents {
         return phase.get();
     }
 
-    /** The mark of the tick's next event: its tick, its place in the tick, and a digest of its text. */
+    /**
+     * The mark of the tick's next event: its tick ({@code runId/State@EnteredTime}), its place in the tick, a
+     * digest of its text, and the phase the tick started with ({@link #phaseOfLastTick}).
+     */
     Optional<String> next(Message m) {
         int place = ordinal++;
-        return tick.map(t -> t + "#" + place + ":" + HexFormat.of().toHexDigits(m.text().hashCode()));
+        return tick.map(t -> t + "#" + place + ":" + HexFormat.of().toHexDigits(m.text().hashCode()) + "@"
+                + phase().wireName());
+    }
+
+    /**
+     * The phase the latest tick of run {@code runId} before {@code before} started with, among the recorded
+     * {@code marks}: what Flagger's events carry when it records them later in that same tick (the post-rollout
+     * hooks of a rollback run inside the tick that rolled back, on the canary as that tick read it).
+     */
+    static Optional<CanaryPhase> phaseOfLastTick(Set<String> marks, String runId, Instant before) {
+        String prefix = runId + "/";
+        Instant latest = Instant.MIN;
+        Optional<CanaryPhase> phase = Optional.empty();
+        for (String mark : marks) {
+            int place = mark.lastIndexOf('#');
+            int at = mark.indexOf('@', prefix.length());
+            int phaseAt = mark.lastIndexOf('@');
+            if (!mark.startsWith(prefix) || place < 0 || at < 0 || at > place || phaseAt < place) {
+                continue;
+            }
+            Optional<Instant> entered = instant(mark.substring(at + 1, place));
+            if (entered.isPresent() && entered.get().isBefore(before) && entered.get().isAfter(latest)) {
+                latest = entered.get();
+                phase = CanaryPhase.fromWire(mark.substring(phaseAt + 1));
+            }
+        }
+        return phase;
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** True when an earlier delivery of this tick already recorded (and so sent) the event with this mark. */
