@@ -178,6 +178,30 @@ class EventOrderE2ETest {
                 "Succeeded Promotion completed! Scaling down cpromo.e2e");
     }
 
+    /**
+     * Closed on the first ask: the warning carries Initialized (the tick's phase; Waiting is set on a copy), the
+     * next closed asks record nothing, the open one passes while Waiting.
+     */
+    @Test
+    void confirmRolloutClosedThenOpened() throws Exception {
+        h.hooks.script("/crollout/confirm-rollout", Reply.status(403), Reply.status(403), Reply.status(200));
+        assertThat(rollout(canary("crollout", """
+                    stepWeight: 50
+                    maxWeight: 50
+                """, "confirm-rollout", "event"), ExecutionStatus.SUCCEEDED)).containsExactly(
+                "hook confirm-rollout Initialized",
+                "Initialized Halt crollout.e2e advancement waiting for approval confirm",
+                "hook confirm-rollout Waiting",
+                "hook confirm-rollout Waiting",
+                "Waiting Confirm-rollout check confirm passed",
+                "Progressing New revision detected! Scaling up crollout.e2e",
+                "Progressing Starting canary analysis for crollout.e2e",
+                "Progressing Advance crollout.e2e canary weight 50",
+                "Progressing Copying crollout.e2e template spec to crollout-primary.e2e",
+                "Promoting Routing all traffic to primary",
+                "Succeeded Promotion completed! Scaling down crollout.e2e");
+    }
+
     /** No provider check, no pre-rollout or rollout hook: confirm-rollout, then the promotion in one tick. */
     @Test
     void skipAnalysis() throws Exception {

@@ -147,6 +147,7 @@ class ReplayEdgeCasesTest {
         ObjectNode input = PhaseRig.input(rig.preRollout, r, PhaseRig.freshTick(rig.preRollout));
         rig.failNextAppendWeight();
         assertThatThrownBy(() -> rig.preRollout.handle(input.deepCopy())).hasMessageContaining("after the weight changed");
+        rig.settle();
 
         JsonNode again = rig.preRollout.handle(input.deepCopy());
 
