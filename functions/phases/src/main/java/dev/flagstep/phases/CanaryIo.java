@@ -202,12 +202,17 @@ final class CanaryIo {
                     + event.message());
             return;
         }
-        var secret = services.signingSecrets().signingKey(id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
-        services.hooks().sendEvent(event, targets, secret).stream()
-                .filter(o -> o instanceof dev.flagstep.webhook.HookOutcome.Failed)
-                .map(o -> (dev.flagstep.webhook.HookOutcome.Failed) o)
-                .forEach(f -> LOG.log(System.Logger.Level.WARNING, "error sending event of " + id() + " to webhook "
-                        + f.hook().name() + ": " + f.message()));
+        try {
+            var secret = services.signingSecrets().signingKey(id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
+            services.hooks().sendEvent(event, targets, secret).stream()
+                    .filter(o -> o instanceof dev.flagstep.webhook.HookOutcome.Failed)
+                    .map(o -> (dev.flagstep.webhook.HookOutcome.Failed) o)
+                    .forEach(f -> LOG.log(System.Logger.Level.WARNING, "error sending event of " + id() + " to webhook "
+                            + f.hook().name() + ": " + f.message()));
+        } catch (RuntimeException e) {
+            // the signing key could not be read: the event is in the history and on the bus, the tick goes on
+            LOG.log(System.Logger.Level.WARNING, "event of " + id() + " not sent to its event webhooks: " + e.getMessage());
+        }
     }
 
     /**
