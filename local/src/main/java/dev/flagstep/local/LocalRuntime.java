@@ -28,13 +28,13 @@ import dev.flagstep.net.AddressGuard;
 import dev.flagstep.phases.AnalysisHandler;
 import dev.flagstep.phases.ConfirmPromotionHandler;
 import dev.flagstep.phases.ConfirmRolloutHandler;
-import dev.flagstep.phases.EventHookHandler;
 import dev.flagstep.phases.FinaliseHandler;
 import dev.flagstep.phases.wiring.HistoryBudget;
 import dev.flagstep.phases.InitializeHandler;
 import dev.flagstep.phases.PhaseHandler;
 import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.phases.wiring.PhaseWiring;
+import dev.flagstep.webhook.EventWebhooks;
 import dev.flagstep.phases.PostRolloutHandler;
 import dev.flagstep.phases.PreRolloutHandler;
 import dev.flagstep.phases.PromoteHandler;
@@ -65,7 +65,7 @@ import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
  * The whole application on one machine: the real {@code statemachine/canary.asl.json} run by the
  * in-process interpreter, every Task resolved to the same handler classes template.yaml names, wired
  * by the same {@link PhaseWiring} as in Lambda with local {@link #adapters}: DynamoDB Local for the table,
- * a local event bus feeding the event hooks, the interpreter's task tokens, and a Kubernetes API (a
+ * a local event bus (for local listeners), the interpreter's task tokens, and a Kubernetes API (a
  * kubeconfig's cluster, or the simulated one). Rollouts start as the API starts them on AWS
  * ({@link #rollouts()}).
  */
@@ -111,10 +111,12 @@ public final class LocalRuntime implements AutoCloseable {
 
         /**
          * What the phases are wired with ({@link PhaseWiring}): no stack-wide webhook secret locally; the global
-         * notifier from this process's environment ({@code FLAGSTEP_SLACK_URL}, ..., see docs/alerts.md).
+         * notifier from this process's environment ({@code FLAGSTEP_SLACK_URL}, ..., see docs/alerts.md); the global
+         * event webhook is {@code EVENT_WEBHOOK_URL} in this process's environment, as in Lambda.
          */
         public PhaseWiring.Settings phases() {
             return new PhaseWiring.Settings(defaultProvider, metricsServer, apiUrl, Optional.empty(), historyBudget,
+                    EventWebhooks.globalUrl(System.getenv()),
                     dev.flagstep.notifier.NotifierSettings.fromLocalEnvironment(System.getenv()), gateLinks);
         }
 
@@ -153,7 +155,6 @@ public final class LocalRuntime implements AutoCloseable {
                 adapters(withFaults.orElse(PhaseFaults.none()).store(store), bus, taskTokens, kube,
                         clock, sleeper(settings.speed())),
                 settings.phases());
-        bus.deliverTo(new EventHookHandler(services, dev.flagstep.webhook.EventWebhooks.globalUrl(System.getenv())));
         this.handlers = handlers(services);
         this.canaryObjects = services.canaryObjects();
         this.defaultProvider = settings.defaultProvider();

@@ -67,20 +67,20 @@ public final class IamActions {
     private static Map<String, Set<String>> table() {
         Map<String, Set<String>> t = new TreeMap<>();
         // claiming the run checks, in the same transaction, that the document still exists
-        t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER, ALERT_SECRETS));
-        // confirm-rollout hooks and event hooks reach cluster Services through the API server's proxy
+        t.put("InitializeFunction", union(PHASE_TABLE, Set.of("dynamodb:ConditionCheckItem"), PUBLISH, CLUSTER, WEBHOOK_SECRET, ALERT_SECRETS));
+        // every phase posts its events to the event webhooks (signed; cluster Services through the API server's
+        // proxy), so every phase reads the signing secret
         t.put("ConfirmRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
-        t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
+        t.put("StartRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, ALERT_SECRETS));
         t.put("PreRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
         // Analysis also runs the traffic step, and WaitForTrafficIncrease parks on its gate
         t.put("AnalysisFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, METRICS, TASK_TOKENS));
         t.put("ConfirmPromotionFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, TASK_TOKENS));
-        t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
-        t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
-        t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, ALERT_SECRETS));
+        t.put("PromoteFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, ALERT_SECRETS));
+        t.put("FinaliseFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, ALERT_SECRETS));
+        t.put("RollbackFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET, ALERT_SECRETS));
         // closes every gate and releases the run when a rollout ends; reads the routes once more
         t.put("PostRolloutFunction", union(PHASE_TABLE, PUBLISH, CLUSTER, WEBHOOK_SECRET));
-        t.put("EventHookFunction", union(Set.of("dynamodb:GetItem"), CLUSTER, WEBHOOK_SECRET));
         t.put("ApiFunction", API);
         t.put("RolloutTriggerFunction", TRIGGER);
         t.put("SyncFunction", SYNC);

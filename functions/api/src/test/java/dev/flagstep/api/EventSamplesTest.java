@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.api.template.CfnYaml;
 import dev.flagstep.api.template.RepoFiles;
 import dev.flagstep.api.testing.FakeStepFunctions;
 import dev.flagstep.gate.SfnTaskTokens;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Every sample in events/ is used, so none can rot: the API requests parse as API Gateway v2
  * events (AWS's own event classes) and, run in order through the Lambda entry point, get the
- * answers below; the phase inputs carry what canary.asl.json passes; the canary event matches the
- * rule that feeds EventHookFunction. (The trigger samples: RolloutTriggerHandlerTest.)
+ * answers below; the phase inputs carry what canary.asl.json passes; the canary event is what the
+ * phases put on the bus for users' rules. (The trigger samples: RolloutTriggerHandlerTest.)
  */
 class EventSamplesTest {
 
@@ -134,12 +133,10 @@ class EventSamplesTest {
     }
 
     @Test
-    void theCanaryEventSampleMatchesTheEventHookRule() throws Exception {
-        JsonNode event = json.readTree(RepoFiles.root().resolve("events/event-hook/canary-event.json").toFile());
-        JsonNode rule = CfnYaml.read(RepoFiles.root().resolve("template.yaml"))
-                .at("/Resources/EventHookFunction/Properties/Events/CanaryEvents/Properties/Pattern");
-        assertThat(event.get("source").asText()).isEqualTo(rule.at("/source/0").asText());
-        assertThat(event.get("detail-type").asText()).isEqualTo(rule.at("/detail-type/0").asText());
+    void theCanaryEventSampleIsWhatThePhasesPublish() throws Exception {
+        JsonNode event = json.readTree(RepoFiles.root().resolve("events/bus/canary-event.json").toFile());
+        assertThat(event.get("source").asText()).isEqualTo(dev.flagstep.events.EventBridgePublisher.SOURCE);
+        assertThat(event.get("detail-type").asText()).isEqualTo(dev.flagstep.events.EventBridgePublisher.DETAIL_TYPE);
         JsonNode d = event.get("detail");
         assertThat(d.fieldNames()).toIterable().contains("name", "namespace", "phase", "checksum", "metadata");
         assertThat(d.get("metadata").fieldNames()).toIterable().contains("eventMessage", "eventType", "timestamp");

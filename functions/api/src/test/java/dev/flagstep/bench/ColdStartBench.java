@@ -44,7 +44,6 @@ public final class ColdStartBench {
     static {
         SAMPLE.put("ApiHandler", "api/put-canary-yaml.json");
         SAMPLE.put("RolloutTriggerHandler", "trigger/rollout-requested.json");
-        SAMPLE.put("EventHookHandler", "event-hook/canary-event.json");
     }
 
     private static final String CLOSED = "http://127.0.0.1:9"; // discard port: nothing listens, connect is refused

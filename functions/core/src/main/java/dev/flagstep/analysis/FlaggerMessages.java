@@ -44,8 +44,9 @@ public record FlaggerMessages(String name, String namespace, String target) {
 
     // --- lifecycle
 
+    /** Recorded on the canary after its phase was set to Initialized, so it carries that phase. */
     public Message initializationDone() {
-        return Message.normal("Initialization done! " + canary());
+        return Message.normal("Initialization done! " + canary()).asPhase(CanaryPhase.INITIALIZED);
     }
 
     /**

@@ -46,7 +46,7 @@ public final class CanaryEventJson {
     }
 
     /**
-     * Reads a detail back (what {@code EventHookHandler} receives from the bus).
+     * Reads a detail back (what a rule on the bus delivers to its target).
      *
      * @throws IllegalArgumentException if it is not a canary event detail
      */

@@ -61,6 +61,25 @@ public final class CloudWatchProvider implements MetricProvider {
     }
 
     /**
+     * Flagger's check: GetMetricData with no query, which CloudWatch refuses with 400 when it is reachable and
+     * the caller may call it; any other answer (403 without {@code cloudwatch:GetMetricData}) means unavailable.
+     */
+    @Override
+    public void checkOnline() {
+        ObjectNode request = client.object();
+        request.put("StartTime", AwsJsonClient.epochSeconds(Instant.EPOCH));
+        request.put("EndTime", AwsJsonClient.epochSeconds(Instant.EPOCH));
+        request.putArray("MetricDataQueries");
+        try {
+            client.call("GetMetricData", request);
+        } catch (AwsException e) {
+            if (e.status() != 400) {
+                throw new MetricQueryException("unexpected status code: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * Flagger gives templateRef metrics no default interval, and then fails with the puzzling
      * "error parsing metric interval"; the check still fails here, but says what to write.
      */

@@ -58,6 +58,51 @@ public final class MetricChecker {
         return new AllPassed(values);
     }
 
+    /**
+     * Flagger's {@code checkMetricProviderAvailability}, before a canary's first analysis: the metrics server of
+     * the builtin metrics, and each metric template's provider, must be online. Inline queries are not asked.
+     *
+     * @return empty when every provider is available, else Flagger's error (the first one found)
+     */
+    public Optional<String> providersAvailable(CanaryDocument document) {
+        CanarySpec canary = document.canary();
+        for (MetricCheck metric : canary.analysis().map(Analysis::metrics).orElse(List.of())) {
+            if (metric.name().equals("request-success-rate") || metric.name().equals("request-duration")) {
+                try {
+                    providers.metricsServer(canary).checkOnline();
+                } catch (MetricQueryException e) {
+                    // Flagger's own spelling: receivers may match these texts
+                    return Optional.of("prometheus not avaiable: " + e.getMessage());
+                }
+                continue;
+            }
+            if (metric.templateRef().isEmpty()) {
+                continue;
+            }
+            TemplateRef ref = metric.templateRef().get();
+            String namespace = ref.namespace().orElse(canary.id().namespace());
+            Optional<MetricTemplate> template = document.template(ref);
+            if (template.isEmpty()) {
+                return Optional.of("metric template " + ref.name() + "." + namespace
+                        + " error: not found in the canary document");
+            }
+            MetricProvider provider;
+            try {
+                provider = providers.forTemplate(canary.id().namespace(), template.get());
+            } catch (MetricQueryException e) {
+                return Optional.of("metric template " + ref.name() + "." + namespace + " provider "
+                        + template.get().provider().type() + " error: " + e.getMessage());
+            }
+            try {
+                provider.checkOnline();
+            } catch (MetricQueryException e) {
+                return Optional.of(template.get().provider().type() + " in metric template " + template.get().name() + "."
+                        + template.get().namespace() + " not avaiable: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<MetricCheckResult> builtin(CanarySpec canary, MetricCheck metric, List<MetricValue> values) {
         String observerName = Observer.observerName(canary);
         Observer observer = Observer.forName(observerName);
@@ -70,7 +115,7 @@ public final class MetricChecker {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));
         } catch (NoValuesFoundException e) {
             FlaggerMessages m = FlaggerMessages.of(canary);
-            String event = (successRate ? m.noValuesSuccessRate(observerName, metric.name(), e.getMessage())
+            String event = (successRate ? m.noValuesSuccessRate(observerName, metric.name(), NoValuesFoundException.FLAGGER_ERROR)
                     : m.noValuesRequestDuration(observerName, metric.name())).text();
             return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage() + " (probably "
                     + canary.targetRef().name() + "." + canary.id().namespace() + " is not receiving traffic)", event));
@@ -143,7 +188,7 @@ public final class MetricChecker {
             value = provider.query(query, metric.interval());
         } catch (NoValuesFoundException e) {
             return Optional.of(new NoValues(metric.name(), metric.name() + ": " + e.getMessage(),
-                    FlaggerMessages.of(canary).noValuesCustomMetric(metric.name(), e.getMessage()).text()));
+                    FlaggerMessages.of(canary).noValuesCustomMetric(metric.name(), NoValuesFoundException.FLAGGER_ERROR).text()));
         } catch (MetricQueryException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + " query failed: " + e.getMessage(),
                     FlaggerMessages.of(canary).metricQueryFailed(metric.name(), e.getMessage()).text()));

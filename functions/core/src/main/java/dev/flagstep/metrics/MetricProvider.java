@@ -16,4 +16,11 @@ public sealed interface MetricProvider permits PrometheusProvider, CloudWatchPro
      * @throws MetricQueryException for every other failure
      */
     double query(String query, Optional<String> interval);
+
+    /**
+     * Flagger's {@code IsOnline}, asked before a canary's first analysis ({@link MetricChecker#providersAvailable}).
+     *
+     * @throws MetricQueryException saying why the backend is not available
+     */
+    void checkOnline();
 }

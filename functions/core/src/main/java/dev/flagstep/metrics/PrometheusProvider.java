@@ -95,6 +95,22 @@ public final class PrometheusProvider implements MetricProvider {
         return auth;
     }
 
+    /** The query Flagger's Prometheus provider asks to tell it is online: it must answer 1. */
+    static final String ONLINE_QUERY = "vector(1)";
+
+    @Override
+    public void checkOnline() {
+        double value;
+        try {
+            value = query(ONLINE_QUERY, Optional.empty());
+        } catch (MetricQueryException e) {
+            throw new MetricQueryException("running query failed: " + e.getMessage(), e);
+        }
+        if (value != 1) {
+            throw new MetricQueryException("value is not 1 for query: " + ONLINE_QUERY);
+        }
+    }
+
     @Override
     public double query(String query, Optional<String> interval) {
         SdkHttpRequest request = SdkHttpRequest.builder()

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole {@link CanaryStore} on one table: the five DynamoDB ports, side by side. For the wirings
@@ -78,7 +79,8 @@ public final class DynamoDbCanaryStore implements CanaryStore {
 
     // --- EventHistory
 
-    @Override public void append(CanaryEvent event) { events.append(event); }
+    @Override public void append(CanaryEvent event, Optional<String> tickEvent) { events.append(event, tickEvent); }
+    @Override public Set<String> tickEvents(CanaryId id, int limit) { return events.tickEvents(id, limit); }
     @Override public Page<CanaryEvent> events(CanaryId id, int limit, Optional<String> cursor) {
         return events.events(id, limit, cursor);
     }

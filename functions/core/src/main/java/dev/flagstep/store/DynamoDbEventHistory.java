@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@link EventHistory} on the EVENT items of {@link CanaryTable}: one item per event, keyed by its
@@ -23,6 +25,8 @@ public final class DynamoDbEventHistory implements EventHistory {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     /** Events of one canary within one millisecond; beyond that something is looping. */
     private static final int MAX_EVENTS_PER_MILLI = 1000;
+    /** Which event of which tick an item is: {@link EventHistory#append(CanaryEvent, Optional)}. */
+    private static final String TICK_EVENT = "tickEvent";
 
     private final DynamoDbTable table;
     private final Duration retention;
@@ -36,7 +40,7 @@ public final class DynamoDbEventHistory implements EventHistory {
     }
 
     @Override
-    public void append(CanaryEvent event) {
+    public void append(CanaryEvent event, Optional<String> tickEvent) {
         CanaryId id = event.canary();
         call("append event", id, () -> {
             long millis = event.timestamp().toEpochMilli();
@@ -44,6 +48,7 @@ public final class DynamoDbEventHistory implements EventHistory {
             for (int seq = 0; seq < MAX_EVENTS_PER_MILLI; seq++) {
                 Map<String, AttributeValue> whole = new HashMap<>(Items.key(id, Items.eventSk(millis, seq)));
                 whole.putAll(Items.event(event));
+                tickEvent.ifPresent(t -> whole.put(TICK_EVENT, Items.s(t)));
                 whole.put(CanaryTable.TTL_ATTRIBUTE, n(expiresAt));
                 // a message too large for one item is cut, never the event refused
                 Map<String, AttributeValue> item = ItemSize.fitted(whole, "message", ItemSize.MAX_BYTES);
@@ -58,6 +63,15 @@ public final class DynamoDbEventHistory implements EventHistory {
             }
             throw new StoreException("append event", id, "more than " + MAX_EVENTS_PER_MILLI + " events in one millisecond");
         });
+    }
+
+    @Override
+    public Set<String> tickEvents(CanaryId id, int limit) {
+        DynamoDbTable.checkLimit(limit);
+        return call("tick events", id, () -> table.query(Map.of(), limit,
+                        (from, max) -> table.partitionQuery(id, Items.EVENT, false, from, max))
+                .items().stream().map(item -> Items.str(item, TICK_EVENT)).flatMap(Optional::stream)
+                .collect(Collectors.toUnmodifiableSet()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.kubernetes.KubeException;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.spec.Webhook;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,21 @@ import java.util.concurrent.Future;
 public final class HookRunner {
 
     private final WebhookClient client;
+    /** Flagger's {@code -event-webhook}: where the events of canaries without {@code event} hooks go. */
+    private final Optional<URI> globalEventWebhook;
 
     public HookRunner(WebhookClient client) {
+        this(client, Optional.empty());
+    }
+
+    public HookRunner(WebhookClient client, Optional<URI> globalEventWebhook) {
         this.client = client;
+        this.globalEventWebhook = globalEventWebhook;
+    }
+
+    /** Where a canary's events go: its {@code event} hooks, else the global event webhook ({@link EventWebhooks#targets}). */
+    public List<Webhook> eventTargets(List<Webhook> canaryHooks) {
+        return EventWebhooks.targets(canaryHooks, globalEventWebhook);
     }
 
     /**

@@ -158,7 +158,11 @@ public final class WebhookReceiver implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Replies for {@code path}, used in order; the last one repeats. Replaces any earlier script. */
+    /**
+     * Replies for {@code path}, used in order; the last one repeats. Replaces any earlier script. A path with a
+     * (decoded) query, {@code /api/v1/query?query=vector(1)}, scripts requests with exactly that query, ahead of
+     * the path's own script.
+     */
     public WebhookReceiver script(String path, Reply... replies) {
         if (replies.length == 0) {
             throw new IllegalArgumentException("script at least one reply");
@@ -208,7 +212,9 @@ public final class WebhookReceiver implements AutoCloseable {
             Reply reply;
             synchronized (this) {
                 int seen = (int) requests.stream().filter(r -> r.path().equals(path)).count();
-                List<Reply> script = scripts.getOrDefault(path, List.of(Reply.status(200)));
+                String query = exchange.getRequestURI().getQuery();
+                List<Reply> script = Optional.ofNullable(query).map(q -> scripts.get(path + "?" + q))
+                        .orElseGet(() -> scripts.getOrDefault(path, List.of(Reply.status(200))));
                 reply = script.get(Math.min(seen, script.size() - 1));
                 requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(headers), body, System.nanoTime()));
                 notifyAll();

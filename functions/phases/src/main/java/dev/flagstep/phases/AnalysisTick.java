@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class AnalysisTick {
 
+    private static final System.Logger LOG = System.getLogger("flagstep");
+
     private AnalysisTick() {}
 
     static PhaseOutput run(Tick t) {
@@ -85,12 +87,14 @@ final class AnalysisTick {
         MetricCheckResult metrics = t.io.checkMetrics(t.document);
         return switch (metrics) {
             case MetricCheckResult.AllPassed ok -> AdvanceTraffic.run(t, routes);
-            case MetricCheckResult.Failed f -> failedCheck(t, f.event());
-            case MetricCheckResult.NoValues n -> failedCheck(t, n.event());
+            case MetricCheckResult.Failed f -> failedCheck(t, f.message(), f.event());
+            case MetricCheckResult.NoValues n -> failedCheck(t, n.message(), n.event());
         };
     }
 
-    private static PhaseOutput failedCheck(Tick t, String event) {
+    /** The event is Flagger's text, for receivers that match it; what the backend answered goes to the log. */
+    private static PhaseOutput failedCheck(Tick t, String detail, String event) {
+        LOG.log(System.Logger.Level.INFO, "canary " + t.spec.id() + ": metric check failed: " + detail);
         t.update(Threshold.countFailure(t.status(), t.now));
         t.io.publish(dev.flagstep.analysis.Message.warning(event));
         return t.finish(Decision.FAILED);

@@ -40,6 +40,7 @@ import java.util.function.Supplier;
  */
 final class CanaryIo {
 
+    private static final System.Logger LOG = System.getLogger("flagstep");
     private static final int PERSIST_ATTEMPTS = 5;
     private static final Duration PERSIST_FIRST_PAUSE = Duration.ofMillis(500);
 
@@ -59,10 +60,17 @@ final class CanaryIo {
 
     /** The canary's {@code Canary} object, when it comes from the cluster; empty for API canaries. */
     private final Optional<CanaryObject> object;
+    private final TickEvents tickEvents;
     private CanaryCluster cluster;
 
     CanaryIo(Services services, CanarySpec spec, String provider, String runId, Instant deadline,
             Supplier<CanaryStatus> status, Optional<CanaryObject> object) {
+        this(services, spec, provider, runId, deadline, status, object, TickEvents.none(status));
+    }
+
+    /** @param tickEvents which tick this is, the phase its events carry, and whether an earlier delivery ran it */
+    CanaryIo(Services services, CanarySpec spec, String provider, String runId, Instant deadline,
+            Supplier<CanaryStatus> status, Optional<CanaryObject> object, TickEvents tickEvents) {
         this.services = services;
         this.spec = spec;
         this.provider = provider;
@@ -70,6 +78,7 @@ final class CanaryIo {
         this.deadline = deadline;
         this.status = status;
         this.object = object;
+        this.tickEvents = tickEvents;
     }
 
     private CanaryId id() {
@@ -129,6 +138,16 @@ final class CanaryIo {
         return services.metrics().check(document);
     }
 
+    /** The phase the latest earlier tick of this run started with (see {@link TickEvents#phaseOfLastTick}). */
+    Optional<CanaryPhase> phaseOfLastTick(Instant before) {
+        return TickEvents.phaseOfLastTick(services.history().tickEvents(id(), 100), runId, before);
+    }
+
+    /** Flagger's check of the canary's metric providers: empty when all are online, else why not. */
+    Optional<String> metricProvidersAvailable(CanaryDocument document) {
+        return services.metrics().providersAvailable(document);
+    }
+
     /** Records and publishes events carrying the tick's status as it stands now. */
     void publish(List<Message> batch) {
         publish(batch, status.get());
@@ -138,7 +157,13 @@ final class CanaryIo {
         publish(List.of(m));
     }
 
-    /** Records and publishes events carrying {@code at} (the status they were recorded with, as Flagger). */
+    /**
+     * Records and publishes events with the weights of {@code at}, then posts them to the canary's event
+     * webhooks, one after another and before the tick goes on, as Flagger does. Each carries the phase
+     * Flagger's would: the one its tick started with ({@link TickEvents#phase}), unless the message names
+     * the copy of the canary Flagger records it on. An event an earlier delivery of this very tick
+     * already recorded is not sent again.
+     */
     void publish(List<Message> batch, CanaryStatus at) {
         if (batch.isEmpty()) {
             return;
@@ -146,13 +171,50 @@ final class CanaryIo {
         Instant now = services.clock().instant();
         List<CanaryEvent> events = new ArrayList<>();
         for (Message m : batch) {
-            CanaryPhase phase = m.recordedPhase().orElse(at.phase());
-            events.add(new CanaryEvent(id(), m.severity(), m.text(), phase, now, at.canaryWeight(), at.failedChecks(),
-                    runId, at.checksum()));
+            Optional<String> mark = tickEvents.next(m);
+            if (mark.isPresent() && tickEvents.sentBefore(mark.get(), () -> services.history().tickEvents(id(), 100))) {
+                continue;
+            }
+            CanaryPhase phase = m.recordedPhase().orElse(tickEvents.phase());
+            CanaryEvent event = new CanaryEvent(id(), m.severity(), m.text(), phase, now, at.canaryWeight(),
+                    at.failedChecks(), runId, at.checksum());
+            services.history().append(event, mark);
+            events.add(event);
         }
-        events.forEach(services.history()::append);
+        if (events.isEmpty()) {
+            return;
+        }
         services.events().publish(events);
         object.ifPresent(o -> o.objects().record(id(), events));
+        events.forEach(this::postToEventWebhooks);
+    }
+
+    /**
+     * Flagger's {@code sendEventToWebhook}: each event hook (or the global event webhook) in turn, bounded by
+     * the hook's own timeout and retries; a failure is logged and never fails the tick. Past this invocation's
+     * deadline margin the event is only logged: the tick must still save its decision.
+     */
+    private void postToEventWebhooks(CanaryEvent event) {
+        List<Webhook> targets = services.hooks().eventTargets(hooks(HookType.EVENT));
+        if (targets.isEmpty()) {
+            return;
+        }
+        if (!services.clock().instant().isBefore(deadline.minus(Delivery.MARGIN))) {
+            LOG.log(System.Logger.Level.WARNING, "event of " + id() + " not sent to its event webhooks (the phase's time is up): "
+                    + event.message());
+            return;
+        }
+        try {
+            var secret = services.signingSecrets().signingKey(id(), spec.analysis().flatMap(Analysis::webhookSecretRef));
+            services.hooks().sendEvent(event, targets, secret).stream()
+                    .filter(o -> o instanceof dev.flagstep.webhook.HookOutcome.Failed)
+                    .map(o -> (dev.flagstep.webhook.HookOutcome.Failed) o)
+                    .forEach(f -> LOG.log(System.Logger.Level.WARNING, "error sending event of " + id() + " to webhook "
+                            + f.hook().name() + ": " + f.message()));
+        } catch (RuntimeException e) {
+            // the signing key could not be read: the event is in the history and on the bus, the tick goes on
+            LOG.log(System.Logger.Level.WARNING, "event of " + id() + " not sent to its event webhooks: " + e.getMessage());
+        }
     }
 
     /**

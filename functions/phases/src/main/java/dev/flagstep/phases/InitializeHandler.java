@@ -106,6 +106,11 @@ public final class InitializeHandler extends PhaseHandler {
      * onboarding tick) the onboarding fails, where Flagger's rollback would scale that target to zero.
      */
     private PhaseOutput onboard(Tick t) {
+        if (!t.spec.skipsAnalysis() && t.status().phase() == CanaryPhase.INITIALIZING) {
+            // Flagger's checkMetricProviderAvailability, on every tick of a canary still Initializing
+            t.io.publish(t.io.metricProvidersAvailable(t.document).map(t.messages::metricProvidersError)
+                    .orElseGet(t.messages::metricProvidersAvailable));
+        }
         CanaryCluster cluster = t.io.cluster();
         if (!cluster.initialize()) {
             // a primary from an attempt that broke, or a target changed meanwhile: it serves the target's template

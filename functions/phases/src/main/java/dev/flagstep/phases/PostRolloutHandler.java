@@ -54,6 +54,11 @@ public final class PostRolloutHandler extends PhaseHandler {
             t.io.publish(Message.warning("Rollback of " + t.spec.id().dotted() + " broke: " + e));
             restoreTraffic(t);
         });
+        if (!succeeded) {
+            // Flagger runs these hooks inside the tick that rolled back (or failed the promotion), and records their
+            // events on the canary as that tick read it: they carry the phase that tick started with
+            t.entered().flatMap(t.io::phaseOfLastTick).ifPresent(t::eventsCarry);
+        }
         HookRun run = t.io.runHooks(HookType.POST_ROLLOUT);
         for (HookOutcome o : run.outcomes()) {
             switch (o) {

@@ -1,6 +1,7 @@
 package dev.flagstep.phases;
 
 import dev.flagstep.analysis.Alert;
+import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.PhaseContext;
@@ -44,6 +45,8 @@ final class Tick {
     private final Delivery delivery;
     private Optional<Instant> gateClosedSince;
     private CanaryStatus status;
+    /** The phase this tick started with: what its events carry, as Flagger's ({@link TickEvents}). */
+    private CanaryPhase startPhase;
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
 
@@ -57,11 +60,14 @@ final class Tick {
         this.messages = FlaggerMessages.of(spec);
         this.phaseContext = PhaseContext.of(spec, provider);
         this.status = record.status();
+        this.startPhase = status.phase();
         this.delivery = new Delivery(services, input, spec.id(), record, deadline);
         this.gateClosedSince = record.memo().flatMap(TickMemo::gateClosedSince);
         this.io = new CanaryIo(services, spec, provider, input.runId(), deadline, this::status,
                 stored.fromCluster() ? Optional.of(new CanaryIo.CanaryObject(services.canaryObjects(), stored.problem()))
-                        : Optional.empty());
+                        : Optional.empty(),
+                new TickEvents(input.tick().isEmpty() ? Optional.empty() : Optional.of(input.runId() + "/" + input.tick()),
+                        () -> startPhase, delivery::redelivery));
     }
 
     /**
@@ -86,6 +92,21 @@ final class Tick {
         return status;
     }
 
+    /** The phase this tick's events carry from now on, where Flagger records them in an earlier tick ({@link TickEvents}). */
+    void eventsCarry(CanaryPhase phase) {
+        startPhase = phase;
+    }
+
+    /** When the state machine entered this tick's state ({@code State@EnteredTime}); empty when invoked by hand. */
+    Optional<Instant> entered() {
+        int at = input.tick().indexOf('@');
+        try {
+            return at < 0 ? Optional.empty() : Optional.of(Instant.parse(input.tick().substring(at + 1)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     Analysis analysis() {
         return spec.analysis().orElseThrow(() -> new PhaseException("canary " + spec.id() + " has no analysis block"));
     }
@@ -105,6 +126,7 @@ final class Tick {
         return switch (delivery.acquire(gateClosedSince, yieldsToNewerRun, io::superseded)) {
             case Delivery.Owned owned -> {
                 status = delivery.status();
+                startPhase = status.phase();
                 yield Optional.empty();
             }
             case Delivery.Answered other -> Optional.of(answer(other.memo()));

@@ -98,13 +98,13 @@ class GatesE2ETest {
                         "/cr/rollout:Progressing",
                         "/cr/post-rollout:Succeeded");
         CanaryId id = doc.canary().id();
-        // the warning only on the transition into Waiting, recorded with phase Waiting
+        // the warning only on the transition into Waiting, recorded with the phase the tick read (Initialized), as Flagger
         String halt = "Halt cr.e2e advancement waiting for approval approve";
         assertThat(count(h, doc, halt)).isOne();
         assertThat(h.events(id)).filteredOn(e -> e.message().equals(halt))
                 .allSatisfy(e -> {
                     assertThat(e.severity()).isEqualTo(dev.flagstep.analysis.Message.Severity.WARNING);
-                    assertThat(e.phase()).isEqualTo(CanaryPhase.WAITING);
+                    assertThat(e.phase()).isEqualTo(CanaryPhase.INITIALIZED);
                 });
         assertThat(h.messages(id)).containsSubsequence(
                 halt,
@@ -244,8 +244,9 @@ class GatesE2ETest {
         CanaryId id = doc.canary().id();
         String halt = "Halt cp.e2e advancement waiting for promotion approval promote";
         assertThat(count(h, doc, halt)).isOne();
+        // recorded as Flagger records it: on the canary as the tick read it (Progressing); WaitingPromotion is set on a copy
         assertThat(h.events(id)).filteredOn(e -> e.message().equals(halt))
-                .allSatisfy(e -> assertThat(e.phase()).isEqualTo(CanaryPhase.WAITING_PROMOTION));
+                .allSatisfy(e -> assertThat(e.phase()).isEqualTo(CanaryPhase.PROGRESSING));
         assertThat(h.messages(id)).containsSubsequence(
                 "Starting canary analysis for cp.e2e",
                 "Advance cp.e2e canary weight 50",

@@ -69,6 +69,7 @@ final class RolloutHarness implements AutoCloseable {
                 : SimulatedCluster.Options.defaults();
         this.sim = SimulatedCluster.start(clientTimeout.map(options::withClientTimeout).orElse(options));
         this.hooks = WebhookReceiver.start();
+        Prometheus.online(hooks);
         sim.backService(RECEIVER_NAMESPACE, RECEIVER_SERVICE, 80, hooks.url(""));
         sim.backService("istio-system", "prometheus", 9090, hooks.url("")); // PROMETHEUS
         // the client's quick retries of a failed request wait sped-up time, as every other wait here

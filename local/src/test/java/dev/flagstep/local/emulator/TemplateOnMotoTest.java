@@ -105,7 +105,7 @@ class TemplateOnMotoTest {
     }
 
     @Test
-    void theBusAndTheRulesRouteCanaryEventsAndRolloutRequestsToTheLiveAliases() throws Exception {
+    void theBusAndTheRulesRouteRolloutRequestsToTheLiveAliases() throws Exception {
         assertThat(stack.get("buses")).hasSize(1);
         String bus = stack.get("buses").get(0).get("Name").asText();
         assertThat(bus).isEqualTo(STACK + "-events");
@@ -118,7 +118,6 @@ class TemplateOnMotoTest {
                     rule.get("Targets").get(0).get("Arn").asText());
         }
         assertThat(rules).containsExactlyInAnyOrderEntriesOf(Map.of(
-                bus + " {\"detail-type\":[\"Canary Event\"],\"source\":[\"flagstep\"]}", live("EventHookFunction"),
                 bus + " {\"detail-type\":[\"Rollout Requested\"],\"source\":[\"flagstep.trigger\"]}", live("RolloutTriggerFunction"),
                 "default {\"detail\":{\"action-type\":[\"PUSH\"],\"result\":[\"SUCCESS\"]},\"detail-type\":[\"ECR Image Action\"],"
                         + "\"source\":[\"aws.ecr\"]}", live("RolloutTriggerFunction")));

@@ -155,7 +155,10 @@ class HandlerIdempotencyTest {
         assertThat(t.first().canary()).as("the target keeps serving").isEqualTo("2x" + PhaseRig.IMAGE);
         assertThat(t.first().status().status().phase()).isEqualTo(CanaryPhase.INITIALIZING);
         assertThat(t.first().activeRun().orElseThrow().runId()).isEqualTo(r.runId());
-        assertThat(t.first().events()).singleElement().asString().startsWith("init-first-primary.idem not ready: ");
+        // Flagger checks the metric providers on every tick of a canary still Initializing, then waits for the primary
+        assertThat(t.first().events()).hasSize(2);
+        assertThat(t.first().events().get(0)).isEqualTo("all the metrics providers are available!");
+        assertThat(t.first().events().get(1)).startsWith("init-first-primary.idem not ready: ");
         assertThat(t.first().published()).isEqualTo(t.first().events());
     }
 

@@ -116,6 +116,7 @@ final class PhaseRig implements AutoCloseable {
         this.store = knobbed(realStore);
         this.sim = SimulatedCluster.start();
         this.hooks = WebhookReceiver.start();
+        Prometheus.online(hooks);
         this.badProm = WebhookReceiver.start();
         hooks.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(99.9)));
         badProm.script(Prometheus.QUERY, WebhookReceiver.Reply.status(200).body(Prometheus.vector(42.0)));

@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
-import dev.flagstep.events.CanaryEvent;
-import dev.flagstep.events.CanaryEventJson;
 import dev.flagstep.local.e2e.CanaryYaml;
 import dev.flagstep.local.phases.PhaseRig.Rollout;
-import dev.flagstep.phases.EventHookHandler;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.store.RunResult;
 import dev.flagstep.testing.WebhookReceiver.Reply;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replays at the edges of the tick memo: answers that depend on more than the decision, the paths
- * that answer without saving a memo, a delivery that died between its two writes, and the event
- * hook (at-least-once by design).
+ * that answer without saving a memo, a delivery that died between its two writes, and the events a
+ * failed delivery already posted.
  */
 class ReplayEdgeCasesTest {
 
@@ -133,39 +128,44 @@ class ReplayEdgeCasesTest {
     }
 
     /**
-     * EventHookHandler has no memo: each delivery of an EventBridge event is sent to the event
-     * webhooks. EventBridge delivers at least once and Flagger's event webhooks carry no id to
-     * deduplicate on, so a duplicate delivery reaches the receiver twice; that is accepted for
-     * events (they are notifications, nothing advances on them) and documented here.
+     * Event webhooks are posted by the phase as it records each event. A PreRollout delivery that fails after
+     * it posted "Starting canary analysis" and the pre-rollout check, and after it moved traffic, is run again:
+     * the retry skips the events the failed delivery recorded (each event is marked with its place in the tick),
+     * so the receiver gets each once, in order, and then the retry's own "Advance".
      */
     @Test
-    void anEventDeliveredTwiceIsSentTwice() {
+    void aRedeliveredTickDoesNotPostTheEventsItsFailedDeliveryAlreadyPosted() {
         String base = rig.hooks.url("/events").toString();
         CanaryDocument doc = rig.canary("events", """
                     interval: 10s
                     threshold: 5
                     stepWeight: 10
                     maxWeight: 50
-                    webhooks:
-                      - name: notify
-                        type: event
-                        url: %s/event
-                """.formatted(base));
-        CanaryEvent event = new CanaryEvent(doc.canary().id(), Message.Severity.NORMAL, "Advance events.idem canary weight 10",
-                CanaryPhase.PROGRESSING, rig.clock.instant(), 10, 0, UUID.randomUUID().toString(), "abc");
-        ObjectNode envelope = MAPPER.createObjectNode();
-        envelope.put("source", "flagstep");
-        envelope.put("detail-type", "Canary Event");
-        envelope.set("detail", CanaryEventJson.detail(event));
-        EventHookHandler handler = new EventHookHandler(rig.services, Optional.empty());
+                """ + CanaryYaml.webhooks(base, "pre-rollout", "event"));
+        Rollout r = rig.started(doc);
+        int before = rig.hooks.requests("/events/event").size();
+        ObjectNode input = PhaseRig.input(rig.preRollout, r, PhaseRig.freshTick(rig.preRollout));
+        rig.failNextAppendWeight();
+        assertThatThrownBy(() -> rig.preRollout.handle(input.deepCopy())).hasMessageContaining("after the weight changed");
+        rig.settle();
 
-        JsonNode first = handler.handle(envelope.deepCopy());
-        JsonNode second = handler.handle(envelope.deepCopy());
+        JsonNode again = rig.preRollout.handle(input.deepCopy());
 
-        assertThat(first.path("delivered").asInt()).isEqualTo(1);
-        assertThat(second).isEqualTo(first);
-        var calls = rig.hooks.requests("/events/event");
-        assertThat(calls).hasSize(2);
-        assertThat(calls.get(1).bodyText()).isEqualTo(calls.get(0).bodyText()).contains("canary weight 10");
+        assertThat(again.path("decision").asText()).isEqualTo("advanced");
+        var posted = rig.hooks.requests("/events/event").stream().skip(before)
+                .map(c -> readTree(c.bodyText()).at("/metadata/eventMessage").asText()).toList();
+        assertThat(posted).containsExactly(
+                "Starting canary analysis for events.idem",
+                "Pre-rollout check pre passed",
+                "Advance events.idem canary weight 10");
+        assertThat(rig.calls("/events/pre-rollout")).as("the hook itself is called again, as Flagger would").isEqualTo(2);
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

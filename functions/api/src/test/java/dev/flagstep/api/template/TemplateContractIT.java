@@ -290,9 +290,9 @@ class TemplateContractIT {
 
     @Test
     void eventRulesMatchWhatTheHandlersExpect() throws Exception {
-        JsonNode hook = functions().get("EventHookFunction").at("/Events/CanaryEvents/Properties/Pattern");
-        assertThat(hook.at("/source/0").asText()).isEqualTo("flagstep");
-        assertThat(hook.at("/detail-type/0").asText()).isEqualTo("Canary Event");
+        // canary events are posted to the event webhooks by the phases, in order: no rule may post them again
+        functions().forEach((name, fn) -> fn.path("Events").forEach(e -> assertThat(e.at("/Properties/Pattern/detail-type/0")
+                .asText()).as(name).isNotEqualTo("Canary Event")));
         JsonNode requested = functions().get("RolloutTriggerFunction").at("/Events/RolloutRequested/Properties");
         assertThat(requested.at("/EventBusName/Ref").asText()).isEqualTo("EventBus");
         assertThat(requested.at("/Pattern/source/0").asText()).isEqualTo(RolloutTriggerHandler.TRIGGER_SOURCE);

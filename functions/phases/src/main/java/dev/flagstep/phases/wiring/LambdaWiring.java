@@ -22,6 +22,7 @@ import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.metrics.SecretsManagerSecretResolver;
 import dev.flagstep.store.DynamoDbCanaryStore;
 import dev.flagstep.webhook.Sleeper;
+import dev.flagstep.webhook.EventWebhooks;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +108,7 @@ public final class LambdaWiring {
                 Optional.ofNullable(env.get("FLAGSTEP_API_URL")).filter(u -> !u.isBlank()).map(URI::create),
                 optional(env, "WEBHOOK_SECRET_ARN"),
                 HistoryBudget.fromEnvironment(env),
+                EventWebhooks.globalUrl(env),
                 NotifierSettings.fromStackEnvironment(env, secrets::resolve),
                 gateLinks(env, secrets));
     }

@@ -81,23 +81,33 @@ public final class PhaseWiring {
      * @param apiUrl flagstep's own API: hooks at its gate paths are answered in-process
      * @param defaultWebhookSecret the secret signing the webhooks of canaries without a {@code webhookSecretRef}
      * @param historyBudget the ticks one execution runs before it hands the rollout over
+     * @param eventWebhook Flagger's {@code -event-webhook} ({@code EVENT_WEBHOOK_URL}): the events of canaries
+     *     without {@code event} hooks of their own go there
      * @param alerts the global notifier and the cluster name alerts carry
      * @param gateLinks the key and lifetime of the Approve / Roll back links alerts carry (at {@code apiUrl})
      */
     public record Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
-                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts,
-                           GateLinkSettings gateLinks) {
+                           Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, Optional<URI> eventWebhook,
+                           NotifierSettings alerts, GateLinkSettings gateLinks) {
 
-        /** Without a global notifier. */
+        /** Without a global event webhook, global notifier or gate links. */
         public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
                         Optional<String> defaultWebhookSecret, HistoryBudget historyBudget) {
-            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, NotifierSettings.none());
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, Optional.empty());
         }
 
-        /** Without gate links in alerts. */
+        /** Without a global notifier or gate links. */
+        public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
+                        Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, Optional<URI> eventWebhook) {
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, eventWebhook,
+                    NotifierSettings.none(), GateLinkSettings.off());
+        }
+
+        /** Without a global event webhook or gate links. */
         public Settings(String defaultProvider, URI metricsServer, Optional<URI> apiUrl,
                         Optional<String> defaultWebhookSecret, HistoryBudget historyBudget, NotifierSettings alerts) {
-            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, alerts, GateLinkSettings.off());
+            this(defaultProvider, metricsServer, apiUrl, defaultWebhookSecret, historyBudget, Optional.empty(), alerts,
+                    GateLinkSettings.off());
         }
 
         /** The links alerts offer for a closed gate: signed for this API, when it has an address and links are on. */
@@ -115,7 +125,7 @@ public final class PhaseWiring {
                 a.store(),
                 a.clock(),
                 // a webhook's retries wait real time: its receiver runs in real time, whatever the phases' clock
-                new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock())),
+                new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock()), s.eventWebhook()),
                 (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
                 new MetricChecker(metrics),
                 a.events(),
