@@ -186,24 +186,35 @@ public final class SpecParser {
         }
     }
 
+    /**
+     * A MetricTemplate's or AlertProvider's manifest: its name, its namespace (beside a Canary, one without a
+     * namespace is meant for the Canary's, as with {@code kubectl apply -n}) and its spec, read at
+     * {@code {label}[{name}].spec}.
+     */
+    private record Manifest(String name, String namespace, Optional<FieldReader> spec) {
+
+        static Manifest read(JsonNode node, String where, CanaryId canary, String label, List<SpecError> errors) {
+            FieldReader manifest = FieldReader.of(node, where, errors).orElseThrow();
+            manifest.rejectUnknown(KnownFields.MANIFEST, "manifest");
+            apiVersion(manifest, errors);
+            Optional<FieldReader> metadata = manifest.object("metadata");
+            if (!manifest.has("metadata")) {
+                manifest.error("metadata", "required");
+            }
+            String name = metadata.map(m -> m.requiredString("name")).orElse("");
+            String namespace = metadata.flatMap(m -> m.string("namespace")).filter(ns -> !ns.isEmpty()).orElse(canary.namespace());
+            if (!manifest.has("spec")) {
+                manifest.error("spec", "required");
+            }
+            return new Manifest(name, namespace,
+                    manifest.get("spec").flatMap(spec -> FieldReader.of(spec, label + "[" + name + "].spec", errors)));
+        }
+    }
+
     private static Optional<MetricTemplate> template(JsonNode node, String where, CanaryId canary,
                                                      CanaryReader reader, List<SpecError> errors) {
-        FieldReader manifest = FieldReader.of(node, where, errors).orElseThrow();
-        manifest.rejectUnknown(KnownFields.MANIFEST, "manifest");
-        apiVersion(manifest, errors);
-        Optional<FieldReader> metadata = manifest.object("metadata");
-        if (!manifest.has("metadata")) {
-            manifest.error("metadata", "required");
-        }
-        String name = metadata.map(m -> m.requiredString("name")).orElse("");
-        // Beside a Canary, a template without a namespace is meant for the Canary's (kubectl apply -n).
-        String namespace = metadata.flatMap(m -> m.string("namespace")).filter(ns -> !ns.isEmpty()).orElse(canary.namespace());
-        if (!manifest.has("spec")) {
-            manifest.error("spec", "required");
-        }
-        return manifest.get("spec")
-                .flatMap(spec -> FieldReader.of(spec, "metricTemplate[" + name + "].spec", errors))
-                .map(spec -> reader.template(namespace, name, spec));
+        Manifest m = Manifest.read(node, where, canary, "metricTemplate", errors);
+        return m.spec().map(spec -> reader.template(m.namespace(), m.name(), spec));
     }
 
     /**
@@ -211,20 +222,10 @@ public final class SpecParser {
      * {@code secretRef} (the CRD's oneOf), checked here so a typo fails the PUT instead of a release's alert.
      */
     private static Optional<AlertProvider> alertProvider(JsonNode node, String where, CanaryId canary, List<SpecError> errors) {
-        FieldReader manifest = FieldReader.of(node, where, errors).orElseThrow();
-        manifest.rejectUnknown(KnownFields.MANIFEST, "manifest");
-        apiVersion(manifest, errors);
-        Optional<FieldReader> metadata = manifest.object("metadata");
-        if (!manifest.has("metadata")) {
-            manifest.error("metadata", "required");
-        }
-        String name = metadata.map(m -> m.requiredString("name")).orElse("");
-        String namespace = metadata.flatMap(m -> m.string("namespace")).filter(ns -> !ns.isEmpty()).orElse(canary.namespace());
-        if (!manifest.has("spec")) {
-            manifest.error("spec", "required");
-        }
-        return manifest.get("spec")
-                .flatMap(spec -> FieldReader.of(spec, "alertProvider[" + name + "].spec", errors))
+        Manifest m = Manifest.read(node, where, canary, "alertProvider", errors);
+        String name = m.name();
+        String namespace = m.namespace();
+        return m.spec()
                 .map(spec -> {
                     spec.rejectUnknown(KnownFields.ALERT_PROVIDER, "AlertProvider spec");
                     String type = spec.requiredString("type");
