@@ -87,7 +87,61 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
         matches.forEach(x -> m.add(x.deepCopy()));
         ArrayNode b = r.putArray("backendRefs");
         b.addAll(backends);
-        canary.service().timeout().ifPresent(t -> r.putObject("timeouts").put("request", t));
+        List<ObjectNode> filters = filters();
+        if (!filters.isEmpty()) r.putArray("filters").addAll(filters);
+        canary.service().timeout().ifPresent(t -> r.withObjectProperty("timeouts").put("request", t));
+        backendTimeout().ifPresent(t -> r.withObjectProperty("timeouts").put("backendRequest", t));
+    }
+
+    private Optional<String> backendTimeout() {
+        return Optional.of(canary.service().extra().path("backendTimeout").asText("")).filter(t -> !t.isEmpty());
+    }
+
+    /**
+     * Flagger's {@code makeFilters}: {@code service.headers} (Istio's shape) as header modifiers, {@code service.rewrite}
+     * as a URLRewrite, and each {@code service.mirror} entry (a Gateway API RequestMirror) as written.
+     */
+    private List<ObjectNode> filters() {
+        JsonNode service = canary.service().extra();
+        List<ObjectNode> filters = new ArrayList<>();
+        for (String side : List.of("request", "response")) {
+            JsonNode ops = service.path("headers").path(side);
+            if (!ops.isObject()) continue;
+            String type = side.equals("request") ? "RequestHeaderModifier" : "ResponseHeaderModifier";
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", type);
+            ObjectNode modifier = f.putObject(side + "HeaderModifier");
+            for (String op : List.of("add", "set")) {
+                if (!ops.path(op).isObject() || ops.path(op).isEmpty()) continue;
+                ArrayNode headers = modifier.putArray(op);
+                // Flagger sorts by name (then value): Go maps have no order
+                ops.path(op).properties().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .forEach(e -> headers.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
+            }
+            if (ops.path("remove").isArray() && !ops.path("remove").isEmpty()) {
+                modifier.set("remove", ops.path("remove").deepCopy());
+            }
+            filters.add(f);
+        }
+        JsonNode rewrite = service.path("rewrite");
+        if (rewrite.isObject()) {
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "URLRewrite");
+            ObjectNode urlRewrite = f.putObject("urlRewrite");
+            String authority = rewrite.path("authority").asText("");
+            if (!authority.isEmpty()) urlRewrite.put("hostname", authority);
+            String uri = rewrite.path("uri").asText("");
+            if (!uri.isEmpty()) {
+                boolean prefix = "ReplacePrefixMatch".equals(rewrite.path("type").asText()); // Flagger's GetType
+                urlRewrite.putObject("path").put("type", prefix ? "ReplacePrefixMatch" : "ReplaceFullPath")
+                        .put(prefix ? "replacePrefixMatch" : "replaceFullPath", uri);
+            }
+            filters.add(f);
+        }
+        for (JsonNode mirror : service.path("mirror")) {
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
+            f.set("requestMirror", mirror.deepCopy());
+            filters.add(f);
+        }
+        return filters;
     }
 
     private ObjectNode serviceRef(String name) {
@@ -131,14 +185,12 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
             RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, r);
             ObjectNode ruleObj = (ObjectNode) rule;
             List<JsonNode> filters = new ArrayList<>();
+            ObjectNode mirror = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
+            mirror.putObject("requestMirror").set("backendRef", serviceRef(RouterObjects.canary(canary)));
             rule.path("filters").forEach(f -> {
-                if (!"RequestMirror".equals(f.path("type").asText())) filters.add(f);
+                if (!f.equals(mirror)) filters.add(f); // service.mirror entries stay
             });
-            if (r.mirrored()) {
-                ObjectNode mirror = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
-                mirror.putObject("requestMirror").set("backendRef", serviceRef(RouterObjects.canary(canary)));
-                filters.add(mirror);
-            }
+            if (r.mirrored()) filters.add(mirror);
             if (filters.isEmpty()) ruleObj.remove("filters");
             else ruleObj.putArray("filters").addAll(filters);
             if (affinity.isPresent()) sticky(o, rules, i, r, affinity.get());
