@@ -15,6 +15,8 @@ final class FlaggerOnlyFields {
     /** Flagger implements session affinity on these routers only. */
     static final Set<String> AFFINITY_PROVIDERS = Set.of("istio", "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1");
     static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
+    /** The longest target-group stickiness an ALB allows. */
+    static final int ALB_MAX_STICKINESS = 604800;
 
     private FlaggerOnlyFields() {
     }
@@ -70,6 +72,21 @@ final class FlaggerOnlyFields {
                 || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
     }
 
+    /** ALB target-group stickiness: its own cookie (AWSALBTG) with a duration, nothing else can be expressed. */
+    private static void alb(JsonNode s, String path, List<SpecError> errors) {
+        for (String field : List.of("primaryCookieName", "domain", "httpOnly", "partitioned", "path", "sameSite", "secure")) {
+            if (present(s.path(field))) {
+                errors.add(new SpecError(path + "." + field, "not supported for provider \"alb\": the ALB sets its own"
+                        + " stickiness cookie (AWSALBTG); only maxAge applies"));
+            }
+        }
+        int maxAge = s.path("maxAge").asInt(0);
+        if (maxAge > ALB_MAX_STICKINESS) {
+            errors.add(new SpecError(path + ".maxAge", "must be at most " + ALB_MAX_STICKINESS
+                    + " seconds (7 days) on provider \"alb\", got " + maxAge));
+        }
+    }
+
     /** Flagger's verifySessionAffinity, plus the provider check Flagger lacks (it ignores the block elsewhere). */
     private static void sessionAffinity(JsonNode s, String provider, List<SpecError> errors) {
         if (s.isMissingNode() || s.isNull()) return;
@@ -79,8 +96,7 @@ final class FlaggerOnlyFields {
             return;
         }
         if (provider.equals("alb")) {
-            errors.add(new SpecError(path, "not supported for provider \"alb\": an ALB keeps clients on a target group with"
-                    + " its own cookie (AWSALBTG), not with cookieName; see docs/routers.md"));
+            alb(s, path, errors);
         } else if (!AFFINITY_PROVIDERS.contains(provider)) {
             errors.add(new SpecError(path, "not supported for provider " + FieldReader.quote(provider)
                     + " (Flagger implements session affinity for istio and gatewayapi only)"));

@@ -36,9 +36,14 @@ class FlaggerOnlyFieldsTest {
                         "analysis.sessionAffinity: not supported for provider \"smi:v1alpha3\"" + notAffinity),
                 Arguments.of(affinity("kubernetes", "{cookieName: c}"),
                         "analysis.sessionAffinity: not supported for provider \"kubernetes\"" + notAffinity),
-                Arguments.of(affinity("alb", "{cookieName: c}"),
-                        "analysis.sessionAffinity: not supported for provider \"alb\": an ALB keeps clients on a target group"
-                                + " with its own cookie (AWSALBTG), not with cookieName; see docs/routers.md"),
+                Arguments.of(affinity("alb", "{cookieName: c, primaryCookieName: p}"),
+                        "analysis.sessionAffinity.primaryCookieName: not supported for provider \"alb\": the ALB sets its own"
+                                + " stickiness cookie (AWSALBTG); only maxAge applies"),
+                Arguments.of(affinity("alb", "{cookieName: c, secure: true}"),
+                        "analysis.sessionAffinity.secure: not supported for provider \"alb\": the ALB sets its own"
+                                + " stickiness cookie (AWSALBTG); only maxAge applies"),
+                Arguments.of(affinity("alb", "{cookieName: c, maxAge: 604801}"),
+                        "analysis.sessionAffinity.maxAge: must be at most 604800 seconds (7 days) on provider \"alb\", got 604801"),
                 Arguments.of(affinity("istio", "{maxAge: 60}"), "analysis.sessionAffinity.cookieName: required"),
                 Arguments.of(affinity("gatewayapi", "{cookieName: c, primaryCookieName: c}"),
                         "analysis.sessionAffinity.primaryCookieName: must differ from cookieName"),
@@ -85,6 +90,8 @@ class FlaggerOnlyFieldsTest {
     void acceptedWhereFlagstepActsOnThem() {
         valid(parser.parse(affinity("istio", "{cookieName: c, primaryCookieName: p, sameSite: Lax, maxAge: 60}"), PODINFO));
         valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
+        valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
+                "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
         valid(parser.parse(canary("gatewayapi", """
                 backendTimeout: 5s
                 headers: {request: {set: {x-a: b}}}
