@@ -12,8 +12,8 @@ import java.util.Set;
  */
 final class FlaggerOnlyFields {
 
-    /** Flagger implements session affinity on these routers only. */
-    static final Set<String> AFFINITY_PROVIDERS = Set.of("istio", "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1");
+    /** The routers with session affinity: Flagger's two, and alb (target-group stickiness). */
+    static final Set<String> AFFINITY_PROVIDERS = Set.of("istio", "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "alb");
     static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
     /** The longest target-group stickiness an ALB allows. */
     static final int ALB_MAX_STICKINESS = 604800;
@@ -99,7 +99,7 @@ final class FlaggerOnlyFields {
             alb(s, path, errors);
         } else if (!AFFINITY_PROVIDERS.contains(provider)) {
             errors.add(new SpecError(path, "not supported for provider " + FieldReader.quote(provider)
-                    + " (Flagger implements session affinity for istio and gatewayapi only)"));
+                    + " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)"));
         }
         String cookieName = s.path("cookieName").asText("");
         if (cookieName.isBlank()) {

@@ -48,7 +48,7 @@ final class KnownFields {
             "iterations", "match", "mirror", "mirrorWeight", "primaryReadyThreshold", "canaryReadyThreshold",
             "metrics", "webhooks", "alerts",
             "gateTimeout", "webhookSecretRef"); // beyond Flagger
-    /** {@code sessionAffinity}: SessionAffinity, used by GatewayApiRouter and IstioRouter, rejected elsewhere. */
+    /** {@code sessionAffinity}: SessionAffinity, used by GatewayApiRouter, IstioRouter and AlbRouter, rejected elsewhere. */
     static final Set<String> ANALYSIS_EXTRA = Set.of("sessionAffinity");
 
     static final Set<String> METRIC = Set.of(

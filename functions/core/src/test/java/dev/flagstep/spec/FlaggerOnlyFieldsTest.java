@@ -28,7 +28,7 @@ class FlaggerOnlyFieldsTest {
     }
 
     static Stream<Arguments> rejected() {
-        String notAffinity = " (Flagger implements session affinity for istio and gatewayapi only)";
+        String notAffinity = " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)";
         return Stream.of(
                 Arguments.of(affinity("nginx", "{cookieName: c}"),
                         "analysis.sessionAffinity: not supported for provider \"nginx\"" + notAffinity),
