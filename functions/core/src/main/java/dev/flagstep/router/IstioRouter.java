@@ -109,6 +109,8 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
         for (String f : HTTP_ROUTE_FIELDS) {
             JsonNode v = canary.service().extra().get(f);
             if (v != null && !v.isNull()) h.set(f, v.deepCopy());
+            // Flagger's GetIstioRewrite keeps uri and authority; type is for gatewayapi, unknown to Istio
+            if (f.equals("rewrite") && h.get(f) instanceof ObjectNode rewrite) rewrite.retain("uri", "authority");
         }
         canary.service().timeout().ifPresent(t -> h.put("timeout", t));
         ArrayNode route = h.putArray("route");
