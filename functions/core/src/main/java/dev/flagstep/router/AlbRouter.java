@@ -12,6 +12,7 @@ import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
+import dev.flagstep.spec.SessionAffinity;
 
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ import java.util.Optional;
  * {@code alb.ingress.kubernetes.io/actions.{apex}}: a forward action whose {@code targetGroups} are
  * {@code {apex}-primary} and {@code {apex}-canary} with their weights. One ALB listener rule then splits traffic
  * between two target groups, with no second Ingress. No A/B matching and no mirroring (ALB has neither for a
- * weighted forward).
+ * weighted forward). Session affinity: target-group stickiness while the canary has traffic (see {@link #action}).
  */
 public final class AlbRouter implements TrafficRouter {
 
@@ -100,7 +101,15 @@ public final class AlbRouter implements TrafficRouter {
         String port = String.valueOf(canary.service().port());
         groups.addObject().put("serviceName", RouterObjects.primary(canary)).put("servicePort", port).put("weight", r.primary());
         groups.addObject().put("serviceName", RouterObjects.canary(canary)).put("servicePort", port).put("weight", r.canary());
-        fwd.putObject("targetGroupStickinessConfig").put("enabled", false);
+        ObjectNode sticky = fwd.putObject("targetGroupStickinessConfig");
+        Optional<SessionAffinity> affinity = SessionAffinity.of(canary);
+        if (affinity.isPresent() && r.canary() > 0) {
+            // session affinity by ALB's own cookie (AWSALBTG) while the canary has traffic; off again at weight 0,
+            // so sticky clients return to the primary when the run ends (Flagger expires its cookie then)
+            sticky.put("enabled", true).put("durationSeconds", affinity.get().maxAge());
+        } else {
+            sticky.put("enabled", false);
+        }
         return a.toString();
     }
 

@@ -8,6 +8,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.SessionAffinity;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,17 @@ import java.util.Optional;
  */
 public final class GatewayApiRouter extends OwnedObjectRouter implements TrafficRouter {
 
+    private final CookieValues cookieValues;
+
     /** @param kind {@link ResourceKind#HTTP_ROUTE} ({@code gatewayapi:v1}) or {@link ResourceKind#HTTP_ROUTE_V1BETA1} */
     public GatewayApiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind) {
+        this(kube, canary, kind, CookieValues.RANDOM);
+    }
+
+    /** @param cookieValues where new session-affinity cookie values come from */
+    public GatewayApiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind, CookieValues cookieValues) {
         super(kube, canary, kind, "HTTPRoute");
+        this.cookieValues = cookieValues;
     }
 
     @Override
@@ -78,7 +87,61 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
         matches.forEach(x -> m.add(x.deepCopy()));
         ArrayNode b = r.putArray("backendRefs");
         b.addAll(backends);
-        canary.service().timeout().ifPresent(t -> r.putObject("timeouts").put("request", t));
+        List<ObjectNode> filters = filters();
+        if (!filters.isEmpty()) r.putArray("filters").addAll(filters);
+        canary.service().timeout().ifPresent(t -> r.withObjectProperty("timeouts").put("request", t));
+        backendTimeout().ifPresent(t -> r.withObjectProperty("timeouts").put("backendRequest", t));
+    }
+
+    private Optional<String> backendTimeout() {
+        return Optional.of(canary.service().extra().path("backendTimeout").asText("")).filter(t -> !t.isEmpty());
+    }
+
+    /**
+     * Flagger's {@code makeFilters}: {@code service.headers} (Istio's shape) as header modifiers, {@code service.rewrite}
+     * as a URLRewrite, and each {@code service.mirror} entry (a Gateway API RequestMirror) as written.
+     */
+    private List<ObjectNode> filters() {
+        JsonNode service = canary.service().extra();
+        List<ObjectNode> filters = new ArrayList<>();
+        for (String side : List.of("request", "response")) {
+            JsonNode ops = service.path("headers").path(side);
+            if (!ops.isObject()) continue;
+            String type = side.equals("request") ? "RequestHeaderModifier" : "ResponseHeaderModifier";
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", type);
+            ObjectNode modifier = f.putObject(side + "HeaderModifier");
+            for (String op : List.of("add", "set")) {
+                if (!ops.path(op).isObject() || ops.path(op).isEmpty()) continue;
+                ArrayNode headers = modifier.putArray(op);
+                // Flagger sorts by name (then value): Go maps have no order
+                ops.path(op).properties().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .forEach(e -> headers.addObject().put("name", e.getKey()).put("value", e.getValue().asText()));
+            }
+            if (ops.path("remove").isArray() && !ops.path("remove").isEmpty()) {
+                modifier.set("remove", ops.path("remove").deepCopy());
+            }
+            filters.add(f);
+        }
+        JsonNode rewrite = service.path("rewrite");
+        if (rewrite.isObject()) {
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "URLRewrite");
+            ObjectNode urlRewrite = f.putObject("urlRewrite");
+            String authority = rewrite.path("authority").asText("");
+            if (!authority.isEmpty()) urlRewrite.put("hostname", authority);
+            String uri = rewrite.path("uri").asText("");
+            if (!uri.isEmpty()) {
+                boolean prefix = "ReplacePrefixMatch".equals(rewrite.path("type").asText()); // Flagger's GetType
+                urlRewrite.putObject("path").put("type", prefix ? "ReplacePrefixMatch" : "ReplaceFullPath")
+                        .put(prefix ? "replacePrefixMatch" : "replaceFullPath", uri);
+            }
+            filters.add(f);
+        }
+        for (JsonNode mirror : service.path("mirror")) {
+            ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
+            f.set("requestMirror", mirror.deepCopy());
+            filters.add(f);
+        }
+        return filters;
     }
 
     private ObjectNode serviceRef(String name) {
@@ -93,6 +156,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     @Override
     Optional<Routes> read(ObjectNode o) {
         for (JsonNode rule : o.path("spec").path("rules")) {
+            if (isSticky(rule)) continue;
             Optional<Integer> p = weightOf(rule, RouterObjects.primary(canary));
             Optional<Integer> c = weightOf(rule, RouterObjects.canary(canary));
             if (p.isPresent() && c.isPresent()) {
@@ -111,24 +175,116 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
 
     @Override
     void write(ObjectNode o, Routes r) {
-        for (JsonNode rule : o.path("spec").path("rules")) {
+        if (!(o.path("spec").path("rules") instanceof ArrayNode rules)) return;
+        Optional<SessionAffinity> affinity = SessionAffinity.of(canary);
+        if (affinity.isPresent()) dropSticky(rules);
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode rule = rules.get(i);
             if (weightOf(rule, RouterObjects.primary(canary)).isEmpty()
                     || weightOf(rule, RouterObjects.canary(canary)).isEmpty()) continue;
             RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, r);
             ObjectNode ruleObj = (ObjectNode) rule;
             List<JsonNode> filters = new ArrayList<>();
+            ObjectNode mirror = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
+            mirror.putObject("requestMirror").set("backendRef", serviceRef(RouterObjects.canary(canary)));
             rule.path("filters").forEach(f -> {
-                if (!"RequestMirror".equals(f.path("type").asText())) filters.add(f);
+                if (!f.equals(mirror)) filters.add(f); // service.mirror entries stay
             });
-            if (r.mirrored()) {
-                ObjectNode mirror = JsonNodeFactory.instance.objectNode().put("type", "RequestMirror");
-                mirror.putObject("requestMirror").set("backendRef", serviceRef(RouterObjects.canary(canary)));
-                filters.add(mirror);
-            }
+            if (r.mirrored()) filters.add(mirror);
             if (filters.isEmpty()) ruleObj.remove("filters");
             else ruleObj.putArray("filters").addAll(filters);
+            if (affinity.isPresent()) sticky(o, rules, i, r, affinity.get());
             return; // Flagger weighs rules[0] only; an A/B default rule stays all-primary
         }
+    }
+
+    /**
+     * Flagger's {@code getSessionAffinityRouteRules}: while the canary has traffic, its backend sets the canary
+     * cookie (and the primary's the primary cookie, living one analysis interval) and rules placed before the
+     * weighted rule send requests carrying a cookie to its side; once the canary weight is back to 0, a rule
+     * expires the run's cookie and otherwise routes like the weighted rule. (With no cookie to expire Flagger
+     * writes the weighted rule twice; flagstep writes it once.)
+     */
+    private void sticky(ObjectNode o, ArrayNode rules, int weightedIndex, Routes r, SessionAffinity a) {
+        ObjectNode weighted = (ObjectNode) rules.get(weightedIndex);
+        List<ObjectNode> before = new ArrayList<>();
+        if (r.canary() != 0) {
+            String cookie = AffinityCookies.getOrCreate(o, AffinityCookies.CURRENT, a.cookieName(), cookieValues);
+            Optional<String> primaryCookie = a.primaryCookieName()
+                    .map(n -> AffinityCookies.getOrCreate(o, AffinityCookies.PRIMARY, n, cookieValues));
+            before.add(stickyRule(weighted, cookie, 0, 100));
+            primaryCookie.ifPresent(pc -> before.add(stickyRule(weighted, pc, 100, 0)));
+            backendRef(weighted, RouterObjects.canary(canary))
+                    .ifPresent(b -> b.putArray("filters").add(setCookie(a.setCookie(cookie, a.maxAge()))));
+            long interval = canary.analysis().orElseThrow().interval().toSeconds();
+            primaryCookie.ifPresent(pc -> backendRef(weighted, RouterObjects.primary(canary))
+                    .ifPresent(b -> b.putArray("filters").add(setCookie(a.setCookie(pc, interval)))));
+        } else {
+            AffinityCookies.retire(o).ifPresent(previous -> {
+                ObjectNode expire = withCookie(weighted, previous);
+                expire.withArray("filters").add(setCookie(SessionAffinity.expire(previous)));
+                before.add(expire);
+            });
+        }
+        for (int i = before.size() - 1; i >= 0; i--) rules.insert(weightedIndex, before.get(i));
+    }
+
+    /** A copy of the weighted rule for requests carrying {@code cookie}, with these weights. */
+    private ObjectNode stickyRule(ObjectNode weighted, String cookie, int primary, int canaryWeight) {
+        ObjectNode rule = withCookie(weighted, cookie);
+        RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, new Routes(primary, canaryWeight, false));
+        rule.remove("filters"); // a sticky request goes to one side; mirroring it there again would double it
+        return rule;
+    }
+
+    /** A copy of {@code rule} without backend filters, each match also requiring the cookie. */
+    private static ObjectNode withCookie(ObjectNode rule, String cookie) {
+        ObjectNode copy = rule.deepCopy();
+        copy.path("backendRefs").forEach(b -> ((ObjectNode) b).remove("filters"));
+        ObjectNode header = JsonNodeFactory.instance.objectNode()
+                .put("type", "RegularExpression").put("name", "Cookie").put("value", SessionAffinity.cookieRegex(cookie));
+        ArrayNode matches = copy.withArray("matches");
+        if (matches.isEmpty()) matches.addObject();
+        matches.forEach(m -> ((ObjectNode) m).withArray("headers").add(header.deepCopy()));
+        return copy;
+    }
+
+    private static ObjectNode setCookie(String value) {
+        ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "ResponseHeaderModifier");
+        f.putObject("responseHeaderModifier").putArray("add").addObject().put("name", "Set-Cookie").put("value", value);
+        return f;
+    }
+
+    private static Optional<ObjectNode> backendRef(JsonNode rule, String service) {
+        for (JsonNode b : rule.path("backendRefs")) {
+            if (service.equals(b.path("name").asText())) return Optional.of((ObjectNode) b);
+        }
+        return Optional.empty();
+    }
+
+    /** Removes the rules and backend filters {@link #sticky} wrote, so it can write them afresh. */
+    private void dropSticky(ArrayNode rules) {
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            if (isSticky(rules.get(i))) rules.remove(i);
+            else rules.get(i).path("backendRefs").forEach(b -> ((ObjectNode) b).remove("filters"));
+        }
+    }
+
+    /** A rule that matches a session-affinity cookie of this canary (sticky or expiring). */
+    private boolean isSticky(JsonNode rule) {
+        Optional<SessionAffinity> a = SessionAffinity.of(canary);
+        if (a.isEmpty()) return false;
+        for (JsonNode m : rule.path("matches")) {
+            for (JsonNode h : m.path("headers")) {
+                String v = h.path("value").asText();
+                if ("Cookie".equals(h.path("name").asText()) && "RegularExpression".equals(h.path("type").asText())
+                        && (v.startsWith(".*" + a.get().cookieName() + ".*")
+                        || a.get().primaryCookieName().filter(p -> v.startsWith(".*" + p + ".*")).isPresent())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Optional<Integer> weightOf(JsonNode rule, String service) {

@@ -9,7 +9,9 @@ import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.SessionAffinity;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,8 +26,16 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     /** service fields copied verbatim onto each http route, as Flagger does */
     private static final List<String> HTTP_ROUTE_FIELDS = List.of("rewrite", "retries", "corsPolicy", "headers");
 
+    private final CookieValues cookieValues;
+
     public IstioRouter(KubeClient kube, CanarySpec canary) {
+        this(kube, canary, CookieValues.RANDOM);
+    }
+
+    /** @param cookieValues where new session-affinity cookie values come from */
+    public IstioRouter(KubeClient kube, CanarySpec canary, CookieValues cookieValues) {
         super(kube, canary, ResourceKind.VIRTUAL_SERVICE, "VirtualService");
+        this.cookieValues = cookieValues;
     }
 
     @Override
@@ -99,6 +109,8 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
         for (String f : HTTP_ROUTE_FIELDS) {
             JsonNode v = canary.service().extra().get(f);
             if (v != null && !v.isNull()) h.set(f, v.deepCopy());
+            // Flagger's GetIstioRewrite keeps uri and authority; type is for gatewayapi, unknown to Istio
+            if (f.equals("rewrite") && h.get(f) instanceof ObjectNode rewrite) rewrite.retain("uri", "authority");
         }
         canary.service().timeout().ifPresent(t -> h.put("timeout", t));
         ArrayNode route = h.putArray("route");
@@ -115,7 +127,7 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
 
     @Override
     Optional<Routes> read(ObjectNode o) {
-        JsonNode h = o.path("spec").path("http").path(0);
+        JsonNode h = weighted(o.path("spec").path("http"));
         Optional<Integer> p = weightOf(h, RouterObjects.primary(canary));
         Optional<Integer> c = weightOf(h, RouterObjects.canary(canary));
         if (p.isEmpty() || c.isEmpty()) return Optional.empty();
@@ -125,7 +137,15 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
 
     @Override
     void write(ObjectNode o, Routes r) {
-        ObjectNode h = (ObjectNode) o.path("spec").path("http").path(0);
+        if (!(o.path("spec").path("http") instanceof ArrayNode http) || !(http.path(0) instanceof ObjectNode)) return;
+        Optional<SessionAffinity> affinity = SessionAffinity.of(canary);
+        if (affinity.isPresent()) {
+            for (int i = http.size() - 1; i >= 0; i--) {
+                if (isSticky(http.get(i))) http.remove(i);
+                else http.get(i).path("route").forEach(d -> ((ObjectNode) d).remove("headers"));
+            }
+        }
+        ObjectNode h = (ObjectNode) http.path(0);
         RouterObjects.setWeights(h.path("route"), "/destination/host", canary, r);
         h.remove("mirror");
         h.remove("mirrorPercentage");
@@ -134,6 +154,89 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
             int mw = RouterObjects.mirrorWeight(canary);
             if (mw > 0) h.putObject("mirrorPercentage").put("value", (double) mw);
         }
+        affinity.ifPresent(a -> sticky(o, http, h, r, a));
+    }
+
+    /** The weighted route: the first that is no session-affinity route. */
+    private JsonNode weighted(JsonNode http) {
+        for (JsonNode h : http) {
+            if (!isSticky(h)) return h;
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /**
+     * Flagger's {@code getSessionAffinityRouteRules} on a VirtualService, as on an HTTPRoute ({@link GatewayApiRouter}):
+     * Set-Cookie response headers on the weighted destinations, sticky routes first while the canary has
+     * traffic, an expiring route once its weight is back to 0. Mirroring stays on the weighted route (Flagger
+     * mirrors {@code http[0]}, the sticky route, which only ever holds the canary).
+     */
+    private void sticky(ObjectNode o, ArrayNode http, ObjectNode weighted, Routes r, SessionAffinity a) {
+        List<ObjectNode> before = new ArrayList<>();
+        if (r.canary() != 0) {
+            String cookie = AffinityCookies.getOrCreate(o, AffinityCookies.CURRENT, a.cookieName(), cookieValues);
+            Optional<String> primaryCookie = a.primaryCookieName()
+                    .map(n -> AffinityCookies.getOrCreate(o, AffinityCookies.PRIMARY, n, cookieValues));
+            before.add(stickyRoute(weighted, cookie, 0, 100));
+            primaryCookie.ifPresent(pc -> before.add(stickyRoute(weighted, pc, 100, 0)));
+            destination(weighted, RouterObjects.canary(canary)).ifPresent(d -> setCookie(d, a.setCookie(cookie, a.maxAge())));
+            long interval = canary.analysis().orElseThrow().interval().toSeconds();
+            primaryCookie.ifPresent(pc -> destination(weighted, RouterObjects.primary(canary))
+                    .ifPresent(d -> setCookie(d, a.setCookie(pc, interval))));
+        } else {
+            AffinityCookies.retire(o).ifPresent(previous -> {
+                ObjectNode expire = withCookie(weighted, previous);
+                setCookie(expire, SessionAffinity.expire(previous));
+                before.add(expire);
+            });
+        }
+        for (int i = before.size() - 1; i >= 0; i--) http.insert(0, before.get(i));
+    }
+
+    private ObjectNode stickyRoute(ObjectNode weighted, String cookie, int primary, int canaryWeight) {
+        ObjectNode route = withCookie(weighted, cookie);
+        RouterObjects.setWeights(route.path("route"), "/destination/host", canary, new Routes(primary, canaryWeight, false));
+        route.remove("mirror");
+        route.remove("mirrorPercentage");
+        return route;
+    }
+
+    /** Flagger's {@code mergeMatchConditions}: each match with its headers replaced by the cookie regex. */
+    private static ObjectNode withCookie(ObjectNode route, String cookie) {
+        ObjectNode copy = route.deepCopy();
+        copy.path("route").forEach(d -> ((ObjectNode) d).remove("headers"));
+        ObjectNode headers = JsonNodeFactory.instance.objectNode();
+        headers.putObject("Cookie").put("regex", SessionAffinity.cookieRegex(cookie));
+        ArrayNode match = copy.withArray("match");
+        if (match.isEmpty()) match.addObject();
+        match.forEach(m -> ((ObjectNode) m).set("headers", headers.deepCopy()));
+        return copy;
+    }
+
+    /** {@code headers.response.add[Set-Cookie]} on a destination or a route, keeping the other headers there. */
+    private static void setCookie(ObjectNode target, String value) {
+        target.withObjectProperty("headers").withObjectProperty("response").withObjectProperty("add").put("Set-Cookie", value);
+    }
+
+    private static Optional<ObjectNode> destination(JsonNode route, String host) {
+        for (JsonNode d : route.path("route")) {
+            if (host.equals(d.path("destination").path("host").asText())) return Optional.of((ObjectNode) d);
+        }
+        return Optional.empty();
+    }
+
+    /** A route matching a session-affinity cookie of this canary (sticky or expiring). */
+    private boolean isSticky(JsonNode route) {
+        Optional<SessionAffinity> a = SessionAffinity.of(canary);
+        if (a.isEmpty()) return false;
+        for (JsonNode m : route.path("match")) {
+            String v = m.path("headers").path("Cookie").path("regex").asText("");
+            if (v.startsWith(".*" + a.get().cookieName() + ".*")
+                    || a.get().primaryCookieName().filter(p -> v.startsWith(".*" + p + ".*")).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<Integer> weightOf(JsonNode http, String host) {

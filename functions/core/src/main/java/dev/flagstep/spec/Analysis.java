@@ -12,7 +12,7 @@ import java.util.Optional;
  * ({@code maxWeight()}, {@code nextStepWeight()}) distinguishes "not set" from a value.
  *
  * <p>{@code match} holds Istio-style HTTPMatchRequest objects verbatim; routers translate them.
- * {@code extra} keeps Flagger fields we read but do not act on (e.g. {@code sessionAffinity}).
+ * {@code extra} keeps Flagger fields kept verbatim ({@code sessionAffinity}, read by {@link SessionAffinity}).
  *
  * <p>Beyond Flagger: {@code gateTimeout} fails a rollout whose confirm-* gate stays closed that long
  * (Flagger #738, #1450); {@code webhookSecretRef} names the secret used to sign webhook bodies with

@@ -19,10 +19,25 @@ final class KnownFields {
     static final Set<String> SPEC_MODELLED = Set.of(
             "targetRef", "ingressRef", "autoscalerRef", "service", "provider", "metricsServer",
             "progressDeadlineSeconds", "skipAnalysis", "suspend", "analysis");
-    static final Set<String> SPEC_EXTRA = Set.of("routeRef", "upstreamRef", "revertOnDeletion");
+    static final Set<String> SPEC_EXTRA = Set.of(
+            "routeRef",         // metric templates' {{ route }} (TemplateModel)
+            "upstreamRef",      // Gloo only: rejected (FlaggerOnlyFields)
+            "revertOnDeletion"); // CanaryDeletion
 
+    /**
+     * All used by the routers and the generated Services, except {@code portDiscovery}: read but not acted on yet
+     * (Flagger's docs use it widely, so it is accepted; docs/migrating-from-flagger.md says so).
+     */
     static final Set<String> SERVICE_MODELLED = Set.of(
             "name", "port", "targetPort", "portName", "portDiscovery", "gatewayRefs", "hosts", "match", "timeout");
+    /**
+     * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter;
+     * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
+     * GatewayApiRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
+     * {@code appProtocol}, {@code trafficDistribution}, {@code headless}, {@code delegation}, {@code apex},
+     * {@code primary}, {@code canary}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
+     * {@code backendTimeout}/{@code mirror} off gatewayapi and {@code corsPolicy} on gatewayapi.
+     */
     static final Set<String> SERVICE_EXTRA = Set.of(
             "appProtocol", "trafficDistribution", "headless", "backendTimeout", "meshName", "backends",
             "delegation", "retries", "rewrite", "mirror", "headers", "gateways", "corsPolicy",
@@ -33,6 +48,7 @@ final class KnownFields {
             "iterations", "match", "mirror", "mirrorWeight", "primaryReadyThreshold", "canaryReadyThreshold",
             "metrics", "webhooks", "alerts",
             "gateTimeout", "webhookSecretRef"); // beyond Flagger
+    /** {@code sessionAffinity}: SessionAffinity, used by GatewayApiRouter, IstioRouter and AlbRouter, rejected elsewhere. */
     static final Set<String> ANALYSIS_EXTRA = Set.of("sessionAffinity");
 
     static final Set<String> METRIC = Set.of(

@@ -61,6 +61,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             target(canary.targetRef(), errors);
             provider(canary, errors);
             service(canary.service(), errors);
+            FlaggerOnlyFields.check(canary, errors);
             canary.metricsServer().filter(s -> !s.isBlank()).ifPresent(s -> address("spec.metricsServer", s, errors));
             if (canary.progressDeadlineSeconds() < 0) {
                 errors.add(new SpecError("spec.progressDeadlineSeconds", atLeastZero(canary.progressDeadlineSeconds())));

@@ -92,6 +92,22 @@ class AlbRouterTest {
     }
 
     @Test
+    void sessionAffinityIsTargetGroupStickinessWhileTheCanaryHasTraffic() throws Exception {
+        KubeCanaries c = podinfo();
+        c.analysisExtra.set("sessionAffinity", json("{cookieName: ignored-on-alb, maxAge: 3600}"));
+        TrafficRouter router = new AlbRouter(kube.client(), c.build());
+        router.reconcile();
+        assertThat(action(kube.require(INGRESS)).at("/forwardConfig/targetGroupStickinessConfig"))
+                .isEqualTo(json("{enabled: false}"));
+        router.setRoutes(90, 10, false);
+        assertThat(action(kube.require(INGRESS)).at("/forwardConfig/targetGroupStickinessConfig"))
+                .isEqualTo(json("{enabled: true, durationSeconds: 3600}"));
+        assertThat(router.getRoutes()).isEqualTo(new Routes(90, 10, false));
+        router.setRoutes(Routes.allPrimary()); // the run ended: sticky clients go back to the primary
+        assertThat(action(kube.require(INGRESS))).isEqualTo(forward(100, 0));
+    }
+
+    @Test
     void reconcileTwiceChangesNothingAndKeepsWeights() {
         TrafficRouter router = new AlbRouter(kube.client(), podinfo().build());
         router.reconcile();

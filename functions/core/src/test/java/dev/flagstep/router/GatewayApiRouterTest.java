@@ -211,4 +211,40 @@ class GatewayApiRouterTest {
         assertThat(route.path("apiVersion").asText()).isEqualTo("gateway.networking.k8s.io/v1beta1");
         assertThat(route.at("/spec/rules/0/backendRefs")).isEqualTo(backends(100, 0));
     }
+
+    @Test
+    void serviceHeadersRewriteMirrorAndBackendTimeoutBecomeFlaggersFiltersAndTimeouts() {
+        KubeCanaries c = podinfo();
+        c.timeout = java.util.Optional.of("30s");
+        c.serviceExtra.put("backendTimeout", "5s");
+        c.serviceExtra.set("headers", json("""
+                request: {set: {x-b: "2", x-a: "1"}, add: {x-c: "3"}, remove: [x-d]}
+                response: {remove: [server]}"""));
+        c.serviceExtra.set("rewrite", json("{uri: /v2, authority: api.example.com}"));
+        c.serviceExtra.set("mirror", json("[{backendRef: {name: shadow, port: 80}}]"));
+        TrafficRouter router = new GatewayApiRouter(kube.client(), c.build(), ResourceKind.HTTP_ROUTE);
+        router.reconcile();
+        router.setRoutes(90, 10, true);
+
+        ObjectNode rule = (ObjectNode) kube.require(ROUTE).at("/spec/rules/0");
+        assertThat(rule.path("timeouts")).isEqualTo(json("{request: 30s, backendRequest: 5s}"));
+        assertThat(rule.path("filters")).isEqualTo(json("""
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    add: [{name: x-c, value: "3"}]
+                    set: [{name: x-a, value: "1"}, {name: x-b, value: "2"}]
+                    remove: [x-d]
+                - type: ResponseHeaderModifier
+                  responseHeaderModifier: {remove: [server]}
+                - type: URLRewrite
+                  urlRewrite: {hostname: api.example.com, path: {type: ReplaceFullPath, replaceFullPath: /v2}}
+                - type: RequestMirror
+                  requestMirror: {backendRef: {name: shadow, port: 80}}
+                - type: RequestMirror
+                  requestMirror: {backendRef: {group: "", kind: Service, name: podinfo-canary, port: 9898}}
+                """));
+        router.setRoutes(80, 20, false); // the analysis mirror goes, the service's stays
+        assertThat(kube.require(ROUTE).at("/spec/rules/0/filters")).hasSize(4);
+        assertThat(kube.require(ROUTE).at("/spec/rules/0/filters/3/requestMirror/backendRef/name").asText()).isEqualTo("shadow");
+    }
 }

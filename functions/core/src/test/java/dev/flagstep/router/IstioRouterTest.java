@@ -182,4 +182,13 @@ class IstioRouterTest {
         new IstioRouter(kube.client(), c.build()).revert();
         assertThat(kube.client().get(ResourceKind.VIRTUAL_SERVICE.ref("test", "never"))).isEmpty();
     }
+
+    @Test
+    void rewriteKeepsOnlyWhatIstioKnows() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.provider = "istio";
+        c.serviceExtra.set("rewrite", json("{uri: /v2, authority: a.io, type: ReplacePrefixMatch}"));
+        new IstioRouter(kube.client(), c.build()).reconcile();
+        assertThat(kube.require(VS).at("/spec/http/0/rewrite")).isEqualTo(json("{uri: /v2, authority: a.io}"));
+    }
 }

@@ -129,7 +129,7 @@ class SpecDefaultsTest {
     void flaggerFieldsWeDoNotModelAreKeptInExtra() {
         String text = """
                 targetRef: {kind: Deployment, name: podinfo}
-                upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: podinfo}
+                routeRef: {apiVersion: gateway.networking.k8s.io/v1, kind: HTTPRoute, name: podinfo}
                 revertOnDeletion: true
                 service:
                   port: 9898
@@ -137,18 +137,18 @@ class SpecDefaultsTest {
                   corsPolicy: {allowOrigin: ["example.com"]}
                   headers: {request: {add: {x-some-header: value}}}
                   trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
-                  appProtocol: http
-                  apex: {annotations: {test: "true"}}
+                  retries: {attempts: 3}
+                  rewrite: {uri: /}
                 analysis:
                   stepWeight: 10
                   sessionAffinity: {cookieName: flagger-cookie}
                 """;
         CanarySpec canary = valid(parser.parse(text, PODINFO)).canary();
         assertThat(canary.extra()).isEqualTo(object("""
-                {"upstreamRef": {"apiVersion": "gloo.solo.io/v1", "kind": "Upstream", "name": "podinfo"},
+                {"routeRef": {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "name": "podinfo"},
                  "revertOnDeletion": true}"""));
         assertThat(canary.service().extra().properties()).extracting(Map.Entry::getKey)
-                .containsExactly("gateways", "corsPolicy", "headers", "trafficPolicy", "appProtocol", "apex");
+                .containsExactly("gateways", "corsPolicy", "headers", "trafficPolicy", "retries", "rewrite");
         assertThat(canary.service().extra().at("/trafficPolicy/tls/mode").asText()).isEqualTo("ISTIO_MUTUAL");
         assertThat(canary.analysis().orElseThrow().extra()).isEqualTo(object("{\"sessionAffinity\":{\"cookieName\":\"flagger-cookie\"}}"));
     }

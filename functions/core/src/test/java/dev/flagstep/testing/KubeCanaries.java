@@ -44,6 +44,8 @@ public final class KubeCanaries {
     public int canaryReadyThreshold = 100;
     public int progressDeadlineSeconds = CanarySpec.DEFAULT_PROGRESS_DEADLINE_SECONDS;
     public boolean withAnalysis = true;
+    /** Flagger fields of {@code analysis} kept verbatim (e.g. {@code sessionAffinity}). */
+    public ObjectNode analysisExtra = new ObjectMapper().createObjectNode();
 
     public static KubeCanaries podinfo() {
         return new KubeCanaries();
@@ -64,7 +66,7 @@ public final class KubeCanaries {
                 gatewayRefs, hosts, serviceMatch, timeout, serviceExtra);
         Optional<Analysis> analysis = withAnalysis ? Optional.of(new Analysis(Duration.ofSeconds(60), 5, 50, 10, List.of(), 0,
                 iterations, abMatch, mirror, mirrorWeight, primaryReadyThreshold, canaryReadyThreshold,
-                List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), m.createObjectNode())) : Optional.empty();
+                List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
         return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", "Deployment", name),
                 ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), Optional.empty(), service,
                 Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode());

@@ -1,0 +1,119 @@
+package dev.flagstep.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Flagger fields flagstep reads but would not act on for this canary's provider: each is an error naming the
+ * field, so no setting is accepted and silently ignored. (Fields every provider uses, or that flagstep acts
+ * on, are not listed here; {@link KnownFields} says where each one is used.)
+ */
+final class FlaggerOnlyFields {
+
+    /** The routers with session affinity: Flagger's two, and alb (target-group stickiness). */
+    static final Set<String> AFFINITY_PROVIDERS = Set.of("istio", "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "alb");
+    static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
+    /** The longest target-group stickiness an ALB allows. */
+    static final int ALB_MAX_STICKINESS = 604800;
+
+    private FlaggerOnlyFields() {
+    }
+
+    static void check(CanarySpec canary, List<SpecError> errors) {
+        String provider = canary.provider().orElse("istio"); // Flagger's default mesh provider
+        canary.analysis().ifPresent(a -> sessionAffinity(a.extra().path("sessionAffinity"), provider, errors));
+        JsonNode service = canary.service().extra();
+        JsonNode spec = canary.extra();
+        for (String field : List.of("meshName", "backends")) {
+            if (present(service.path(field))) {
+                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider, which flagstep does"
+                        + " not support; remove it"));
+            }
+        }
+        if (present(spec.path("upstreamRef"))) {
+            errors.add(new SpecError("upstreamRef", "only used by Flagger's Gloo provider, which flagstep does not support;"
+                    + " remove it"));
+        }
+        notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
+        notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);
+        notYet(service, "primary", "metadata for the generated primary Service is not supported yet", errors);
+        notYet(service, "canary", "metadata for the generated canary Service is not supported yet", errors);
+        notYet(service, "appProtocol", "the generated Services' appProtocol is not supported yet", errors);
+        notYet(service, "trafficDistribution", "the generated Services' trafficDistribution is not supported yet", errors);
+        if (service.path("headless").asBoolean(false)) {
+            errors.add(new SpecError("service.headless", "headless primary and canary Services are not supported yet"));
+        }
+        if (service.path("delegation").asBoolean(false)) {
+            errors.add(new SpecError("service.delegation", "Istio delegate VirtualServices are not supported yet"));
+        }
+        boolean gatewayApi = provider.startsWith("gatewayapi");
+        if (present(service.path("backendTimeout")) && !gatewayApi) {
+            errors.add(new SpecError("service.backendTimeout", "only used by the gatewayapi provider, not "
+                    + FieldReader.quote(provider)));
+        }
+        if (present(service.path("mirror")) && !gatewayApi) {
+            errors.add(new SpecError("service.mirror", "only used by the gatewayapi provider, not " + FieldReader.quote(provider)
+                    + " (analysis.mirror mirrors to the canary)"));
+        }
+        if (present(service.path("corsPolicy")) && gatewayApi) {
+            errors.add(new SpecError("service.corsPolicy", "not supported yet on the gatewayapi provider (istio only)"));
+        }
+    }
+
+    private static void notYet(JsonNode service, String field, String why, List<SpecError> errors) {
+        if (present(service.path(field))) errors.add(new SpecError("service." + field, why));
+    }
+
+    /** Set to something: null, false, "", [] and {} say nothing and are accepted. */
+    private static boolean present(JsonNode v) {
+        return !(v.isMissingNode() || v.isNull() || v.isBoolean() && !v.asBoolean()
+                || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
+    }
+
+    /** ALB target-group stickiness: its own cookie (AWSALBTG) with a duration, nothing else can be expressed. */
+    private static void alb(JsonNode s, String path, List<SpecError> errors) {
+        for (String field : List.of("primaryCookieName", "domain", "httpOnly", "partitioned", "path", "sameSite", "secure")) {
+            if (present(s.path(field))) {
+                errors.add(new SpecError(path + "." + field, "not supported for provider \"alb\": the ALB sets its own"
+                        + " stickiness cookie (AWSALBTG); only maxAge applies"));
+            }
+        }
+        int maxAge = s.path("maxAge").asInt(0);
+        if (maxAge > ALB_MAX_STICKINESS) {
+            errors.add(new SpecError(path + ".maxAge", "must be at most " + ALB_MAX_STICKINESS
+                    + " seconds (7 days) on provider \"alb\", got " + maxAge));
+        }
+    }
+
+    /** Flagger's verifySessionAffinity, plus the provider check Flagger lacks (it ignores the block elsewhere). */
+    private static void sessionAffinity(JsonNode s, String provider, List<SpecError> errors) {
+        if (s.isMissingNode() || s.isNull()) return;
+        String path = "analysis.sessionAffinity";
+        if (!s.isObject()) {
+            errors.add(new SpecError(path, "must be an object"));
+            return;
+        }
+        if (provider.equals("alb")) {
+            alb(s, path, errors);
+        } else if (!AFFINITY_PROVIDERS.contains(provider)) {
+            errors.add(new SpecError(path, "not supported for provider " + FieldReader.quote(provider)
+                    + " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)"));
+        }
+        String cookieName = s.path("cookieName").asText("");
+        if (cookieName.isBlank()) {
+            errors.add(new SpecError(path + ".cookieName", "required"));
+        } else if (cookieName.equals(s.path("primaryCookieName").asText(""))) {
+            errors.add(new SpecError(path + ".primaryCookieName", "must differ from cookieName"));
+        }
+        String sameSite = s.path("sameSite").asText("");
+        if (!sameSite.isEmpty() && !SAME_SITE.contains(sameSite)) {
+            errors.add(new SpecError(path + ".sameSite", "unknown value " + FieldReader.quote(sameSite) + "; expected one of "
+                    + String.join(", ", SAME_SITE)));
+        }
+        if (s.has("maxAge") && !s.path("maxAge").canConvertToInt()) {
+            errors.add(new SpecError(path + ".maxAge", "must be a number of seconds"));
+        }
+    }
+}

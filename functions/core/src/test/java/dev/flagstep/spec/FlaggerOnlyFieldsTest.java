@@ -1,0 +1,104 @@
+package dev.flagstep.spec;
+
+import static dev.flagstep.spec.SpecParserTest.PODINFO;
+import static dev.flagstep.spec.SpecParserTest.errors;
+import static dev.flagstep.spec.SpecParserTest.valid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** No Flagger field is accepted and then ignored: each one flagstep would not act on is an error naming it. */
+class FlaggerOnlyFieldsTest {
+
+    final SpecParser parser = new SpecParser();
+
+    static String canary(String provider, String service, String analysisExtra) {
+        return "provider: " + provider + "\ntargetRef: {kind: Deployment, name: podinfo}\n"
+                + (provider.equals("nginx") ? "ingressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n" : "")
+                + "service:\n  port: 9898\n  gatewayRefs: [{name: gw}]\n" + service.indent(2)
+                + "analysis:\n  stepWeight: 10\n" + analysisExtra.indent(2);
+    }
+
+    static String affinity(String provider, String block) {
+        return canary(provider, "", "sessionAffinity: " + block);
+    }
+
+    static Stream<Arguments> rejected() {
+        String notAffinity = " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)";
+        return Stream.of(
+                Arguments.of(affinity("nginx", "{cookieName: c}"),
+                        "analysis.sessionAffinity: not supported for provider \"nginx\"" + notAffinity),
+                Arguments.of(affinity("smi:v1alpha3", "{cookieName: c}"),
+                        "analysis.sessionAffinity: not supported for provider \"smi:v1alpha3\"" + notAffinity),
+                Arguments.of(affinity("kubernetes", "{cookieName: c}"),
+                        "analysis.sessionAffinity: not supported for provider \"kubernetes\"" + notAffinity),
+                Arguments.of(affinity("alb", "{cookieName: c, primaryCookieName: p}"),
+                        "analysis.sessionAffinity.primaryCookieName: not supported for provider \"alb\": the ALB sets its own"
+                                + " stickiness cookie (AWSALBTG); only maxAge applies"),
+                Arguments.of(affinity("alb", "{cookieName: c, secure: true}"),
+                        "analysis.sessionAffinity.secure: not supported for provider \"alb\": the ALB sets its own"
+                                + " stickiness cookie (AWSALBTG); only maxAge applies"),
+                Arguments.of(affinity("alb", "{cookieName: c, maxAge: 604801}"),
+                        "analysis.sessionAffinity.maxAge: must be at most 604800 seconds (7 days) on provider \"alb\", got 604801"),
+                Arguments.of(affinity("istio", "{maxAge: 60}"), "analysis.sessionAffinity.cookieName: required"),
+                Arguments.of(affinity("gatewayapi", "{cookieName: c, primaryCookieName: c}"),
+                        "analysis.sessionAffinity.primaryCookieName: must differ from cookieName"),
+                Arguments.of(affinity("gatewayapi", "{cookieName: c, sameSite: lax}"),
+                        "analysis.sessionAffinity.sameSite: unknown value \"lax\"; expected one of Strict, Lax, None"),
+                Arguments.of(affinity("gatewayapi", "yes"), "analysis.sessionAffinity: must be an object"),
+                Arguments.of(canary("istio", "meshName: global", ""),
+                        "service.meshName: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                Arguments.of(canary("istio", "backends: [backend1]", ""),
+                        "service.backends: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
+                        "upstreamRef: only used by Flagger's Gloo provider, which flagstep does not support; remove it"),
+                Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
+                        "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
+                Arguments.of(canary("istio", "apex: {labels: {a: b}}", ""),
+                        "service.apex: metadata for the generated apex Service is not supported yet"),
+                Arguments.of(canary("istio", "primary: {annotations: {a: b}}", ""),
+                        "service.primary: metadata for the generated primary Service is not supported yet"),
+                Arguments.of(canary("istio", "canary: {labels: {a: b}}", ""),
+                        "service.canary: metadata for the generated canary Service is not supported yet"),
+                Arguments.of(canary("istio", "appProtocol: http", ""),
+                        "service.appProtocol: the generated Services' appProtocol is not supported yet"),
+                Arguments.of(canary("istio", "trafficDistribution: PreferClose", ""),
+                        "service.trafficDistribution: the generated Services' trafficDistribution is not supported yet"),
+                Arguments.of(canary("istio", "headless: true", ""),
+                        "service.headless: headless primary and canary Services are not supported yet"),
+                Arguments.of(canary("istio", "delegation: true", ""),
+                        "service.delegation: Istio delegate VirtualServices are not supported yet"),
+                Arguments.of(canary("istio", "backendTimeout: 5s", ""),
+                        "service.backendTimeout: only used by the gatewayapi provider, not \"istio\""),
+                Arguments.of(canary("nginx", "mirror: [{backendRef: {name: shadow, port: 80}}]", ""),
+                        "service.mirror: only used by the gatewayapi provider, not \"nginx\" (analysis.mirror mirrors to the canary)"),
+                Arguments.of(canary("gatewayapi:v1", "corsPolicy: {allowOrigins: [{exact: a.io}]}", ""),
+                        "service.corsPolicy: not supported yet on the gatewayapi provider (istio only)"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("rejected")
+    void namesTheField(String text, String expected) {
+        assertThat(errors(parser.parse(text, PODINFO))).containsExactly(expected);
+    }
+
+    @Test
+    void acceptedWhereFlagstepActsOnThem() {
+        valid(parser.parse(affinity("istio", "{cookieName: c, primaryCookieName: p, sameSite: Lax, maxAge: 60}"), PODINFO));
+        valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
+        valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
+                "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
+        valid(parser.parse(canary("gatewayapi", """
+                backendTimeout: 5s
+                headers: {request: {set: {x-a: b}}}
+                rewrite: {uri: /v2}
+                mirror: [{backendRef: {name: shadow, port: 80}}]
+                headless: false
+                delegation: false
+                """, ""), PODINFO));
+    }
+}
