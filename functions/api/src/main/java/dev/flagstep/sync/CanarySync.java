@@ -23,6 +23,8 @@ import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.workload.Revisions;
+import dev.flagstep.workload.config.ConfigTracker;
+import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,7 +181,9 @@ public final class CanarySync {
         if (target.isEmpty()) {
             tally.fail(id + ": target Deployment " + spec.targetRef().name() + " not found");
         } else {
-            String current = Revisions.of(target.get().path("spec").path("template"));
+            JsonNode template = target.get().path("spec").path("template");
+            TrackedConfigs configs = new ConfigTracker(kube, id.namespace()).tracked(template.path("spec"));
+            String current = Revisions.of(template, configs.checksums());
             long generation = target.get().path("metadata").path("generation").asLong(0);
             if (status.isEmpty()) {
                 Optional<CanaryStatus> seed = Adoption.seed(canary.path("status"), current, clock.instant());
@@ -189,7 +193,7 @@ public final class CanarySync {
                     status = store.statusRecord(id);
                 }
             }
-            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation,
+            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation, configs.versions(),
                     status.map(StatusRecord::status), store.activeRun(id).map(ActiveRun::revision));
             if (detection instanceof Detection.Start start) {
                 RolloutStart result = rollouts.start(new RolloutRequest(id, start.revision(),

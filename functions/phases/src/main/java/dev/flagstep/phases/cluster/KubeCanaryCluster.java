@@ -57,7 +57,7 @@ public final class KubeCanaryCluster implements CanaryCluster {
     @Override
     public String targetRevision() {
         JsonNode template = kube.require(workload.target()).path("spec").path("template");
-        return Revisions.of(template);
+        return Revisions.of(template, workload.trackedConfigs().checksums());
     }
 
     @Override
