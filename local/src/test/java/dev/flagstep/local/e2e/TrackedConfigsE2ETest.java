@@ -68,6 +68,10 @@ class TrackedConfigsE2ETest {
         assertThat(referencedNames("cfg-primary")).isEqualTo(
                 "cfg-config-primary,cfg-secret-primary,cfg-shared,cfg-optional,cfg-registry");
         assertThat(referencedNames("cfg")).isEqualTo("cfg-config,cfg-secret,cfg-shared,cfg-optional,cfg-registry");
+        // Flagger's status.trackedConfigs, byte for byte: blue and the secret's token
+        assertThat(h.status(doc).trackedConfigs()).containsExactly(
+                java.util.Map.entry("configmap/cfg-config", "f234cb93c08ad64e"),
+                java.util.Map.entry("secret/cfg-secret", "6010bdf95cfd9d10"));
         String bootstrapped = h.status(doc).checksum();
         JsonNode primaryTemplate = template("cfg-primary");
 
@@ -96,6 +100,7 @@ class TrackedConfigsE2ETest {
         assertThat(h.status(doc).checksum()).isEqualTo(revision);
         assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
         assertThat(data(ResourceKind.CONFIG_MAP, "cfg-config-primary")).isEqualTo(JSON.readTree("{\"color\": \"green\"}"));
+        assertThat(h.status(doc).trackedConfigs()).containsEntry("configmap/cfg-config", "b1c0d2a81c6839b3");
         assertThat(referencedNames("cfg-primary")).isEqualTo(
                 "cfg-config-primary,cfg-secret-primary,cfg-shared,cfg-optional,cfg-registry");
         assertThat(h.messages(doc.canary().id())).contains(
