@@ -342,10 +342,14 @@ class ClusterSyncE2ETest {
         ObjectNode cm = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
         cm.putObject("metadata").put("name", "podinfo-config").put("namespace", "sync-config");
         cm.putObject("data").put("color", "blue");
-        h.sim.client().create(ResourceKind.CONFIG_MAP, cm);
         h.sim.client().edit(ResourceKind.DEPLOYMENT.ref("sync-config", "podinfo"), d -> ((ObjectNode) d.at("/spec/template/spec"))
                 .putArray("volumes").addObject().put("name", "config").putObject("configMap").put("name", "podinfo-config"));
 
+        // a mandatory config that does not exist: no rollout, a failure naming it, until it exists
+        SyncSummary missing = sync.runOnce();
+        assertThat(missing.started()).isZero();
+        assertThat(missing.failures()).anySatisfy(f -> assertThat(f).contains("configmap podinfo-config.sync-config"));
+        h.sim.client().create(ResourceKind.CONFIG_MAP, cm);
         assertThat(sync.runOnce().started()).isEqualTo(1);
         h.assertEnded(rolloutOfCurrentTargetAndConfigs(id), ExecutionStatus.SUCCEEDED);
         assertThat(status(id).phase()).isEqualTo(CanaryPhase.INITIALIZED);
