@@ -108,9 +108,38 @@ class TrackedConfigsE2ETest {
                 "Copying cfg.e2e template spec to cfg-primary.e2e");
     }
 
+    @Test
+    void aRolledBackConfigChangeLeavesThePrimaryOnThePromotedCopy() throws Exception {
+        String name = "cfgrb";
+        FailureKit.successRate(h, name, 99.9);
+        CanaryDocument doc = h.canary(FailureKit.canary(h, name).analysis(
+                FailureKit.analysis(h.hooksUrl(), name, 20, 50, "post-rollout")));
+        configMap("cfg-config", "{\"color\": \"blue\"}", Optional.empty(), "e2e", name);
+        h.sim.client().edit(ResourceKind.DEPLOYMENT.ref("e2e", name), d -> ((ObjectNode) d.at("/spec/template/spec"))
+                .putArray("volumes").addObject().put("name", "config").putObject("configMap").put("name", name + "-config"));
+        Execution bootstrap = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+        h.assertEnded(bootstrap, ExecutionStatus.SUCCEEDED);
+        JsonNode primaryTemplate = template(name + "-primary");
+
+        FailureKit.successRate(h, name, 50);
+        editData(ResourceKind.CONFIG_MAP, name + "-config", "{\"color\": \"green\"}");
+        Execution rollout = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        FailureKit.assertRolledBack(h, doc);
+        assertThat(data(ResourceKind.CONFIG_MAP, name + "-config-primary")).isEqualTo(JSON.readTree("{\"color\": \"blue\"}"));
+        assertThat(template(name + "-primary")).isEqualTo(primaryTemplate);
+        assertThat(template(name + "-primary").at("/spec/volumes/0/configMap/name").asText()).isEqualTo(name + "-config-primary");
+    }
+
     // --- the cluster ---------------------------------------------------------------------------------------
 
     private static void configMap(String name, String data, Optional<String> tracking) throws Exception {
+        configMap(name, data, tracking, "e2e", "");
+    }
+
+    private static void configMap(String base, String data, Optional<String> tracking, String ns, String prefix) throws Exception {
+        String name = prefix.isEmpty() ? base : prefix + "-" + base.replaceFirst("^cfg-", "");
         ObjectNode cm = (ObjectNode) JSON.readTree("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"}");
         ObjectNode md = cm.putObject("metadata").put("name", name).put("namespace", "e2e");
         tracking.ifPresent(t -> md.putObject("annotations").put("flagger.app/config-tracking", t));
