@@ -38,6 +38,10 @@ final class Views {
         o.put("iterations", s.iterations());
         o.put("checksum", s.checksum());
         o.put("lastTransitionTime", s.lastTransitionTime().toString());
+        if (!s.trackedConfigs().isEmpty()) {
+            ObjectNode configs = o.putObject("trackedConfigs");
+            s.trackedConfigs().forEach(configs::put);
+        }
         var conditions = o.putArray("conditions");
         for (StatusCondition c : s.conditions()) {
             conditions.addObject()

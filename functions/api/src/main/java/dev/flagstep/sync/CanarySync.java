@@ -23,6 +23,8 @@ import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.workload.Revisions;
+import dev.flagstep.workload.config.ConfigTracker;
+import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,20 +178,24 @@ public final class CanarySync {
         CanarySpec spec = document.canary();
         Optional<ObjectNode> target = kube.get(ResourceKind.DEPLOYMENT.ref(id.namespace(), spec.targetRef().name()));
         Optional<StatusRecord> status = store.statusRecord(id);
+        Optional<TrackedConfigs> tracked = target.flatMap(t -> trackedConfigs(t, id, tally));
         if (target.isEmpty()) {
             tally.fail(id + ": target Deployment " + spec.targetRef().name() + " not found");
-        } else {
-            String current = Revisions.of(target.get().path("spec").path("template"));
+        } else if (tracked.isPresent()) {
+            JsonNode template = target.get().path("spec").path("template");
+            TrackedConfigs configs = tracked.get();
+            String current = Revisions.of(template, configs.checksums());
             long generation = target.get().path("metadata").path("generation").asLong(0);
             if (status.isEmpty()) {
-                Optional<CanaryStatus> seed = Adoption.seed(canary.path("status"), current, clock.instant());
+                Optional<CanaryStatus> seed = Adoption.seed(canary.path("status"), current, clock.instant())
+                        .map(adopted -> adopted.withTrackedConfigs(configs.checksums()));
                 if (seed.isPresent()) {
                     store.saveStatus(id, seed.get(), 0);
                     tally.adopted++;
                     status = store.statusRecord(id);
                 }
             }
-            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation,
+            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation, configs.versions(),
                     status.map(StatusRecord::status), store.activeRun(id).map(ActiveRun::revision));
             if (detection instanceof Detection.Start start) {
                 RolloutStart result = rollouts.start(new RolloutRequest(id, start.revision(),
@@ -202,6 +208,16 @@ public final class CanarySync {
         }
         if (status.isPresent() && StatusDiff.differs(canary, status.get().status(), Optional.empty())) {
             if (objects.writeStatus(id, status.get().status(), Optional.empty())) tally.statusWritten++;
+        }
+    }
+
+    /** The target's tracked configs; empty (a failure counted) when a config it needs does not exist. */
+    private Optional<TrackedConfigs> trackedConfigs(ObjectNode target, CanaryId id, Tally tally) {
+        try {
+            return Optional.of(new ConfigTracker(kube, id.namespace()).tracked(target.path("spec").path("template").path("spec")));
+        } catch (IllegalStateException missing) {
+            tally.fail(id + ": " + missing.getMessage()); // as Flagger: no new revision until it exists
+            return Optional.empty();
         }
     }
 

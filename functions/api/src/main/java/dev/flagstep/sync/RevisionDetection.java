@@ -14,7 +14,9 @@ import java.util.Optional;
  *       going back to the promoted template by hand is no new revision, as in Flagger): nothing;
  *   <li>otherwise: start {@code {checksum}-g{generation}}. The execution is named from it, so detecting the same
  *       template twice starts one rollout, while A, then B, then A again (a new generation) analyses A again, as
- *       Flagger does.
+ *       Flagger does. A change of a tracked ConfigMap or Secret changes the checksum but not the generation, so
+ *       when configs are tracked the revision also carries {@code -c{versions}}, from their resourceVersions: a
+ *       config edited A, then B, then A again analyses A again too.
  * </ul>
  */
 public final class RevisionDetection {
@@ -23,6 +25,12 @@ public final class RevisionDetection {
 
     public static Detection decide(boolean suspended, String current, long generation, Optional<CanaryStatus> status,
                                    Optional<String> runningRevision) {
+        return decide(suspended, current, generation, "", status, runningRevision);
+    }
+
+    /** @param configVersions the tracked configs' resourceVersions ({@code TrackedConfigs.versions()}), empty for none */
+    public static Detection decide(boolean suspended, String current, long generation, String configVersions,
+                                   Optional<CanaryStatus> status, Optional<String> runningRevision) {
         if (suspended) {
             return new Detection.Unchanged("suspended");
         }
@@ -31,7 +39,7 @@ public final class RevisionDetection {
         }
         String applied = status.map(CanaryStatus::checksum).orElse("");
         if (applied.isEmpty()) {
-            return new Detection.Start(revision(current, generation));
+            return new Detection.Start(revision(current, generation, configVersions));
         }
         if (current.equals(applied)) {
             return new Detection.Unchanged("no new revision");
@@ -39,11 +47,18 @@ public final class RevisionDetection {
         if (current.equals(status.get().promotedChecksum())) {
             return new Detection.Unchanged("back to the promoted revision " + current);
         }
-        return new Detection.Start(revision(current, generation));
+        return new Detection.Start(revision(current, generation, configVersions));
     }
 
     /** The rollout's revision for a template checksum at a target generation. */
     public static String revision(String checksum, long generation) {
         return checksum + "-g" + generation;
+    }
+
+    /** The rollout's revision when configs are tracked: {@link #revision(String, long)} plus their versions' digest. */
+    public static String revision(String checksum, long generation, String configVersions) {
+        if (configVersions.isEmpty()) return revision(checksum, generation);
+        // String.hashCode is specified by the JLS: the same versions give the same name on every JVM
+        return revision(checksum, generation) + "-c" + Integer.toUnsignedString(configVersions.hashCode(), 36);
     }
 }

@@ -33,7 +33,18 @@ public final class StatusDiff {
                 && ObjectStatus.time(status, "lastTransitionTime").map(StatusDiff::seconds)
                         .equals(Optional.of(seconds(stored.lastTransitionTime())))
                 && promotedMatches(status, stored.promotedCondition())
+                && trackedConfigsMatch(status, stored)
                 && stalledMatches(status, invalid);
+    }
+
+    /** Nothing tracked: whatever the object holds stays (written only when there are some, as Flagger). */
+    private static boolean trackedConfigsMatch(JsonNode status, CanaryStatus stored) {
+        if (stored.trackedConfigs().isEmpty()) return true;
+        JsonNode onObject = status.path("trackedConfigs");
+        // extra keys are not compared: a merge patch cannot remove them, comparing them would rewrite every pass
+        if (!onObject.isObject()) return false;
+        return stored.trackedConfigs().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(onObject.path(e.getKey()).asText(null)));
     }
 
     private static boolean same(JsonNode status, String field, int value) {

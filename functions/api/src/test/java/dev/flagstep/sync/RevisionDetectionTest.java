@@ -81,4 +81,26 @@ class RevisionDetectionTest {
         assertThat(RevisionDetection.decide(false, CURRENT, 3, afterB, Optional.empty()))
                 .isEqualTo(new Detection.Start(CURRENT + "-g3"));
     }
+
+    @Test
+    void trackedConfigsAddTheirVersionsSoAConfigFlipBackIsANewExecution() {
+        // a config edited A -> B -> A: same checksum and generation as the first run of A, other resourceVersions
+        String first = "configmap/c=5;";
+        String flippedBack = "configmap/c=9;";
+        Detection a = RevisionDetection.decide(false, CURRENT, GENERATION, first, Optional.empty(), Optional.empty());
+        Detection again = RevisionDetection.decide(false, CURRENT, GENERATION, flippedBack,
+                status(CanaryPhase.SUCCEEDED, OTHER, OTHER), Optional.empty());
+        assertThat(a).isInstanceOf(Detection.Start.class);
+        assertThat(again).isInstanceOf(Detection.Start.class);
+        String ra = ((Detection.Start) a).revision();
+        String rb = ((Detection.Start) again).revision();
+        assertThat(ra).startsWith(NEW + "-c").isNotEqualTo(rb);
+        assertThat(rb).startsWith(NEW + "-c");
+        // deterministic, and a running rollout of this checksum is still recognised
+        assertThat(RevisionDetection.revision(CURRENT, GENERATION, first)).isEqualTo(ra);
+        assertThat(RevisionDetection.decide(false, CURRENT, GENERATION, flippedBack,
+                status(CanaryPhase.PROGRESSING, OTHER, OTHER), Optional.of(ra))).isInstanceOf(Detection.Unchanged.class);
+        // no tracked config: the revision stays {checksum}-g{generation}
+        assertThat(RevisionDetection.revision(CURRENT, GENERATION, "")).isEqualTo(NEW);
+    }
 }

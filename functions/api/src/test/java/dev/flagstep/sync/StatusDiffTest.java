@@ -64,4 +64,17 @@ class StatusDiffTest {
         assertThat(StatusDiff.differs(stalled, STORED, Optional.of("analysis.interval: bad"))).isTrue();
         assertThat(StatusDiff.differs(stalled, STORED, Optional.empty())).isTrue();
     }
+
+    @Test
+    void trackedConfigsCountOnlyWhenSomeAreTracked() {
+        assertThat(StatusDiff.matches(object(s -> {}).path("status"), STORED, Optional.empty())).isTrue();
+        assertThat(StatusDiff.matches(object(s -> s.putObject("trackedConfigs").put("configmap/x", "1")).path("status"),
+                STORED, Optional.empty())).as("nothing tracked: Flagger's map stays").isTrue();
+        CanaryStatus tracked = STORED.withTrackedConfigs(java.util.Map.of("configmap/x", "2"));
+        assertThat(StatusDiff.matches(object(s -> {}).path("status"), tracked, Optional.empty())).isFalse();
+        assertThat(StatusDiff.matches(object(s -> s.putObject("trackedConfigs").put("configmap/x", "1")).path("status"),
+                tracked, Optional.empty())).isFalse();
+        assertThat(StatusDiff.matches(object(s -> s.putObject("trackedConfigs").put("configmap/x", "2")).path("status"),
+                tracked, Optional.empty())).isTrue();
+    }
 }

@@ -1,8 +1,11 @@
 package dev.flagstep.analysis;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Flagger's {@code status}: phase, counters and the Promoted condition. {@code canaryWeight} is
@@ -10,7 +13,8 @@ import java.util.Optional;
  * run for webhook receivers (opaque; changes with the revision, stable within a run): it is Flagger's
  * {@code lastAppliedSpec}. {@code promotedChecksum} is Flagger's {@code lastPromotedSpec}: the checksum
  * when the phase last became Initialized or Succeeded, so going back to the promoted template is no new
- * revision.
+ * revision. {@code trackedConfigs} is Flagger's {@code status.trackedConfigs}: {@code configmap/NAME} or
+ * {@code secret/NAME} → checksum of the data, for the revision the checksum names (empty when none is tracked).
  */
 public record CanaryStatus(
         CanaryPhase phase,
@@ -20,10 +24,19 @@ public record CanaryStatus(
         String checksum,
         Instant lastTransitionTime,
         List<StatusCondition> conditions,
-        String promotedChecksum) {
+        String promotedChecksum,
+        Map<String, String> trackedConfigs) {
 
     public CanaryStatus {
         conditions = List.copyOf(conditions);
+        trackedConfigs = Collections.unmodifiableSortedMap(new TreeMap<>(trackedConfigs));
+    }
+
+    /** A status with no tracked config. */
+    public CanaryStatus(CanaryPhase phase, int canaryWeight, int failedChecks, int iterations, String checksum,
+            Instant lastTransitionTime, List<StatusCondition> conditions, String promotedChecksum) {
+        this(phase, canaryWeight, failedChecks, iterations, checksum, lastTransitionTime, conditions, promotedChecksum,
+                Map.of());
     }
 
     /** A status with nothing promoted yet. */
@@ -56,7 +69,7 @@ public record CanaryStatus(
         }
         boolean promoted = newPhase == CanaryPhase.INITIALIZED || newPhase == CanaryPhase.SUCCEEDED;
         return new CanaryStatus(newPhase, weight, failedChecks, iters, checksum, now,
-                conditionsFor(newPhase, context, now), promoted ? checksum : promotedChecksum);
+                conditionsFor(newPhase, context, now), promoted ? checksum : promotedChecksum, trackedConfigs);
     }
 
     /**
@@ -67,28 +80,34 @@ public record CanaryStatus(
      */
     public CanaryStatus sync(CanaryPhase newPhase, int weight, int failed, int iters, PhaseContext context, Instant now) {
         return new CanaryStatus(newPhase, weight, failed, iters, checksum, now, conditionsFor(newPhase, context, now),
-                promotedChecksum);
+                promotedChecksum, trackedConfigs);
     }
 
     /** Flagger's {@code SetStatusWeight} (informational: routing decisions re-read the router). */
     public CanaryStatus withCanaryWeight(int weight, Instant now) {
-        return new CanaryStatus(phase, weight, failedChecks, iterations, checksum, now, conditions, promotedChecksum);
+        return new CanaryStatus(phase, weight, failedChecks, iterations, checksum, now, conditions, promotedChecksum, trackedConfigs);
     }
 
     /** Flagger's {@code SetStatusFailedChecks}. */
     public CanaryStatus withFailedChecks(int failed, Instant now) {
-        return new CanaryStatus(phase, canaryWeight, failed, iterations, checksum, now, conditions, promotedChecksum);
+        return new CanaryStatus(phase, canaryWeight, failed, iterations, checksum, now, conditions, promotedChecksum, trackedConfigs);
     }
 
     /** Flagger's {@code SetStatusIterations}. */
     public CanaryStatus withIterations(int iters, Instant now) {
-        return new CanaryStatus(phase, canaryWeight, failedChecks, iters, checksum, now, conditions, promotedChecksum);
+        return new CanaryStatus(phase, canaryWeight, failedChecks, iters, checksum, now, conditions, promotedChecksum, trackedConfigs);
     }
 
     /** A new run identifier for webhook receivers; not a status write of its own in Flagger. */
     public CanaryStatus withChecksum(String newChecksum) {
         return new CanaryStatus(phase, canaryWeight, failedChecks, iterations, newChecksum, lastTransitionTime,
-                conditions, promotedChecksum);
+                conditions, promotedChecksum, trackedConfigs);
+    }
+
+    /** The checksums of the tracked configs of the revision {@link #checksum()} names (Flagger's {@code SyncStatus}). */
+    public CanaryStatus withTrackedConfigs(Map<String, String> configs) {
+        return new CanaryStatus(phase, canaryWeight, failedChecks, iterations, checksum, lastTransitionTime,
+                conditions, promotedChecksum, configs);
     }
 
     /** The {@code Promoted} condition, once any phase has been set. */

@@ -45,6 +45,11 @@ public final class FlaggerStatus {
         if (!status.checksum().isEmpty()) s.put("lastAppliedSpec", status.checksum());
         if (!status.promotedChecksum().isEmpty()) s.put("lastPromotedSpec", status.promotedChecksum());
         s.put("lastTransitionTime", time(status.lastTransitionTime()));
+        if (!status.trackedConfigs().isEmpty()) {
+            // as Flagger: written only when some config is tracked
+            ObjectNode configs = s.putObject("trackedConfigs");
+            status.trackedConfigs().forEach(configs::put);
+        }
         ArrayNode conditions = s.putArray("conditions");
         status.conditions().forEach(c -> conditions.add(condition(c)));
         invalid.ifPresent(problem -> conditions.add(condition(new StatusCondition(STALLED, StatusConditions.TRUE,
@@ -56,7 +61,9 @@ public final class FlaggerStatus {
     /**
      * The JSON merge patch {@code {"status": {...}}} that gives the object {@link #render}'s status: the
      * checksums flagstep has none of are {@code null}, so a value left by an earlier writer (Flagger) goes.
-     * {@code trackedConfigs} and Flagger's session-affinity fields are left as they are.
+     * {@code trackedConfigs} is written when some config is tracked (a merge patch adds and updates its keys; a
+     * key of a config no longer tracked stays until Flagger's or a later full write); otherwise it and Flagger's
+     * session-affinity fields are left as they are.
      */
     public static ObjectNode mergePatch(CanaryStatus status, Optional<String> invalid) {
         ObjectNode s = render(status, invalid);

@@ -88,6 +88,11 @@ final class Items {
         m.put("promotedChecksum", s(orEmpty(status.promotedChecksum())));
         putIfPresent(m, "lastTransitionTime", status.lastTransitionTime());
         m.put("conditions", AttributeValue.fromL(status.conditions().stream().map(Items::condition).toList()));
+        if (!status.trackedConfigs().isEmpty()) {
+            Map<String, AttributeValue> configs = new LinkedHashMap<>();
+            status.trackedConfigs().forEach((k, v) -> configs.put(k, s(v)));
+            m.put("trackedConfigs", AttributeValue.fromM(configs));
+        }
         return m;
     }
 
@@ -105,8 +110,16 @@ final class Items {
                 Optional.ofNullable(item.get("conditions")).flatMap(AttributeValue::asL).orElse(List.of()).stream()
                         .map(c -> condition(c.asM().orElse(Map.of())))
                         .toList(),
-                str(item, "promotedChecksum").orElse(""));
+                str(item, "promotedChecksum").orElse(""),
+                trackedConfigs(item));
         return Optional.of(new Versioned<>(status, num(item, "version")));
+    }
+
+    private static Map<String, String> trackedConfigs(Map<String, AttributeValue> item) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Optional.ofNullable(item.get("trackedConfigs")).flatMap(AttributeValue::asM).orElse(Map.of())
+                .forEach((k, v) -> v.asS().ifPresent(c -> out.put(k, c)));
+        return out;
     }
 
     /** How long a claim written before leases existed (only its start was kept) is honoured. */

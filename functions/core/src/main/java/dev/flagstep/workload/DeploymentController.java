@@ -10,6 +10,10 @@ import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.workload.config.ConfigRef;
+import dev.flagstep.workload.config.ConfigTracker;
+import dev.flagstep.workload.config.PrimaryPodSpec;
+import dev.flagstep.workload.config.TrackedConfigs;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Deployment operations of Flagger's {@code DeploymentController} for a {@code targetRef} of kind Deployment:
@@ -31,6 +36,7 @@ public final class DeploymentController {
     private final KubeClient kube;
     private final CanarySpec canary;
     private final Clock clock;
+    private final ConfigTracker configs;
 
     public DeploymentController(KubeClient kube, CanarySpec canary, Clock clock) {
         if (!"Deployment".equals(canary.targetRef().kind())) {
@@ -39,6 +45,7 @@ public final class DeploymentController {
         this.kube = kube;
         this.canary = canary;
         this.clock = clock;
+        this.configs = new ConfigTracker(kube, canary.id().namespace());
     }
 
     /** What {@link #bootstrap()} created; both empty when everything existed. */
@@ -78,7 +85,13 @@ public final class DeploymentController {
         ObjectNode target = kube.require(target());
         String label = selectorLabel(target);
         String name = canary.targetRef().name();
-        boolean primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label)).isPresent();
+        boolean primaryCreated = false;
+        if (kube.get(primary()).isEmpty()) {
+            // Flagger copies the tracked configs only when it creates the primary; later copies come with promote()
+            TrackedConfigs tracked = trackedConfigs(target);
+            configs.copyToPrimary(tracked);
+            primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label, tracked.refs())).isPresent();
+        }
         List<String> created = new ArrayList<>();
         String apex = canary.apexName();
         service(apex + "-primary", label, name + "-primary", created);
@@ -140,20 +153,32 @@ public final class DeploymentController {
     /**
      * Copies the canary's pod template to the primary (spec, template annotations, labels with the selector
      * label kept as {@code {name}-primary}) plus minReadySeconds, revisionHistoryLimit and strategy; the
-     * primary's selector, replicas and own metadata stay.
+     * primary's selector, replicas and own metadata stay. The tracked configs are copied to their {@code -primary}
+     * objects first, and the primary's template names those copies (Flagger's {@code Promote}).
      */
     public void promote() {
         ObjectNode target = kube.require(target());
         String label = selectorLabel(target);
         String primaryName = canary.targetRef().name() + "-primary";
+        TrackedConfigs tracked = trackedConfigs(target);
+        configs.copyToPrimary(tracked);
         kube.edit(primary(), p -> {
             ObjectNode spec = p.withObjectProperty("spec");
             for (String f : List.of("minReadySeconds", "revisionHistoryLimit", "strategy")) {
                 JsonNode v = target.path("spec").get(f);
                 if (v != null) spec.set(f, v.deepCopy());
             }
-            spec.set("template", primaryTemplate(target, label, primaryName));
+            spec.set("template", primaryTemplate(target, label, primaryName, tracked.refs()));
         });
+    }
+
+    /** The ConfigMaps and Secrets the target's pod spec reads that are tracked (Flagger's {@code GetTargetConfigs}). */
+    public TrackedConfigs trackedConfigs() {
+        return trackedConfigs(kube.require(target()));
+    }
+
+    private TrackedConfigs trackedConfigs(ObjectNode target) {
+        return configs.tracked(target.path("spec").path("template").path("spec"));
     }
 
     // --- revertOnDeletion: Flagger's finalizer (pkg/controller/finalizer.go) ---------------------------------
@@ -273,7 +298,7 @@ public final class DeploymentController {
                 + String.join(", ", SELECTOR_LABELS) + " (Flagger's selector labels)");
     }
 
-    private ObjectNode primaryFrom(ObjectNode target, String label) {
+    private ObjectNode primaryFrom(ObjectNode target, String label, Set<ConfigRef> tracked) {
         String primaryName = canary.targetRef().name() + "-primary";
         ObjectNode p = JsonNodeFactory.instance.objectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
         ObjectNode md = p.putObject("metadata").put("name", primaryName).put("namespace", canary.id().namespace());
@@ -292,13 +317,14 @@ public final class DeploymentController {
             if (ts.has(f)) spec.set(f, ts.get(f).deepCopy());
         }
         spec.putObject("selector").putObject("matchLabels").put(label, primaryName);
-        spec.set("template", primaryTemplate(target, label, primaryName));
+        spec.set("template", primaryTemplate(target, label, primaryName, tracked));
         return p;
     }
 
-    private static ObjectNode primaryTemplate(ObjectNode target, String label, String primaryName) {
+    private static ObjectNode primaryTemplate(ObjectNode target, String label, String primaryName, Set<ConfigRef> tracked) {
         ObjectNode template = copyObject(target.path("spec").path("template"));
         template.withObjectProperty("metadata").withObjectProperty("labels").put(label, primaryName);
+        PrimaryPodSpec.rewrite(template.withObjectProperty("spec"), tracked);
         return template;
     }
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A revision of a target: the checksum of its pod template ({@code spec.template}), which webhook
@@ -24,6 +27,21 @@ public final class Revisions {
     /** The revision of a workload whose {@code spec.template} is {@code podTemplate}. */
     public static String of(JsonNode podTemplate) {
         return checksum(canonical(podTemplate));
+    }
+
+    /**
+     * The revision of a workload whose template is {@code podTemplate} and whose tracked configs have these
+     * checksums ({@code status.trackedConfigs}): a change of a tracked ConfigMap or Secret is a new revision, as
+     * in Flagger. With no tracked config it is {@link #of(JsonNode)}, so revisions recorded before configs were
+     * tracked stay valid.
+     */
+    public static String of(JsonNode podTemplate, Map<String, String> trackedConfigs) {
+        if (trackedConfigs.isEmpty()) return of(podTemplate);
+        ObjectNode both = JsonNodeFactory.instance.objectNode();
+        both.set("template", podTemplate);
+        ObjectNode configs = both.putObject("trackedConfigs");
+        trackedConfigs.forEach(configs::put);
+        return checksum(canonical(both));
     }
 
     static String checksum(byte[] content) {

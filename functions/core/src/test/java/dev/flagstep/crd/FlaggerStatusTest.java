@@ -201,4 +201,15 @@ class FlaggerStatusTest {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) out.add(it.next());
         return out;
     }
+
+    @Test
+    void trackedConfigsAreWrittenOnlyWhenThereAreSome() {
+        assertThat(FlaggerStatus.render(at(CanaryPhase.SUCCEEDED), Optional.empty()).has("trackedConfigs")).isFalse();
+        assertThat(FlaggerStatus.mergePatch(at(CanaryPhase.SUCCEEDED), Optional.empty()).path("status").has("trackedConfigs"))
+                .as("a merge patch leaves what Flagger wrote").isFalse();
+        ObjectNode s = FlaggerStatus.render(at(CanaryPhase.SUCCEEDED).withTrackedConfigs(java.util.Map.of(
+                "secret/podinfo-secret", "6010bdf95cfd9d10", "configmap/podinfo-config", "f234cb93c08ad64e")), Optional.empty());
+        assertThat(s.get("trackedConfigs").toString())
+                .isEqualTo("{\"configmap/podinfo-config\":\"f234cb93c08ad64e\",\"secret/podinfo-secret\":\"6010bdf95cfd9d10\"}");
+    }
 }

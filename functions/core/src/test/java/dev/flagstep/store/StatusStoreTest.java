@@ -176,4 +176,15 @@ class StatusStoreTest {
                 .hasMessageStartingWith("status test/podinfo: DynamoDB call failed")
                 .hasMessageContaining("ResourceNotFound");
     }
+
+    @Test
+    void trackedConfigsAreSavedAndReadBack() {
+        CanaryId id = new CanaryId("test", "configs");
+        CanaryStatus status = new CanaryStatus(CanaryPhase.INITIALIZED, 0, 0, 0, "abc", T0, List.of())
+                .withTrackedConfigs(java.util.Map.of("configmap/podinfo-config", "f234cb93c08ad64e",
+                        "secret/podinfo-secret", "6010bdf95cfd9d10"));
+        store.saveStatus(id, status, 0);
+        assertThat(store.status(id).orElseThrow().value()).isEqualTo(status);
+        assertThat(store.status(id).orElseThrow().value().trackedConfigs()).containsEntry("secret/podinfo-secret", "6010bdf95cfd9d10");
+    }
 }

@@ -85,7 +85,8 @@ public final class InitializeHandler extends PhaseHandler {
         if (IN_FLIGHT.contains(phase)) {
             // a newer revision replaced one under analysis (or a run died mid-flight): start it over
             // the new revision's checksum is recorded with the restart (sync keeps the checksum it is given)
-            t.apply(Lifecycle.restart(t.status().withChecksum(revision), t.phaseContext, t.messages, t.now));
+            t.apply(Lifecycle.restart(t.status().withChecksum(revision)
+                    .withTrackedConfigs(t.io.cluster().trackedConfigs()), t.phaseContext, t.messages, t.now));
             return t.finish(Decision.RESTARTED);
         }
         // a run that replaced another is a new revision by definition: the replaced run may already have
@@ -95,7 +96,7 @@ public final class InitializeHandler extends PhaseHandler {
             t.io.finishRun(RunResult.SUCCEEDED, t.now);
             return t.finish(Decision.DONE);
         }
-        t.update(t.status().withChecksum(revision));
+        t.update(t.status().withChecksum(revision).withTrackedConfigs(t.io.cluster().trackedConfigs()));
         return t.finish(Decision.INITIALIZED);
     }
 
@@ -137,7 +138,8 @@ public final class InitializeHandler extends PhaseHandler {
                 cluster.reconcileApex();
                 cluster.scaleCanaryToZero();
                 cluster.reconcileRouter();
-                t.update(status.withChecksum(revision).setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now));
+                t.update(status.withChecksum(revision).withTrackedConfigs(cluster.trackedConfigs())
+                        .setPhase(CanaryPhase.INITIALIZED, t.phaseContext, t.now));
                 t.io.publish(t.messages.initializationDone());
                 t.alert(new Alert(Alert.Severity.INFO, FlaggerMessages.Alerts.initialized(t.spec.targetRef().kind())));
                 t.io.finishRun(RunResult.SUCCEEDED, t.now);

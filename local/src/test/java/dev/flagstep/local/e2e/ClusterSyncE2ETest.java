@@ -333,4 +333,53 @@ class ClusterSyncE2ETest {
         assertThat(adopted.promotedChecksum()).isEqualTo(adopted.checksum());
         assertThat(sync.runOnce().started()).isZero();
     }
+
+    @Test
+    void aTrackedConfigMapChangeIsANewRevisionAndFlippingItBackIsAThird() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-config", objects);
+        CanaryId id = apply(canaryYaml("sync-config", "podinfo", false));
+        ObjectNode cm = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", "podinfo-config").put("namespace", "sync-config");
+        cm.putObject("data").put("color", "blue");
+        h.sim.client().edit(ResourceKind.DEPLOYMENT.ref("sync-config", "podinfo"), d -> ((ObjectNode) d.at("/spec/template/spec"))
+                .putArray("volumes").addObject().put("name", "config").putObject("configMap").put("name", "podinfo-config"));
+
+        // a mandatory config that does not exist: no rollout, a failure naming it, until it exists
+        SyncSummary missing = sync.runOnce();
+        assertThat(missing.started()).isZero();
+        assertThat(missing.failures()).anySatisfy(f -> assertThat(f).contains("configmap podinfo-config.sync-config"));
+        h.sim.client().create(ResourceKind.CONFIG_MAP, cm);
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        h.assertEnded(rolloutOfCurrentTargetAndConfigs(id), ExecutionStatus.SUCCEEDED);
+        assertThat(status(id).phase()).isEqualTo(CanaryPhase.INITIALIZED);
+        assertThat(sync.runOnce().started()).as("nothing changed").isZero();
+
+        List<String> executions = new java.util.ArrayList<>();
+        for (String color : List.of("green", "blue")) {
+            // only the ConfigMap changes: the Deployment's generation stays
+            h.sim.client().edit(ResourceKind.CONFIG_MAP.ref("sync-config", "podinfo-config"),
+                    c -> ((ObjectNode) c.path("data")).put("color", color));
+            assertThat(sync.runOnce().started()).as("a change of podinfo-config to " + color).isEqualTo(1);
+            Execution rollout = rolloutOfCurrentTargetAndConfigs(id);
+            executions.add(rollout.name());
+            h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+            assertThat(status(id).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+            assertThat(h.sim.object(ResourceKind.CONFIG_MAP, "sync-config", "podinfo-config-primary").orElseThrow()
+                    .at("/data/color").asText()).isEqualTo(color);
+            assertThat(sync.runOnce().started()).as("no change after " + color).isZero();
+        }
+        assertThat(executions).doesNotHaveDuplicates();
+    }
+
+    /** The rollout the sync started for the target and its tracked configs as they are now. */
+    static Execution rolloutOfCurrentTargetAndConfigs(CanaryId id) {
+        JsonNode d = h.sim.client().require(ResourceKind.DEPLOYMENT.ref(id.namespace(), id.name()));
+        JsonNode template = d.path("spec").path("template");
+        var configs = new dev.flagstep.workload.config.ConfigTracker(h.sim.client(), id.namespace()).tracked(template.path("spec"));
+        String revision = RevisionDetection.revision(Revisions.of(template, configs.checksums()),
+                d.path("metadata").path("generation").asLong(0), configs.versions());
+        return h.runtime.rollout(ExecutionNames.of(id, revision))
+                .orElseThrow(() -> new AssertionError("no rollout of " + id + " revision " + revision));
+    }
 }

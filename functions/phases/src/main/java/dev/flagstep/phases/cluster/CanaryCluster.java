@@ -2,6 +2,7 @@ package dev.flagstep.phases.cluster;
 
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.workload.Readiness;
+import java.util.Map;
 
 /**
  * One canary's workloads and traffic on the cluster, as the phases act on them: the router
@@ -44,6 +45,14 @@ public interface CanaryCluster {
 
     /** A hash of the target's pod template: what changes when a new revision is applied. */
     String targetRevision();
+
+    /**
+     * Flagger's {@code status.trackedConfigs} for the target as it is now: {@code configmap/NAME} or
+     * {@code secret/NAME} → checksum of the data (none by default: a cluster without config tracking).
+     */
+    default Map<String, String> trackedConfigs() {
+        return Map.of();
+    }
 
     Routes routes();
 

@@ -10,6 +10,7 @@ import dev.flagstep.workload.Revisions;
 import dev.flagstep.workload.DeploymentController;
 import dev.flagstep.workload.Readiness;
 import java.time.Clock;
+import java.util.Map;
 
 /** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the Deployment operations. */
 public final class KubeCanaryCluster implements CanaryCluster {
@@ -57,7 +58,12 @@ public final class KubeCanaryCluster implements CanaryCluster {
     @Override
     public String targetRevision() {
         JsonNode template = kube.require(workload.target()).path("spec").path("template");
-        return Revisions.of(template);
+        return Revisions.of(template, workload.trackedConfigs().checksums());
+    }
+
+    @Override
+    public Map<String, String> trackedConfigs() {
+        return workload.trackedConfigs().checksums();
     }
 
     @Override
