@@ -182,9 +182,13 @@ class CanaryDeletionE2ETest {
         CanaryId id = doc.canary().id();
         String hook = "/" + n + "/rollout";
         AtomicBoolean armed = new AtomicBoolean(false);
+        // the hook calls seen when the replies started being held: a call after that is a phase held in its tick
+        // (not one of an Analysis already past its hook when the test armed the fault)
+        java.util.concurrent.atomic.AtomicInteger heldAfter = new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
         FAULTS.on(n, (function, payload) -> {
             if (function.equals("Analysis") && armed.getAndSet(false)) {
                 h.hooks.holdRepliesUntil(Integer.MAX_VALUE); // its load-test hook waits for the test
+                heldAfter.set(h.hooks.requests(hook).size());
             }
         });
         Execution rollout = h.deployNewRevision(doc);
@@ -193,10 +197,9 @@ class CanaryDeletionE2ETest {
         DeploymentController target = new DeploymentController(h.sim.client(), doc.canary(), h.runtime.clock());
         target.restoreTarget();
         RolloutHarness.await("the target ready", Duration.ofSeconds(30), () -> target.canaryReadiness() instanceof Readiness.Ready);
-        int hooksBefore = h.hooks.requests(hook).size();
         armed.set(true);
         RolloutHarness.await("the next tick in its load-test hook", Duration.ofSeconds(30),
-                () -> h.hooks.requests(hook).size() > hooksBefore);
+                () -> h.hooks.requests(hook).size() > heldAfter.get());
         RecordingObjects objects = new RecordingObjects();
         CanaryDeletion deletion = deletion(h.runtime.store(), objects);
 
