@@ -132,6 +132,50 @@ class TrackedConfigsE2ETest {
         assertThat(template(name + "-primary").at("/spec/volumes/0/configMap/name").asText()).isEqualTo(name + "-config-primary");
     }
 
+    /**
+     * Flagger's {@code hasCanaryRevisionChanged} consults the tracked configs too: a ConfigMap edited while a run
+     * waits for promotion supersedes it, the analysis restarts from zero weight, and only the newest data reaches
+     * the primary's copy.
+     */
+    @Test
+    void aConfigChangeMidRunRestartsTheAnalysisAndPromotesTheNewestData() throws Exception {
+        String name = "cfgmid";
+        FailureKit.successRate(h, name, 99.9);
+        h.hooks.script("/" + name + "/confirm-promotion", Reply.status(403));
+        CanaryDocument doc = h.canary(FailureKit.canary(h, name).analysis(
+                FailureKit.analysis(h.hooksUrl(), name, 50, 50, "confirm-promotion")));
+        configMap("cfg-config", "{\"color\": \"blue\"}", Optional.empty(), "e2e", name);
+        h.sim.client().edit(ResourceKind.DEPLOYMENT.ref("e2e", name), d -> ((ObjectNode) d.at("/spec/template/spec"))
+                .putArray("volumes").addObject().put("name", "config").putObject("configMap").put("name", name + "-config"));
+        h.assertEnded(h.runtime.startRollout(doc, h.cluster(doc).targetRevision()), ExecutionStatus.SUCCEEDED);
+
+        editData(ResourceKind.CONFIG_MAP, name + "-config", "{\"color\": \"green\"}");
+        Execution first = h.runtime.startRollout(doc, h.cluster(doc).targetRevision());
+        RolloutHarness.await("the first run to wait for promotion", RolloutHarness.PATIENCE,
+                () -> h.status(doc).phase() == CanaryPhase.WAITING_PROMOTION);
+
+        editData(ResourceKind.CONFIG_MAP, name + "-config", "{\"color\": \"red\"}");
+        String newest = h.cluster(doc).targetRevision();
+        Execution second = h.runtime.startRollout(doc, newest);
+        assertThat(second.name()).isNotEqualTo(first.name());
+        assertThat(h.awaitEnd(first)).as("the superseded execution").isEqualTo(ExecutionStatus.ABORTED);
+        RolloutHarness.await("the second run to wait for promotion", RolloutHarness.PATIENCE,
+                () -> h.status(doc).phase() == CanaryPhase.WAITING_PROMOTION);
+        // neither run's data reached the primary before a promotion
+        assertThat(data(ResourceKind.CONFIG_MAP, name + "-config-primary")).isEqualTo(JSON.readTree("{\"color\": \"blue\"}"));
+
+        h.hooks.script("/" + name + "/confirm-promotion", Reply.status(200));
+        h.assertEnded(second, ExecutionStatus.SUCCEEDED);
+        assertThat(h.status(doc).checksum()).isEqualTo(newest);
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertThat(data(ResourceKind.CONFIG_MAP, name + "-config-primary")).isEqualTo(JSON.readTree("{\"color\": \"red\"}"));
+        assertThat(h.runWeights(doc, second)).startsWith(0).endsWith(0);
+        assertThat(h.messages(doc.canary().id())).containsSubsequence(
+                "New revision detected! Scaling up " + name + ".e2e",
+                "New revision detected! Restarting analysis for " + name + ".e2e",
+                "Copying " + name + ".e2e template spec to " + name + "-primary.e2e");
+    }
+
     // --- the cluster ---------------------------------------------------------------------------------------
 
     private static void configMap(String name, String data, Optional<String> tracking) throws Exception {
