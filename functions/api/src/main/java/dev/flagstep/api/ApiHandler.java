@@ -201,8 +201,9 @@ public final class ApiHandler implements RequestStreamHandler {
         Routes(CanaryStore store, SpecParser parser, RolloutStarter rollouts, TaskTokens tokens, GateLinkRoute.Wiring links,
                 ObjectMapper json) {
             this.canaries = new CanaryResource(store, parser, rollouts, tokens, json);
-            this.loadtester = new LoadtesterGates(store, tokens, json);
-            this.links = new GateLinkRoute(links, store, new GateOpening(store, tokens, json), parser);
+            GateOpening opening = new GateOpening(store, tokens, json);
+            this.loadtester = new LoadtesterGates(store, opening, json);
+            this.links = new GateLinkRoute(links, store, opening, parser);
         }
     }
 }

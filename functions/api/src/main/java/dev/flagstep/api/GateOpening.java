@@ -1,14 +1,16 @@
 package dev.flagstep.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.gate.GateType;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.GateStore;
+import java.util.Optional;
 
 /**
- * Opening a built-in gate, the one way for every caller ({@code POST .../gates/{gate}/open} and the
- * gate links): the gate opens and a rollout parked on it is woken at once with its task token.
+ * Opening a built-in gate, the one way for every caller ({@code POST .../gates/{gate}/open}, the gate
+ * links and the loadtester's {@code /gate/open}): the gate opens and a rollout parked on it is woken at once with its task token.
  */
 final class GateOpening {
 
@@ -24,8 +26,15 @@ final class GateOpening {
 
     /** Opens the gate; true when a parked rollout was woken (false: none waited, it moves on at its next check). */
     boolean open(CanaryId id, GateType gate, String who, String why) {
-        return store.openGate(id, gate, who, why)
-                .map(token -> tokens.resume(token, json.createObjectNode().put("gate", gate.wireName()).put("openedBy", who).toString()))
-                .orElse(false);
+        return open(id, gate, Optional.empty(), who, why);
+    }
+
+    /** {@link #open(CanaryId, GateType, String, String)} of a loadtester gate, whose key goes into the wake-up. */
+    boolean open(CanaryId id, GateType gate, Optional<String> key, String who, String why) {
+        return store.openGate(id, gate, who, why).map(token -> {
+            ObjectNode output = json.createObjectNode().put("gate", gate.wireName());
+            key.ifPresent(k -> output.put("key", k));
+            return tokens.resume(token, output.put("openedBy", who).toString());
+        }).orElse(false);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.gate.LoadtesterAnswer;
 import dev.flagstep.gate.LoadtesterGateKey;
 import dev.flagstep.gate.LoadtesterPath;
-import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.store.GateStore;
 import java.util.Optional;
@@ -24,12 +23,12 @@ import java.util.Optional;
 final class LoadtesterGates {
 
     private final GateStore store;
-    private final TaskTokens tokens;
+    private final GateOpening opening;
     private final ObjectMapper json;
 
-    LoadtesterGates(GateStore store, TaskTokens tokens, ObjectMapper json) {
+    LoadtesterGates(GateStore store, GateOpening opening, ObjectMapper json) {
         this.store = store;
-        this.tokens = tokens;
+        this.opening = opening;
         this.json = json;
     }
 
@@ -51,8 +50,7 @@ final class LoadtesterGates {
             case CHECK -> path.check(Optional.empty(), gate -> store.gate(canary, gate).open());
             case OPEN -> {
                 LoadtesterGateKey key = path.key(canary);
-                store.openGate(canary, key.type(), who, path.path())
-                        .ifPresent(token -> tokens.resume(token, resumeOutput(key, who)));
+                opening.open(canary, key.type(), Optional.of(key.key()), who, path.path());
                 yield LoadtesterAnswer.ACCEPTED;
             }
             case CLOSE -> {
@@ -65,14 +63,6 @@ final class LoadtesterGates {
 
     private static HttpResponse response(LoadtesterAnswer answer) {
         return answer.body().isEmpty() ? HttpResponse.empty(answer.status()) : HttpResponse.text(answer.status(), answer.body());
-    }
-
-    private String resumeOutput(LoadtesterGateKey key, String who) {
-        return json.createObjectNode()
-                .put("gate", key.type().wireName())
-                .put("key", key.key())
-                .put("openedBy", who)
-                .toString();
     }
 
     /**

@@ -198,44 +198,34 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
         }
     }
 
-    /**
-     * Flagger's {@code getSessionAffinityRouteRules}: while the canary has traffic, its backend sets the canary
-     * cookie (and the primary's the primary cookie, living one analysis interval) and rules placed before the
-     * weighted rule send requests carrying a cookie to its side; once the canary weight is back to 0, a rule
-     * expires the run's cookie and otherwise routes like the weighted rule. (With no cookie to expire Flagger
-     * writes the weighted rule twice; flagstep writes it once.)
-     */
+    /** The sticky rules of {@link StickyRules} on an HTTPRoute, before the weighted rule. */
     private void sticky(ObjectNode o, ArrayNode rules, int weightedIndex, Routes r, SessionAffinity a) {
-        ObjectNode weighted = (ObjectNode) rules.get(weightedIndex);
-        List<ObjectNode> before = new ArrayList<>();
-        if (r.canary() != 0) {
-            String cookie = AffinityCookies.getOrCreate(o, AffinityCookies.CURRENT, a.cookieName(), cookieValues);
-            Optional<String> primaryCookie = a.primaryCookieName()
-                    .map(n -> AffinityCookies.getOrCreate(o, AffinityCookies.PRIMARY, n, cookieValues));
-            before.add(stickyRule(weighted, cookie, 0, 100));
-            primaryCookie.ifPresent(pc -> before.add(stickyRule(weighted, pc, 100, 0)));
-            backendRef(weighted, RouterObjects.canary(canary))
-                    .ifPresent(b -> b.putArray("filters").add(setCookie(a.setCookie(cookie, a.maxAge()))));
-            long interval = canary.analysis().orElseThrow().interval().toSeconds();
-            primaryCookie.ifPresent(pc -> backendRef(weighted, RouterObjects.primary(canary))
-                    .ifPresent(b -> b.putArray("filters").add(setCookie(a.setCookie(pc, interval)))));
-        } else {
-            AffinityCookies.retire(o).ifPresent(previous -> {
-                ObjectNode expire = withCookie(weighted, previous);
-                expire.withArray("filters").add(setCookie(SessionAffinity.expire(previous)));
-                before.add(expire);
-            });
-        }
+        List<ObjectNode> before = stickyRules.before(o, (ObjectNode) rules.get(weightedIndex), r, a, canary, cookieValues);
         for (int i = before.size() - 1; i >= 0; i--) rules.insert(weightedIndex, before.get(i));
     }
 
-    /** A copy of the weighted rule for requests carrying {@code cookie}, with these weights. */
-    private ObjectNode stickyRule(ObjectNode weighted, String cookie, int primary, int canaryWeight) {
-        ObjectNode rule = withCookie(weighted, cookie);
-        RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, new Routes(primary, canaryWeight, false));
-        rule.remove("filters"); // a sticky request goes to one side; mirroring it there again would double it
-        return rule;
-    }
+    /** Routes by the cookie on an HTTPRoute: {@code Set-Cookie} by a {@code ResponseHeaderModifier} filter. */
+    private final StickyRules stickyRules = new StickyRules() {
+        @Override
+        public ObjectNode sticky(ObjectNode weighted, String cookie, Routes routes) {
+            ObjectNode rule = withCookie(weighted, cookie);
+            RouterObjects.setWeights(rule.path("backendRefs"), "/name", canary, routes);
+            rule.remove("filters"); // a sticky request goes to one side; mirroring it there again would double it
+            return rule;
+        }
+
+        @Override
+        public void setCookie(ObjectNode weighted, String service, String setCookie) {
+            backendRef(weighted, service).ifPresent(b -> b.putArray("filters").add(GatewayApiRouter.setCookie(setCookie)));
+        }
+
+        @Override
+        public ObjectNode expiring(ObjectNode weighted, String cookie, String setCookie) {
+            ObjectNode expire = withCookie(weighted, cookie);
+            expire.withArray("filters").add(GatewayApiRouter.setCookie(setCookie));
+            return expire;
+        }
+    };
 
     /** A copy of {@code rule} without backend filters, each match also requiring the cookie. */
     private static ObjectNode withCookie(ObjectNode rule, String cookie) {

@@ -11,7 +11,6 @@ import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.SessionAffinity;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -165,41 +164,38 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    /**
-     * Flagger's {@code getSessionAffinityRouteRules} on a VirtualService, as on an HTTPRoute ({@link GatewayApiRouter}):
-     * Set-Cookie response headers on the weighted destinations, sticky routes first while the canary has
-     * traffic, an expiring route once its weight is back to 0. Mirroring stays on the weighted route (Flagger
-     * mirrors {@code http[0]}, the sticky route, which only ever holds the canary).
-     */
+    /** The sticky routes of {@link StickyRules} on a VirtualService, before the weighted route. */
     private void sticky(ObjectNode o, ArrayNode http, ObjectNode weighted, Routes r, SessionAffinity a) {
-        List<ObjectNode> before = new ArrayList<>();
-        if (r.canary() != 0) {
-            String cookie = AffinityCookies.getOrCreate(o, AffinityCookies.CURRENT, a.cookieName(), cookieValues);
-            Optional<String> primaryCookie = a.primaryCookieName()
-                    .map(n -> AffinityCookies.getOrCreate(o, AffinityCookies.PRIMARY, n, cookieValues));
-            before.add(stickyRoute(weighted, cookie, 0, 100));
-            primaryCookie.ifPresent(pc -> before.add(stickyRoute(weighted, pc, 100, 0)));
-            destination(weighted, RouterObjects.canary(canary)).ifPresent(d -> setCookie(d, a.setCookie(cookie, a.maxAge())));
-            long interval = canary.analysis().orElseThrow().interval().toSeconds();
-            primaryCookie.ifPresent(pc -> destination(weighted, RouterObjects.primary(canary))
-                    .ifPresent(d -> setCookie(d, a.setCookie(pc, interval))));
-        } else {
-            AffinityCookies.retire(o).ifPresent(previous -> {
-                ObjectNode expire = withCookie(weighted, previous);
-                setCookie(expire, SessionAffinity.expire(previous));
-                before.add(expire);
-            });
-        }
+        List<ObjectNode> before = stickyRules.before(o, weighted, r, a, canary, cookieValues);
         for (int i = before.size() - 1; i >= 0; i--) http.insert(0, before.get(i));
     }
 
-    private ObjectNode stickyRoute(ObjectNode weighted, String cookie, int primary, int canaryWeight) {
-        ObjectNode route = withCookie(weighted, cookie);
-        RouterObjects.setWeights(route.path("route"), "/destination/host", canary, new Routes(primary, canaryWeight, false));
-        route.remove("mirror");
-        route.remove("mirrorPercentage");
-        return route;
-    }
+    /**
+     * Routes by the cookie on a VirtualService: {@code Set-Cookie} in {@code headers.response.add}. Mirroring stays
+     * on the weighted route (Flagger mirrors {@code http[0]}, the sticky route, which only ever holds the canary).
+     */
+    private final StickyRules stickyRules = new StickyRules() {
+        @Override
+        public ObjectNode sticky(ObjectNode weighted, String cookie, Routes routes) {
+            ObjectNode route = withCookie(weighted, cookie);
+            RouterObjects.setWeights(route.path("route"), "/destination/host", canary, routes);
+            route.remove("mirror");
+            route.remove("mirrorPercentage");
+            return route;
+        }
+
+        @Override
+        public void setCookie(ObjectNode weighted, String service, String setCookie) {
+            destination(weighted, service).ifPresent(d -> IstioRouter.setCookie(d, setCookie));
+        }
+
+        @Override
+        public ObjectNode expiring(ObjectNode weighted, String cookie, String setCookie) {
+            ObjectNode expire = withCookie(weighted, cookie);
+            IstioRouter.setCookie(expire, setCookie);
+            return expire;
+        }
+    };
 
     /** Flagger's {@code mergeMatchConditions}: each match with its headers replaced by the cookie regex. */
     private static ObjectNode withCookie(ObjectNode route, String cookie) {
