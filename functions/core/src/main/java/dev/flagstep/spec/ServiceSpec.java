@@ -33,4 +33,18 @@ public record ServiceSpec(
     public JsonNode targetPortOrPort() {
         return targetPort.<JsonNode>map(JsonNode::deepCopy).orElseGet(() -> JsonNodeFactory.instance.numberNode(port));
     }
+
+    /** {@code service.appProtocol}: the generated Services' main port's {@code appProtocol}. */
+    public Optional<String> appProtocol() {
+        return text("appProtocol");
+    }
+
+    /** {@code service.trafficDistribution}: the generated Services' {@code spec.trafficDistribution}. */
+    public Optional<String> trafficDistribution() {
+        return text("trafficDistribution");
+    }
+
+    private Optional<String> text(String field) {
+        return Optional.of(extra.path(field)).filter(JsonNode::isTextual).map(JsonNode::asText).filter(v -> !v.isEmpty());
+    }
 }
