@@ -152,6 +152,22 @@ class DaemonSetE2ETest {
                 .isEqualTo(JSON.readTree("{\"app\": \"" + n + "\"}"));
     }
 
+    /** Flagger would copy the scale-to-zero selector into a primary recreated from a scaled-down target: flagstep does not. */
+    @Test
+    void aPrimaryRecreatedWhileTheTargetIsScaledDownRunsOnEveryNode() throws Exception {
+        String n = "ds-recreate";
+        CanaryDocument doc = canary(n, "gatewayapi:v1", FailureKit.analysis(h.hooksUrl(), n, 50, 50, "post-rollout"));
+        bootstrap(doc);
+        h.sim.client().delete(ResourceKind.DAEMON_SET.ref("e2e", n + "-primary"));
+
+        Execution again = h.runtime.startRollout(doc, h.cluster(doc).targetRevision() + "-again");
+        h.assertEnded(again, ExecutionStatus.SUCCEEDED);
+        h.sim.awaitReconciled(Duration.ofSeconds(10));
+        assertThat(ds(n + "-primary").at("/spec/template/spec").has("nodeSelector")).isFalse();
+        assertThat(ds(n + "-primary").at("/status/numberAvailable").asInt()).isEqualTo(3);
+        assertThat(h.messages(doc.canary().id())).contains("No new revision of " + n + ".e2e to roll out");
+    }
+
     /** What every DaemonSet rollback leaves: traffic on the primary (old image), the target on no node, Failed. */
     private static void assertRolledBack(CanaryDocument doc, Execution rollout) throws Exception {
         String n = doc.canary().id().name();
