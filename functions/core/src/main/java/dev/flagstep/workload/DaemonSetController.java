@@ -92,12 +92,12 @@ public final class DaemonSetController implements TargetController {
 
     @Override
     public boolean removeUnservedPrimary() {
-        return !services.primaryServed() && kube.delete(primary());
+        return services.removeUnserved(primary());
     }
 
     @Override
     public void refreshUnservedPrimary() {
-        if (!services.primaryServed() && kube.get(primary()).isPresent()) promote();
+        services.refreshUnserved(primary(), this::promote);
     }
 
     /** Flagger's {@code ScaleFromZero}: the scale-to-zero node selector goes; the user's own node selector stays. */

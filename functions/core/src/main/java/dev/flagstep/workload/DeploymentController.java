@@ -97,7 +97,7 @@ public final class DeploymentController implements TargetController {
      */
     @Override
     public boolean removeUnservedPrimary() {
-        return !services.primaryServed() && kube.delete(primary());
+        return services.removeUnserved(primary());
     }
 
     /**
@@ -108,7 +108,7 @@ public final class DeploymentController implements TargetController {
      */
     @Override
     public void refreshUnservedPrimary() {
-        if (!services.primaryServed() && kube.get(primary()).isPresent()) promote();
+        services.refreshUnserved(primary(), this::promote);
     }
 
     /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */

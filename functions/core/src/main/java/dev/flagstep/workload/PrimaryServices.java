@@ -42,8 +42,18 @@ final class PrimaryServices {
         return !created.isEmpty();
     }
 
+    /** Deletes {@code primary} unless the apex service selects it; true when deleted. */
+    boolean removeUnserved(KubeRef primary) {
+        return !primaryServed() && kube.delete(primary);
+    }
+
+    /** Runs {@code promote} while the apex service does not select {@code primary} and it exists (it never served). */
+    void refreshUnserved(KubeRef primary, Runnable promote) {
+        if (!primaryServed() && kube.get(primary).isPresent()) promote.run();
+    }
+
     /** True when the apex service exists and selects the primary's pods. */
-    boolean primaryServed() {
+    private boolean primaryServed() {
         String primaryName = primaryName();
         return kube.get(ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName()))
                 .map(s -> s.path("spec").path("selector").properties().stream()
