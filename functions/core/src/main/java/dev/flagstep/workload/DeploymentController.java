@@ -69,7 +69,6 @@ public final class DeploymentController implements TargetController {
     public Bootstrap initialize() {
         ObjectNode target = kube.require(target());
         String label = selectorLabel(target);
-        String name = canary.targetRef().name();
         boolean primaryCreated = false;
         if (kube.get(primary()).isEmpty()) {
             // Flagger copies the tracked configs only when it creates the primary; later copies come with promote()
