@@ -26,7 +26,8 @@ import dev.flagstep.store.RunResult;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
-import dev.flagstep.workload.DeploymentController;
+import dev.flagstep.workload.TargetController;
+import dev.flagstep.workload.TargetControllers;
 import dev.flagstep.workload.Readiness;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,8 +46,8 @@ import java.util.logging.Logger;
  *       the tick, leased until its deadline, is on the status), nothing else happens: the next call goes on, so
  *       the revert and the store delete cannot be overtaken by that phase's last writes;</li>
  *   <li>with {@code revertOnDeletion: true}: the target gets its replicas back, and once it is ready the apex
- *       service selects it and the router sends all traffic to the primary ({@link DeploymentController#restoreTarget},
- *       {@link DeploymentController#revertApex}, {@link dev.flagstep.router.TrafficRouter#revert}); a target not
+ *       service selects it and the router sends all traffic to the primary ({@link TargetController#restoreTarget},
+ *       {@link TargetController#revertApex}, {@link dev.flagstep.router.TrafficRouter#revert}); a target not
  *       ready yet leaves the rest to the next call, as Flagger's finalizer retries;</li>
  *   <li>Flagger's {@code finalizer.flagger.app} is removed from an object that still exists, with the
  *       Terminating / Terminated events Flagger records;</li>
@@ -156,9 +157,11 @@ public final class CanaryDeletion {
                     Optional.empty()));
             messages.ifPresent(m -> record(id, m.terminating()));
         }
-        DeploymentController target = new DeploymentController(kube, canary, clock);
+        TargetController target = TargetControllers.forKind(kube, canary, clock);
         target.restoreTarget();
-        if (!(target.canaryReadiness() instanceof Readiness.Ready)) {
+        // a DaemonSet's progress deadline counts from the status' last transition (Terminating, written above)
+        Instant since = store.status(id).map(s -> s.value().lastTransitionTime()).orElseGet(clock::instant);
+        if (!(target.canaryReadiness(since) instanceof Readiness.Ready)) {
             LOG.info("canary " + id + ": reverting; waiting for " + target.target() + " to be ready before the apex "
                     + "service selects it");
             return false;

@@ -22,7 +22,9 @@ import dev.flagstep.store.Page;
 import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
+import dev.flagstep.workload.RevisionTemplate;
 import dev.flagstep.workload.Revisions;
+import dev.flagstep.workload.TargetControllers;
 import dev.flagstep.workload.config.ConfigTracker;
 import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Clock;
@@ -176,13 +178,15 @@ public final class CanarySync {
             store.recordProblem(id, Optional.empty()); // fixed back to the document kept
         }
         CanarySpec spec = document.canary();
-        Optional<ObjectNode> target = kube.get(ResourceKind.DEPLOYMENT.ref(id.namespace(), spec.targetRef().name()));
+        String kind = spec.targetRef().kind();
+        Optional<ObjectNode> target = kube.get(TargetControllers.resourceKind(kind).ref(id.namespace(), spec.targetRef().name()));
         Optional<StatusRecord> status = store.statusRecord(id);
         Optional<TrackedConfigs> tracked = target.flatMap(t -> trackedConfigs(t, id, tally));
         if (target.isEmpty()) {
-            tally.fail(id + ": target Deployment " + spec.targetRef().name() + " not found");
+            tally.fail(id + ": target " + kind + " " + spec.targetRef().name() + " not found");
         } else if (tracked.isPresent()) {
-            JsonNode template = target.get().path("spec").path("template");
+            // a DaemonSet's scale-to-zero node selector is flagstep's own change, never a new revision
+            JsonNode template = RevisionTemplate.of(kind, target.get().path("spec").path("template"));
             TrackedConfigs configs = tracked.get();
             String current = Revisions.of(template, configs.checksums());
             long generation = target.get().path("metadata").path("generation").asLong(0);

@@ -330,6 +330,25 @@ public record FlaggerMessages(String name, String namespace, String target) {
         public static String generationNotObserved() {
             return "waiting for rollout to finish: observed deployment generation less than desired generation";
         }
+
+        /** A DaemonSet's pods of the current template, scheduled on fewer nodes than it should run on. */
+        public static String podsNotUpdated(int updated, int desired) {
+            return "waiting for rollout to finish: " + updated + " out of " + desired + " new pods have been updated";
+        }
+
+        public static String podsNotAvailable(int available, int required, int readyThreshold) {
+            return "waiting for rollout to finish: " + available + " of " + required + " (readyThreshold "
+                    + readyThreshold + "%) updated pods are available";
+        }
+
+        public static String daemonSetGenerationNotObserved() {
+            return "waiting for rollout to finish: observed daemonset generation less than desired generation";
+        }
+
+        /** Not retriable: a DaemonSet not ready within the canary's progress deadline (from its status' last transition). */
+        public static String progressDeadlineSecondsExceeded(int progressDeadlineSeconds) {
+            return "exceeded its progressDeadlineSeconds: " + progressDeadlineSeconds;
+        }
     }
 
     /** Flagger's alert texts ({@code c.alert(...)}), for the alert providers. */

@@ -18,6 +18,7 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind SECRET = new ResourceKind("", "v1", "Secret", "secrets");
     public static final ResourceKind EVENT = new ResourceKind("", "v1", "Event", "events");
     public static final ResourceKind DEPLOYMENT = new ResourceKind("apps", "v1", "Deployment", "deployments");
+    public static final ResourceKind DAEMON_SET = new ResourceKind("apps", "v1", "DaemonSet", "daemonsets");
     public static final ResourceKind INGRESS = new ResourceKind("networking.k8s.io", "v1", "Ingress", "ingresses");
     public static final ResourceKind HTTP_ROUTE = new ResourceKind("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
     public static final ResourceKind HTTP_ROUTE_V1BETA1 = new ResourceKind("gateway.networking.k8s.io", "v1beta1", "HTTPRoute", "httproutes");

@@ -4,7 +4,7 @@ import dev.flagstep.analysis.Routes;
 
 /**
  * Flagger's NopRouter, for provider {@code kubernetes}: blue/green without a traffic router (Flagger's own
- * {@code KubernetesRouter} is its Service reconciler, here {@code DeploymentController.bootstrap}). The apex service
+ * {@code KubernetesRouter} is its Service reconciler, here {@code TargetController.bootstrap}). The apex service
  * always selects the primary; the canary is tested through {@code {apex}-canary} and promoted by copying its
  * template. There are no weights to read or write: routes always read 100/0 and writes are no-ops.
  * Flagger's reads 0/100 once the analysis has an iteration (only its weight gauge shows it); flagstep reports
@@ -14,7 +14,7 @@ public final class NopRouter implements TrafficRouter {
 
     @Override
     public void reconcile() {
-        // nothing to create: the three services are the workload's (DeploymentController.bootstrap)
+        // nothing to create: the three services are the workload's (TargetController.bootstrap)
     }
 
     @Override

@@ -59,6 +59,10 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         try {
             CanarySpec canary = document.canary();
             target(canary.targetRef(), errors);
+            if ("DaemonSet".equals(canary.targetRef().kind()) && canary.autoscalerRef().isPresent()) {
+                // Flagger accepts it and builds a primary autoscaler for a kind that has no replicas to scale
+                errors.add(new SpecError("autoscalerRef", "not supported with targetRef.kind DaemonSet"));
+            }
             provider(canary, errors);
             service(canary.service(), errors);
             FlaggerOnlyFields.check(canary, errors);
@@ -88,12 +92,12 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
 
     private static void target(ObjectRef target, List<SpecError> errors) {
         switch (target.kind()) {
-            case "Deployment" -> { }
+            case "Deployment", "DaemonSet" -> { }
             case "" -> errors.add(new SpecError("targetRef.kind", "required"));
-            case "DaemonSet", "Service" -> errors.add(new SpecError("targetRef.kind",
-                    "kind " + FieldReader.quote(target.kind()) + " is not supported by flagstep yet; only Deployment is"));
+            case "Service" -> errors.add(new SpecError("targetRef.kind",
+                    "kind " + FieldReader.quote(target.kind()) + " is not supported by flagstep yet; only Deployment and DaemonSet are"));
             default -> errors.add(new SpecError("targetRef.kind",
-                    "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment"));
+                    "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment or DaemonSet"));
         }
         if (target.name().isBlank()) {
             errors.add(new SpecError("targetRef.name", "required"));

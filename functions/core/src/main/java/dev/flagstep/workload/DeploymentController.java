@@ -1,25 +1,21 @@
 package dev.flagstep.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.FlaggerMessages.NotReady;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
-import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.workload.config.ConfigRef;
 import dev.flagstep.workload.config.ConfigTracker;
-import dev.flagstep.workload.config.PrimaryPodSpec;
 import dev.flagstep.workload.config.TrackedConfigs;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,14 +25,13 @@ import java.util.Set;
  * bootstrap {@code {name}-primary} and the ClusterIP services, scale the canary, promote, readiness.
  * Every write is a guarded JSON Patch of the difference, so running any of them twice changes nothing.
  */
-public final class DeploymentController {
+public final class DeploymentController implements TargetController {
 
-    /** Flagger's default {@code -selector-labels}, in order of preference. */
-    static final List<String> SELECTOR_LABELS = List.of("app", "name", "app.kubernetes.io/name");
     private final KubeClient kube;
     private final CanarySpec canary;
     private final Clock clock;
     private final ConfigTracker configs;
+    private final PrimaryServices services;
 
     public DeploymentController(KubeClient kube, CanarySpec canary, Clock clock) {
         if (!"Deployment".equals(canary.targetRef().kind())) {
@@ -46,33 +41,22 @@ public final class DeploymentController {
         this.canary = canary;
         this.clock = clock;
         this.configs = new ConfigTracker(kube, canary.id().namespace());
+        this.services = new PrimaryServices(kube, canary);
     }
 
-    /** What {@link #bootstrap()} created; both empty when everything existed. */
-    public record Bootstrap(boolean primaryCreated, List<String> servicesCreated) {
-        public Bootstrap {
-            servicesCreated = List.copyOf(servicesCreated);
-        }
-    }
-
+    @Override
     public KubeRef target() {
         return ResourceKind.DEPLOYMENT.ref(canary.id().namespace(), canary.targetRef().name());
     }
 
+    @Override
     public KubeRef primary() {
         return ResourceKind.DEPLOYMENT.ref(canary.id().namespace(), canary.targetRef().name() + "-primary");
     }
 
-    /**
-     * {@link #initialize()} then {@link #reconcileApex()}: what every Initialize of an onboarded canary reconciles.
-     * The apex service comes first in {@link Bootstrap#servicesCreated()} when it was created.
-     */
-    public Bootstrap bootstrap() {
-        Bootstrap b = initialize();
-        List<String> created = new ArrayList<>();
-        if (reconcileApex()) created.add(canary.apexName());
-        created.addAll(b.servicesCreated());
-        return new Bootstrap(b.primaryCreated(), created);
+    @Override
+    public String apexName() {
+        return canary.apexName();
     }
 
     /**
@@ -81,10 +65,10 @@ public final class DeploymentController {
      * {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary} (selecting the target). Nothing
      * here carries the apex's traffic, so it is safe before the primary is ready.
      */
+    @Override
     public Bootstrap initialize() {
         ObjectNode target = kube.require(target());
         String label = selectorLabel(target);
-        String name = canary.targetRef().name();
         boolean primaryCreated = false;
         if (kube.get(primary()).isEmpty()) {
             // Flagger copies the tracked configs only when it creates the primary; later copies come with promote()
@@ -92,22 +76,16 @@ public final class DeploymentController {
             configs.copyToPrimary(tracked);
             primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label, tracked.refs())).isPresent();
         }
-        List<String> created = new ArrayList<>();
-        String apex = canary.apexName();
-        service(apex + "-primary", label, name + "-primary", created);
-        service(apex + "-canary", label, name, created);
-        return new Bootstrap(primaryCreated, created);
+        return new Bootstrap(primaryCreated, services.initialize(label));
     }
 
     /**
      * Flagger's {@code kubeRouter.Reconcile}: the service {@code {apex}} selects the primary, created if absent; an
      * existing one (the user's) only has its selector changed. True when it was created.
      */
+    @Override
     public boolean reconcileApex() {
-        String label = selectorLabel(kube.require(target()));
-        List<String> created = new ArrayList<>();
-        service(canary.apexName(), label, canary.targetRef().name() + "-primary", created);
-        return !created.isEmpty();
+        return services.reconcileApex(selectorLabel(kube.require(target())));
     }
 
     /**
@@ -116,8 +94,9 @@ public final class DeploymentController {
      *
      * @return true when it was deleted
      */
+    @Override
     public boolean removeUnservedPrimary() {
-        return !primaryServed() && kube.delete(primary());
+        return services.removeUnserved(primary());
     }
 
     /**
@@ -126,17 +105,9 @@ public final class DeploymentController {
      * by an onboarding that broke, or a target changed while its primary was starting, is brought up to date
      * before it may serve. Changes nothing once the apex selects the primary.
      */
+    @Override
     public void refreshUnservedPrimary() {
-        if (!primaryServed() && kube.get(primary()).isPresent()) promote();
-    }
-
-    /** True when the apex service exists and selects the primary's pods. */
-    private boolean primaryServed() {
-        String primaryName = canary.targetRef().name() + "-primary";
-        return kube.get(ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName()))
-                .map(s -> s.path("spec").path("selector").properties().stream()
-                        .anyMatch(e -> primaryName.equals(e.getValue().asText())))
-                .orElse(false);
+        services.refreshUnserved(primary(), this::promote);
     }
 
     /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */
@@ -146,6 +117,7 @@ public final class DeploymentController {
         });
     }
 
+    @Override
     public void scaleCanaryToZero() {
         kube.edit(target(), d -> d.withObjectProperty("spec").put("replicas", 0));
     }
@@ -172,13 +144,19 @@ public final class DeploymentController {
         });
     }
 
-    /** The ConfigMaps and Secrets the target's pod spec reads that are tracked (Flagger's {@code GetTargetConfigs}). */
+    @Override
     public TrackedConfigs trackedConfigs() {
         return trackedConfigs(kube.require(target()));
     }
 
     private TrackedConfigs trackedConfigs(ObjectNode target) {
         return configs.tracked(target.path("spec").path("template").path("spec"));
+    }
+
+    /** The whole template: nothing flagstep changes on a Deployment's template scales it. */
+    @Override
+    public JsonNode revisionTemplate(JsonNode target) {
+        return target.path("spec").path("template");
     }
 
     // --- revertOnDeletion: Flagger's finalizer (pkg/controller/finalizer.go) ---------------------------------
@@ -188,6 +166,7 @@ public final class DeploymentController {
      * no primary left it is scaled up from zero as {@link #scaleCanaryUp()} does. Wait for
      * {@link #canaryReadiness()} before {@link #revertApex()} points traffic at it.
      */
+    @Override
     public void restoreTarget() {
         Optional<ObjectNode> primary = kube.get(primary());
         if (primary.isEmpty()) {
@@ -204,18 +183,25 @@ public final class DeploymentController {
      * user applied), else {@code {label}: {target's label value}}. The service is never deleted (Flagger's
      * garbage collector removes an apex Flagger created; flagstep sets no owner references).
      */
+    @Override
     public void revertApex() {
-        ObjectNode target = kube.require(target());
-        String label = selectorLabel(target);
-        String value = target.path("spec").path("selector").path("matchLabels").path(label).asText();
-        KubeRef apex = ResourceKind.SERVICE.ref(canary.id().namespace(), canary.apexName());
-        if (kube.get(apex).isEmpty()) return; // nothing routes through it
-        kube.edit(apex, s -> {
-            JsonNode applied = LastApplied.of(s).path("spec").path("selector");
-            JsonNode selector = applied.isObject() && !applied.isEmpty()
-                    ? applied.deepCopy() : JsonNodeFactory.instance.objectNode().put(label, value);
-            s.withObjectProperty("spec").set("selector", selector);
-        });
+        services.revertApex(target(), kube.require(target()));
+    }
+
+    /** A Deployment's progress deadline is its own ({@code Progressing} condition): the canary's status time is not used. */
+    @Override
+    public Readiness canaryReadiness(Instant lastTransitionTime) {
+        return canaryReadiness();
+    }
+
+    @Override
+    public Readiness primaryReadiness(Instant lastTransitionTime) {
+        return primaryReadiness();
+    }
+
+    @Override
+    public Readiness primaryReadyToServe(Instant lastTransitionTime) {
+        return primaryReadyToServe();
     }
 
     public Readiness canaryReadiness() {
@@ -292,69 +278,22 @@ public final class DeploymentController {
     }
 
     private String selectorLabel(ObjectNode target) {
-        JsonNode match = target.path("spec").path("selector").path("matchLabels");
-        for (String l : SELECTOR_LABELS) if (match.has(l)) return l;
-        throw new IllegalArgumentException(target() + " spec.selector.matchLabels must contain one of "
-                + String.join(", ", SELECTOR_LABELS) + " (Flagger's selector labels)");
+        return SelectorLabels.of(target(), target);
     }
 
     private ObjectNode primaryFrom(ObjectNode target, String label, Set<ConfigRef> tracked) {
         String primaryName = canary.targetRef().name() + "-primary";
-        ObjectNode p = JsonNodeFactory.instance.objectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
-        ObjectNode md = p.putObject("metadata").put("name", primaryName).put("namespace", canary.id().namespace());
-        ObjectNode labels = copyObject(target.path("metadata").path("labels"));
-        labels.put(label, primaryName);
-        md.set("labels", labels);
-        ObjectNode ann = copyObject(target.path("metadata").path("annotations"));
-        ann.remove(LastApplied.ANNOTATION);
-        ann.remove("deployment.kubernetes.io/revision");
-        ann.put("kustomize.toolkit.fluxcd.io/reconcile", "disabled").put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
-        md.set("annotations", ann);
+        ObjectNode p = PrimaryWorkload.object(ResourceKind.DEPLOYMENT, target, label, primaryName, canary.id().namespace());
         ObjectNode spec = p.putObject("spec");
         JsonNode ts = target.path("spec");
         spec.put("replicas", ts.path("replicas").asInt(1) < 1 ? 1 : ts.path("replicas").asInt(1));
-        for (String f : List.of("minReadySeconds", "revisionHistoryLimit", "strategy", "progressDeadlineSeconds")) {
-            if (ts.has(f)) spec.set(f, ts.get(f).deepCopy());
-        }
+        PrimaryWorkload.copySpecFields(target, spec, List.of("minReadySeconds", "revisionHistoryLimit", "strategy", "progressDeadlineSeconds"));
         spec.putObject("selector").putObject("matchLabels").put(label, primaryName);
         spec.set("template", primaryTemplate(target, label, primaryName, tracked));
         return p;
     }
 
     private static ObjectNode primaryTemplate(ObjectNode target, String label, String primaryName, Set<ConfigRef> tracked) {
-        ObjectNode template = copyObject(target.path("spec").path("template"));
-        template.withObjectProperty("metadata").withObjectProperty("labels").put(label, primaryName);
-        PrimaryPodSpec.rewrite(template.withObjectProperty("spec"), tracked);
-        return template;
-    }
-
-    private void service(String name, String label, String selects, List<String> created) {
-        String ns = canary.id().namespace();
-        ObjectNode port = JsonNodeFactory.instance.objectNode()
-                .put("name", canary.service().portName().orElse("http"))
-                .put("port", canary.service().port())
-                .put("protocol", "TCP");
-        port.set("targetPort", canary.service().targetPortOrPort());
-        ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
-        ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
-        md.putObject("labels").put(label, name);
-        md.putObject("annotations").put("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
-                .put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
-        ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
-        spec.putObject("selector").put(label, selects);
-        spec.putArray("ports").add(port);
-        if (kube.createIfAbsent(ResourceKind.SERVICE, svc).isPresent()) {
-            created.add(name);
-            return;
-        }
-        // an existing service (the user's apex, or ours from an earlier run): point its selector where Flagger does
-        kube.edit(ResourceKind.SERVICE.ref(ns, name), s -> {
-            ObjectNode sel = JsonNodeFactory.instance.objectNode().put(label, selects);
-            s.withObjectProperty("spec").set("selector", sel);
-        });
-    }
-
-    private static ObjectNode copyObject(JsonNode n) {
-        return n.isObject() ? ((ObjectNode) n).deepCopy() : JsonNodeFactory.instance.objectNode();
+        return PrimaryWorkload.template(target, label, primaryName, tracked);
     }
 }

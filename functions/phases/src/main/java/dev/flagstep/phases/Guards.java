@@ -26,8 +26,8 @@ final class Guards {
      * primary is ready.
      */
     static Optional<Decision> readiness(Tick t) {
-        return readiness(t, t.io.cluster().primaryReadiness(), true)
-                .or(() -> readiness(t, t.io.cluster().canaryReadiness(), false));
+        return readiness(t, t.io.cluster().primaryReadiness(t.status().lastTransitionTime()), true)
+                .or(() -> readiness(t, t.io.cluster().canaryReadiness(t.status().lastTransitionTime()), false));
     }
 
     /**
@@ -44,7 +44,7 @@ final class Guards {
 
     /** The canary's readiness alone: Flagger skips the primary's when the analysis is skipped. */
     static Optional<Decision> canaryReadiness(Tick t) {
-        return readiness(t, t.io.cluster().canaryReadiness(), false);
+        return readiness(t, t.io.cluster().canaryReadiness(t.status().lastTransitionTime()), false);
     }
 
     private static Optional<Decision> readiness(Tick t, Readiness r, boolean primary) {
@@ -73,7 +73,7 @@ final class Guards {
      * Flagger's failed promotion. Empty means ready.
      */
     static Optional<PhaseOutput> primaryNotReady(Tick t) {
-        return switch (t.io.cluster().primaryReadiness()) {
+        return switch (t.io.cluster().primaryReadiness(t.status().lastTransitionTime())) {
             case Readiness.Ready r -> Optional.empty();
             case Readiness.NotYet n -> Optional.of(t.finish(Decision.NOT_READY));
             case Readiness.Failed f -> Optional.of(FailedPromotion.handle(t, f.reason()));

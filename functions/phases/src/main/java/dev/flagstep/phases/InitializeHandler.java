@@ -4,12 +4,14 @@ import dev.flagstep.analysis.Alert;
 import dev.flagstep.analysis.FlaggerMessages;
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Lifecycle;
+import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.phases.cluster.CanaryCluster;
 import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
+import dev.flagstep.workload.TargetRefused;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -18,8 +20,9 @@ import java.util.Set;
  * Flagger's initialisation and revision detection: claim the canary for this run, create what is
  * missing on the cluster, then decide whether there is a new revision to analyse.
  * <ul>
- *   <li>{@code initializing}: a canary being onboarded whose primary is not ready yet: the target keeps
- *       serving, Initialize runs again after an interval;</li>
+ *   <li>{@code initializing}: a canary being onboarded whose primary is not ready yet, or a target Flagger
+ *       refuses (a DaemonSet without the RollingUpdate strategy): the target keeps serving, Initialize runs
+ *       again after an interval;</li>
  *   <li>{@code failed}: the primary was not ready within the progress deadline: onboarding failed, the target
  *       untouched (PostRollout follows);</li>
  *   <li>{@code initialized}: a new revision, go ask confirm-rollout;</li>
@@ -76,10 +79,16 @@ public final class InitializeHandler extends PhaseHandler {
             t.io.publish(t.messages.suspended());
             return t.finish(Decision.DONE);
         }
-        if (Onboarding.pending(t.status())) {
-            return onboard(t);
+        try {
+            if (Onboarding.pending(t.status())) {
+                return onboard(t);
+            }
+            t.io.cluster().bootstrap();
+        } catch (TargetRefused refused) {
+            // Flagger's failed Initialize: a warning, and the same again after an interval; nothing was changed
+            t.io.publish(Message.warning(refused.getMessage()));
+            return t.finish(Decision.INITIALIZING);
         }
-        t.io.cluster().bootstrap();
         String revision = t.io.cluster().targetRevision();
         CanaryPhase phase = t.status().phase();
         if (IN_FLIGHT.contains(phase)) {
@@ -120,7 +129,7 @@ public final class InitializeHandler extends PhaseHandler {
         CanaryStatus status = Onboarding.started(t.status(), t.phaseContext, t.now);
         t.update(status);
         Duration deadline = Duration.ofSeconds(t.spec.progressDeadlineSeconds());
-        switch (Onboarding.decide(cluster.primaryReadyToServe(), Onboarding.since(status), deadline, t.now)) {
+        switch (Onboarding.decide(cluster.primaryReadyToServe(Onboarding.since(status)), Onboarding.since(status), deadline, t.now)) {
             case Onboarding.Action.Wait w -> {
                 t.io.publish(t.messages.primaryNotReady(w.reason()));
                 return t.finish(Decision.INITIALIZING);

@@ -47,7 +47,7 @@ public final class PromoteHandler extends PhaseHandler {
     }
 
     private static PhaseOutput skipAnalysis(Tick t) {
-        if (t.io.cluster().canaryReadiness() instanceof Readiness.NotYet) {
+        if (t.io.cluster().canaryReadiness(t.status().lastTransitionTime()) instanceof Readiness.NotYet) {
             return t.finish(Decision.NOT_READY);
         }
         Step step = Lifecycle.skipAnalysis(t.status(), t.phaseContext, t.messages, t.now);

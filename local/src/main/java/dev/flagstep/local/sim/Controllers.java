@@ -45,6 +45,8 @@ final class Controllers implements AutoCloseable {
     private final Set<String> heldUnready = ConcurrentHashMap.newKeySet();
     private final Map<String, Duration> readyDelays = new ConcurrentHashMap<>();
     private final Map<KubeRef, Rollout> rollouts = new ConcurrentHashMap<>();
+    /** The nodes a DaemonSet schedules a pod on, by their labels. */
+    private volatile List<Map<String, String>> nodes = DaemonSetStatus.nodes(3);
     private final AtomicLong ticks = new AtomicLong();
     /** Run in the loop's thread after each pass, before the next: observers that must miss none. */
     private final List<Runnable> afterPass = new CopyOnWriteArrayList<>();
@@ -103,6 +105,10 @@ final class Controllers implements AutoCloseable {
         pass.unlock();
     }
 
+    void nodes(int count) {
+        nodes = DaemonSetStatus.nodes(count);
+    }
+
     void defaultReadyDelay(Duration delay) {
         defaultReadyDelay = requireNotNegative(delay);
     }
@@ -148,6 +154,13 @@ final class Controllers implements AutoCloseable {
             ObjectNode withStatus = d.deepCopy();
             withStatus.set("status", reconcile(ResourceKind.DEPLOYMENT, d, this::deploymentStatus));
             observed.add(withStatus);
+        }
+        for (ObjectNode d : api.list(ResourceKind.DAEMON_SET)) {
+            deployments.add(refOf(ResourceKind.DAEMON_SET, d));
+            ObjectNode withStatus = d.deepCopy();
+            withStatus.set("status", reconcile(ResourceKind.DAEMON_SET, d,
+                    o -> DaemonSetStatus.of(o, health(ResourceKind.DAEMON_SET, o), nodes)));
+            observed.add(DaemonSetStatus.asPods(withStatus));
         }
         // a Deployment deleted and created again starts its ready delay afresh
         rollouts.keySet().retainAll(deployments);
@@ -195,14 +208,14 @@ final class Controllers implements AutoCloseable {
     }
 
     private ObjectNode deploymentStatus(ObjectNode d) {
-        return DeploymentStatus.of(d, health(d), clock.instant());
+        return DeploymentStatus.of(d, health(ResourceKind.DEPLOYMENT, d), clock.instant());
     }
 
-    private PodHealth health(ObjectNode d) {
+    private PodHealth health(ResourceKind kind, ObjectNode d) {
         String name = d.path("metadata").path("name").asText();
         if (heldUnready.contains(name)) return new PodHealth.HeldUnready();
         long generation = d.path("metadata").path("generation").asLong(1);
-        Rollout r = rollouts.compute(refOf(ResourceKind.DEPLOYMENT, d), (k, old) ->
+        Rollout r = rollouts.compute(refOf(kind, d), (k, old) ->
                 old != null && old.generation() == generation ? old : new Rollout(generation, clock.instant()));
         Duration delay = readyDelays.getOrDefault(name, defaultReadyDelay);
         return clock.instant().isBefore(r.since().plus(delay)) ? new PodHealth.RollingOut(r.since()) : new PodHealth.Ready();

@@ -112,7 +112,7 @@ final class MockApi implements AutoCloseable {
      */
     private void warmUp() {
         KubeClient slow = client(Duration.ofSeconds(60));
-        for (ResourceKind kind : List.of(ResourceKind.DEPLOYMENT, ResourceKind.SERVICE, ResourceKind.INGRESS,
+        for (ResourceKind kind : List.of(ResourceKind.DEPLOYMENT, ResourceKind.DAEMON_SET, ResourceKind.SERVICE, ResourceKind.INGRESS,
                 ResourceKind.HTTP_ROUTE, GATEWAY, Endpoints.KIND)) {
             ObjectNode o = JsonNodeFactory.instance.objectNode().put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
             o.putObject("metadata").put("name", "warm-up").put("namespace", "warm-up");

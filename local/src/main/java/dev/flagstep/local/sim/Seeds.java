@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a user already has in the cluster before flagstep's first run of a canary: the target Deployment and,
+ * What a user already has in the cluster before flagstep's first run of a canary: the target Deployment (or DaemonSet) and,
  * per provider, the objects the router expects to find (never the ones flagstep creates itself: the primary,
  * the services and the route are Initialize's job, and seeding them would hide a bug there). The user's own
  * apex Service of a live service is seeded only when asked ({@link #apexService}).
@@ -29,7 +29,9 @@ final class Seeds {
     /** @param now the cluster's time, for the conditions seeded objects start with */
     static List<Seed> forCanary(CanarySpec canary, String image, String provider, Instant now) {
         List<Seed> seeds = new ArrayList<>();
-        seeds.add(new Seed(ResourceKind.DEPLOYMENT, deployment(canary, image)));
+        seeds.add("DaemonSet".equals(canary.targetRef().kind())
+                ? new Seed(ResourceKind.DAEMON_SET, daemonSet(canary, image))
+                : new Seed(ResourceKind.DEPLOYMENT, deployment(canary, image)));
         switch (providerFamily(provider)) {
             case NGINX -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, nginxIngress(canary, i))));
             case ALB -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, albIngress(canary, i))));
@@ -70,6 +72,15 @@ final class Seeds {
             port.put("name", canary.service().portName().orElse("http")).put("containerPort", targetPort.asInt());
         }
         port.put("protocol", "TCP");
+        return d;
+    }
+
+    /** {@link #deployment} as a DaemonSet with the RollingUpdate strategy: one pod on every node. */
+    static ObjectNode daemonSet(CanarySpec canary, String image) {
+        ObjectNode d = deployment(canary, image).put("kind", "DaemonSet");
+        ObjectNode spec = (ObjectNode) d.path("spec");
+        spec.remove("replicas");
+        spec.putObject("updateStrategy").put("type", "RollingUpdate");
         return d;
     }
 

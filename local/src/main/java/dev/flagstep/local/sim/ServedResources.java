@@ -39,6 +39,7 @@ final class ServedResources {
             builtIn("", "secrets", "Secret", true),
             builtIn("", "pods", "Pod", true, "po"),
             builtIn("apps", "deployments", "Deployment", true, "deploy"),
+            builtIn("apps", "daemonsets", "DaemonSet", true, "ds"),
             builtIn("networking.k8s.io", "ingresses", "Ingress", true, "ing"),
             builtIn("gateway.networking.k8s.io", "gateways", "Gateway", true, "gtw"),
             builtIn("gateway.networking.k8s.io", "httproutes", "HTTPRoute", true),
@@ -56,9 +57,9 @@ final class ServedResources {
     private static Resource builtIn(String group, String plural, String kind, boolean namespaced, String... shortNames) {
         String version = "v1";
         String singular = kind.toLowerCase(java.util.Locale.ROOT);
-        boolean status = List.of("Deployment", "Ingress", "Gateway", "HTTPRoute", "Service").contains(kind);
+        boolean status = List.of("Deployment", "DaemonSet", "Ingress", "Gateway", "HTTPRoute", "Service").contains(kind);
         // kubectl get all: the built-in kinds of the "all" category that the simulated cluster has
-        List<String> categories = List.of("Service", "Pod", "Deployment").contains(kind) ? List.of("all") : List.of();
+        List<String> categories = List.of("Service", "Pod", "Deployment", "DaemonSet").contains(kind) ? List.of("all") : List.of();
         return new Resource(group, version, plural, singular, kind, namespaced, categories, List.of(shortNames), status,
                 List.of());
     }

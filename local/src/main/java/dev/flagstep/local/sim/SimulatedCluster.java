@@ -167,15 +167,16 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /**
      * Creates what a user has before flagstep's first run of this canary: its namespace, the target Deployment
-     * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port),
+     * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port; a
+     * DaemonSet of the same pods with the RollingUpdate strategy when the canary's target is one),
      * and for nginx and alb the {@code ingressRef} Ingress routing to the apex service, for Gateway API the
      * Gateways of {@code service.gatewayRefs}. Objects that exist are left as they are.
      *
      * @param defaultProvider the provider when the canary names none (the runtime's default)
      */
     public void seed(CanarySpec canary, String image, String defaultProvider) {
-        if (!"Deployment".equals(canary.targetRef().kind())) {
-            throw new IllegalArgumentException("the simulated cluster runs Deployments only, not " + canary.targetRef().kind());
+        if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())) {
+            throw new IllegalArgumentException("the simulated cluster runs Deployments and DaemonSets only, not " + canary.targetRef().kind());
         }
         List<Seeds.Seed> seeds = Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant());
         seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(clusterWide::ensureNamespace);
@@ -269,10 +270,13 @@ public final class SimulatedCluster implements AutoCloseable {
         newRevision(found.getFirst().path("metadata").path("namespace").asText(), name, image);
     }
 
+    /** As {@link #newRevision(String, String)}, for the Deployment, or else the DaemonSet, {@code namespace/name}. */
     public void newRevision(String namespace, String name, String image) {
-        direct.edit(ResourceKind.DEPLOYMENT.ref(namespace, name), d -> {
+        ResourceKind kind = direct.get(ResourceKind.DEPLOYMENT.ref(namespace, name)).isPresent()
+                || direct.get(ResourceKind.DAEMON_SET.ref(namespace, name)).isEmpty() ? ResourceKind.DEPLOYMENT : ResourceKind.DAEMON_SET;
+        direct.edit(kind.ref(namespace, name), d -> {
             JsonNode containers = d.path("spec").path("template").path("spec").path("containers");
-            if (containers.isEmpty()) throw new IllegalArgumentException("Deployment " + namespace + "/" + name + " has no containers");
+            if (containers.isEmpty()) throw new IllegalArgumentException(kind.kind() + " " + namespace + "/" + name + " has no containers");
             JsonNode target = containers.get(0);
             for (JsonNode c : containers) if (name.equals(c.path("name").asText())) target = c;
             ((ObjectNode) target).put("image", image);
@@ -281,12 +285,21 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
-     * While on, Deployments named {@code deploymentName} (any namespace) report no available replicas
+     * While on, Deployments (and DaemonSets) named {@code deploymentName} (any namespace) report no available replicas
      * ({@code Available=False, MinimumReplicasUnavailable}, its {@code lastUpdateTime} when that started), as when
      * pods crash-loop; flagstep's readiness then waits, and fails once its clock passes the progress deadline.
      */
     public void holdUnready(String deploymentName, boolean hold) {
         controllers.holdUnready(deploymentName, hold);
+    }
+
+    /**
+     * How many nodes the cluster has (3 unless set): a DaemonSet runs a pod on each whose labels
+     * ({@code kubernetes.io/hostname: node-N}, {@code kubernetes.io/os: linux}) match its pod template's node selector.
+     */
+    public void nodes(int count) {
+        if (count < 0) throw new IllegalArgumentException("node count must not be negative: " + count);
+        controllers.nodes(count);
     }
 
     /** How long each new generation of {@code deploymentName} stays not ready, overriding {@link Options#readyDelay()}. */

@@ -236,6 +236,32 @@ class CanaryDeletionE2ETest {
         assertReverted(doc);
     }
 
+    /** A DaemonSet's revertOnDeletion is Flagger's ScaleFromZero: the scale-to-zero node selector goes. */
+    @Test
+    void anIdleDaemonSetCanaryIsRevertedByRemovingTheScaleToZeroSelector() throws Exception {
+        String n = "del-ds";
+        successRate(h, n, 99.9);
+        String text = FailureKit.canary(h, n).kind("DaemonSet").spec("revertOnDeletion: true")
+                .analysis(FailureKit.analysis(h.hooksUrl(), n, 10, 50, "rollout"));
+        CanaryDocument doc = h.canary(text);
+        h.runtime.store().putSpec(doc.canary().id(), text, SpecOrigin.CLUSTER);
+        CanaryId id = doc.canary().id();
+        h.assertEnded(h.runtime.startRollout(doc, h.cluster(doc).targetRevision()), ExecutionStatus.SUCCEEDED);
+        var target = ResourceKind.DAEMON_SET.ref("e2e", n);
+        assertThat(h.sim.client().require(target).at("/spec/template/spec/nodeSelector/flagger.app~1scale-to-zero").asText())
+                .as("target scaled to zero by the first run").isEqualTo("true");
+        terminatingCanary(n, "finalizer.flagger.app");
+
+        deleteUntilGone(deletion(h.runtime.store(), new RecordingObjects()), id);
+
+        assertForgotten(id);
+        assertThat(h.sim.client().require(target).at("/spec/template/spec").has("nodeSelector")).isFalse();
+        h.sim.awaitReconciled(Duration.ofSeconds(10));
+        assertThat(h.sim.client().require(target).at("/status/numberAvailable").asInt()).as("on every node again").isEqualTo(3);
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertThat(apexSelector(n)).as("apex selects the target").isEqualTo(n);
+    }
+
     @Test
     void aCallAfterAFailureCompletesTheJobOnce() throws Exception {
         String n = "del-again";

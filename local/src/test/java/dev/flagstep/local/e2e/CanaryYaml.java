@@ -40,6 +40,7 @@ public final class CanaryYaml {
     private final String name;
     private String namespace = "e2e";
     private String provider = "gatewayapi:v1";
+    private String kind = "Deployment";
     private String metricsServer;
     private final StringBuilder spec = new StringBuilder();
 
@@ -60,6 +61,12 @@ public final class CanaryYaml {
     /** The provider; only {@code gatewayapi*} providers get the {@code gatewayRefs}. */
     public CanaryYaml provider(String provider) {
         this.provider = provider;
+        return this;
+    }
+
+    /** The target's kind ({@code targetRef.kind}); Deployment unless set. */
+    public CanaryYaml kind(String kind) {
+        this.kind = kind;
         return this;
     }
 
@@ -92,11 +99,11 @@ public final class CanaryYaml {
         y.append("""
                   targetRef:
                     apiVersion: apps/v1
-                    kind: Deployment
+                    kind: %2$s
                     name: %1$s
                   service:
                     port: 9898
-                """.formatted(name));
+                """.formatted(name, kind));
         if (provider.startsWith("gatewayapi")) {
             y.append("""
                         gatewayRefs:

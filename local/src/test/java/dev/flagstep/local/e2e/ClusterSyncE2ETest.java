@@ -24,6 +24,7 @@ import dev.flagstep.sync.CanarySync;
 import dev.flagstep.sync.RevisionDetection;
 import dev.flagstep.sync.SyncSummary;
 import dev.flagstep.sync.WatchNamespaces;
+import dev.flagstep.workload.RevisionTemplate;
 import dev.flagstep.workload.Revisions;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,49 @@ class ClusterSyncE2ETest {
         SyncSummary after = sync.runOnce();
         assertThat(after.started()).as("no change starts nothing").isZero();
         assertThat(after.stored()).isZero();
+    }
+
+    /**
+     * The sync reads a DaemonSet target as such, and the scale-to-zero node selector flagstep adds and removes (which
+     * moves the DaemonSet's generation) is never a new revision.
+     */
+    @Test
+    void aDaemonSetTargetIsRolledOutByItselfAndItsScalingIsNoRevision() throws Exception {
+        RecordingObjects objects = new RecordingObjects();
+        CanarySync sync = sync("sync-ds", objects);
+        String yaml = CanaryYaml.named("agent").namespace("sync-ds").kind("DaemonSet").analysis("""
+                    interval: 10s
+                    threshold: 2
+                    stepWeight: 50
+                    maxWeight: 50
+                """);
+        CanaryId id = apply(yaml);
+        KubeRef target = ResourceKind.DAEMON_SET.ref(id.namespace(), id.name());
+
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        h.assertEnded(rolloutOfDaemonSet(target), ExecutionStatus.SUCCEEDED);
+        assertThat(status(id).phase()).isEqualTo(CanaryPhase.INITIALIZED);
+        assertThat(h.sim.client().require(target).at("/spec/template/spec/nodeSelector/flagger.app~1scale-to-zero").asText())
+                .isEqualTo("true");
+        assertThat(sync.runOnce().started()).as("scaled to zero: no new revision").isZero();
+
+        h.sim.newRevision(id.namespace(), id.name(), RolloutHarness.NEW_IMAGE);
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        Execution rollout = rolloutOfDaemonSet(target);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+        assertThat(status(id).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        assertThat(sync.runOnce().started()).as("scaled up and down again: no new revision").isZero();
+    }
+
+    /** The rollout the sync started for a DaemonSet target as it is now (its template without the scale-to-zero key). */
+    static Execution rolloutOfDaemonSet(KubeRef target) {
+        JsonNode d = h.sim.client().require(target);
+        String revision = RevisionDetection.revision(
+                Revisions.of(RevisionTemplate.of("DaemonSet", d.path("spec").path("template"))),
+                d.path("metadata").path("generation").asLong(0));
+        CanaryId id = new CanaryId(target.namespace(), target.name());
+        return h.runtime.rollout(ExecutionNames.of(id, revision))
+                .orElseThrow(() -> new AssertionError("no rollout of " + id + " revision " + revision));
     }
 
     @Test

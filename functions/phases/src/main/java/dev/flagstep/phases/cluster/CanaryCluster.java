@@ -2,11 +2,12 @@ package dev.flagstep.phases.cluster;
 
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.workload.Readiness;
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * One canary's workloads and traffic on the cluster, as the phases act on them: the router
- * ({@code getRoutes}/{@code setRoutes}) and the Deployment operations, behind one seam so a handler
+ * ({@code getRoutes}/{@code setRoutes}) and the target's operations (Deployment or DaemonSet), behind one seam so a handler
  * reads like Flagger's scheduler.
  */
 public interface CanaryCluster {
@@ -34,8 +35,13 @@ public interface CanaryCluster {
     /** Creates or reconciles the router's objects (route, virtual service, ingress...). */
     void reconcileRouter();
 
-    /** The primary's readiness, with at least one pod available: whether the apex may select it. */
-    Readiness primaryReadyToServe();
+    /**
+     * The primary's readiness, with at least one pod available: whether the apex may select it.
+     *
+     * @param lastTransitionTime the canary's {@code status.lastTransitionTime}, where a DaemonSet's progress deadline
+     *                           counts from (a Deployment has its own)
+     */
+    Readiness primaryReadyToServe(Instant lastTransitionTime);
 
     /** Deletes the primary unless the apex service selects it; true when deleted. */
     boolean removeUnservedPrimary();
@@ -43,7 +49,7 @@ public interface CanaryCluster {
     /** Copies the target's template to the primary unless the apex service selects it (it never served). */
     void refreshUnservedPrimary();
 
-    /** A hash of the target's pod template: what changes when a new revision is applied. */
+    /** A hash of the target's pod template (and tracked configs): what changes when a new revision is applied. */
     String targetRevision();
 
     /**
@@ -65,8 +71,10 @@ public interface CanaryCluster {
     /** Copies the canary's pod template to the primary. */
     void promote();
 
-    Readiness canaryReadiness();
+    /** Flagger's {@code IsCanaryReady}; {@code lastTransitionTime} as for {@link #primaryReadyToServe}. */
+    Readiness canaryReadiness(Instant lastTransitionTime);
 
-    Readiness primaryReadiness();
+    /** Flagger's {@code IsPrimaryReady}; {@code lastTransitionTime} as for {@link #primaryReadyToServe}. */
+    Readiness primaryReadiness(Instant lastTransitionTime);
 
 }

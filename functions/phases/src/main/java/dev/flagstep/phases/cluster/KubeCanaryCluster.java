@@ -7,22 +7,24 @@ import dev.flagstep.router.TrafficRouter;
 import dev.flagstep.router.TrafficRouters;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.workload.Revisions;
-import dev.flagstep.workload.DeploymentController;
 import dev.flagstep.workload.Readiness;
+import dev.flagstep.workload.TargetController;
+import dev.flagstep.workload.TargetControllers;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
-/** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the Deployment operations. */
+/** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the target kind's operations. */
 public final class KubeCanaryCluster implements CanaryCluster {
 
     private final KubeClient kube;
     private final TrafficRouter router;
-    private final DeploymentController workload;
+    private final TargetController workload;
 
     public KubeCanaryCluster(KubeClient kube, CanarySpec canary, String provider, Clock clock) {
         this.kube = kube;
         this.router = TrafficRouters.forProvider(provider, canary, kube);
-        this.workload = new DeploymentController(kube, canary, clock);
+        this.workload = TargetControllers.forKind(kube, canary, clock);
     }
 
     @Override
@@ -41,8 +43,8 @@ public final class KubeCanaryCluster implements CanaryCluster {
     }
 
     @Override
-    public Readiness primaryReadyToServe() {
-        return workload.primaryReadyToServe();
+    public Readiness primaryReadyToServe(Instant lastTransitionTime) {
+        return workload.primaryReadyToServe(lastTransitionTime);
     }
 
     @Override
@@ -57,7 +59,7 @@ public final class KubeCanaryCluster implements CanaryCluster {
 
     @Override
     public String targetRevision() {
-        JsonNode template = kube.require(workload.target()).path("spec").path("template");
+        JsonNode template = workload.revisionTemplate(kube.require(workload.target()));
         return Revisions.of(template, workload.trackedConfigs().checksums());
     }
 
@@ -92,12 +94,12 @@ public final class KubeCanaryCluster implements CanaryCluster {
     }
 
     @Override
-    public Readiness canaryReadiness() {
-        return workload.canaryReadiness();
+    public Readiness canaryReadiness(Instant lastTransitionTime) {
+        return workload.canaryReadiness(lastTransitionTime);
     }
 
     @Override
-    public Readiness primaryReadiness() {
-        return workload.primaryReadiness();
+    public Readiness primaryReadiness(Instant lastTransitionTime) {
+        return workload.primaryReadiness(lastTransitionTime);
     }
 }
