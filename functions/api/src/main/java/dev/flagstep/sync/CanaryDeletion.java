@@ -28,6 +28,7 @@ import dev.flagstep.store.StatusRecord;
 import dev.flagstep.store.TickMemo;
 import dev.flagstep.workload.DeploymentController;
 import dev.flagstep.workload.Readiness;
+import dev.flagstep.workload.autoscaler.AutoscalerController;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -157,6 +158,8 @@ public final class CanaryDeletion {
             messages.ifPresent(m -> record(id, m.terminating()));
         }
         DeploymentController target = new DeploymentController(kube, canary, clock);
+        // Flagger's finalizer resumes the target's autoscaler (KEDA's pause) before giving the target replicas
+        AutoscalerController.of(kube, canary).ifPresent(AutoscalerController::resumeTarget);
         target.restoreTarget();
         if (!(target.canaryReadiness() instanceof Readiness.Ready)) {
             LOG.info("canary " + id + ": reverting; waiting for " + target.target() + " to be ready before the apex "
