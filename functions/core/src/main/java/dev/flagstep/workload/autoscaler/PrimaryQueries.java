@@ -25,7 +25,8 @@ public final class PrimaryQueries {
         for (JsonNode trigger : triggers) {
             if (!(trigger instanceof ObjectNode t)) continue;
             if (primaryScalerQueries.isPresent()) {
-                String query = primaryScalerQueries.get().get(t.path("name").asText(null));
+                JsonNode name = t.path("name");
+                String query = name.isTextual() ? primaryScalerQueries.get().get(name.textValue()) : null;
                 if (query != null) t.withObjectProperty("metadata").put("query", query);
             } else if (t.path("metadata").path("query").isTextual()) {
                 String query = t.path("metadata").path("query").textValue();
