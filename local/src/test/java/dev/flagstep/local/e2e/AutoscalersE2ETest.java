@@ -190,6 +190,27 @@ class AutoscalersE2ETest {
     }
 
     @Test
+    void skipAnalysisUpdatesThePrimaryHpaWithThePromotion() throws Exception {
+        String name = "hpaskip";
+        FailureKit.successRate(h, name, 99.9);
+        CanaryDocument doc = h.canary(FailureKit.canary(h, name).spec("skipAnalysis: true")
+                .spec("autoscalerRef: {kind: HorizontalPodAutoscaler, name: hpaskip}")
+                .analysis(FailureKit.analysis(h.hooksUrl(), name, 20, 50)));
+        create(ResourceKind.HORIZONTAL_POD_AUTOSCALER, hpa(name, name, 2, 4, 80));
+        h.assertEnded(h.runtime.startRollout(doc, h.cluster(doc).targetRevision()), ExecutionStatus.SUCCEEDED);
+        editHpa(name, 5, 60);
+
+        h.sim.newRevision("e2e", name, RolloutHarness.NEW_IMAGE);
+        h.assertEnded(h.runtime.startRollout(doc, h.cluster(doc).targetRevision()), ExecutionStatus.SUCCEEDED);
+
+        assertThat(FailureKit.image(h, name + "-primary")).isEqualTo(RolloutHarness.NEW_IMAGE);
+        JsonNode promoted = object(ResourceKind.HORIZONTAL_POD_AUTOSCALER, "hpaskip-primary").path("spec");
+        assertThat(promoted.path("maxReplicas").asInt()).isEqualTo(5);
+        assertThat(promoted.path("metrics")).isEqualTo(JSON.readTree(cpu(60)));
+        assertStaysAtZero(name);
+    }
+
+    @Test
     void aMissingAutoscalerHoldsTheBootstrapUntilItIsApplied() throws Exception {
         String name = "late";
         FailureKit.successRate(h, name, 99.9);
