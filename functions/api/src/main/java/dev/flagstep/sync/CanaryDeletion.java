@@ -29,6 +29,7 @@ import dev.flagstep.store.TickMemo;
 import dev.flagstep.workload.TargetController;
 import dev.flagstep.workload.TargetControllers;
 import dev.flagstep.workload.Readiness;
+import dev.flagstep.workload.autoscaler.AutoscalerController;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -158,6 +159,8 @@ public final class CanaryDeletion {
             messages.ifPresent(m -> record(id, m.terminating()));
         }
         TargetController target = TargetControllers.forKind(kube, canary, clock);
+        // Flagger's finalizer resumes the target's autoscaler (KEDA's pause) before giving the target replicas
+        AutoscalerController.of(kube, canary).ifPresent(AutoscalerController::resumeTarget);
         target.restoreTarget();
         // a DaemonSet's progress deadline counts from the status' last transition (Terminating, written above)
         Instant since = store.status(id).map(s -> s.value().lastTransitionTime()).orElseGet(clock::instant);

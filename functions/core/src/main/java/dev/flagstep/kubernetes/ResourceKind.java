@@ -26,6 +26,9 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind DESTINATION_RULE = new ResourceKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA2 = new ResourceKind("split.smi-spec.io", "v1alpha2", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA3 = new ResourceKind("split.smi-spec.io", "v1alpha3", "TrafficSplit", "trafficsplits");
+    /** {@code spec.autoscalerRef}: autoscaling/v2 only (v2beta2 is served by no supported Kubernetes, Flagger 1.44 dropped it). */
+    public static final ResourceKind HORIZONTAL_POD_AUTOSCALER = new ResourceKind("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers");
+    public static final ResourceKind SCALED_OBJECT = new ResourceKind("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects");
 
     /** Flagger's custom resources, read from the cluster when canaries come from it (docs/gitops.md). */
     public static final ResourceKind CANARY = new ResourceKind("flagger.app", "v1beta1", "Canary", "canaries");

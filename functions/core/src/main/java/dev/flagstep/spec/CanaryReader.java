@@ -45,8 +45,7 @@ final class CanaryReader {
                 });
         Optional<ObjectRef> ingressRef = spec.object("ingressRef")
                 .map(r -> objectRef(r, "networking.k8s.io/v1", Optional.of("Ingress"), KnownFields.OBJECT_REF));
-        Optional<ObjectRef> autoscalerRef = spec.object("autoscalerRef")
-                .map(r -> objectRef(r, "autoscaling/v2", Optional.empty(), KnownFields.AUTOSCALER_REF));
+        Optional<AutoscalerRef> autoscalerRef = spec.object("autoscalerRef").flatMap(this::autoscalerRef);
         ServiceSpec service = spec.object("service").map(this::service).orElseGet(() -> {
             if (!spec.has("service")) {
                 errors.add(new SpecError("service.port", "required"));
@@ -77,6 +76,28 @@ final class CanaryReader {
                 ? defaultKind.get()
                 : ref.requiredString("kind");
         return new ObjectRef(apiVersion, kind, ref.requiredString("name"));
+    }
+
+    /** Empty (with the error) when the kind is missing or not one of Flagger's two: nothing else to check then. */
+    private Optional<AutoscalerRef> autoscalerRef(FieldReader ref) {
+        ref.rejectUnknown(KnownFields.AUTOSCALER_REF, ref.path());
+        String name = ref.requiredString("name");
+        Optional<AutoscalerRef.Kind> kind = Optional.of(ref.requiredString("kind")).filter(k -> !k.isEmpty())
+                .flatMap(k -> {
+                    Optional<AutoscalerRef.Kind> known = AutoscalerRef.Kind.fromWire(k);
+                    if (known.isEmpty()) {
+                        ref.error("kind", "unknown kind " + FieldReader.quote(k) + "; expected "
+                                + AutoscalerRef.Kind.expectedValues());
+                    }
+                    return known;
+                });
+        Optional<FieldReader> replicas = ref.object("primaryScalerReplicas");
+        replicas.ifPresent(r -> r.rejectUnknown(KnownFields.SCALER_REPLICAS, r.path()));
+        Optional<Map<String, String>> queries = ref.has("primaryScalerQueries")
+                ? Optional.of(ref.stringMap("primaryScalerQueries", "")) : Optional.empty();
+        return kind.map(k -> new AutoscalerRef(k, ref.string("apiVersion").orElse(k.apiVersion()), name,
+                replicas.flatMap(r -> r.integer("minReplicas")), replicas.flatMap(r -> r.integer("maxReplicas")),
+                queries));
     }
 
     private ServiceSpec service(FieldReader service) {

@@ -13,7 +13,7 @@ public record CanarySpec(
         CanaryId id,
         ObjectRef targetRef,
         Optional<ObjectRef> ingressRef,
-        Optional<ObjectRef> autoscalerRef,
+        Optional<AutoscalerRef> autoscalerRef,
         ServiceSpec service,
         Optional<String> provider,
         Optional<String> metricsServer,

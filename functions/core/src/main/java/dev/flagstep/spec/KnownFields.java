@@ -61,9 +61,10 @@ final class KnownFields {
     static final Set<String> ALERT_PROVIDER = Set.of("type", "channel", "username", "address", "proxy", "secretRef");
     static final Set<String> PROVIDER_REF = Set.of("name", "namespace");
     static final Set<String> OBJECT_REF = Set.of("apiVersion", "kind", "name");
-    /** autoscalerRef also carries KEDA/HPA tuning that the workload code does not use yet. */
+    /** {@code autoscalerRef} (AutoscalerRef): used by the workload's autoscaler package. */
     static final Set<String> AUTOSCALER_REF = Set.of(
             "apiVersion", "kind", "name", "primaryScalerQueries", "primaryScalerReplicas");
+    static final Set<String> SCALER_REPLICAS = Set.of("minReplicas", "maxReplicas");
 
     static final Set<String> TEMPLATE_SPEC = Set.of("provider", "query");
     static final Set<String> TEMPLATE_PROVIDER = Set.of(

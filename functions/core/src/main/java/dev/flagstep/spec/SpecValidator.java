@@ -59,10 +59,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         try {
             CanarySpec canary = document.canary();
             target(canary.targetRef(), errors);
-            if ("DaemonSet".equals(canary.targetRef().kind()) && canary.autoscalerRef().isPresent()) {
-                // Flagger accepts it and builds a primary autoscaler for a kind that has no replicas to scale
-                errors.add(new SpecError("autoscalerRef", "not supported with targetRef.kind DaemonSet"));
-            }
+            canary.autoscalerRef().ifPresent(a -> autoscaler(a, canary.targetRef(), errors));
             provider(canary, errors);
             service(canary.service(), errors);
             FlaggerOnlyFields.check(canary, errors);
@@ -101,6 +98,28 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         }
         if (target.name().isBlank()) {
             errors.add(new SpecError("targetRef.name", "required"));
+        }
+    }
+
+    /** The CRD's minimum of 1 for each bound, a range that is one, and the KEDA-only queries. */
+    private static void autoscaler(AutoscalerRef ref, ObjectRef target, List<SpecError> errors) {
+        String replicas = "autoscalerRef.primaryScalerReplicas.";
+        ref.primaryMinReplicas().filter(n -> n < 1)
+                .ifPresent(n -> errors.add(new SpecError(replicas + "minReplicas", "must be at least 1, got " + n)));
+        ref.primaryMaxReplicas().filter(n -> n < 1)
+                .ifPresent(n -> errors.add(new SpecError(replicas + "maxReplicas", "must be at least 1, got " + n)));
+        if (ref.primaryMinReplicas().isPresent() && ref.primaryMaxReplicas().isPresent()
+                && ref.primaryMinReplicas().get() > ref.primaryMaxReplicas().get()) {
+            errors.add(new SpecError("autoscalerRef.primaryScalerReplicas", "minReplicas (" + ref.primaryMinReplicas().get()
+                    + ") must not be greater than maxReplicas (" + ref.primaryMaxReplicas().get() + ")"));
+        }
+        if (ref.primaryScalerQueries().isPresent() && ref.kind() != AutoscalerRef.Kind.SCALED_OBJECT) {
+            errors.add(new SpecError("autoscalerRef.primaryScalerQueries",
+                    "only for kind ScaledObject (KEDA trigger queries), not " + ref.kind()));
+        }
+        if ("DaemonSet".equals(target.kind())) {
+            // Flagger would copy the HPA onto a DaemonSet primary, which no HPA can scale
+            errors.add(new SpecError("autoscalerRef", "not supported with targetRef.kind DaemonSet"));
         }
     }
 

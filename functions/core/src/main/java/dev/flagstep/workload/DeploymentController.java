@@ -8,6 +8,8 @@ import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.workload.autoscaler.AutoscalerController;
+import dev.flagstep.workload.autoscaler.CanaryReplicas;
 import dev.flagstep.workload.config.ConfigRef;
 import dev.flagstep.workload.config.ConfigTracker;
 import dev.flagstep.workload.config.TrackedConfigs;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -32,6 +35,7 @@ public final class DeploymentController implements TargetController {
     private final Clock clock;
     private final ConfigTracker configs;
     private final PrimaryServices services;
+    private final Optional<AutoscalerController> autoscaler;
 
     public DeploymentController(KubeClient kube, CanarySpec canary, Clock clock) {
         if (!"Deployment".equals(canary.targetRef().kind())) {
@@ -42,6 +46,7 @@ public final class DeploymentController implements TargetController {
         this.clock = clock;
         this.configs = new ConfigTracker(kube, canary.id().namespace());
         this.services = new PrimaryServices(kube, canary);
+        this.autoscaler = AutoscalerController.of(kube, canary);
     }
 
     @Override
@@ -110,10 +115,16 @@ public final class DeploymentController implements TargetController {
         services.refreshUnserved(primary(), this::promote);
     }
 
-    /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, or gets 1 when it has none. */
+    /** Flagger's {@code ScaleFromZero}: the canary keeps its replicas, else gets {@link CanaryReplicas#scaleUp}'s. */
     public void scaleCanaryUp() {
+        if (kube.require(target()).path("spec").path("replicas").asInt(1) > 0) return;
+        OptionalInt primary = kube.get(primary()).map(p -> p.path("spec").path("replicas"))
+                .filter(JsonNode::isInt).map(n -> OptionalInt.of(n.intValue())).orElse(OptionalInt.empty());
+        OptionalInt autoscalerMin = autoscaler.map(AutoscalerController::minReplicas).orElse(OptionalInt.empty());
         kube.edit(target(), d -> {
-            if (d.path("spec").path("replicas").asInt(1) < 1) ((ObjectNode) d.path("spec")).put("replicas", 1);
+            int now = d.path("spec").path("replicas").asInt(1);
+            int wanted = CanaryReplicas.scaleUp(now, autoscaler.isPresent(), primary, autoscalerMin);
+            if (wanted != now) ((ObjectNode) d.path("spec")).put("replicas", wanted);
         });
     }
 
@@ -124,9 +135,10 @@ public final class DeploymentController implements TargetController {
 
     /**
      * Copies the canary's pod template to the primary (spec, template annotations, labels with the selector
-     * label kept as {@code {name}-primary}) plus minReadySeconds, revisionHistoryLimit and strategy; the
-     * primary's selector, replicas and own metadata stay. The tracked configs are copied to their {@code -primary}
-     * objects first, and the primary's template names those copies (Flagger's {@code Promote}).
+     * label kept as {@code {name}-primary}) plus minReadySeconds, revisionHistoryLimit and strategy, and the
+     * replicas when no {@code autoscalerRef} scales the primary; the primary's selector and own metadata stay. The
+     * tracked configs are copied to their {@code -primary} objects first, and the primary's template names those
+     * copies (Flagger's {@code Promote}).
      */
     public void promote() {
         ObjectNode target = kube.require(target());
@@ -140,6 +152,8 @@ public final class DeploymentController implements TargetController {
                 JsonNode v = target.path("spec").get(f);
                 if (v != null) spec.set(f, v.deepCopy());
             }
+            JsonNode replicas = target.path("spec").get("replicas");
+            if (autoscaler.isEmpty() && replicas != null) spec.set("replicas", replicas.deepCopy());
             spec.set("template", primaryTemplate(target, label, primaryName, tracked.refs()));
         });
     }

@@ -127,6 +127,23 @@ class SpecValidatorTest {
                 Arguments.of(withAnalysis("stepWeight: 10\nalerts: [{name: a, severity: critical, providerRef: {name: slack}}]"),
                         "analysis.alerts[0].severity: unknown severity \"critical\"; expected one of info, warn, error"),
                 Arguments.of(withAnalysis("stepWeight: 10\nalerts: [{name: a}]"), "analysis.alerts[0].providerRef: required"),
+                // autoscalerRef
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: VerticalPodAutoscaler, name: podinfo}\n",
+                        "autoscalerRef.kind: unknown kind \"VerticalPodAutoscaler\"; expected HorizontalPodAutoscaler or ScaledObject"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {name: podinfo}\n", "autoscalerRef.kind: required"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: ScaledObject}\n", "autoscalerRef.name: required"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: HorizontalPodAutoscaler, name: p, primaryScalerReplicas: {minReplicas: 0}}\n",
+                        "autoscalerRef.primaryScalerReplicas.minReplicas: must be at least 1, got 0"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: HorizontalPodAutoscaler, name: p, primaryScalerReplicas: {maxReplicas: -2}}\n",
+                        "autoscalerRef.primaryScalerReplicas.maxReplicas: must be at least 1, got -2"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: ScaledObject, name: p, primaryScalerReplicas: {minReplicas: 5, maxReplicas: 3}}\n",
+                        "autoscalerRef.primaryScalerReplicas: minReplicas (5) must not be greater than maxReplicas (3)"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: ScaledObject, name: p, primaryScalerReplicas: {minReplica: 5}}\n",
+                        "autoscalerRef.primaryScalerReplicas.minReplica: unknown field; did you mean \"minReplicas\"?"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: HorizontalPodAutoscaler, name: p, primaryScalerQueries: {prom: 'up'}}\n",
+                        "autoscalerRef.primaryScalerQueries: only for kind ScaledObject (KEDA trigger queries), not HorizontalPodAutoscaler"),
+                Arguments.of(TARGET + SERVICE + "autoscalerRef: {kind: ScaledObject, name: p, primaryScalerQueries: {prom: 5}}\n",
+                        "autoscalerRef.primaryScalerQueries.prom: must be a string, got 5"),
                 // unknown fields
                 Arguments.of(withAnalysis("stepWeigth: 10"), "analysis.stepWeigth: unknown field; did you mean \"stepWeight\"?"),
                 Arguments.of(withAnalysis("stepWeight: 10\nthresold: 5"), "analysis.thresold: unknown field; did you mean \"threshold\"?"),
@@ -192,6 +209,34 @@ class SpecValidatorTest {
                 "analysis.webhooks[0].type: unknown hook type \"pre-rolout\"; expected one of " + HOOK_TYPES,
                 "analysis.webhooks[1].metadata.rps: must be a string (flagger-loadtester rejects other types with 400), got 10",
                 "analysis.webhooks[2].url: not an absolute http or https URL");
+    }
+
+    @Test
+    void autoscalerRefIsReadWithItsTuning() {
+        String text = TARGET + SERVICE + """
+                autoscalerRef:
+                  apiVersion: keda.sh/v1alpha1
+                  kind: ScaledObject
+                  name: podinfo-so
+                  primaryScalerReplicas: {minReplicas: 2, maxReplicas: 6}
+                  primaryScalerQueries: {prom: 'sum(rate(http_requests_total{app="podinfo-primary"}[1m]))'}
+                """;
+        assertThat(valid(parser.parse(text, PODINFO)).canary().autoscalerRef()).contains(new AutoscalerRef(
+                AutoscalerRef.Kind.SCALED_OBJECT, "keda.sh/v1alpha1", "podinfo-so", java.util.Optional.of(2),
+                java.util.Optional.of(6), java.util.Optional.of(java.util.Map.of("prom",
+                        "sum(rate(http_requests_total{app=\"podinfo-primary\"}[1m]))"))));
+        // without apiVersion the kind's own; an empty queries map is still "set" (it turns the automatic rewrite off)
+        assertThat(valid(parser.parse(TARGET + SERVICE + "autoscalerRef: {kind: ScaledObject, name: so, primaryScalerQueries: {}}\n",
+                PODINFO)).canary().autoscalerRef().orElseThrow())
+                .extracting(AutoscalerRef::apiVersion, AutoscalerRef::primaryScalerQueries)
+                .containsExactly("keda.sh/v1alpha1", java.util.Optional.of(java.util.Map.of()));
+    }
+
+    @Test
+    void autoscalerRefOnADaemonSetIsRefused() {
+        String text = "targetRef: {kind: DaemonSet, name: podinfo}\n" + SERVICE
+                + "autoscalerRef: {kind: HorizontalPodAutoscaler, name: podinfo}\n";
+        assertThat(errors(parser.parse(text, PODINFO))).contains("autoscalerRef: not supported with targetRef.kind DaemonSet");
     }
 
     @Test

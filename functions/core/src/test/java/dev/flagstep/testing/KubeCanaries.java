@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.flagstep.spec.Analysis;
+import dev.flagstep.spec.AutoscalerRef;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
@@ -37,6 +38,7 @@ public final class KubeCanaries {
     public Optional<String> timeout = Optional.empty();
     public ObjectNode serviceExtra = new ObjectMapper().createObjectNode();
     public Optional<String> ingressRef = Optional.empty();
+    public Optional<AutoscalerRef> autoscalerRef = Optional.empty();
     public List<JsonNode> abMatch = new ArrayList<>();
     public boolean mirror;
     public int mirrorWeight;
@@ -69,7 +71,7 @@ public final class KubeCanaries {
                 iterations, abMatch, mirror, mirrorWeight, primaryReadyThreshold, canaryReadyThreshold,
                 List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
         return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", kind, name),
-                ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), Optional.empty(), service,
+                ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), autoscalerRef, service,
                 Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode());
     }
 }

@@ -243,9 +243,13 @@ class DeploymentControllerTest {
         });
 
         try (KubeRaceProxy proxy = new KubeRaceProxy(kube.url())) {
-            // an HPA scales the primary while flagstep promotes
+            // an HPA scales the primary while flagstep promotes (with an autoscalerRef the replicas are the HPA's)
             proxy.onFirstPatch(() -> kube.client().edit(PRIMARY, d -> ((ObjectNode) d.path("spec")).put("replicas", 4)));
-            new DeploymentController(proxy.client(), KubeCanaries.podinfo().build(), Clock.systemUTC()).promote();
+            KubeCanaries withHpa = KubeCanaries.podinfo();
+            withHpa.autoscalerRef = java.util.Optional.of(new dev.flagstep.spec.AutoscalerRef(
+                    dev.flagstep.spec.AutoscalerRef.Kind.HORIZONTAL_POD_AUTOSCALER, "autoscaling/v2", "podinfo",
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
+            new DeploymentController(proxy.client(), withHpa.build(), Clock.systemUTC()).promote();
         }
 
         ObjectNode primary = kube.require(PRIMARY);

@@ -144,6 +144,7 @@ public final class InitializeHandler extends PhaseHandler {
             }
             case Onboarding.Action.TakeOver o -> {
                 String revision = cluster.targetRevision();
+                cluster.reconcilePrimaryScaler();
                 cluster.reconcileApex();
                 cluster.scaleCanaryToZero();
                 cluster.reconcileRouter();

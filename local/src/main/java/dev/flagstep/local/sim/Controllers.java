@@ -147,6 +147,7 @@ final class Controllers implements AutoCloseable {
      * that one was scaled down is seen switched), then every HTTPRoute.
      */
     void reconcileOnce() {
+        new Autoscalers(kube, api, clock).reconcile(); // first: the Deployments' status below sees their replicas
         Set<KubeRef> deployments = new HashSet<>();
         List<ObjectNode> observed = new ArrayList<>();
         for (ObjectNode d : api.list(ResourceKind.DEPLOYMENT)) {

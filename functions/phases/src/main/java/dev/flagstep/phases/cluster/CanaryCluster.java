@@ -13,11 +13,12 @@ import java.util.Map;
 public interface CanaryCluster {
 
     /**
-     * Flagger's reconcile of an onboarded canary: {@link #initialize}, {@link #reconcileApex}, {@link #reconcileRouter};
-     * true when the primary did not exist before.
+     * Flagger's reconcile of an onboarded canary: {@link #initialize}, {@link #reconcilePrimaryScaler},
+     * {@link #reconcileApex}, {@link #reconcileRouter}; true when the primary did not exist before.
      */
     default boolean bootstrap() {
         boolean created = initialize();
+        reconcilePrimaryScaler();
         reconcileApex();
         reconcileRouter();
         return created;
@@ -28,6 +29,14 @@ public interface CanaryCluster {
      * that carries the apex's traffic. True when the primary did not exist before.
      */
     boolean initialize();
+
+    /**
+     * Creates the primary's autoscaler ({@code {autoscalerRef.name}-primary}) when the canary has an
+     * {@code autoscalerRef} and it is missing: Flagger's {@code ReconcilePrimaryScaler} on every tick once the
+     * primary is ready. It changes only at {@link #promote()}.
+     */
+    default void reconcilePrimaryScaler() {
+    }
 
     /** Points the apex service at the primary (creating it if missing). */
     void reconcileApex();
@@ -64,11 +73,13 @@ public interface CanaryCluster {
 
     void setRoutes(Routes routes);
 
+    /** Resumes the target's autoscaler (KEDA), then scales the target up from zero (Flagger's ScaleFromZero). */
     void scaleCanaryUp();
 
+    /** Pauses the target's autoscaler (KEDA), then scales the target to zero. */
     void scaleCanaryToZero();
 
-    /** Copies the canary's pod template to the primary. */
+    /** Copies the canary's pod template to the primary, then the user's autoscaler to the primary's. */
     void promote();
 
     /** Flagger's {@code IsCanaryReady}; {@code lastTransitionTime} as for {@link #primaryReadyToServe}. */

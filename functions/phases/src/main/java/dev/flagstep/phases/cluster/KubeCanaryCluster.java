@@ -10,9 +10,12 @@ import dev.flagstep.workload.Revisions;
 import dev.flagstep.workload.Readiness;
 import dev.flagstep.workload.TargetController;
 import dev.flagstep.workload.TargetControllers;
+import dev.flagstep.workload.autoscaler.AutoscalerController;
+import dev.flagstep.phases.TransientFault;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@link CanaryCluster} on a real (or simulated) Kubernetes API: the provider's router plus the target kind's operations. */
 public final class KubeCanaryCluster implements CanaryCluster {
@@ -20,16 +23,23 @@ public final class KubeCanaryCluster implements CanaryCluster {
     private final KubeClient kube;
     private final TrafficRouter router;
     private final TargetController workload;
+    private final Optional<AutoscalerController> autoscaler;
 
     public KubeCanaryCluster(KubeClient kube, CanarySpec canary, String provider, Clock clock) {
         this.kube = kube;
         this.router = TrafficRouters.forProvider(provider, canary, kube);
         this.workload = TargetControllers.forKind(kube, canary, clock);
+        this.autoscaler = AutoscalerController.of(kube, canary);
     }
 
     @Override
     public boolean initialize() {
         return workload.initialize().primaryCreated();
+    }
+
+    @Override
+    public void reconcilePrimaryScaler() {
+        autoscaler.ifPresent(a -> retried(() -> a.reconcilePrimary(true)));
     }
 
     @Override
@@ -80,17 +90,21 @@ public final class KubeCanaryCluster implements CanaryCluster {
 
     @Override
     public void scaleCanaryUp() {
+        autoscaler.ifPresent(AutoscalerController::resumeTarget);
         workload.scaleCanaryUp();
     }
 
     @Override
     public void scaleCanaryToZero() {
+        autoscaler.ifPresent(AutoscalerController::pauseTarget);
         workload.scaleCanaryToZero();
     }
 
+    /** Flagger updates the primary's autoscaler on the Promoting tick after the copy; here right after it. */
     @Override
     public void promote() {
         workload.promote();
+        autoscaler.ifPresent(a -> retried(() -> a.reconcilePrimary(false)));
     }
 
     @Override
@@ -101,5 +115,14 @@ public final class KubeCanaryCluster implements CanaryCluster {
     @Override
     public Readiness primaryReadiness(Instant lastTransitionTime) {
         return workload.primaryReadiness(lastTransitionTime);
+    }
+
+    /** A missing user autoscaler may be applied any moment (GitOps order): the phase is retried, never rolled back for it. */
+    private static void retried(Runnable change) {
+        try {
+            change.run();
+        } catch (AutoscalerController.MissingAutoscaler e) {
+            throw new TransientFault(e.getMessage(), e);
+        }
     }
 }
