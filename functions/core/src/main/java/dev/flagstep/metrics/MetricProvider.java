@@ -6,7 +6,9 @@ import java.util.Optional;
  * A metrics backend that turns one rendered query into one number, as Flagger's providers do.
  * Implementations hold long-lived clients and are safe to share between canaries and threads.
  */
-public sealed interface MetricProvider permits PrometheusProvider, CloudWatchProvider {
+public sealed interface MetricProvider permits
+        PrometheusProvider,
+        CloudWatchProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

@@ -9,7 +9,12 @@ import dev.flagstep.kubernetes.KubeException;
  * afresh; nothing is cached between calls (each Lambda invocation may build a new router).
  */
 public sealed interface TrafficRouter
-        permits GatewayApiRouter, IstioRouter, NginxRouter, AlbRouter, SmiRouter, NopRouter {
+        permits GatewayApiRouter,
+        IstioRouter,
+        NginxRouter,
+        AlbRouter,
+        SmiRouter,
+        NopRouter {
 
     /** Creates the router objects if absent, or brings their spec in line with the canary keeping the current weights. */
     void reconcile();

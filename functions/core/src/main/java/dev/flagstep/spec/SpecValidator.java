@@ -41,14 +41,43 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
 
     /** The routers flagstep implements, in the order error messages list them. */
     public static final List<String> SUPPORTED_PROVIDERS = List.of(
-            "gatewayapi", "gatewayapi:v1", "istio", "nginx", "alb", "smi", "smi:v1alpha2", "smi:v1alpha3", "kubernetes");
+            "gatewayapi",
+            "gatewayapi:v1",
+            "istio",
+            "nginx",
+            "alb",
+            "smi",
+            "smi:v1alpha2",
+            "smi:v1alpha3",
+            "kubernetes");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
-            "apisix", "appmesh", "appmesh:v1beta2", "contour", "gatewayapi:v1beta1", "gloo", "knative", "kuma",
-            "linkerd", "osm", "skipper", "smi:v1alpha1", "traefik");
-    public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of("prometheus", "cloudwatch");
+            "apisix",
+            "appmesh",
+            "appmesh:v1beta2",
+            "contour",
+            "gatewayapi:v1beta1",
+            "gloo",
+            "knative",
+            "kuma",
+            "linkerd",
+            "osm",
+            "skipper",
+            "smi:v1alpha1",
+            "traefik");
+    public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
+            "prometheus",
+            "cloudwatch");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
-            "influxdb", "datadog", "externalmetrics", "stackdriver", "newrelic", "graphite", "dynatrace", "keptn", "splunk");
+            "influxdb",
+            "datadog",
+            "externalmetrics",
+            "stackdriver",
+            "newrelic",
+            "graphite",
+            "dynatrace",
+            "keptn",
+            "splunk");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     static final List<String> ALERT_SEVERITIES = List.of("info", "warn", "error");
 
