@@ -15,6 +15,8 @@ final class FlaggerOnlyFields {
     /** The routers with session affinity: Flagger's two, and alb (target-group stickiness). */
     static final Set<String> AFFINITY_PROVIDERS = Set.of("istio", "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "alb");
     static final List<String> SAME_SITE = List.of("Strict", "Lax", "None");
+    /** What a Service's {@code spec.trafficDistribution} takes (Kubernetes 1.31; the zone and node forms since 1.34). */
+    static final List<String> TRAFFIC_DISTRIBUTIONS = List.of("PreferClose", "PreferSameZone", "PreferSameNode");
     /** The longest target-group stickiness an ALB allows. */
     static final int ALB_MAX_STICKINESS = 604800;
 
@@ -40,8 +42,11 @@ final class FlaggerOnlyFields {
         notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);
         notYet(service, "primary", "metadata for the generated primary Service is not supported yet", errors);
         notYet(service, "canary", "metadata for the generated canary Service is not supported yet", errors);
-        notYet(service, "appProtocol", "the generated Services' appProtocol is not supported yet", errors);
-        notYet(service, "trafficDistribution", "the generated Services' trafficDistribution is not supported yet", errors);
+        JsonNode distribution = service.path("trafficDistribution");
+        if (present(distribution) && !TRAFFIC_DISTRIBUTIONS.contains(distribution.asText())) {
+            errors.add(new SpecError("service.trafficDistribution", "unknown value " + FieldReader.quote(distribution.asText())
+                    + "; expected one of " + String.join(", ", TRAFFIC_DISTRIBUTIONS)));
+        }
         if (service.path("headless").asBoolean(false)) {
             errors.add(new SpecError("service.headless", "headless primary and canary Services are not supported yet"));
         }

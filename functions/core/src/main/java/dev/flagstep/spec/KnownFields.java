@@ -24,17 +24,15 @@ final class KnownFields {
             "upstreamRef",      // Gloo only: rejected (FlaggerOnlyFields)
             "revertOnDeletion"); // CanaryDeletion
 
-    /**
-     * All used by the routers and the generated Services, except {@code portDiscovery}: read but not acted on yet
-     * (Flagger's docs use it widely, so it is accepted; docs/migrating-from-flagger.md says so).
-     */
+    /** All used by the routers and the generated Services ({@code portDiscovery}: workload.ServicePorts). */
     static final Set<String> SERVICE_MODELLED = Set.of(
             "name", "port", "targetPort", "portName", "portDiscovery", "gatewayRefs", "hosts", "match", "timeout");
     /**
      * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter;
      * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
-     * GatewayApiRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
-     * {@code appProtocol}, {@code trafficDistribution}, {@code headless}, {@code delegation}, {@code apex},
+     * GatewayApiRouter; {@code appProtocol}, {@code trafficDistribution} by the generated Services (workload.ServicePorts,
+     * PrimaryServices). Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
+     * {@code headless}, {@code delegation}, {@code apex},
      * {@code primary}, {@code canary}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
      * {@code backendTimeout}/{@code mirror} off gatewayapi and {@code corsPolicy} on gatewayapi.
      */

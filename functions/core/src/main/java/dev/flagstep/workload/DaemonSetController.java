@@ -82,12 +82,13 @@ public final class DaemonSetController implements TargetController {
             configs.copyToPrimary(tracked);
             primaryCreated = kube.createIfAbsent(ResourceKind.DAEMON_SET, primaryFrom(target, label, tracked.refs())).isPresent();
         }
-        return new Bootstrap(primaryCreated, services.initialize(label));
+        return new Bootstrap(primaryCreated, services.initialize(label, target));
     }
 
     @Override
     public boolean reconcileApex() {
-        return services.reconcileApex(SelectorLabels.of(target(), kube.require(target())));
+        ObjectNode target = kube.require(target());
+        return services.reconcileApex(SelectorLabels.of(target(), target), target);
     }
 
     @Override

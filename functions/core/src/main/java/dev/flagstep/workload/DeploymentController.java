@@ -81,7 +81,7 @@ public final class DeploymentController implements TargetController {
             configs.copyToPrimary(tracked);
             primaryCreated = kube.createIfAbsent(ResourceKind.DEPLOYMENT, primaryFrom(target, label, tracked.refs())).isPresent();
         }
-        return new Bootstrap(primaryCreated, services.initialize(label));
+        return new Bootstrap(primaryCreated, services.initialize(label, target));
     }
 
     /**
@@ -90,7 +90,8 @@ public final class DeploymentController implements TargetController {
      */
     @Override
     public boolean reconcileApex() {
-        return services.reconcileApex(selectorLabel(kube.require(target())));
+        ObjectNode target = kube.require(target());
+        return services.reconcileApex(selectorLabel(target), target);
     }
 
     /**

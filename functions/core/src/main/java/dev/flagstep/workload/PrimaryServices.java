@@ -1,6 +1,7 @@
 package dev.flagstep.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.KubeClient;
@@ -26,19 +27,23 @@ final class PrimaryServices {
         this.canary = canary;
     }
 
-    /** {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary} (the target); the names created. */
-    List<String> initialize(String label) {
+    /**
+     * {@code {apex}-primary} (selecting the primary) and {@code {apex}-canary} (the target); the names created.
+     *
+     * @param target the target workload, whose container ports {@code service.portDiscovery} adds
+     */
+    List<String> initialize(String label, JsonNode target) {
         List<String> created = new ArrayList<>();
         String apex = canary.apexName();
-        service(apex + "-primary", label, primaryName(), created);
-        service(apex + "-canary", label, canary.targetRef().name(), created);
+        service(apex + "-primary", label, primaryName(), target, created);
+        service(apex + "-canary", label, canary.targetRef().name(), target, created);
         return created;
     }
 
-    /** The apex selects the primary, created if absent; an existing one only has its selector changed. True when created. */
-    boolean reconcileApex(String label) {
+    /** The apex selects the primary, created if absent (an existing one is reconciled as below). True when created. */
+    boolean reconcileApex(String label, JsonNode target) {
         List<String> created = new ArrayList<>();
-        service(canary.apexName(), label, primaryName(), created);
+        service(canary.apexName(), label, primaryName(), target, created);
         return !created.isEmpty();
     }
 
@@ -84,13 +89,9 @@ final class PrimaryServices {
         return canary.targetRef().name() + "-primary";
     }
 
-    private void service(String name, String label, String selects, List<String> created) {
+    private void service(String name, String label, String selects, JsonNode target, List<String> created) {
         String ns = canary.id().namespace();
-        ObjectNode port = JsonNodeFactory.instance.objectNode()
-                .put("name", canary.service().portName().orElse("http"))
-                .put("port", canary.service().port())
-                .put("protocol", "TCP");
-        port.set("targetPort", canary.service().targetPortOrPort());
+        ArrayNode ports = ServicePorts.of(canary.service(), target.path("spec").path("template").path("spec"));
         ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
         ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
         md.putObject("labels").put(label, name);
@@ -98,15 +99,19 @@ final class PrimaryServices {
                 .put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
         ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
         spec.putObject("selector").put(label, selects);
-        spec.putArray("ports").add(port);
+        spec.set("ports", ports);
+        canary.service().trafficDistribution().ifPresent(t -> spec.put("trafficDistribution", t));
         if (kube.createIfAbsent(ResourceKind.SERVICE, svc).isPresent()) {
             created.add(name);
             return;
         }
-        // an existing service (the user's apex, or ours from an earlier run): point its selector where Flagger does
+        // an existing service (the user's apex, or ours from an earlier run): Flagger sets its selector and ports
         kube.edit(ResourceKind.SERVICE.ref(ns, name), s -> {
-            ObjectNode sel = JsonNodeFactory.instance.objectNode().put(label, selects);
-            s.withObjectProperty("spec").set("selector", sel);
+            ObjectNode existing = s.withObjectProperty("spec");
+            existing.set("selector", JsonNodeFactory.instance.objectNode().put(label, selects));
+            ArrayNode wanted = ServicePorts.keepingNodePorts(ports, existing.path("ports"));
+            if (!ServicePorts.sameSet(wanted, existing.path("ports"))) existing.set("ports", wanted);
+            canary.service().trafficDistribution().ifPresent(t -> existing.put("trafficDistribution", t));
         });
     }
 }

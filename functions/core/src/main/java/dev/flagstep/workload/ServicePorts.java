@@ -62,4 +62,29 @@ public final class ServicePorts {
         }
         return ports;
     }
+
+    /** {@code wanted} with the {@code nodePort} an existing port of the same name has (Flagger keeps them). */
+    static ArrayNode keepingNodePorts(ArrayNode wanted, JsonNode existing) {
+        ArrayNode out = wanted.deepCopy();
+        for (JsonNode w : out) {
+            for (JsonNode e : existing) {
+                if (e.path("name").asText().equals(w.path("name").asText()) && e.path("nodePort").asInt(0) > 0) {
+                    ((ObjectNode) w).put("nodePort", e.path("nodePort").asInt());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The same ports in any order (Flagger compares them sorted): the API server keeps whichever order it has. */
+    static boolean sameSet(JsonNode a, JsonNode b) {
+        return a.size() == b.size() && sorted(a).equals(sorted(b));
+    }
+
+    private static Map<String, JsonNode> sorted(JsonNode ports) {
+        Map<String, JsonNode> byKey = new TreeMap<>();
+        for (JsonNode p : ports) byKey.put(p.path("port").asInt() + "/" + p.path("name").asText(), p);
+        return byKey;
+    }
 }

@@ -64,10 +64,9 @@ class FlaggerOnlyFieldsTest {
                         "service.primary: metadata for the generated primary Service is not supported yet"),
                 Arguments.of(canary("istio", "canary: {labels: {a: b}}", ""),
                         "service.canary: metadata for the generated canary Service is not supported yet"),
-                Arguments.of(canary("istio", "appProtocol: http", ""),
-                        "service.appProtocol: the generated Services' appProtocol is not supported yet"),
-                Arguments.of(canary("istio", "trafficDistribution: PreferClose", ""),
-                        "service.trafficDistribution: the generated Services' trafficDistribution is not supported yet"),
+                Arguments.of(canary("istio", "trafficDistribution: PreferRemote", ""),
+                        "service.trafficDistribution: unknown value \"PreferRemote\"; expected one of PreferClose,"
+                                + " PreferSameZone, PreferSameNode"),
                 Arguments.of(canary("istio", "headless: true", ""),
                         "service.headless: headless primary and canary Services are not supported yet"),
                 Arguments.of(canary("istio", "delegation: true", ""),
@@ -99,6 +98,9 @@ class FlaggerOnlyFieldsTest {
                 mirror: [{backendRef: {name: shadow, port: 80}}]
                 headless: false
                 delegation: false
+                appProtocol: http
+                trafficDistribution: PreferClose
+                portDiscovery: true
                 """, ""), PODINFO));
     }
 }

@@ -32,6 +32,7 @@ public final class KubeCanaries {
     public String provider = "gatewayapi:v1";
     public Optional<String> serviceName = Optional.empty();
     public int port = 9898;
+    public boolean portDiscovery;
     public List<String> hosts = new ArrayList<>();
     public List<JsonNode> gatewayRefs = new ArrayList<>();
     public List<JsonNode> serviceMatch = new ArrayList<>();
@@ -65,7 +66,7 @@ public final class KubeCanaries {
 
     public CanarySpec build() {
         ObjectMapper m = new ObjectMapper();
-        ServiceSpec service = new ServiceSpec(serviceName, port, Optional.empty(), Optional.empty(), false,
+        ServiceSpec service = new ServiceSpec(serviceName, port, Optional.empty(), Optional.empty(), portDiscovery,
                 gatewayRefs, hosts, serviceMatch, timeout, serviceExtra);
         Optional<Analysis> analysis = withAnalysis ? Optional.of(new Analysis(Duration.ofSeconds(60), 5, 50, 10, List.of(), 0,
                 iterations, abMatch, mirror, mirrorWeight, primaryReadyThreshold, canaryReadyThreshold,

@@ -126,6 +126,45 @@ class DeploymentControllerTest {
         assertThat(apex.at("/metadata/labels")).isEqualTo(json("{helm.sh/chart: podinfo}"));
     }
 
+    /**
+     * Flagger's {@code reconcileService}: the generated Services carry {@code appProtocol}, {@code trafficDistribution}
+     * and with {@code portDiscovery} the target's other container ports; an existing Service gets the same ports,
+     * keeping its node ports.
+     */
+    @Test
+    void theServicesCarryTheDiscoveredPortsAppProtocolAndTrafficDistribution() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}").replace(
+                "ports: [{name: http, containerPort: 9898}]",
+                "ports: [{name: http, containerPort: 9898}, {name: http-metrics, containerPort: 9797}]"));
+        kube.apply(ResourceKind.SERVICE, """
+                metadata: {name: podinfo, namespace: test}
+                spec:
+                  type: NodePort
+                  selector: {app: podinfo}
+                  ports: [{name: http, port: 9898, protocol: TCP, targetPort: 9898, nodePort: 30080},
+                          {name: admin, port: 8080, protocol: TCP, targetPort: 8080, nodePort: 30081}]
+                """);
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.portDiscovery = true;
+        c.serviceExtra = (ObjectNode) json("{appProtocol: http, trafficDistribution: PreferClose}");
+
+        controller(c).bootstrap();
+
+        ObjectNode primary = kube.require(ResourceKind.SERVICE.ref("test", "podinfo-primary"));
+        assertThat(primary.at("/spec/ports")).isEqualTo(json("""
+                - {name: http, port: 9898, protocol: TCP, targetPort: 9898, appProtocol: http}
+                - {name: http-metrics, protocol: TCP, port: 9797, targetPort: 9797}"""));
+        assertThat(primary.at("/spec/trafficDistribution").asText()).isEqualTo("PreferClose");
+        ObjectNode apex = kube.require(ResourceKind.SERVICE.ref("test", "podinfo"));
+        assertThat(apex.at("/spec/ports")).isEqualTo(json("""
+                - {name: http, port: 9898, protocol: TCP, targetPort: 9898, appProtocol: http, nodePort: 30080}
+                - {name: http-metrics, protocol: TCP, port: 9797, targetPort: 9797}"""));
+        assertThat(apex.at("/spec/trafficDistribution").asText()).isEqualTo("PreferClose");
+        List<ObjectNode> before = snapshot();
+        controller(c).bootstrap();
+        assertThat(snapshot()).as("a second bootstrap writes nothing").isEqualTo(before);
+    }
+
     /** The user's Service {@code podinfo} in front of the target's pods. */
     private static void liveApexService() {
         kube.apply(ResourceKind.SERVICE, """
