@@ -9,10 +9,15 @@ import java.time.Duration;
  * ({@code {name}.{ns}}) in most texts but the target Deployment ({@code {target}.{ns}}) in a few;
  * each method keeps Flagger's choice, and its event type.
  */
-public record FlaggerMessages(String name, String namespace, String target) {
+public record FlaggerMessages(String name, String namespace, String target, String targetKind) {
+
+    /** A Deployment target's messages. */
+    public FlaggerMessages(String name, String namespace, String target) {
+        this(name, namespace, target, "Deployment");
+    }
 
     public static FlaggerMessages of(CanarySpec spec) {
-        return new FlaggerMessages(spec.id().name(), spec.id().namespace(), spec.targetRef().name());
+        return new FlaggerMessages(spec.id().name(), spec.id().namespace(), spec.targetRef().name(), spec.targetRef().kind());
     }
 
     private String canary() {
@@ -292,12 +297,20 @@ public record FlaggerMessages(String name, String namespace, String target) {
 
     // --- readiness (pkg/canary/deployment_ready.go)
 
-    public Message canaryNotReady(String reason) {
-        return Message.warning("canary deployment " + targetRef() + " not ready: " + reason);
+    /** @param retriable false when the target will not become ready (Flagger's DaemonSet text says which) */
+    public Message canaryNotReady(String reason, boolean retriable) {
+        return Message.warning(daemonSet()
+                ? "canary damonset " + targetRef() + " not ready with retryable " + retriable + ": " + reason // sic
+                : "canary deployment " + targetRef() + " not ready: " + reason);
     }
 
     public Message primaryNotReady(String reason) {
-        return Message.warning(target + "-primary." + namespace + " not ready: " + reason);
+        return Message.warning((daemonSet() ? "primary daemonset " : "") + target + "-primary." + namespace + " not ready: " + reason);
+    }
+
+    /** {@code daemonset_ready.go} words its errors apart from {@code deployment_ready.go}. */
+    private boolean daemonSet() {
+        return "DaemonSet".equals(targetKind);
     }
 
     public Message primaryScaledToZero() {

@@ -53,11 +53,25 @@ class FlaggerMessagesTest {
 
     @Test
     void readinessTexts() {
-        assertThat(M.canaryNotReady(FlaggerMessages.NotReady.notEnoughAvailable(0, 2, 100)).text()).isEqualTo(
+        assertThat(M.canaryNotReady(FlaggerMessages.NotReady.notEnoughAvailable(0, 2, 100), true).text()).isEqualTo(
                 "canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 2 (readyThreshold 100%) updated replicas are available");
         assertThat(M.primaryNotReady(FlaggerMessages.NotReady.oldReplicasPending(1)).text()).isEqualTo(
                 "podinfo-primary.test not ready: waiting for rollout to finish: 1 old replicas are pending termination");
         assertThat(FlaggerMessages.NotReady.progressDeadlineExceeded("podinfo"))
                 .isEqualTo("deployment \"podinfo\" exceeded its progress deadline");
+    }
+
+    /** {@code daemonset_ready.go}'s wording, its typo included. */
+    @Test
+    void daemonSetReadinessTexts() {
+        FlaggerMessages ds = new FlaggerMessages("web", "test", "podinfo", "DaemonSet");
+        assertThat(ds.canaryNotReady(FlaggerMessages.NotReady.podsNotUpdated(1, 3), true).text()).isEqualTo(
+                "canary damonset podinfo.test not ready with retryable true: waiting for rollout to finish: 1 out of 3 new"
+                        + " pods have been updated");
+        assertThat(ds.canaryNotReady(FlaggerMessages.NotReady.progressDeadlineSecondsExceeded(60), false).text()).isEqualTo(
+                "canary damonset podinfo.test not ready with retryable false: exceeded its progressDeadlineSeconds: 60");
+        assertThat(ds.primaryNotReady(FlaggerMessages.NotReady.daemonSetGenerationNotObserved()).text()).isEqualTo(
+                "primary daemonset podinfo-primary.test not ready: waiting for rollout to finish: observed daemonset"
+                        + " generation less than desired generation");
     }
 }

@@ -51,12 +51,12 @@ final class Guards {
         return switch (r) {
             case Readiness.Ready ready -> Optional.empty();
             case Readiness.NotYet n -> {
-                t.io.publish(notReady(t, primary, n.reason()));
+                t.io.publish(notReady(t, primary, n.reason(), true));
                 yield Optional.of(Decision.NOT_READY);
             }
             case Readiness.Failed f -> {
                 // Flagger words it "Rolling back ... progress deadline exceeded " + the readiness error
-                String error = notReady(t, primary, f.reason()).text();
+                String error = notReady(t, primary, f.reason(), false).text();
                 t.io.publish(t.messages.rollingBackProgressDeadline(error));
                 t.alert(new Alert(Alert.Severity.ERROR, FlaggerMessages.Alerts.progressDeadlineExceeded(error)));
                 yield Optional.of(Decision.ROLLBACK);
@@ -64,8 +64,8 @@ final class Guards {
         };
     }
 
-    private static Message notReady(Tick t, boolean primary, String reason) {
-        return primary ? t.messages.primaryNotReady(reason) : t.messages.canaryNotReady(reason);
+    private static Message notReady(Tick t, boolean primary, String reason, boolean retriable) {
+        return primary ? t.messages.primaryNotReady(reason) : t.messages.canaryNotReady(reason, retriable);
     }
 
     /**

@@ -216,10 +216,10 @@ class DaemonSetE2ETest {
             h.sim.holdUnready(n, false);
         }
         List<String> messages = h.messages(doc.canary().id());
-        assertThat(messages).contains("Rolling back " + n + ".e2e progress deadline exceeded canary deployment " + n
-                + ".e2e not ready: exceeded its progressDeadlineSeconds: 60");
-        assertThat(messages).anyMatch(m -> m.endsWith("not ready: waiting for rollout to finish: 0 of 3 (readyThreshold 100%) "
-                + "updated pods are available"));
+        assertThat(messages).contains("Rolling back " + n + ".e2e progress deadline exceeded canary damonset " + n
+                + ".e2e not ready with retryable false: exceeded its progressDeadlineSeconds: 60");
+        // no assertion on the "retryable true" warnings before it: how many ticks fit in the 60 s deadline depends on
+        // how fast the loaded machine runs the scaled clock (FlaggerMessagesTest has their text)
     }
 
     @Test
