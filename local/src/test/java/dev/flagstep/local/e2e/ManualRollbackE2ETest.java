@@ -12,6 +12,8 @@ import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +57,10 @@ class ManualRollbackE2ETest {
     void rollbackHookAnswering200MidAnalysisRollsBackAtOnce() throws Exception {
         String n = "rb-200";
         h.hooks.script("/" + n + "/rollback", Reply.status(403).body("Forbidden"));
-        int[] analyses = {0};
+        // ticks, not deliveries: a loaded machine may deliver a tick twice (a retried transient fault)
+        Set<String> analyses = ConcurrentHashMap.newKeySet();
         FAULTS.on(n, (function, payload) -> {
-            if (function.equals("Analysis") && ++analyses[0] == 2) {
+            if (function.equals("Analysis") && analyses.add(payload.path("tick").asText()) && analyses.size() == 2) {
                 // the third Progressing tick (PreRollout, Analysis, Analysis): the gate opens
                 h.hooks.script("/" + n + "/rollback", Reply.status(200).body("Approved"));
             }
