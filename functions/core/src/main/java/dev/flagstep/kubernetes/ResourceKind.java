@@ -24,6 +24,8 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind HTTP_ROUTE_V1BETA1 = new ResourceKind("gateway.networking.k8s.io", "v1beta1", "HTTPRoute", "httproutes");
     public static final ResourceKind VIRTUAL_SERVICE = new ResourceKind("networking.istio.io", "v1beta1", "VirtualService", "virtualservices");
     public static final ResourceKind DESTINATION_RULE = new ResourceKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules");
+    /** SMI v1alpha1 (Flagger's linkerd router): weights are Kubernetes quantities, written as strings. */
+    public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA1 = new ResourceKind("split.smi-spec.io", "v1alpha1", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA2 = new ResourceKind("split.smi-spec.io", "v1alpha2", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA3 = new ResourceKind("split.smi-spec.io", "v1alpha3", "TrafficSplit", "trafficsplits");
     /** {@code spec.autoscalerRef}: autoscaling/v2 only (v2beta2 is served by no supported Kubernetes, Flagger 1.44 dropped it). */

@@ -28,13 +28,14 @@ final class FlaggerOnlyFields {
         JsonNode spec = canary.extra();
         for (String field : List.of("meshName", "backends")) {
             if (present(service.path(field))) {
-                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider, which flagstep does"
-                        + " not support; remove it"));
+                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider; "
+                        + ProviderNames.APP_MESH_ENDED + "; remove it"));
             }
         }
-        if (present(spec.path("upstreamRef"))) {
-            errors.add(new SpecError("upstreamRef", "only used by Flagger's Gloo provider, which flagstep does not support;"
-                    + " remove it"));
+        // Flagger's gloo router matches any provider starting with "gloo"
+        if (present(spec.path("upstreamRef")) && !provider.startsWith("gloo")) {
+            errors.add(new SpecError("upstreamRef", "only used by the gloo provider, not " + FieldReader.quote(provider)
+                    + "; remove it"));
         }
         notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
         notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);

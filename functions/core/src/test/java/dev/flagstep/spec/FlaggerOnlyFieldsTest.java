@@ -51,11 +51,11 @@ class FlaggerOnlyFieldsTest {
                         "analysis.sessionAffinity.sameSite: unknown value \"lax\"; expected one of Strict, Lax, None"),
                 Arguments.of(affinity("gatewayapi", "yes"), "analysis.sessionAffinity: must be an object"),
                 Arguments.of(canary("istio", "meshName: global", ""),
-                        "service.meshName: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                        "service.meshName: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
                 Arguments.of(canary("istio", "backends: [backend1]", ""),
-                        "service.backends: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                        "service.backends: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
                 Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
-                        "upstreamRef: only used by Flagger's Gloo provider, which flagstep does not support; remove it"),
+                        "upstreamRef: only used by the gloo provider, not \"istio\"; remove it"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
                         "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
                 Arguments.of(canary("istio", "apex: {labels: {a: b}}", ""),
@@ -84,6 +84,12 @@ class FlaggerOnlyFieldsTest {
     @MethodSource("rejected")
     void namesTheField(String text, String expected) {
         assertThat(errors(parser.parse(text, PODINFO))).containsExactly(expected);
+    }
+
+    @Test
+    void upstreamRefBelongsToGloo() {
+        String text = "upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("gloo", "", "");
+        assertThat(errors(parser.parse(text, PODINFO))).noneMatch(e -> e.startsWith("upstreamRef"));
     }
 
     @Test
