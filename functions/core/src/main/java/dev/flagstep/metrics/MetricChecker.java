@@ -108,8 +108,7 @@ public final class MetricChecker {
         Observer observer = Observer.forName(observerName);
         String interval = metric.interval().filter(i -> !i.isBlank()).orElse(BUILTIN_DEFAULT_INTERVAL);
         boolean successRate = metric.name().equals("request-success-rate");
-        String query = QueryTemplate.render(successRate ? observer.successRateQuery() : observer.durationQuery(),
-                TemplateModel.of(canary, interval, metric.templateVariables()));
+        String query = observer.render(successRate, TemplateModel.of(canary, interval, metric.templateVariables()));
         double raw;
         try {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));
