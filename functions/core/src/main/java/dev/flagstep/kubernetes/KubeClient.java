@@ -370,8 +370,10 @@ public final class KubeClient {
         JsonNode md = object.path("metadata");
         String name = md.path("name").asText("");
         String ns = md.path("namespace").asText("");
-        if (name.isEmpty() || ns.isEmpty()) {
-            throw new IllegalArgumentException("object to create needs metadata.name and metadata.namespace: " + object);
+        if (name.isEmpty() || ns.isEmpty() != kind.clusterScoped()) {
+            throw new IllegalArgumentException("object to create needs metadata.name and "
+                    + (kind.clusterScoped() ? "no metadata.namespace (" + kind.kind() + " is cluster-scoped): " : "metadata.namespace: ")
+                    + object);
         }
         return kind.ref(ns, name);
     }

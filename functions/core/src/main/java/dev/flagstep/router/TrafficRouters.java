@@ -23,6 +23,7 @@ public final class TrafficRouters {
             "smi:v1alpha2",
             "smi:v1alpha3",
             "osm",
+            "kuma",
             "kubernetes");
 
     private TrafficRouters() {
@@ -49,6 +50,7 @@ public final class TrafficRouters {
             case "smi:v1alpha2",
                  "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
+            case "kuma" -> new KumaRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

@@ -52,6 +52,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "smi:v1alpha2",
             "smi:v1alpha3",
             "osm",
+            "kuma",
             "kubernetes");
     /**
      * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
@@ -62,7 +63,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "contour",
             "gloo",
             "knative",
-            "kuma",
             "skipper",
             "traefik");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
