@@ -7,6 +7,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.CustomMetadata;
 
 import java.util.Optional;
 
@@ -14,7 +15,8 @@ import java.util.Optional;
  * Kuma ({@code kuma.go}): the cluster-scoped TrafficRoute {@code {apex}} (no namespace, so two canaries with one
  * apex name in different namespaces share it, as in Flagger) in the mesh named by the Canary's {@code kuma.io/mesh}
  * annotation, {@code default} without one, set when it is created. Its split sends the apex's Kuma service
- * {@code {apex}_{ns}_svc_{port}} to the primary's and the canary's. Kuma has no A/B and no mirroring here: a match
+ * {@code {apex}_{ns}_svc_{port}} to the primary's and the canary's; it carries {@code service.apex}'s labels and
+ * annotations. Kuma has no A/B and no mirroring here: a match
  * is not applied and a mirror request is ignored, as in Flagger.
  */
 public final class KumaRouter extends OwnedObjectRouter implements TrafficRouter {
@@ -50,6 +52,14 @@ public final class KumaRouter extends OwnedObjectRouter implements TrafficRouter
     @Override
     void writeOnCreate(ObjectNode object) {
         object.put("mesh", canary.annotations().getOrDefault(CanarySpec.KUMA_MESH, DEFAULT_MESH));
+    }
+
+    /** Flagger puts {@code service.apex}'s labels and annotations on the TrafficRoute too. */
+    @Override
+    void writeMetadata(ObjectNode object) {
+        CustomMetadata apex = CustomMetadata.of(canary.service(), "apex");
+        if (!apex.labels().isEmpty()) apex.labels().forEach(object.withObjectProperty("metadata").withObjectProperty("labels")::put);
+        apex.annotations().forEach(RouterObjects.annotations(object)::put);
     }
 
     @Override

@@ -46,11 +46,16 @@ abstract class OwnedObjectRouter {
     void writeOnCreate(ObjectNode object) {
     }
 
+    /** Metadata of the object's own, set on create and on every reconcile (the apex's for Kuma). */
+    void writeMetadata(ObjectNode object) {
+    }
+
     /** The whole object as Flagger would create it: ours (generated metadata) with {@link #writeSpec}'s spec. */
     private ObjectNode desired() {
         ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), namespace());
         writeSpec(o.putObject("spec"));
         writeOnCreate(o);
+        writeMetadata(o);
         return o;
     }
 
@@ -67,6 +72,7 @@ abstract class OwnedObjectRouter {
             Routes keep = read(o).orElse(Routes.allPrimary());
             o.set("spec", desired.get("spec").deepCopy());
             RouterObjects.markGenerated(o);
+            writeMetadata(o);
             write(o, keep);
         });
     }

@@ -38,9 +38,9 @@ final class FlaggerOnlyFields {
                     + "; remove it"));
         }
         notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
-        notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);
-        notYet(service, "primary", "metadata for the generated primary Service is not supported yet", errors);
-        notYet(service, "canary", "metadata for the generated canary Service is not supported yet", errors);
+        for (String block : List.of("apex", "primary", "canary")) {
+            CustomMetadata.check(service.path(block), "service." + block, errors);
+        }
         notYet(service, "appProtocol", "the generated Services' appProtocol is not supported yet", errors);
         notYet(service, "trafficDistribution", "the generated Services' trafficDistribution is not supported yet", errors);
         if (service.path("headless").asBoolean(false)) {

@@ -33,9 +33,10 @@ final class KnownFields {
     /**
      * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter;
      * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
-     * GatewayApiRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
-     * {@code appProtocol}, {@code trafficDistribution}, {@code headless}, {@code delegation}, {@code apex},
-     * {@code primary}, {@code canary}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
+     * GatewayApiRouter; {@code apex}, {@code primary}, {@code canary} ({@link CustomMetadata}) by the generated
+     * Services and KumaRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
+     * {@code appProtocol}, {@code trafficDistribution}, {@code headless}, {@code delegation},
+     * {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
      * {@code backendTimeout}/{@code mirror} off gatewayapi and {@code corsPolicy} on gatewayapi.
      */
     static final Set<String> SERVICE_EXTRA = Set.of(

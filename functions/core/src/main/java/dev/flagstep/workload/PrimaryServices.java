@@ -8,6 +8,7 @@ import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.CustomMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,9 @@ import java.util.List;
  * guarded patch of the difference, so running any of them twice changes nothing.
  */
 final class PrimaryServices {
+
+    private static final String FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io/reconcile";
+    private static final String FLUX_HELM = "helm.toolkit.fluxcd.io/driftDetection";
 
     private final KubeClient kube;
     private final CanarySpec canary;
@@ -30,15 +34,15 @@ final class PrimaryServices {
     List<String> initialize(String label) {
         List<String> created = new ArrayList<>();
         String apex = canary.apexName();
-        service(apex + "-primary", label, primaryName(), created);
-        service(apex + "-canary", label, canary.targetRef().name(), created);
+        service(apex + "-primary", label, primaryName(), "primary", created);
+        service(apex + "-canary", label, canary.targetRef().name(), "canary", created);
         return created;
     }
 
     /** The apex selects the primary, created if absent; an existing one only has its selector changed. True when created. */
     boolean reconcileApex(String label) {
         List<String> created = new ArrayList<>();
-        service(canary.apexName(), label, primaryName(), created);
+        service(canary.apexName(), label, primaryName(), "apex", created);
         return !created.isEmpty();
     }
 
@@ -84,7 +88,13 @@ final class PrimaryServices {
         return canary.targetRef().name() + "-primary";
     }
 
-    private void service(String name, String label, String selects, List<String> created) {
+    /**
+     * Creates or re-points one Service. Its labels and annotations are Flagger's: {@code service.{block}}'s, the
+     * selector label naming the Service and the Flux markers; set on a Service flagstep creates and kept in step
+     * (added or overwritten, other keys left alone) on one it created before. A Service of the user's (an existing
+     * apex without flagstep's markers) keeps its metadata, as Flagger touches only the Services it created.
+     */
+    private void service(String name, String label, String selects, String block, List<String> created) {
         String ns = canary.id().namespace();
         ObjectNode port = JsonNodeFactory.instance.objectNode()
                 .put("name", canary.service().portName().orElse("http"))
@@ -92,10 +102,9 @@ final class PrimaryServices {
                 .put("protocol", "TCP");
         port.set("targetPort", canary.service().targetPortOrPort());
         ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
-        ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
-        md.putObject("labels").put(label, name);
-        md.putObject("annotations").put("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
-                .put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
+        svc.putObject("metadata").put("name", name).put("namespace", ns);
+        CustomMetadata metadata = CustomMetadata.of(canary.service(), block);
+        setMetadata(svc, metadata, label, name);
         ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
         spec.putObject("selector").put(label, selects);
         spec.putArray("ports").add(port);
@@ -107,6 +116,25 @@ final class PrimaryServices {
         kube.edit(ResourceKind.SERVICE.ref(ns, name), s -> {
             ObjectNode sel = JsonNodeFactory.instance.objectNode().put(label, selects);
             s.withObjectProperty("spec").set("selector", sel);
+            if (!block.equals("apex") || generated(s, label, name)) setMetadata(s, metadata, label, name);
         });
+    }
+
+    private static void setMetadata(ObjectNode svc, CustomMetadata metadata, String label, String name) {
+        ObjectNode md = svc.withObjectProperty("metadata");
+        ObjectNode labels = md.withObjectProperty("labels");
+        metadata.labels().forEach(labels::put);
+        labels.put(label, name); // Flagger sets the selector label last: it wins over service.*.labels
+        ObjectNode annotations = md.withObjectProperty("annotations");
+        metadata.annotations().forEach(annotations::put);
+        annotations.put(FLUX_KUSTOMIZE, "disabled").put(FLUX_HELM, "disabled");
+    }
+
+    /** A Service flagstep created: its selector label names it and it carries both Flux markers. */
+    private static boolean generated(ObjectNode svc, String label, String name) {
+        JsonNode md = svc.path("metadata");
+        return name.equals(md.path("labels").path(label).asText(null))
+                && "disabled".equals(md.path("annotations").path(FLUX_KUSTOMIZE).asText(null))
+                && "disabled".equals(md.path("annotations").path(FLUX_HELM).asText(null));
     }
 }

@@ -78,6 +78,23 @@ class KumaRouterTest {
     }
 
     @Test
+    void theApexMetadataGoesOnTheRoute() {
+        KubeCanaries c = kuma();
+        c.name = "labelled";
+        c.serviceExtra = (ObjectNode) json("apex: {labels: {team: web}, annotations: {9898.service.kuma.io/protocol: http}}");
+        new KumaRouter(kube.client(), c.build()).reconcile();
+        KubeRef ref = KumaRouter.TRAFFIC_ROUTE.ref("", "labelled");
+        assertThat(kube.require(ref).at("/metadata/labels")).isEqualTo(json("{team: web}"));
+        assertThat(kube.require(ref).at("/metadata/annotations")).isEqualTo(json("""
+                {9898.service.kuma.io/protocol: http, kustomize.toolkit.fluxcd.io/reconcile: disabled,
+                 helm.toolkit.fluxcd.io/driftDetection: disabled}"""));
+
+        c.serviceExtra = (ObjectNode) json("apex: {labels: {team: api}}");
+        new KumaRouter(kube.client(), c.build()).reconcile();
+        assertThat(kube.require(ref).at("/metadata/labels")).isEqualTo(json("{team: api}"));
+    }
+
+    @Test
     void reconcileRestoresADriftedSpecKeepingTheWeights() {
         KubeCanaries c = kuma();
         c.name = "drift";

@@ -58,12 +58,11 @@ class FlaggerOnlyFieldsTest {
                         "upstreamRef: only used by the gloo provider, not \"istio\"; remove it"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
                         "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
-                Arguments.of(canary("istio", "apex: {labels: {a: b}}", ""),
-                        "service.apex: metadata for the generated apex Service is not supported yet"),
-                Arguments.of(canary("istio", "primary: {annotations: {a: b}}", ""),
-                        "service.primary: metadata for the generated primary Service is not supported yet"),
-                Arguments.of(canary("istio", "canary: {labels: {a: b}}", ""),
-                        "service.canary: metadata for the generated canary Service is not supported yet"),
+                Arguments.of(canary("istio", "apex: {labels: {a: 1}}", ""), "service.apex.labels.a: must be a string, got 1"),
+                Arguments.of(canary("istio", "primary: {annotation: {a: b}}", ""),
+                        "service.primary.annotation: unknown field; expected labels or annotations"),
+                Arguments.of(canary("istio", "canary: [a]", ""), "service.canary: must be an object with labels and annotations"),
+                Arguments.of(canary("istio", "canary: {labels: [a]}", ""), "service.canary.labels: must be a map of strings"),
                 Arguments.of(canary("istio", "appProtocol: http", ""),
                         "service.appProtocol: the generated Services' appProtocol is not supported yet"),
                 Arguments.of(canary("istio", "trafficDistribution: PreferClose", ""),
@@ -98,6 +97,11 @@ class FlaggerOnlyFieldsTest {
         valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
         valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
                 "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
+        valid(parser.parse(canary("kuma", """
+                apex: {annotations: {9898.service.kuma.io/protocol: http}, labels: {team: a}}
+                primary: {annotations: {9898.service.kuma.io/protocol: http}}
+                canary: {labels: {}}
+                """, ""), PODINFO));
         valid(parser.parse(canary("gatewayapi", """
                 backendTimeout: 5s
                 headers: {request: {set: {x-a: b}}}
