@@ -97,14 +97,22 @@ class MeshRoutersE2ETest {
 
     @Test
     void kumaPromotesThroughAClusterScopedTrafficRouteInTheCanarysMesh() throws Exception {
+        // as Flagger's own Kuma test: the mesh annotation and the protocol annotations on every generated Service
+        String protocol = "{annotations: {9898.service.kuma.io/protocol: http}}";
         String yaml = canary("kuma-app", "kuma").replace("  namespace: e2e\nspec:",
-                "  namespace: e2e\n  annotations:\n    kuma.io/mesh: payments\nspec:");
+                "  namespace: e2e\n  annotations:\n    kuma.io/mesh: payments\nspec:").replace("    port: 9898\n",
+                "    port: 9898\n    apex: " + protocol + "\n    primary: " + protocol + "\n    canary: " + protocol + "\n");
         CanaryDocument doc = h.canary(yaml);
         prometheus(doc, Observer.KUMA, 100);
 
         assertPromoted(doc, h.deployNewRevision(doc));
         JsonNode route = h.sim.object(KumaRouter.TRAFFIC_ROUTE, "", "kuma-app").orElseThrow();
         assertThat(route.path("mesh").asText()).isEqualTo("payments");
+        assertThat(route.at("/metadata/annotations/9898.service.kuma.io~1protocol").asText()).isEqualTo("http");
+        for (String service : new String[] {"kuma-app", "kuma-app-primary", "kuma-app-canary"}) {
+            assertThat(h.sim.object(ResourceKind.SERVICE, "e2e", service).orElseThrow()
+                    .at("/metadata/annotations/9898.service.kuma.io~1protocol").asText()).as(service).isEqualTo("http");
+        }
         assertThat(route.at("/spec/conf/split").toString()).isEqualTo(
                 "[{\"weight\":100,\"destination\":{\"kuma.io/service\":\"kuma-app-primary_e2e_svc_9898\"}},"
                         + "{\"weight\":0,\"destination\":{\"kuma.io/service\":\"kuma-app-canary_e2e_svc_9898\"}}]");
