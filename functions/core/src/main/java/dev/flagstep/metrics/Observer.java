@@ -249,9 +249,20 @@ public enum Observer {
         return (long) (queryValue * toMillis);
     }
 
-    /** The observer name Flagger uses in events: the provider, with {@code :service} for Service targets. */
+    /** {@link #observerName(CanarySpec, String)} with Flagger's default mesh provider, istio. */
     public static String observerName(CanarySpec canary) {
-        String provider = canary.provider().filter(p -> !p.isBlank()).orElse(DEFAULT_PROVIDER);
+        return observerName(canary, DEFAULT_PROVIDER);
+    }
+
+    /**
+     * The observer name Flagger uses ({@code runBuiltinMetricChecks}): the canary's provider, else the installation's
+     * mesh provider ({@code meshProvider}, Flagger's {@code -mesh-provider}); {@code linkerd} for every canary that
+     * names a provider when the mesh provider mentions linkerd; with {@code :service} for Service targets.
+     */
+    public static String observerName(CanarySpec canary, String meshProvider) {
+        String provider = canary.provider().filter(p -> !p.isBlank())
+                .map(p -> meshProvider.contains("linkerd") ? "linkerd" : p)
+                .orElse(meshProvider);
         return canary.targetRef().kind().equals("Service") ? provider + SERVICE_SUFFIX : provider;
     }
 
