@@ -257,13 +257,15 @@ public enum Observer {
     /**
      * The observer name Flagger uses ({@code runBuiltinMetricChecks}): the canary's provider, else the installation's
      * mesh provider ({@code meshProvider}, Flagger's {@code -mesh-provider}); {@code linkerd} for every canary that
-     * names a provider when the mesh provider mentions linkerd; with {@code :service} for Service targets.
+     * names a provider when the mesh provider mentions linkerd; with {@code :service} for Service targets other than
+     * Knative Services.
      */
     public static String observerName(CanarySpec canary, String meshProvider) {
         String provider = canary.provider().filter(p -> !p.isBlank())
                 .map(p -> meshProvider.contains("linkerd") ? "linkerd" : p)
                 .orElse(meshProvider);
-        return canary.targetRef().kind().equals("Service") ? provider + SERVICE_SUFFIX : provider;
+        boolean knative = canary.targetRef().apiVersion().startsWith("serving.knative.dev/");
+        return canary.targetRef().kind().equals("Service") && !knative ? provider + SERVICE_SUFFIX : provider;
     }
 
     /**

@@ -79,6 +79,19 @@ class ObserverTest {
     }
 
     @org.junit.jupiter.api.Test
+    void observerNamesFollowFlaggersScheduler() {
+        dev.flagstep.spec.CanarySpec c = dev.flagstep.testing.KubeCanaries.podinfo().build();
+        java.util.function.BiFunction<String, String, dev.flagstep.spec.CanarySpec> target = (apiVersion, kind) ->
+                new dev.flagstep.spec.CanarySpec(c.id(), new dev.flagstep.spec.ObjectRef(apiVersion, kind, "podinfo"),
+                        c.ingressRef(), c.autoscalerRef(), c.service(), java.util.Optional.of("knative"), c.metricsServer(),
+                        c.progressDeadlineSeconds(), false, false, c.analysis(), c.extra(), c.annotations());
+        assertThat(Observer.observerName(target.apply("serving.knative.dev/v1", "Service"))).isEqualTo("knative");
+        assertThat(Observer.observerName(target.apply("v1", "Service"))).isEqualTo("knative:service");
+        assertThat(Observer.observerName(c, "kuma")).isEqualTo("gatewayapi:v1");
+        assertThat(Observer.observerName(c, "linkerd")).isEqualTo("linkerd");
+    }
+
+    @org.junit.jupiter.api.Test
     void skipperEncodesEveryNameOfTheModel() {
         TemplateModel encoded = Observer.skipperModel(new TemplateModel("pod.info", "my-ns", "pod-info", "svc.x", "in/gress",
                 "r-1", "1m", Map.of()));
