@@ -2,8 +2,14 @@ package dev.flagstep.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.ObjectRef;
+import dev.flagstep.testing.KubeCanaries;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -78,12 +84,12 @@ class ObserverTest {
         assertThat(observer.durationMillis(12.9)).isEqualTo(12);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void observerNamesFollowFlaggersScheduler() {
-        dev.flagstep.spec.CanarySpec c = dev.flagstep.testing.KubeCanaries.podinfo().build();
-        java.util.function.BiFunction<String, String, dev.flagstep.spec.CanarySpec> target = (apiVersion, kind) ->
-                new dev.flagstep.spec.CanarySpec(c.id(), new dev.flagstep.spec.ObjectRef(apiVersion, kind, "podinfo"),
-                        c.ingressRef(), c.autoscalerRef(), c.service(), java.util.Optional.of("knative"), c.metricsServer(),
+        CanarySpec c = KubeCanaries.podinfo().build();
+        BiFunction<String, String, CanarySpec> target = (apiVersion, kind) ->
+                new CanarySpec(c.id(), new ObjectRef(apiVersion, kind, "podinfo"),
+                        c.ingressRef(), c.autoscalerRef(), c.service(), Optional.of("knative"), c.metricsServer(),
                         c.progressDeadlineSeconds(), false, false, c.analysis(), c.extra(), c.annotations());
         assertThat(Observer.observerName(target.apply("serving.knative.dev/v1", "Service"))).isEqualTo("knative");
         assertThat(Observer.observerName(target.apply("v1", "Service"))).isEqualTo("knative:service");
@@ -91,7 +97,7 @@ class ObserverTest {
         assertThat(Observer.observerName(c, "linkerd")).isEqualTo("linkerd");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void skipperEncodesEveryNameOfTheModel() {
         TemplateModel encoded = Observer.skipperModel(new TemplateModel("pod.info", "my-ns", "pod-info", "svc.x", "in/gress",
                 "r-1", "1m", Map.of()));
