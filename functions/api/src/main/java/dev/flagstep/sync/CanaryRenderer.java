@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.SpecError;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,8 +20,8 @@ import java.util.TreeSet;
 
 /**
  * Renders a Canary object as flagstep's canary document (pure): the Canary ({@code apiVersion}, {@code kind},
- * {@code metadata.name}/{@code namespace} and {@code spec} only: labels, annotations, resourceVersion and status
- * change without changing the canary), then the MetricTemplates its {@code analysis.metrics[].templateRef} name,
+ * {@code metadata.name}/{@code namespace}, the annotations routers read ({@code CanarySpec.ANNOTATIONS}) and
+ * {@code spec} only: labels, other annotations, resourceVersion and status change without changing the canary), then the MetricTemplates its {@code analysis.metrics[].templateRef} name,
  * then the AlertProviders its {@code analysis.alerts[].providerRef} name (a reference without a namespace means
  * the canary's), each once, ordered by namespace and name. Keys are sorted and every string quoted, so the text
  * is the same for the same objects whatever order the API server lists them in, and changes exactly when one of
@@ -85,6 +86,11 @@ public final class CanaryRenderer {
         ObjectNode md = m.putObject("metadata");
         md.put("name", object.path("metadata").path("name").asText(""));
         md.put("namespace", object.path("metadata").path("namespace").asText(""));
+        // only the annotations a router reads (Kuma's mesh): others change nothing
+        JsonNode annotations = object.path("metadata").path("annotations");
+        for (String name : new TreeSet<>(CanarySpec.ANNOTATIONS)) {
+            if (annotations.path(name).isTextual()) md.withObjectProperty("annotations").put(name, annotations.path(name).textValue());
+        }
         if (object.has("spec")) m.set("spec", sorted(object.get("spec")));
         return m;
     }

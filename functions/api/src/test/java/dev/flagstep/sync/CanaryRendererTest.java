@@ -72,6 +72,16 @@ class CanaryRendererTest {
     }
 
     @Test
+    void keepsTheAnnotationsRoutersRead() {
+        ObjectNode canary = read(CANARY);
+        ((ObjectNode) canary.at("/metadata/annotations")).put("kuma.io/mesh", "payments");
+        CanaryRendering r = CanaryRenderer.render(canary, templates(), Map.of());
+        assertThat(r.text()).contains("kuma.io/mesh").doesNotContain("last-applied");
+        var doc = ((dev.flagstep.spec.SpecResult.Valid) new SpecParser().parse(r.text(), ID)).document();
+        assertThat(doc.canary().annotations()).isEqualTo(Map.of("kuma.io/mesh", "payments"));
+    }
+
+    @Test
     void theTextDoesNotDependOnKeyOrderOrServerFieldsButOnEveryChange() throws Exception {
         ObjectNode canary = read(CANARY);
         String text = CanaryRenderer.render(canary, templates(), Map.of()).text();

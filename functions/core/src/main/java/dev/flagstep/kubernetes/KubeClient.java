@@ -337,9 +337,10 @@ public final class KubeClient {
         if (r.status >= 200 && r.status < 300) return;
         String hint = switch (r.status) {
             case 401 -> " (the bearer token was not accepted: check the cluster name and the token source)";
-            case 403 -> " (not allowed: give the caller's EKS access entry a Role with get/list/create/patch/delete on "
+            case 403 -> " (not allowed: give the caller's EKS access entry a " + (ref.kind().clusterScoped() ? "ClusterRole" : "Role")
+                    + " with get/list/create/patch/delete on "
                     + ref.kind().plural() + "." + (ref.kind().group().isEmpty() ? "core" : ref.kind().group())
-                    + " in " + ref.namespace() + ", see docs/routers.md)";
+                    + (ref.kind().clusterScoped() ? " (cluster-scoped)" : " in " + ref.namespace()) + ", see docs/routers.md)";
             case 404 -> " (the API does not serve " + ref.kind().apiVersion() + " " + ref.kind().kind()
                     + ": is its CRD installed?)";
             default -> "";
@@ -370,8 +371,10 @@ public final class KubeClient {
         JsonNode md = object.path("metadata");
         String name = md.path("name").asText("");
         String ns = md.path("namespace").asText("");
-        if (name.isEmpty() || ns.isEmpty()) {
-            throw new IllegalArgumentException("object to create needs metadata.name and metadata.namespace: " + object);
+        if (name.isEmpty() || ns.isEmpty() != kind.clusterScoped()) {
+            throw new IllegalArgumentException("object to create needs metadata.name and "
+                    + (kind.clusterScoped() ? "no metadata.namespace (" + kind.kind() + " is cluster-scoped): " : "metadata.namespace: ")
+                    + object);
         }
         return kind.ref(ns, name);
     }

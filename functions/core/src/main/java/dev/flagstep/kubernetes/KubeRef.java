@@ -2,7 +2,10 @@ package dev.flagstep.kubernetes;
 
 import java.util.Objects;
 
-/** One object: kind, namespace and name. {@link #toString()} reads as users know it: {@code HTTPRoute test/podinfo}. */
+/**
+ * One object: kind, namespace (empty for a cluster-scoped kind) and name. {@link #toString()} reads as users know
+ * it: {@code HTTPRoute test/podinfo}, {@code TrafficRoute podinfo}.
+ */
 public record KubeRef(ResourceKind kind, String namespace, String name) {
 
     public KubeRef {
@@ -17,6 +20,6 @@ public record KubeRef(ResourceKind kind, String namespace, String name) {
 
     @Override
     public String toString() {
-        return kind.kind() + " " + namespace + "/" + name;
+        return kind.kind() + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
     }
 }

@@ -4,14 +4,16 @@ import java.util.Objects;
 
 /**
  * One Kubernetes resource type as the REST API addresses it. Only the kinds flagstep reads or writes are
- * listed; all of them are namespaced.
+ * listed; all of them are namespaced except the few marked {@code clusterScoped} (Kuma's TrafficRoute), whose
+ * objects have the empty namespace.
  *
  * @param group  API group, empty for the core group
  * @param version API version within the group
  * @param kind   the object's {@code kind}
  * @param plural the URL segment
+ * @param clusterScoped objects live outside namespaces: their paths have no {@code /namespaces/{ns}} segment
  */
-public record ResourceKind(String group, String version, String kind, String plural) {
+public record ResourceKind(String group, String version, String kind, String plural, boolean clusterScoped) {
 
     public static final ResourceKind SERVICE = new ResourceKind("", "v1", "Service", "services");
     public static final ResourceKind CONFIG_MAP = new ResourceKind("", "v1", "ConfigMap", "configmaps");
@@ -24,6 +26,8 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind HTTP_ROUTE_V1BETA1 = new ResourceKind("gateway.networking.k8s.io", "v1beta1", "HTTPRoute", "httproutes");
     public static final ResourceKind VIRTUAL_SERVICE = new ResourceKind("networking.istio.io", "v1beta1", "VirtualService", "virtualservices");
     public static final ResourceKind DESTINATION_RULE = new ResourceKind("networking.istio.io", "v1beta1", "DestinationRule", "destinationrules");
+    /** SMI v1alpha1 (Flagger's linkerd router): weights are Kubernetes quantities, written as strings. */
+    public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA1 = new ResourceKind("split.smi-spec.io", "v1alpha1", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA2 = new ResourceKind("split.smi-spec.io", "v1alpha2", "TrafficSplit", "trafficsplits");
     public static final ResourceKind TRAFFIC_SPLIT_V1ALPHA3 = new ResourceKind("split.smi-spec.io", "v1alpha3", "TrafficSplit", "trafficsplits");
     /** {@code spec.autoscalerRef}: autoscaling/v2 only (v2beta2 is served by no supported Kubernetes, Flagger 1.44 dropped it). */
@@ -34,6 +38,11 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind CANARY = new ResourceKind("flagger.app", "v1beta1", "Canary", "canaries");
     public static final ResourceKind METRIC_TEMPLATE = new ResourceKind("flagger.app", "v1beta1", "MetricTemplate", "metrictemplates");
     public static final ResourceKind ALERT_PROVIDER = new ResourceKind("flagger.app", "v1beta1", "AlertProvider", "alertproviders");
+
+    /** A namespaced kind. */
+    public ResourceKind(String group, String version, String kind, String plural) {
+        this(group, version, kind, plural, false);
+    }
 
     public ResourceKind {
         Objects.requireNonNull(group, "group");
@@ -47,8 +56,12 @@ public record ResourceKind(String group, String version, String kind, String plu
         return group.isEmpty() ? version : group + "/" + version;
     }
 
-    /** The collection URL path in a namespace, e.g. {@code /apis/apps/v1/namespaces/test/deployments}. */
+    /**
+     * The collection URL path in a namespace, e.g. {@code /apis/apps/v1/namespaces/test/deployments}; for a
+     * cluster-scoped kind, {@link #clusterPath()} (its namespace must be empty).
+     */
     public String collectionPath(String namespace) {
+        if (clusterScoped) return clusterPath(namespace);
         String root = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
         return root + "/namespaces/" + segment(namespace) + "/" + plural;
     }
@@ -61,6 +74,13 @@ public record ResourceKind(String group, String version, String kind, String plu
     /** The object URL path, e.g. {@code /api/v1/namespaces/test/services/podinfo}. */
     public String objectPath(String namespace, String name) {
         return collectionPath(namespace) + "/" + segment(name);
+    }
+
+    private String clusterPath(String namespace) {
+        if (!namespace.isEmpty()) {
+            throw new IllegalArgumentException(kind + " is cluster-scoped: no namespace, got '" + namespace + "'");
+        }
+        return clusterPath();
     }
 
     public KubeRef ref(String namespace, String name) {

@@ -30,9 +30,17 @@ public final class MetricChecker {
     public static final String BUILTIN_DEFAULT_INTERVAL = "1m";
 
     private final MetricProviders providers;
+    private final String meshProvider;
 
+    /** With Flagger's default mesh provider, istio, choosing the builtin queries of canaries that name no provider. */
     public MetricChecker(MetricProviders providers) {
+        this(providers, Observer.DEFAULT_PROVIDER);
+    }
+
+    /** @param meshProvider the installation's default provider (Flagger's {@code -mesh-provider}) */
+    public MetricChecker(MetricProviders providers, String meshProvider) {
         this.providers = providers;
+        this.meshProvider = meshProvider;
     }
 
     public MetricCheckResult check(CanaryDocument document) {
@@ -104,12 +112,11 @@ public final class MetricChecker {
     }
 
     private Optional<MetricCheckResult> builtin(CanarySpec canary, MetricCheck metric, List<MetricValue> values) {
-        String observerName = Observer.observerName(canary);
+        String observerName = Observer.observerName(canary, meshProvider);
         Observer observer = Observer.forName(observerName);
         String interval = metric.interval().filter(i -> !i.isBlank()).orElse(BUILTIN_DEFAULT_INTERVAL);
         boolean successRate = metric.name().equals("request-success-rate");
-        String query = QueryTemplate.render(successRate ? observer.successRateQuery() : observer.durationQuery(),
-                TemplateModel.of(canary, interval, metric.templateVariables()));
+        String query = observer.render(successRate, TemplateModel.of(canary, interval, metric.templateVariables()));
         double raw;
         try {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The shape shared by routers whose weights live in one object that flagstep generates and owns
  * (HTTPRoute, VirtualService, TrafficSplit): create it if absent, else take its spec over while keeping the
  * weights it holds (a reconcile in the middle of a rollout must not reset traffic), and patch weights in place.
- * The object is named {@code {apex}} in the canary's namespace.
+ * The object is named {@code {apex}} in the canary's namespace (no namespace for a cluster-scoped kind).
  */
 abstract class OwnedObjectRouter {
 
@@ -32,16 +32,30 @@ abstract class OwnedObjectRouter {
     }
 
     final KubeRef ref() {
-        return kind.ref(RouterObjects.namespace(canary), RouterObjects.apex(canary));
+        return kind.ref(namespace(), RouterObjects.apex(canary));
+    }
+
+    private String namespace() {
+        return kind.clusterScoped() ? "" : RouterObjects.namespace(canary);
     }
 
     /** Fills {@code spec} as Flagger would create it, weights 100/0. */
     abstract void writeSpec(ObjectNode spec);
 
+    /** Fields beside {@code spec} that are set when the object is created only (Kuma's {@code mesh}). */
+    void writeOnCreate(ObjectNode object) {
+    }
+
+    /** Metadata of the object's own, set on create and on every reconcile (the apex's for Kuma). */
+    void writeMetadata(ObjectNode object) {
+    }
+
     /** The whole object as Flagger would create it: ours (generated metadata) with {@link #writeSpec}'s spec. */
     private ObjectNode desired() {
-        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), RouterObjects.namespace(canary));
+        ObjectNode o = RouterObjects.generated(kind, RouterObjects.apex(canary), namespace());
         writeSpec(o.putObject("spec"));
+        writeOnCreate(o);
+        writeMetadata(o);
         return o;
     }
 
@@ -58,6 +72,7 @@ abstract class OwnedObjectRouter {
             Routes keep = read(o).orElse(Routes.allPrimary());
             o.set("spec", desired.get("spec").deepCopy());
             RouterObjects.markGenerated(o);
+            writeMetadata(o);
             write(o, keep);
         });
     }

@@ -48,12 +48,13 @@ final class RouterObjects {
         return c.analysis().map(Analysis::mirrorWeight).orElse(0);
     }
 
-    /** {@code apiVersion}, {@code kind} and metadata of an object flagstep generates and owns. */
+    /** {@code apiVersion}, {@code kind} and metadata of an object flagstep generates and owns (namespace "" for none). */
     static ObjectNode generated(ResourceKind kind, String name, String namespace) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
         ObjectNode md = o.putObject("metadata");
-        md.put("name", name).put("namespace", namespace);
+        md.put("name", name);
+        if (!namespace.isEmpty()) md.put("namespace", namespace); // empty: a cluster-scoped kind
         markGenerated(o);
         return o;
     }

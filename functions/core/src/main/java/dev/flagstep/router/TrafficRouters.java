@@ -3,16 +3,28 @@ package dev.flagstep.router;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.ProviderNames;
 
 import java.util.List;
 
 /** Chooses the router for a provider string ({@code spec.provider}, Flagger's names). */
 public final class TrafficRouters {
 
-    /** Every provider string flagstep accepts. */
+    /** Every provider string flagstep accepts (besides {@code smi:{version}:{mesh}} forms). */
     public static final List<String> PROVIDERS = List.of(
-            "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "istio", "nginx", "alb",
-            "smi:v1alpha2", "smi:v1alpha3", "osm", "kubernetes");
+            "gatewayapi",
+            "gatewayapi:v1",
+            "gatewayapi:v1beta1",
+            "istio",
+            "nginx",
+            "alb",
+            "linkerd",
+            "smi:v1alpha1",
+            "smi:v1alpha2",
+            "smi:v1alpha3",
+            "osm",
+            "kuma",
+            "kubernetes");
 
     private TrafficRouters() {
     }
@@ -22,17 +34,23 @@ public final class TrafficRouters {
      *                                  istio; a typo here must not route nothing)
      */
     public static TrafficRouter forProvider(String provider, CanarySpec canary, KubeClient kube) {
-        String p = provider.strip();
-        // Flagger's smi:{version}:{mesh} form: the mesh suffix only names the mesh
-        if (p.startsWith("smi:") && p.indexOf(':', 4) > 0) p = p.substring(0, p.indexOf(':', 4));
-        return switch (p) {
+        // a stored document validated before a refusal existed still gets the reason
+        ProviderNames.refusal(provider).ifPresent(why -> {
+            throw new IllegalArgumentException("provider '" + provider + "': " + why);
+        });
+        return switch (ProviderNames.router(provider)) {
             case "gatewayapi", "gatewayapi:v1" -> new GatewayApiRouter(kube, canary, ResourceKind.HTTP_ROUTE);
             case "gatewayapi:v1beta1" -> new GatewayApiRouter(kube, canary, ResourceKind.HTTP_ROUTE_V1BETA1);
             case "istio" -> new IstioRouter(kube, canary);
             case "nginx" -> new NginxRouter(kube, canary);
             case "alb" -> new AlbRouter(kube, canary);
-            case "smi:v1alpha2", "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
+            // Flagger's linkerd provider writes an SMI v1alpha1 TrafficSplit (Linkerd's SMI extension serves it)
+            case "linkerd",
+                 "smi:v1alpha1" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA1);
+            case "smi:v1alpha2",
+                 "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
+            case "kuma" -> new KumaRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

@@ -33,7 +33,7 @@ final class CanaryReader {
         this.errors = errors;
     }
 
-    CanarySpec canary(CanaryId id, FieldReader spec) {
+    CanarySpec canary(CanaryId id, FieldReader spec, Map<String, String> annotations) {
         spec.rejectUnknown(KnownFields.SPEC, "spec");
         ObjectRef targetRef = spec.object("targetRef")
                 .map(r -> objectRef(r, "apps/v1", Optional.empty(), KnownFields.OBJECT_REF))
@@ -65,7 +65,8 @@ final class CanaryReader {
                 spec.bool("skipAnalysis"),
                 spec.bool("suspend"),
                 spec.object("analysis").map(this::analysis),
-                spec.extra(KnownFields.SPEC_EXTRA));
+                spec.extra(KnownFields.SPEC_EXTRA),
+                annotations);
     }
 
     private ObjectRef objectRef(FieldReader ref, String defaultApiVersion, Optional<String> defaultKind,

@@ -2,12 +2,15 @@ package dev.flagstep.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
  * A Flagger {@code Canary}: identity plus {@code spec}, defaults applied. An absent {@code analysis}
  * block means the analysis is skipped, as in Flagger. {@code extra} keeps the Flagger spec fields we
- * do not act on (e.g. {@code revertOnDeletion}, {@code upstreamRef}) readable.
+ * do not act on (e.g. {@code revertOnDeletion}, {@code upstreamRef}) readable. {@code annotations} are the
+ * Canary's {@code metadata.annotations} that routers read ({@link #ANNOTATIONS}; e.g. Kuma's mesh).
  */
 public record CanarySpec(
         CanaryId id,
@@ -21,9 +24,26 @@ public record CanarySpec(
         boolean skipAnalysis,
         boolean suspend,
         Optional<Analysis> analysis,
-        ObjectNode extra) {
+        ObjectNode extra,
+        Map<String, String> annotations) {
 
     public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+    /** The Kuma mesh of the canary's TrafficRoute (Flagger's kuma router; default {@code default}). */
+    public static final String KUMA_MESH = "kuma.io/mesh";
+    /** The Canary annotations flagstep acts on; others are not kept (changing them changes nothing). */
+    public static final Set<String> ANNOTATIONS = Set.of(KUMA_MESH);
+
+    public CanarySpec {
+        annotations = Map.copyOf(annotations);
+    }
+
+    /** A Canary without annotations. */
+    public CanarySpec(CanaryId id, ObjectRef targetRef, Optional<ObjectRef> ingressRef, Optional<AutoscalerRef> autoscalerRef,
+                      ServiceSpec service, Optional<String> provider, Optional<String> metricsServer, int progressDeadlineSeconds,
+                      boolean skipAnalysis, boolean suspend, Optional<Analysis> analysis, ObjectNode extra) {
+        this(id, targetRef, ingressRef, autoscalerRef, service, provider, metricsServer, progressDeadlineSeconds, skipAnalysis,
+                suspend, analysis, extra, Map.of());
+    }
 
     /** The apex service name: {@code service.name}, else the target's name. */
     public String apexName() {

@@ -30,18 +30,19 @@ final class FlaggerOnlyFields {
         JsonNode spec = canary.extra();
         for (String field : List.of("meshName", "backends")) {
             if (present(service.path(field))) {
-                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider, which flagstep does"
-                        + " not support; remove it"));
+                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider; "
+                        + ProviderNames.APP_MESH_ENDED + "; remove it"));
             }
         }
-        if (present(spec.path("upstreamRef"))) {
-            errors.add(new SpecError("upstreamRef", "only used by Flagger's Gloo provider, which flagstep does not support;"
-                    + " remove it"));
+        // Flagger's gloo router matches any provider starting with "gloo"
+        if (present(spec.path("upstreamRef")) && !provider.startsWith("gloo")) {
+            errors.add(new SpecError("upstreamRef", "only used by the gloo provider, not " + FieldReader.quote(provider)
+                    + "; remove it"));
         }
         notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
-        notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);
-        notYet(service, "primary", "metadata for the generated primary Service is not supported yet", errors);
-        notYet(service, "canary", "metadata for the generated canary Service is not supported yet", errors);
+        for (String block : List.of("apex", "primary", "canary")) {
+            CustomMetadata.check(service.path(block), "service." + block, errors);
+        }
         JsonNode distribution = service.path("trafficDistribution");
         if (present(distribution) && !TRAFFIC_DISTRIBUTIONS.contains(distribution.asText())) {
             errors.add(new SpecError("service.trafficDistribution", "unknown value " + FieldReader.quote(distribution.asText())

@@ -21,7 +21,7 @@ final class KnownFields {
             "progressDeadlineSeconds", "skipAnalysis", "suspend", "analysis");
     static final Set<String> SPEC_EXTRA = Set.of(
             "routeRef",         // metric templates' {{ route }} (TemplateModel)
-            "upstreamRef",      // Gloo only: rejected (FlaggerOnlyFields)
+            "upstreamRef",      // Gloo only: rejected elsewhere (FlaggerOnlyFields)
             "revertOnDeletion"); // CanaryDeletion
 
     /** All used by the routers and the generated Services ({@code portDiscovery}: workload.ServicePorts). */
@@ -31,9 +31,9 @@ final class KnownFields {
      * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter;
      * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
      * GatewayApiRouter; {@code appProtocol}, {@code trafficDistribution} by the generated Services (workload.ServicePorts,
-     * PrimaryServices). Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
-     * {@code headless}, {@code delegation}, {@code apex},
-     * {@code primary}, {@code canary}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
+     * PrimaryServices); {@code apex}, {@code primary}, {@code canary} ({@link CustomMetadata}) by the generated
+     * Services and KumaRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
+     * {@code headless}, {@code delegation}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
      * {@code backendTimeout}/{@code mirror} off gatewayapi and {@code corsPolicy} on gatewayapi.
      */
     static final Set<String> SERVICE_EXTRA = Set.of(

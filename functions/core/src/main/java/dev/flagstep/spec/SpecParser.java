@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads what users paste: a Flagger {@code Canary} manifest, or just its {@code spec} with the name
@@ -95,7 +96,7 @@ public final class SpecParser {
             return new SpecResult.Invalid(errors);
         }
         CanaryReader reader = new CanaryReader(errors);
-        CanarySpec spec = reader.canary(canary.get().id(), canary.get().spec());
+        CanarySpec spec = reader.canary(canary.get().id(), canary.get().spec(), canary.get().annotations());
         List<MetricTemplate> templates = new ArrayList<>();
         for (int i : templateIndexes) {
             template(documents.get(i), "document " + (i + 1), spec.id(), reader, errors).ifPresent(t -> {
@@ -126,7 +127,17 @@ public final class SpecParser {
         return document.has("apiVersion") || document.has("kind") || document.has("metadata") || document.has("spec");
     }
 
-    private record Located(CanaryId id, FieldReader spec) {}
+    private record Located(CanaryId id, FieldReader spec, Map<String, String> annotations) {}
+
+    /** The {@link CanarySpec#ANNOTATIONS} among {@code metadata.annotations} (the API server keeps only strings there). */
+    private static Map<String, String> annotations(JsonNode canary) {
+        Map<String, String> kept = new TreeMap<>();
+        JsonNode annotations = canary.path("metadata").path("annotations");
+        for (String name : CanarySpec.ANNOTATIONS) {
+            if (annotations.path(name).isTextual()) kept.put(name, annotations.path(name).textValue());
+        }
+        return kept;
+    }
 
     /** The Canary's identity and its spec, from the manifest and/or the given id. */
     private static Optional<Located> locate(JsonNode canary, Optional<CanaryId> given, List<SpecError> errors) {
@@ -136,7 +147,7 @@ public final class SpecParser {
                 return Optional.empty();
             }
             checkId(given.get(), errors);
-            return FieldReader.of(canary, "spec", errors).map(spec -> new Located(given.get(), spec));
+            return FieldReader.of(canary, "spec", errors).map(spec -> new Located(given.get(), spec, Map.of()));
         }
         FieldReader manifest = FieldReader.of(canary, "", errors).orElseThrow();
         manifest.rejectUnknown(KnownFields.MANIFEST, "manifest");
@@ -163,7 +174,7 @@ public final class SpecParser {
         if (!manifest.has("spec")) {
             errors.add(new SpecError("spec", "required"));
         }
-        return spec.map(s -> new Located(id, s));
+        return spec.map(s -> new Located(id, s, annotations(canary)));
     }
 
     private static void apiVersion(FieldReader manifest, List<SpecError> errors) {

@@ -43,27 +43,27 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
     public static final List<String> SUPPORTED_PROVIDERS = List.of(
             "gatewayapi",
             "gatewayapi:v1",
+            "gatewayapi:v1beta1",
             "istio",
             "nginx",
             "alb",
-            "smi",
+            "linkerd",
+            "smi:v1alpha1",
             "smi:v1alpha2",
             "smi:v1alpha3",
+            "osm",
+            "kuma",
             "kubernetes");
-    /** Flagger's other mesh providers: valid Flagger, not implemented here. */
+    /**
+     * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
+     * are refused with their own reason: {@link ProviderNames#refusal}.)
+     */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
             "apisix",
-            "appmesh",
-            "appmesh:v1beta2",
             "contour",
-            "gatewayapi:v1beta1",
             "gloo",
             "knative",
-            "kuma",
-            "linkerd",
-            "osm",
             "skipper",
-            "smi:v1alpha1",
             "traefik");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
@@ -157,13 +157,16 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         if (provider.isEmpty()) {
             return; // Flagger's default mesh provider (istio) applies
         }
-        String p = provider.get();
+        String p = ProviderNames.router(provider.get());
         String supported = String.join(", ", SUPPORTED_PROVIDERS);
-        if (FLAGGER_ONLY_PROVIDERS.contains(p)) {
-            errors.add(new SpecError("spec.provider", "provider " + FieldReader.quote(p)
+        Optional<String> refusal = ProviderNames.refusal(provider.get());
+        if (refusal.isPresent()) {
+            errors.add(new SpecError("spec.provider", refusal.get()));
+        } else if (FLAGGER_ONLY_PROVIDERS.contains(p)) {
+            errors.add(new SpecError("spec.provider", "provider " + FieldReader.quote(provider.get())
                     + " is not supported by flagstep yet; supported: " + supported));
         } else if (!SUPPORTED_PROVIDERS.contains(p)) {
-            errors.add(new SpecError("spec.provider", "unknown provider " + FieldReader.quote(p)
+            errors.add(new SpecError("spec.provider", "unknown provider " + FieldReader.quote(provider.get())
                     + "; expected one of " + supported));
         } else if (p.equals("nginx") && canary.ingressRef().isEmpty()) {
             errors.add(new SpecError("ingressRef", "required when spec.provider is \"nginx\""));

@@ -9,6 +9,7 @@ import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.CustomMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,9 @@ import java.util.List;
  * guarded patch of the difference, so running any of them twice changes nothing.
  */
 final class PrimaryServices {
+
+    private static final String FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io/reconcile";
+    private static final String FLUX_HELM = "helm.toolkit.fluxcd.io/driftDetection";
 
     private final KubeClient kube;
     private final CanarySpec canary;
@@ -35,15 +39,15 @@ final class PrimaryServices {
     List<String> initialize(String label, JsonNode target) {
         List<String> created = new ArrayList<>();
         String apex = canary.apexName();
-        service(apex + "-primary", label, primaryName(), target, created);
-        service(apex + "-canary", label, canary.targetRef().name(), target, created);
+        service(apex + "-primary", label, primaryName(), "primary", target, created);
+        service(apex + "-canary", label, canary.targetRef().name(), "canary", target, created);
         return created;
     }
 
     /** The apex selects the primary, created if absent (an existing one is reconciled as below). True when created. */
     boolean reconcileApex(String label, JsonNode target) {
         List<String> created = new ArrayList<>();
-        service(canary.apexName(), label, primaryName(), target, created);
+        service(canary.apexName(), label, primaryName(), "apex", target, created);
         return !created.isEmpty();
     }
 
@@ -89,14 +93,20 @@ final class PrimaryServices {
         return canary.targetRef().name() + "-primary";
     }
 
-    private void service(String name, String label, String selects, JsonNode target, List<String> created) {
+    /**
+     * Creates or re-points one Service. Its labels and annotations are Flagger's: {@code service.{block}}'s, the
+     * selector label naming the Service and the Flux markers; set on a Service flagstep creates and kept in step
+     * (added or overwritten, other keys left alone) on one it created before. A Service of the user's (an existing
+     * apex without flagstep's markers) keeps its metadata, as Flagger touches only the Services it created.
+     */
+    private void service(String name, String label, String selects, String block, JsonNode target,
+                         List<String> created) {
         String ns = canary.id().namespace();
         ArrayNode ports = ServicePorts.of(canary.service(), target.path("spec").path("template").path("spec"));
         ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
-        ObjectNode md = svc.putObject("metadata").put("name", name).put("namespace", ns);
-        md.putObject("labels").put(label, name);
-        md.putObject("annotations").put("kustomize.toolkit.fluxcd.io/reconcile", "disabled")
-                .put("helm.toolkit.fluxcd.io/driftDetection", "disabled");
+        svc.putObject("metadata").put("name", name).put("namespace", ns);
+        CustomMetadata metadata = CustomMetadata.of(canary.service(), block);
+        setMetadata(svc, metadata, label, name);
         ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
         spec.putObject("selector").put(label, selects);
         spec.set("ports", ports);
@@ -112,6 +122,25 @@ final class PrimaryServices {
             ArrayNode wanted = ServicePorts.keepingNodePorts(ports, existing.path("ports"));
             if (!ServicePorts.sameSet(wanted, existing.path("ports"))) existing.set("ports", wanted);
             canary.service().trafficDistribution().ifPresent(t -> existing.put("trafficDistribution", t));
+            if (!block.equals("apex") || generated(s, label, name)) setMetadata(s, metadata, label, name);
         });
+    }
+
+    private static void setMetadata(ObjectNode svc, CustomMetadata metadata, String label, String name) {
+        ObjectNode md = svc.withObjectProperty("metadata");
+        ObjectNode labels = md.withObjectProperty("labels");
+        metadata.labels().forEach(labels::put);
+        labels.put(label, name); // Flagger sets the selector label last: it wins over service.*.labels
+        ObjectNode annotations = md.withObjectProperty("annotations");
+        metadata.annotations().forEach(annotations::put);
+        annotations.put(FLUX_KUSTOMIZE, "disabled").put(FLUX_HELM, "disabled");
+    }
+
+    /** A Service flagstep created: its selector label names it and it carries both Flux markers. */
+    private static boolean generated(ObjectNode svc, String label, String name) {
+        JsonNode md = svc.path("metadata");
+        return name.equals(md.path("labels").path(label).asText(null))
+                && "disabled".equals(md.path("annotations").path(FLUX_KUSTOMIZE).asText(null))
+                && "disabled".equals(md.path("annotations").path(FLUX_HELM).asText(null));
     }
 }

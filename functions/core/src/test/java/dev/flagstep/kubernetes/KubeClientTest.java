@@ -268,6 +268,20 @@ class KubeClientTest {
                 .isEqualTo("/apis/split.smi-spec.io/v1alpha3/namespaces/test/trafficsplits/podinfo");
     }
 
+    @Test
+    void clusterScopedKindsHaveNoNamespaceInTheirPaths() {
+        ResourceKind route = new ResourceKind("kuma.io", "v1alpha1", "TrafficRoute", "trafficroutes", true);
+        assertThat(route.objectPath("", "podinfo")).isEqualTo("/apis/kuma.io/v1alpha1/trafficroutes/podinfo");
+        assertThat(route.ref("", "podinfo")).hasToString("TrafficRoute podinfo");
+        assertThatThrownBy(() -> route.objectPath("test", "podinfo")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("TrafficRoute is cluster-scoped: no namespace, got 'test'");
+        assertThatThrownBy(() -> ResourceKind.SERVICE.objectPath("", "podinfo")).isInstanceOf(IllegalArgumentException.class);
+
+        kube.expect().get().withPath(route.ref("", "podinfo").path()).andReturn(403, status(403, "Forbidden", "forbidden")).once();
+        assertThatThrownBy(() -> kube.client().get(route.ref("", "podinfo")))
+                .hasMessageContaining("a ClusterRole with get/list/create/patch/delete on trafficroutes.kuma.io (cluster-scoped)");
+    }
+
     private static void drainRequests() throws InterruptedException {
         while (kube.server().takeRequest(10, TimeUnit.MILLISECONDS) != null) {
             // discard the set-up requests

@@ -95,6 +95,23 @@ class MetricCheckerTest {
     }
 
     @Test
+    void theMeshProviderChoosesTheQueriesAsFlaggersMeshProviderFlagDoes() {
+        answers.put("envoy_cluster_upstream_rq", Reply.json(200, PromJson.vector("100")));
+        answers.put("response_total", Reply.json(200, PromJson.vector("100")));
+        MetricCheck successRate = builtin("request-success-rate", min(99));
+
+        // no provider on the canary: the installation's (a kuma mesh, as Flagger's own Kuma tests run it)
+        assertThat(new MetricChecker(providers, "kuma").check(document(withMetrics(null, successRate))))
+                .isInstanceOf(AllPassed.class);
+        // a linkerd installation measures every canary that names a provider with Linkerd's metrics
+        assertThat(new MetricChecker(providers, "linkerd").check(document(withMetrics("smi:v1alpha1", successRate))))
+                .isInstanceOf(AllPassed.class);
+        assertThat(queries()).satisfiesExactly(
+                q -> assertThat(q).startsWith("sum( rate( envoy_cluster_upstream_rq{ service=~\"podinfo-canary_test_svc_"),
+                q -> assertThat(q).startsWith("sum( rate( response_total{ namespace=\"test\""));
+    }
+
+    @Test
     void aSuccessRateBelowMinFailsWithFlaggersEvent() {
         answers.put("istio_requests_total", Reply.json(200, PromJson.vector("91.3")));
 

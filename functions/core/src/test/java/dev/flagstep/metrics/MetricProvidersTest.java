@@ -88,7 +88,10 @@ class MetricProvidersTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
             "istio, ISTIO", "nginx, NGINX", "kubernetes, HTTP", "gatewayapi, HTTP", "gatewayapi:v1, HTTP",
-            "gatewayapi:v1beta1:service, HTTP", "linkerd, ISTIO", "unknown-mesh, ISTIO", "kubernetes:service, ISTIO",
+            "gatewayapi:v1beta1:service, HTTP", "linkerd, LINKERD", "unknown-mesh, ISTIO", "kubernetes:service, ISTIO",
+            "osm, OSM", "kuma, KUMA", "contour, CONTOUR", "gloo, GLOO", "gloo:edge, GLOO", "traefik, TRAEFIK",
+            "apisix, APISIX", "skipper, SKIPPER", "knative, KNATIVE", "linkerd:service, ISTIO", "smi:v1alpha1, ISTIO",
+            "appmesh, ISTIO",
     })
     void choosesTheObserverAsFlaggersFactoryDoes(String provider, Observer expected) {
         assertThat(Observer.forName(provider)).isEqualTo(expected);

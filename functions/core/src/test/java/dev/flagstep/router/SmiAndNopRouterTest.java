@@ -3,6 +3,7 @@ package dev.flagstep.router;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.ResourceKind;
+import dev.flagstep.spec.ProviderNames;
 import dev.flagstep.testing.KubeCanaries;
 import dev.flagstep.testing.KubeMockServer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,12 +21,16 @@ class SmiAndNopRouterTest {
     static final KubeMockServer kube = new KubeMockServer();
 
     @ParameterizedTest
-    @ValueSource(strings = {"smi:v1alpha2", "smi:v1alpha3", "smi:v1alpha3:linkerd", "osm"})
+    @ValueSource(strings = {"smi:v1alpha2", "smi:v1alpha3", "smi:v1alpha3:linkerd", "osm", "linkerd", "smi:v1alpha1",
+            "smi:v1alpha1:linkerd"})
     void trafficSplitWalksTheWeights(String provider) {
         KubeCanaries c = KubeCanaries.podinfo();
         c.provider = provider;
         TrafficRouter router = TrafficRouters.forProvider(provider, c.build(), kube.client());
-        String version = provider.startsWith("smi:v1alpha3") ? "v1alpha3" : "v1alpha2";
+        String version = provider.startsWith("smi:v1alpha3") ? "v1alpha3"
+                : provider.equals("linkerd") || provider.startsWith("smi:v1alpha1") ? "v1alpha1" : "v1alpha2";
+        // v1alpha1 weights are resource.Quantity, which Flagger's Go client writes as strings
+        String q = version.equals("v1alpha1") ? "'" : "";
         var ref = new ResourceKind("split.smi-spec.io", version, "TrafficSplit", "trafficsplits").ref("test", "podinfo");
 
         router.reconcile();
@@ -34,12 +39,14 @@ class SmiAndNopRouterTest {
         assertThat(split.at("/metadata/annotations/kustomize.toolkit.fluxcd.io~1reconcile").asText()).isEqualTo("disabled");
         assertThat(split.path("spec")).isEqualTo(json("""
                 service: podinfo
-                backends: [{service: podinfo-canary, weight: 0}, {service: podinfo-primary, weight: 100}]"""));
+                backends: [{service: podinfo-canary, weight: %s0%s}, {service: podinfo-primary, weight: %s100%s}]"""
+                .formatted(q, q, q, q)));
 
         for (int w = 10; w <= 50; w += 10) {
             router.setRoutes(100 - w, w, false);
             assertThat(kube.require(ref).at("/spec/backends")).isEqualTo(json(
-                    "[{service: podinfo-canary, weight: %d}, {service: podinfo-primary, weight: %d}]".formatted(w, 100 - w)));
+                    "[{service: podinfo-canary, weight: %s%d%s}, {service: podinfo-primary, weight: %s%d%s}]"
+                            .formatted(q, w, q, q, 100 - w, q)));
             assertThat(router.getRoutes()).isEqualTo(new Routes(100 - w, w, false));
         }
         router.setRoutes(100, 0, false);
@@ -47,6 +54,20 @@ class SmiAndNopRouterTest {
         ObjectNode before = kube.require(ref);
         router.reconcile();
         assertThat(kube.require(ref)).isEqualTo(before);
+    }
+
+    @Test
+    void v1alpha1ReadsNumberWeightsToo() {
+        var ref = ResourceKind.TRAFFIC_SPLIT_V1ALPHA1.ref("test", "podinfo");
+        TrafficRouter router = TrafficRouters.forProvider("linkerd", KubeCanaries.podinfo().build(), kube.client());
+        router.reconcile();
+        kube.client().edit(ref, o -> o.set("spec", json("""
+                service: podinfo
+                backends: [{service: podinfo-canary, weight: 30}, {service: podinfo-primary, weight: '70'}]""")));
+        assertThat(router.getRoutes()).isEqualTo(new Routes(70, 30, false));
+        router.reconcile(); // keeps the weights, in Flagger's string form
+        assertThat(kube.require(ref).at("/spec/backends")).isEqualTo(json(
+                "[{service: podinfo-canary, weight: '30'}, {service: podinfo-primary, weight: '70'}]"));
     }
 
     @Test
@@ -77,9 +98,18 @@ class SmiAndNopRouterTest {
         assertThat(TrafficRouters.forProvider("nginx", c, kube.client())).isInstanceOf(NginxRouter.class);
         assertThat(TrafficRouters.forProvider("alb", c, kube.client())).isInstanceOf(AlbRouter.class);
         assertThat(TrafficRouters.forProvider("kubernetes", c, kube.client())).isInstanceOf(NopRouter.class);
-        assertThatThrownBy(() -> TrafficRouters.forProvider("contour", c, kube.client()))
+        assertThat(TrafficRouters.forProvider("linkerd", c, kube.client())).isInstanceOf(SmiRouter.class);
+        assertThat(TrafficRouters.forProvider("osm", c, kube.client())).isInstanceOf(SmiRouter.class);
+        for (String appMesh : new String[] {"appmesh", "appmesh:v1beta2", "appmesh:v1beta2:x"}) {
+            assertThatThrownBy(() -> TrafficRouters.forProvider(appMesh, c, kube.client()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("provider '" + appMesh + "': " + ProviderNames.APP_MESH_ENDED);
+        }
+        assertThatThrownBy(() -> TrafficRouters.forProvider("smi", c, kube.client()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("provider 'smi': " + ProviderNames.PLAIN_SMI);
+        assertThatThrownBy(() -> TrafficRouters.forProvider("knative", c, kube.client()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("provider 'contour' is not supported; use one of gatewayapi, gatewayapi:v1");
+                .hasMessageStartingWith("provider 'knative' is not supported; use one of gatewayapi, gatewayapi:v1");
         assertThatThrownBy(() -> new Routes(101, 0, false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

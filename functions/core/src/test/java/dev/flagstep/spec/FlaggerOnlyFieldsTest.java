@@ -51,19 +51,18 @@ class FlaggerOnlyFieldsTest {
                         "analysis.sessionAffinity.sameSite: unknown value \"lax\"; expected one of Strict, Lax, None"),
                 Arguments.of(affinity("gatewayapi", "yes"), "analysis.sessionAffinity: must be an object"),
                 Arguments.of(canary("istio", "meshName: global", ""),
-                        "service.meshName: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                        "service.meshName: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
                 Arguments.of(canary("istio", "backends: [backend1]", ""),
-                        "service.backends: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
+                        "service.backends: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
                 Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
-                        "upstreamRef: only used by Flagger's Gloo provider, which flagstep does not support; remove it"),
+                        "upstreamRef: only used by the gloo provider, not \"istio\"; remove it"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
                         "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
-                Arguments.of(canary("istio", "apex: {labels: {a: b}}", ""),
-                        "service.apex: metadata for the generated apex Service is not supported yet"),
-                Arguments.of(canary("istio", "primary: {annotations: {a: b}}", ""),
-                        "service.primary: metadata for the generated primary Service is not supported yet"),
-                Arguments.of(canary("istio", "canary: {labels: {a: b}}", ""),
-                        "service.canary: metadata for the generated canary Service is not supported yet"),
+                Arguments.of(canary("istio", "apex: {labels: {a: 1}}", ""), "service.apex.labels.a: must be a string, got 1"),
+                Arguments.of(canary("istio", "primary: {annotation: {a: b}}", ""),
+                        "service.primary.annotation: unknown field; expected labels or annotations"),
+                Arguments.of(canary("istio", "canary: [a]", ""), "service.canary: must be an object with labels and annotations"),
+                Arguments.of(canary("istio", "canary: {labels: [a]}", ""), "service.canary.labels: must be a map of strings"),
                 Arguments.of(canary("istio", "trafficDistribution: PreferRemote", ""),
                         "service.trafficDistribution: unknown value \"PreferRemote\"; expected one of PreferClose,"
                                 + " PreferSameZone, PreferSameNode"),
@@ -86,11 +85,22 @@ class FlaggerOnlyFieldsTest {
     }
 
     @Test
+    void upstreamRefBelongsToGloo() {
+        String text = "upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("gloo", "", "");
+        assertThat(errors(parser.parse(text, PODINFO))).noneMatch(e -> e.startsWith("upstreamRef"));
+    }
+
+    @Test
     void acceptedWhereFlagstepActsOnThem() {
         valid(parser.parse(affinity("istio", "{cookieName: c, primaryCookieName: p, sameSite: Lax, maxAge: 60}"), PODINFO));
         valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
         valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
                 "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
+        valid(parser.parse(canary("kuma", """
+                apex: {annotations: {9898.service.kuma.io/protocol: http}, labels: {team: a}}
+                primary: {annotations: {9898.service.kuma.io/protocol: http}}
+                canary: {labels: {}}
+                """, ""), PODINFO));
         valid(parser.parse(canary("gatewayapi", """
                 backendTimeout: 5s
                 headers: {request: {set: {x-a: b}}}

@@ -5,6 +5,7 @@ import static dev.flagstep.spec.SpecParserTest.errors;
 import static dev.flagstep.spec.SpecParserTest.valid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,12 @@ class SpecValidatorTest {
     static final String SERVICE = "service: {port: 9898}\n";
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
-    static final String PROVIDERS = "gatewayapi, gatewayapi:v1, istio, nginx, alb, smi, smi:v1alpha2, smi:v1alpha3, kubernetes";
+    /** The supported list as messages print it (pinned by {@link #everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason}). */
+    static final String PROVIDERS = String.join(", ", SpecValidator.SUPPORTED_PROVIDERS);
+
+    static final String APP_MESH = "App Mesh reached end of support on 2026-09-30 and flagstep does not support it; move to"
+            + " Amazon VPC Lattice with the AWS Gateway API Controller and use provider \"gatewayapi:v1\" (or \"alb\" for"
+            + " ingress traffic)";
 
     final SpecParser parser = new SpecParser();
 
@@ -89,8 +95,13 @@ class SpecValidatorTest {
                 Arguments.of(TARGET, "service.port: required"),
                 Arguments.of(TARGET + "service: {name: podinfo}\n", "service.port: required"),
                 Arguments.of(TARGET + SERVICE + "provider: foo\n", "spec.provider: unknown provider \"foo\"; expected one of " + PROVIDERS),
-                Arguments.of(TARGET + SERVICE + "provider: linkerd\n",
-                        "spec.provider: provider \"linkerd\" is not supported by flagstep yet; supported: " + PROVIDERS),
+                Arguments.of(TARGET + SERVICE + "provider: smi:v1alpha9\n", "spec.provider: unknown provider \"smi:v1alpha9\"; expected one of " + PROVIDERS),
+                Arguments.of(TARGET + SERVICE + "provider: smi:v1alpha9:linkerd\n",
+                        "spec.provider: unknown provider \"smi:v1alpha9:linkerd\"; expected one of " + PROVIDERS),
+                Arguments.of(TARGET + SERVICE + "provider: smi\n", "spec.provider: " + ProviderNames.PLAIN_SMI),
+                Arguments.of(TARGET + SERVICE + "provider: appmesh\n", "spec.provider: " + APP_MESH),
+                Arguments.of(TARGET + SERVICE + "provider: appmesh:v1beta2\n", "spec.provider: " + APP_MESH),
+                Arguments.of(TARGET + SERVICE + "provider: appmesh:v1beta2:x\n", "spec.provider: " + APP_MESH),
                 Arguments.of(TARGET + SERVICE + "provider: contour\n",
                         "spec.provider: provider \"contour\" is not supported by flagstep yet; supported: " + PROVIDERS),
                 Arguments.of(TARGET + SERVICE + "provider: nginx\n", "ingressRef: required when spec.provider is \"nginx\""),
@@ -176,6 +187,34 @@ class SpecValidatorTest {
     @MethodSource("oneProblem")
     void reportsExactlyThisProblem(String text, String expected) {
         assertThat(errors(parser.parse(text, PODINFO))).containsExactly(expected);
+    }
+
+    /** {@code spec.provider}'s enum in Flagger 1.44's CRD ({@code artifacts/flagger/crd.yaml}). */
+    static final List<String> FLAGGER_CRD_PROVIDERS = List.of(
+            "apisix", "appmesh", "appmesh:v1beta2", "contour", "gatewayapi:v1", "gatewayapi:v1beta1", "gloo", "istio",
+            "knative", "kubernetes", "kuma", "linkerd", "nginx", "osm", "skipper", "smi:v1alpha1", "smi:v1alpha2",
+            "smi:v1alpha3", "traefik");
+
+    @Test
+    void everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason() {
+        for (String provider : FLAGGER_CRD_PROVIDERS) {
+            SpecResult result = parser.parse(FlaggerOnlyFieldsTest.canary(provider, "", ""), PODINFO);
+            if (provider.startsWith("appmesh")) {
+                assertThat(errors(result)).as(provider).containsExactly("spec.provider: " + APP_MESH);
+            } else if (SpecValidator.FLAGGER_ONLY_PROVIDERS.contains(provider)) {
+                assertThat(errors(result)).as(provider).containsExactly("spec.provider: provider \"" + provider
+                        + "\" is not supported by flagstep yet; supported: " + PROVIDERS);
+            } else {
+                assertThat(result).as(provider).isInstanceOf(SpecResult.Valid.class);
+            }
+        }
+        // the plain mistakes of issue 17 and the SMI aliases, implemented by TrafficRouters
+        for (String provider : List.of("gatewayapi:v1beta1", "osm", "linkerd", "smi:v1alpha1", "smi:v1alpha1:linkerd",
+                "smi:v1alpha2:osm", "smi:v1alpha3:linkerd")) {
+            valid(parser.parse(FlaggerOnlyFieldsTest.canary(provider, "", ""), PODINFO));
+        }
+        assertThat(SpecValidator.SUPPORTED_PROVIDERS).doesNotContain("smi").doesNotContainAnyElementsOf(
+                SpecValidator.FLAGGER_ONLY_PROVIDERS);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +51,8 @@ public final class KubeCanaries {
     public boolean withAnalysis = true;
     /** Flagger fields of {@code analysis} kept verbatim (e.g. {@code sessionAffinity}). */
     public ObjectNode analysisExtra = new ObjectMapper().createObjectNode();
+    /** The Canary's {@code metadata.annotations} that routers read (e.g. {@code kuma.io/mesh}). */
+    public Map<String, String> annotations = new java.util.HashMap<>();
 
     public static KubeCanaries podinfo() {
         return new KubeCanaries();
@@ -73,6 +76,7 @@ public final class KubeCanaries {
                 List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
         return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", kind, name),
                 ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), autoscalerRef, service,
-                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode());
+                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode(),
+                annotations);
     }
 }

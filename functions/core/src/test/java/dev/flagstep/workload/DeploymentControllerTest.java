@@ -165,6 +165,49 @@ class DeploymentControllerTest {
         assertThat(snapshot()).as("a second bootstrap writes nothing").isEqualTo(before);
     }
 
+    @Test
+    void serviceMetadataGoesOnTheGeneratedServicesAndFollowsTheCanary() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.serviceExtra = (ObjectNode) json("""
+                apex: {labels: {team: web}, annotations: {9898.service.kuma.io/protocol: http}}
+                primary: {labels: {app: ignored, tier: primary}}
+                canary: {annotations: {tier: canary}}
+                """);
+        controller(c).bootstrap();
+
+        String flux = "kustomize.toolkit.fluxcd.io/reconcile: disabled, helm.toolkit.fluxcd.io/driftDetection: disabled";
+        ObjectNode apex = kube.require(ResourceKind.SERVICE.ref("test", "podinfo"));
+        assertThat(apex.at("/metadata/labels")).isEqualTo(json("{team: web, app: podinfo}"));
+        assertThat(apex.at("/metadata/annotations")).isEqualTo(json("{9898.service.kuma.io/protocol: http, " + flux + "}"));
+        ObjectNode primary = kube.require(ResourceKind.SERVICE.ref("test", "podinfo-primary"));
+        assertThat(primary.at("/metadata/labels")).as("the selector label wins, as in Flagger")
+                .isEqualTo(json("{app: podinfo-primary, tier: primary}"));
+        ObjectNode canary = kube.require(ResourceKind.SERVICE.ref("test", "podinfo-canary"));
+        assertThat(canary.at("/metadata/annotations")).isEqualTo(json("{tier: canary, " + flux + "}"));
+
+        // a changed canary: the Services flagstep created follow it
+        c.serviceExtra = (ObjectNode) json("apex: {labels: {team: api}}\ncanary: {annotations: {tier: next}}");
+        controller(c).bootstrap();
+        assertThat(kube.require(ResourceKind.SERVICE.ref("test", "podinfo")).at("/metadata/labels/team").asText()).isEqualTo("api");
+        assertThat(kube.require(ResourceKind.SERVICE.ref("test", "podinfo-canary")).at("/metadata/annotations/tier").asText())
+                .isEqualTo("next");
+    }
+
+    @Test
+    void theUsersApexKeepsItsMetadata() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        liveApexService();
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.serviceExtra = (ObjectNode) json("apex: {labels: {team: web}}");
+        DeploymentController controller = controller(c);
+        controller.initialize();
+        controller.reconcileApex();
+        ObjectNode apex = kube.require(ResourceKind.SERVICE.ref("test", "podinfo"));
+        assertThat(apex.at("/spec/selector")).isEqualTo(json("{app: podinfo-primary}"));
+        assertThat(apex.at("/metadata").has("labels")).as("Flagger changes the metadata of its own Services only").isFalse();
+    }
+
     /** The user's Service {@code podinfo} in front of the target's pods. */
     private static void liveApexService() {
         kube.apply(ResourceKind.SERVICE, """

@@ -127,7 +127,7 @@ public final class PhaseWiring {
                 // a webhook's retries wait real time: its receiver runs in real time, whatever the phases' clock
                 new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock()), s.eventWebhook()),
                 (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
-                new MetricChecker(metrics),
+                new MetricChecker(metrics, s.defaultProvider()),
                 a.events(),
                 // the phases' own Kubernetes client: its timeout bounds what a status or event write can cost a tick
                 new KubeCanaryObjects(a.kube(), a.clock()),
