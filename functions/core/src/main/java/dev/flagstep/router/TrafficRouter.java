@@ -14,6 +14,7 @@ public sealed interface TrafficRouter
         NginxRouter,
         AlbRouter,
         SmiRouter,
+        ContourRouter,
         NopRouter {
 
     /** Creates the router objects if absent, or brings their spec in line with the canary keeping the current weights. */

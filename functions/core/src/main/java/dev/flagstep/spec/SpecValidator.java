@@ -49,13 +49,13 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "smi",
             "smi:v1alpha2",
             "smi:v1alpha3",
-            "kubernetes");
+            "kubernetes",
+            "contour");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
             "apisix",
             "appmesh",
             "appmesh:v1beta2",
-            "contour",
             "gatewayapi:v1beta1",
             "gloo",
             "knative",

@@ -77,9 +77,9 @@ class SmiAndNopRouterTest {
         assertThat(TrafficRouters.forProvider("nginx", c, kube.client())).isInstanceOf(NginxRouter.class);
         assertThat(TrafficRouters.forProvider("alb", c, kube.client())).isInstanceOf(AlbRouter.class);
         assertThat(TrafficRouters.forProvider("kubernetes", c, kube.client())).isInstanceOf(NopRouter.class);
-        assertThatThrownBy(() -> TrafficRouters.forProvider("contour", c, kube.client()))
+        assertThatThrownBy(() -> TrafficRouters.forProvider("appmesh", c, kube.client()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("provider 'contour' is not supported; use one of gatewayapi, gatewayapi:v1");
+                .hasMessageStartingWith("provider 'appmesh' is not supported; use one of gatewayapi, gatewayapi:v1");
         assertThatThrownBy(() -> new Routes(101, 0, false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

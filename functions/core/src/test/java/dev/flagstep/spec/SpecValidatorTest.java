@@ -18,7 +18,7 @@ class SpecValidatorTest {
     static final String SERVICE = "service: {port: 9898}\n";
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
-    static final String PROVIDERS = "gatewayapi, gatewayapi:v1, istio, nginx, alb, smi, smi:v1alpha2, smi:v1alpha3, kubernetes";
+    static final String PROVIDERS = String.join(", ", SpecValidator.SUPPORTED_PROVIDERS);
 
     final SpecParser parser = new SpecParser();
 
@@ -91,8 +91,8 @@ class SpecValidatorTest {
                 Arguments.of(TARGET + SERVICE + "provider: foo\n", "spec.provider: unknown provider \"foo\"; expected one of " + PROVIDERS),
                 Arguments.of(TARGET + SERVICE + "provider: linkerd\n",
                         "spec.provider: provider \"linkerd\" is not supported by flagstep yet; supported: " + PROVIDERS),
-                Arguments.of(TARGET + SERVICE + "provider: contour\n",
-                        "spec.provider: provider \"contour\" is not supported by flagstep yet; supported: " + PROVIDERS),
+                Arguments.of(TARGET + SERVICE + "provider: appmesh\n",
+                        "spec.provider: provider \"appmesh\" is not supported by flagstep yet; supported: " + PROVIDERS),
                 Arguments.of(TARGET + SERVICE + "provider: nginx\n", "ingressRef: required when spec.provider is \"nginx\""),
                 Arguments.of(TARGET + SERVICE + "provider: gatewayapi:v1\n", "service.gatewayRefs: required when spec.provider is \"gatewayapi:v1\""),
                 Arguments.of(TARGET + SERVICE + "provider: gatewayapi\n", "service.gatewayRefs: required when spec.provider is \"gatewayapi\""),

@@ -49,6 +49,8 @@ public final class KubeCanaries {
     public boolean withAnalysis = true;
     /** Flagger fields of {@code analysis} kept verbatim (e.g. {@code sessionAffinity}). */
     public ObjectNode analysisExtra = new ObjectMapper().createObjectNode();
+    /** The canary spec's other fields ({@code routeRef}, {@code upstreamRef}, ...). */
+    public ObjectNode specExtra = new ObjectMapper().createObjectNode();
 
     public static KubeCanaries podinfo() {
         return new KubeCanaries();
@@ -72,6 +74,6 @@ public final class KubeCanaries {
                 List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
         return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", kind, name),
                 ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), autoscalerRef, service,
-                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode());
+                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, specExtra);
     }
 }
