@@ -13,7 +13,8 @@ public final class TrafficRouters {
     public static final List<String> PROVIDERS = List.of(
             "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "istio", "nginx", "alb",
             "smi:v1alpha2", "smi:v1alpha3", "osm", "kubernetes",
-            "contour");
+            "contour",
+            "traefik");
 
     private TrafficRouters() {
     }
@@ -35,6 +36,7 @@ public final class TrafficRouters {
             case "smi:v1alpha2", "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
             case "contour" -> new ContourRouter(kube, canary);
+            case "traefik" -> new TraefikRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

@@ -50,7 +50,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "smi:v1alpha2",
             "smi:v1alpha3",
             "kubernetes",
-            "contour");
+            "contour",
+            "traefik");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
             "apisix",
@@ -63,8 +64,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "linkerd",
             "osm",
             "skipper",
-            "smi:v1alpha1",
-            "traefik");
+            "smi:v1alpha1");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
             "cloudwatch");

@@ -136,6 +136,18 @@ class IngressRoutersE2ETest {
         assertThat(routes.at("/0/services/0/weight").asInt()).isEqualTo(100);
     }
 
+    static final ResourceKind TRAEFIK_SERVICE = new ResourceKind("traefik.io", "v1alpha1", "TraefikService", "traefikservices");
+
+    @Test
+    void traefikWalksTheTraefikServiceWeightsToPromotion() throws Exception {
+        CanaryDocument doc = canary("traefik", "traefik", PROGRESSIVE);
+        Execution rollout = promote(doc);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 0);
+        assertThat(object(TRAEFIK_SERVICE, "traefik").at("/spec/weighted/services"))
+                .isEqualTo(json("[{name: traefik-primary, namespace: e2e, port: 9898, weight: 100}]"));
+    }
+
     static JsonNode json(String yaml) {
         try {
             return new YAMLMapper().readTree(yaml);
