@@ -14,6 +14,7 @@ public sealed interface TrafficRouter
         NginxRouter,
         AlbRouter,
         SmiRouter,
+        SkipperRouter,
         TraefikRouter,
         ContourRouter,
         NopRouter {

@@ -14,7 +14,8 @@ public final class TrafficRouters {
             "gatewayapi", "gatewayapi:v1", "gatewayapi:v1beta1", "istio", "nginx", "alb",
             "smi:v1alpha2", "smi:v1alpha3", "osm", "kubernetes",
             "contour",
-            "traefik");
+            "traefik",
+            "skipper");
 
     private TrafficRouters() {
     }
@@ -37,6 +38,7 @@ public final class TrafficRouters {
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
             case "contour" -> new ContourRouter(kube, canary);
             case "traefik" -> new TraefikRouter(kube, canary);
+            case "skipper" -> new SkipperRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

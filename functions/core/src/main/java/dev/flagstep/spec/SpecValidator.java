@@ -51,7 +51,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "smi:v1alpha3",
             "kubernetes",
             "contour",
-            "traefik");
+            "traefik",
+            "skipper");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
             "apisix",
@@ -63,7 +64,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "kuma",
             "linkerd",
             "osm",
-            "skipper",
             "smi:v1alpha1");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",

@@ -90,7 +90,9 @@ class IngressRoutersE2ETest {
 
     static void apply(ResourceKind kind, String yaml) {
         try {
-            h.sim.client().create(kind, (ObjectNode) new YAMLMapper().readTree(yaml));
+            ObjectNode o = (ObjectNode) new YAMLMapper().readTree(yaml);
+            o.put("apiVersion", kind.apiVersion()).put("kind", kind.kind());
+            h.sim.client().create(kind, o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,6 +148,35 @@ class IngressRoutersE2ETest {
         assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 0);
         assertThat(object(TRAEFIK_SERVICE, "traefik").at("/spec/weighted/services"))
                 .isEqualTo(json("[{name: traefik-primary, namespace: e2e, port: 9898, weight: 100}]"));
+    }
+
+    @Test
+    void skipperWalksTheCloneIngressWeightsToPromotion() throws Exception {
+        apply(ResourceKind.INGRESS, """
+                metadata:
+                  name: skipper-ingress
+                  namespace: e2e
+                  annotations: {kubernetes.io/ingress.class: skipper}
+                spec:
+                  rules:
+                    - host: app.example.com
+                      http:
+                        paths:
+                          - {path: /, pathType: Prefix, backend: {service: {name: skipper, port: {number: 9898}}}}
+                """);
+        CanaryDocument doc = canary("skipper", "skipper", PROGRESSIVE,
+                "ingressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: skipper-ingress}");
+        Execution rollout = promote(doc);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 0);
+        ObjectNode clone = object(ResourceKind.INGRESS, "skipper-ingress-canary");
+        assertThat(clone.at("/metadata/annotations/zalando.org~1backend-weights").asText())
+                .isEqualTo("{\"skipper-canary\":0,\"skipper-primary\":100}");
+        assertThat(clone.at("/metadata/annotations/zalando.org~1skipper-predicate").asText()).isEqualTo("False()");
+        assertThat(names(clone.at("/spec/rules/0/http/paths"), "/backend/service/name"))
+                .containsExactly("skipper-primary", "skipper-canary");
+        assertThat(object(ResourceKind.INGRESS, "skipper-ingress").at("/spec/rules/0/http/paths/0/backend/service/name").asText())
+                .isEqualTo("skipper");
     }
 
     static JsonNode json(String yaml) {
