@@ -15,7 +15,8 @@ public final class TrafficRouters {
             "smi:v1alpha2", "smi:v1alpha3", "osm", "kubernetes",
             "contour",
             "traefik",
-            "skipper");
+            "skipper",
+            "gloo");
 
     private TrafficRouters() {
     }
@@ -39,6 +40,7 @@ public final class TrafficRouters {
             case "contour" -> new ContourRouter(kube, canary);
             case "traefik" -> new TraefikRouter(kube, canary);
             case "skipper" -> new SkipperRouter(kube, canary);
+            case "gloo" -> new GlooRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

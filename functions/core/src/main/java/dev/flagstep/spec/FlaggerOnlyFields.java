@@ -32,9 +32,8 @@ final class FlaggerOnlyFields {
                         + " not support; remove it"));
             }
         }
-        if (present(spec.path("upstreamRef"))) {
-            errors.add(new SpecError("upstreamRef", "only used by Flagger's Gloo provider, which flagstep does not support;"
-                    + " remove it"));
+        if (present(spec.path("upstreamRef")) && !provider.equals("gloo")) {
+            errors.add(new SpecError("upstreamRef", "only used by Flagger's Gloo provider (spec.provider: gloo); remove it"));
         }
         notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
         notYet(service, "apex", "metadata for the generated apex Service is not supported yet", errors);

@@ -21,7 +21,7 @@ final class KnownFields {
             "progressDeadlineSeconds", "skipAnalysis", "suspend", "analysis");
     static final Set<String> SPEC_EXTRA = Set.of(
             "routeRef",         // metric templates' {{ route }} (TemplateModel)
-            "upstreamRef",      // Gloo only: rejected (FlaggerOnlyFields)
+            "upstreamRef",      // Gloo only (GlooRouter); refused elsewhere (FlaggerOnlyFields)
             "revertOnDeletion"); // CanaryDeletion
 
     /**

@@ -52,14 +52,14 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "kubernetes",
             "contour",
             "traefik",
-            "skipper");
+            "skipper",
+            "gloo");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
             "apisix",
             "appmesh",
             "appmesh:v1beta2",
             "gatewayapi:v1beta1",
-            "gloo",
             "knative",
             "kuma",
             "linkerd",

@@ -55,7 +55,7 @@ class FlaggerOnlyFieldsTest {
                 Arguments.of(canary("istio", "backends: [backend1]", ""),
                         "service.backends: only used by Flagger's App Mesh provider, which flagstep does not support; remove it"),
                 Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
-                        "upstreamRef: only used by Flagger's Gloo provider, which flagstep does not support; remove it"),
+                        "upstreamRef: only used by Flagger's Gloo provider (spec.provider: gloo); remove it"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
                         "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
                 Arguments.of(canary("istio", "apex: {labels: {a: b}}", ""),
@@ -90,6 +90,8 @@ class FlaggerOnlyFieldsTest {
     void acceptedWhereFlagstepActsOnThem() {
         valid(parser.parse(affinity("istio", "{cookieName: c, primaryCookieName: p, sameSite: Lax, maxAge: 60}"), PODINFO));
         valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
+        valid(parser.parse("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u, namespace: gloo-system}\n"
+                + canary("gloo", "", ""), PODINFO));
         valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
                 "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
         valid(parser.parse(canary("gatewayapi", """

@@ -179,6 +179,34 @@ class IngressRoutersE2ETest {
                 .isEqualTo("skipper");
     }
 
+    static final ResourceKind UPSTREAM = new ResourceKind("gloo.solo.io", "v1", "Upstream", "upstreams");
+    static final ResourceKind ROUTE_TABLE = new ResourceKind("gateway.solo.io", "v1", "RouteTable", "routetables");
+
+    @Test
+    void glooWalksTheRouteTableWeightsToPromotionWithTheConfigUpstreamsSettings() throws Exception {
+        h.sim.createNamespace("gloo-system");
+        h.sim.client().create(UPSTREAM, (ObjectNode) json("""
+                apiVersion: gloo.solo.io/v1
+                kind: Upstream
+                metadata: {name: config-upstream, namespace: gloo-system}
+                spec:
+                  connectionConfig: {maxRequestsPerConnection: 100}
+                  loadBalancerConfig: {roundRobin: {}}
+                """));
+        CanaryDocument doc = canary("gloo", "gloo", PROGRESSIVE,
+                "upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: config-upstream, namespace: gloo-system}");
+        Execution rollout = promote(doc);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 0);
+        assertThat(object(ROUTE_TABLE, "gloo").at("/spec/routes/0/routeAction/multi/destinations")).isEqualTo(json("""
+                - {destination: {upstream: {name: e2e-gloo-primaryupstream-9898, namespace: e2e}}, weight: 100}
+                - {destination: {upstream: {name: e2e-gloo-canaryupstream-9898, namespace: e2e}}}
+                """));
+        ObjectNode canaryUpstream = object(UPSTREAM, "e2e-gloo-canaryupstream-9898");
+        assertThat(canaryUpstream.at("/spec/kube/serviceName").asText()).isEqualTo("gloo-canary");
+        assertThat(canaryUpstream.at("/spec/loadBalancerConfig")).isEqualTo(json("{roundRobin: {}}"));
+    }
+
     static JsonNode json(String yaml) {
         try {
             return new YAMLMapper().readTree(yaml);
