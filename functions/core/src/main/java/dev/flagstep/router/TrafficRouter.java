@@ -14,6 +14,7 @@ public sealed interface TrafficRouter
         NginxRouter,
         AlbRouter,
         SmiRouter,
+        ApisixRouter,
         GlooRouter,
         SkipperRouter,
         TraefikRouter,

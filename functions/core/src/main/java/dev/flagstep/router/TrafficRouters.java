@@ -16,7 +16,8 @@ public final class TrafficRouters {
             "contour",
             "traefik",
             "skipper",
-            "gloo");
+            "gloo",
+            "apisix");
 
     private TrafficRouters() {
     }
@@ -41,6 +42,7 @@ public final class TrafficRouters {
             case "traefik" -> new TraefikRouter(kube, canary);
             case "skipper" -> new SkipperRouter(kube, canary);
             case "gloo" -> new GlooRouter(kube, canary);
+            case "apisix" -> new ApisixRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

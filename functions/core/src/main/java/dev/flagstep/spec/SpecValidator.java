@@ -53,10 +53,10 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "contour",
             "traefik",
             "skipper",
-            "gloo");
+            "gloo",
+            "apisix");
     /** Flagger's other mesh providers: valid Flagger, not implemented here. */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
-            "apisix",
             "appmesh",
             "appmesh:v1beta2",
             "gatewayapi:v1beta1",

@@ -207,6 +207,30 @@ class IngressRoutersE2ETest {
         assertThat(canaryUpstream.at("/spec/loadBalancerConfig")).isEqualTo(json("{roundRobin: {}}"));
     }
 
+    static final ResourceKind APISIX_ROUTE = new ResourceKind("apisix.apache.org", "v2", "ApisixRoute", "apisixroutes");
+
+    @Test
+    void apisixWalksTheRouteCopysWeightsToPromotion() throws Exception {
+        apply(APISIX_ROUTE, """
+                metadata: {name: web, namespace: e2e}
+                spec:
+                  http:
+                    - name: method
+                      match: {hosts: [app.example.com], methods: [GET], paths: ["/*"]}
+                      backends: [{serviceName: apisix, servicePort: 9898}]
+                """);
+        CanaryDocument doc = canary("apisix", "apisix", PROGRESSIVE,
+                "routeRef: {apiVersion: apisix.apache.org/v2, kind: ApisixRoute, name: web}");
+        Execution rollout = promote(doc);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(20, 40, 0);
+        assertThat(object(APISIX_ROUTE, "web-apisix-canary").at("/spec/http/0/backends")).isEqualTo(json("""
+                - {serviceName: apisix-primary, servicePort: 9898, weight: 100}
+                - {serviceName: apisix-canary, servicePort: 9898, weight: 0}
+                """));
+        assertThat(object(APISIX_ROUTE, "web").at("/spec/http/0/backends/0/serviceName").asText()).isEqualTo("apisix");
+    }
+
     static JsonNode json(String yaml) {
         try {
             return new YAMLMapper().readTree(yaml);
