@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
-import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 
@@ -68,12 +67,7 @@ public final class ApisixRouter implements TrafficRouter {
 
         KubeRef ref = canaryRoute();
         ObjectNode desired = RouterObjects.generated(APISIX_ROUTE, ref.name(), ref.namespace());
-        JsonNode labels = user.path("metadata").path("labels");
-        if (labels.isObject() && !labels.isEmpty()) desired.withObjectProperty("metadata").set("labels", labels.deepCopy());
-        ObjectNode ann = RouterObjects.annotations(desired);
-        user.path("metadata").path("annotations").properties().forEach(e -> {
-            if (!e.getKey().equals(LastApplied.ANNOTATION)) ann.set(e.getKey(), e.getValue().deepCopy());
-        });
+        RouterObjects.copyUserMetadata(user, desired);
         RouterObjects.markGenerated(desired);
         desired.set("spec", spec);
         if (kube.createIfAbsent(APISIX_ROUTE, desired).isPresent()) return;
@@ -121,12 +115,12 @@ public final class ApisixRouter implements TrafficRouter {
 
     @Override
     public void setRoutes(Routes routes) {
-        if (routes.primary() == 0 && routes.canary() == 0) throw new RouterException("apisix: no valid weights (both 0)");
+        Routes r = RouterObjects.requireWeights("apisix", routes);
         kube.edit(canaryRoute(), o -> {
             if (read(o).isEmpty()) {
                 throw new RouterException(canaryRoute() + " has no backend " + RouterObjects.primary(canary) + ": run Initialize to reconcile it");
             }
-            write(o, routes.unmirrored());
+            write(o, r);
         });
     }
 }

@@ -28,19 +28,8 @@ public final class ContourRouter extends OwnedObjectRouter implements TrafficRou
     }
 
     @Override
-    public void reconcile() {
-        reconcileOwned();
-    }
-
-    @Override
-    public Routes getRoutes() {
-        return readRequired(kube.require(ref()));
-    }
-
-    @Override
     public void setRoutes(Routes routes) {
-        if (routes.primary() == 0 && routes.canary() == 0) throw new RouterException("contour: no valid weights (both 0)");
-        super.setRoutes(routes.unmirrored());
+        super.setRoutes(RouterObjects.requireWeights("contour", routes));
     }
 
     @Override

@@ -83,14 +83,8 @@ public final class GlooRouter extends OwnedObjectRouter implements TrafficRouter
     }
 
     @Override
-    public Routes getRoutes() {
-        return readRequired(kube.require(ref()));
-    }
-
-    @Override
     public void setRoutes(Routes routes) {
-        if (routes.primary() == 0 && routes.canary() == 0) throw new RouterException("gloo: no valid weights (both 0)");
-        super.setRoutes(routes.unmirrored());
+        super.setRoutes(RouterObjects.requireWeights("gloo", routes));
     }
 
     @Override

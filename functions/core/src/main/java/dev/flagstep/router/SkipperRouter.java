@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
-import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
@@ -76,12 +75,8 @@ public final class SkipperRouter implements TrafficRouter {
         }
         KubeRef ref = canaryIngress();
         ObjectNode desired = RouterObjects.generated(ResourceKind.INGRESS, ref.name(), ref.namespace());
-        JsonNode labels = user.path("metadata").path("labels");
-        if (labels.isObject() && !labels.isEmpty()) desired.withObjectProperty("metadata").set("labels", labels.deepCopy());
+        RouterObjects.copyUserMetadata(user, desired);
         ObjectNode ann = RouterObjects.annotations(desired);
-        user.path("metadata").path("annotations").properties().forEach(e -> {
-            if (!e.getKey().equals(LastApplied.ANNOTATION)) ann.set(e.getKey(), e.getValue().deepCopy());
-        });
         RouterObjects.markGenerated(desired);
         desired.set("spec", spec);
         write(ann, Routes.allPrimary(), ROUTE_WEIGHT);
