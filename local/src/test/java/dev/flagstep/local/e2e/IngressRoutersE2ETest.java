@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The ingress and gateway routers (Contour, Traefik, Skipper, Gloo, APISIX) each take a canary to promotion on
  * the simulated cluster, their router objects written and read back through its API; Contour also runs an A/B
- * test on a header. Metrics come from a MetricTemplate on the fake Prometheus.
+ * test on a header, as does Gloo. Metrics come from a MetricTemplate on the fake Prometheus.
  */
 class IngressRoutersE2ETest {
 
@@ -205,6 +205,24 @@ class IngressRoutersE2ETest {
         ObjectNode canaryUpstream = object(UPSTREAM, "e2e-gloo-canaryupstream-9898");
         assertThat(canaryUpstream.at("/spec/kube/serviceName").asText()).isEqualTo("gloo-canary");
         assertThat(canaryUpstream.at("/spec/loadBalancerConfig")).isEqualTo(json("{roundRobin: {}}"));
+    }
+
+    @Test
+    void glooAbTestingSendsTheHeaderToTheCanaryForEachIteration() throws Exception {
+        CanaryDocument doc = canary("glooab", "gloo", """
+                    interval: 10s
+                    threshold: 2
+                    iterations: 3
+                    match:
+                      - headers:
+                          x-canary:
+                            exact: insider
+                """);
+        Execution rollout = promote(doc);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(100, 100, 100, 0);
+        assertThat(object(ROUTE_TABLE, "glooab").at("/spec/routes/0/matchers"))
+                .isEqualTo(json("[{headers: [{name: x-canary, value: insider}]}]"));
     }
 
     static final ResourceKind APISIX_ROUTE = new ResourceKind("apisix.apache.org", "v2", "ApisixRoute", "apisixroutes");
