@@ -93,8 +93,7 @@ public final class ApisixRouter implements TrafficRouter {
         return httpItem(route, RouterObjects.primary(canary)).flatMap(item -> {
             for (JsonNode b : item.path("backends")) {
                 if (b.path("serviceName").asText().equals(RouterObjects.primary(canary))) {
-                    int p = b.path("weight").asInt(0);
-                    return p < 0 || p > 100 ? Optional.empty() : Optional.of(new Routes(p, 100 - p, false));
+                    return RouterObjects.fromPrimary(b.path("weight").asInt(0));
                 }
             }
             return Optional.empty();

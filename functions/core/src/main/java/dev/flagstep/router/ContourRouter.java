@@ -88,9 +88,7 @@ public final class ContourRouter extends OwnedObjectRouter implements TrafficRou
         if (services.size() < 2) return Optional.empty();
         for (JsonNode s : services) {
             if (s.path("name").asText().equals(RouterObjects.primary(canary))) {
-                int p = s.path("weight").asInt(0);
-                if (p < 0 || p > 100) return Optional.empty();
-                return Optional.of(new Routes(p, 100 - p, false));
+                return RouterObjects.fromPrimary(s.path("weight").asInt(0));
             }
         }
         return Optional.empty();

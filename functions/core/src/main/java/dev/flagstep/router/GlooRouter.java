@@ -130,8 +130,7 @@ public final class GlooRouter extends OwnedObjectRouter implements TrafficRouter
         if (destinations.size() < 2) return Optional.empty();
         for (JsonNode d : destinations) {
             if (d.at("/destination/upstream/name").asText().equals(upstreamName("primary"))) {
-                int p = d.path("weight").asInt(0);
-                return p < 0 || p > 100 ? Optional.empty() : Optional.of(new Routes(p, 100 - p, false));
+                return RouterObjects.fromPrimary(d.path("weight").asInt(0));
             }
         }
         return Optional.empty();

@@ -48,6 +48,11 @@ final class RouterObjects {
         return c.analysis().map(Analysis::mirrorWeight).orElse(0);
     }
 
+    /** Flagger's GetRoutes on routers that store only the primary's share: the canary has the rest. */
+    static Optional<Routes> fromPrimary(int primary) {
+        return primary < 0 || primary > 100 ? Optional.empty() : Optional.of(new Routes(primary, 100 - primary, false));
+    }
+
     /** Flagger's SetRoutes check on routers without a mirror: both weights 0 would route nothing. */
     static Routes requireWeights(String provider, Routes r) {
         if (r.primary() == 0 && r.canary() == 0) throw new RouterException(provider + ": no valid weights (both 0)");

@@ -40,8 +40,7 @@ public final class TraefikRouter extends OwnedObjectRouter implements TrafficRou
     Optional<Routes> read(ObjectNode o) {
         for (JsonNode s : o.at("/spec/weighted/services")) {
             if (s.path("name").asText().equals(RouterObjects.primary(canary))) {
-                int p = s.path("weight").asInt(0);
-                return p < 0 || p > 100 ? Optional.empty() : Optional.of(new Routes(p, 100 - p, false));
+                return RouterObjects.fromPrimary(s.path("weight").asInt(0));
             }
         }
         return Optional.empty();
