@@ -76,6 +76,17 @@ class IngressRoutersE2ETest {
                 maxWeight: 40
             """;
 
+    /** Flagger's e2e A/B test: three iterations with the {@code x-canary: insider} header. */
+    static final String AB_INSIDER = """
+                interval: 10s
+                threshold: 2
+                iterations: 3
+                match:
+                  - headers:
+                      x-canary:
+                        exact: insider
+            """;
+
     static Execution promote(CanaryDocument doc) throws InterruptedException {
         Execution rollout = h.deployNewRevision(doc);
         h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
@@ -115,15 +126,7 @@ class IngressRoutersE2ETest {
 
     @Test
     void contourAbTestingSendsTheHeaderToTheCanaryForEachIteration() throws Exception {
-        CanaryDocument doc = canary("contourab", "contour", """
-                    interval: 10s
-                    threshold: 2
-                    iterations: 3
-                    match:
-                      - headers:
-                          x-canary:
-                            exact: insider
-                """);
+        CanaryDocument doc = canary("contourab", "contour", AB_INSIDER);
         Execution rollout = promote(doc);
 
         assertThat(h.runWeights(doc, rollout)).containsExactly(100, 100, 100, 0);
@@ -209,15 +212,7 @@ class IngressRoutersE2ETest {
 
     @Test
     void glooAbTestingSendsTheHeaderToTheCanaryForEachIteration() throws Exception {
-        CanaryDocument doc = canary("glooab", "gloo", """
-                    interval: 10s
-                    threshold: 2
-                    iterations: 3
-                    match:
-                      - headers:
-                          x-canary:
-                            exact: insider
-                """);
+        CanaryDocument doc = canary("glooab", "gloo", AB_INSIDER);
         Execution rollout = promote(doc);
 
         assertThat(h.runWeights(doc, rollout)).containsExactly(100, 100, 100, 0);
