@@ -98,6 +98,29 @@ final class Matches {
         return out;
     }
 
+    /** One header condition of one A/B match: its name and Istio's {@code {exact|prefix|suffix|regex: v}}. */
+    record Header(String name, JsonNode condition) {
+
+        /** The condition's value for {@code field}, empty when it does not set it. */
+        String value(String field) {
+            return condition.path(field).isTextual() ? condition.get(field).asText() : "";
+        }
+    }
+
+    /**
+     * Every header condition of every A/B match in order, names sorted within a match (Flagger walks a Go map,
+     * in random order); for routers that AND all of them into one rule (Contour, Gloo).
+     */
+    static List<Header> headerList(List<JsonNode> istio) {
+        List<Header> out = new ArrayList<>();
+        for (JsonNode m : istio) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            m.path("headers").properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            sorted.forEach((name, v) -> out.add(new Header(name, v)));
+        }
+        return out;
+    }
+
     /** Go's regexp.QuoteMeta: RE2 (Envoy) has no \\Q..\\E quoting. */
     static String quoteMeta(String s) {
         StringBuilder b = new StringBuilder();

@@ -82,6 +82,16 @@ abstract class OwnedObjectRouter {
                 + " and " + RouterObjects.canary(canary) + ": run Initialize to reconcile it"));
     }
 
+    /** {@link TrafficRouter#reconcile()}: {@link #reconcileOwned()}. */
+    public void reconcile() {
+        reconcileOwned();
+    }
+
+    /** {@link TrafficRouter#getRoutes()}: the weights in the object, which must hold routes. */
+    public Routes getRoutes() {
+        return readRequired(kube.require(ref()));
+    }
+
     /** {@link TrafficRouter#setRoutes(Routes)}: patches the weights (and mirroring) on the object, which must hold routes. */
     public void setRoutes(Routes routes) {
         kube.edit(ref(), o -> {

@@ -48,6 +48,30 @@ final class RouterObjects {
         return c.analysis().map(Analysis::mirrorWeight).orElse(0);
     }
 
+    /** Flagger's GetRoutes on routers that store only the primary's share: the canary has the rest. */
+    static Optional<Routes> fromPrimary(int primary) {
+        return primary < 0 || primary > 100 ? Optional.empty() : Optional.of(new Routes(primary, 100 - primary, false));
+    }
+
+    /** Flagger's SetRoutes check on routers without a mirror: both weights 0 would route nothing. */
+    static Routes requireWeights(String provider, Routes r) {
+        if (r.primary() == 0 && r.canary() == 0) throw new RouterException(provider + ": no valid weights (both 0)");
+        return r.unmirrored();
+    }
+
+    /**
+     * The user's labels and annotations on a copy flagstep generates from the user's object (Skipper's Ingress,
+     * APISIX's route), without kubectl's last-applied configuration, which describes the user's object.
+     */
+    static void copyUserMetadata(JsonNode user, ObjectNode generated) {
+        JsonNode labels = user.path("metadata").path("labels");
+        if (labels.isObject() && !labels.isEmpty()) generated.withObjectProperty("metadata").set("labels", labels.deepCopy());
+        ObjectNode ann = annotations(generated);
+        user.path("metadata").path("annotations").properties().forEach(e -> {
+            if (!e.getKey().equals(dev.flagstep.kubernetes.LastApplied.ANNOTATION)) ann.set(e.getKey(), e.getValue().deepCopy());
+        });
+    }
+
     /** {@code apiVersion}, {@code kind} and metadata of an object flagstep generates and owns (namespace "" for none). */
     static ObjectNode generated(ResourceKind kind, String name, String namespace) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();

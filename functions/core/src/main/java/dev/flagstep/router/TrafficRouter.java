@@ -15,6 +15,11 @@ public sealed interface TrafficRouter
         AlbRouter,
         SmiRouter,
         KumaRouter,
+        ApisixRouter,
+        GlooRouter,
+        SkipperRouter,
+        TraefikRouter,
+        ContourRouter,
         NopRouter {
 
     /** Creates the router objects if absent, or brings their spec in line with the canary keeping the current weights. */

@@ -24,7 +24,12 @@ public final class TrafficRouters {
             "smi:v1alpha3",
             "osm",
             "kuma",
-            "kubernetes");
+            "kubernetes",
+            "contour",
+            "traefik",
+            "skipper",
+            "gloo",
+            "apisix");
 
     private TrafficRouters() {
     }
@@ -51,6 +56,11 @@ public final class TrafficRouters {
                  "osm" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA2);
             case "smi:v1alpha3" -> new SmiRouter(kube, canary, ResourceKind.TRAFFIC_SPLIT_V1ALPHA3);
             case "kuma" -> new KumaRouter(kube, canary);
+            case "contour" -> new ContourRouter(kube, canary);
+            case "traefik" -> new TraefikRouter(kube, canary);
+            case "skipper" -> new SkipperRouter(kube, canary);
+            case "gloo" -> new GlooRouter(kube, canary);
+            case "apisix" -> new ApisixRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", PROVIDERS));

@@ -21,7 +21,7 @@ final class KnownFields {
             "progressDeadlineSeconds", "skipAnalysis", "suspend", "analysis");
     static final Set<String> SPEC_EXTRA = Set.of(
             "routeRef",         // metric templates' {{ route }} (TemplateModel)
-            "upstreamRef",      // Gloo only: rejected elsewhere (FlaggerOnlyFields)
+            "upstreamRef",      // Gloo only (GlooRouter); refused elsewhere (FlaggerOnlyFields)
             "revertOnDeletion"); // CanaryDeletion
 
     /** All used by the routers and the generated Services ({@code portDiscovery}: workload.ServicePorts). */

@@ -53,18 +53,18 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "smi:v1alpha3",
             "osm",
             "kuma",
-            "kubernetes");
+            "kubernetes",
+            "contour",
+            "traefik",
+            "skipper",
+            "gloo",
+            "apisix");
     /**
      * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
      * are refused with their own reason: {@link ProviderNames#refusal}.)
      */
     static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
-            "apisix",
-            "contour",
-            "gloo",
-            "knative",
-            "skipper",
-            "traefik");
+            "knative");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
             "cloudwatch");

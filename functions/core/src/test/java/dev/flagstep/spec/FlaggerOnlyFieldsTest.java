@@ -85,15 +85,11 @@ class FlaggerOnlyFieldsTest {
     }
 
     @Test
-    void upstreamRefBelongsToGloo() {
-        String text = "upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("gloo", "", "");
-        assertThat(errors(parser.parse(text, PODINFO))).noneMatch(e -> e.startsWith("upstreamRef"));
-    }
-
-    @Test
     void acceptedWhereFlagstepActsOnThem() {
         valid(parser.parse(affinity("istio", "{cookieName: c, primaryCookieName: p, sameSite: Lax, maxAge: 60}"), PODINFO));
         valid(parser.parse(affinity("gatewayapi:v1", "{cookieName: c}"), PODINFO));
+        valid(parser.parse("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u, namespace: gloo-system}\n"
+                + canary("gloo", "", ""), PODINFO));
         valid(parser.parse(affinity("alb", "{cookieName: c, maxAge: 3600}").replace("provider: alb\n",
                 "provider: alb\ningressRef: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo}\n"), PODINFO));
         valid(parser.parse(canary("kuma", """

@@ -53,6 +53,8 @@ public final class KubeCanaries {
     public ObjectNode analysisExtra = new ObjectMapper().createObjectNode();
     /** The Canary's {@code metadata.annotations} that routers read (e.g. {@code kuma.io/mesh}). */
     public Map<String, String> annotations = new java.util.HashMap<>();
+    /** The canary spec's other fields ({@code routeRef}, {@code upstreamRef}, ...). */
+    public ObjectNode specExtra = new ObjectMapper().createObjectNode();
 
     public static KubeCanaries podinfo() {
         return new KubeCanaries();
@@ -76,7 +78,7 @@ public final class KubeCanaries {
                 List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
         return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", kind, name),
                 ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), autoscalerRef, service,
-                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, m.createObjectNode(),
+                Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, specExtra,
                 annotations);
     }
 }
