@@ -8,7 +8,8 @@ import java.util.Optional;
  */
 public sealed interface MetricProvider permits
         PrometheusProvider,
-        CloudWatchProvider {
+        CloudWatchProvider,
+        DatadogProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

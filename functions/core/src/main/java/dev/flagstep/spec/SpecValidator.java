@@ -67,10 +67,10 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "traefik");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
-            "cloudwatch");
+            "cloudwatch",
+            "datadog");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "influxdb",
-            "datadog",
             "externalmetrics",
             "stackdriver",
             "newrelic",

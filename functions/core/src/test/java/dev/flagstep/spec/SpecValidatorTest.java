@@ -19,6 +19,7 @@ class SpecValidatorTest {
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
     static final String PROVIDERS = "gatewayapi, gatewayapi:v1, istio, nginx, alb, smi, smi:v1alpha2, smi:v1alpha3, kubernetes";
+    static final String METRIC_PROVIDERS = String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS);
 
     final SpecParser parser = new SpecParser();
 
@@ -117,10 +118,11 @@ class SpecValidatorTest {
                 // metric templates
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: cloudwatch"),
                         "metricTemplate[errors].spec.provider.region: required for the cloudwatch provider"),
-                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: datadog"),
-                        "metricTemplate[errors].spec.provider.type: metric provider \"datadog\" is not supported by flagstep yet; supported: prometheus, cloudwatch"),
+                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: stackdriver"),
+                        "metricTemplate[errors].spec.provider.type: metric provider \"stackdriver\" is not supported by flagstep yet; supported: "
+                                + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometeus"),
-                        "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of prometheus, cloudwatch"),
+                        "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of " + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometheus\nheaders: {X-Org: tenant}"),
                         "metricTemplate[errors].spec.provider.headers.X-Org: must be a list of strings (an http.Header), got \"tenant\""),
                 // alerts
