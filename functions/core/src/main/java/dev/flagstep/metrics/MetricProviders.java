@@ -147,6 +147,7 @@ public final class MetricProviders {
                                     + ": region not specified")), cloudWatchClientForRegion),
                     clock);
             case "datadog" -> new DatadogProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
+            case "newrelic" -> new NewRelicProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false));
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

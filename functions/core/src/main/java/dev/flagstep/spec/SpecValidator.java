@@ -68,12 +68,12 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
             "cloudwatch",
-            "datadog");
+            "datadog",
+            "newrelic");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "influxdb",
             "externalmetrics",
             "stackdriver",
-            "newrelic",
             "graphite",
             "dynatrace",
             "keptn",
