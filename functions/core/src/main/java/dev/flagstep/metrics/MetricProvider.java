@@ -10,7 +10,8 @@ public sealed interface MetricProvider permits
         PrometheusProvider,
         CloudWatchProvider,
         DatadogProvider,
-        NewRelicProvider {
+        NewRelicProvider,
+        DynatraceProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

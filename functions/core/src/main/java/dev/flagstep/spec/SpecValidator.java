@@ -69,13 +69,13 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "prometheus",
             "cloudwatch",
             "datadog",
-            "newrelic");
+            "newrelic",
+            "dynatrace");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "influxdb",
             "externalmetrics",
             "stackdriver",
             "graphite",
-            "dynatrace",
             "keptn",
             "splunk");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
