@@ -11,7 +11,8 @@ public sealed interface MetricProvider permits
         CloudWatchProvider,
         DatadogProvider,
         NewRelicProvider,
-        DynatraceProvider {
+        DynatraceProvider,
+        GraphiteProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

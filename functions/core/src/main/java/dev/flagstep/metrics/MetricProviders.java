@@ -149,6 +149,7 @@ public final class MetricProviders {
             case "datadog" -> new DatadogProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             case "newrelic" -> new NewRelicProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false));
             case "dynatrace" -> new DynatraceProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
+            case "graphite" -> new GraphiteProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, true));
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

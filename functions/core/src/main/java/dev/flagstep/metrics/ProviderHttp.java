@@ -178,13 +178,20 @@ final class ProviderHttp {
      * digits and {@code -_.~} unescaped), so the request is the one Flagger's provider sends.
      */
     static String goQuery(Map<String, String> params) {
+        Map<String, List<String>> all = new java.util.TreeMap<>();
+        params.forEach((k, v) -> all.put(k, List.of(v)));
+        return goQueryAll(all);
+    }
+
+    /** {@link #goQuery} for keys with several values (kept in their order). */
+    static String goQueryAll(Map<String, List<String>> params) {
         StringBuilder query = new StringBuilder();
-        new java.util.TreeMap<>(params).forEach((k, v) -> {
+        new java.util.TreeMap<>(params).forEach((k, values) -> values.forEach(v -> {
             if (!query.isEmpty()) {
                 query.append('&');
             }
             query.append(goEscape(k)).append('=').append(goEscape(v));
-        });
+        }));
         return query.toString();
     }
 

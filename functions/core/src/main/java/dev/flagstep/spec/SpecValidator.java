@@ -70,12 +70,12 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "cloudwatch",
             "datadog",
             "newrelic",
-            "dynatrace");
+            "dynatrace",
+            "graphite");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "influxdb",
             "externalmetrics",
             "stackdriver",
-            "graphite",
             "keptn",
             "splunk");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
