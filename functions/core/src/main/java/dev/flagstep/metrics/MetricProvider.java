@@ -12,7 +12,8 @@ public sealed interface MetricProvider permits
         DatadogProvider,
         NewRelicProvider,
         DynatraceProvider,
-        GraphiteProvider {
+        GraphiteProvider,
+        InfluxDbProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

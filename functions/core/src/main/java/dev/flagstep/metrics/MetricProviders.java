@@ -150,6 +150,8 @@ public final class MetricProviders {
             case "newrelic" -> new NewRelicProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false));
             case "dynatrace" -> new DynatraceProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             case "graphite" -> new GraphiteProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, true));
+            case "influxdb" -> new InfluxDbProvider(spec.address(), secret(canaryNamespace, spec),
+                    new ProviderHttp("influxdb", http, InfluxDbProvider.TIMEOUT, guard, router, canaryNamespace));
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

@@ -71,9 +71,9 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "datadog",
             "newrelic",
             "dynatrace",
-            "graphite");
+            "graphite",
+            "influxdb");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
-            "influxdb",
             "externalmetrics",
             "stackdriver",
             "keptn",
