@@ -13,7 +13,8 @@ public sealed interface MetricProvider permits
         NewRelicProvider,
         DynatraceProvider,
         GraphiteProvider,
-        InfluxDbProvider {
+        InfluxDbProvider,
+        SplunkProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

@@ -152,6 +152,7 @@ public final class MetricProviders {
             case "graphite" -> new GraphiteProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, true));
             case "influxdb" -> new InfluxDbProvider(spec.address(), secret(canaryNamespace, spec),
                     new ProviderHttp("influxdb", http, InfluxDbProvider.TIMEOUT, guard, router, canaryNamespace));
+            case "splunk" -> new SplunkProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

@@ -149,6 +149,45 @@ final class ProviderHttp {
         }
     }
 
+    /**
+     * Opens a WebSocket to {@code url} ({@code ws} or {@code wss}) directly, under the address guard. A stream
+     * cannot pass the API server's service proxy, so an address naming a cluster Service is refused.
+     */
+    java.net.http.WebSocket webSocket(URI url, java.net.http.WebSocket.Listener listener) {
+        URI asHttp = URI.create(url.toString().replaceFirst("^ws", "http"));
+        if (route(asHttp) instanceof Route.Proxied proxied) {
+            throw new MetricQueryException(provider + " stream " + endpoint(url) + " is cluster Service " + proxied.service().shown()
+                    + ": a WebSocket cannot pass the API server's service proxy; use an address outside the cluster");
+        }
+        AddressGuard.Lease lease;
+        try {
+            lease = guard.lease(endpoint(asHttp));
+        } catch (RefusedAddressException e) {
+            throw new MetricQueryException(provider + " request refused: " + e.getMessage(), e);
+        }
+        try {
+            return http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(url, listener)
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MetricQueryException(provider + " connection to " + endpoint(url) + " timed out after " + timeout.toMillis() + "ms", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Optional<String> refusal = lease.refusal();
+            if (refusal.isPresent()) {
+                throw new MetricQueryException(provider + " request refused: " + refusal.get(), e);
+            }
+            throw new MetricQueryException("could not connect Signalflow websocket: " + endpoint(url) + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetricQueryException(provider + " connection to " + endpoint(url) + " interrupted", e);
+        } finally {
+            lease.close();
+        }
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
     /** The URL without its query: what errors name (a query may be long, and may carry a key). */
     static URI endpoint(URI url) {
         return URI.create(url.getScheme() + "://" + url.getRawAuthority() + Optional.ofNullable(url.getRawPath()).orElse(""));

@@ -72,12 +72,12 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "newrelic",
             "dynatrace",
             "graphite",
-            "influxdb");
+            "influxdb",
+            "splunk");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "externalmetrics",
             "stackdriver",
-            "keptn",
-            "splunk");
+            "keptn");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     static final List<String> ALERT_SEVERITIES = List.of("info", "warn", "error");
 
