@@ -7,6 +7,7 @@ import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
 import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.testing.FakeSignalFlow;
 import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import java.util.List;
@@ -137,6 +138,28 @@ class MetricProvidersE2ETest {
             c.headers().forEach((k, v) -> assertThat(r.header(k)).as(k).contains(v));
         });
         assertThat(sent).extracting(WebhookReceiver.Request::path).containsAnyElementsOf(c.answers().keySet());
+    }
+
+    /** SignalFlow is a WebSocket API: its fake is a server of its own, at a loopback (direct) address. */
+    @Test
+    void aSplunkSignalFlowMetricJudgesTheRolloutToPromotion() throws Exception {
+        try (FakeSignalFlow signalflow = new FakeSignalFlow()) {
+            signalflow.answer(FakeSignalFlow.Script.data(List.of(List.of(FakeSignalFlow.Point.ofDouble(3, 0.25)))));
+            CanaryDocument doc = h.canary(canary("m-splunk", "type: splunk\n    address: " + signalflow.address()
+                    + "\n    secretRef: {name: provider-keys}", "data('requests.errors').sum().publish()"));
+
+            Execution rollout = h.deployNewRevision(doc);
+            h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+            assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+            assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+            // the online checks, then the analysis tick's computation
+            assertThat(signalflow.requests()).extracting(r -> r.getPath())
+                    .containsSubsequence("/v2/metric?limit=1", "/v2/signalflow/connect");
+            assertThat(signalflow.requests().getFirst().getHeader("X-SF-Token")).isEqualTo("sf-token");
+            assertThat(signalflow.texts()).startsWith("{\"type\":\"authenticate\",\"token\":\"sf-token\"}");
+            assertThat(signalflow.texts().get(1)).contains("\"program\":\"data('requests.errors').sum().publish()\"");
+        }
     }
 
     @Test
