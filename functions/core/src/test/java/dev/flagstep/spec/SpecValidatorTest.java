@@ -115,6 +115,14 @@ class SpecValidatorTest {
                                 + template("errors", "test", "type: cloudwatch\nregion: eu-west-1"),
                         "analysis.metrics[0].interval: required for metrics of the cloudwatch template \"errors\""
                                 + " (Flagger fails at run time with \"error parsing metric interval\")"),
+                Arguments.of(withAnalysis("stepWeight: 10\nmetrics: [{name: r, thresholdRange: {max: 1}, templateRef: {name: dd}}]")
+                                + template("dd", "test", "type: datadog\nsecretRef: {name: datadog}"),
+                        "analysis.metrics[0].interval: required for metrics of the datadog template \"dd\""
+                                + " (Flagger fails at run time with \"error parsing metric interval\")"),
+                Arguments.of(withAnalysis("stepWeight: 10\nmetrics: [{name: r, thresholdRange: {max: 1}, templateRef: {name: sf}}]")
+                                + template("sf", "test", "type: splunk\naddress: https://api.us1.signalfx.com\nsecretRef: {name: sf}"),
+                        "analysis.metrics[0].interval: required for metrics of the splunk template \"sf\""
+                                + " (Flagger fails at run time with \"error parsing metric interval\")"),
                 // metric templates
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: cloudwatch"),
                         "metricTemplate[errors].spec.provider.region: required for the cloudwatch provider"),
