@@ -1,6 +1,5 @@
 package dev.flagstep.metrics;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -41,24 +40,15 @@ public final class DatadogProvider implements MetricProvider {
                 "query", query,
                 "from", Long.toString(window.from().getEpochSecond()),
                 "to", Long.toString(window.to().getEpochSecond())))), keys);
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()) + ": " + answer.statusCode());
-        }
-        JsonNode body = ProviderJson.parse("datadog", answer.body());
-        JsonNode point = body.path("series").path(0).path("pointlist").path(0);
-        if (point.size() < 2) {
-            throw new NoValuesFoundException("invalid response: " + ProviderHttp.abbreviate(answer.body()));
-        }
-        return ProviderJson.number(point.get(1), answer.body());
+        answer.ok();
+        // the first point of the first series: [timestamp, value]
+        return ProviderJson.number(ProviderJson.parse("datadog", answer.body()).at("/series/0/pointlist/0/1"), answer.body());
     }
 
     /** Flagger's check: the key validation endpoint answers 200. */
     @Override
     public void checkOnline() {
-        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v1/validate"), keys());
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()));
-        }
+        http.get(URI.create(address + "/api/v1/validate"), keys()).online();
     }
 
     private Map<String, String> keys() {

@@ -43,24 +43,15 @@ public final class DynatraceProvider implements MetricProvider {
                 "resolution", "Inf",
                 "from", Long.toString(from),
                 "to", Long.toString(to)))), token());
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()) + ": " + answer.statusCode());
-        }
+        answer.ok();
         JsonNode data = ProviderJson.parse("dynatrace", answer.body()).path("result").path(0).path("data");
-        JsonNode values = data.path(data.size() - 1).path("values");
-        if (values.isEmpty()) {
-            throw new NoValuesFoundException("invalid response: " + ProviderHttp.abbreviate(answer.body()));
-        }
-        return ProviderJson.number(values.get(0), answer.body());
+        return ProviderJson.number(data.path(data.size() - 1).path("values").path(0), answer.body());
     }
 
     /** Flagger's check: listing one metric answers 200. */
     @Override
     public void checkOnline() {
-        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v2/metrics?pageSize=1"), token());
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()));
-        }
+        http.get(URI.create(address + "/api/v2/metrics?pageSize=1"), token()).online();
     }
 
     private Map<String, String> token() {

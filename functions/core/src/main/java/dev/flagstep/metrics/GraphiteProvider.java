@@ -29,12 +29,7 @@ public final class GraphiteProvider implements MetricProvider {
     private final ProviderHttp http;
 
     GraphiteProvider(Optional<String> address, ProviderSecret secret, ProviderHttp http) {
-        String text = address.filter(a -> !a.isBlank()).orElseThrow(() -> new MetricQueryException(
-                "graphite address  is not a valid URL"));
-        URI uri = ProviderHttp.address("graphite", text);
-        // path.Join(address.Path, "render")
-        String path = Optional.ofNullable(uri.getRawPath()).orElse("").replaceAll("/+$", "");
-        this.render = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path + "/render");
+        this.render = ProviderHttp.under(ProviderHttp.requiredAddress("graphite", address), "/render");
         this.secret = secret;
         this.http = http;
     }

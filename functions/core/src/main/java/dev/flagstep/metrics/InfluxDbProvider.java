@@ -30,12 +30,8 @@ public final class InfluxDbProvider implements MetricProvider {
     private final ProviderHttp http;
 
     InfluxDbProvider(Optional<String> address, ProviderSecret secret, ProviderHttp http) {
-        String text = address.filter(a -> !a.isBlank()).orElseThrow(() -> new MetricQueryException(
-                "influxdb address  is not a valid URL"));
-        URI uri = ProviderHttp.address("influxdb", text);
         // the client joins "api/v2/query" to the address path
-        String path = Optional.ofNullable(uri.getRawPath()).orElse("").replaceAll("/+$", "");
-        this.api = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path + "/api/v2/query");
+        this.api = ProviderHttp.under(ProviderHttp.requiredAddress("influxdb", address), "/api/v2/query");
         this.secret = secret;
         this.http = http;
     }

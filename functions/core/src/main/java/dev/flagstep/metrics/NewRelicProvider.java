@@ -35,9 +35,7 @@ public final class NewRelicProvider implements MetricProvider {
     @Override
     public double query(String query, Optional<String> interval) {
         ProviderHttp.Answer answer = insights(query, interval);
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()) + ": " + answer.statusCode());
-        }
+        answer.ok();
         JsonNode results = ProviderJson.parse("newrelic", answer.body()).path("results");
         if (results.size() != 1 || !results.path(0).has("result")) {
             throw new NoValuesFoundException("invalid response: " + ProviderHttp.abbreviate(answer.body()));
@@ -54,10 +52,7 @@ public final class NewRelicProvider implements MetricProvider {
     /** Flagger's check: {@code SELECT * FROM Metric} over the metric's interval answers 200. */
     @Override
     public void checkOnline(Optional<String> interval) {
-        ProviderHttp.Answer answer = insights(ONLINE_QUERY, interval);
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()));
-        }
+        insights(ONLINE_QUERY, interval).online();
     }
 
     private ProviderHttp.Answer insights(String query, Optional<String> interval) {

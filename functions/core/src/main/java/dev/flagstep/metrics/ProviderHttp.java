@@ -34,7 +34,23 @@ final class ProviderHttp {
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
     /** A status and the body as text; a body past the bound is an error, never parsed half. */
-    record Answer(int statusCode, String body) {}
+    record Answer(int statusCode, String body) {
+
+        /** Flagger's query rule for its SaaS providers: anything but 200 is "error response: <body>: <status>". */
+        Answer ok() {
+            if (statusCode != 200) {
+                throw new MetricQueryException("error response: " + abbreviate(body) + ": " + statusCode);
+            }
+            return this;
+        }
+
+        /** Flagger's online checks: online iff 200, else "error response: <body>". */
+        void online() {
+            if (statusCode != 200) {
+                throw new MetricQueryException("error response: " + abbreviate(body));
+            }
+        }
+    }
 
     private final String provider;
     private final HttpClient http;
@@ -195,6 +211,18 @@ final class ProviderHttp {
 
     private static URI origin(URI url) {
         return URI.create(url.getScheme() + "://" + url.getRawAuthority());
+    }
+
+    /** A required {@code address} (Graphite, InfluxDB): Flagger's "<type> address  is not a valid URL" when it is missing. */
+    static URI requiredAddress(String provider, Optional<String> address) {
+        return address(provider, address.filter(a -> !a.isBlank())
+                .orElseThrow(() -> new MetricQueryException(provider + " address  is not a valid URL")));
+    }
+
+    /** {@code path.Join(address.Path, path)} on the address's origin: a trailing slash of the address does not double. */
+    static URI under(URI address, String path) {
+        String prefix = Optional.ofNullable(address.getRawPath()).orElse("").replaceAll("/+$", "");
+        return URI.create(address.getScheme() + "://" + address.getRawAuthority() + prefix + path);
     }
 
     /** A provider {@code address}: an absolute http(s) URL, else Flagger's "is not a valid URL". */

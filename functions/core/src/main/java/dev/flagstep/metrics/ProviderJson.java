@@ -29,11 +29,14 @@ final class ProviderJson {
     }
 
     /**
-     * A datapoint. {@code null} (and NaN) is "no values": Go decodes a JSON null into 0, so Flagger would
+     * A datapoint; missing (no series, no points) is "no values". {@code null} (and NaN) is "no values": Go decodes a JSON null into 0, so Flagger would
      * judge the canary on a made-up 0; flagstep waits for data instead (docs/migrating-from-flagger.md).
      */
     static double number(JsonNode value, String body) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
+        if (value == null || value.isMissingNode()) {
+            throw new NoValuesFoundException("invalid response: " + ProviderHttp.abbreviate(body));
+        }
+        if (value.isNull()) {
             throw new NoValuesFoundException("null value in " + ProviderHttp.abbreviate(body));
         }
         if (!value.isNumber()) {

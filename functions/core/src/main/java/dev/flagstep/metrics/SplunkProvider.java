@@ -110,10 +110,7 @@ public final class SplunkProvider implements MetricProvider {
     @Override
     public void checkOnline() {
         String token = secret.require(List.of(TOKEN)).get(TOKEN);
-        ProviderHttp.Answer answer = http.get(validation, Map.of("X-SF-Token", token));
-        if (answer.statusCode() != 200) {
-            throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()));
-        }
+        http.get(validation, Map.of("X-SF-Token", token)).online();
     }
 
     private static String authenticate(String token) {
