@@ -83,6 +83,18 @@ class SplunkProviderTest {
     }
 
     @Test
+    void aComputationThatDoesNotEndInTimeIsAnError() {
+        signalflow.answer(new Script(List.of(List.of(Point.ofDouble(1, 1))), false, ""));
+        ProviderHttp quick = new ProviderHttp("splunk", java.net.http.HttpClient.newHttpClient(), java.time.Duration.ofMillis(300),
+                dev.flagstep.net.AddressGuard.local(), dev.flagstep.net.ServiceRouter.direct(), "test");
+        SplunkProvider provider = new SplunkProvider(Optional.of(signalflow.address()),
+                new ProviderSecret("splunk", Optional.of("test/creds"), ref -> TOKEN), quick, ProviderFixture.FIXED);
+
+        assertThatThrownBy(() -> provider.query("q", Optional.of("1m"))).isExactlyInstanceOf(MetricQueryException.class)
+                .hasMessage("error executing query: the computation did not end within 300ms");
+    }
+
+    @Test
     void theAddressTheTokenAndTheIntervalAreRequired() {
         assertThatThrownBy(() -> fixture.provider("splunk", Optional.empty(), Optional.of("creds"), TOKEN))
                 .hasMessage("splunk endpoint is not set");
