@@ -111,4 +111,11 @@ class DatadogProviderTest {
                 + (NOW_SECONDS - 300) + "&query=q&to=" + NOW_SECONDS);
         assertThat(fixture.backend.lastRequest().header("DD-API-KEY")).isEqualTo("api-1");
     }
+
+    @Test
+    void withoutAnAddressThePublicApiIsAsked() {
+        MetricProvider provider = fixture.provider("datadog", Optional.empty(), Optional.of("creds"), KEYS, ProviderFixture.stopAt());
+
+        assertThatThrownBy(() -> provider.query("q", Optional.of("1m"))).hasMessageContaining("asked for https://api.datadoghq.com/api/v1/query?from=");
+    }
 }

@@ -86,4 +86,11 @@ class NewRelicProviderTest {
         assertThat(fixture.api().proxied()).containsExactly(
                 "/api/v1/namespaces/monitoring/services/metrics:80/proxy/v1/accounts/12345/query?nrql=q+SINCE+60+seconds+ago");
     }
+
+    @Test
+    void withoutAnAddressThePublicApiIsAsked() {
+        MetricProvider provider = fixture.provider("newrelic", Optional.empty(), Optional.of("creds"), KEYS, ProviderFixture.stopAt());
+
+        assertThatThrownBy(() -> provider.query("q", Optional.of("1m"))).hasMessageContaining("asked for https://insights-api.newrelic.com/v1/accounts/12345/query?nrql=");
+    }
 }

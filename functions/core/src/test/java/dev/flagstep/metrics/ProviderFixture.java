@@ -43,6 +43,19 @@ final class ProviderFixture implements AutoCloseable {
         return providers(ServiceRouter.direct(), secret).forTemplate("test", template(type, address, secretRef, insecureSkipVerify));
     }
 
+    /** With {@code router} deciding how each URL is reached (e.g. one that records what it is asked). */
+    MetricProvider provider(String type, Optional<String> address, Optional<String> secretRef, Map<String, String> secret,
+            ServiceRouter router) {
+        return providers(router, secret).forTemplate("test", template(type, address, secretRef, false));
+    }
+
+    /** A router that tells which URL was asked, by failing with it. */
+    static ServiceRouter stopAt() {
+        return (url, namespace) -> {
+            throw new dev.flagstep.net.ClusterServiceException("asked for " + url, false);
+        };
+    }
+
     /** At {@code http://metrics.monitoring{path}}, reached through the fake API server's service proxy. */
     MetricProvider viaProxy(String type, String path, Optional<String> secretRef, Map<String, String> secret) {
         api = FakeApiServer.start("tok").service("monitoring", "metrics", URI.create(address()));
