@@ -36,7 +36,7 @@ public final class DatadogProvider implements MetricProvider {
     public double query(String query, Optional<String> interval) {
         MetricWindow window = MetricWindow.last("datadog", interval, MetricWindow.FLAGGER_INTERVALS, clock);
         Map<String, String> keys = keys();
-        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v1/query?" + ProviderHttp.goQuery(Map.of(
+        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v1/query?" + GoQuery.encode(Map.of(
                 "query", query,
                 "from", Long.toString(window.from().getEpochSecond()),
                 "to", Long.toString(window.to().getEpochSecond())))), keys);

@@ -38,7 +38,7 @@ public final class DynatraceProvider implements MetricProvider {
         // Flagger: unix seconds x 1000
         long to = window.to().getEpochSecond() * 1000;
         long from = to - Duration.between(window.from(), window.to()).toMillis();
-        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v2/metrics/query?" + ProviderHttp.goQuery(Map.of(
+        ProviderHttp.Answer answer = http.get(URI.create(address + "/api/v2/metrics/query?" + GoQuery.encode(Map.of(
                 "metricSelector", query,
                 "resolution", "Inf",
                 "from", Long.toString(from),

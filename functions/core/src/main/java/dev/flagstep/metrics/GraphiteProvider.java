@@ -2,11 +2,8 @@ package dev.flagstep.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,14 +33,14 @@ public final class GraphiteProvider implements MetricProvider {
 
     @Override
     public double query(String query, Optional<String> interval) {
-        Map<String, List<String>> params = parseQuery(query.replaceAll("\\s+", " "));
+        Map<String, List<String>> params = GoQuery.parse(query.replaceAll("\\s+", " "));
         params.put("format", List.of("json"));
         Map<String, String> auth = secret.optional(KEYS)
                 .filter(s -> !s.get("username").isEmpty() && !s.get("password").isEmpty())
                 .map(s -> Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         (s.get("username") + ":" + s.get("password")).getBytes(StandardCharsets.UTF_8))))
                 .orElse(Map.of());
-        ProviderHttp.Answer answer = http.get(URI.create(render + "?" + ProviderHttp.goQueryAll(params)), auth);
+        ProviderHttp.Answer answer = http.get(URI.create(render + "?" + GoQuery.encodeAll(params)), auth);
         if (answer.statusCode() >= 400) {
             throw new MetricQueryException("error response: " + ProviderHttp.abbreviate(answer.body()));
         }
@@ -91,26 +88,5 @@ public final class GraphiteProvider implements MetricProvider {
             }
         }
         throw new MetricQueryException("error unmarshaling value: " + value);
-    }
-
-    /** Go's {@code url.ParseQuery}, which drops pairs it cannot read (empty keys, semicolons, bad escapes). */
-    static Map<String, List<String>> parseQuery(String query) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty() || pair.contains(";")) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!key.isEmpty()) {
-                    params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-                }
-            } catch (IllegalArgumentException badEscape) {
-                // Go skips it too
-            }
-        }
-        return params;
     }
 }

@@ -66,7 +66,7 @@ public final class InfluxDbProvider implements MetricProvider {
         String org = s.map(m -> m.get("org")).orElse("");
         Map<String, String> auth = s.map(m -> m.get("token")).filter(t -> !t.isEmpty())
                 .map(t -> Map.of("Authorization", "Token " + t)).orElse(Map.of());
-        ProviderHttp.Answer answer = http.exchange("POST", URI.create(api + "?" + ProviderHttp.goQuery(Map.of("org", org))),
+        ProviderHttp.Answer answer = http.exchange("POST", URI.create(api + "?" + GoQuery.encode(Map.of("org", org))),
                 Map.of("Content-Type", "application/json"), Optional.of(body(query)), auth);
         if (answer.statusCode() < 200 || answer.statusCode() > 299) {
             throw new MetricQueryException("error accessing influxdb query api: " + answer.statusCode() + " " + message(answer.body()));

@@ -59,7 +59,7 @@ public final class NewRelicProvider implements MetricProvider {
         long seconds = MetricWindow.length("newrelic", interval, 1).toSeconds();
         Map<String, String> s = secret.require(List.of(ACCOUNT_ID, QUERY_KEY));
         URI url = URI.create(address + "/v1/accounts/" + s.get(ACCOUNT_ID) + "/query?"
-                + ProviderHttp.goQuery(Map.of("nrql", query + " SINCE " + seconds + " seconds ago")));
+                + GoQuery.encode(Map.of("nrql", query + " SINCE " + seconds + " seconds ago")));
         return http.get(url, Map.of("X-Query-Key", s.get(QUERY_KEY)));
     }
 }

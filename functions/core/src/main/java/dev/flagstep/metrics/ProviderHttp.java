@@ -240,32 +240,6 @@ final class ProviderHttp {
         return uri;
     }
 
-    /**
-     * Go's {@code url.Values.Encode}: keys sorted, {@code QueryEscape}d (space as {@code +}; only letters,
-     * digits and {@code -_.~} unescaped), so the request is the one Flagger's provider sends.
-     */
-    static String goQuery(Map<String, String> params) {
-        Map<String, List<String>> all = new java.util.TreeMap<>();
-        params.forEach((k, v) -> all.put(k, List.of(v)));
-        return goQueryAll(all);
-    }
-
-    /** {@link #goQuery} for keys with several values (kept in their order). */
-    static String goQueryAll(Map<String, List<String>> params) {
-        StringBuilder query = new StringBuilder();
-        new java.util.TreeMap<>(params).forEach((k, values) -> values.forEach(v -> {
-            if (!query.isEmpty()) {
-                query.append('&');
-            }
-            query.append(goEscape(k)).append('=').append(goEscape(v));
-        }));
-        return query.toString();
-    }
-
-    private static String goEscape(String text) {
-        return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
-    }
-
     /** One line, at most 300 characters: for bodies quoted in errors. */
     static String abbreviate(String text) {
         String oneLine = text.strip().replaceAll("\\s+", " ");
