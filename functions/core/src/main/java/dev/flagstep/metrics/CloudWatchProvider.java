@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.aws.AwsException;
 import dev.flagstep.aws.AwsJsonClient;
-import dev.flagstep.spec.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import java.util.Optional;
  */
 public final class CloudWatchProvider implements MetricProvider {
 
-    static final int WINDOW_INTERVALS = 10;
+    static final int WINDOW_INTERVALS = MetricWindow.FLAGGER_INTERVALS;
     static final int MAX_DATAPOINTS = 20;
 
     private final AwsJsonClient client;
@@ -33,7 +32,7 @@ public final class CloudWatchProvider implements MetricProvider {
 
     @Override
     public double query(String query, Optional<String> interval) {
-        Duration window = window(interval);
+        Duration window = MetricWindow.length("cloudwatch", interval, WINDOW_INTERVALS);
         List<ObjectNode> queries = CloudWatchQuery.parse(query);
         Instant end = clock.instant();
         ObjectNode request = client.object();
@@ -77,21 +76,5 @@ public final class CloudWatchProvider implements MetricProvider {
                 throw new MetricQueryException("unexpected status code: " + e.getMessage(), e);
             }
         }
-    }
-
-    /**
-     * Flagger gives templateRef metrics no default interval, and then fails with the puzzling
-     * "error parsing metric interval"; the check still fails here, but says what to write.
-     */
-    private static Duration window(Optional<String> interval) {
-        String text = interval.filter(i -> !i.isBlank()).orElseThrow(() -> new MetricQueryException(
-                "cloudwatch needs the metric's interval (its window is 10 x interval): set metrics[].interval, e.g. 1m;"
-                        + " templateRef metrics get no default"));
-        Duration d = GoDuration.parse(text.strip()).orElseThrow(() -> new MetricQueryException(
-                "error parsing metric interval: invalid duration \"" + text + "\" (use Go syntax such as 30s, 1m, 1h30m)"));
-        if (d.isNegative() || d.isZero()) {
-            throw new MetricQueryException("error parsing metric interval: " + text + " is not a positive duration");
-        }
-        return d.multipliedBy(WINDOW_INTERVALS);
     }
 }

@@ -102,7 +102,7 @@ public final class MetricChecker {
                         + template.get().provider().type() + " error: " + e.getMessage());
             }
             try {
-                provider.checkOnline();
+                provider.checkOnline(metric.interval());
             } catch (MetricQueryException e) {
                 return Optional.of(template.get().provider().type() + " in metric template " + template.get().name() + "."
                         + template.get().namespace() + " not avaiable: " + e.getMessage());

@@ -8,7 +8,13 @@ import java.util.Optional;
  */
 public sealed interface MetricProvider permits
         PrometheusProvider,
-        CloudWatchProvider {
+        CloudWatchProvider,
+        DatadogProvider,
+        NewRelicProvider,
+        DynatraceProvider,
+        GraphiteProvider,
+        InfluxDbProvider,
+        SplunkProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus
@@ -25,4 +31,12 @@ public sealed interface MetricProvider permits
      * @throws MetricQueryException saying why the backend is not available
      */
     void checkOnline();
+
+    /**
+     * {@link #checkOnline()} for a metric of {@code interval}: Flagger builds each provider with the metric's
+     * interval, and New Relic's check query carries it ({@code SINCE <interval> seconds ago}).
+     */
+    default void checkOnline(Optional<String> interval) {
+        checkOnline();
+    }
 }

@@ -10,6 +10,7 @@ import dev.flagstep.net.ServiceRouter;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
+import dev.flagstep.spec.SpecValidator;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -145,9 +146,27 @@ public final class MetricProviders {
                             "cloudwatch provider of template " + template.name() + "." + template.namespace()
                                     + ": region not specified")), cloudWatchClientForRegion),
                     clock);
+            case "datadog" -> new DatadogProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
+            case "newrelic" -> new NewRelicProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false));
+            case "dynatrace" -> new DynatraceProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
+            case "graphite" -> new GraphiteProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, true));
+            case "influxdb" -> new InfluxDbProvider(spec.address(), secret(canaryNamespace, spec),
+                    new ProviderHttp("influxdb", http, InfluxDbProvider.TIMEOUT, guard, router, canaryNamespace));
+            case "splunk" -> new SplunkProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
-                    + template.name() + "." + template.namespace() + " is not supported (supported: prometheus, cloudwatch)");
+                    + template.name() + "." + template.namespace() + " is not supported (supported: "
+                    + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");
         };
+    }
+
+    /** The shared transport; {@code insecureSkipVerify} only where Flagger's provider honours it. */
+    private ProviderHttp transport(String namespace, MetricProviderSpec spec, boolean honoursInsecureSkipVerify) {
+        HttpClient client = honoursInsecureSkipVerify && spec.insecureSkipVerify() ? insecureHttp() : http;
+        return new ProviderHttp(spec.type(), client, settings.prometheusTimeout(), guard, router, namespace);
+    }
+
+    private ProviderSecret secret(String canaryNamespace, MetricProviderSpec spec) {
+        return new ProviderSecret(spec.type(), spec.secretRef().map(ref -> scope.secretId(canaryNamespace, ref)), secrets);
     }
 
     private static URI uri(String text, String field) {

@@ -2,27 +2,19 @@ package dev.flagstep.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstep.kubernetes.ProxyError;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.BoundedBody;
-import dev.flagstep.net.ClusterServiceException;
-import dev.flagstep.net.RefusedAddressException;
 import dev.flagstep.net.Route;
 import dev.flagstep.net.ServiceRouter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -43,18 +35,12 @@ public final class PrometheusProvider implements MetricProvider {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** java.net.http sets these itself and refuses them from callers. */
-    private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
     private final URI address;
     private final PrometheusAuth auth;
     private final Map<String, List<String>> headers;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final AddressGuard guard;
-    private final ServiceRouter router;
-    private final String namespace;
+    private final ProviderHttp transport;
 
     /** With the local runtime's address policy (loopback allowed). */
     public PrometheusProvider(URI address, PrometheusAuth auth, Map<String, List<String>> headers, HttpClient http, Duration timeout) {
@@ -79,11 +65,7 @@ public final class PrometheusProvider implements MetricProvider {
         this.address = address;
         this.auth = auth;
         this.headers = Map.copyOf(headers);
-        this.http = http;
-        this.timeout = timeout;
-        this.guard = guard;
-        this.router = router;
-        this.namespace = namespace;
+        this.transport = new ProviderHttp("prometheus", http, timeout, guard, router, namespace);
     }
 
     public URI address() {
@@ -119,13 +101,7 @@ public final class PrometheusProvider implements MetricProvider {
                 .putRawQueryParameter("query", collapseWhitespace(query))
                 .headers(headers)
                 .build();
-        Route route;
-        try {
-            route = router.route(request.getUri(), namespace);
-        } catch (ClusterServiceException e) {
-            throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e.getMessage(), e);
-        }
-        return valueOf(switch (route) {
+        return valueOf(switch (transport.route(request.getUri())) {
             case Route.Direct direct -> send(authenticate(request), Optional.empty());
             case Route.Proxied proxied -> send(proxiable(request, proxied), Optional.of(proxied));
         });
@@ -134,9 +110,7 @@ public final class PrometheusProvider implements MetricProvider {
     /** The API server strips the Authorization header after authenticating: secret credentials cannot reach Prometheus. */
     private SdkHttpRequest proxiable(SdkHttpRequest request, Route.Proxied proxied) {
         if (auth instanceof PrometheusAuth.Secret) {
-            throw new MetricQueryException("provider.secretRef cannot be used with a cluster Service address reached through "
-                    + "the API server proxy (" + address + " is Service " + proxied.service().shown()
-                    + "): remove secretRef, or use an address outside the cluster");
+            throw ProviderHttp.secretThroughProxy(address, proxied);
         }
         return request;
     }
@@ -185,59 +159,11 @@ public final class PrometheusProvider implements MetricProvider {
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A status and the body as text; a body past the bound is an error, never parsed half. */
-    private record Answer(int statusCode, String body) {}
-
-    /** Sends directly (through the address guard), or to the API server when {@code proxied}. */
-    private Answer send(SdkHttpRequest request, Optional<Route.Proxied> proxied) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(proxied.map(Route.Proxied::uri).orElse(request.getUri()))
-                .GET().timeout(timeout);
-        request.forEachHeader((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            // proxied: the API server's token is the only credential (it strips any other Authorization)
-            if (!RESTRICTED.contains(lower) && !(proxied.isPresent() && lower.equals("authorization"))) {
-                values.forEach(v -> builder.header(name, v));
-            }
-        });
-        proxied.flatMap(Route.Proxied::authorization).ifPresent(a -> builder.header("Authorization", a));
-        Optional<AddressGuard.Lease> lease;
-        try {
-            lease = proxied.isPresent() ? Optional.empty() : Optional.of(guard.lease(queryEndpoint()));
-        } catch (RefusedAddressException e) {
-            throw new MetricQueryException("prometheus request refused: " + e.getMessage(), e);
-        }
-        HttpClient client = proxied.map(Route.Proxied::http).orElse(http);
-        try {
-            HttpResponse<BoundedBody> response = client.send(builder.build(), BoundedBody.handler(BoundedBody.METRICS_LIMIT));
-            if (response.body().truncated()) {
-                throw new MetricQueryException("prometheus answer from " + queryEndpoint() + " is larger than "
-                        + BoundedBody.METRICS_LIMIT + " bytes; refused");
-            }
-            String body = new String(response.body().bytes(), StandardCharsets.UTF_8);
-            if (proxied.isPresent() && response.statusCode() >= 400) {
-                ProxyError.of(response.statusCode(), body, proxied.get().service()).ifPresent(e -> {
-                    throw new MetricQueryException("prometheus request to " + queryEndpoint() + " failed: " + e.message());
-                });
-            }
-            return new Answer(response.statusCode(), body);
-        } catch (HttpTimeoutException e) {
-            throw new MetricQueryException("prometheus request to " + queryEndpoint() + " timed out after " + timeout.toMillis() + "ms", e);
-        } catch (IOException e) {
-            Optional<String> refusal = lease.flatMap(AddressGuard.Lease::refusal);
-            if (refusal.isPresent()) {
-                throw new MetricQueryException("prometheus request refused: " + refusal.get(), e);
-            }
-            throw new MetricQueryException("prometheus request to " + queryEndpoint()
-                    + proxied.map(p -> " through the Kubernetes API server").orElse("") + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetricQueryException("prometheus request to " + queryEndpoint() + " interrupted", e);
-        } finally {
-            lease.ifPresent(AddressGuard.Lease::close);
-        }
+    private ProviderHttp.Answer send(SdkHttpRequest request, Optional<Route.Proxied> proxied) {
+        return transport.send("GET", request.getUri(), request.headers(), Optional.empty(), proxied);
     }
 
-    private static double valueOf(Answer response) {
+    private static double valueOf(ProviderHttp.Answer response) {
         Optional<JsonNode> body = parse(response.body());
         if (response.statusCode() >= 400 || body.map(b -> b.path("status").asText().equals("error")).orElse(false)) {
             String detail = body.filter(b -> b.has("error"))
@@ -299,8 +225,7 @@ public final class PrometheusProvider implements MetricProvider {
     }
 
     private static String abbreviate(String text) {
-        String oneLine = text.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+        return ProviderHttp.abbreviate(text);
     }
 
 }

@@ -67,17 +67,19 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "knative");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
-            "cloudwatch");
-    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
-            "influxdb",
+            "cloudwatch",
             "datadog",
+            "newrelic",
+            "dynatrace",
+            "graphite",
+            "influxdb",
+            "splunk");
+    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
             "externalmetrics",
             "stackdriver",
-            "newrelic",
-            "graphite",
-            "dynatrace",
-            "keptn",
-            "splunk");
+            "keptn");
+    /** Metric providers whose time window Flagger derives from the metric's interval. */
+    static final Set<String> INTERVAL_PROVIDERS = Set.of("cloudwatch", "datadog", "newrelic", "dynatrace", "splunk");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     static final List<String> ALERT_SEVERITIES = List.of("info", "warn", "error");
 
@@ -260,9 +262,10 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
                     + " in namespace " + FieldReader.quote(namespace)
                     + " in this document; add it after a --- line"));
         }
-        // Flagger defaults the interval for builtin metrics only; CloudWatch then fails at run time.
-        if (template.filter(t -> t.provider().type().equals("cloudwatch")).isPresent() && m.interval().isEmpty()) {
-            errors.add(new SpecError(path + ".interval", "required for metrics of the cloudwatch template "
+        // Flagger defaults the interval for builtin metrics only; providers whose window derives from it then fail at run time.
+        Optional<String> windowed = template.map(t -> t.provider().type()).filter(INTERVAL_PROVIDERS::contains);
+        if (windowed.isPresent() && m.interval().isEmpty()) {
+            errors.add(new SpecError(path + ".interval", "required for metrics of the " + windowed.get() + " template "
                     + FieldReader.quote(ref.name()) + " (Flagger fails at run time with \"error parsing metric interval\")"));
         }
     }

@@ -326,16 +326,17 @@ class MetricCheckerTest {
 
     @Test
     void anUnsupportedProviderTypeFailsAtCheckTime() {
-        MetricTemplate datadog = new MetricTemplate("test", "dd", new MetricProviderSpec("datadog",
-                Optional.of("https://api.datadoghq.com"), Optional.empty(), Map.of(), Optional.empty(), false), "avg:x{*}");
+        MetricTemplate datadog = new MetricTemplate("test", "dd", new MetricProviderSpec("statsd",
+                Optional.of("https://statsd.example.com"), Optional.empty(), Map.of(), Optional.empty(), false), "avg:x{*}");
         CanarySpec canary = withMetrics(null, templated("dd", "dd", max(5), Optional.of("1m"), Map.of()));
 
         MetricCheckResult result = checker.check(document(canary, datadog));
 
         assertThat(result).isInstanceOfSatisfying(Failed.class, failed -> {
             assertThat(failed.message()).isEqualTo(
-                    "dd: metric provider type 'datadog' of template dd.test is not supported (supported: prometheus, cloudwatch)");
-            assertThat(failed.event()).startsWith("Metric template dd.test provider datadog error: ");
+                    "dd: metric provider type 'statsd' of template dd.test is not supported (supported: "
+                            + String.join(", ", dev.flagstep.spec.SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");
+            assertThat(failed.event()).startsWith("Metric template dd.test provider statsd error: ");
         });
     }
 

@@ -81,8 +81,8 @@ class MetricProvidersTest {
                 .isInstanceOf(MetricQueryException.class).hasMessage("prometheus provider of template p.test has no address");
         assertThatThrownBy(() -> providers.forTemplate("test", template("p", "prometheus", Optional.of("prometheus:9090"), Optional.empty())))
                 .isInstanceOf(MetricQueryException.class).hasMessageContaining("not a valid http(s) URL");
-        assertThatThrownBy(() -> providers.forTemplate("test", template("nr", "newrelic", Optional.empty(), Optional.empty())))
-                .isInstanceOf(MetricQueryException.class).hasMessageContaining("'newrelic'").hasMessageContaining("not supported");
+        assertThatThrownBy(() -> providers.forTemplate("test", template("nr", "statsd", Optional.empty(), Optional.empty())))
+                .isInstanceOf(MetricQueryException.class).hasMessageContaining("'statsd'").hasMessageContaining("not supported");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -25,6 +25,7 @@ class SpecValidatorTest {
     static final String APP_MESH = "App Mesh reached end of support on 2026-09-30 and flagstep does not support it; move to"
             + " Amazon VPC Lattice with the AWS Gateway API Controller and use provider \"gatewayapi:v1\" (or \"alb\" for"
             + " ingress traffic)";
+    static final String METRIC_PROVIDERS = String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS);
 
     final SpecParser parser = new SpecParser();
 
@@ -125,13 +126,22 @@ class SpecValidatorTest {
                                 + template("errors", "test", "type: cloudwatch\nregion: eu-west-1"),
                         "analysis.metrics[0].interval: required for metrics of the cloudwatch template \"errors\""
                                 + " (Flagger fails at run time with \"error parsing metric interval\")"),
+                Arguments.of(withAnalysis("stepWeight: 10\nmetrics: [{name: r, thresholdRange: {max: 1}, templateRef: {name: dd}}]")
+                                + template("dd", "test", "type: datadog\nsecretRef: {name: datadog}"),
+                        "analysis.metrics[0].interval: required for metrics of the datadog template \"dd\""
+                                + " (Flagger fails at run time with \"error parsing metric interval\")"),
+                Arguments.of(withAnalysis("stepWeight: 10\nmetrics: [{name: r, thresholdRange: {max: 1}, templateRef: {name: sf}}]")
+                                + template("sf", "test", "type: splunk\naddress: https://api.us1.signalfx.com\nsecretRef: {name: sf}"),
+                        "analysis.metrics[0].interval: required for metrics of the splunk template \"sf\""
+                                + " (Flagger fails at run time with \"error parsing metric interval\")"),
                 // metric templates
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: cloudwatch"),
                         "metricTemplate[errors].spec.provider.region: required for the cloudwatch provider"),
-                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: datadog"),
-                        "metricTemplate[errors].spec.provider.type: metric provider \"datadog\" is not supported by flagstep yet; supported: prometheus, cloudwatch"),
+                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: stackdriver"),
+                        "metricTemplate[errors].spec.provider.type: metric provider \"stackdriver\" is not supported by flagstep yet; supported: "
+                                + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometeus"),
-                        "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of prometheus, cloudwatch"),
+                        "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of " + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometheus\nheaders: {X-Org: tenant}"),
                         "metricTemplate[errors].spec.provider.headers.X-Org: must be a list of strings (an http.Header), got \"tenant\""),
                 // alerts

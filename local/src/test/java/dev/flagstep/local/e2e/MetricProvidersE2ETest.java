@@ -1,0 +1,184 @@
+package dev.flagstep.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flagstep.analysis.CanaryPhase;
+import dev.flagstep.analysis.Routes;
+import dev.flagstep.asl.Execution;
+import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.testing.FakeSignalFlow;
+import dev.flagstep.testing.WebhookReceiver;
+import dev.flagstep.testing.WebhookReceiver.Reply;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each of Flagger's HTTP metric providers judging a rollout: a templateRef metric against a fake of the
+ * provider on the test receiver, reached as a cluster Service through the simulated API server's proxy
+ * ({@code http://flagger-loadtester.e2e/<prefix>}) or, for an {@code Authorization} credential the proxy
+ * would strip, at its loopback address. The secret {@code provider-keys} comes from the environment the
+ * build sets (local/pom.xml), as the local runtime reads secrets.
+ */
+class MetricProvidersE2ETest {
+
+    static RolloutHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = RolloutHarness.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    /**
+     * A provider under test: its template's {@code provider} block (given the receiver's proxied and loopback
+     * base URLs), its query, the answers the fake gives (path to reply) and what every request must carry.
+     */
+    record Case(String name, Function<String[], String> provider, String query, Map<String, Reply> answers,
+            String method, Map<String, String> headers) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final String DD_SERIES = "{\"series\": [{\"pointlist\": [[1772359200000, 0.5], [1772359260000, 9]]}]}";
+    private static final String INFLUX_CSV = "#datatype,string,long,double\r\n#group,false,false,false\r\n#default,_result,,\r\n"
+            + ",result,table,_value\r\n,,0,0.5\r\n\r\n";
+
+    static Stream<Case> providers() {
+        return Stream.of(
+                new Case("datadog", b -> "type: datadog\n    address: " + b[0] + "/datadog\n    secretRef: {name: provider-keys}",
+                        "sum:requests.errors{service:podinfo}.as_count()",
+                        Map.of("/datadog/api/v1/query", json(DD_SERIES), "/datadog/api/v1/validate", json("{\"valid\": true}")),
+                        "GET", Map.of("dd-api-key", "dd-api", "dd-application-key", "dd-app")),
+                new Case("newrelic", b -> "type: newrelic\n    address: " + b[0] + "/newrelic\n    secretRef: {name: provider-keys}",
+                        "SELECT percentage(count(*), WHERE error IS true) FROM Transaction",
+                        Map.of("/newrelic/v1/accounts/42/query", json("{\"results\": [{\"result\": 0.5}]}")),
+                        "GET", Map.of("x-query-key", "nr-key")),
+                new Case("dynatrace", b -> "type: dynatrace\n    address: " + b[1] + "/dynatrace\n    secretRef: {name: provider-keys}",
+                        "builtin:service.errors.total.rate:avg",
+                        Map.of("/dynatrace/api/v2/metrics/query", json("{\"result\": [{\"data\": [{\"values\": [0.5]}]}]}"),
+                                "/dynatrace/api/v2/metrics", json("{\"totalCount\": 1}")),
+                        "GET", Map.of("authorization", "Api-Token dt-token")),
+                new Case("graphite", b -> "type: graphite\n    address: " + b[0] + "/graphite",
+                        "target=summarize(podinfo.errors, '1min', 'sum', false)&from=-1min",
+                        Map.of("/graphite/render", json("[{\"target\": \"x\", \"datapoints\": [[0.5, 1772359200], [null, 1772359260]]}]")),
+                        "GET", Map.of()),
+                new Case("influxdb", b -> "type: influxdb\n    address: " + b[0] + "/influxdb",
+                        "from(bucket: \"k6\") |> range(start: -1m) |> mean()",
+                        Map.of("/influxdb/api/v2/query", new Reply(200, INFLUX_CSV, Map.of("Content-Type", "text/csv"),
+                                java.time.Duration.ZERO, java.time.Duration.ZERO)),
+                        "POST", Map.of("content-type", "application/json")));
+    }
+
+    private static Reply json(String body) {
+        return Reply.status(200).body(body).header("Content-Type", "application/json");
+    }
+
+    private static String canary(String name, String templateProvider, String query) {
+        return CanaryYaml.named(name).metricsServer(h.hooksUrl()).analysis("""
+                    interval: 10s
+                    threshold: 1
+                    stepWeight: 50
+                    maxWeight: 50
+                    metrics:
+                      - name: errors
+                        templateRef:
+                          name: %s-errors
+                        thresholdRange:
+                          max: 1
+                        interval: 1m
+                """.formatted(name)) + """
+                ---
+                apiVersion: flagger.app/v1beta1
+                kind: MetricTemplate
+                metadata:
+                  name: %s-errors
+                  namespace: e2e
+                spec:
+                  provider:
+                    %s
+                  query: '%s'
+                """.formatted(name, templateProvider, query.replace("'", "''"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void aTemplateMetricOfTheProviderJudgesTheRolloutToPromotion(Case c) throws Exception {
+        c.answers().forEach((path, reply) -> h.hooks.script(path, reply));
+        String[] bases = {h.hooksUrl(), h.hooks.url("").toString().replaceAll("/$", "")};
+        CanaryDocument doc = h.canary(canary("m-" + c.name(), c.provider().apply(bases), c.query()));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        assertThat(h.messages(doc.canary().id())).contains("Promotion completed! Scaling down m-" + c.name() + ".e2e")
+                .noneMatch(m -> m.startsWith("Halt") || m.contains("not avaiable"));
+        List<WebhookReceiver.Request> sent = h.hooks.requests().stream()
+                .filter(r -> r.path().startsWith("/" + c.name() + "/")).toList();
+        // the availability check, then the metric of the analysis tick
+        assertThat(sent).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(sent).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo(c.method());
+            c.headers().forEach((k, v) -> assertThat(r.header(k)).as(k).contains(v));
+        });
+        assertThat(sent).extracting(WebhookReceiver.Request::path).containsAnyElementsOf(c.answers().keySet());
+    }
+
+    /** SignalFlow is a WebSocket API: its fake is a server of its own, at a loopback (direct) address. */
+    @Test
+    void aSplunkSignalFlowMetricJudgesTheRolloutToPromotion() throws Exception {
+        try (FakeSignalFlow signalflow = new FakeSignalFlow()) {
+            signalflow.answer(FakeSignalFlow.Script.data(List.of(List.of(FakeSignalFlow.Point.ofDouble(3, 0.25)))));
+            CanaryDocument doc = h.canary(canary("m-splunk", "type: splunk\n    address: " + signalflow.address()
+                    + "\n    secretRef: {name: provider-keys}", "data('requests.errors').sum().publish()"));
+
+            Execution rollout = h.deployNewRevision(doc);
+            h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+            assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+            assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+            // the online checks, then the analysis tick's computation
+            assertThat(signalflow.requests()).extracting(r -> r.getPath())
+                    .containsSubsequence("/v2/metric?limit=1", "/v2/signalflow/connect");
+            assertThat(signalflow.requests().getFirst().getHeader("X-SF-Token")).isEqualTo("sf-token");
+            assertThat(signalflow.texts()).startsWith("{\"type\":\"authenticate\",\"token\":\"sf-token\"}");
+            assertThat(signalflow.texts().get(1)).contains("\"program\":\"data('requests.errors').sum().publish()\"");
+        }
+    }
+
+    @Test
+    void noValuesHaltsAdvancementAndTheThresholdRollsBack() throws Exception {
+        h.hooks.script("/ddnone/api/v1/query", json("{\"series\": []}"));
+        h.hooks.script("/ddnone/api/v1/validate", json("{\"valid\": true}"));
+        CanaryDocument doc = h.canary(canary("m-nodata", "type: datadog\n    address: " + h.hooksUrl()
+                + "/ddnone\n    secretRef: {name: provider-keys}", "sum:requests.errors{*}"));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        assertThat(h.messages(doc.canary().id())).containsSubsequence(
+                "Advance m-nodata.e2e canary weight 50",
+                "Halt advancement no values found for custom metric: errors: no values found",
+                "Rolling back m-nodata.e2e failed checks threshold reached 1",
+                "Canary failed! Scaling down m-nodata.e2e");
+        assertThat(h.messages(doc.canary().id())).noneMatch(m -> m.startsWith("Promotion completed"));
+        assertThat(h.routes(doc)).isEqualTo(Routes.allPrimary());
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.FAILED);
+    }
+}
