@@ -80,6 +80,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "keptn");
     /** Metric providers whose time window Flagger derives from the metric's interval. */
     static final Set<String> INTERVAL_PROVIDERS = Set.of("cloudwatch", "datadog", "newrelic", "dynatrace", "splunk");
+    /** The metric providers whose Flagger implementation honours {@code provider.insecureSkipVerify}. */
+    static final Set<String> INSECURE_SKIP_VERIFY_PROVIDERS = Set.of("prometheus", "graphite");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     static final List<String> ALERT_SEVERITIES = List.of("info", "warn", "error");
 
@@ -323,6 +325,16 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
                     + "; expected one of " + supported));
         } else if (type.equals("cloudwatch") && template.provider().region().isEmpty()) {
             errors.add(new SpecError(path + ".provider.region", "required for the cloudwatch provider"));
+        }
+        // Flagger's other providers ignore these; flagstep refuses what it would not act on
+        if (!template.provider().headers().isEmpty() && !type.equals("prometheus") && SUPPORTED_METRIC_PROVIDERS.contains(type)) {
+            errors.add(new SpecError(path + ".provider.headers", "only used by the prometheus provider, not "
+                    + FieldReader.quote(type) + "; remove it"));
+        }
+        if (template.provider().insecureSkipVerify() && !INSECURE_SKIP_VERIFY_PROVIDERS.contains(type)
+                && SUPPORTED_METRIC_PROVIDERS.contains(type)) {
+            errors.add(new SpecError(path + ".provider.insecureSkipVerify", "only used by the prometheus and graphite"
+                    + " providers, not " + FieldReader.quote(type) + "; remove it"));
         }
         if (template.query().isBlank()) {
             errors.add(new SpecError(path + ".query", "required"));
