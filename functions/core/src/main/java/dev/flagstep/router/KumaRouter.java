@@ -30,16 +30,6 @@ public final class KumaRouter extends OwnedObjectRouter implements TrafficRouter
     }
 
     @Override
-    public void reconcile() {
-        reconcileOwned();
-    }
-
-    @Override
-    public Routes getRoutes() {
-        return readRequired(kube.require(ref()));
-    }
-
-    @Override
     public void setRoutes(Routes routes) {
         super.setRoutes(routes.unmirrored());
     }

@@ -3,33 +3,12 @@ package dev.flagstep.router;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.SpecValidator;
 import dev.flagstep.spec.ProviderNames;
 
-import java.util.List;
 
 /** Chooses the router for a provider string ({@code spec.provider}, Flagger's names). */
 public final class TrafficRouters {
-
-    /** Every provider string flagstep accepts (besides {@code smi:{version}:{mesh}} forms). */
-    public static final List<String> PROVIDERS = List.of(
-            "gatewayapi",
-            "gatewayapi:v1",
-            "gatewayapi:v1beta1",
-            "istio",
-            "nginx",
-            "alb",
-            "linkerd",
-            "smi:v1alpha1",
-            "smi:v1alpha2",
-            "smi:v1alpha3",
-            "osm",
-            "kuma",
-            "kubernetes",
-            "contour",
-            "traefik",
-            "skipper",
-            "gloo",
-            "apisix");
 
     private TrafficRouters() {
     }
@@ -63,7 +42,7 @@ public final class TrafficRouters {
             case "apisix" -> new ApisixRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
-                    + String.join(", ", PROVIDERS));
+                    + String.join(", ", SpecValidator.SUPPORTED_PROVIDERS));
         };
     }
 }
