@@ -234,6 +234,26 @@ public final class KubeClient {
         return items;
     }
 
+    /**
+     * A GET of an API path no {@link KubeRef} names (an aggregated API such as {@code external.metrics.k8s.io}),
+     * with the quick retries and timeout of every call: the answer's JSON object, else {@link KubeException.Rejected}
+     * with the status (404 included: such a path has no "absent object").
+     *
+     * @param what names the call in messages, e.g. {@code GET external metric test/queue-length}
+     */
+    public ObjectNode getObject(String what, String path) {
+        Reply r = send("GET", what, path, null, null);
+        if (r.status < 200 || r.status >= 300) {
+            throw new KubeException.Rejected(what + ": Kubernetes API answered " + r.status + " " + statusMessage(r.body), r.status);
+        }
+        try {
+            if (JSON.readTree(r.body) instanceof ObjectNode o) return o;
+        } catch (JsonProcessingException ignored) {
+            // reported below
+        }
+        throw new KubeException.Unavailable(what + ": Kubernetes API answered " + r.status + " with a body that is not a JSON object", null);
+    }
+
     // --- transport ---------------------------------------------------------------------------------------
 
     record Reply(int status, String body) {

@@ -14,7 +14,8 @@ public sealed interface MetricProvider permits
         DynatraceProvider,
         GraphiteProvider,
         InfluxDbProvider,
-        SplunkProvider {
+        SplunkProvider,
+        ExternalMetricsProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

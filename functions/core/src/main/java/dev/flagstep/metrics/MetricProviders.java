@@ -4,6 +4,7 @@ import dev.flagstep.aws.AwsJsonClient;
 import dev.flagstep.aws.AwsService;
 import dev.flagstep.aws.AwsSettings;
 import dev.flagstep.aws.RetryPolicy;
+import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.Tls;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -49,6 +51,7 @@ public final class MetricProviders {
     private final AwsCredentialsProvider credentials;
     private final Function<String, AwsJsonClient> cloudWatchClientForRegion;
     private final Clock clock;
+    private final Supplier<KubeClient> kube;
     private final HttpClient http;
     /** Built on first use: most installations never need it, and it should not be part of a SnapStart snapshot. */
     private volatile HttpClient insecureHttp;
@@ -84,6 +87,19 @@ public final class MetricProviders {
      */
     public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
             AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
+        this(settings, secrets, scope, guard, router, credentials, cloudWatchClientForRegion, clock, () -> {
+            throw new MetricQueryException("no Kubernetes API is configured for the externalmetrics and keptn providers");
+        });
+    }
+
+    /**
+     * @param kube the cluster's API, for the providers that read Kubernetes objects (externalmetrics, keptn); asked
+     *     for only when such a provider runs a query
+     */
+    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
+            AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock,
+            Supplier<KubeClient> kube) {
+        this.kube = kube;
         this.router = router;
         this.settings = settings;
         this.secrets = secrets;
@@ -153,6 +169,8 @@ public final class MetricProviders {
             case "influxdb" -> new InfluxDbProvider(spec.address(), secret(canaryNamespace, spec),
                     new ProviderHttp("influxdb", http, InfluxDbProvider.TIMEOUT, guard, router, canaryNamespace));
             case "splunk" -> new SplunkProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
+            case "externalmetrics" -> new ExternalMetricsProvider(spec.address(), secret(canaryNamespace, spec),
+                    transport(canaryNamespace, spec, true), kube);
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

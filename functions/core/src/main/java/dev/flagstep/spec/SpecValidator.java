@@ -73,15 +73,15 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "dynatrace",
             "graphite",
             "influxdb",
-            "splunk");
+            "splunk",
+            "externalmetrics");
     static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
-            "externalmetrics",
             "stackdriver",
             "keptn");
     /** Metric providers whose time window Flagger derives from the metric's interval. */
     static final Set<String> INTERVAL_PROVIDERS = Set.of("cloudwatch", "datadog", "newrelic", "dynatrace", "splunk");
     /** The metric providers whose Flagger implementation honours {@code provider.insecureSkipVerify}. */
-    static final Set<String> INSECURE_SKIP_VERIFY_PROVIDERS = Set.of("prometheus", "graphite");
+    static final Set<String> INSECURE_SKIP_VERIFY_PROVIDERS = Set.of("prometheus", "graphite", "externalmetrics");
     static final List<String> BUILTIN_METRICS = List.of("request-success-rate", "request-duration");
     static final List<String> ALERT_SEVERITIES = List.of("info", "warn", "error");
 
@@ -333,8 +333,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         }
         if (template.provider().insecureSkipVerify() && !INSECURE_SKIP_VERIFY_PROVIDERS.contains(type)
                 && SUPPORTED_METRIC_PROVIDERS.contains(type)) {
-            errors.add(new SpecError(path + ".provider.insecureSkipVerify", "only used by the prometheus and graphite"
-                    + " providers, not " + FieldReader.quote(type) + "; remove it"));
+            errors.add(new SpecError(path + ".provider.insecureSkipVerify", "only used by the prometheus, graphite and"
+                    + " externalmetrics providers, not " + FieldReader.quote(type) + "; remove it"));
         }
         if (template.query().isBlank()) {
             errors.add(new SpecError(path + ".query", "required"));

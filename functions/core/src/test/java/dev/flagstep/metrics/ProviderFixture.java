@@ -71,7 +71,20 @@ final class ProviderFixture implements AutoCloseable {
         return new MetricTemplate("test", type, new MetricProviderSpec(type, address, secretRef, Map.of(), Optional.empty(), insecure), "q");
     }
 
+    /** With {@code kube} as the cluster's API (externalmetrics, keptn). */
+    MetricProvider provider(String type, Optional<String> address, Optional<String> secretRef, Map<String, String> secret,
+            java.util.function.Supplier<dev.flagstep.kubernetes.KubeClient> kube) {
+        return providers(ServiceRouter.direct(), secret, kube).forTemplate("test", template(type, address, secretRef, false));
+    }
+
     private static MetricProviders providers(ServiceRouter router, Map<String, String> secret) {
+        return providers(router, secret, () -> {
+            throw new AssertionError("no Kubernetes API here");
+        });
+    }
+
+    private static MetricProviders providers(ServiceRouter router, Map<String, String> secret,
+            java.util.function.Supplier<dev.flagstep.kubernetes.KubeClient> kube) {
         return new MetricProviders(new MetricProviders.Settings(URI.create("http://prometheus:9090"), Duration.ofSeconds(5)),
                 ref -> {
                     if (!ref.equals("test/creds")) {
@@ -80,7 +93,7 @@ final class ProviderFixture implements AutoCloseable {
                     return secret;
                 }, SecretScope.unprefixed(), AddressGuard.local(), router, AnonymousCredentialsProvider.create(), region -> {
                     throw new AssertionError("no CloudWatch here");
-                }, FIXED);
+                }, FIXED, kube);
     }
 
     /** The request's query parameters in the order sent, decoded. */

@@ -147,8 +147,8 @@ class SpecValidatorTest {
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: graphite\naddress: http://graphite\nheaders: {X-Org: [t]}"),
                         "metricTemplate[errors].spec.provider.headers: only used by the prometheus provider, not \"graphite\"; remove it"),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: datadog\ninsecureSkipVerify: true"),
-                        "metricTemplate[errors].spec.provider.insecureSkipVerify: only used by the prometheus and graphite"
-                                + " providers, not \"datadog\"; remove it"),
+                        "metricTemplate[errors].spec.provider.insecureSkipVerify: only used by the prometheus, graphite and"
+                                + " externalmetrics providers, not \"datadog\"; remove it"),
                 // alerts
                 Arguments.of(withAnalysis("stepWeight: 10\nalerts: [{name: a, severity: critical, providerRef: {name: slack}}]"),
                         "analysis.alerts[0].severity: unknown severity \"critical\"; expected one of info, warn, error"),

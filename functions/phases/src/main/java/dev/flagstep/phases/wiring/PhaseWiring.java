@@ -120,7 +120,7 @@ public final class PhaseWiring {
     public static Services services(Adapters a, Settings s) {
         var metrics = new MetricProviders(
                 new MetricProviders.Settings(s.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                a.secrets(), a.secretScope(), a.guard(), a.router(), a.credentials(), a.cloudWatch(), a.clock());
+                a.secrets(), a.secretScope(), a.guard(), a.router(), a.credentials(), a.cloudWatch(), a.clock(), a.kube());
         return new Services(
                 a.store(),
                 a.clock(),
