@@ -39,6 +39,10 @@ public record ResourceKind(String group, String version, String kind, String plu
     public static final ResourceKind METRIC_TEMPLATE = new ResourceKind("flagger.app", "v1beta1", "MetricTemplate", "metrictemplates");
     public static final ResourceKind ALERT_PROVIDER = new ResourceKind("flagger.app", "v1beta1", "AlertProvider", "alertproviders");
 
+    /** Keptn's metrics objects, read (and Analyses created) by the keptn metric provider. */
+    public static final ResourceKind KEPTN_METRIC = new ResourceKind("metrics.keptn.sh", "v1beta1", "KeptnMetric", "keptnmetrics");
+    public static final ResourceKind KEPTN_ANALYSIS = new ResourceKind("metrics.keptn.sh", "v1beta1", "Analysis", "analyses");
+
     /** A namespaced kind. */
     public ResourceKind(String group, String version, String kind, String plural) {
         this(group, version, kind, plural, false);

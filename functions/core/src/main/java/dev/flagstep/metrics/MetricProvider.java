@@ -15,7 +15,8 @@ public sealed interface MetricProvider permits
         GraphiteProvider,
         InfluxDbProvider,
         SplunkProvider,
-        ExternalMetricsProvider {
+        ExternalMetricsProvider,
+        KeptnProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

@@ -12,6 +12,7 @@ import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.MetricProviderSpec;
 import dev.flagstep.spec.MetricTemplate;
 import dev.flagstep.spec.SpecValidator;
+import dev.flagstep.webhook.Sleeper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -171,6 +172,7 @@ public final class MetricProviders {
             case "splunk" -> new SplunkProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             case "externalmetrics" -> new ExternalMetricsProvider(spec.address(), secret(canaryNamespace, spec),
                     transport(canaryNamespace, spec, true), kube);
+            case "keptn" -> new KeptnProvider(kube, Sleeper.REAL);
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

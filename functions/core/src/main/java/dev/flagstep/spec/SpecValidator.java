@@ -74,10 +74,10 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "graphite",
             "influxdb",
             "splunk",
-            "externalmetrics");
-    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
-            "stackdriver",
+            "externalmetrics",
             "keptn");
+    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
+            "stackdriver");
     /** Metric providers whose time window Flagger derives from the metric's interval. */
     static final Set<String> INTERVAL_PROVIDERS = Set.of("cloudwatch", "datadog", "newrelic", "dynatrace", "splunk");
     /** The metric providers whose Flagger implementation honours {@code provider.insecureSkipVerify}. */
