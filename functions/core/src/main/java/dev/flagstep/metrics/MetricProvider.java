@@ -16,7 +16,8 @@ public sealed interface MetricProvider permits
         InfluxDbProvider,
         SplunkProvider,
         ExternalMetricsProvider,
-        KeptnProvider {
+        KeptnProvider,
+        StackdriverProvider {
 
     /**
      * Runs the query. {@code interval} is the metric's interval as written ({@code 1m}); Prometheus

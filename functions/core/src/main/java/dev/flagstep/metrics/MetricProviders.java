@@ -173,6 +173,11 @@ public final class MetricProviders {
             case "externalmetrics" -> new ExternalMetricsProvider(spec.address(), secret(canaryNamespace, spec),
                     transport(canaryNamespace, spec, true), kube);
             case "keptn" -> new KeptnProvider(kube, Sleeper.REAL);
+            case "stackdriver" -> {
+                ProviderHttp transport = transport(canaryNamespace, spec, false);
+                yield new StackdriverProvider(spec.address(), secret(canaryNamespace, spec), transport,
+                        new GoogleServiceAccountToken(transport, clock));
+            }
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
                     + String.join(", ", SpecValidator.SUPPORTED_METRIC_PROVIDERS) + ")");

@@ -75,9 +75,9 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "influxdb",
             "splunk",
             "externalmetrics",
-            "keptn");
-    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of(
+            "keptn",
             "stackdriver");
+    static final Set<String> FLAGGER_ONLY_METRIC_PROVIDERS = Set.of();
     /** Metric providers whose time window Flagger derives from the metric's interval. */
     static final Set<String> INTERVAL_PROVIDERS = Set.of("cloudwatch", "datadog", "newrelic", "dynatrace", "splunk");
     /** The metric providers whose Flagger implementation honours {@code provider.insecureSkipVerify}. */

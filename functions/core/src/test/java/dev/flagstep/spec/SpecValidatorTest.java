@@ -137,9 +137,6 @@ class SpecValidatorTest {
                 // metric templates
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: cloudwatch"),
                         "metricTemplate[errors].spec.provider.region: required for the cloudwatch provider"),
-                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: stackdriver"),
-                        "metricTemplate[errors].spec.provider.type: metric provider \"stackdriver\" is not supported by flagstep yet; supported: "
-                                + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometeus"),
                         "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of " + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometheus\nheaders: {X-Org: tenant}"),
