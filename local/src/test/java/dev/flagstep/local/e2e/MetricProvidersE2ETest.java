@@ -6,6 +6,9 @@ import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.testing.FakeSignalFlow;
 import dev.flagstep.testing.WebhookReceiver;
@@ -29,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MetricProvidersE2ETest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     static RolloutHarness h;
 
     @BeforeAll
@@ -160,6 +164,47 @@ class MetricProvidersE2ETest {
             assertThat(signalflow.texts()).startsWith("{\"type\":\"authenticate\",\"token\":\"sf-token\"}");
             assertThat(signalflow.texts().get(1)).contains("\"program\":\"data('requests.errors').sum().publish()\"");
         }
+    }
+
+    /** A KeptnMetric of another namespace, read from the simulated cluster (Keptn's controller would fill its status). */
+    @Test
+    void aKeptnMetricJudgesTheRolloutToPromotion() throws Exception {
+        ObjectNode metric = JSON.createObjectNode().put("apiVersion", "metrics.keptn.sh/v1beta1").put("kind", "KeptnMetric");
+        metric.putObject("metadata").put("name", "podinfo-errors").put("namespace", "keptn-lifecycle");
+        metric.putObject("spec").put("query", "sum(rate(errors[1m]))").putObject("provider").put("name", "prometheus");
+        metric.putObject("status").put("value", "0.5");
+        h.sim.client().create(ResourceKind.KEPTN_METRIC, metric);
+        CanaryDocument doc = h.canary(canary("m-keptn", "type: keptn", "keptnmetric/keptn-lifecycle/podinfo-errors"));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        assertThat(h.messages(doc.canary().id())).contains("Promotion completed! Scaling down m-keptn.e2e");
+    }
+
+    /**
+     * The External Metrics API of the simulated cluster: its store answers a GET of
+     * {@code /apis/external.metrics.k8s.io/v1beta1/namespaces/e2e/<metric>} as a list of what was stored there,
+     * which is the shape of an ExternalMetricValueList; the availability check lists {@code kube-system/dummy-metric}.
+     */
+    @Test
+    void anExternalMetricJudgesTheRolloutToPromotion() throws Exception {
+        ResourceKind values = new ResourceKind("external.metrics.k8s.io", "v1beta1", "ExternalMetricValue", "podinfo-error-rate");
+        ObjectNode value = JSON.createObjectNode().put("apiVersion", values.apiVersion()).put("kind", values.kind())
+                .put("metricName", "podinfo-error-rate").put("timestamp", "2026-03-01T10:00:00Z").put("value", "500m");
+        value.putObject("metadata").put("name", "podinfo").put("namespace", "e2e");
+        h.sim.client().create(values, value);
+        CanaryDocument doc = h.canary(canary("m-external", "type: externalmetrics", "e2e/podinfo-error-rate"));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        assertThat(h.messages(doc.canary().id())).contains("Promotion completed! Scaling down m-external.e2e")
+                .noneMatch(m -> m.startsWith("Halt"));
     }
 
     @Test
