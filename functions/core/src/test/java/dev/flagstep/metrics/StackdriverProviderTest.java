@@ -7,17 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.metrics.FakeHttpServer.Reply;
 import dev.flagstep.net.AddressGuard;
 import dev.flagstep.net.ServiceRouter;
+import dev.flagstep.testing.MovableClock;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -36,23 +33,7 @@ class StackdriverProviderTest {
                                 {"pointData": [{"values": [{"doubleValue": 9}]}]}]}""";
 
     private final ProviderFixture fixture = new ProviderFixture();
-    private Instant now = ProviderFixture.FIXED.instant();
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovableClock clock = new MovableClock(ProviderFixture.FIXED.instant());
 
     @BeforeAll
     static void generateKey() throws Exception {
@@ -132,12 +113,12 @@ class StackdriverProviderTest {
         StackdriverProvider provider = stackdriver(secret());
 
         provider.query("q", Optional.empty());
-        now = now.plusSeconds(3599 - 301);
+        clock.advance(Duration.ofSeconds(3599 - 301));
         provider.query("q", Optional.empty());
         assertThat(fixture.backend.requests()).filteredOn(r -> r.uri().getPath().equals("/token")).hasSize(1);
         assertThat(fixture.backend.lastRequest().header("Authorization")).isEqualTo("Bearer ya29.1");
 
-        now = now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         provider.query("q", Optional.empty());
         assertThat(fixture.backend.requests()).filteredOn(r -> r.uri().getPath().equals("/token")).hasSize(2);
         assertThat(fixture.backend.lastRequest().header("Authorization")).isEqualTo("Bearer ya29.2");
