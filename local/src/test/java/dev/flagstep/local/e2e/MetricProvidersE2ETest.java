@@ -13,6 +13,10 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.testing.FakeSignalFlow;
 import dev.flagstep.testing.WebhookReceiver;
 import dev.flagstep.testing.WebhookReceiver.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -205,6 +209,45 @@ class MetricProvidersE2ETest {
         assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
         assertThat(h.messages(doc.canary().id())).contains("Promotion completed! Scaling down m-external.e2e")
                 .noneMatch(m -> m.startsWith("Halt"));
+    }
+
+    /**
+     * Google Cloud Monitoring: a service-account key generated here (written where the local runtime reads secrets,
+     * {@code $FLAGSTEP_SECRETS_DIR}) whose {@code token_uri} is the receiver, which also answers the MQL query.
+     */
+    @Test
+    void aStackdriverMetricJudgesTheRolloutToPromotion() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair()
+                .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String key = JSON.createObjectNode().put("type", "service_account").put("private_key_id", "k1").put("private_key", pem)
+                .put("client_email", "flagger@my-project.iam.gserviceaccount.com").put("token_uri", h.hooks.url("/gtoken").toString())
+                .toString();
+        Path secret = Path.of(System.getenv("FLAGSTEP_SECRETS_DIR"), "e2e", "google");
+        Files.createDirectories(secret);
+        Files.writeString(secret.resolve("project"), "my-project");
+        Files.writeString(secret.resolve("serviceAccountKey"), key);
+        h.hooks.script("/gtoken", json("{\"access_token\": \"ya29.e2e\", \"expires_in\": 3599}"));
+        h.hooks.script("/google/v3/projects/my-project/timeSeries:query",
+                json("{\"timeSeriesData\": [{\"pointData\": [{\"values\": [{\"doubleValue\": 0.5}]}]}]}"));
+        String loopback = h.hooks.url("").toString().replaceAll("/$", "");
+        CanaryDocument doc = h.canary(canary("m-stackdriver", "type: stackdriver\n    address: " + loopback
+                + "/google\n    secretRef: {name: google}", "fetch k8s_container | metric 'errors' | within 1m"));
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.SUCCEEDED);
+
+        assertThat(h.runWeights(doc, rollout)).containsExactly(50, 0);
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.SUCCEEDED);
+        List<WebhookReceiver.Request> queries = h.hooks.requests().stream()
+                .filter(r -> r.path().startsWith("/google/")).toList();
+        // the availability check (empty query), then the analysis tick's query, each with the exchanged token
+        assertThat(queries).hasSizeGreaterThanOrEqualTo(2).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.header("authorization")).contains("Bearer ya29.e2e");
+        });
+        assertThat(h.hooks.requests()).filteredOn(r -> r.path().equals("/gtoken")).hasSize(1);
     }
 
     @Test
