@@ -114,6 +114,23 @@ class ExternalMetricsProviderTest {
     }
 
     @Test
+    void aClusterServiceAddressGoesThroughTheProxy() {
+        fixture.backend.respond(r -> Reply.json(200, LIST));
+
+        assertThat(fixture.viaProxy("externalmetrics", "", Optional.empty(), Map.of()).query("test/queue-length", Optional.empty()))
+                .isEqualTo(1.5);
+        assertThat(fixture.api().proxied()).containsExactly(
+                "/api/v1/namespaces/monitoring/services/metrics:80/proxy" + PATH + "test/queue-length");
+    }
+
+    @Test
+    void aTokenCannotPassTheProxy() {
+        assertThatThrownBy(() -> fixture.viaProxy("externalmetrics", "", Optional.of("creds"), Map.of("token", "t"))
+                .query("test/queue-length", Optional.empty()))
+                .hasMessageContaining("provider.secretRef cannot be used with a cluster Service address");
+    }
+
+    @Test
     void quantitiesAreReadExactly() {
         assertThat(Quantity.parse("1500m")).contains(1.5);
         assertThat(Quantity.parse("2k")).contains(2000.0);
