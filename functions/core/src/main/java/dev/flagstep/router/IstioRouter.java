@@ -83,12 +83,17 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
     @Override
     void writeSpec(ObjectNode spec) {
         ArrayNode hosts = spec.putArray("hosts");
-        canary.service().hosts().forEach(hosts::add);
-        if (!canary.service().hosts().contains(RouterObjects.apex(canary)) && !canary.service().hosts().contains("*")) {
-            hosts.add(RouterObjects.apex(canary));
-        }
         JsonNode gateways = canary.service().extra().path("gateways");
-        if (gateways.isArray() && !gateways.isEmpty()) spec.set("gateways", gateways.deepCopy());
+        if (delegation()) {
+            // a delegate VirtualService, included by the user's root one, has neither (the validator refused them)
+            spec.putArray("gateways");
+        } else {
+            canary.service().hosts().forEach(hosts::add);
+            if (!canary.service().hosts().contains(RouterObjects.apex(canary)) && !canary.service().hosts().contains("*")) {
+                hosts.add(RouterObjects.apex(canary));
+            }
+            if (gateways.isArray() && !gateways.isEmpty()) spec.set("gateways", gateways.deepCopy());
+        }
         ArrayNode http = spec.putArray("http");
         List<JsonNode> ab = RouterObjects.abMatch(canary);
         if (ab.isEmpty()) {
@@ -117,11 +122,24 @@ public final class IstioRouter extends OwnedObjectRouter implements TrafficRoute
         if (withCanary) route.add(destination(RouterObjects.canary(canary), 0));
     }
 
-    private static ObjectNode destination(String host, int weight) {
+    /**
+     * Flagger's {@code makeDestination}: with {@code portDiscovery} the Services have several ports, so a route from a
+     * gateway (or a delegate) names the canary's port.
+     */
+    private ObjectNode destination(String host, int weight) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.putObject("destination").put("host", host);
+        ObjectNode destination = d.putObject("destination").put("host", host);
+        JsonNode gateways = canary.service().extra().path("gateways");
+        boolean fromGateway = gateways.size() > 0 && !"mesh".equals(gateways.path(0).asText());
+        if (canary.service().portDiscovery() && (fromGateway || delegation())) {
+            destination.putObject("port").put("number", canary.service().port());
+        }
         d.put("weight", weight);
         return d;
+    }
+
+    private boolean delegation() {
+        return canary.service().extra().path("delegation").asBoolean(false);
     }
 
     @Override

@@ -52,7 +52,13 @@ final class FlaggerOnlyFields {
             errors.add(new SpecError("service.headless", "headless primary and canary Services are not supported yet"));
         }
         if (service.path("delegation").asBoolean(false)) {
-            errors.add(new SpecError("service.delegation", "Istio delegate VirtualServices are not supported yet"));
+            if (!provider.equals("istio")) {
+                errors.add(new SpecError("service.delegation", "only used by the istio provider, not " + FieldReader.quote(provider)));
+            } else if (!canary.service().hosts().isEmpty() || present(service.path("gateways"))) {
+                // Flagger fails every reconcile with this; a delegate VirtualService is bound by its root one
+                errors.add(new SpecError("service.delegation", "a delegate VirtualService cannot have service.hosts or"
+                        + " service.gateways; remove them (the root VirtualService names the hosts and gateways)"));
+            }
         }
         boolean gatewayApi = provider.startsWith("gatewayapi");
         if (present(service.path("backendTimeout")) && !gatewayApi) {

@@ -65,6 +65,44 @@ class IstioRouterTest {
         }
     }
 
+    /** Flagger's {@code makeDestination}: Services with discovered ports are named by port from a gateway. */
+    @Test
+    void portDiscoveryBehindAGatewayNamesTheCanarysPort() {
+        KubeCanaries c = podinfo();
+        c.portDiscovery = true;
+        new IstioRouter(kube.client(), c.build()).reconcile();
+        assertThat(kube.require(VS).at("/spec/http/0/route")).isEqualTo(json("""
+                [{destination: {host: podinfo-primary, port: {number: 9898}}, weight: 100},
+                 {destination: {host: podinfo-canary, port: {number: 9898}}, weight: 0}]"""));
+
+        // inside the mesh only, a destination needs no port
+        kube.client().delete(VS);
+        c.serviceExtra.set("gateways", json("[mesh]"));
+        new IstioRouter(kube.client(), c.build()).reconcile();
+        assertThat(kube.require(VS).at("/spec/http/0/route")).isEqualTo(route(100, 0));
+    }
+
+    /** {@code service.delegation}: a delegate VirtualService, without hosts or gateways, which a root one includes. */
+    @Test
+    void aDelegateVirtualServiceHasNoHostsOrGateways() {
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.provider = "istio";
+        c.portDiscovery = true;
+        c.serviceExtra.set("delegation", json("true"));
+        new IstioRouter(kube.client(), c.build()).reconcile();
+        assertThat(kube.require(VS).path("spec")).isEqualTo(json("""
+                hosts: []
+                gateways: []
+                http:
+                  - route:
+                      - {destination: {host: podinfo-primary, port: {number: 9898}}, weight: 100}
+                      - {destination: {host: podinfo-canary, port: {number: 9898}}, weight: 0}
+                """));
+        IstioRouter router = new IstioRouter(kube.client(), c.build());
+        router.setRoutes(new dev.flagstep.analysis.Routes(60, 40, false));
+        assertThat(router.getRoutes()).isEqualTo(new dev.flagstep.analysis.Routes(60, 40, false));
+    }
+
     @Test
     void walksTheWeightsUpAndBackToThePrimary() {
         TrafficRouter router = new IstioRouter(kube.client(), podinfo().build());

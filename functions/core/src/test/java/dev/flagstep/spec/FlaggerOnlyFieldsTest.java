@@ -68,8 +68,11 @@ class FlaggerOnlyFieldsTest {
                                 + " PreferSameZone, PreferSameNode"),
                 Arguments.of(canary("istio", "headless: true", ""),
                         "service.headless: headless primary and canary Services are not supported yet"),
-                Arguments.of(canary("istio", "delegation: true", ""),
-                        "service.delegation: Istio delegate VirtualServices are not supported yet"),
+                Arguments.of(canary("istio", "delegation: true\nhosts: [app.example.com]", ""),
+                        "service.delegation: a delegate VirtualService cannot have service.hosts or service.gateways;"
+                                + " remove them (the root VirtualService names the hosts and gateways)"),
+                Arguments.of(canary("gatewayapi", "delegation: true", ""),
+                        "service.delegation: only used by the istio provider, not \"gatewayapi\""),
                 Arguments.of(canary("istio", "backendTimeout: 5s", ""),
                         "service.backendTimeout: only used by the gatewayapi provider, not \"istio\""),
                 Arguments.of(canary("nginx", "mirror: [{backendRef: {name: shadow, port: 80}}]", ""),
