@@ -58,13 +58,13 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "traefik",
             "skipper",
             "gloo",
-            "apisix");
+            "apisix",
+            "knative");
     /**
      * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
      * are refused with their own reason: {@link ProviderNames#refusal}.)
      */
-    static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
-            "knative");
+    static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of();
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
             "cloudwatch",
@@ -94,7 +94,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             target(canary.targetRef(), errors);
             canary.autoscalerRef().ifPresent(a -> autoscaler(a, canary.targetRef(), errors));
             provider(canary, errors);
-            service(canary.service(), errors);
+            KnativeTarget.check(canary, errors);
+            if (!KnativeTarget.is(canary.targetRef())) service(canary.service(), errors);
             FlaggerOnlyFields.check(canary, errors);
             canary.metricsServer().filter(s -> !s.isBlank()).ifPresent(s -> address("spec.metricsServer", s, errors));
             if (canary.progressDeadlineSeconds() < 0) {
@@ -124,8 +125,11 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         switch (target.kind()) {
             case "Deployment", "DaemonSet" -> { }
             case "" -> errors.add(new SpecError("targetRef.kind", "required"));
-            case "Service" -> errors.add(new SpecError("targetRef.kind",
-                    "kind " + FieldReader.quote(target.kind()) + " is not supported by flagstep yet; only Deployment and DaemonSet are"));
+            case "Service" -> {
+                if (!KnativeTarget.is(target)) errors.add(new SpecError("targetRef.kind", "kind " + FieldReader.quote(target.kind())
+                        + " of " + FieldReader.quote(target.apiVersion()) + " is not supported by flagstep yet; only Deployment, "
+                        + "DaemonSet and Knative Service (" + KnativeTarget.API_VERSION + ") are"));
+            }
             default -> errors.add(new SpecError("targetRef.kind",
                     "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment or DaemonSet"));
         }
