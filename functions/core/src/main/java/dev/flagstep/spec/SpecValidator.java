@@ -60,11 +60,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "gloo",
             "apisix",
             "knative");
-    /**
-     * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
-     * are refused with their own reason: {@link ProviderNames#refusal}.)
-     */
-    static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of();
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
             "cloudwatch",
@@ -126,9 +121,9 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             case "Deployment", "DaemonSet" -> { }
             case "" -> errors.add(new SpecError("targetRef.kind", "required"));
             case "Service" -> {
-                if (!KnativeTarget.is(target)) errors.add(new SpecError("targetRef.kind", "kind " + FieldReader.quote(target.kind())
-                        + " of " + FieldReader.quote(target.apiVersion()) + " is not supported by flagstep yet; only Deployment, "
-                        + "DaemonSet and Knative Service (" + KnativeTarget.API_VERSION + ") are"));
+                if (!KnativeTarget.is(target)) errors.add(new SpecError("targetRef.kind", "kind \"Service\" is supported only as a "
+                        + "Knative Service (apiVersion " + KnativeTarget.API_VERSION + ", provider knative); only Deployment, "
+                        + "DaemonSet and Knative Service targets are supported"));
             }
             default -> errors.add(new SpecError("targetRef.kind",
                     "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment or DaemonSet"));
@@ -170,9 +165,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         Optional<String> refusal = ProviderNames.refusal(provider.get());
         if (refusal.isPresent()) {
             errors.add(new SpecError("spec.provider", refusal.get()));
-        } else if (FLAGGER_ONLY_PROVIDERS.contains(p)) {
-            errors.add(new SpecError("spec.provider", "provider " + FieldReader.quote(provider.get())
-                    + " is not supported by flagstep yet; supported: " + supported));
         } else if (!SUPPORTED_PROVIDERS.contains(p)) {
             errors.add(new SpecError("spec.provider", "unknown provider " + FieldReader.quote(provider.get())
                     + "; expected one of " + supported));
