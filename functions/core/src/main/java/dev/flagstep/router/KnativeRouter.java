@@ -43,10 +43,18 @@ public final class KnativeRouter implements TrafficRouter {
                 .orElseThrow(() -> new RouterException("Knative Service " + name + " annotation not found"));
         JsonNode canaryEntry = null;
         JsonNode primaryEntry = null;
+        JsonNode pinnedPrimary = null;
         for (JsonNode t : s.path("status").path("traffic")) {
-            if (canaryEntry == null && t.path("latestRevision").asBoolean(false)) canaryEntry = t;
+            boolean latest = t.path("latestRevision").asBoolean(false);
+            if (canaryEntry == null && latest) canaryEntry = t;
             if (primaryEntry == null && primary.equals(t.path("revisionName").asText())) primaryEntry = t;
+            if (pinnedPrimary == null && !latest && primary.equals(t.path("revisionName").asText())) pinnedPrimary = t;
         }
+        // Knative names the latest entry's revision too: while the latest revision is the primary (after Initialize),
+        // the entry pinned to it is the primary's, where Flagger's first-name match reads the latest entry's 0%. Right
+        // after Promote the annotation names the latest revision before any entry is pinned to it: as Flagger, the
+        // latest entry is then the primary's.
+        if (pinnedPrimary != null) primaryEntry = pinnedPrimary;
         if (canaryEntry == null || primaryEntry == null) {
             throw new RouterException("Knative Service " + name + " traffic spec invalid");
         }

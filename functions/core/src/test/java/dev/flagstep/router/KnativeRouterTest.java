@@ -70,6 +70,16 @@ class KnativeRouterTest {
     }
 
     @Test
+    void primaryIsThePinnedEntryWhileTheLatestRevisionIsThePrimary() {
+        // Knative resolves latestRevision entries to a name: both entries name podinfo-00001 after Initialize
+        KnativeServices.apply(kube, "podinfo-00001", """
+                [{latestRevision: true, revisionName: podinfo-00001, percent: 0},
+                 {latestRevision: false, revisionName: podinfo-00001, percent: 100}]""");
+        kube.client().edit(SERVICE, s -> KnativeService.setPrimaryRevision(s, "podinfo-00001"));
+        assertThat(router().getRoutes()).isEqualTo(Routes.allPrimary());
+    }
+
+    @Test
     void getRoutesErrorsAsFlaggers() {
         KnativeServices.apply(kube, "podinfo-00002", "[{latestRevision: true, revisionName: podinfo-00002, percent: 100}]");
         assertThatThrownBy(() -> router().getRoutes()).hasMessage("Knative Service podinfo.test annotation not found");
