@@ -6,8 +6,17 @@ import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.knative.KnativeService;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryDocument;
+import dev.flagstep.spec.CanaryId;
+import dev.flagstep.spec.SpecParser;
+import dev.flagstep.spec.SpecResult;
+import dev.flagstep.sync.CanarySync;
+import dev.flagstep.sync.RevisionDetection;
+import dev.flagstep.sync.WatchNamespaces;
 import dev.flagstep.testing.WebhookReceiver.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KnativeE2ETest {
 
+    static final YAMLMapper YAML = new YAMLMapper();
     static RolloutHarness h;
 
     @BeforeAll
@@ -43,12 +53,16 @@ class KnativeE2ETest {
 
     /** Flagger's e2e canary (interval shortened), its success rate from {@code {hooks}/{prometheusPath}}. */
     static CanaryDocument canary(String name, String prometheusPath) {
-        return h.canary("""
+        return h.canary(yaml(name, "e2e", prometheusPath));
+    }
+
+    static String yaml(String name, String namespace, String prometheusPath) {
+        return """
                 apiVersion: flagger.app/v1beta1
                 kind: Canary
                 metadata:
                   name: %1$s
-                  namespace: e2e
+                  namespace: %4$s
                 spec:
                   provider: knative
                   targetRef:
@@ -73,13 +87,13 @@ class KnativeE2ETest {
                 kind: MetricTemplate
                 metadata:
                   name: %1$s-success-rate
-                  namespace: e2e
+                  namespace: %4$s
                 spec:
                   provider:
                     type: prometheus
                     address: %2$s/%3$s
                   query: sum(rate(requests_total[1m]))
-                """.formatted(name, h.hooksUrl(), prometheusPath));
+                """.formatted(name, h.hooksUrl(), prometheusPath, namespace);
     }
 
     static ObjectNode service(String name) {
@@ -111,6 +125,45 @@ class KnativeE2ETest {
         JsonNode traffic = service("podinfo").at("/status/traffic");
         assertThat(traffic.path(1).path("revisionName").asText()).isEqualTo("podinfo-00002");
         assertThat(traffic.path(1).path("percent").asInt()).isEqualTo(100);
+    }
+
+    /** The cluster sync's revision of a Knative Service is its latest created revision's name (Flagger's lastAppliedSpec). */
+    @Test
+    void theSyncRollsOutEachNewKnativeRevision() throws Exception {
+        String text = yaml("ksvc", "ksync", "prom");
+        CanaryDocument doc = switch (new SpecParser().parse(text)) {
+            case SpecResult.Valid v -> v.document();
+            case SpecResult.Invalid i -> throw new IllegalArgumentException(i.errors().toString());
+        };
+        CanaryId id = doc.canary().id();
+        h.sim.seed(doc.canary(), RolloutHarness.IMAGE);
+        String[] parts = text.split("(?m)^---$");
+        h.sim.client().create(ResourceKind.CANARY, (ObjectNode) YAML.readTree(parts[0]));
+        h.sim.client().create(ResourceKind.METRIC_TEMPLATE, (ObjectNode) YAML.readTree(parts[1]));
+        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse("ksync"), new ClusterSyncE2ETest.RecordingObjects());
+
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        h.assertEnded(rolloutOf(id, "ksvc-00001"), ExecutionStatus.SUCCEEDED);
+        assertThat(KnativeService.primaryRevision(service(id))).contains("ksvc-00001");
+        assertThat(sync.runOnce().started()).as("Initialize's traffic write is no new revision").isZero();
+
+        h.sim.newRevision("ksync", "ksvc", RolloutHarness.NEW_IMAGE);
+        assertThat(sync.runOnce().started()).isEqualTo(1);
+        h.assertEnded(rolloutOf(id, "ksvc-00002"), ExecutionStatus.SUCCEEDED);
+        assertThat(KnativeService.primaryRevision(service(id))).contains("ksvc-00002");
+        assertThat(h.runtime.store().statusRecord(id).orElseThrow().status().checksum()).isEqualTo("ksvc-00002");
+        assertThat(sync.runOnce().started()).as("promotion's writes are no new revision").isZero();
+    }
+
+    static ObjectNode service(CanaryId id) {
+        return h.sim.object(KnativeService.SERVICE, id.namespace(), id.name()).orElseThrow();
+    }
+
+    /** The rollout the sync started for {@code revision} (named from the Service's generation as it is now). */
+    static Execution rolloutOf(CanaryId id, String revision) {
+        long generation = service(id).path("metadata").path("generation").asLong(0);
+        return h.runtime.rollout(ExecutionNames.of(id, RevisionDetection.revision(revision, generation)))
+                .orElseThrow(() -> new AssertionError("no rollout of " + id + " revision " + revision + " at generation " + generation));
     }
 
     @Test
