@@ -40,7 +40,12 @@ class KnativeE2ETest {
     static void start() {
         h = RolloutHarness.start();
         h.sim.reconcileOnEveryWrite(true);
-        h.hooks.script("/prom" + Prometheus.QUERY, Reply.status(200).body(Prometheus.vector(100)));
+        // only the canary revision's query passes: as in Flagger, {{ route }} is the latest created revision
+        h.hooks.script("/prom" + Prometheus.QUERY, Reply.status(200).body(Prometheus.vector(50)));
+        for (String revision : new String[] {"podinfo-00002", "ksvc-00002"}) {
+            h.hooks.script("/prom" + Prometheus.QUERY + "?query=sum(rate(requests_total{revision=\"" + revision + "\"}[1m]))",
+                    Reply.status(200).body(Prometheus.vector(100)));
+        }
         h.hooks.script("/prom" + Prometheus.ONLINE, Reply.status(200).body(Prometheus.vector(1)));
         h.hooks.script("/failing" + Prometheus.QUERY, Reply.status(200).body(Prometheus.vector(50)));
         h.hooks.script("/failing" + Prometheus.ONLINE, Reply.status(200).body(Prometheus.vector(1)));
@@ -92,7 +97,7 @@ class KnativeE2ETest {
                   provider:
                     type: prometheus
                     address: %2$s/%3$s
-                  query: sum(rate(requests_total[1m]))
+                  query: sum(rate(requests_total{revision="{{ route }}"}[1m]))
                 """.formatted(name, h.hooksUrl(), prometheusPath, namespace);
     }
 
