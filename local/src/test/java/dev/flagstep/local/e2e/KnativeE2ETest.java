@@ -14,6 +14,8 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.SpecOrigin;
+import dev.flagstep.sync.CanaryDeletion;
 import dev.flagstep.sync.CanarySync;
 import dev.flagstep.sync.RevisionDetection;
 import dev.flagstep.sync.WatchNamespaces;
@@ -62,6 +64,10 @@ class KnativeE2ETest {
     }
 
     static String yaml(String name, String namespace, String prometheusPath) {
+        return yaml(name, namespace, prometheusPath, false);
+    }
+
+    static String yaml(String name, String namespace, String prometheusPath, boolean revertOnDeletion) {
         return """
                 apiVersion: flagger.app/v1beta1
                 kind: Canary
@@ -75,6 +81,7 @@ class KnativeE2ETest {
                     kind: Service
                     name: %1$s
                   progressDeadlineSeconds: 60
+                  revertOnDeletion: %5$s
                   analysis:
                     interval: 10s
                     threshold: 2
@@ -98,7 +105,7 @@ class KnativeE2ETest {
                     type: prometheus
                     address: %2$s/%3$s
                   query: sum(rate(requests_total{revision="{{ route }}"}[1m]))
-                """.formatted(name, h.hooksUrl(), prometheusPath, namespace);
+                """.formatted(name, h.hooksUrl(), prometheusPath, namespace, revertOnDeletion);
     }
 
     static ObjectNode service(String name) {
@@ -169,6 +176,27 @@ class KnativeE2ETest {
         long generation = service(id).path("metadata").path("generation").asLong(0);
         return h.runtime.rollout(ExecutionNames.of(id, RevisionDetection.revision(revision, generation)))
                 .orElseThrow(() -> new AssertionError("no rollout of " + id + " revision " + revision + " at generation " + generation));
+    }
+
+    /** Flagger's finalizer: the annotation is removed; flagstep also gives the latest revision all the traffic. */
+    @Test
+    void revertOnDeletionHandsTheServiceBackToKnative() throws Exception {
+        String text = yaml("krevert", "e2e", "prom", true);
+        CanaryDocument doc = h.canary(text);
+        CanaryId id = doc.canary().id();
+        h.runtime.store().putSpec(id, text, SpecOrigin.CLUSTER);
+        h.assertEnded(h.runtime.startRollout(doc, h.cluster(doc).targetRevision()), ExecutionStatus.SUCCEEDED);
+        assertThat(primaryRevision("krevert")).isEqualTo("krevert-00001");
+
+        CanaryDeletion deletion = new CanaryDeletion(h.sim.client(), h.runtime.store(), h.runtime.executions(),
+                new ClusterSyncE2ETest.RecordingObjects(), h.runtime.clock(), "gatewayapi:v1");
+        RolloutHarness.await("canary " + id + " gone from the store", java.time.Duration.ofSeconds(30), () -> {
+            deletion.deleted(id, java.util.Optional.empty());
+            return h.runtime.store().spec(id).isEmpty();
+        });
+        ObjectNode service = service("krevert");
+        assertThat(KnativeService.primaryRevision(service)).isEmpty();
+        assertThat(service.at("/spec/traffic").toString()).isEqualTo("[{\"latestRevision\":true,\"percent\":100}]");
     }
 
     @Test
