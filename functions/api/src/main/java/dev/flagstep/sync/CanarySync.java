@@ -14,6 +14,8 @@ import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.KnativeTarget;
+import dev.flagstep.knative.KnativeService;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.store.ActiveRun;
 import dev.flagstep.store.CanaryStore;
@@ -22,8 +24,6 @@ import dev.flagstep.store.Page;
 import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.store.SpecRecord;
 import dev.flagstep.store.StatusRecord;
-import dev.flagstep.workload.RevisionTemplate;
-import dev.flagstep.workload.Revisions;
 import dev.flagstep.workload.TargetControllers;
 import dev.flagstep.workload.config.ConfigTracker;
 import dev.flagstep.workload.config.TrackedConfigs;
@@ -179,16 +179,20 @@ public final class CanarySync {
         }
         CanarySpec spec = document.canary();
         String kind = spec.targetRef().kind();
-        Optional<ObjectNode> target = kube.get(TargetControllers.resourceKind(kind).ref(id.namespace(), spec.targetRef().name()));
+        boolean knative = KnativeTarget.is(spec.targetRef());
+        Optional<ObjectNode> target = kube.get(TargetControllers.resourceKind(spec.targetRef()).ref(id.namespace(), spec.targetRef().name()));
         Optional<StatusRecord> status = store.statusRecord(id);
-        Optional<TrackedConfigs> tracked = target.flatMap(t -> trackedConfigs(t, id, tally));
+        // Flagger tracks no config of a Knative Service: its revisions are Knative's
+        Optional<TrackedConfigs> tracked = target.flatMap(t -> knative ? Optional.of(TrackedConfigs.none()) : trackedConfigs(t, id, tally));
         if (target.isEmpty()) {
             tally.fail(id + ": target " + kind + " " + spec.targetRef().name() + " not found");
+        } else if (knative && KnativeService.latestCreated(target.get()).isEmpty()) {
+            tally.fail(id + ": Knative Service " + spec.targetRef().name() + " has no latest created revision yet");
         } else if (tracked.isPresent()) {
-            // a DaemonSet's scale-to-zero node selector is flagstep's own change, never a new revision
-            JsonNode template = RevisionTemplate.of(kind, target.get().path("spec").path("template"));
+            // a DaemonSet's scale-to-zero node selector is flagstep's own change, never a new revision; a Knative
+            // Service's revision is its latest created revision's name
             TrackedConfigs configs = tracked.get();
-            String current = Revisions.of(template, configs.checksums());
+            String current = TargetControllers.revision(spec.targetRef(), target.get(), configs.checksums());
             long generation = target.get().path("metadata").path("generation").asLong(0);
             if (status.isEmpty()) {
                 Optional<CanaryStatus> seed = Adoption.seed(canary.path("status"), current, clock.instant())

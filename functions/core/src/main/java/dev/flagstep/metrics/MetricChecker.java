@@ -11,12 +11,14 @@ import dev.flagstep.metrics.ThresholdRangeCheck.Violation;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.KnativeTarget;
 import dev.flagstep.spec.MetricCheck;
 import dev.flagstep.spec.MetricTemplate;
 import dev.flagstep.spec.TemplateRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,8 +31,20 @@ public final class MetricChecker {
     /** Flagger's {@code GetMetricInterval()}: builtin metrics without an interval use 1m; templateRef metrics get none. */
     public static final String BUILTIN_DEFAULT_INTERVAL = "1m";
 
+    /**
+     * A Knative Service target's {@code status.latestCreatedRevisionName}, which Flagger's scheduler puts in
+     * {@code {{ route }}} of builtin and templated queries; empty when it cannot be read (the default route stays).
+     */
+    @FunctionalInterface
+    public interface KnativeRevisions {
+        KnativeRevisions NONE = canary -> Optional.empty();
+
+        Optional<String> latestCreated(CanarySpec canary);
+    }
+
     private final MetricProviders providers;
     private final String meshProvider;
+    private final KnativeRevisions knativeRevisions;
 
     /** With Flagger's default mesh provider, istio, choosing the builtin queries of canaries that name no provider. */
     public MetricChecker(MetricProviders providers) {
@@ -39,8 +53,20 @@ public final class MetricChecker {
 
     /** @param meshProvider the installation's default provider (Flagger's {@code -mesh-provider}) */
     public MetricChecker(MetricProviders providers, String meshProvider) {
+        this(providers, meshProvider, KnativeRevisions.NONE);
+    }
+
+    public MetricChecker(MetricProviders providers, String meshProvider, KnativeRevisions knativeRevisions) {
         this.providers = providers;
         this.meshProvider = meshProvider;
+        this.knativeRevisions = knativeRevisions;
+    }
+
+    /** {@link TemplateModel#of}, with a Knative target's latest created revision as {@code route} (as Flagger). */
+    private TemplateModel model(CanarySpec canary, String interval, Map<String, String> variables) {
+        TemplateModel m = TemplateModel.of(canary, interval, variables);
+        if (!KnativeTarget.is(canary.targetRef())) return m;
+        return knativeRevisions.latestCreated(canary).filter(r -> !r.isEmpty()).map(m::withRoute).orElse(m);
     }
 
     public MetricCheckResult check(CanaryDocument document) {
@@ -116,7 +142,7 @@ public final class MetricChecker {
         Observer observer = Observer.forName(observerName);
         String interval = metric.interval().filter(i -> !i.isBlank()).orElse(BUILTIN_DEFAULT_INTERVAL);
         boolean successRate = metric.name().equals("request-success-rate");
-        String query = observer.render(successRate, TemplateModel.of(canary, interval, metric.templateVariables()));
+        String query = observer.render(successRate, model(canary, interval, metric.templateVariables()));
         double raw;
         try {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));
@@ -185,7 +211,7 @@ public final class MetricChecker {
         try {
             // templateRef metrics get no default interval (Flagger defaults a loop copy), so {{ interval }} may render empty
             query = QueryTemplate.render(template.get().query(),
-                    TemplateModel.of(canary, metric.interval().orElse(""), metric.templateVariables()));
+                    model(canary, metric.interval().orElse(""), metric.templateVariables()));
         } catch (TemplateException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": query template " + templateId + ": "
                     + e.getMessage(), "Metric template " + templateId + " query render error: " + e.getMessage()));

@@ -22,6 +22,11 @@ public record TemplateModel(
         variables = Map.copyOf(variables);
     }
 
+    /** This model with {@code route} replaced (a Knative target's latest created revision). */
+    public TemplateModel withRoute(String route) {
+        return new TemplateModel(name, namespace, target, service, ingress, route, interval, variables);
+    }
+
     /**
      * Flagger's {@code toMetricModel}: service is {@code service.name} else the target's name; ingress
      * is {@code ingressRef.name} else the target's name; route is {@code routeRef.name} else the target's name.

@@ -20,6 +20,7 @@ public sealed interface TrafficRouter
         SkipperRouter,
         TraefikRouter,
         ContourRouter,
+        KnativeRouter,
         NopRouter {
 
     /** Creates the router objects if absent, or brings their spec in line with the canary keeping the current weights. */

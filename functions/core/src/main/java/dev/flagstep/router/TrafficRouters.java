@@ -40,6 +40,7 @@ public final class TrafficRouters {
             case "skipper" -> new SkipperRouter(kube, canary);
             case "gloo" -> new GlooRouter(kube, canary);
             case "apisix" -> new ApisixRouter(kube, canary);
+            case "knative" -> new KnativeRouter(kube, canary);
             case "kubernetes" -> new NopRouter();
             default -> throw new IllegalArgumentException("provider '" + provider + "' is not supported; use one of "
                     + String.join(", ", SpecValidator.SUPPORTED_PROVIDERS));

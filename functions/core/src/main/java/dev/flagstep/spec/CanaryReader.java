@@ -47,7 +47,7 @@ final class CanaryReader {
                 .map(r -> objectRef(r, "networking.k8s.io/v1", Optional.of("Ingress"), KnownFields.OBJECT_REF));
         Optional<AutoscalerRef> autoscalerRef = spec.object("autoscalerRef").flatMap(this::autoscalerRef);
         ServiceSpec service = spec.object("service").map(this::service).orElseGet(() -> {
-            if (!spec.has("service")) {
+            if (!spec.has("service") && !KnativeTarget.is(targetRef)) { // nothing is generated for a Knative Service
                 errors.add(new SpecError("service.port", "required"));
             }
             return new ServiceSpec(Optional.empty(), 0, Optional.empty(), Optional.empty(), false,

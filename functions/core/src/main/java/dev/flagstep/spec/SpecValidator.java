@@ -58,12 +58,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             "traefik",
             "skipper",
             "gloo",
-            "apisix");
-    /**
-     * Flagger's other mesh providers: valid Flagger, not implemented here. ({@code appmesh*} and plain {@code smi}
-     * are refused with their own reason: {@link ProviderNames#refusal}.)
-     */
-    static final Set<String> FLAGGER_ONLY_PROVIDERS = Set.of(
+            "apisix",
             "knative");
     public static final List<String> SUPPORTED_METRIC_PROVIDERS = List.of(
             "prometheus",
@@ -94,7 +89,8 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             target(canary.targetRef(), errors);
             canary.autoscalerRef().ifPresent(a -> autoscaler(a, canary.targetRef(), errors));
             provider(canary, errors);
-            service(canary.service(), errors);
+            KnativeTarget.check(canary, errors);
+            if (!KnativeTarget.is(canary.targetRef())) service(canary.service(), errors);
             FlaggerOnlyFields.check(canary, errors);
             canary.metricsServer().filter(s -> !s.isBlank()).ifPresent(s -> address("spec.metricsServer", s, errors));
             if (canary.progressDeadlineSeconds() < 0) {
@@ -124,8 +120,11 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         switch (target.kind()) {
             case "Deployment", "DaemonSet" -> { }
             case "" -> errors.add(new SpecError("targetRef.kind", "required"));
-            case "Service" -> errors.add(new SpecError("targetRef.kind",
-                    "kind " + FieldReader.quote(target.kind()) + " is not supported by flagstep yet; only Deployment and DaemonSet are"));
+            case "Service" -> {
+                if (!KnativeTarget.is(target)) errors.add(new SpecError("targetRef.kind", "kind \"Service\" is supported only as a "
+                        + "Knative Service (apiVersion " + KnativeTarget.API_VERSION + ", provider knative); only Deployment, "
+                        + "DaemonSet and Knative Service targets are supported"));
+            }
             default -> errors.add(new SpecError("targetRef.kind",
                     "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment or DaemonSet"));
         }
@@ -166,9 +165,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         Optional<String> refusal = ProviderNames.refusal(provider.get());
         if (refusal.isPresent()) {
             errors.add(new SpecError("spec.provider", refusal.get()));
-        } else if (FLAGGER_ONLY_PROVIDERS.contains(p)) {
-            errors.add(new SpecError("spec.provider", "provider " + FieldReader.quote(provider.get())
-                    + " is not supported by flagstep yet; supported: " + supported));
         } else if (!SUPPORTED_PROVIDERS.contains(p)) {
             errors.add(new SpecError("spec.provider", "unknown provider " + FieldReader.quote(provider.get())
                     + "; expected one of " + supported));

@@ -6,13 +6,14 @@ import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Flagger's {@code canary.Controller} for one {@code targetRef} kind ({@link TargetControllers#forKind}): bootstrap
  * {@code {name}-primary} and the ClusterIP services, scale the canary, promote, readiness, revertOnDeletion. Every
  * write is a guarded patch of the difference, so running any of them twice changes nothing.
  */
-public sealed interface TargetController permits DeploymentController, DaemonSetController {
+public sealed interface TargetController permits DeploymentController, DaemonSetController, KnativeController {
 
     /** What {@link #bootstrap()} created; both empty when everything existed. */
     record Bootstrap(boolean primaryCreated, List<String> servicesCreated) {
@@ -75,6 +76,14 @@ public sealed interface TargetController permits DeploymentController, DaemonSet
      * scale it (a DaemonSet's scale-to-zero node selector) is left out, so scaling is never a new revision.
      */
     JsonNode revisionTemplate(JsonNode target);
+
+    /**
+     * The target's revision id as Flagger's {@code HasTargetChanged} compares it: the hash of {@link #revisionTemplate}
+     * and the tracked configs' checksums ({@link Revisions}).
+     */
+    default String revision(JsonNode target, Map<String, String> trackedConfigs) {
+        return Revisions.of(revisionTemplate(target), trackedConfigs);
+    }
 
     /** Flagger's {@code Finalize} for revertOnDeletion: the target serves again on its own. */
     void restoreTarget();

@@ -1,9 +1,14 @@
 package dev.flagstep.workload;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstep.knative.KnativeService;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
+import dev.flagstep.spec.KnativeTarget;
+import dev.flagstep.spec.ObjectRef;
 import java.time.Clock;
+import java.util.Map;
 
 /** Chooses the workload controller for a {@code targetRef.kind} (Flagger's {@code canary.Factory.Controller}). */
 public final class TargetControllers {
@@ -15,6 +20,11 @@ public final class TargetControllers {
      *                                  controller; the validator refuses such a canary before it gets here)
      */
     /** The resource a {@code targetRef.kind} names; throws as {@link #forKind} for a kind flagstep does not support. */
+    public static ResourceKind resourceKind(ObjectRef targetRef) {
+        return KnativeTarget.is(targetRef) ? KnativeService.SERVICE : resourceKind(targetRef.kind());
+    }
+
+    /** As {@link #resourceKind(ObjectRef)}, for a Deployment or a DaemonSet. */
     public static ResourceKind resourceKind(String targetKind) {
         return switch (targetKind) {
             case "Deployment" -> ResourceKind.DEPLOYMENT;
@@ -24,11 +34,21 @@ public final class TargetControllers {
     }
 
     public static TargetController forKind(KubeClient kube, CanarySpec canary, Clock clock) {
+        if (KnativeTarget.is(canary.targetRef())) return new KnativeController(kube, canary);
         return switch (canary.targetRef().kind()) {
             case "Deployment" -> new DeploymentController(kube, canary, clock);
             case "DaemonSet" -> new DaemonSetController(kube, canary, clock);
             default -> throw unsupported(canary.targetRef().kind());
         };
+    }
+
+    /**
+     * A target's revision id (see {@link TargetController#revision}): a Knative Service's latest created revision name,
+     * else the hash of its {@link RevisionTemplate} and the tracked configs' checksums.
+     */
+    public static String revision(ObjectRef targetRef, JsonNode target, Map<String, String> trackedConfigs) {
+        if (KnativeTarget.is(targetRef)) return KnativeService.latestCreated(target);
+        return Revisions.of(RevisionTemplate.of(targetRef.kind(), target.path("spec").path("template")), trackedConfigs);
     }
 
     private static IllegalArgumentException unsupported(String kind) {

@@ -107,9 +107,10 @@ class SmiAndNopRouterTest {
         }
         assertThatThrownBy(() -> TrafficRouters.forProvider("smi", c, kube.client()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("provider 'smi': " + ProviderNames.PLAIN_SMI);
-        assertThatThrownBy(() -> TrafficRouters.forProvider("knative", c, kube.client()))
+        assertThat(TrafficRouters.forProvider("knative", c, kube.client())).isInstanceOf(KnativeRouter.class);
+        assertThatThrownBy(() -> TrafficRouters.forProvider("istio2", c, kube.client()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("provider 'knative' is not supported; use one of gatewayapi, gatewayapi:v1");
+                .hasMessageStartingWith("provider 'istio2' is not supported; use one of gatewayapi, gatewayapi:v1");
         assertThatThrownBy(() -> new Routes(101, 0, false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -17,6 +17,7 @@ class SpecValidatorTest {
 
     static final String TARGET = "targetRef: {kind: Deployment, name: podinfo}\n";
     static final String SERVICE = "service: {port: 9898}\n";
+    static final String KNATIVE_TARGET = "targetRef: {apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}\n";
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
     /** The supported list as messages print it (pinned by {@link #everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason}). */
@@ -88,7 +89,16 @@ class SpecValidatorTest {
                 Arguments.of("targetRef: {kind: DaemonSet, name: podinfo}\nautoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}\n" + SERVICE,
                         "autoscalerRef: not supported with targetRef.kind DaemonSet"),
                 Arguments.of("targetRef: {kind: Service, name: podinfo}\n" + SERVICE,
-                        "targetRef.kind: kind \"Service\" is not supported by flagstep yet; only Deployment and DaemonSet are"),
+                        "targetRef.kind: kind \"Service\" is supported only as a Knative Service (apiVersion serving.knative.dev/v1,"
+                                + " provider knative); only Deployment, DaemonSet and Knative Service targets are supported"),
+                // Flagger's verifyKnativeCanary
+                Arguments.of("provider: istio\n" + KNATIVE_TARGET + "analysis: {stepWeight: 10}\n",
+                        "spec.provider: can't use istio provider with Knative Service as target"),
+                Arguments.of("provider: knative\n" + TARGET + SERVICE + "analysis: {stepWeight: 10}\n",
+                        "targetRef: can't use apps/v1/Deployment as target if provider is set to knative"),
+                Arguments.of("provider: knative\n" + KNATIVE_TARGET + "analysis: {stepWeight: 10}\n"
+                                + "autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}\n",
+                        "autoscalerRef: can't use autoscaler with Knative Service"),
                 Arguments.of("targetRef: {kind: StatefulSet, name: podinfo}\n" + SERVICE, "targetRef.kind: unknown kind \"StatefulSet\"; expected Deployment or DaemonSet"),
                 Arguments.of("targetRef: {kind: Deployment}\n" + SERVICE, "targetRef.name: required"),
                 Arguments.of("targetRef: {name: podinfo}\n" + SERVICE, "targetRef.kind: required"),
@@ -103,8 +113,6 @@ class SpecValidatorTest {
                 Arguments.of(TARGET + SERVICE + "provider: appmesh\n", "spec.provider: " + APP_MESH),
                 Arguments.of(TARGET + SERVICE + "provider: appmesh:v1beta2\n", "spec.provider: " + APP_MESH),
                 Arguments.of(TARGET + SERVICE + "provider: appmesh:v1beta2:x\n", "spec.provider: " + APP_MESH),
-                Arguments.of(TARGET + SERVICE + "provider: knative\n",
-                        "spec.provider: provider \"knative\" is not supported by flagstep yet; supported: " + PROVIDERS),
                 Arguments.of(TARGET + SERVICE + "provider: nginx\n", "ingressRef: required when spec.provider is \"nginx\""),
                 Arguments.of(TARGET + SERVICE + "provider: gatewayapi:v1\n", "service.gatewayRefs: required when spec.provider is \"gatewayapi:v1\""),
                 Arguments.of(TARGET + SERVICE + "provider: gatewayapi\n", "service.gatewayRefs: required when spec.provider is \"gatewayapi\""),
@@ -211,11 +219,11 @@ class SpecValidatorTest {
     void everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason() {
         for (String provider : FLAGGER_CRD_PROVIDERS) {
             SpecResult result = parser.parse(FlaggerOnlyFieldsTest.canary(provider, "", ""), PODINFO);
-            if (provider.startsWith("appmesh")) {
+            if (provider.equals("knative")) { // with a Deployment target; its Knative Service target is below
+                assertThat(errors(result)).as(provider).containsExactly(
+                        "targetRef: can't use apps/v1/Deployment as target if provider is set to knative");
+            } else if (provider.startsWith("appmesh")) {
                 assertThat(errors(result)).as(provider).containsExactly("spec.provider: " + APP_MESH);
-            } else if (SpecValidator.FLAGGER_ONLY_PROVIDERS.contains(provider)) {
-                assertThat(errors(result)).as(provider).containsExactly("spec.provider: provider \"" + provider
-                        + "\" is not supported by flagstep yet; supported: " + PROVIDERS);
             } else {
                 assertThat(result).as(provider).isInstanceOf(SpecResult.Valid.class);
             }
@@ -225,8 +233,14 @@ class SpecValidatorTest {
                 "smi:v1alpha2:osm", "smi:v1alpha3:linkerd")) {
             valid(parser.parse(FlaggerOnlyFieldsTest.canary(provider, "", ""), PODINFO));
         }
-        assertThat(SpecValidator.SUPPORTED_PROVIDERS).doesNotContain("smi").doesNotContainAnyElementsOf(
-                SpecValidator.FLAGGER_ONLY_PROVIDERS);
+        assertThat(SpecValidator.SUPPORTED_PROVIDERS).doesNotContain("smi");
+    }
+
+    @Test
+    void knativeServiceTargetNeedsNoServiceBlock() {
+        valid(parser.parse("provider: knative\n" + KNATIVE_TARGET + "analysis: {stepWeight: 10, maxWeight: 50}\n", PODINFO));
+        assertThat(errors(parser.parse("provider: istio\n" + TARGET + "analysis: {stepWeight: 10}\n", PODINFO)))
+                .containsExactly("service.port: required");
     }
 
     @Test

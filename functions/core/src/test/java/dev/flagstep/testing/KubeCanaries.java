@@ -30,6 +30,7 @@ public final class KubeCanaries {
     public String namespace = "test";
     public String name = "podinfo";
     public String kind = "Deployment";
+    public String apiVersion = "apps/v1";
     public String provider = "gatewayapi:v1";
     public Optional<String> serviceName = Optional.empty();
     public int port = 9898;
@@ -76,7 +77,7 @@ public final class KubeCanaries {
         Optional<Analysis> analysis = withAnalysis ? Optional.of(new Analysis(Duration.ofSeconds(60), 5, 50, 10, List.of(), 0,
                 iterations, abMatch, mirror, mirrorWeight, primaryReadyThreshold, canaryReadyThreshold,
                 List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), analysisExtra)) : Optional.empty();
-        return new CanarySpec(new CanaryId(namespace, name), new ObjectRef("apps/v1", kind, name),
+        return new CanarySpec(new CanaryId(namespace, name), new ObjectRef(apiVersion, kind, name),
                 ingressRef.map(n -> new ObjectRef("networking.k8s.io/v1", "Ingress", n)), autoscalerRef, service,
                 Optional.of(provider), Optional.empty(), progressDeadlineSeconds, false, false, analysis, specExtra,
                 annotations);

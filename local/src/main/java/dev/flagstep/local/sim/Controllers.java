@@ -168,7 +168,7 @@ final class Controllers implements AutoCloseable {
         reconcileEndpoints(observed);
         for (ResourceKind kind : ROUTE_KINDS) {
             for (ObjectNode r : api.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
-        }
+        }        KnativeServing.reconcile(kube, api);
     }
 
     /** @return the status the object has now (the one written, or the listed one when it was right) */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.BearerToken;
+import dev.flagstep.knative.KnativeService;
 import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.spec.KnativeTarget;
 import dev.flagstep.kubernetes.KubeEndpoint;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -175,6 +177,12 @@ public final class SimulatedCluster implements AutoCloseable {
      * @param defaultProvider the provider when the canary names none (the runtime's default)
      */
     public void seed(CanarySpec canary, String image, String defaultProvider) {
+        if (KnativeTarget.is(canary.targetRef())) { // a Knative Service: Knative routes it, nothing else to seed
+            clusterWide.ensureNamespace(canary.id().namespace());
+            direct.createIfAbsent(KnativeService.SERVICE, KnativeServing.service(canary, image));
+            written();
+            return;
+        }
         if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())) {
             throw new IllegalArgumentException("the simulated cluster runs Deployments and DaemonSets only, not " + canary.targetRef().kind());
         }
@@ -272,6 +280,12 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** As {@link #newRevision(String, String)}, for the Deployment, or else the DaemonSet, {@code namespace/name}. */
     public void newRevision(String namespace, String name, String image) {
+        if (direct.get(KnativeService.SERVICE.ref(namespace, name)).isPresent()) {
+            direct.edit(KnativeService.SERVICE.ref(namespace, name),
+                    s -> ((ObjectNode) s.at("/spec/template/spec/containers/0")).put("image", image));
+            written();
+            return;
+        }
         ResourceKind kind = direct.get(ResourceKind.DEPLOYMENT.ref(namespace, name)).isPresent()
                 || direct.get(ResourceKind.DAEMON_SET.ref(namespace, name)).isEmpty() ? ResourceKind.DEPLOYMENT : ResourceKind.DAEMON_SET;
         direct.edit(kind.ref(namespace, name), d -> {

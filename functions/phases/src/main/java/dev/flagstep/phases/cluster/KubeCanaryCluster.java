@@ -1,12 +1,10 @@
 package dev.flagstep.phases.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.router.TrafficRouter;
 import dev.flagstep.router.TrafficRouters;
 import dev.flagstep.spec.CanarySpec;
-import dev.flagstep.workload.Revisions;
 import dev.flagstep.workload.Readiness;
 import dev.flagstep.workload.TargetController;
 import dev.flagstep.workload.TargetControllers;
@@ -69,8 +67,7 @@ public final class KubeCanaryCluster implements CanaryCluster {
 
     @Override
     public String targetRevision() {
-        JsonNode template = workload.revisionTemplate(kube.require(workload.target()));
-        return Revisions.of(template, workload.trackedConfigs().checksums());
+        return workload.revision(kube.require(workload.target()), workload.trackedConfigs().checksums());
     }
 
     @Override

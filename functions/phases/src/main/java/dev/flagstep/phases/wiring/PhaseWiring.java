@@ -5,6 +5,7 @@ import dev.flagstep.crd.KubeCanaryObjects;
 import dev.flagstep.events.EventPublisher;
 import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.kubernetes.KubeClient;
+import dev.flagstep.knative.KnativeService;
 import dev.flagstep.metrics.MetricChecker;
 import dev.flagstep.metrics.MetricProviders;
 import dev.flagstep.metrics.SecretResolver;
@@ -127,7 +128,8 @@ public final class PhaseWiring {
                 // a webhook's retries wait real time: its receiver runs in real time, whatever the phases' clock
                 new HookRunner(new WebhookClient(a.guard(), a.router(), Sleeper.REAL, a.signingClock()), s.eventWebhook()),
                 (canary, provider) -> new KubeCanaryCluster(a.kube().get(), canary, provider, a.clock()),
-                new MetricChecker(metrics, s.defaultProvider()),
+                new MetricChecker(metrics, s.defaultProvider(), canary -> a.kube().get().get(KnativeService.ref(canary))
+                        .map(KnativeService::latestCreated)),
                 a.events(),
                 // the phases' own Kubernetes client: its timeout bounds what a status or event write can cost a tick
                 new KubeCanaryObjects(a.kube(), a.clock()),
