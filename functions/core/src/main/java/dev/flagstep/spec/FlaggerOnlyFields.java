@@ -39,7 +39,7 @@ final class FlaggerOnlyFields {
             errors.add(new SpecError("upstreamRef", "only used by the gloo provider, not " + FieldReader.quote(provider)
                     + "; remove it"));
         }
-        notYet(service, "unmanagedMetadata", "flagstep does not merge metadata of generated objects yet", errors);
+        unmanagedMetadata(service.path("unmanagedMetadata"), errors);
         for (String block : List.of("apex", "primary", "canary")) {
             CustomMetadata.check(service.path(block), "service." + block, errors);
         }
@@ -47,9 +47,6 @@ final class FlaggerOnlyFields {
         if (present(distribution) && !TRAFFIC_DISTRIBUTIONS.contains(distribution.asText())) {
             errors.add(new SpecError("service.trafficDistribution", "unknown value " + FieldReader.quote(distribution.asText())
                     + "; expected one of " + String.join(", ", TRAFFIC_DISTRIBUTIONS)));
-        }
-        if (service.path("headless").asBoolean(false)) {
-            errors.add(new SpecError("service.headless", "headless primary and canary Services are not supported yet"));
         }
         if (service.path("delegation").asBoolean(false)) {
             if (!provider.equals("istio")) {
@@ -74,8 +71,22 @@ final class FlaggerOnlyFields {
         }
     }
 
-    private static void notYet(JsonNode service, String field, String why, List<SpecError> errors) {
-        if (present(service.path(field))) errors.add(new SpecError("service." + field, why));
+    /** Flagger's {@code UnmanagedMetadata}: lists of label and annotation keys. */
+    private static void unmanagedMetadata(JsonNode u, List<SpecError> errors) {
+        if (u.isMissingNode() || u.isNull()) return;
+        String path = "service.unmanagedMetadata";
+        if (!u.isObject()) {
+            errors.add(new SpecError(path, "must be an object with labels and annotations (lists of keys)"));
+            return;
+        }
+        u.properties().forEach(e -> {
+            if (!e.getKey().equals("labels") && !e.getKey().equals("annotations")) {
+                errors.add(new SpecError(path + "." + e.getKey(), "unknown field; expected labels or annotations"));
+            } else if (!e.getValue().isNull() && (!e.getValue().isArray()
+                    || !java.util.stream.StreamSupport.stream(e.getValue().spliterator(), false).allMatch(JsonNode::isTextual))) {
+                errors.add(new SpecError(path + "." + e.getKey(), "must be a list of keys"));
+            }
+        });
     }
 
     /** Set to something: null, false, "", [] and {} say nothing and are accepted. */

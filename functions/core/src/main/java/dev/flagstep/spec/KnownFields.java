@@ -32,9 +32,10 @@ final class KnownFields {
      * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
      * GatewayApiRouter; {@code appProtocol}, {@code trafficDistribution} by the generated Services (workload.ServicePorts,
      * PrimaryServices); {@code apex}, {@code primary}, {@code canary} ({@link CustomMetadata}) by the generated
-     * Services and KumaRouter. Rejected by {@link FlaggerOnlyFields} when set (not supported yet, or another provider's):
-     * {@code headless}, {@code delegation}, {@code unmanagedMetadata}, {@code meshName}, {@code backends}; also
-     * {@code backendTimeout}/{@code mirror} off gatewayapi and {@code corsPolicy} on gatewayapi.
+     * Services and KumaRouter; {@code headless}, {@code unmanagedMetadata} by PrimaryServices; {@code delegation} by
+     * IstioRouter. Rejected by {@link FlaggerOnlyFields} when set (another provider's): {@code meshName},
+     * {@code backends}; also {@code backendTimeout}/{@code mirror} off gatewayapi, {@code corsPolicy} on gatewayapi
+     * and {@code delegation} off istio.
      */
     static final Set<String> SERVICE_EXTRA = Set.of(
             "appProtocol", "trafficDistribution", "headless", "backendTimeout", "meshName", "backends",

@@ -106,8 +106,10 @@ final class PrimaryServices {
         ObjectNode svc = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Service");
         svc.putObject("metadata").put("name", name).put("namespace", ns);
         CustomMetadata metadata = CustomMetadata.of(canary.service(), block);
-        setMetadata(svc, metadata, label, name);
+        setMetadata(svc, metadata, label, name, JsonNodeFactory.instance.objectNode());
         ObjectNode spec = svc.putObject("spec").put("type", "ClusterIP");
+        // Flagger's service.headless; a Service's clusterIP cannot change, so only one created here is headless
+        if (canary.service().extra().path("headless").asBoolean(false)) spec.put("clusterIP", "None");
         spec.putObject("selector").put(label, selects);
         spec.set("ports", ports);
         canary.service().trafficDistribution().ifPresent(t -> spec.put("trafficDistribution", t));
@@ -122,18 +124,31 @@ final class PrimaryServices {
             ArrayNode wanted = ServicePorts.keepingNodePorts(ports, existing.path("ports"));
             if (!ServicePorts.sameSet(wanted, existing.path("ports"))) existing.set("ports", wanted);
             canary.service().trafficDistribution().ifPresent(t -> existing.put("trafficDistribution", t));
-            if (!block.equals("apex") || generated(s, label, name)) setMetadata(s, metadata, label, name);
+            if (!block.equals("apex") || generated(s, label, name)) {
+                setMetadata(s, metadata, label, name, canary.service().extra().path("unmanagedMetadata"));
+            }
         });
     }
 
-    private static void setMetadata(ObjectNode svc, CustomMetadata metadata, String label, String name) {
+    /**
+     * @param unmanaged {@code service.unmanagedMetadata}: label and annotation keys another controller owns; a value
+     *                  the Service already has for one of them is kept, as in Flagger
+     */
+    private static void setMetadata(ObjectNode svc, CustomMetadata metadata, String label, String name, JsonNode unmanaged) {
         ObjectNode md = svc.withObjectProperty("metadata");
         ObjectNode labels = md.withObjectProperty("labels");
-        metadata.labels().forEach(labels::put);
+        metadata.labels().forEach((k, v) -> putUnlessKept(labels, k, v, unmanaged.path("labels")));
         labels.put(label, name); // Flagger sets the selector label last: it wins over service.*.labels
         ObjectNode annotations = md.withObjectProperty("annotations");
-        metadata.annotations().forEach(annotations::put);
+        metadata.annotations().forEach((k, v) -> putUnlessKept(annotations, k, v, unmanaged.path("annotations")));
         annotations.put(FLUX_KUSTOMIZE, "disabled").put(FLUX_HELM, "disabled");
+    }
+
+    private static void putUnlessKept(ObjectNode map, String key, String value, JsonNode unmanagedKeys) {
+        for (JsonNode k : unmanagedKeys) {
+            if (k.asText().equals(key) && map.has(key)) return;
+        }
+        map.put(key, value);
     }
 
     /** A Service flagstep created: its selector label names it and it carries both Flux markers. */

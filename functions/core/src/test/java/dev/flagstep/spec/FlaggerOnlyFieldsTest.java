@@ -56,8 +56,10 @@ class FlaggerOnlyFieldsTest {
                         "service.backends: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
                 Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
                         "upstreamRef: only used by the gloo provider, not \"istio\"; remove it"),
-                Arguments.of(canary("istio", "unmanagedMetadata: {labels: [a]}", ""),
-                        "service.unmanagedMetadata: flagstep does not merge metadata of generated objects yet"),
+                Arguments.of(canary("istio", "unmanagedMetadata: {labels: a}", ""),
+                        "service.unmanagedMetadata.labels: must be a list of keys"),
+                Arguments.of(canary("istio", "unmanagedMetadata: {label: [a]}", ""),
+                        "service.unmanagedMetadata.label: unknown field; expected labels or annotations"),
                 Arguments.of(canary("istio", "apex: {labels: {a: 1}}", ""), "service.apex.labels.a: must be a string, got 1"),
                 Arguments.of(canary("istio", "primary: {annotation: {a: b}}", ""),
                         "service.primary.annotation: unknown field; expected labels or annotations"),
@@ -66,8 +68,6 @@ class FlaggerOnlyFieldsTest {
                 Arguments.of(canary("istio", "trafficDistribution: PreferRemote", ""),
                         "service.trafficDistribution: unknown value \"PreferRemote\"; expected one of PreferClose,"
                                 + " PreferSameZone, PreferSameNode"),
-                Arguments.of(canary("istio", "headless: true", ""),
-                        "service.headless: headless primary and canary Services are not supported yet"),
                 Arguments.of(canary("istio", "delegation: true\nhosts: [app.example.com]", ""),
                         "service.delegation: a delegate VirtualService cannot have service.hosts or service.gateways;"
                                 + " remove them (the root VirtualService names the hosts and gateways)"),
@@ -105,7 +105,8 @@ class FlaggerOnlyFieldsTest {
                 headers: {request: {set: {x-a: b}}}
                 rewrite: {uri: /v2}
                 mirror: [{backendRef: {name: shadow, port: 80}}]
-                headless: false
+                headless: true
+                unmanagedMetadata: {labels: [owner], annotations: [linkerd.io/inject]}
                 delegation: false
                 appProtocol: http
                 trafficDistribution: PreferClose

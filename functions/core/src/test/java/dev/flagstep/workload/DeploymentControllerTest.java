@@ -194,6 +194,33 @@ class DeploymentControllerTest {
                 .isEqualTo("next");
     }
 
+    /** {@code service.headless} on the Services created; {@code unmanagedMetadata} keys keep what another writer set. */
+    @Test
+    void headlessServicesAndUnmanagedMetadataKeys() {
+        kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
+        KubeCanaries c = KubeCanaries.podinfo();
+        c.serviceExtra = (ObjectNode) json("""
+                headless: true
+                canary: {labels: {owner: flagstep, tier: canary}}
+                unmanagedMetadata: {labels: [owner]}
+                """);
+        controller(c).bootstrap();
+        KubeRef canary = ResourceKind.SERVICE.ref("test", "podinfo-canary");
+        assertThat(kube.require(canary).at("/spec/clusterIP").asText()).isEqualTo("None");
+        assertThat(kube.require(ResourceKind.SERVICE.ref("test", "podinfo-primary")).at("/spec/clusterIP").asText()).isEqualTo("None");
+        assertThat(kube.require(canary).at("/metadata/labels/owner").asText()).as("set when created").isEqualTo("flagstep");
+
+        kube.client().edit(canary, s -> s.withObjectProperty("metadata").withObjectProperty("labels").put("owner", "mesh"));
+        c.serviceExtra = (ObjectNode) json("""
+                headless: true
+                canary: {labels: {owner: flagstep, tier: next}}
+                unmanagedMetadata: {labels: [owner]}
+                """);
+        controller(c).bootstrap();
+        assertThat(kube.require(canary).at("/metadata/labels/owner").asText()).as("another writer's value stays").isEqualTo("mesh");
+        assertThat(kube.require(canary).at("/metadata/labels/tier").asText()).isEqualTo("next");
+    }
+
     @Test
     void theUsersApexKeepsItsMetadata() {
         kube.apply(ResourceKind.DEPLOYMENT, deployment("podinfo:1", 2, "{}"));
