@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class GatewayApiRouter extends OwnedObjectRouter implements TrafficRouter {
 
     private final CookieValues cookieValues;
+    /** {@code gatewayapi:v1}: Flagger writes the CORS filter on v1 routes only. */
+    private final boolean v1;
 
     /** @param kind {@link ResourceKind#HTTP_ROUTE} ({@code gatewayapi:v1}) or {@link ResourceKind#HTTP_ROUTE_V1BETA1} */
     public GatewayApiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind) {
@@ -33,6 +35,7 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
     public GatewayApiRouter(KubeClient kube, CanarySpec canary, ResourceKind kind, CookieValues cookieValues) {
         super(kube, canary, kind, "HTTPRoute");
         this.cookieValues = cookieValues;
+        this.v1 = kind.equals(ResourceKind.HTTP_ROUTE);
     }
 
     @Override
@@ -141,7 +144,28 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
             f.set("requestMirror", mirror.deepCopy());
             filters.add(f);
         }
+        JsonNode cors = service.path("corsPolicy");
+        if (cors.isObject() && v1) filters.add(corsFilter(cors));
         return filters;
+    }
+
+    /**
+     * Flagger's {@code toV1CORSFilter} (v1 routes only): Istio's {@code corsPolicy} as a Gateway API CORS filter,
+     * {@code allowOrigin} as the origins, {@code maxAge} (a Go duration) in seconds. The validator refuses what
+     * cannot be mapped ({@code allowOrigins} patterns), where Flagger logs it and drops it.
+     */
+    private static ObjectNode corsFilter(JsonNode policy) {
+        ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "CORS");
+        ObjectNode cors = f.putObject("cors");
+        for (String[] field : new String[][] {{"allowOrigin", "allowOrigins"}, {"allowMethods", "allowMethods"},
+                {"allowHeaders", "allowHeaders"}, {"exposeHeaders", "exposeHeaders"}}) {
+            JsonNode values = policy.path(field[0]);
+            if (values.isArray() && !values.isEmpty()) cors.set(field[1], values.deepCopy());
+        }
+        if (policy.path("allowCredentials").asBoolean(false)) cors.put("allowCredentials", true);
+        dev.flagstep.spec.GoDuration.parse(policy.path("maxAge").asText(""))
+                .ifPresent(d -> cors.put("maxAge", (int) d.toSeconds()));
+        return f;
     }
 
     private ObjectNode serviceRef(String name) {

@@ -66,8 +66,20 @@ final class FlaggerOnlyFields {
             errors.add(new SpecError("service.mirror", "only used by the gatewayapi provider, not " + FieldReader.quote(provider)
                     + " (analysis.mirror mirrors to the canary)"));
         }
-        if (present(service.path("corsPolicy")) && gatewayApi) {
-            errors.add(new SpecError("service.corsPolicy", "not supported yet on the gatewayapi provider (istio only)"));
+        JsonNode cors = service.path("corsPolicy");
+        if (present(cors) && gatewayApi) {
+            if (provider.equals("gatewayapi:v1beta1")) {
+                errors.add(new SpecError("service.corsPolicy", "only used by gatewayapi:v1 routes (Flagger writes the CORS"
+                        + " filter on v1 HTTPRoutes), not \"gatewayapi:v1beta1\""));
+            }
+            if (present(cors.path("allowOrigins"))) {
+                errors.add(new SpecError("service.corsPolicy.allowOrigins", "Istio's origin patterns cannot be expressed by"
+                        + " a Gateway API CORS filter; use corsPolicy.allowOrigin (a list of origins)"));
+            }
+            String maxAge = cors.path("maxAge").asText("");
+            if (!maxAge.isEmpty() && GoDuration.parse(maxAge).isEmpty()) {
+                errors.add(new SpecError("service.corsPolicy.maxAge", "not a duration: " + FieldReader.quote(maxAge)));
+            }
         }
     }
 

@@ -28,13 +28,14 @@ final class KnownFields {
     static final Set<String> SERVICE_MODELLED = Set.of(
             "name", "port", "targetPort", "portName", "portDiscovery", "gatewayRefs", "hosts", "match", "timeout");
     /**
-     * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter;
+     * Where each is used: {@code retries}, {@code corsPolicy}, {@code gateways}, {@code trafficPolicy} by IstioRouter
+     * ({@code corsPolicy} also by GatewayApiRouter on v1);
      * {@code headers}, {@code rewrite} by IstioRouter and GatewayApiRouter; {@code backendTimeout}, {@code mirror} by
      * GatewayApiRouter; {@code appProtocol}, {@code trafficDistribution} by the generated Services (workload.ServicePorts,
      * PrimaryServices); {@code apex}, {@code primary}, {@code canary} ({@link CustomMetadata}) by the generated
      * Services and KumaRouter; {@code headless}, {@code unmanagedMetadata} by PrimaryServices; {@code delegation} by
      * IstioRouter. Rejected by {@link FlaggerOnlyFields} when set (another provider's): {@code meshName},
-     * {@code backends}; also {@code backendTimeout}/{@code mirror} off gatewayapi, {@code corsPolicy} on gatewayapi
+     * {@code backends}; also {@code backendTimeout}/{@code mirror} off gatewayapi, {@code corsPolicy} on gatewayapi:v1beta1
      * and {@code delegation} off istio.
      */
     static final Set<String> SERVICE_EXTRA = Set.of(

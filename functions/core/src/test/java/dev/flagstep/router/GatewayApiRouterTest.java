@@ -247,4 +247,19 @@ class GatewayApiRouterTest {
         assertThat(kube.require(ROUTE).at("/spec/rules/0/filters")).hasSize(4);
         assertThat(kube.require(ROUTE).at("/spec/rules/0/filters/3/requestMirror/backendRef/name").asText()).isEqualTo("shadow");
     }
+
+    /** Flagger's {@code toV1CORSFilter}: Istio's corsPolicy as a Gateway API CORS filter on v1 routes. */
+    @Test
+    void corsPolicyBecomesACorsFilterOnV1Routes() {
+        KubeCanaries c = podinfo();
+        c.serviceExtra.set("corsPolicy", json("""
+                {allowOrigin: [https://app.example.com], allowMethods: [GET, POST], allowHeaders: [x-token],
+                 exposeHeaders: [x-trace], allowCredentials: true, maxAge: 24h}"""));
+        new GatewayApiRouter(kube.client(), c.build(), ResourceKind.HTTP_ROUTE).reconcile();
+        assertThat(kube.require(ROUTE).at("/spec/rules/0/filters")).isEqualTo(json("""
+                - type: CORS
+                  cors: {allowOrigins: [https://app.example.com], allowMethods: [GET, POST], allowHeaders: [x-token],
+                         exposeHeaders: [x-trace], allowCredentials: true, maxAge: 86400}
+                """));
+    }
 }

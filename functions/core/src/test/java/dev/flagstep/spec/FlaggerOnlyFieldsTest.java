@@ -78,7 +78,13 @@ class FlaggerOnlyFieldsTest {
                 Arguments.of(canary("nginx", "mirror: [{backendRef: {name: shadow, port: 80}}]", ""),
                         "service.mirror: only used by the gatewayapi provider, not \"nginx\" (analysis.mirror mirrors to the canary)"),
                 Arguments.of(canary("gatewayapi:v1", "corsPolicy: {allowOrigins: [{exact: a.io}]}", ""),
-                        "service.corsPolicy: not supported yet on the gatewayapi provider (istio only)"));
+                        "service.corsPolicy.allowOrigins: Istio's origin patterns cannot be expressed by a Gateway API CORS"
+                                + " filter; use corsPolicy.allowOrigin (a list of origins)"),
+                Arguments.of(canary("gatewayapi:v1", "corsPolicy: {allowOrigin: [a.io], maxAge: 1d}", ""),
+                        "service.corsPolicy.maxAge: not a duration: \"1d\""),
+                Arguments.of(canary("gatewayapi:v1beta1", "corsPolicy: {allowOrigin: [a.io]}", ""),
+                        "service.corsPolicy: only used by gatewayapi:v1 routes (Flagger writes the CORS filter on v1"
+                                + " HTTPRoutes), not \"gatewayapi:v1beta1\""));
     }
 
     @ParameterizedTest(name = "{1}")
