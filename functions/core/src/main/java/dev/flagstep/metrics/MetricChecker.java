@@ -62,29 +62,34 @@ public final class MetricChecker {
         this.knativeRevisions = knativeRevisions;
     }
 
-    /** {@link TemplateModel#of}, with a Knative target's latest created revision as {@code route} (as Flagger). */
-    private TemplateModel model(CanarySpec canary, String interval, Map<String, String> variables) {
+    /** A Knative target's latest created revision: the {@code route} of its queries (as Flagger), read once a check. */
+    private Optional<String> knativeRoute(CanarySpec canary) {
+        if (!KnativeTarget.is(canary.targetRef())) return Optional.empty();
+        return knativeRevisions.latestCreated(canary).filter(r -> !r.isEmpty());
+    }
+
+    private static TemplateModel model(CanarySpec canary, Optional<String> route, String interval, Map<String, String> variables) {
         TemplateModel m = TemplateModel.of(canary, interval, variables);
-        if (!KnativeTarget.is(canary.targetRef())) return m;
-        return knativeRevisions.latestCreated(canary).filter(r -> !r.isEmpty()).map(m::withRoute).orElse(m);
+        return route.map(m::withRoute).orElse(m);
     }
 
     public MetricCheckResult check(CanaryDocument document) {
         CanarySpec canary = document.canary();
         List<MetricCheck> metrics = canary.analysis().map(Analysis::metrics).orElse(List.of());
         List<MetricValue> values = new ArrayList<>();
+        Optional<String> route = knativeRoute(canary);
         for (MetricCheck metric : metrics) {
             if (metric.templateRef().isPresent()) {
                 continue;
             }
-            Optional<MetricCheckResult> failure = metric.isBuiltin() ? builtin(canary, metric, values)
+            Optional<MetricCheckResult> failure = metric.isBuiltin() ? builtin(canary, route, metric, values)
                     : metric.query().map(q -> inline(canary, metric, q, values)).orElse(Optional.empty());
             if (failure.isPresent()) {
                 return failure.get();
             }
         }
         for (MetricCheck metric : metrics) {
-            Optional<MetricCheckResult> failure = metric.templateRef().flatMap(ref -> templated(document, metric, ref, values));
+            Optional<MetricCheckResult> failure = metric.templateRef().flatMap(ref -> templated(document, route, metric, ref, values));
             if (failure.isPresent()) {
                 return failure.get();
             }
@@ -137,12 +142,13 @@ public final class MetricChecker {
         return Optional.empty();
     }
 
-    private Optional<MetricCheckResult> builtin(CanarySpec canary, MetricCheck metric, List<MetricValue> values) {
+    private Optional<MetricCheckResult> builtin(CanarySpec canary, Optional<String> route, MetricCheck metric,
+                                                List<MetricValue> values) {
         String observerName = Observer.observerName(canary, meshProvider);
         Observer observer = Observer.forName(observerName);
         String interval = metric.interval().filter(i -> !i.isBlank()).orElse(BUILTIN_DEFAULT_INTERVAL);
         boolean successRate = metric.name().equals("request-success-rate");
-        String query = observer.render(successRate, model(canary, interval, metric.templateVariables()));
+        String query = observer.render(successRate, model(canary, route, interval, metric.templateVariables()));
         double raw;
         try {
             raw = providers.metricsServer(canary).query(query, Optional.of(interval));
@@ -190,7 +196,8 @@ public final class MetricChecker {
         return judgeCustom(canary, metric, value, values);
     }
 
-    private Optional<MetricCheckResult> templated(CanaryDocument document, MetricCheck metric, TemplateRef ref, List<MetricValue> values) {
+    private Optional<MetricCheckResult> templated(CanaryDocument document, Optional<String> route, MetricCheck metric,
+                                                  TemplateRef ref, List<MetricValue> values) {
         CanarySpec canary = document.canary();
         String namespace = ref.namespace().orElse(canary.id().namespace());
         String templateId = ref.name() + "." + namespace;
@@ -211,7 +218,7 @@ public final class MetricChecker {
         try {
             // templateRef metrics get no default interval (Flagger defaults a loop copy), so {{ interval }} may render empty
             query = QueryTemplate.render(template.get().query(),
-                    model(canary, metric.interval().orElse(""), metric.templateVariables()));
+                    model(canary, route, metric.interval().orElse(""), metric.templateVariables()));
         } catch (TemplateException e) {
             return Optional.of(new Failed(metric.name(), Optional.empty(), metric.name() + ": query template " + templateId + ": "
                     + e.getMessage(), "Metric template " + templateId + " query render error: " + e.getMessage()));
