@@ -90,11 +90,15 @@ final class CanaryResource {
             throw Problem.badRequest("the request body is empty: send the Canary manifest (or its spec) as YAML or JSON");
         }
         refuseClusterCanary(store.spec(id), "replaced");
-        CanaryDocument doc = parse(text, id);
+        SpecResult.Valid valid = valid(text, id);
+        CanaryDocument doc = valid.document();
         long version = store.putSpec(id, text);
         ObjectNode out = views.canary(views.object(), doc.canary().id());
         out.put("version", version);
         out.put("intervalSeconds", doc.canary().interval().toSeconds());
+        // fields Flagger accepts and ignores for this provider: stored, and named here
+        ArrayNode warnings = out.putArray("warnings");
+        valid.warnings().forEach(w -> warnings.addObject().put("path", w.path()).put("message", w.message()));
         return HttpResponse.json(version == 1 ? 201 : 200, out.toString())
                 .withHeader("Location", "/canaries/" + id.namespace() + "/" + id.name());
     }
@@ -222,8 +226,12 @@ final class CanaryResource {
     }
 
     private CanaryDocument parse(String text, CanaryId id) {
+        return valid(text, id).document();
+    }
+
+    private SpecResult.Valid valid(String text, CanaryId id) {
         return switch (parser.parse(text, id)) {
-            case SpecResult.Valid v -> v.document();
+            case SpecResult.Valid v -> v;
             case SpecResult.Invalid i -> throw Problem.invalidDocument(i.errors());
         };
     }

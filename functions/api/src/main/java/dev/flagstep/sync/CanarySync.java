@@ -150,7 +150,7 @@ public final class CanarySync {
                 }
                 invalid(canary, id, invalid, tally);
             }
-            case Validation.Valid valid -> valid(canary, id, valid.document(), stored, rendering.text(), tally);
+            case Validation.Valid valid -> valid(canary, id, valid, stored, rendering.text(), tally);
         }
     }
 
@@ -162,18 +162,25 @@ public final class CanarySync {
         Instant now = clock.instant();
         CanaryStatus status = store.status(id).map(v -> v.value()).orElseGet(() -> CanaryStatus.initial(now));
         objects.writeStatus(id, status, Optional.of(message));
-        objects.record(id, List.of(new CanaryEvent(id, Severity.WARNING,
-                "Canary " + id.dotted() + " is invalid, keeping its last valid spec: " + message,
-                status.phase(), now, status.canaryWeight(), status.failedChecks(), "", status.checksum())));
-        LOG.warning(() -> "canary " + id + " is invalid: " + message);
+        warn(id, status, "Canary " + id.dotted() + " is invalid, keeping its last valid spec: " + message);
     }
 
-    private void valid(ObjectNode canary, CanaryId id, CanaryDocument document, Optional<SpecRecord> stored,
+    private void warn(CanaryId id, CanaryStatus status, String text) {
+        objects.record(id, List.of(new CanaryEvent(id, Severity.WARNING, text, status.phase(), clock.instant(),
+                status.canaryWeight(), status.failedChecks(), "", status.checksum())));
+        LOG.warning(() -> text);
+    }
+
+    private void valid(ObjectNode canary, CanaryId id, Validation.Valid valid, Optional<SpecRecord> stored,
                        String text, Tally tally) {
+        CanaryDocument document = valid.document();
         if (stored.isEmpty() || !stored.get().source().equals(text) || !stored.get().fromCluster()) {
             // a canary of the same name put through the API is taken over: the object is the source from now on
             store.putSpec(id, text, SpecOrigin.CLUSTER); // a new document has no problem
             tally.stored++;
+            // once per document: fields Flagger accepts and ignores for this provider are said, never silent
+            CanaryStatus current = store.status(id).map(v -> v.value()).orElseGet(() -> CanaryStatus.initial(clock.instant()));
+            valid.warnings().forEach(w -> warn(id, current, "Canary " + id.dotted() + " " + w));
         } else if (stored.get().problem().isPresent()) {
             store.recordProblem(id, Optional.empty()); // fixed back to the document kept
         }

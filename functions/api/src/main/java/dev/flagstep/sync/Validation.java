@@ -5,6 +5,7 @@ import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecError;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.spec.SpecWarning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,7 +17,11 @@ import java.util.stream.Collectors;
  */
 public sealed interface Validation {
 
-    record Valid(CanaryDocument document) implements Validation {}
+    record Valid(CanaryDocument document, List<SpecWarning> warnings) implements Validation {
+        public Valid {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     record Invalid(List<SpecError> errors) implements Validation {
         public Invalid {
@@ -32,7 +37,7 @@ public sealed interface Validation {
     static Validation of(SpecParser parser, CanaryId id, CanaryRendering rendering) {
         SpecResult result = parser.parse(rendering.text(), id);
         if (rendering.missing().isEmpty() && result instanceof SpecResult.Valid v) {
-            return new Valid(v.document());
+            return new Valid(v.document(), v.warnings());
         }
         List<SpecError> errors = new ArrayList<>(rendering.missing());
         if (result instanceof SpecResult.Invalid invalid) {

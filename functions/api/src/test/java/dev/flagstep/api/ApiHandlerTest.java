@@ -96,6 +96,7 @@ class ApiHandlerTest {
         assertThat(body(created).get("version").asLong()).isEqualTo(1);
         assertThat(body(created).get("intervalSeconds").asInt()).isEqualTo(30);
         assertThat(created.headers()).containsEntry("Location", "/canaries/test/podinfo");
+        assertThat(body(created).get("warnings")).as("nothing ignored").isEmpty();
 
         HttpResponse replaced = call("PUT", "/canaries/test/podinfo", YAML, PODINFO_YAML.replace("30s", "1m"));
         assertThat(replaced.status()).isEqualTo(200);
@@ -109,6 +110,19 @@ class ApiHandlerTest {
         assertThat(g.get("activeRun").isNull()).isTrue();
         assertThat(g.at("/gates/confirm-promotion/open").asBoolean(true)).isFalse();
         assertThat(g.get("events").isArray()).isTrue();
+    }
+
+    /** A field Flagger accepts and ignores for the provider: stored as Flagger would, and named in the answer. */
+    @Test
+    void aFieldTheProviderIgnoresIsStoredAndNamedAsAWarning() throws Exception {
+        String withUpstream = PODINFO_YAML.replace("spec:\n", "spec:\n  upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n");
+        HttpResponse created = call("PUT", "/canaries/test/podinfo", YAML, withUpstream);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(body(created).get("warnings")).singleElement().satisfies(w -> {
+            assertThat(w.get("path").asText()).isEqualTo("upstreamRef");
+            assertThat(w.get("message").asText()).startsWith("ignored, as by Flagger: only used by the gloo provider, not ");
+        });
+        assertThat(store.spec(PODINFO).orElseThrow().source()).isEqualTo(withUpstream);
     }
 
     /** A canary from a Canary object: readable, its gates usable, never changed through the API. */

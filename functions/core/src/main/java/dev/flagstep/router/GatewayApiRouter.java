@@ -151,8 +151,8 @@ public final class GatewayApiRouter extends OwnedObjectRouter implements Traffic
 
     /**
      * Flagger's {@code toV1CORSFilter} (v1 routes only): Istio's {@code corsPolicy} as a Gateway API CORS filter,
-     * {@code allowOrigin} as the origins, {@code maxAge} (a Go duration) in seconds. The validator refuses what
-     * cannot be mapped ({@code allowOrigins} patterns), where Flagger logs it and drops it.
+     * {@code allowOrigin} as the origins, {@code maxAge} (a Go duration) in seconds. What cannot be mapped
+     * ({@code allowOrigins} patterns) is dropped, as Flagger drops it, and named in a validation warning.
      */
     private static ObjectNode corsFilter(JsonNode policy) {
         ObjectNode f = JsonNodeFactory.instance.objectNode().put("type", "CORS");

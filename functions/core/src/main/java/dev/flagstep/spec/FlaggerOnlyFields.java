@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Flagger fields flagstep reads but would not act on for this canary's provider: each is an error naming the
- * field, so no setting is accepted and silently ignored. (Fields every provider uses, or that flagstep acts
- * on, are not listed here; {@link KnownFields} says where each one is used.)
+ * The values of Flagger's service and session-affinity fields, checked where Flagger would fail at run time or
+ * Kubernetes would refuse them: each is an error naming the field. (A field the canary's provider does not use
+ * is a warning, {@link IgnoredFields}; {@link KnownFields} says where each field is used.)
  */
 final class FlaggerOnlyFields {
 
@@ -27,18 +27,6 @@ final class FlaggerOnlyFields {
         String provider = canary.provider().orElse("istio"); // Flagger's default mesh provider
         canary.analysis().ifPresent(a -> sessionAffinity(a.extra().path("sessionAffinity"), provider, errors));
         JsonNode service = canary.service().extra();
-        JsonNode spec = canary.extra();
-        for (String field : List.of("meshName", "backends")) {
-            if (present(service.path(field))) {
-                errors.add(new SpecError("service." + field, "only used by Flagger's App Mesh provider; "
-                        + ProviderNames.APP_MESH_ENDED + "; remove it"));
-            }
-        }
-        // Flagger's gloo router matches any provider starting with "gloo"
-        if (present(spec.path("upstreamRef")) && !provider.startsWith("gloo")) {
-            errors.add(new SpecError("upstreamRef", "only used by the gloo provider, not " + FieldReader.quote(provider)
-                    + "; remove it"));
-        }
         unmanagedMetadata(service.path("unmanagedMetadata"), errors);
         for (String block : List.of("apex", "primary", "canary")) {
             CustomMetadata.check(service.path(block), "service." + block, errors);
@@ -48,34 +36,15 @@ final class FlaggerOnlyFields {
             errors.add(new SpecError("service.trafficDistribution", "unknown value " + FieldReader.quote(distribution.asText())
                     + "; expected one of " + String.join(", ", TRAFFIC_DISTRIBUTIONS)));
         }
-        if (service.path("delegation").asBoolean(false)) {
-            if (!provider.equals("istio")) {
-                errors.add(new SpecError("service.delegation", "only used by the istio provider, not " + FieldReader.quote(provider)));
-            } else if (!canary.service().hosts().isEmpty() || present(service.path("gateways"))) {
+        if (service.path("delegation").asBoolean(false) && provider.equals("istio")) {
+            if (!canary.service().hosts().isEmpty() || present(service.path("gateways"))) {
                 // Flagger fails every reconcile with this; a delegate VirtualService is bound by its root one
                 errors.add(new SpecError("service.delegation", "a delegate VirtualService cannot have service.hosts or"
                         + " service.gateways; remove them (the root VirtualService names the hosts and gateways)"));
             }
         }
-        boolean gatewayApi = provider.startsWith("gatewayapi");
-        if (present(service.path("backendTimeout")) && !gatewayApi) {
-            errors.add(new SpecError("service.backendTimeout", "only used by the gatewayapi provider, not "
-                    + FieldReader.quote(provider)));
-        }
-        if (present(service.path("mirror")) && !gatewayApi) {
-            errors.add(new SpecError("service.mirror", "only used by the gatewayapi provider, not " + FieldReader.quote(provider)
-                    + " (analysis.mirror mirrors to the canary)"));
-        }
         JsonNode cors = service.path("corsPolicy");
-        if (present(cors) && gatewayApi) {
-            if (provider.equals("gatewayapi:v1beta1")) {
-                errors.add(new SpecError("service.corsPolicy", "only used by gatewayapi:v1 routes (Flagger writes the CORS"
-                        + " filter on v1 HTTPRoutes), not \"gatewayapi:v1beta1\""));
-            }
-            if (present(cors.path("allowOrigins"))) {
-                errors.add(new SpecError("service.corsPolicy.allowOrigins", "Istio's origin patterns cannot be expressed by"
-                        + " a Gateway API CORS filter; use corsPolicy.allowOrigin (a list of origins)"));
-            }
+        if (present(cors) && provider.startsWith("gatewayapi") && !provider.equals("gatewayapi:v1beta1")) {
             String maxAge = cors.path("maxAge").asText("");
             if (!maxAge.isEmpty() && GoDuration.parse(maxAge).isEmpty()) {
                 errors.add(new SpecError("service.corsPolicy.maxAge", "not a duration: " + FieldReader.quote(maxAge)));
@@ -101,10 +70,8 @@ final class FlaggerOnlyFields {
         });
     }
 
-    /** Set to something: null, false, "", [] and {} say nothing and are accepted. */
     private static boolean present(JsonNode v) {
-        return !(v.isMissingNode() || v.isNull() || v.isBoolean() && !v.asBoolean()
-                || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
+        return IgnoredFields.present(v);
     }
 
     /** ALB target-group stickiness: its own cookie (AWSALBTG) with a duration, nothing else can be expressed. */
@@ -132,9 +99,6 @@ final class FlaggerOnlyFields {
         }
         if (provider.equals("alb")) {
             alb(s, path, errors);
-        } else if (!AFFINITY_PROVIDERS.contains(provider)) {
-            errors.add(new SpecError(path, "not supported for provider " + FieldReader.quote(provider)
-                    + " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)"));
         }
         String cookieName = s.path("cookieName").asText("");
         if (cookieName.isBlank()) {

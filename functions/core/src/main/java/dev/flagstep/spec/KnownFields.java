@@ -21,7 +21,7 @@ final class KnownFields {
             "progressDeadlineSeconds", "skipAnalysis", "suspend", "analysis");
     static final Set<String> SPEC_EXTRA = Set.of(
             "routeRef",         // metric templates' {{ route }} (TemplateModel)
-            "upstreamRef",      // Gloo only (GlooRouter); refused elsewhere (FlaggerOnlyFields)
+            "upstreamRef",      // Gloo only (GlooRouter); a warning elsewhere (IgnoredFields)
             "revertOnDeletion"); // CanaryDeletion
 
     /** All used by the routers and the generated Services ({@code portDiscovery}: workload.ServicePorts). */
@@ -34,9 +34,9 @@ final class KnownFields {
      * GatewayApiRouter; {@code appProtocol}, {@code trafficDistribution} by the generated Services (workload.ServicePorts,
      * PrimaryServices); {@code apex}, {@code primary}, {@code canary} ({@link CustomMetadata}) by the generated
      * Services and KumaRouter; {@code headless}, {@code unmanagedMetadata} by PrimaryServices; {@code delegation} by
-     * IstioRouter. Rejected by {@link FlaggerOnlyFields} when set (another provider's): {@code meshName},
-     * {@code backends}; also {@code backendTimeout}/{@code mirror} off gatewayapi, {@code corsPolicy} on gatewayapi:v1beta1
-     * and {@code delegation} off istio.
+     * IstioRouter. A warning from {@link IgnoredFields} when set for a provider that does not use it: {@code meshName},
+     * {@code backends} (App Mesh's); also {@code backendTimeout}/{@code mirror} off gatewayapi, {@code corsPolicy} on
+     * gatewayapi:v1beta1 and {@code delegation} off istio.
      */
     static final Set<String> SERVICE_EXTRA = Set.of(
             "appProtocol", "trafficDistribution", "headless", "backendTimeout", "meshName", "backends",
@@ -48,7 +48,7 @@ final class KnownFields {
             "iterations", "match", "mirror", "mirrorWeight", "primaryReadyThreshold", "canaryReadyThreshold",
             "metrics", "webhooks", "alerts",
             "gateTimeout", "webhookSecretRef"); // beyond Flagger
-    /** {@code sessionAffinity}: SessionAffinity, used by GatewayApiRouter, IstioRouter and AlbRouter, rejected elsewhere. */
+    /** {@code sessionAffinity}: SessionAffinity, used by GatewayApiRouter, IstioRouter and AlbRouter, a warning elsewhere. */
     static final Set<String> ANALYSIS_EXTRA = Set.of("sessionAffinity");
 
     static final Set<String> METRIC = Set.of(

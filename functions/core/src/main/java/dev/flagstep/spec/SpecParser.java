@@ -119,7 +119,7 @@ public final class SpecParser {
         }
         CanaryDocument document = new CanaryDocument(spec, templates, providers, text);
         List<SpecError> all = merge(errors, validator.validate(document));
-        return all.isEmpty() ? new SpecResult.Valid(document) : new SpecResult.Invalid(all);
+        return all.isEmpty() ? new SpecResult.Valid(document, IgnoredFields.of(document)) : new SpecResult.Invalid(all);
     }
 
     /** A manifest says what it is; a spec has none of these fields. */

@@ -5,7 +5,12 @@ import java.util.List;
 /** The outcome of reading a canary document: valid, or every problem at once. */
 public sealed interface SpecResult {
 
-    record Valid(CanaryDocument document) implements SpecResult {}
+    /** A valid document, with the fields its provider ignores ({@link IgnoredFields}). */
+    record Valid(CanaryDocument document, List<SpecWarning> warnings) implements SpecResult {
+        public Valid {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     record Invalid(List<SpecError> errors) implements SpecResult {
         public Invalid {

@@ -198,6 +198,16 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
         if (!a.match().isEmpty() && a.iterations() <= 0) {
             errors.add(new SpecError("analysis.match", "A/B testing needs analysis.iterations greater than 0"));
         }
+        // alb is flagstep's own router: what it cannot do is an error (Flagger's routers ignore it: IgnoredFields)
+        if (document.canary().provider().filter("alb"::equals).isPresent()) {
+            if (!a.match().isEmpty()) {
+                errors.add(new SpecError("analysis.match", "not supported by the alb provider (an ALB cannot route by"
+                        + " header); use stepWeight or stepWeights"));
+            }
+            if (a.mirror()) {
+                errors.add(new SpecError("analysis.mirror", "not supported by the alb provider (an ALB cannot mirror requests)"));
+            }
+        }
         a.gateTimeout().filter(d -> d.isNegative() || d.isZero())
                 .ifPresent(d -> errors.add(new SpecError("analysis.gateTimeout", "must be greater than 0")));
         a.webhookSecretRef().flatMap(SecretRefs::problem)
@@ -321,16 +331,6 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
                     + "; expected one of " + supported));
         } else if (type.equals("cloudwatch") && template.provider().region().isEmpty()) {
             errors.add(new SpecError(path + ".provider.region", "required for the cloudwatch provider"));
-        }
-        // Flagger's other providers ignore these; flagstep refuses what it would not act on
-        if (!template.provider().headers().isEmpty() && !type.equals("prometheus") && SUPPORTED_METRIC_PROVIDERS.contains(type)) {
-            errors.add(new SpecError(path + ".provider.headers", "only used by the prometheus provider, not "
-                    + FieldReader.quote(type) + "; remove it"));
-        }
-        if (template.provider().insecureSkipVerify() && !INSECURE_SKIP_VERIFY_PROVIDERS.contains(type)
-                && SUPPORTED_METRIC_PROVIDERS.contains(type)) {
-            errors.add(new SpecError(path + ".provider.insecureSkipVerify", "only used by the prometheus, graphite and"
-                    + " externalmetrics providers, not " + FieldReader.quote(type) + "; remove it"));
         }
         if (template.query().isBlank()) {
             errors.add(new SpecError(path + ".query", "required"));

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** No Flagger field is accepted and then ignored: each one flagstep would not act on is an error naming it. */
+/** Values of Flagger's service and session-affinity fields Flagger or Kubernetes would fail on: errors naming the field. */
 class FlaggerOnlyFieldsTest {
 
     final SpecParser parser = new SpecParser();
@@ -28,14 +28,7 @@ class FlaggerOnlyFieldsTest {
     }
 
     static Stream<Arguments> rejected() {
-        String notAffinity = " (session affinity works on istio and gatewayapi, as in Flagger, and on alb)";
         return Stream.of(
-                Arguments.of(affinity("nginx", "{cookieName: c}"),
-                        "analysis.sessionAffinity: not supported for provider \"nginx\"" + notAffinity),
-                Arguments.of(affinity("smi:v1alpha3", "{cookieName: c}"),
-                        "analysis.sessionAffinity: not supported for provider \"smi:v1alpha3\"" + notAffinity),
-                Arguments.of(affinity("kubernetes", "{cookieName: c}"),
-                        "analysis.sessionAffinity: not supported for provider \"kubernetes\"" + notAffinity),
                 Arguments.of(affinity("alb", "{cookieName: c, primaryCookieName: p}"),
                         "analysis.sessionAffinity.primaryCookieName: not supported for provider \"alb\": the ALB sets its own"
                                 + " stickiness cookie (AWSALBTG); only maxAge applies"),
@@ -50,12 +43,6 @@ class FlaggerOnlyFieldsTest {
                 Arguments.of(affinity("gatewayapi", "{cookieName: c, sameSite: lax}"),
                         "analysis.sessionAffinity.sameSite: unknown value \"lax\"; expected one of Strict, Lax, None"),
                 Arguments.of(affinity("gatewayapi", "yes"), "analysis.sessionAffinity: must be an object"),
-                Arguments.of(canary("istio", "meshName: global", ""),
-                        "service.meshName: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
-                Arguments.of(canary("istio", "backends: [backend1]", ""),
-                        "service.backends: only used by Flagger's App Mesh provider; " + SpecValidatorTest.APP_MESH + "; remove it"),
-                Arguments.of("upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: u}\n" + canary("istio", "", ""),
-                        "upstreamRef: only used by the gloo provider, not \"istio\"; remove it"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {labels: a}", ""),
                         "service.unmanagedMetadata.labels: must be a list of keys"),
                 Arguments.of(canary("istio", "unmanagedMetadata: {label: [a]}", ""),
@@ -71,20 +58,8 @@ class FlaggerOnlyFieldsTest {
                 Arguments.of(canary("istio", "delegation: true\nhosts: [app.example.com]", ""),
                         "service.delegation: a delegate VirtualService cannot have service.hosts or service.gateways;"
                                 + " remove them (the root VirtualService names the hosts and gateways)"),
-                Arguments.of(canary("gatewayapi", "delegation: true", ""),
-                        "service.delegation: only used by the istio provider, not \"gatewayapi\""),
-                Arguments.of(canary("istio", "backendTimeout: 5s", ""),
-                        "service.backendTimeout: only used by the gatewayapi provider, not \"istio\""),
-                Arguments.of(canary("nginx", "mirror: [{backendRef: {name: shadow, port: 80}}]", ""),
-                        "service.mirror: only used by the gatewayapi provider, not \"nginx\" (analysis.mirror mirrors to the canary)"),
-                Arguments.of(canary("gatewayapi:v1", "corsPolicy: {allowOrigins: [{exact: a.io}]}", ""),
-                        "service.corsPolicy.allowOrigins: Istio's origin patterns cannot be expressed by a Gateway API CORS"
-                                + " filter; use corsPolicy.allowOrigin (a list of origins)"),
                 Arguments.of(canary("gatewayapi:v1", "corsPolicy: {allowOrigin: [a.io], maxAge: 1d}", ""),
-                        "service.corsPolicy.maxAge: not a duration: \"1d\""),
-                Arguments.of(canary("gatewayapi:v1beta1", "corsPolicy: {allowOrigin: [a.io]}", ""),
-                        "service.corsPolicy: only used by gatewayapi:v1 routes (Flagger writes the CORS filter on v1"
-                                + " HTTPRoutes), not \"gatewayapi:v1beta1\""));
+                        "service.corsPolicy.maxAge: not a duration: \"1d\""));
     }
 
     @ParameterizedTest(name = "{1}")

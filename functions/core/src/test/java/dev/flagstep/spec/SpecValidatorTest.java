@@ -149,11 +149,6 @@ class SpecValidatorTest {
                         "metricTemplate[errors].spec.provider.type: unknown metric provider \"prometeus\"; expected one of " + METRIC_PROVIDERS),
                 Arguments.of(TARGET + SERVICE + template("errors", "test", "type: prometheus\nheaders: {X-Org: tenant}"),
                         "metricTemplate[errors].spec.provider.headers.X-Org: must be a list of strings (an http.Header), got \"tenant\""),
-                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: graphite\naddress: http://graphite\nheaders: {X-Org: [t]}"),
-                        "metricTemplate[errors].spec.provider.headers: only used by the prometheus provider, not \"graphite\"; remove it"),
-                Arguments.of(TARGET + SERVICE + template("errors", "test", "type: datadog\ninsecureSkipVerify: true"),
-                        "metricTemplate[errors].spec.provider.insecureSkipVerify: only used by the prometheus, graphite and"
-                                + " externalmetrics providers, not \"datadog\"; remove it"),
                 // alerts
                 Arguments.of(withAnalysis("stepWeight: 10\nalerts: [{name: a, severity: critical, providerRef: {name: slack}}]"),
                         "analysis.alerts[0].severity: unknown severity \"critical\"; expected one of info, warn, error"),

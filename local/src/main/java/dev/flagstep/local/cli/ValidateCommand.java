@@ -5,6 +5,7 @@ import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.SpecError;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.spec.SpecWarning;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code flagstep validate FILE}: every problem at once, one per line with its path; exit 1 if any. */
+/**
+ * {@code flagstep validate FILE}: every problem at once, one per line with its path; exit 1 if any. Fields the
+ * provider ignores are printed as warnings and do not change the exit code.
+ */
 record ValidateCommand(PrintStream out, PrintStream err) implements Command {
 
     @Override
@@ -49,7 +53,13 @@ record ValidateCommand(PrintStream out, PrintStream err) implements Command {
             return Optional.empty();
         }
         return switch (new SpecParser().parse(text)) {
-            case SpecResult.Valid v -> Optional.of(v.document());
+            case SpecResult.Valid v -> {
+                // accepted as Flagger accepts them, but said: nothing is ignored silently
+                for (SpecWarning w : v.warnings()) {
+                    err.println(file + ": warning: " + w);
+                }
+                yield Optional.of(v.document());
+            }
             case SpecResult.Invalid inv -> {
                 for (SpecError e : inv.errors()) {
                     err.println(file + ": " + e);

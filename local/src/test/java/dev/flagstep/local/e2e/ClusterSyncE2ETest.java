@@ -324,6 +324,27 @@ class ClusterSyncE2ETest {
                 .satisfies(c -> assertThat(c.path("type").asText()).isEqualTo("Promoted"));
     }
 
+    /** A field Flagger ignores for the provider: the object is taken as Flagger takes it, and one Warning names the field. */
+    @Test
+    void aFieldTheProviderIgnoresIsSyncedWithOneWarningEventNamingIt() throws Exception {
+        CanarySync sync = h.runtime.clusterSync(WatchNamespaces.parse("sync-ignored"));
+        String yaml = canaryYaml("sync-ignored", "podinfo", false);
+        CanaryId id = apply(yaml, yaml.replace("  provider: gatewayapi:v1\n",
+                "  provider: gatewayapi:v1\n  upstreamRef: {apiVersion: gloo.solo.io/v1, kind: Upstream, name: podinfo}\n"));
+        sync.runOnce();
+        sync.runOnce();
+
+        assertThat(h.runtime.store().spec(id)).as("stored, as Flagger takes it").isPresent();
+        assertThat(h.runtime.store().spec(id).orElseThrow().problem()).isEmpty();
+        List<JsonNode> warnings = canaryEvents(id).stream()
+                .filter(e -> e.path("message").asText().contains("upstreamRef")).toList();
+        assertThat(warnings).as("one Warning Event per document, not one per pass").singleElement().satisfies(e -> {
+            assertThat(e.path("type").asText()).isEqualTo("Warning");
+            assertThat(e.path("message").asText()).isEqualTo("Canary podinfo.sync-ignored upstreamRef: ignored, as by"
+                    + " Flagger: only used by the gloo provider, not \"gatewayapi:v1\"");
+        });
+    }
+
     /** The core/v1 Events of the canary's object, as {@code kubectl describe} selects them. */
     private static List<JsonNode> canaryEvents(CanaryId id) {
         String uid = h.sim.object(ResourceKind.CANARY.ref(id.namespace(), id.name())).orElseThrow().at("/metadata/uid").asText();
