@@ -95,6 +95,19 @@ class MeshRoutersE2ETest {
                 "[{\"service\":\"osm-app-canary\",\"weight\":0},{\"service\":\"osm-app-primary\",\"weight\":100}]");
     }
 
+    /** Flagger's v1beta1 Gateway API routes (Gateway API before v1.0): the same rules, the older apiVersion. */
+    @Test
+    void gatewayApiV1beta1PromotesThroughAV1beta1HttpRoute() throws Exception {
+        CanaryDocument doc = h.canary(canary("gwb-app", "gatewayapi:v1beta1"));
+        prometheus(doc, Observer.forName(Observer.observerName(doc.canary())), 100);
+
+        assertPromoted(doc, h.deployNewRevision(doc));
+        JsonNode route = h.sim.object(ResourceKind.HTTP_ROUTE_V1BETA1, "e2e", "gwb-app").orElseThrow();
+        assertThat(route.path("apiVersion").asText()).isEqualTo("gateway.networking.k8s.io/v1beta1");
+        assertThat(route.at("/spec/rules/0/backendRefs").toString())
+                .contains("\"name\":\"gwb-app-primary\"", "\"weight\":100", "\"name\":\"gwb-app-canary\"", "\"weight\":0");
+    }
+
     @Test
     void kumaPromotesThroughAClusterScopedTrafficRouteInTheCanarysMesh() throws Exception {
         // as Flagger's own Kuma test: the mesh annotation and the protocol annotations on every generated Service
