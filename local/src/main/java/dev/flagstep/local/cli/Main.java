@@ -49,6 +49,13 @@ public final class Main {
                   --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,
                   --service NAME.NS[:PORT]=URL
                                            as for run
+              doctor                       preflight: the API server answers, and for the cluster's Canary objects (and
+                                           --file documents) the target, the webhook and metrics Services' ready endpoints, and
+                                           every RBAC verb flagstep needs (SelfSubjectAccessReview), each with its fix;
+                                           exit 1 when a check fails. Nothing is written, no webhook called
+                  --file FILE              also check this canary document (repeatable)
+                  --kubeconfig FILE, --context NAME, --watch-namespaces NS, --metrics-server URL
+                                           as for serve and run (the metrics server of builtin metrics)
             """;
 
     private Main() {}
@@ -70,8 +77,9 @@ public final class Main {
                 case "demo" -> new DemoCommand(out, err);
                 case "status" -> new StatusCommand(out, err);
                 case "serve" -> new ServeCommand(out, err);
+                case "doctor" -> new DoctorCommand(out, err);
                 default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
-                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve")));
+                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve", "doctor")));
             };
             return command.run(rest);
         } catch (Args.UsageException e) {

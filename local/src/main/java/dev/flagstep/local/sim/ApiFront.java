@@ -57,6 +57,7 @@ final class ApiFront implements AutoCloseable {
     private final Discovery discovery;
     private final OpenApiV3 openApi;
     private final ResourceFront resources;
+    private final AccessReviews accessReviews = new AccessReviews();
     /** Run after each write is stored and before it is answered (see {@link SimulatedCluster#reconcileOnEveryWrite}). */
     private volatile Runnable afterWrite = () -> { };
 
@@ -103,6 +104,10 @@ final class ApiFront implements AutoCloseable {
             Optional<ProxySubresource.Target> proxied = ProxySubresource.Target.parse(rawPath);
             if (proxied.isPresent()) {
                 send(exchange, proxy.forward(proxied.get(), method, rawQuery, exchange.getRequestHeaders(), body));
+                return;
+            }
+            if (method.equals("POST") && rawPath.equals(AccessReviews.PATH)) {
+                send(exchange, accessReview(body));
                 return;
             }
             if (method.equals("GET")) {
@@ -224,6 +229,22 @@ final class ApiFront implements AutoCloseable {
     }
 
     /** An answer to write back: status, headers, body. */
+    AccessReviews accessReviews() {
+        return accessReviews;
+    }
+
+    private Reply accessReview(byte[] body) {
+        try {
+            if (JSON.readTree(body) instanceof ObjectNode review) {
+                return new Reply(201, HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true),
+                        JSON.writeValueAsBytes(accessReviews.answer(review)));
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        return Reply.status(400, "BadRequest", "a SelfSubjectAccessReview must be a JSON object");
+    }
+
     record Reply(int status, HttpHeaders headers, byte[] body) {
 
         /** A Kubernetes {@code Status} failure. */

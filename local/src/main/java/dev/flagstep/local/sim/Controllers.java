@@ -190,10 +190,10 @@ final class Controllers implements AutoCloseable {
         Map<KubeRef, ObjectNode> stored = new HashMap<>();
         for (ObjectNode e : api.list(Endpoints.KIND)) stored.put(refOf(Endpoints.KIND, e), e);
         for (ObjectNode svc : api.list(ResourceKind.SERVICE)) {
-            Optional<ObjectNode> desired = Endpoints.of(svc, deployments);
-            if (desired.isEmpty()) continue;
             KubeRef ref = refOf(Endpoints.KIND, svc);
             ObjectNode old = stored.remove(ref);
+            Optional<ObjectNode> desired = Endpoints.of(svc, deployments);
+            if (desired.isEmpty()) continue; // a Service without a selector: its Endpoints are the user's
             try {
                 if (old == null) {
                     kube.createIfAbsent(Endpoints.KIND, desired.get());
@@ -204,7 +204,7 @@ final class Controllers implements AutoCloseable {
                 // the next pass looks again
             }
         }
-        // Endpoints of Services that are gone (or lost their selector) go too
+        // Endpoints of Services that are gone go too
         for (KubeRef orphan : stored.keySet()) kube.delete(orphan);
     }
 

@@ -231,6 +231,22 @@ public final class SimulatedCluster implements AutoCloseable {
             });
         }
         services.back(namespace, name, server);
+        endpoints(namespace, name, port, true);
+    }
+
+    /**
+     * The Endpoints of a backed Service (it has no selector, so they are the user's, as for a Service in front of
+     * an external server): one address, ready or not.
+     */
+    private void endpoints(String namespace, String name, int port, boolean ready) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Endpoints");
+        e.putObject("metadata").put("name", name).put("namespace", namespace);
+        ObjectNode subset = e.putArray("subsets").addObject();
+        subset.putArray(ready ? "addresses" : "notReadyAddresses").addObject().put("ip", "10.96.0.10");
+        subset.putArray("ports").addObject().put("name", "http").put("port", port).put("protocol", "TCP");
+        if (direct.createIfAbsent(Endpoints.KIND, e).isEmpty()) {
+            direct.edit(Endpoints.KIND.ref(namespace, name), o -> o.set("subsets", e.get("subsets")));
+        }
     }
 
     /**
@@ -239,6 +255,8 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public void holdNoEndpoints(String namespace, String name, boolean hold) {
         services.endpointsReady(namespace, name, !hold);
+        direct.get(ResourceKind.SERVICE.ref(namespace, name)).ifPresent(svc ->
+                endpoints(namespace, name, svc.at("/spec/ports/0/port").asInt(80), !hold));
     }
 
     /**
@@ -247,6 +265,15 @@ public final class SimulatedCluster implements AutoCloseable {
      */
     public void forbidProxy(String namespace, boolean forbid) {
         services.forbid(namespace, forbid);
+    }
+
+    /**
+     * While on, a SelfSubjectAccessReview for {@code verb} on {@code resource} (with its subresource, e.g.
+     * {@code services/proxy}) of {@code group} in {@code namespace} ({@code ""}: cluster-wide) answers not allowed,
+     * as for an identity whose Role lacks that rule.
+     */
+    public void forbid(String group, String resource, String verb, String namespace, boolean forbid) {
+        front.accessReviews().forbid(group, resource, verb, namespace, forbid);
     }
 
     /** Creates Namespace {@code name} unless it exists ({@code GET /api/v1/namespaces/{name}} then answers 200). */
