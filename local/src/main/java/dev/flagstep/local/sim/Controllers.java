@@ -45,6 +45,7 @@ final class Controllers implements AutoCloseable {
     private final Set<String> heldUnready = ConcurrentHashMap.newKeySet();
     private final Map<String, Duration> readyDelays = new ConcurrentHashMap<>();
     private final Map<KubeRef, Rollout> rollouts = new ConcurrentHashMap<>();
+    private final KeptnMetricsOperator keptn = new KeptnMetricsOperator();
     /** The nodes a DaemonSet schedules a pod on, by their labels. */
     private volatile List<Map<String, String>> nodes = DaemonSetStatus.nodes(3);
     private final AtomicLong ticks = new AtomicLong();
@@ -168,7 +169,14 @@ final class Controllers implements AutoCloseable {
         reconcileEndpoints(observed);
         for (ResourceKind kind : ROUTE_KINDS) {
             for (ObjectNode r : api.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
-        }        KnativeServing.reconcile(kube, api);
+        }
+        KnativeServing.reconcile(kube, api);
+        keptn.reconcile(kube, api, clock);
+    }
+
+    /** Keptn's metrics-operator, which completes Analyses. */
+    KeptnMetricsOperator keptn() {
+        return keptn;
     }
 
     /** @return the status the object has now (the one written, or the listed one when it was right) */

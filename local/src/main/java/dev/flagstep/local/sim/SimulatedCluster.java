@@ -421,6 +421,17 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * The Keptn Analyses the simulated metrics-operator completed so far, oldest first, as {@code namespace/name pass}
+     * or {@code namespace/name fail} (those deleted since too). Each is judged by its AnalysisDefinition's
+     * {@code flagstep.dev/simulated-verdict} annotation: {@code pass} (the default), {@code fail}, {@code warning}; any
+     * other value leaves the Analysis {@code Progressing}, and without the definition it stays {@code Pending}.
+     */
+    public List<String> completedAnalyses() {
+        return controllers.keptn().completed().stream()
+                .map(c -> c.namespace() + "/" + c.name() + (c.pass() ? " pass" : " fail")).toList();
+    }
+
     /** Ticks the controllers completed: for tests. */
     long ticks() {
         return controllers.ticks();
