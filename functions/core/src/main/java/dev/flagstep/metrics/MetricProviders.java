@@ -66,7 +66,8 @@ public final class MetricProviders {
     /**
      * @param cloudWatchClientForRegion builds the CloudWatch client for a region (called once per region);
      *     see {@link #cloudWatchClientFactory(AwsCredentialsProvider, HttpClient)} for the production one
-     * @param credentials for SigV4 to Amazon Managed Prometheus (e.g. the Lambda role's)
+     * @param credentials for SigV4 to Amazon Managed Prometheus and the AWS subject token of stackdriver's Workload
+     *     Identity Federation (e.g. the Lambda role's)
      */
     public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
             Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
@@ -187,8 +188,10 @@ public final class MetricProviders {
             case "keptn" -> new KeptnProvider(kube, sleeper);
             case "stackdriver" -> {
                 ProviderHttp transport = transport(canaryNamespace, spec, false);
-                yield new StackdriverProvider(spec.address(), secret(canaryNamespace, spec), transport,
-                        new GoogleServiceAccountToken(transport, clock));
+                yield new StackdriverProvider(spec.address(), secret(canaryNamespace, spec), transport, new GoogleAccessToken(
+                        new GoogleServiceAccountToken(transport, clock),
+                        new GoogleExternalAccountToken(transport, clock, credentials,
+                                () -> GoogleExternalAccountToken.regionFromEnvironment(System.getenv()))));
             }
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "
