@@ -25,7 +25,8 @@ import java.util.function.Function;
 
 /**
  * The kubelets and controllers of the simulated cluster, as one loop: every tick it lists Deployments, Services
- * and HTTPRoutes and writes the Deployment status, Endpoints and route status a healthy cluster would show. Writes go through {@link KubeClient#edit}
+ * and HTTPRoutes and writes the Deployment status, Endpoints and route status a healthy cluster would show (and
+ * plays Knative Serving and Keptn's metrics-operator for their objects). Writes go through {@link KubeClient#edit}
  * (a JSON Patch of the difference guarded by resourceVersion), so a concurrent spec write by flagstep is never
  * clobbered: the loser re-reads and the status is recomputed from the newer object. Nothing is written when
  * the status is already right, which keeps the races with flagstep's own writes rare.

@@ -57,6 +57,7 @@ final class KeptnMetricsOperator {
             Optional<ObjectNode> def = definition.isEmpty() ? Optional.empty()
                     : kube.get(ANALYSIS_DEFINITION.ref(definitionNamespace, definition));
             ObjectNode status = status(analysis, clock.instant(), def.map(KeptnMetricsOperator::verdict));
+            if (status.equals(analysis.path("status"))) continue; // still pending or progressing: nothing to write
             try {
                 kube.edit(ResourceKind.KEPTN_ANALYSIS.ref(ns, name), a -> a.set("status", status));
             } catch (KubeException.NotFound | KubeException.Conflict deletedOrBusy) {

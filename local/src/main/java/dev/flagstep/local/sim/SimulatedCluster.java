@@ -29,7 +29,8 @@ import java.util.Optional;
  * tests: fabric8's mock API server in CRUD mode, reached by flagstep over real HTTP through {@link #endpoint()},
  * plus a loop standing in for kubelets and controllers (Deployments become ready at their current generation,
  * Services get Endpoints listing the pods of the Deployments they select, HTTPRoutes are accepted by their
- * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision},
+ * parents, Keptn Analyses are completed ({@link #completedAnalyses}); {@link #sampleEndpoints} records what a
+ * Service selects after every pass). Fault knobs: {@link #newRevision},
  * {@link #holdUnready}, {@link #readyDelay}, {@link #pause()} / {@link #resume()}, {@link #answer} (a 5xx burst, 429
  * throttling, a 403). The API server's service proxy reaches Services {@link #backService backed} by local servers
  * (knobs: {@link #holdNoEndpoints}, {@link #forbidProxy}); {@code GET /api/v1/namespaces/{ns}} answers for the

@@ -124,4 +124,21 @@ class KeptnAnalysisE2ETest {
         assertThat(completed("broken-slo")).isNotEmpty().allMatch(a -> a.endsWith(" fail"));
         assertThat(remaining()).isEmpty();
     }
+
+    /** Without its AnalysisDefinition Keptn leaves an Analysis Pending: ten polls on the phases' clock, an error, no leftovers. */
+    @Test
+    void anAnalysisKeptnNeverCompletesTimesOutIsAFailedCheckAndIsDeletedToo() throws Exception {
+        CanaryDocument doc = canary("k-none", "missing-slo");
+
+        Execution rollout = h.deployNewRevision(doc);
+        h.assertEnded(rollout, ExecutionStatus.FAILED);
+
+        assertThat(h.messages(doc.canary().id())).containsSubsequence(
+                "Advance k-none.e2e canary weight 50",
+                "Metric query failed for slo: encountered timeout while waiting for Keptn Analysis keptn-lifecycle/missing-slo to be finished",
+                "Rolling back k-none.e2e failed checks threshold reached 1");
+        assertThat(h.status(doc).phase()).isEqualTo(CanaryPhase.FAILED);
+        assertThat(completed("missing-slo")).isEmpty();
+        assertThat(remaining()).isEmpty();
+    }
 }
