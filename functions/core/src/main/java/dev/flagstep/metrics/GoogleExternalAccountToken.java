@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -92,14 +93,13 @@ final class GoogleExternalAccountToken {
             throw new MetricQueryException(WHAT + " credential_source.environment_id is " + (environment.isEmpty() ? "missing"
                     : "'" + environment + "'") + ": only aws1 (Workload Identity Federation from AWS) is supported");
         }
-        URI tokenUrl = ProviderHttp.address(WHAT + " token_url", config.path("token_url").asText(DEFAULT_TOKEN_URL));
+        URI tokenUrl = endpoint("token_url", config.path("token_url").asText(DEFAULT_TOKEN_URL));
+        Optional<URI> impersonation = Optional.ofNullable(config.get("service_account_impersonation_url")).filter(JsonNode::isTextual)
+                .map(u -> endpoint("service_account_impersonation_url", u.asText()));
         String subjectToken = subjectToken(audience, source.path("regional_cred_verification_url").asText(DEFAULT_VERIFICATION_URL), now);
         Issued federated = exchange(tokenUrl, audience, subjectToken, now);
-        Issued issued = config.hasNonNull("service_account_impersonation_url")
-                ? impersonate(ProviderHttp.address(WHAT + " service_account_impersonation_url",
-                        config.get("service_account_impersonation_url").asText()), federated.token(),
-                        config.path("service_account_impersonation").path("token_lifetime_seconds").asLong(LIFETIME.toSeconds()), now)
-                : federated;
+        Issued issued = impersonation.isEmpty() ? federated : impersonate(impersonation.get(), federated.token(),
+                config.path("service_account_impersonation").path("token_lifetime_seconds").asLong(LIFETIME.toSeconds()), now);
         cached = Optional.of(new Cached(configJson, issued.token(), issued.expiresAt().minus(MARGIN)));
         return issued.token();
     }
@@ -203,6 +203,20 @@ final class GoogleExternalAccountToken {
             // shown as it came
         }
         return ProviderHttp.abbreviate(body);
+    }
+
+    /**
+     * Google's libraries take these only over https: the subject token and the federated token are credentials.
+     * Plain http only to a loopback address (the local runtime, tests; Lambda's address guard refuses loopback).
+     */
+    private static URI endpoint(String field, String text) {
+        URI url = ProviderHttp.address(WHAT + " " + field, text);
+        boolean loopback = "http".equalsIgnoreCase(url.getScheme())
+                && Set.of("127.0.0.1", "localhost", "[::1]").contains(String.valueOf(url.getHost()).toLowerCase(Locale.ROOT));
+        if (!"https".equalsIgnoreCase(url.getScheme()) && !loopback) {
+            throw new MetricQueryException(WHAT + " " + field + " " + text + " is not an https URL");
+        }
+        return url;
     }
 
     private static String required(JsonNode config, String field) {

@@ -266,6 +266,10 @@ class StackdriverWorkloadIdentityTest {
         assertThatThrownBy(() -> stackdriver(azure).query("q", Optional.empty())).hasMessage("stackdriver serviceAccountKey (external_account) "
                 + "credential_source.environment_id is 'azure1': only aws1 (Workload Identity Federation from AWS) is supported");
         assertThatThrownBy(() -> stackdriver(file).query("q", Optional.empty())).hasMessageContaining("environment_id is missing");
+        ObjectNode plain = config(true).put("service_account_impersonation_url", "http://iamcredentials.example.com" + IMPERSONATE);
+        assertThatThrownBy(() -> stackdriver(plain).query("q", Optional.empty())).hasMessage("stackdriver serviceAccountKey "
+                + "(external_account) service_account_impersonation_url http://iamcredentials.example.com" + IMPERSONATE
+                + " is not an https URL");
         ObjectNode noAudience = config(false);
         noAudience.remove("audience");
         assertThatThrownBy(() -> stackdriver(noAudience).query("q", Optional.empty()))
