@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Flagger's Keptn provider: Kubernetes objects of {@code metrics.keptn.sh/v1beta1}, in whatever namespace the
  * query names. {@code keptnmetric/<ns>/<name>} reads a KeptnMetric's {@code status.value};
  * {@code analysis/<ns>/<definition>[/<duration>[/<k=v;k=v>]]} creates an Analysis of that AnalysisDefinition,
- * polls it once a second for up to ten seconds until Keptn completes it (pass = 1, fail = 0), and deletes it.
+ * polls it once a second for up to ten seconds until Keptn completes it (pass = 1, fail = 0, as is a completed
+ * status without {@code pass}: Keptn omits {@code pass: false}), and deletes it.
  */
 public final class KeptnProvider implements MetricProvider {
 
@@ -121,8 +122,10 @@ public final class KeptnProvider implements MetricProvider {
                 } catch (KubeException e) {
                     throw new MetricQueryException("could not check status of created Keptn Analysis " + shown + ": " + e.getMessage(), e);
                 }
-                if (status.path("state").asText("").equals("Completed") && status.path("pass").isBoolean()) {
-                    return status.path("pass").asBoolean() ? 1 : 0;
+                if (status.path("state").asText("").equals("Completed")) {
+                    // Keptn writes pass with omitempty: a failed Analysis has no pass at all (Flagger waits for one
+                    // until its timeout; flagstep reads the absence as the failure it is)
+                    return status.path("pass").asBoolean(false) ? 1 : 0;
                 }
             }
             throw new MetricQueryException("encountered timeout while waiting for Keptn Analysis " + shown + " to be finished");

@@ -53,6 +53,7 @@ public final class MetricProviders {
     private final Function<String, AwsJsonClient> cloudWatchClientForRegion;
     private final Clock clock;
     private final Supplier<KubeClient> kube;
+    private final Sleeper sleeper;
     private final HttpClient http;
     /** Built on first use: most installations never need it, and it should not be part of a SnapStart snapshot. */
     private volatile HttpClient insecureHttp;
@@ -65,7 +66,8 @@ public final class MetricProviders {
     /**
      * @param cloudWatchClientForRegion builds the CloudWatch client for a region (called once per region);
      *     see {@link #cloudWatchClientFactory(AwsCredentialsProvider, HttpClient)} for the production one
-     * @param credentials for SigV4 to Amazon Managed Prometheus (e.g. the Lambda role's)
+     * @param credentials for SigV4 to Amazon Managed Prometheus and the AWS subject token of stackdriver's Workload
+     *     Identity Federation (e.g. the Lambda role's)
      */
     public MetricProviders(Settings settings, SecretResolver secrets, AwsCredentialsProvider credentials,
             Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock) {
@@ -100,6 +102,17 @@ public final class MetricProviders {
     public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
             AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock,
             Supplier<KubeClient> kube) {
+        this(settings, secrets, scope, guard, router, credentials, cloudWatchClientForRegion, clock, kube, Sleeper.REAL);
+    }
+
+    /**
+     * @param sleeper how the keptn provider waits between its polls of an Analysis: on the phases' clock, which the
+     *     local runtime speeds up
+     */
+    public MetricProviders(Settings settings, SecretResolver secrets, SecretScope scope, AddressGuard guard, ServiceRouter router,
+            AwsCredentialsProvider credentials, Function<String, AwsJsonClient> cloudWatchClientForRegion, Clock clock,
+            Supplier<KubeClient> kube, Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.kube = kube;
         this.router = router;
         this.settings = settings;
@@ -172,11 +185,13 @@ public final class MetricProviders {
             case "splunk" -> new SplunkProvider(spec.address(), secret(canaryNamespace, spec), transport(canaryNamespace, spec, false), clock);
             case "externalmetrics" -> new ExternalMetricsProvider(spec.address(), secret(canaryNamespace, spec),
                     transport(canaryNamespace, spec, true), kube);
-            case "keptn" -> new KeptnProvider(kube, Sleeper.REAL);
+            case "keptn" -> new KeptnProvider(kube, sleeper);
             case "stackdriver" -> {
                 ProviderHttp transport = transport(canaryNamespace, spec, false);
-                yield new StackdriverProvider(spec.address(), secret(canaryNamespace, spec), transport,
-                        new GoogleServiceAccountToken(transport, clock));
+                yield new StackdriverProvider(spec.address(), secret(canaryNamespace, spec), transport, new GoogleAccessToken(
+                        new GoogleServiceAccountToken(transport, clock),
+                        new GoogleExternalAccountToken(transport, clock, credentials,
+                                () -> GoogleExternalAccountToken.regionFromEnvironment(System.getenv()))));
             }
             default -> throw new MetricQueryException("metric provider type '" + spec.type() + "' of template "
                     + template.name() + "." + template.namespace() + " is not supported (supported: "

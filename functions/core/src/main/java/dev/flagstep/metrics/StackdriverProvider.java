@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Flagger's Stackdriver provider: an MQL query to Google Cloud Monitoring, here over REST
  * ({@code POST {address}/v3/projects/<project>/timeSeries:query}, body {@code {"query": ...}}) with a bearer token
- * from the secret's service-account key ({@code serviceAccountKey}); the project is the secret's {@code project}.
+ * from the secret's {@code serviceAccountKey} (a service account's key, or an {@code external_account} credential
+ * configuration for Workload Identity Federation from AWS); the project is the secret's {@code project}.
  * The value is the first point's first value of the first time series.
  */
 public final class StackdriverProvider implements MetricProvider {
@@ -23,10 +24,10 @@ public final class StackdriverProvider implements MetricProvider {
     private final URI address;
     private final ProviderSecret secret;
     private final ProviderHttp http;
-    private final GoogleServiceAccountToken tokens;
+    private final GoogleAccessToken tokens;
 
     /** @param address {@code provider.address}, Cloud Monitoring's endpoint by default */
-    StackdriverProvider(Optional<String> address, ProviderSecret secret, ProviderHttp http, GoogleServiceAccountToken tokens) {
+    StackdriverProvider(Optional<String> address, ProviderSecret secret, ProviderHttp http, GoogleAccessToken tokens) {
         this.address = ProviderHttp.address("stackdriver", address.filter(a -> !a.isBlank()).orElse(DEFAULT_ADDRESS));
         this.secret = secret;
         this.http = http;

@@ -101,6 +101,22 @@ class KeptnProviderTest {
         assertThat(kube.client().list(ResourceKind.KEPTN_ANALYSIS, Optional.of("test"))).isEmpty();
     }
 
+    /** Keptn's status has {@code pass} with omitempty: a failed Analysis is Completed with no {@code pass} at all. */
+    @Test
+    void aCompletedAnalysisWithoutPassIsAFailureReadAtOnce() {
+        Sleeper keptn = d -> {
+            sleeps.add(d);
+            for (ObjectNode a : kube.client().list(ResourceKind.KEPTN_ANALYSIS, Optional.of("test"))) {
+                kube.client().edit(ResourceKind.KEPTN_ANALYSIS.ref("test", a.path("metadata").path("name").asText()),
+                        o -> o.putObject("status").put("state", "Completed").put("raw", "{\"pass\":false}"));
+            }
+        };
+
+        assertThat(new KeptnProvider(kube::client, keptn).query("analysis/test/error-rate", Optional.empty())).isZero();
+        assertThat(sleeps).hasSize(1);
+        assertThat(kube.client().list(ResourceKind.KEPTN_ANALYSIS, Optional.of("test"))).isEmpty();
+    }
+
     @Test
     void anAnalysisNeverCompletedTimesOutAfterTenPollsAndIsStillDeleted() {
         assertThatThrownBy(() -> keptn("test", 0, Optional.empty()).query("analysis/test/error-rate", Optional.empty()))
@@ -110,6 +126,23 @@ class KeptnProviderTest {
         assertThat(sleeps).hasSize(10);
         assertThat(seen).isNotEmpty();
         assertThat(kube.client().list(ResourceKind.KEPTN_ANALYSIS, Optional.of("test"))).isEmpty();
+    }
+
+    /** The factory hands the keptn provider the sleeper it was given (the phases' clock), not real sleeps. */
+    @Test
+    void theProvidersFactoryPollsOnTheSleeperItIsGiven() {
+        MetricProviders providers = new MetricProviders(MetricProviders.Settings.defaults(), SecretResolver.none(),
+                SecretScope.unprefixed(), dev.flagstep.net.AddressGuard.local(), dev.flagstep.net.ServiceRouter.direct(),
+                software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create(), region -> {
+                    throw new AssertionError("no CloudWatch here");
+                }, java.time.Clock.systemUTC(), kube::client, sleeps::add);
+        MetricProvider keptn = providers.forTemplate("test", new dev.flagstep.spec.MetricTemplate("t", "test",
+                new dev.flagstep.spec.MetricProviderSpec("keptn", Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), false),
+                "analysis/test/never"));
+
+        assertThatThrownBy(() -> keptn.query("analysis/test/never", Optional.empty()))
+                .hasMessage("encountered timeout while waiting for Keptn Analysis test/never to be finished");
+        assertThat(sleeps).hasSize(10).allMatch(Duration.ofSeconds(1)::equals);
     }
 
     @Test

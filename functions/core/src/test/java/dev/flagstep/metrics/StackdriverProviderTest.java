@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,8 @@ class StackdriverProviderTest {
         ProviderHttp http = new ProviderHttp("stackdriver", HttpClient.newHttpClient(), Duration.ofSeconds(5), AddressGuard.local(),
                 ServiceRouter.direct(), "test");
         return new StackdriverProvider(Optional.of(fixture.address()), new ProviderSecret("stackdriver", Optional.of("test/creds"),
-                ref -> secret), http, new GoogleServiceAccountToken(http, clock));
+                ref -> secret), http, new GoogleAccessToken(new GoogleServiceAccountToken(http, clock),
+                new GoogleExternalAccountToken(http, clock, AnonymousCredentialsProvider.create(), Optional::empty)));
     }
 
     @Test
@@ -165,7 +167,7 @@ class StackdriverProviderTest {
                 .hasMessage("stackdriver credentials does not contain project (secret test/creds)");
         assertThatThrownBy(() -> stackdriver(Map.of("project", "p")).checkOnline())
                 .hasMessage("stackdriver credentials does not contain serviceAccountKey (secret test/creds)");
-        assertThatThrownBy(() -> stackdriver(Map.of("project", "p", "serviceAccountKey", "{\"client_email\": \"a@b\"}"))
+        assertThatThrownBy(() -> stackdriver(Map.of("project", "p", "serviceAccountKey", "{\"type\": \"service_account\", \"client_email\": \"a@b\"}"))
                 .query("q", Optional.empty())).hasMessageContaining("serviceAccountKey has no private_key");
         assertThat(fixture.backend.requests()).isEmpty();
     }

@@ -25,7 +25,8 @@ import java.util.function.Function;
 
 /**
  * The kubelets and controllers of the simulated cluster, as one loop: every tick it lists Deployments, Services
- * and HTTPRoutes and writes the Deployment status, Endpoints and route status a healthy cluster would show. Writes go through {@link KubeClient#edit}
+ * and HTTPRoutes and writes the Deployment status, Endpoints and route status a healthy cluster would show (and
+ * plays Knative Serving and Keptn's metrics-operator for their objects). Writes go through {@link KubeClient#edit}
  * (a JSON Patch of the difference guarded by resourceVersion), so a concurrent spec write by flagstep is never
  * clobbered: the loser re-reads and the status is recomputed from the newer object. Nothing is written when
  * the status is already right, which keeps the races with flagstep's own writes rare.
@@ -45,6 +46,7 @@ final class Controllers implements AutoCloseable {
     private final Set<String> heldUnready = ConcurrentHashMap.newKeySet();
     private final Map<String, Duration> readyDelays = new ConcurrentHashMap<>();
     private final Map<KubeRef, Rollout> rollouts = new ConcurrentHashMap<>();
+    private final KeptnMetricsOperator keptn = new KeptnMetricsOperator();
     /** The nodes a DaemonSet schedules a pod on, by their labels. */
     private volatile List<Map<String, String>> nodes = DaemonSetStatus.nodes(3);
     private final AtomicLong ticks = new AtomicLong();
@@ -168,7 +170,14 @@ final class Controllers implements AutoCloseable {
         reconcileEndpoints(observed);
         for (ResourceKind kind : ROUTE_KINDS) {
             for (ObjectNode r : api.list(kind)) reconcile(kind, r, o -> RouteStatus.of(o, clock.instant()));
-        }        KnativeServing.reconcile(kube, api);
+        }
+        KnativeServing.reconcile(kube, api);
+        keptn.reconcile(kube, api, clock);
+    }
+
+    /** Keptn's metrics-operator, which completes Analyses. */
+    KeptnMetricsOperator keptn() {
+        return keptn;
     }
 
     /** @return the status the object has now (the one written, or the listed one when it was right) */

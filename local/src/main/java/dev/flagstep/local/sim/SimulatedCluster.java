@@ -29,7 +29,8 @@ import java.util.Optional;
  * tests: fabric8's mock API server in CRUD mode, reached by flagstep over real HTTP through {@link #endpoint()},
  * plus a loop standing in for kubelets and controllers (Deployments become ready at their current generation,
  * Services get Endpoints listing the pods of the Deployments they select, HTTPRoutes are accepted by their
- * parents; {@link #sampleEndpoints} records what a Service selects after every pass). Fault knobs: {@link #newRevision},
+ * parents, Keptn Analyses are completed ({@link #completedAnalyses}); {@link #sampleEndpoints} records what a
+ * Service selects after every pass). Fault knobs: {@link #newRevision},
  * {@link #holdUnready}, {@link #readyDelay}, {@link #pause()} / {@link #resume()}, {@link #answer} (a 5xx burst, 429
  * throttling, a 403). The API server's service proxy reaches Services {@link #backService backed} by local servers
  * (knobs: {@link #holdNoEndpoints}, {@link #forbidProxy}); {@code GET /api/v1/namespaces/{ns}} answers for the
@@ -446,6 +447,17 @@ public final class SimulatedCluster implements AutoCloseable {
                 throw new IllegalStateException("interrupted", e);
             }
         }
+    }
+
+    /**
+     * The Keptn Analyses the simulated metrics-operator completed so far, oldest first, as {@code namespace/name pass}
+     * or {@code namespace/name fail} (those deleted since too). Each is judged by its AnalysisDefinition's
+     * {@code flagstep.dev/simulated-verdict} annotation: {@code pass} (the default), {@code fail}, {@code warning}; any
+     * other value leaves the Analysis {@code Progressing}, and without the definition it stays {@code Pending}.
+     */
+    public List<String> completedAnalyses() {
+        return controllers.keptn().completed().stream()
+                .map(c -> c.namespace() + "/" + c.name() + (c.pass() ? " pass" : " fail")).toList();
     }
 
     /** Ticks the controllers completed: for tests. */

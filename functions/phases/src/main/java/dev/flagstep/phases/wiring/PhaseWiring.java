@@ -121,7 +121,9 @@ public final class PhaseWiring {
     public static Services services(Adapters a, Settings s) {
         var metrics = new MetricProviders(
                 new MetricProviders.Settings(s.metricsServer(), MetricProviders.Settings.defaults().prometheusTimeout()),
-                a.secrets(), a.secretScope(), a.guard(), a.router(), a.credentials(), a.cloudWatch(), a.clock(), a.kube());
+                a.secrets(), a.secretScope(), a.guard(), a.router(), a.credentials(), a.cloudWatch(), a.clock(), a.kube(),
+                // Keptn's Analysis polls wait on the phases' clock (sped up locally), as Flagger's wait on its own
+                a.sleeper());
         return new Services(
                 a.store(),
                 a.clock(),
