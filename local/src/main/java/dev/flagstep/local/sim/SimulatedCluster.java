@@ -8,6 +8,7 @@ import dev.flagstep.kubernetes.BearerToken;
 import dev.flagstep.knative.KnativeService;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.spec.KnativeTarget;
+import dev.flagstep.spec.ServiceTarget;
 import dev.flagstep.kubernetes.KubeEndpoint;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -170,7 +171,8 @@ public final class SimulatedCluster implements AutoCloseable {
     /**
      * Creates what a user has before flagstep's first run of this canary: its namespace, the target Deployment
      * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port; a
-     * DaemonSet of the same pods with the RollingUpdate strategy when the canary's target is one),
+     * DaemonSet of the same pods with the RollingUpdate strategy when the canary's target is one; for a Service target,
+     * that Deployment and the target Service selecting its pods),
      * and for nginx and alb the {@code ingressRef} Ingress routing to the apex service, for Gateway API the
      * Gateways of {@code service.gatewayRefs}. Objects that exist are left as they are.
      *
@@ -183,8 +185,10 @@ public final class SimulatedCluster implements AutoCloseable {
             written();
             return;
         }
-        if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())) {
-            throw new IllegalArgumentException("the simulated cluster runs Deployments and DaemonSets only, not " + canary.targetRef().kind());
+        if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())
+                && !ServiceTarget.is(canary.targetRef())) {
+            throw new IllegalArgumentException("the simulated cluster runs Deployments, DaemonSets and Services only, not "
+                    + canary.targetRef().kind());
         }
         List<Seeds.Seed> seeds = Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant());
         seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(clusterWide::ensureNamespace);
