@@ -102,7 +102,7 @@ final class FlaggerOnlyFields {
     }
 
     /** Set to something: null, false, "", [] and {} say nothing and are accepted. */
-    private static boolean present(JsonNode v) {
+    static boolean present(JsonNode v) {
         return !(v.isMissingNode() || v.isNull() || v.isBoolean() && !v.asBoolean()
                 || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
     }

@@ -10,6 +10,11 @@ import java.util.List;
 public final class ServiceTarget {
 
     public static final String API_VERSION = "v1";
+    /**
+     * {@code service} fields only the Services generated for a workload target use (Flagger's
+     * {@code KubernetesDefaultRouter}); its {@code ServiceController} copies the target Service instead and ignores them.
+     */
+    static final List<String> GENERATED_SERVICES_ONLY = List.of("appProtocol", "headless", "unmanagedMetadata", "primary", "canary");
 
     private ServiceTarget() {}
 
@@ -18,16 +23,23 @@ public final class ServiceTarget {
     }
 
     /**
-     * What Flagger would run and get wrong: an {@code autoscalerRef} (it copies the autoscaler onto a
-     * {@code {name}-primary} workload that does not exist), and a {@code service.name} other than the target's (its
-     * routers would send traffic to {@code {service.name}-primary}, while the copies are {@code {target}-primary}).
+     * What Flagger would ignore or get wrong with a Service target: the generated Services' fields (the copies are the
+     * target's), an {@code autoscalerRef} (Flagger copies the autoscaler onto a {@code {name}-primary} workload that
+     * does not exist), and a {@code service.name} other than the target's (its routers would send traffic to
+     * {@code {service.name}-primary}, while the copies are {@code {target}-primary}).
      */
     static void check(CanarySpec canary, List<SpecError> errors) {
         if (!is(canary.targetRef())) return;
+        String target = canary.targetRef().name();
+        String copies = "not used with a Service target: " + target + "-primary and " + target + "-canary are copies of"
+                + " the target Service; set it on the target Service itself, or remove it";
+        for (String field : GENERATED_SERVICES_ONLY) {
+            if (FlaggerOnlyFields.present(canary.service().extra().path(field))) errors.add(new SpecError("service." + field, copies));
+        }
+        if (canary.service().targetPort().isPresent()) errors.add(new SpecError("service.targetPort", copies));
         if (canary.autoscalerRef().isPresent()) {
             errors.add(new SpecError("autoscalerRef", "not supported with a Service target: there is no workload to scale"));
         }
-        String target = canary.targetRef().name();
         canary.service().name().filter(n -> !n.isEmpty() && !n.equals(target)).ifPresent(n -> errors.add(new SpecError(
                 "service.name", "must be the target's name (" + target + ") or left out with a Service target: the "
                         + "traffic goes to " + target + "-primary and " + target + "-canary, not " + n + "-primary and " + n + "-canary")));

@@ -19,6 +19,8 @@ class SpecValidatorTest {
     static final String SERVICE = "service: {port: 9898}\n";
     static final String KNATIVE_TARGET = "targetRef: {apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}\n";
     static final String SERVICE_TARGET = "targetRef: {apiVersion: v1, kind: Service, name: podinfo}\n";
+    static final String COPIES = "not used with a Service target: podinfo-primary and podinfo-canary are copies of the target"
+            + " Service; set it on the target Service itself, or remove it";
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
     /** The supported list as messages print it (pinned by {@link #everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason}). */
@@ -98,6 +100,13 @@ class SpecValidatorTest {
                 Arguments.of(SERVICE_TARGET + "service: {port: 9898, name: web}\n",
                         "service.name: must be the target's name (podinfo) or left out with a Service target: the traffic goes"
                                 + " to podinfo-primary and podinfo-canary, not web-primary and web-canary"),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, headless: true}\n", "service.headless: " + COPIES),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, targetPort: http}\n", "service.targetPort: " + COPIES),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, appProtocol: http}\n", "service.appProtocol: " + COPIES),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, primary: {labels: {a: b}}}\n", "service.primary: " + COPIES),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, canary: {annotations: {a: b}}}\n", "service.canary: " + COPIES),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, unmanagedMetadata: {labels: [a]}}\n",
+                        "service.unmanagedMetadata: " + COPIES),
                 Arguments.of("provider: knative\n" + SERVICE_TARGET + SERVICE + "analysis: {stepWeight: 10}\n",
                         "targetRef: can't use v1/Service as target if provider is set to knative"),
                 // Flagger's verifyKnativeCanary
@@ -256,7 +265,8 @@ class SpecValidatorTest {
                         .isEqualTo(new ObjectRef("v1", "Service", "podinfo"));
             }
         }
-        valid(parser.parse(SERVICE_TARGET + "service: {port: 9898, name: podinfo}\nanalysis: {stepWeight: 10}\n", PODINFO));
+        valid(parser.parse(SERVICE_TARGET + "service: {port: 9898, name: podinfo, trafficDistribution: PreferClose, headless: false}\n"
+                + "analysis: {stepWeight: 10}\n", PODINFO));
     }
 
     @Test
