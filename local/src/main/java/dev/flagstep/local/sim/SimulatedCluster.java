@@ -282,6 +282,26 @@ public final class SimulatedCluster implements AutoCloseable {
         newRevision(found.getFirst().path("metadata").path("namespace").asText(), name, image);
     }
 
+    /**
+     * A new revision of the canary's target running {@code image}: for a Kubernetes Service target, a Deployment of
+     * that image which the Service then selects ({@link ServiceTargets}); else {@link #newRevision(String, String, String)}.
+     */
+    public void newRevision(CanarySpec canary, String image) {
+        if (!ServiceTarget.is(canary.targetRef())) {
+            newRevision(canary.id().namespace(), canary.targetRef().name(), image);
+            return;
+        }
+        ServiceTargets.pointAt(direct, canary, image);
+        written();
+    }
+
+    /** The image the canary's target runs (for a Service target, the selected Deployment's); empty when absent. */
+    public Optional<String> targetImage(CanarySpec canary) {
+        if (ServiceTarget.is(canary.targetRef())) return ServiceTargets.image(direct, canary);
+        return object(ResourceKind.DEPLOYMENT, canary.id().namespace(), canary.targetRef().name())
+                .map(d -> d.at("/spec/template/spec/containers/0/image").asText());
+    }
+
     /** As {@link #newRevision(String, String)}, for the Deployment, or else the DaemonSet, {@code namespace/name}. */
     public void newRevision(String namespace, String name, String image) {
         if (direct.get(KnativeService.SERVICE.ref(namespace, name)).isPresent()) {
