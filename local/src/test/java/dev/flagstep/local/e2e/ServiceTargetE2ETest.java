@@ -17,6 +17,8 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.spec.SpecResult;
+import dev.flagstep.store.SpecOrigin;
+import dev.flagstep.sync.CanaryDeletion;
 import dev.flagstep.sync.CanarySync;
 import dev.flagstep.sync.WatchNamespaces;
 import java.time.Duration;
@@ -157,6 +159,28 @@ class ServiceTargetE2ETest {
         assertThat(h.sim.object(ResourceKind.HTTP_ROUTE, "e2e", n)).isEmpty();
         assertThat(selector(n + "-primary")).isEqualTo(app(n + "-green"));
         assertThat(selector(n)).isEqualTo(app(n + "-green"));
+    }
+
+    /** revertOnDeletion: Flagger's ServiceController.Finalize changes nothing, so the user's Service stays as it is. */
+    @Test
+    void revertOnDeletionLeavesTheTargetServiceAsItIs() throws Exception {
+        String n = "svc-revert";
+        String text = yaml(n, "gatewayapi:v1").spec("revertOnDeletion: true")
+                .analysis(FailureKit.analysis(h.hooksUrl(), n, 50, 50, "post-rollout"));
+        CanaryDocument doc = h.canary(text);
+        CanaryId id = doc.canary().id();
+        h.runtime.store().putSpec(id, text, SpecOrigin.CLUSTER);
+        bootstrap(doc);
+        ObjectNode before = service("e2e", n);
+
+        CanaryDeletion deletion = new CanaryDeletion(h.sim.client(), h.runtime.store(), h.runtime.executions(),
+                new ClusterSyncE2ETest.RecordingObjects(), h.runtime.clock(), "gatewayapi:v1");
+        RolloutHarness.await("canary " + id + " gone from the store", Duration.ofSeconds(30), () -> {
+            deletion.deleted(id, java.util.Optional.empty());
+            return h.runtime.store().spec(id).isEmpty();
+        });
+        assertThat(service("e2e", n).at("/spec")).isEqualTo(before.at("/spec"));
+        assertThat(service("e2e", n).at("/metadata/resourceVersion")).as("not written").isEqualTo(before.at("/metadata/resourceVersion"));
     }
 
     /** The cluster sync notices a changed Service spec, and nothing flagstep writes is a new revision. */
