@@ -11,6 +11,7 @@ import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.asl.Execution;
 import dev.flagstep.asl.ExecutionStatus;
+import dev.flagstep.execution.ExecutionNames;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanaryDocument;
@@ -20,6 +21,7 @@ import dev.flagstep.spec.SpecResult;
 import dev.flagstep.store.SpecOrigin;
 import dev.flagstep.sync.CanaryDeletion;
 import dev.flagstep.sync.CanarySync;
+import dev.flagstep.sync.RevisionDetection;
 import dev.flagstep.sync.WatchNamespaces;
 import java.time.Duration;
 import java.util.List;
@@ -203,6 +205,11 @@ class ServiceTargetE2ETest {
 
         pointAtGreen("ssync", "svc-sync");
         assertThat(sync.runOnce().started()).isEqualTo(1);
+        // Kubernetes keeps no generation for a Service: the rollout is named from its resourceVersion too
+        ObjectNode target = service("ssync", "svc-sync");
+        String name = ExecutionNames.of(id, RevisionDetection.revision(h.cluster(doc).targetRevision(),
+                target.at("/metadata/generation").asLong(0), "service@" + target.at("/metadata/resourceVersion").asText()));
+        assertThat(h.runtime.rollout(name)).as(name).isPresent();
         assertThat(sync.runOnce().started()).as("the same spec twice starts one rollout").isZero();
         awaitPhase(id, CanaryPhase.SUCCEEDED);
         assertThat(service("ssync", "svc-sync-primary").at("/spec/selector")).isEqualTo(app("svc-sync-green"));
