@@ -15,6 +15,7 @@ import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.KnativeTarget;
+import dev.flagstep.spec.ServiceTarget;
 import dev.flagstep.knative.KnativeService;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.store.ActiveRun;
@@ -189,8 +190,10 @@ public final class CanarySync {
         boolean knative = KnativeTarget.is(spec.targetRef());
         Optional<ObjectNode> target = kube.get(TargetControllers.resourceKind(spec.targetRef()).ref(id.namespace(), spec.targetRef().name()));
         Optional<StatusRecord> status = store.statusRecord(id);
-        // Flagger tracks no config of a Knative Service: its revisions are Knative's
-        Optional<TrackedConfigs> tracked = target.flatMap(t -> knative ? Optional.of(TrackedConfigs.none()) : trackedConfigs(t, id, tally));
+        boolean service = ServiceTarget.is(spec.targetRef());
+        // Flagger tracks no config of a Knative Service (its revisions are Knative's) nor of a Kubernetes Service
+        Optional<TrackedConfigs> tracked = target.flatMap(t -> knative || service ? Optional.of(TrackedConfigs.none())
+                : trackedConfigs(t, id, tally));
         if (target.isEmpty()) {
             tally.fail(id + ": target " + kind + " " + spec.targetRef().name() + " not found");
         } else if (knative && KnativeService.latestCreated(target.get()).isEmpty()) {
@@ -201,6 +204,9 @@ public final class CanarySync {
             TrackedConfigs configs = tracked.get();
             String current = TargetControllers.revision(spec.targetRef(), target.get(), configs.checksums());
             long generation = target.get().path("metadata").path("generation").asLong(0);
+            // a Service has no generation: its resourceVersion tells spec A, then B, then A again apart
+            String versions = service ? "service@" + target.get().path("metadata").path("resourceVersion").asText()
+                    : configs.versions();
             if (status.isEmpty()) {
                 Optional<CanaryStatus> seed = Adoption.seed(canary.path("status"), current, clock.instant())
                         .map(adopted -> adopted.withTrackedConfigs(configs.checksums()));
@@ -210,7 +216,7 @@ public final class CanarySync {
                     status = store.statusRecord(id);
                 }
             }
-            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation, configs.versions(),
+            Detection detection = RevisionDetection.decide(spec.suspend(), current, generation, versions,
                     status.map(StatusRecord::status), store.activeRun(id).map(ActiveRun::revision));
             if (detection instanceof Detection.Start start) {
                 RolloutStart result = rollouts.start(new RolloutRequest(id, start.revision(),

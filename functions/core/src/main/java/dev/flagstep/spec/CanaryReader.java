@@ -36,7 +36,9 @@ final class CanaryReader {
     CanarySpec canary(CanaryId id, FieldReader spec, Map<String, String> annotations) {
         spec.rejectUnknown(KnownFields.SPEC, "spec");
         ObjectRef targetRef = spec.object("targetRef")
-                .map(r -> objectRef(r, "apps/v1", Optional.empty(), KnownFields.OBJECT_REF))
+                // a Service named without an apiVersion is a Kubernetes Service, as Flagger's IsKnativeService reads it
+                .map(r -> objectRef(r, r.get("kind").filter(k -> k.asText().equals("Service")).isPresent()
+                        ? ServiceTarget.API_VERSION : "apps/v1", Optional.empty(), KnownFields.OBJECT_REF))
                 .orElseGet(() -> {
                     if (!spec.has("targetRef")) {
                         spec.error("targetRef", "required");

@@ -70,6 +70,11 @@ final class IgnoredFields {
             warnings.add(ignored("service.corsPolicy.allowOrigins", "Istio's origin patterns have no Gateway API form;"
                     + " use corsPolicy.allowOrigin (a list of origins)"));
         }
+        String target = canary.targetRef().name();
+        for (String field : ServiceTarget.ignored(canary)) {
+            warnings.add(ignored(field, "only the Services generated for a workload use it; with a Service target "
+                    + target + "-primary and " + target + "-canary are copies of the target Service (set it there)"));
+        }
         for (MetricTemplate template : document.metricTemplates()) {
             template(template, warnings);
         }

@@ -90,6 +90,7 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             canary.autoscalerRef().ifPresent(a -> autoscaler(a, canary.targetRef(), errors));
             provider(canary, errors);
             KnativeTarget.check(canary, errors);
+            ServiceTarget.check(canary, errors);
             if (!KnativeTarget.is(canary.targetRef())) service(canary.service(), errors);
             FlaggerOnlyFields.check(canary, errors);
             canary.metricsServer().filter(s -> !s.isBlank()).ifPresent(s -> address("spec.metricsServer", s, errors));
@@ -121,12 +122,12 @@ public record SpecValidator(boolean templatesInDocument, AddressRule addresses) 
             case "Deployment", "DaemonSet" -> { }
             case "" -> errors.add(new SpecError("targetRef.kind", "required"));
             case "Service" -> {
-                if (!KnativeTarget.is(target)) errors.add(new SpecError("targetRef.kind", "kind \"Service\" is supported only as a "
-                        + "Knative Service (apiVersion " + KnativeTarget.API_VERSION + ", provider knative); only Deployment, "
-                        + "DaemonSet and Knative Service targets are supported"));
+                if (!KnativeTarget.is(target) && !ServiceTarget.is(target)) errors.add(new SpecError("targetRef.apiVersion",
+                        "a Service target is a Kubernetes Service (apiVersion " + ServiceTarget.API_VERSION + ") or a Knative "
+                        + "Service (apiVersion " + KnativeTarget.API_VERSION + "), not " + FieldReader.quote(target.apiVersion())));
             }
             default -> errors.add(new SpecError("targetRef.kind",
-                    "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment or DaemonSet"));
+                    "unknown kind " + FieldReader.quote(target.kind()) + "; expected Deployment, DaemonSet or Service"));
         }
         if (target.name().isBlank()) {
             errors.add(new SpecError("targetRef.name", "required"));

@@ -18,6 +18,7 @@ class SpecValidatorTest {
     static final String TARGET = "targetRef: {kind: Deployment, name: podinfo}\n";
     static final String SERVICE = "service: {port: 9898}\n";
     static final String KNATIVE_TARGET = "targetRef: {apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}\n";
+    static final String SERVICE_TARGET = "targetRef: {apiVersion: v1, kind: Service, name: podinfo}\n";
     static final String HOOK_TYPES = "confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, "
             + "confirm-promotion, post-rollout, rollback, event";
     /** The supported list as messages print it (pinned by {@link #everyProviderOfFlaggersCrdIsAcceptedOrRefusedWithItsReason}). */
@@ -88,9 +89,17 @@ class SpecValidatorTest {
                 // target, provider, service
                 Arguments.of("targetRef: {kind: DaemonSet, name: podinfo}\nautoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}\n" + SERVICE,
                         "autoscalerRef: not supported with targetRef.kind DaemonSet"),
-                Arguments.of("targetRef: {kind: Service, name: podinfo}\n" + SERVICE,
-                        "targetRef.kind: kind \"Service\" is supported only as a Knative Service (apiVersion serving.knative.dev/v1,"
-                                + " provider knative); only Deployment, DaemonSet and Knative Service targets are supported"),
+                Arguments.of("targetRef: {apiVersion: apps/v1, kind: Service, name: podinfo}\n" + SERVICE,
+                        "targetRef.apiVersion: a Service target is a Kubernetes Service (apiVersion v1) or a Knative Service"
+                                + " (apiVersion serving.knative.dev/v1), not \"apps/v1\""),
+                // a Kubernetes Service target: Flagger's ServiceController
+                Arguments.of(SERVICE_TARGET + SERVICE + "autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}\n",
+                        "autoscalerRef: not supported with a Service target: there is no workload to scale"),
+                Arguments.of(SERVICE_TARGET + "service: {port: 9898, name: web}\n",
+                        "service.name: must be the target's name (podinfo) or left out with a Service target: the traffic goes"
+                                + " to podinfo-primary and podinfo-canary, not web-primary and web-canary"),
+                Arguments.of("provider: knative\n" + SERVICE_TARGET + SERVICE + "analysis: {stepWeight: 10}\n",
+                        "targetRef: can't use v1/Service as target if provider is set to knative"),
                 // Flagger's verifyKnativeCanary
                 Arguments.of("provider: istio\n" + KNATIVE_TARGET + "analysis: {stepWeight: 10}\n",
                         "spec.provider: can't use istio provider with Knative Service as target"),
@@ -99,7 +108,7 @@ class SpecValidatorTest {
                 Arguments.of("provider: knative\n" + KNATIVE_TARGET + "analysis: {stepWeight: 10}\n"
                                 + "autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}\n",
                         "autoscalerRef: can't use autoscaler with Knative Service"),
-                Arguments.of("targetRef: {kind: StatefulSet, name: podinfo}\n" + SERVICE, "targetRef.kind: unknown kind \"StatefulSet\"; expected Deployment or DaemonSet"),
+                Arguments.of("targetRef: {kind: StatefulSet, name: podinfo}\n" + SERVICE, "targetRef.kind: unknown kind \"StatefulSet\"; expected Deployment, DaemonSet or Service"),
                 Arguments.of("targetRef: {kind: Deployment}\n" + SERVICE, "targetRef.name: required"),
                 Arguments.of("targetRef: {name: podinfo}\n" + SERVICE, "targetRef.kind: required"),
                 Arguments.of(SERVICE, "targetRef: required"),
@@ -229,6 +238,21 @@ class SpecValidatorTest {
             valid(parser.parse(FlaggerOnlyFieldsTest.canary(provider, "", ""), PODINFO));
         }
         assertThat(SpecValidator.SUPPORTED_PROVIDERS).doesNotContain("smi");
+    }
+
+    @Test
+    void aKubernetesServiceTargetIsAccepted() {
+        for (String target : List.of(SERVICE_TARGET, "targetRef: {kind: Service, name: podinfo}\n")) {
+            for (String provider : List.of("", "provider: kubernetes\n", "provider: istio\n", "provider: gatewayapi:v1\n"
+                    + "service: {port: 9898, gatewayRefs: [{name: public}]}\n")) {
+                String service = provider.contains("service:") ? "" : SERVICE;
+                CanarySpec c = valid(parser.parse(provider + target + service + "analysis: {stepWeight: 10}\n", PODINFO)).canary();
+                assertThat(c.targetRef()).as("a Service without an apiVersion is a Kubernetes Service")
+                        .isEqualTo(new ObjectRef("v1", "Service", "podinfo"));
+            }
+        }
+        valid(parser.parse(SERVICE_TARGET + "service: {port: 9898, name: podinfo, trafficDistribution: PreferClose, headless: false}\n"
+                + "analysis: {stepWeight: 10}\n", PODINFO));
     }
 
     @Test

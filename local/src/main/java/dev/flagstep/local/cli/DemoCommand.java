@@ -62,7 +62,7 @@ record DemoCommand(PrintStream out, PrintStream err) implements Command {
                     KubeCanaryCluster cluster = clusters.get(doc.canary().id().dotted());
                     Execution first = runtime.startRollout(doc, cluster.targetRevision());
                     watcher.follow(doc, first, LocalRuntime.patience(doc, speed));
-                    sim.newRevision(doc.canary().id().namespace(), doc.canary().targetRef().name(), RunCommand.SIMULATED_NEW_IMAGE);
+                    sim.newRevision(doc.canary(), RunCommand.SIMULATED_NEW_IMAGE);
                 }
                 List<RolloutWatcher.Outcome> outcomes = new ArrayList<>();
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -60,7 +60,7 @@ record RunCommand(PrintStream out, PrintStream err) implements Command {
                     progress.note("Simulated cluster: bootstrapping " + doc.canary().id() + ", then deploying " + SIMULATED_NEW_IMAGE);
                     Execution bootstrap = runtime.startRollout(doc, cluster.targetRevision());
                     watcher.follow(doc, bootstrap, LocalRuntime.patience(doc, speed));
-                    sim.newRevision(doc.canary().id().namespace(), doc.canary().targetRef().name(), SIMULATED_NEW_IMAGE);
+                    sim.newRevision(doc.canary(), SIMULATED_NEW_IMAGE);
                 }
                 Execution rollout = runtime.startRollout(doc, cluster.targetRevision());
                 RolloutWatcher.Outcome outcome = watcher.follow(doc, rollout, LocalRuntime.patience(doc, speed));

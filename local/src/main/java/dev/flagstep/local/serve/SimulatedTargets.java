@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.api.HttpRequest;
 import dev.flagstep.api.HttpResponse;
-import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.local.sim.SimulatedCluster;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.CanarySpec;
@@ -85,14 +84,11 @@ public final class SimulatedTargets implements Function<HttpRequest, HttpRespons
     }
 
     private void deploy(CanarySpec canary, String image) {
-        String namespace = canary.id().namespace();
-        String target = canary.targetRef().name();
-        Optional<String> current = sim.object(ResourceKind.DEPLOYMENT, namespace, target)
-                .map(d -> d.at("/spec/template/spec/containers/0/image").asText());
+        Optional<String> current = sim.targetImage(canary);
         if (current.isEmpty()) {
             sim.seed(canary, image, defaultProvider); // the target was deleted, or the PUT predates this server
         } else if (!current.get().equals(image)) {
-            sim.newRevision(namespace, target, image);
+            sim.newRevision(canary, image);
         }
     }
 

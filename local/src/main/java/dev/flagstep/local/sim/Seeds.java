@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ObjectRef;
+import dev.flagstep.spec.ServiceTarget;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ final class Seeds {
         seeds.add("DaemonSet".equals(canary.targetRef().kind())
                 ? new Seed(ResourceKind.DAEMON_SET, daemonSet(canary, image))
                 : new Seed(ResourceKind.DEPLOYMENT, deployment(canary, image)));
+        // a Service target is the user's apex: the Service flagstep copies, in front of the Deployment's pods
+        if (ServiceTarget.is(canary.targetRef())) seeds.add(new Seed(ResourceKind.SERVICE, apexService(canary)));
         switch (providerFamily(provider)) {
             case NGINX -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, nginxIngress(canary, i))));
             case ALB -> canary.ingressRef().ifPresent(i -> seeds.add(new Seed(ResourceKind.INGRESS, albIngress(canary, i))));

@@ -8,6 +8,7 @@ import dev.flagstep.kubernetes.BearerToken;
 import dev.flagstep.knative.KnativeService;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.spec.KnativeTarget;
+import dev.flagstep.spec.ServiceTarget;
 import dev.flagstep.kubernetes.KubeEndpoint;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.kubernetes.ResourceKind;
@@ -171,7 +172,8 @@ public final class SimulatedCluster implements AutoCloseable {
     /**
      * Creates what a user has before flagstep's first run of this canary: its namespace, the target Deployment
      * ({@code app: {name}}, 2 replicas, one container {@code {name}} with {@code image} serving the service port; a
-     * DaemonSet of the same pods with the RollingUpdate strategy when the canary's target is one),
+     * DaemonSet of the same pods with the RollingUpdate strategy when the canary's target is one; for a Service target,
+     * that Deployment and the target Service selecting its pods),
      * and for nginx and alb the {@code ingressRef} Ingress routing to the apex service, for Gateway API the
      * Gateways of {@code service.gatewayRefs}. Objects that exist are left as they are.
      *
@@ -184,8 +186,10 @@ public final class SimulatedCluster implements AutoCloseable {
             written();
             return;
         }
-        if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())) {
-            throw new IllegalArgumentException("the simulated cluster runs Deployments and DaemonSets only, not " + canary.targetRef().kind());
+        if (!"Deployment".equals(canary.targetRef().kind()) && !"DaemonSet".equals(canary.targetRef().kind())
+                && !ServiceTarget.is(canary.targetRef())) {
+            throw new IllegalArgumentException("the simulated cluster runs Deployments, DaemonSets and Services only, not "
+                    + canary.targetRef().kind());
         }
         List<Seeds.Seed> seeds = Seeds.forCanary(canary, image, canary.provider().orElse(defaultProvider), clock.instant());
         seeds.stream().map(s -> s.object().path("metadata").path("namespace").asText()).distinct().forEach(clusterWide::ensureNamespace);
@@ -304,6 +308,26 @@ public final class SimulatedCluster implements AutoCloseable {
                     : found.size() + " Deployments named " + name + ": use newRevision(namespace, name, image)");
         }
         newRevision(found.getFirst().path("metadata").path("namespace").asText(), name, image);
+    }
+
+    /**
+     * A new revision of the canary's target running {@code image}: for a Kubernetes Service target, a Deployment of
+     * that image which the Service then selects ({@link ServiceTargets}); else {@link #newRevision(String, String, String)}.
+     */
+    public void newRevision(CanarySpec canary, String image) {
+        if (!ServiceTarget.is(canary.targetRef())) {
+            newRevision(canary.id().namespace(), canary.targetRef().name(), image);
+            return;
+        }
+        ServiceTargets.pointAt(direct, canary, image);
+        written();
+    }
+
+    /** The image the canary's target runs (for a Service target, the selected Deployment's); empty when absent. */
+    public Optional<String> targetImage(CanarySpec canary) {
+        if (ServiceTarget.is(canary.targetRef())) return ServiceTargets.image(direct, canary);
+        return object(ResourceKind.DEPLOYMENT, canary.id().namespace(), canary.targetRef().name())
+                .map(d -> d.at("/spec/template/spec/containers/0/image").asText());
     }
 
     /** As {@link #newRevision(String, String)}, for the Deployment, or else the DaemonSet, {@code namespace/name}. */

@@ -64,7 +64,7 @@ public final class CanaryYaml {
         return this;
     }
 
-    /** The target's kind ({@code targetRef.kind}); Deployment unless set. */
+    /** The target's kind ({@code targetRef.kind}); Deployment unless set. A Service is a Kubernetes one ({@code v1}). */
     public CanaryYaml kind(String kind) {
         this.kind = kind;
         return this;
@@ -98,12 +98,12 @@ public final class CanaryYaml {
         y.append(spec);
         y.append("""
                   targetRef:
-                    apiVersion: apps/v1
+                    apiVersion: %3$s
                     kind: %2$s
                     name: %1$s
                   service:
                     port: 9898
-                """.formatted(name, kind));
+                """.formatted(name, kind, kind.equals("Service") ? "v1" : "apps/v1"));
         if (provider.startsWith("gatewayapi")) {
             y.append("""
                         gatewayRefs:
