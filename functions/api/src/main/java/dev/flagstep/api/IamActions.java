@@ -61,6 +61,13 @@ public final class IamActions {
                     "dynamodb:Query", "dynamodb:BatchWriteItem"),
             ROLLOUTS, CLUSTER);
 
+    /**
+     * DoctorHandler (dev.flagstep.preflight): reads every canary's document, the cluster (its access reviews are
+     * Kubernetes calls, not AWS ones) and the access entries of the roles that call it.
+     */
+    static final Set<String> DOCTOR = union(Set.of("dynamodb:GetItem", "dynamodb:Query"), CLUSTER,
+            Set.of("eks:DescribeAccessEntry"));
+
     /** Function logical id in template.yaml -> the actions its policies must grant. */
     public static final Map<String, Set<String>> BY_FUNCTION = table();
 
@@ -84,6 +91,7 @@ public final class IamActions {
         t.put("ApiFunction", API);
         t.put("RolloutTriggerFunction", TRIGGER);
         t.put("SyncFunction", SYNC);
+        t.put("DoctorFunction", DOCTOR);
         return Map.copyOf(t);
     }
 

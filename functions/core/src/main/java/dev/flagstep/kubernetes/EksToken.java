@@ -81,7 +81,7 @@ public final class EksToken implements BearerToken {
     }
 
     /** AWS partitions: China regions live under amazonaws.com.cn. */
-    static String domain(String region) {
+    public static String domain(String region) {
         return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
     }
 

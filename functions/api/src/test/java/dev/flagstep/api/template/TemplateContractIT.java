@@ -82,7 +82,8 @@ class TemplateContractIT {
         JsonNode fn = functions().get(function);
         String handler = fn.get("Handler").asText();
         String module = handler.startsWith("dev.flagstep.phases.") ? "phases"
-                : handler.startsWith("dev.flagstep.api.") || handler.startsWith("dev.flagstep.sync.") ? "api" : "?";
+                : handler.startsWith("dev.flagstep.api.") || handler.startsWith("dev.flagstep.sync.")
+                        || handler.startsWith("dev.flagstep.preflight.") ? "api" : "?";
         assertThat(fn.get("CodeUri").asText()).isEqualTo("functions/" + module + "/target/flagstep-" + module + ".zip");
         assertThat(root.resolve(fn.get("CodeUri").asText()))
                 .as("built by ./mvnw package").exists();
