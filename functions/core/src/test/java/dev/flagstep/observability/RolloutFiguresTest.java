@@ -9,7 +9,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The rollout-level figures, per canary and for the whole stack (the empty dimension set). */
-
+class RolloutFiguresTest {
 
     static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
     static final Canary PODINFO = new Canary("podinfo", "test");

@@ -268,6 +268,25 @@ final class CanaryIo {
         services.runs().finishRun(id(), runId, result, now);
     }
 
+    // ---- what Flagger's metrics and the rollout figures read (EmfMetrics, dev.flagstep.observability) ----
+
+    /** The installation's default provider: Flagger's {@code -mesh-provider}, in {@code flagger_info}. */
+    String meshProvider() {
+        return services.defaultProvider();
+    }
+
+    /** The clock now; the tick's start is {@link Tick#now}. */
+    Instant clockNow() {
+        return services.clock().instant();
+    }
+
+    /** When this run claimed the canary; empty when the store has no such run. */
+    Optional<Instant> runStartedAt() {
+        return services.runs().run(id(), runId).map(dev.flagstep.store.Run::startedAt);
+    }
+
+    // ---- end of the metrics' reads ----
+
     /** Closes every gate of the canary, so the next rollout needs a fresh approval. */
     void closeGates() {
         services.gates().closeAll(id());
