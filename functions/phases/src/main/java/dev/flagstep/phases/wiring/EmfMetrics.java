@@ -35,7 +35,7 @@ public final class EmfMetrics {
     // ---- Flagger's metrics and the rollout figures (dev.flagstep.observability) ----
 
     /** flagstep's version in {@code flagger_info} (the jar's, when the build stamped one). */
-    static final String VERSION = Optional.ofNullable(EmfMetrics.class.getPackage().getImplementationVersion()).orElse("dev");
+    public static final String VERSION = Optional.ofNullable(EmfMetrics.class.getPackage().getImplementationVersion()).orElse("dev");
 
     private static final Consumer<ObjectNode> STDOUT = line -> emit(System.out, line);
     private static volatile Consumer<ObjectNode> sink = IN_LAMBDA ? STDOUT : line -> { };
