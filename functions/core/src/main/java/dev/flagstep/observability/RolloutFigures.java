@@ -6,6 +6,7 @@ import dev.flagstep.observability.FlaggerMetrics.Canary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rollout-level figures Flagger does not record, each per canary ({@code name}, {@code namespace}) and for
@@ -30,11 +31,15 @@ public final class RolloutFigures {
         return c.on(at).metric(STARTED, Unit.COUNT, 1, CANARY_AND_STACK).json();
     }
 
-    /** A rollout ended: promoted, or rolled back ({@code rolledBack}), after {@code took} from its start. */
-    public static ObjectNode finished(Canary c, boolean rolledBack, Duration took, Instant at) {
-        return c.on(at).metric(FINISHED, Unit.COUNT, 1, CANARY_AND_STACK)
-                .metric(ROLLED_BACK, Unit.COUNT, rolledBack ? 1 : 0, CANARY_AND_STACK)
-                .metric(DURATION, Unit.SECONDS, took.toMillis() / 1000.0, CANARY_AND_STACK).json();
+    /**
+     * A rollout ended: promoted, or rolled back ({@code rolledBack}), after {@code took} from its start (no
+     * duration when its start is unknown, rather than a wrong one).
+     */
+    public static ObjectNode finished(Canary c, boolean rolledBack, Optional<Duration> took, Instant at) {
+        EmfDocument line = c.on(at).metric(FINISHED, Unit.COUNT, 1, CANARY_AND_STACK)
+                .metric(ROLLED_BACK, Unit.COUNT, rolledBack ? 1 : 0, CANARY_AND_STACK);
+        took.ifPresent(d -> line.metric(DURATION, Unit.SECONDS, d.toMillis() / 1000.0, CANARY_AND_STACK));
+        return line.json();
     }
 
     /** A confirm gate ({@code gate}: its hook type) stayed closed for {@code waited}, then opened or timed out. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flagstep.observability.FlaggerMetrics.Canary;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The rollout-level figures, per canary and for the whole stack (the empty dimension set). */
@@ -24,7 +25,7 @@ class RolloutFiguresTest {
 
     @Test
     void anEndCountsOneRolledBackOrNotAndTheRolloutsSeconds() throws Exception {
-        assertThat(RolloutFigures.finished(PODINFO, true, Duration.ofSeconds(95), NOW)).hasToString(text("""
+        assertThat(RolloutFigures.finished(PODINFO, true, Optional.of(Duration.ofSeconds(95)), NOW)).hasToString(text("""
                 {"_aws": {"Timestamp": 1795514400000, "CloudWatchMetrics": [{"Namespace": "flagstep",
                   "Dimensions": [["name", "namespace"], []], "Metrics": [
                     {"Name": "flagstep_rollouts_finished_total", "Unit": "Count"},
@@ -32,8 +33,11 @@ class RolloutFiguresTest {
                     {"Name": "flagstep_rollout_duration_seconds", "Unit": "Seconds"}]}]},
                  "name": "podinfo", "namespace": "test", "flagstep_rollouts_finished_total": 1,
                  "flagstep_rollouts_rolled_back_total": 1, "flagstep_rollout_duration_seconds": 95}"""));
-        assertThat(RolloutFigures.finished(PODINFO, false, Duration.ofMillis(1500), NOW)
+        assertThat(RolloutFigures.finished(PODINFO, false, Optional.of(Duration.ofMillis(1500)), NOW)
                 .path("flagstep_rollouts_rolled_back_total").asInt()).isZero();
+        var unknownStart = RolloutFigures.finished(PODINFO, false, Optional.empty(), NOW);
+        assertThat(unknownStart.has("flagstep_rollout_duration_seconds")).isFalse();
+        assertThat(unknownStart.at("/_aws/CloudWatchMetrics/0/Metrics")).hasSize(2);
     }
 
     @Test

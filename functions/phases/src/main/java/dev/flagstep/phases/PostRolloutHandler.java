@@ -15,6 +15,7 @@ import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.HookRun;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The end of every rollout: the post-rollout hooks with phase Succeeded or Failed (a failure only
@@ -51,7 +52,7 @@ public final class PostRolloutHandler extends PhaseHandler {
     static List<ObjectNode> endLines(Tick t, boolean succeeded) {
         FlaggerMetrics.Canary canary = FlaggerMetrics.Canary.of(t.spec);
         Strategy strategy = t.spec.analysis().map(a -> Strategy.of(a, t.provider)).orElse(Strategy.CANARY);
-        Duration took = t.io.runStartedAt().map(start -> Duration.between(start, t.now)).orElse(Duration.ZERO);
+        Optional<Duration> took = t.io.runStartedAt().map(start -> Duration.between(start, t.now));
         return List.of(FlaggerMetrics.outcome(canary, strategy, t.spec.skipsAnalysis(), succeeded, t.now),
                 RolloutFigures.finished(canary, !succeeded, took, t.now));
     }

@@ -65,7 +65,7 @@ class DashboardMetricsTest {
         lines.add(FlaggerMetrics.outcome(c, Strategy.CANARY, false, true, NOW));
         lines.add(FlaggerMetrics.total("test", 1, NOW));
         lines.add(RolloutFigures.started(c, NOW));
-        lines.add(RolloutFigures.finished(c, false, Duration.ofSeconds(1), NOW));
+        lines.add(RolloutFigures.finished(c, false, java.util.Optional.of(Duration.ofSeconds(1)), NOW));
         lines.add(RolloutFigures.gateWait(c, "confirm-promotion", Duration.ofSeconds(1), NOW));
         for (ObjectNode line : lines) {
             for (JsonNode directive : line.at("/_aws/CloudWatchMetrics")) {
