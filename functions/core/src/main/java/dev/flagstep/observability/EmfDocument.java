@@ -66,6 +66,9 @@ public final class EmfDocument {
      * the whole stack).
      */
     public EmfDocument metric(String name, Unit unit, double value, List<List<String>> dimensionSets) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("metric " + name + ": " + value + " is not a number JSON can hold");
+        }
         if (dimensions.containsKey(name) || values.putIfAbsent(name, value) != null) {
             throw new IllegalArgumentException("EMF key " + name + " given twice");
         }

@@ -90,7 +90,7 @@ public final class FlaggerMetrics {
     /**
      * The values Flagger records for a tick's checks: each value read, the failing one included, in
      * check order; the builtin {@code request-duration} in seconds (Flagger's {@code val.Seconds()}), where
-     * the check compares milliseconds. A query that failed or found nothing records nothing.
+     * the check compares milliseconds. A query that failed or found nothing records nothing, nor does an infinite value.
      */
     public static List<MetricValue> analysed(MetricCheckResult result, List<MetricCheck> checks) {
         List<MetricValue> read = new ArrayList<>();
@@ -102,7 +102,9 @@ public final class FlaggerMetrics {
             }
             case MetricCheckResult.NoValues n -> { }
         }
-        return read.stream().map(v -> builtinDuration(v.metric(), checks) ? new MetricValue(v.metric(), v.value() / 1000.0) : v)
+        // JSON has no infinity: such a value (a query dividing by zero) cannot be a CloudWatch value
+        return read.stream().filter(v -> Double.isFinite(v.value()))
+                .map(v -> builtinDuration(v.metric(), checks) ? new MetricValue(v.metric(), v.value() / 1000.0) : v)
                 .toList();
     }
 

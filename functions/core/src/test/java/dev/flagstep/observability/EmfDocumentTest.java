@@ -60,6 +60,12 @@ class EmfDocumentTest {
     }
 
     @Test
+    void aValueJsonCannotHoldIsRefused() {
+        assertThatThrownBy(() -> EmfDocument.at(NOW).metric("x", Unit.NONE, Double.NaN, List.of(List.of())))
+                .hasMessageContaining("metric x: NaN");
+    }
+
+    @Test
     void aNameIsEitherADimensionOrAMetricOnce() {
         assertThatThrownBy(() -> EmfDocument.at(NOW).dimension("name", "a").metric("name", Unit.COUNT, 1, List.of()))
                 .hasMessageContaining("name given twice");

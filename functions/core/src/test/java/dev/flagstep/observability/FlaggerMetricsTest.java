@@ -92,6 +92,8 @@ class FlaggerMetricsTest {
                 List.of(builtin("request-duration")))).containsExactly(new MetricValue("request-duration", 0.9));
         assertThat(FlaggerMetrics.analysed(new MetricCheckResult.Failed("x", Optional.empty(), "m", "e"), List.of())).isEmpty();
         assertThat(FlaggerMetrics.analysed(new MetricCheckResult.NoValues("x", "m", "e"), List.of())).isEmpty();
+        assertThat(FlaggerMetrics.analysed(new MetricCheckResult.AllPassed(List.of(new MetricValue("ratio", Double.POSITIVE_INFINITY),
+                new MetricValue("other", 1))), List.of())).containsExactly(new MetricValue("other", 1));
     }
 
     @Test
