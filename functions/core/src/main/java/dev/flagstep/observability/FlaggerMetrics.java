@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Flagger's Prometheus metrics ({@code pkg/metrics/recorder.go}) under the same names, labels as CloudWatch
@@ -31,6 +32,9 @@ public final class FlaggerMetrics {
     public static final String ANALYSIS = "flagger_canary_metric_analysis";
     public static final String SUCCESSES = "flagger_canary_successes_total";
     public static final String FAILURES = "flagger_canary_failures_total";
+
+    /** flagstep's version in {@code flagger_info}: the core jar's Implementation-Version, {@code dev} outside a jar. */
+    public static final String VERSION = Optional.ofNullable(FlaggerMetrics.class.getPackage().getImplementationVersion()).orElse("dev");
 
     static final String NAME = "name";
     static final String NAMESPACE = "namespace";

@@ -156,7 +156,7 @@ public final class ServedRuntime implements AutoCloseable {
                     .orElse(api);
             // Flagger's metrics as Prometheus text at GET /metrics: the lines the phases would log to CloudWatch
             PrometheusMetrics prometheus = new PrometheusMetrics();
-            prometheus.accept(FlaggerMetrics.info(EmfMetrics.VERSION, settings.defaultProvider(), runtime.clock().instant()));
+            prometheus.accept(FlaggerMetrics.info(FlaggerMetrics.VERSION, settings.defaultProvider(), runtime.clock().instant()));
             EmfMetrics.Recording recording = EmfMetrics.recordTo(prometheus::accept);
             Function<HttpRequest, HttpResponse> withMetrics = req -> isMetrics(req)
                     ? HttpResponse.text(200, prometheus.exposition(canariesPerNamespace(runtime.store())))

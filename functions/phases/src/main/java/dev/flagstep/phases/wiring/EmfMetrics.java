@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -33,9 +32,6 @@ public final class EmfMetrics {
     private EmfMetrics() {}
 
     // ---- Flagger's metrics and the rollout figures (dev.flagstep.observability) ----
-
-    /** flagstep's version in {@code flagger_info} (the jar's, when the build stamped one). */
-    public static final String VERSION = Optional.ofNullable(EmfMetrics.class.getPackage().getImplementationVersion()).orElse("dev");
 
     private static final Consumer<ObjectNode> STDOUT = line -> emit(System.out, line);
     private static volatile Consumer<ObjectNode> sink = IN_LAMBDA ? STDOUT : line -> { };
@@ -72,7 +68,7 @@ public final class EmfMetrics {
         List<ObjectNode> lines = new ArrayList<>();
         lines.add(FlaggerMetrics.status(canary, phase, now));
         lines.addAll(FlaggerMetrics.weights(canary, Weights.TOTAL - canaryWeight, canaryWeight, now));
-        lines.add(FlaggerMetrics.info(VERSION, meshProvider, now));
+        lines.add(FlaggerMetrics.info(FlaggerMetrics.VERSION, meshProvider, now));
         return lines;
     }
 
