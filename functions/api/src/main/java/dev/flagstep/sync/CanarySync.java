@@ -117,6 +117,7 @@ public final class CanarySync {
             LOG.log(Level.WARNING, "cluster sync: looking for deleted canaries failed", e);
             tally.fail("deleted canaries: " + e.getMessage());
         }
+        SyncMetrics.emit(SyncMetrics.totals(inventory.canaries(), clock.instant()));
         SyncSummary summary = new SyncSummary(inventory.canaries().size(), tally.stored, tally.adopted, tally.started,
                 tally.statusWritten, tally.invalid, tally.deleted, tally.errors,
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), tally.failures);

@@ -33,7 +33,7 @@ final class AdvanceTraffic {
             throw new IllegalStateException("promotion is decided by ConfirmPromotion");
         }
         if (step instanceof Step.Proceed) {
-            GateWait.opened(t);
+            GateWait.opened(t, HookType.CONFIRM_TRAFFIC_INCREASE);
         }
         t.apply(step);
         return switch (step) {

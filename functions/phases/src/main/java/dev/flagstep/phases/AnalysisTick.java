@@ -4,9 +4,12 @@ import dev.flagstep.analysis.CanaryStep;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Threshold;
 import dev.flagstep.metrics.MetricCheckResult;
+import dev.flagstep.observability.FlaggerMetrics;
+import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.HookRun;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -48,10 +51,13 @@ final class AnalysisTick {
         }
         // a delivery that takes over this tick from one killed after it moved traffic runs the checks
         // the tick started with (pre-rollout at weight 0), not those of the weight the router shows now
-        return switch (CanaryStep.checks(t.analysis(), t.status(), t.plannedFrom(routes))) {
+        PhaseOutput out = switch (CanaryStep.checks(t.analysis(), t.status(), t.plannedFrom(routes))) {
             case PRE_ROLLOUT -> preRollout(t, routes);
             case ANALYSIS -> analysis(t, routes);
         };
+        // Flagger's flagger_canary_duration_seconds: the ticks that get past the threshold check, start to end
+        EmfMetrics.write(FlaggerMetrics.duration(FlaggerMetrics.Canary.of(t.spec), Duration.between(t.now, t.io.clockNow()), t.now));
+        return out;
     }
 
     /**
@@ -85,6 +91,8 @@ final class AnalysisTick {
             return t.finish(Decision.FAILED);
         }
         MetricCheckResult metrics = t.io.checkMetrics(t.document);
+        EmfMetrics.write(FlaggerMetrics.analysis(FlaggerMetrics.Canary.of(t.spec),
+                FlaggerMetrics.analysed(metrics, t.analysis().metrics()), t.now));
         return switch (metrics) {
             case MetricCheckResult.AllPassed ok -> AdvanceTraffic.run(t, routes);
             case MetricCheckResult.Failed f -> failedCheck(t, f.message(), f.event());

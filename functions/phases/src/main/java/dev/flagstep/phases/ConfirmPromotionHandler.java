@@ -45,7 +45,7 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
             throw new IllegalStateException("confirm-promotion asked for another gate: " + g.gate());
         }
         if (step instanceof Step.Promote) {
-            GateWait.opened(t);
+            GateWait.opened(t, HookType.CONFIRM_PROMOTION);
             t.apply(step, () -> t.io.cluster().promote());
         } else {
             t.apply(step);

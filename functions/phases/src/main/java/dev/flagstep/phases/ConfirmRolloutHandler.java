@@ -40,7 +40,7 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
         if (step instanceof Step.Halted) {
             return GateWait.closed(t, HookType.CONFIRM_ROLLOUT, outcome);
         }
-        GateWait.opened(t);
+        GateWait.opened(t, HookType.CONFIRM_ROLLOUT);
         return t.finish(Decision.OPEN);
     }
 }

@@ -2,6 +2,9 @@ package dev.flagstep.phases;
 
 import dev.flagstep.gate.GateOutcome;
 import dev.flagstep.analysis.Message;
+import dev.flagstep.observability.FlaggerMetrics;
+import dev.flagstep.observability.RolloutFigures;
+import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.spec.Analysis;
 import dev.flagstep.spec.HookType;
 import java.time.Duration;
@@ -17,9 +20,15 @@ final class GateWait {
 
     private GateWait() {}
 
-    /** The gate opened: the next closed gate starts its own clock. */
-    static void opened(Tick t) {
+    /** The gate opened: the time it stayed closed is recorded, and the next closed gate starts its own clock. */
+    static void opened(Tick t, HookType gate) {
+        t.gateClosedSince().ifPresent(since -> recordWait(t, gate, since));
         t.gateClosedSince(Optional.empty());
+    }
+
+    /** {@code flagstep_gate_wait_seconds}: how long the rollout waited on a closed gate, once it opened or timed out. */
+    private static void recordWait(Tick t, HookType gate, Instant since) {
+        EmfMetrics.write(RolloutFigures.gateWait(FlaggerMetrics.Canary.of(t.spec), gate.wireName(), Duration.between(since, t.now), t.now));
     }
 
     static PhaseOutput closed(Tick t, HookType gate, GateOutcome outcome) {
@@ -33,6 +42,7 @@ final class GateWait {
                 t.io.publish(Message.warning("Halt " + t.spec.id().dotted() + " advancement " + gate.wireName() + " gate "
                         + hook + " stayed closed for " + timeout.get().toSeconds()
                         + "s (analysis.gateTimeout): rolling back"));
+                recordWait(t, gate, since);
                 t.gateClosedSince(Optional.empty());
                 return t.finish(Decision.ROLLBACK);
             }

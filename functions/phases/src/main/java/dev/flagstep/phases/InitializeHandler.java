@@ -7,7 +7,10 @@ import dev.flagstep.analysis.Lifecycle;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Step;
+import dev.flagstep.observability.FlaggerMetrics;
+import dev.flagstep.observability.RolloutFigures;
 import dev.flagstep.phases.cluster.CanaryCluster;
+import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.store.ClaimResult;
 import dev.flagstep.store.RunResult;
@@ -96,6 +99,7 @@ public final class InitializeHandler extends PhaseHandler {
             // the new revision's checksum is recorded with the restart (sync keeps the checksum it is given)
             t.apply(Lifecycle.restart(t.status().withChecksum(revision)
                     .withTrackedConfigs(t.io.cluster().trackedConfigs()), t.phaseContext, t.messages, t.now));
+            EmfMetrics.write(RolloutFigures.started(FlaggerMetrics.Canary.of(t.spec), t.now));
             return t.finish(Decision.RESTARTED);
         }
         // a run that replaced another is a new revision by definition: the replaced run may already have
@@ -106,6 +110,7 @@ public final class InitializeHandler extends PhaseHandler {
             return t.finish(Decision.DONE);
         }
         t.update(t.status().withChecksum(revision).withTrackedConfigs(t.io.cluster().trackedConfigs()));
+        EmfMetrics.write(RolloutFigures.started(FlaggerMetrics.Canary.of(t.spec), t.now));
         return t.finish(Decision.INITIALIZED);
     }
 

@@ -1,13 +1,21 @@
 package dev.flagstep.phases;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
 import dev.flagstep.analysis.Routes;
+import dev.flagstep.analysis.Strategy;
+import dev.flagstep.observability.FlaggerMetrics;
+import dev.flagstep.observability.RolloutFigures;
+import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.store.RunResult;
 import dev.flagstep.webhook.HookOutcome;
 import dev.flagstep.webhook.HookRun;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The end of every rollout: the post-rollout hooks with phase Succeeded or Failed (a failure only
@@ -35,6 +43,18 @@ public final class PostRolloutHandler extends PhaseHandler {
             t.io.publish(Message.warning("Traffic of " + t.spec.id().dotted()
                     + " could not be routed back to the primary: " + e.getMessage() + "; fix the cluster and re-run"));
         }
+    }
+
+    /**
+     * Flagger's success or failure count, with its strategy and whether the analysis was skipped, and the
+     * rollout figures: one more finished rollout, rolled back or not, and how long it took since its run began.
+     */
+    static List<ObjectNode> endLines(Tick t, boolean succeeded) {
+        FlaggerMetrics.Canary canary = FlaggerMetrics.Canary.of(t.spec);
+        Strategy strategy = t.spec.analysis().map(a -> Strategy.of(a, t.provider)).orElse(Strategy.CANARY);
+        Optional<Duration> took = t.io.runStartedAt().map(start -> Duration.between(start, t.now));
+        return List.of(FlaggerMetrics.outcome(canary, strategy, t.spec.skipsAnalysis(), succeeded, t.now),
+                RolloutFigures.finished(canary, !succeeded, took, t.now));
     }
 
     @Override
@@ -73,6 +93,7 @@ public final class PostRolloutHandler extends PhaseHandler {
         t.io.persistently(t.io::closeGates);
         // release the canary before answering: a delivery that dies in between is re-run, not replayed
         t.io.persistently(() -> t.io.finishRun(succeeded ? RunResult.SUCCEEDED : RunResult.FAILED, t.now));
+        EmfMetrics.write(endLines(t, succeeded));
         return t.finish(succeeded ? Decision.SUCCEEDED : Decision.FAILED);
     }
 }

@@ -8,6 +8,7 @@ import dev.flagstep.analysis.PhaseContext;
 import dev.flagstep.analysis.Routes;
 import dev.flagstep.analysis.Step;
 import dev.flagstep.analysis.Weights;
+import dev.flagstep.observability.FlaggerMetrics;
 import dev.flagstep.phases.wiring.EmfMetrics;
 import dev.flagstep.phases.wiring.Services;
 import dev.flagstep.spec.Analysis;
@@ -215,6 +216,8 @@ final class Tick {
             return answer(other.get());
         }
         EmfMetrics.canary(spec.id(), status.canaryWeight(), status.failedChecks(), now);
+        EmfMetrics.write(EmfMetrics.tickLines(FlaggerMetrics.Canary.of(spec), status.phase(), status.canaryWeight(),
+                io.meshProvider(), now));
         io.mirrorStatus(status);
         return output(decision.wire(), waitSeconds);
     }

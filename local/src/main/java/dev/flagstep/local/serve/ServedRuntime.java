@@ -11,11 +11,18 @@ import dev.flagstep.gatelink.GateLinkKey;
 import dev.flagstep.gatelink.GateLinkMinter;
 import dev.flagstep.gatelink.GateLinkSettings;
 import dev.flagstep.local.sim.SimulatedCluster;
+import dev.flagstep.observability.FlaggerMetrics;
+import dev.flagstep.phases.wiring.EmfMetrics;
+import dev.flagstep.store.CanaryStore;
+import dev.flagstep.store.CanarySummary;
+import dev.flagstep.store.Page;
 import dev.flagstep.sync.WatchNamespaces;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -45,13 +52,15 @@ public final class ServedRuntime implements AutoCloseable {
     private final LocalRuntime runtime;
     private final Optional<SyncLoop> sync;
     private final Optional<GateLinkMinter> gateLinks;
+    private final EmfMetrics.Recording metrics;
 
     private ServedRuntime(LoopbackHttpServer server, LocalRuntime runtime, Optional<SyncLoop> sync,
-            Optional<GateLinkMinter> gateLinks) {
+            Optional<GateLinkMinter> gateLinks, EmfMetrics.Recording metrics) {
         this.server = server;
         this.runtime = runtime;
         this.sync = sync;
         this.gateLinks = gateLinks;
+        this.metrics = metrics;
     }
 
     /**
@@ -145,15 +154,47 @@ public final class ServedRuntime implements AutoCloseable {
                     .<Function<HttpRequest, HttpResponse>>map(sim -> new SimulatedTargets(api, sim, runtime.store(),
                             settings.defaultProvider()))
                     .orElse(api);
-            server.start(served, new LambdaInvokeApi(runtime::phase), browserOrigins);
-            Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch()),
-                    s.interval(), settings.speed()));
-            return new ServedRuntime(server, runtime, loop, links.minter(server.url(), runtime.clock()));
+            // Flagger's metrics as Prometheus text at GET /metrics: the lines the phases would log to CloudWatch
+            PrometheusMetrics prometheus = new PrometheusMetrics();
+            prometheus.accept(FlaggerMetrics.info(FlaggerMetrics.VERSION, settings.defaultProvider(), runtime.clock().instant()));
+            EmfMetrics.Recording recording = EmfMetrics.recordTo(prometheus::accept);
+            Function<HttpRequest, HttpResponse> withMetrics = req -> isMetrics(req)
+                    ? HttpResponse.text(200, prometheus.exposition(canariesPerNamespace(runtime.store())))
+                            .withHeader("Content-Type", PROMETHEUS_TEXT)
+                    : served.apply(req);
+            try {
+                server.start(withMetrics, new LambdaInvokeApi(runtime::phase), browserOrigins);
+                Optional<SyncLoop> loop = sync.map(s -> SyncLoop.start(runtime.clusterSync(s.watch()),
+                        s.interval(), settings.speed()));
+                return new ServedRuntime(server, runtime, loop, links.minter(server.url(), runtime.clock()), recording);
+            } catch (RuntimeException e) {
+                recording.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             server.close();
             runtime.close();
             throw e;
         }
+    }
+
+    /** Prometheus' text exposition format. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static boolean isMetrics(HttpRequest req) {
+        return req.method().equals("GET") && req.path().equals("/metrics");
+    }
+
+    /** Every canary of the runtime, counted per namespace (Flagger's {@code flagger_canary_total}). */
+    static Map<String, Integer> canariesPerNamespace(CanaryStore store) {
+        Map<String, Integer> counts = new TreeMap<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<CanarySummary> page = store.list(Optional.empty(), 100, cursor);
+            page.items().forEach(c -> counts.merge(c.canary().namespace(), 1, Integer::sum));
+            cursor = page.next();
+        } while (cursor.isPresent());
+        return counts;
     }
 
     /** {@code http://127.0.0.1:{port}}, no trailing slash. */
@@ -172,6 +213,7 @@ public final class ServedRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         sync.ifPresent(SyncLoop::close);
         server.close();
         runtime.close();

@@ -2,11 +2,17 @@ package dev.flagstep.phases.wiring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstep.analysis.CanaryPhase;
+import dev.flagstep.analysis.Weights;
+import dev.flagstep.observability.FlaggerMetrics;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.HookType;
 import dev.flagstep.webhook.HookOutcome;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * CloudWatch embedded-metric-format lines (namespace {@code flagstep}) for the dashboard in
@@ -14,6 +20,9 @@ import java.time.Instant;
  * latency and failure by hook type, and each handover of a rollout to a new execution (so that the
  * dashboard counts rollouts, not executions). Written to stdout only inside Lambda, where the log line
  * becomes the metric at no API cost; the local runtime keeps its terminal for people.
+ *
+ * <p>Also Flagger's metrics and the rollout figures ({@link dev.flagstep.observability}, docs/observability.md),
+ * through {@link #write}.
  */
 public final class EmfMetrics {
 
@@ -21,6 +30,49 @@ public final class EmfMetrics {
     private static final boolean IN_LAMBDA = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
 
     private EmfMetrics() {}
+
+    // ---- Flagger's metrics and the rollout figures (dev.flagstep.observability) ----
+
+    private static final Consumer<ObjectNode> STDOUT = line -> emit(System.out, line);
+    private static volatile Consumer<ObjectNode> sink = IN_LAMBDA ? STDOUT : line -> { };
+
+    /** Where {@link #write} sends lines until {@link #close}: a test's list (the local runtime prints nothing). */
+    public interface Recording extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** For tests: every line {@link #write} emits goes to {@code to} instead, until the recording is closed. */
+    public static Recording recordTo(Consumer<ObjectNode> to) {
+        Consumer<ObjectNode> before = sink;
+        sink = to;
+        return () -> sink = before;
+    }
+
+    /** Emits each line (stdout inside Lambda, nowhere locally). */
+    public static void write(List<ObjectNode> lines) {
+        lines.forEach(sink);
+    }
+
+    public static void write(ObjectNode line) {
+        sink.accept(line);
+    }
+
+    /**
+     * What every saved tick records, as Flagger's scheduler does on each pass: the status gauge, the primary and
+     * canary weights, and {@code flagger_info} (the installation's mesh provider), so each series has a point
+     * per tick.
+     */
+    public static List<ObjectNode> tickLines(FlaggerMetrics.Canary canary, CanaryPhase phase, int canaryWeight,
+            String meshProvider, Instant now) {
+        List<ObjectNode> lines = new ArrayList<>();
+        lines.add(FlaggerMetrics.status(canary, phase, now));
+        lines.addAll(FlaggerMetrics.weights(canary, Weights.TOTAL - canaryWeight, canaryWeight, now));
+        lines.add(FlaggerMetrics.info(FlaggerMetrics.VERSION, meshProvider, now));
+        return lines;
+    }
+
+    // ---- end of Flagger's metrics ----
 
     public static void canary(CanaryId id, int canaryWeight, int failedChecks, Instant now) {
         if (IN_LAMBDA) {

@@ -58,4 +58,32 @@ class EmfMetricsTest {
         assertThat(directive.at("/Metrics/0/Name").asText()).isEqualTo("Handovers");
         assertThat(line.path("Handovers").asInt()).isOne();
     }
+
+    @Test
+    void everySavedTickRecordsFlaggersStatusBothWeightsAndInfo() {
+        var lines = EmfMetrics.tickLines(new dev.flagstep.observability.FlaggerMetrics.Canary("podinfo", "test"),
+                dev.flagstep.analysis.CanaryPhase.PROGRESSING, 30, "istio", NOW);
+
+        assertThat(lines).extracting(l -> l.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).containsExactly(
+                "flagger_canary_status", "flagger_canary_weight", "flagger_canary_weight", "flagger_info");
+        assertThat(lines.get(0).path("flagger_canary_status").asInt()).isZero();
+        assertThat(lines.get(1).path("workload").asText()).isEqualTo("podinfo-primary");
+        assertThat(lines.get(1).path("flagger_canary_weight").asInt()).isEqualTo(70);
+        assertThat(lines.get(2).path("workload").asText()).isEqualTo("podinfo");
+        assertThat(lines.get(2).path("flagger_canary_weight").asInt()).isEqualTo(30);
+        assertThat(lines.get(3).path("mesh_provider").asText()).isEqualTo("istio");
+        assertThat(lines).allSatisfy(l -> assertThat(l.at("/_aws/Timestamp").asLong()).isEqualTo(NOW.toEpochMilli()));
+    }
+
+    @Test
+    void aRecordingTakesTheLinesUntilItCloses() {
+        var taken = new java.util.ArrayList<com.fasterxml.jackson.databind.node.ObjectNode>();
+        var line = EmfMetrics.handoverLine(new CanaryId("test", "podinfo"), NOW);
+        try (var r = EmfMetrics.recordTo(taken::add)) {
+            EmfMetrics.write(line);
+        }
+        EmfMetrics.write(line);
+
+        assertThat(taken).containsExactly(line);
+    }
 }
