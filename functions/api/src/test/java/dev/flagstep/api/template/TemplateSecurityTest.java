@@ -39,7 +39,7 @@ class TemplateSecurityTest {
 
     @Test
     void everyFunctionHasItsOwnDeclaredRoleSoSamGeneratesNone() {
-        assertThat(functions()).hasSize(13);
+        assertThat(functions()).hasSize(14);
         functions().forEach((name, fn) -> {
             assertThat(fn.has("Policies")).as(name + ": Policies would make SAM generate a role").isFalse();
             assertThat(fn.at("/Role/Fn::GetAtt/0").asText()).as(name).isEqualTo(name + "Role");
