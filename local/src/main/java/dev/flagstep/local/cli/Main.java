@@ -1,13 +1,18 @@
 package dev.flagstep.local.cli;
 
 import java.io.PrintStream;
-import java.util.Arrays;
+import dev.flagstep.local.cli.remote.ApiVerb;
+import dev.flagstep.local.cli.remote.RemoteEnvironment;
+import dev.flagstep.local.cli.remote.StackOutputs;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The {@code flagstep} command: the local runtime's front door. Exit codes: 0 success (a rollout
- * Succeeded, a document is valid), 1 a failed rollout or an invalid document, 2 a wrong command line
- * or setup.
+ * The {@code flagstep} command: the local runtime's front door, and a client of the HTTP API ({@code flagstep serve}'s
+ * or a deployed stack's: {@link ApiCommand}). Exit codes ({@link #EXIT_CODES}): 0 success, 1 a failed rollout, an
+ * invalid document or a refusal of the API, 2 a wrong command line or setup, 3 an API that cannot be reached or
+ * refused the credentials.
  */
 public final class Main {
 
@@ -49,6 +54,20 @@ public final class Main {
                   --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,
                   --service NAME.NS[:PORT]=URL
                                            as for run
+            """
+            // ---- API commands (cli-remote; docs/cli.md): keep additions to the local commands above this line ----
+            + "\n  on an API (flagstep serve, or a deployed stack: --api URL / --stack NAME):\n"
+            + ApiCommand.usage()
+            + Main.EXIT_CODES;
+
+    static final String EXIT_CODES = """
+
+            exit codes:
+              0  done: a rollout Succeeded, a document is valid, the API did what was asked
+              1  a rollout Failed (run, get -w), an invalid document, or the API refused: unknown canary, invalid
+                 document (each field printed), an operation the rollout's phase does not allow (409)
+              2  a wrong command line, or a setup that cannot start (a port in use, an unreadable kubeconfig)
+              3  the API cannot be reached, there are no AWS credentials, or it refused them (401/403)
             """;
 
     private Main() {}
@@ -63,7 +82,16 @@ public final class Main {
             return argv.isEmpty() ? 2 : 0;
         }
         List<String> rest = argv.subList(1, argv.size());
+        Optional<ApiVerb> api = ApiCommand.verb(argv.get(0));
+        if (api.isEmpty() && LOCAL_COMMANDS.contains(argv.get(0)) && (rest.contains("--help") || rest.contains("-h"))) {
+            out.print("usage: flagstep " + section(argv.get(0)).substring(2));
+            return 0;
+        }
         try {
+            if (api.isPresent()) {
+                return new ApiCommand(api.get(), out, err, RemoteEnvironment.system(Progress.isTerminal()),
+                        StackOutputs.cloudFormation(Optional.empty())).run(rest);
+            }
             Command command = switch (argv.get(0)) {
                 case "validate" -> new ValidateCommand(out, err);
                 case "run" -> new RunCommand(out, err);
@@ -71,13 +99,35 @@ public final class Main {
                 case "status" -> new StatusCommand(out, err);
                 case "serve" -> new ServeCommand(out, err);
                 default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
-                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve")));
+                        + String.join(", ", Stream.concat(LOCAL_COMMANDS.stream(), ApiVerb.all().stream().map(ApiVerb::name)).toList()));
             };
             return command.run(rest);
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());
-            err.print(USAGE);
+            if (api.isPresent()) {
+                err.println("usage: flagstep " + api.get().help().strip() + " (flagstep " + argv.get(0) + " --help: every option)");
+            } else {
+                err.print(LOCAL_COMMANDS.contains(argv.get(0)) ? "usage: flagstep " + section(argv.get(0)).substring(2) : USAGE);
+            }
             return 2;
         }
+    }
+
+    static final List<String> LOCAL_COMMANDS = List.of("demo", "validate", "run", "status", "serve");
+
+    /** A local command's lines of {@link #USAGE}: its own line and the indented option lines under it. */
+    static String section(String command) {
+        StringBuilder s = new StringBuilder();
+        boolean in = false;
+        for (String line : USAGE.lines().toList()) {
+            boolean commandLine = line.startsWith("  ") && !line.startsWith("   ");
+            if (commandLine) {
+                in = line.startsWith("  " + command + " ") || line.equals("  " + command);
+            }
+            if (in) {
+                s.append(line).append('\n');
+            }
+        }
+        return s.toString();
     }
 }
