@@ -105,12 +105,19 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());
             if (api.isPresent()) {
-                err.println("usage: flagstep " + api.get().help().strip() + " (flagstep " + argv.get(0) + " --help: every option)");
+                err.println("usage: flagstep " + synopsis(api.get())
+                        + "   (flagstep " + argv.get(0) + " --help: every option)");
             } else {
                 err.print(LOCAL_COMMANDS.contains(argv.get(0)) ? "usage: flagstep " + section(argv.get(0)).substring(2) : USAGE);
             }
             return 2;
         }
+    }
+
+    /** The command's synopsis: the first line of its help, without the description at column 29. */
+    static String synopsis(ApiVerb verb) {
+        String first = verb.help().lines().findFirst().orElse("");
+        return (first.length() > 29 ? first.substring(0, 29) : first).strip();
     }
 
     static final List<String> LOCAL_COMMANDS = List.of("demo", "validate", "run", "status", "serve");

@@ -30,10 +30,10 @@ final class ApplyVerb implements ApiVerb {
     public String help() {
         return """
                 apply -f CANARY.yaml [NS/NAME]
-                                              create or replace the canary (a Flagger Canary manifest, with its
-                                              MetricTemplates and AlertProviders as further --- documents, or a bare
-                                              spec with NS/NAME); prints the fields the provider ignores as warnings
-                    -f, --file FILE           the document (- reads stdin)
+                                             create or replace the canary (a Flagger Canary manifest, with its
+                                             MetricTemplates and AlertProviders as further --- documents, or a bare
+                                             spec with NS/NAME); prints the fields the provider ignores as warnings
+                    -f, --file FILE          the document (- reads stdin)
                 """;
     }
 

@@ -43,8 +43,10 @@ public final class CanaryRenderer {
                     + analysis.map(a -> " (max " + maxWeight(a) + "%" + step(a) + ")").orElse(""));
             lines.add("  checks   " + status.path("failedChecks").asInt() + " failed"
                     + analysis.map(a -> " / threshold " + a.threshold()).orElse("")
-                    + ", iteration " + status.path("iterations").asInt()
-                    + analysis.filter(a -> a.iterations() > 0).map(a -> " of " + a.iterations()).orElse(""));
+                    // iterations count only in A/B and blue/green analyses (analysis.iterations)
+                    + analysis.filter(a -> a.iterations() > 0)
+                            .map(a -> ", iteration " + Math.max(0, status.path("iterations").asInt()) + " of " + a.iterations())
+                            .orElse(""));
         }
         gates(canary.path("gates"), now, lines);
         run.ifPresent(r -> runLines(r, active, now, lines));

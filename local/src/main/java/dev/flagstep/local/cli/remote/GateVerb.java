@@ -17,8 +17,8 @@ final class GateVerb implements ApiVerb {
     public String help() {
         return """
                 gate open|close NS/NAME TYPE [--reason R]
-                                              open or close a built-in gate: confirm-rollout, confirm-traffic-increase,
-                                              confirm-promotion, rollback (a rollout waiting on it resumes at once)
+                                             open or close a built-in gate: confirm-rollout, confirm-traffic-increase,
+                                             confirm-promotion, rollback (a rollout waiting on it resumes at once)
                 """;
     }
 

@@ -20,11 +20,11 @@ final class GetVerb implements ApiVerb {
     @Override
     public String help() {
         return """
-                get NS/NAME                   phase, weight bar, failed checks / threshold, gates, the run (with its
-                                              Step Functions console link on AWS), the latest events
-                    -w, --watch               live: redrawn in place on a terminal, plain lines when piped; ends with
-                                              the rollout (exit 1 if it failed) or Ctrl-C
-                    --interval S              seconds between two polls with -w (default 2)
+                get NS/NAME                  phase, weight bar, failed checks / threshold, gates, the run (with its
+                                             Step Functions console link on AWS), the latest events
+                    -w, --watch              live: redrawn in place on a terminal, plain lines when piped; ends with
+                                             the rollout (exit 1 if it failed) or Ctrl-C
+                    --interval S             seconds between two polls with -w (default 2)
                 """;
     }
 

@@ -19,8 +19,8 @@ final class HistoryVerb implements ApiVerb {
     @Override
     public String help() {
         return """
-                history NS/NAME               past runs: revision, result, start, duration, who approved and operated
-                    --limit N, --cursor C     a page of N runs (default 20)
+                history NS/NAME              past runs: revision, result, start, duration, who approved and operated
+                    --limit N, --cursor C    a page of N runs (default 20)
                 """;
     }
 

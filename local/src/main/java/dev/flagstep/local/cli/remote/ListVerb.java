@@ -19,7 +19,7 @@ final class ListVerb implements ApiVerb {
     @Override
     public String help() {
         return """
-                list [--namespace NS]         every canary: phase, weight, failed checks, the revision rolling out
+                list [--namespace NS]        every canary: phase, weight, failed checks, the revision rolling out
                 """;
     }
 

@@ -28,7 +28,7 @@ final class OperationVerb implements ApiVerb {
     @Override
     public String help() {
         String synopsis = operation + " NS/NAME [--reason R]";
-        return String.format(Locale.ROOT, "%-30s%s%n", synopsis, synopsis.length() >= 30 ? "\n" + " ".repeat(30) + what : what);
+        return String.format(Locale.ROOT, "%-29s%s%n", synopsis, synopsis.length() >= 29 ? "\n" + " ".repeat(29) + what : what);
     }
 
     @Override

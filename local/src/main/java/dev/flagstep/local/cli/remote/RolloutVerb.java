@@ -17,8 +17,9 @@ final class RolloutVerb implements ApiVerb {
     @Override
     public String help() {
         return """
-                rollout NS/NAME --revision R  start the rollout of revision R (an image digest, a git sha, a tag)
-                    --no-supersede            refuse (exit 1) while another revision rolls out, instead of stopping it
+                rollout NS/NAME --revision R
+                                             start the rollout of revision R (an image digest, a git sha, a tag)
+                    --no-supersede           refuse (exit 1) while another revision rolls out, instead of stopping it
                 """;
     }
 
