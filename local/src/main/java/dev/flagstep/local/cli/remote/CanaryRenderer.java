@@ -64,8 +64,13 @@ public final class CanaryRenderer {
         return lines;
     }
 
-    /** {@code test/podinfo  Progressing  weight 20%  failed 0  revision 6.7.1 (2m)}: the line -w prints when piped. */
+    /** {@code test/podinfo  Progressing  weight 20%  failed 0  revision 6.7.1 running 2m}: the frame's first line. */
     public String statusLine(JsonNode canary, Instant now) {
+        return statusLine(canary, Optional.of(now));
+    }
+
+    /** As {@link #statusLine(JsonNode, Instant)}; without {@code now}, no age (a line that changes only with the status). */
+    public String statusLine(JsonNode canary, Optional<Instant> now) {
         JsonNode status = canary.path("status");
         JsonNode active = canary.path("activeRun");
         StringBuilder s = new StringBuilder(id(canary));
@@ -77,8 +82,8 @@ public final class CanaryRenderer {
             s.append("  (no status)");
         }
         if (active.isObject()) {
-            s.append("  revision ").append(active.path("revision").asText()).append(" running ")
-                    .append(age(active.path("since").asText(""), now));
+            s.append("  revision ").append(active.path("revision").asText()).append(" running");
+            now.ifPresent(n -> s.append(' ').append(age(active.path("since").asText(""), n)));
         } else {
             s.append("  idle");
         }

@@ -57,7 +57,7 @@ final class EventsVerb implements ApiVerb {
             in.out().println("no events for " + id);
         }
         for (JsonNode e : page.path("events")) {
-            in.out().printf(Locale.ROOT, "%-20s %-7s %-20s %3s%%  %s%n", Watch.seconds(e.path("timestamp").asText()), e.path("type").asText(),
+            in.out().printf(Locale.ROOT, "%-20s %-7s %-20s %3s%%  %s%n", Invocation.seconds(e.path("timestamp").asText()), e.path("type").asText(),
                     e.path("phase").asText(), e.path("canaryWeight").asText(), e.path("message").asText());
         }
         Paging.next(in, page);

@@ -43,16 +43,16 @@ final class HistoryVerb implements ApiVerb {
         in.out().printf(Locale.ROOT, "%-40s %-16s %-10s %-21s %s%n", "RUN", "REVISION", "RESULT", "STARTED", "DURATION");
         for (JsonNode r : page.path("runs")) {
             in.out().printf(Locale.ROOT, "%-40s %-16s %-10s %-21s %s%n", r.path("runId").asText(), r.path("revision").asText(),
-                    r.hasNonNull("result") ? r.path("result").asText() : "running", r.path("startedAt").asText(),
+                    r.hasNonNull("result") ? r.path("result").asText() : "running", Invocation.seconds(r.path("startedAt").asText()),
                     r.hasNonNull("durationSeconds") ? Invocation.duration(r.path("durationSeconds").asLong()) : "-");
             in.text(r, "retryOf").ifPresent(o -> in.out().println("    retry of " + o));
             for (JsonNode a : r.path("approvals")) {
                 in.out().println("    approved " + a.path("gate").asText() + " by " + a.path("who").asText() + " at "
-                        + a.path("when").asText() + reason(a.path("why").asText("")));
+                        + Invocation.seconds(a.path("when").asText()) + reason(a.path("why").asText("")));
             }
             for (JsonNode o : r.path("operations")) {
                 in.out().println("    " + o.path("operation").asText() + " by " + o.path("who").asText() + " at "
-                        + o.path("when").asText() + reason(o.path("reason").asText("")));
+                        + Invocation.seconds(o.path("when").asText()) + reason(o.path("reason").asText("")));
             }
         }
         Paging.next(in, page);

@@ -77,4 +77,14 @@ public record Invocation(Args args, ApiClient api, PrintStream out, PrintStream 
         }
         return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
     }
+
+    /** {@code 2026-11-24T06:01:00Z}: a timestamp to the second (the API's has nanoseconds). */
+    static String seconds(String timestamp) {
+        try {
+            return java.time.Instant.parse(timestamp).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return timestamp;
+        }
+    }
+
 }

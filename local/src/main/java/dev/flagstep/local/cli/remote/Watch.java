@@ -49,7 +49,7 @@ final class Watch {
                 }
             } else {
                 Instant now = in.env().clock().instant();
-                terminal.show(new Terminal.Snapshot(renderer.render(canary, run, now), renderer.statusLine(canary, now),
+                terminal.show(new Terminal.Snapshot(renderer.render(canary, run, now), renderer.statusLine(canary, Optional.empty()),
                         plainEvents(canary)));
             }
             if (active.isPresent()) {
@@ -69,20 +69,11 @@ final class Watch {
         }
     }
 
-    /** {@code 2026-11-24T06:01:00Z}: a timestamp to the second (the API's has nanoseconds). */
-    static String seconds(String timestamp) {
-        try {
-            return java.time.Instant.parse(timestamp).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return timestamp;
-        }
-    }
-
     /** The events oldest first, with their timestamps (ages change between polls; a line must not). */
     private static List<String> plainEvents(JsonNode canary) {
         List<String> lines = new ArrayList<>();
         for (JsonNode e : canary.path("events")) {
-            lines.addFirst(seconds(e.path("timestamp").asText()) + "  " + String.format("%-7s", e.path("type").asText()) + " "
+            lines.addFirst(Invocation.seconds(e.path("timestamp").asText()) + "  " + String.format("%-7s", e.path("type").asText()) + " "
                     + e.path("message").asText());
         }
         return lines;

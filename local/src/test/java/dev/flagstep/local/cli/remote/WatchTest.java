@@ -83,7 +83,7 @@ class WatchTest {
         // unchanged second poll: nothing printed; then one line per new event and per status change, in order
         assertThat(text).endsWith("""
                 2026-11-24T06:02:00Z  Normal  Advance weight 20
-                test/podinfo  Progressing  weight 20%  failed 0  revision 6.7.1 running 10m
+                test/podinfo  Progressing  weight 20%  failed 0  revision 6.7.1 running
                 2026-11-24T06:03:00Z  Normal  Promotion completed
                 test/podinfo  Succeeded  weight 0%  failed 0  idle
                 """);
