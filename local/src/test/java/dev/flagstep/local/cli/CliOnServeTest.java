@@ -133,7 +133,8 @@ class CliOnServeTest {
 
         Result open = cli("gate", "open", "cli/podinfo", "confirm-promotion", "--reason", "dashboards green");
         assertThat(open.exit()).as("%s", open).isZero();
-        assertThat(open.out()).isEqualTo("gate confirm-promotion of cli/podinfo open; the waiting rollout resumed at once\n");
+        // "; the waiting rollout resumed at once" when the API says so (resumedRollout: the token was completed here)
+        assertThat(open.out()).startsWith("gate confirm-promotion of cli/podinfo open");
         eventually(() -> phase("podinfo").equals("Succeeded") && !active("podinfo"));
 
         Result events = cli("events", "cli/podinfo");
@@ -146,6 +147,28 @@ class CliOnServeTest {
                 "GET .../runs is not served yet (the manual-operations routes): history is checked once it is");
         assertThat(history.exit()).as("%s", history).isZero();
         assertThat(history.out()).contains("6.7.1", "Succeeded", "approved confirm-promotion by local");
+    }
+
+    /** Runs where serve has the manual-operations routes (skipped, saying so, where it does not yet). */
+    @Test
+    void promoteFinishesAWaitingRolloutAndAbortAfterItIsRefusedWithExitOne() throws IOException {
+        cli("apply", "-f", file("ops.yaml", gated("ops")).toString());
+        cli("rollout", "cli/ops", "--revision", SimulatedTargets.FIRST_TAG);
+        eventually(() -> phase("ops").equals("Initialized") && !active("ops"));
+        cli("rollout", "cli/ops", "--revision", "6.7.1");
+        eventually(() -> gateWaiting("ops"));
+
+        Result promote = cli("promote", "cli/ops", "--reason", "p99 fine");
+        Assumptions.assumeFalse(promote.exit() == 1 && promote.err().contains("Not found (404)"),
+                "POST .../promote is not served yet (the manual-operations routes)");
+        assertThat(promote.exit()).as("%s", promote).isZero();
+        assertThat(promote.out()).startsWith("promote of cli/ops requested (run ");
+        eventually(() -> phase("ops").equals("Succeeded") && !active("ops"));
+
+        Result abort = cli("abort", "cli/ops");
+        assertThat(abort.exit()).as("%s", abort).isEqualTo(1);
+        assertThat(abort.err()).startsWith("flagstep abort: Operation not allowed (409): ").hasLineCount(1);
+        assertThat(cli("history", "cli/ops").out()).contains("promote by local at ", ": \"p99 fine\"");
     }
 
     @Test
