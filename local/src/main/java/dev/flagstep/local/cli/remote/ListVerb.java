@@ -61,7 +61,8 @@ final class ListVerb implements ApiVerb {
         return 0;
     }
 
+    /** A query value or path segment, percent-encoded as SigV4 canonicalises it (a space is %20, never '+'). */
     static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

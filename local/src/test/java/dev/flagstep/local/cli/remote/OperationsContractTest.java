@@ -100,6 +100,19 @@ class OperationsContractTest {
     }
 
     @Test
+    void apiGatewayRefusingTheCallerIsItsMessageWithExitThree() {
+        api.on("POST " + PATH + "/abort", Reply.json(403, "{\"message\":\"User: arn:aws:iam::1:user/ann is not authorized to "
+                + "perform: execute-api:Invoke\"}"));
+
+        assertThatThrownBy(() -> run(verb("abort"), "test/podinfo"))
+                .isInstanceOfSatisfying(ApiFailure.Refused.class, f -> {
+                    assertThat(f.exitCode()).isEqualTo(3);
+                    assertThat(f.lines()).containsExactly(
+                            "Forbidden (403): User: arn:aws:iam::1:user/ann is not authorized to perform: execute-api:Invoke");
+                });
+    }
+
+    @Test
     void retryStartsANewRunOfTheFailedRevision() {
         api.on("POST " + PATH + "/retry", Reply.json(201, "{\"status\":\"started\",\"runId\":\"r2\",\"executionId\":\"arn:x\","
                 + "\"revision\":\"6.7.1\",\"retryOf\":\"r1\"}"));
@@ -143,9 +156,10 @@ class OperationsContractTest {
                             "phase":"Progressing","canaryWeight":10,"failedChecks":0,"runId":"r1"}],"next":"n2"}
                 """));
 
-        assertThat(run(verb("events"), "test/podinfo", "--run", "r1", "--cursor", "n1", "--limit", "1")).isZero();
+        assertThat(run(verb("events"), "test/podinfo", "--run", "r1", "--cursor", "n1 a+b/c=", "--limit", "1")).isZero();
 
-        assertThat(api.requests.getFirst().pathAndQuery()).isEqualTo(PATH + "/events?limit=1&cursor=n1&runId=r1");
+        // percent-encoded as SigV4 canonicalises a query: a space is %20, never '+'
+        assertThat(api.requests.getFirst().pathAndQuery()).isEqualTo(PATH + "/events?limit=1&cursor=n1%20a%2Bb%2Fc%3D&runId=r1");
         assertThat(out()).isEqualTo("2026-11-24T06:01:00Z Normal  Progressing           10%  Advance podinfo.test canary weight 10\n"
                 + "(more: --cursor n2)\n");
     }
