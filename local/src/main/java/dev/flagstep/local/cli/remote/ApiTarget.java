@@ -48,7 +48,7 @@ public final class ApiTarget {
             return new ApiClient(url, new RequestSigner.Unsigned(), env.http());
         }
         String region = region(o, Optional.of(url), env).orElseThrow(() -> new BadOptions(
-                "cannot tell the region to sign requests to " + url.getHost() + " for: give --region (or set AWS_REGION)"));
+                "cannot tell which region to sign requests to " + url.getHost() + " for: give --region (or set AWS_REGION)"));
         return new ApiClient(url, new RequestSigner.SigV4(env.credentials().apply(o.profile()), region, env.clock()), env.http());
     }
 

@@ -69,12 +69,15 @@ public sealed interface RequestSigner {
             return added;
         }
 
+        /** The SDK's reason without its list of every provider it tried (a screenful on one line). */
         private static String firstLine(String s) {
             if (s == null) {
                 return "unknown reason";
             }
             int nl = s.indexOf('\n');
-            return nl < 0 ? s : s.substring(0, nl);
+            String line = nl < 0 ? s : s.substring(0, nl);
+            int chain = line.indexOf(" AwsCredentialsProviderChain(");
+            return chain < 0 ? line : line.substring(0, chain);
         }
 
         @Override
