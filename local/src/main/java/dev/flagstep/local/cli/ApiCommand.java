@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * the connection options every one takes, {@code -h}, and the failures printed as lines with exit codes 1 (the API
  * refused) and 3 (unreachable, or credentials refused) instead of stack traces.
  */
-record ApiCommand(ApiVerb verb, PrintStream out, PrintStream err, RemoteEnvironment env, StackOutputs stacks) implements Command {
+record ApiCommand(ApiVerb verb, PrintStream out, PrintStream err, RemoteEnvironment env, StackOutputs stacks) {
 
     static final Set<String> CONNECTION = Set.of("api", "stack", "profile", "region", "output");
 
@@ -60,7 +60,7 @@ record ApiCommand(ApiVerb verb, PrintStream out, PrintStream err, RemoteEnvironm
         return out;
     }
 
-    @Override
+    /** Like {@link Command#run}: the exit code; a wrong command line is thrown as {@link Args.UsageException}. */
     public int run(List<String> argv) {
         List<String> expanded = expandShort(argv);
         if (expanded.contains("--help")) {

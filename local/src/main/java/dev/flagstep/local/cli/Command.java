@@ -7,7 +7,7 @@ import java.util.List;
  * One {@code flagstep} command: it parses its own command line (throwing {@link Args.UsageException}, which
  * {@link Main} answers with the usage and exit 2), writes to {@code out} and {@code err}, and answers Main's exit code.
  */
-sealed interface Command permits ApiCommand, DemoCommand, RunCommand, ServeCommand, StatusCommand, ValidateCommand {
+sealed interface Command permits DemoCommand, RunCommand, ServeCommand, StatusCommand, ValidateCommand {
 
     PrintStream out();
 

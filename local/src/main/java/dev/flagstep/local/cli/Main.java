@@ -1,12 +1,12 @@
 package dev.flagstep.local.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 import dev.flagstep.local.cli.remote.ApiVerb;
 import dev.flagstep.local.cli.remote.RemoteEnvironment;
 import dev.flagstep.local.cli.remote.StackOutputs;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The {@code flagstep} command: the local runtime's front door, and a client of the HTTP API ({@code flagstep serve}'s
@@ -54,20 +54,6 @@ public final class Main {
                   --kubeconfig FILE, --context NAME, --speed N, --db-path DIR, --provider NAME, --metrics-server URL,
                   --service NAME.NS[:PORT]=URL
                                            as for run
-            """
-            // ---- API commands (cli-remote; docs/cli.md): keep additions to the local commands above this line ----
-            + "\n  on an API (flagstep serve, or a deployed stack: --api URL / --stack NAME):\n"
-            + ApiCommand.usage()
-            + Main.EXIT_CODES;
-
-    static final String EXIT_CODES = """
-
-            exit codes:
-              0  done: a rollout Succeeded, a document is valid, the API did what was asked
-              1  a rollout Failed (run, get -w), an invalid document, or the API refused: unknown canary, invalid
-                 document (each field printed), an operation the rollout's phase does not allow (409)
-              2  a wrong command line, or a setup that cannot start (a port in use, an unreadable kubeconfig)
-              3  the API cannot be reached, there are no AWS credentials, or it refused them (401/403)
             """;
 
     private Main() {}
@@ -78,12 +64,12 @@ public final class Main {
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
-            out.print(USAGE);
+            out.print(HELP);
             return argv.isEmpty() ? 2 : 0;
         }
         List<String> rest = argv.subList(1, argv.size());
         Optional<ApiVerb> api = ApiCommand.verb(argv.get(0));
-        if (api.isEmpty() && LOCAL_COMMANDS.contains(argv.get(0)) && (rest.contains("--help") || rest.contains("-h"))) {
+        if (api.isEmpty() && localCommands().contains(argv.get(0)) && (rest.contains("--help") || rest.contains("-h"))) {
             out.print("usage: flagstep " + section(argv.get(0)).substring(2));
             return 0;
         }
@@ -99,37 +85,58 @@ public final class Main {
                 case "status" -> new StatusCommand(out, err);
                 case "serve" -> new ServeCommand(out, err);
                 default -> throw new Args.UsageException("unknown command \"" + argv.get(0) + "\"; expected one of "
-                        + String.join(", ", Stream.concat(LOCAL_COMMANDS.stream(), ApiVerb.all().stream().map(ApiVerb::name)).toList()));
+                        + String.join(", ", Arrays.asList("demo", "validate", "run", "status", "serve")));
             };
             return command.run(rest);
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());
             if (api.isPresent()) {
-                err.println("usage: flagstep " + synopsis(api.get())
-                        + "   (flagstep " + argv.get(0) + " --help: every option)");
+                err.println("usage: flagstep " + synopsis(api.get()) + "   (flagstep " + argv.get(0) + " --help: every option)");
             } else {
-                err.print(LOCAL_COMMANDS.contains(argv.get(0)) ? "usage: flagstep " + section(argv.get(0)).substring(2) : USAGE);
+                err.print(localCommands().contains(argv.get(0)) ? "usage: flagstep " + section(argv.get(0)).substring(2) : HELP);
             }
             return 2;
         }
     }
 
-    /** The command's synopsis: the first line of its help, without the description at column 29. */
+    // ---- the API commands (docs/cli.md) and per-command --help ----
+
+    /** {@code flagstep --help}: the local commands ({@link #USAGE}), the API commands, the exit codes. */
+    static final String HELP = USAGE
+            + "\n  on an API (flagstep serve, or a deployed stack: --api URL / --stack NAME):\n"
+            + ApiCommand.usage()
+            + """
+
+            exit codes:
+              0  done: a rollout Succeeded, a document is valid, the API did what was asked
+              1  a rollout Failed (run, get -w), an invalid document, or the API refused: unknown canary, invalid
+                 document (each field printed), an operation the rollout's phase does not allow (409)
+              2  a wrong command line, or a setup that cannot start (a port in use, an unreadable kubeconfig)
+              3  the API cannot be reached, there are no AWS credentials, or it refused them (401/403)
+            """;
+
+    /** An API command's synopsis: the first line of its help, without the description at column 29. */
     static String synopsis(ApiVerb verb) {
         String first = verb.help().lines().findFirst().orElse("");
         return (first.length() > 29 ? first.substring(0, 29) : first).strip();
     }
 
-    static final List<String> LOCAL_COMMANDS = List.of("demo", "validate", "run", "status", "serve");
+    /** The local commands, as {@link #USAGE} lists them (a line indented by two spaces names one). */
+    static List<String> localCommands() {
+        return USAGE.lines().filter(Main::commandLine).map(l -> l.strip().split(" ")[0]).toList();
+    }
+
+    private static boolean commandLine(String line) {
+        return line.startsWith("  ") && !line.startsWith("   ");
+    }
 
     /** A local command's lines of {@link #USAGE}: its own line and the indented option lines under it. */
     static String section(String command) {
         StringBuilder s = new StringBuilder();
         boolean in = false;
         for (String line : USAGE.lines().toList()) {
-            boolean commandLine = line.startsWith("  ") && !line.startsWith("   ");
-            if (commandLine) {
-                in = line.startsWith("  " + command + " ") || line.equals("  " + command);
+            if (commandLine(line)) {
+                in = line.strip().split(" ")[0].equals(command);
             }
             if (in) {
                 s.append(line).append('\n');

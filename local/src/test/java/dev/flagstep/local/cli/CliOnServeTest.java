@@ -240,7 +240,7 @@ class CliOnServeTest {
 
     @Test
     void everyCommandAnswersHelp() {
-        List<String> commands = new ArrayList<>(Main.LOCAL_COMMANDS);
+        List<String> commands = new ArrayList<>(Main.localCommands());
         ApiVerb.all().forEach(v -> commands.add(v.name()));
         for (String command : commands) {
             for (String help : List.of("--help", "-h")) {
