@@ -34,8 +34,23 @@ final class Watch {
         String runOf = "";
         boolean waitingNoted = false;
         String lastJson = "";
+        int failures = 0;
         while (true) {
-            JsonNode canary = in.api().get(Invocation.path(id)).body();
+            JsonNode canary;
+            try {
+                canary = in.api().get(Invocation.path(id)).body();
+                failures = 0;
+            } catch (ApiFailure f) {
+                // a long watch outlives a network blip or a 503: say so and poll again, up to a point
+                if (!transient_(f) || ++failures > MAX_FAILURES) {
+                    throw f;
+                }
+                terminal.note("poll failed (" + failures + " of " + MAX_FAILURES + " in a row): " + f.lines().getFirst() + "; trying again");
+                if (!pause()) {
+                    return 0;
+                }
+                continue;
+            }
             Optional<String> active = in.text(canary.path("activeRun"), "runId");
             String key = active.orElse("");
             if (!key.equals(runOf) || run.isEmpty()) {
@@ -60,12 +75,28 @@ final class Watch {
                 terminal.note("no rollout running on " + id + "; waiting for one (Ctrl-C stops)");
                 waitingNoted = true;
             }
-            try {
-                in.env().sleeper().sleep(interval);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return 0;
             }
+        }
+    }
+
+    /** Polls in a row that may fail (no answer, a 5xx) before the watch gives up with that failure. */
+    static final int MAX_FAILURES = 5;
+
+    private static boolean transient_(ApiFailure f) {
+        return f instanceof ApiFailure.Unreachable u && !u.getMessage().startsWith("no AWS credentials")
+                || f instanceof ApiFailure.Refused r && r.status() >= 500;
+    }
+
+    /** Sleeps the interval; false when interrupted (Ctrl-C). */
+    private boolean pause() {
+        try {
+            in.env().sleeper().sleep(interval);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

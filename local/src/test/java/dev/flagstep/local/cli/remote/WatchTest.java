@@ -1,6 +1,7 @@
 package dev.flagstep.local.cli.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flagstep.local.cli.Args;
 import dev.flagstep.local.cli.remote.ScriptedApi.Reply;
@@ -129,6 +130,22 @@ class WatchTest {
         assertThat(watch(false)).isZero();
         assertThat(output()).contains("no rollout running on test/podinfo; waiting for one (Ctrl-C stops)");
         assertThat(api.count("GET " + PATH)).isEqualTo(4);
+    }
+
+    @Test
+    void aFailedPollIsNotedAndTriedAgainUntilFiveInARow() {
+        api.on("GET " + PATH,
+                Reply.json(canary("Progressing", 10, "r1")),
+                Reply.problem(503, "Service unavailable", "DynamoDB failed; try again"),
+                Reply.json(canary("Succeeded", 0, null)));
+
+        assertThat(watch(false)).isZero();
+        assertThat(output()).contains("poll failed (1 of 5 in a row): Service unavailable (503): DynamoDB failed; try again; "
+                + "trying again\n");
+
+        api.on("GET " + PATH, Reply.json(canary("Progressing", 10, "r1")), Reply.problem(503, "Service unavailable", "down"));
+        assertThatThrownBy(() -> watch(false)).isInstanceOf(ApiFailure.Refused.class);
+        assertThat(output()).contains("poll failed (5 of 5 in a row)").doesNotContain("(6 of 5");
     }
 
     @Test
