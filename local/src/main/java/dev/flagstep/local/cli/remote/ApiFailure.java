@@ -84,6 +84,18 @@ public abstract sealed class ApiFailure extends RuntimeException {
         }
     }
 
+    /** An SDK exception's reason on one line: its first line, without the list of every credentials provider tried. */
+    static String reason(Exception e) {
+        String s = e.getMessage();
+        if (s == null) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        int chain = line.indexOf(" AwsCredentialsProviderChain(");
+        return chain < 0 ? line : line.substring(0, chain);
+    }
+
     /** One problem of an invalid canary document. */
     public record FieldError(String path, String message) {}
 }

@@ -49,7 +49,7 @@ public sealed interface RequestSigner {
                 identity = credentials.resolveCredentials();
             } catch (RuntimeException e) {
                 throw new ApiFailure.Unreachable("no AWS credentials to sign the request to " + uri.getHost() + ": "
-                        + firstLine(e.getMessage()) + " (set AWS_PROFILE or --profile, or run aws sso login / aws configure)");
+                        + ApiFailure.reason(e) + " (set AWS_PROFILE or --profile, or run aws sso login / aws configure)");
             }
             SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
             headers.forEach(unsigned::putHeader);
@@ -67,17 +67,6 @@ public sealed interface RequestSigner {
                 }
             });
             return added;
-        }
-
-        /** The SDK's reason without its list of every provider it tried (a screenful on one line). */
-        private static String firstLine(String s) {
-            if (s == null) {
-                return "unknown reason";
-            }
-            int nl = s.indexOf('\n');
-            String line = nl < 0 ? s : s.substring(0, nl);
-            int chain = line.indexOf(" AwsCredentialsProviderChain(");
-            return chain < 0 ? line : line.substring(0, chain);
         }
 
         @Override

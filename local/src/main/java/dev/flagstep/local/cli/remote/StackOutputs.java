@@ -39,16 +39,8 @@ public interface StackOutputs {
                 String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
                 throw new ApiFailure.Unreachable("cannot read stack " + stack + " in " + region + ": " + message);
             } catch (SdkClientException e) {
-                throw new ApiFailure.Unreachable("cannot read stack " + stack + " in " + region + ": " + firstLine(e.getMessage()));
+                throw new ApiFailure.Unreachable("cannot read stack " + stack + " in " + region + ": " + ApiFailure.reason(e));
             }
         };
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unknown reason";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
