@@ -3,11 +3,16 @@ package dev.flagstep.local.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import dev.flagstep.local.cli.remote.ApiVerb;
+import dev.flagstep.local.cli.remote.RemoteEnvironment;
+import dev.flagstep.local.cli.remote.StackOutputs;
+import java.util.Optional;
 
 /**
- * The {@code flagstep} command: the local runtime's front door. Exit codes: 0 success (a rollout
- * Succeeded, a document is valid), 1 a failed rollout or an invalid document, 2 a wrong command line
- * or setup.
+ * The {@code flagstep} command: the local runtime's front door, and a client of the HTTP API ({@code flagstep serve}'s
+ * or a deployed stack's: {@link ApiCommand}). Exit codes ({@link #EXIT_CODES}): 0 success, 1 a failed rollout, an
+ * invalid document or a refusal of the API, 2 a wrong command line or setup, 3 an API that cannot be reached or
+ * refused the credentials.
  */
 public final class Main {
 
@@ -66,11 +71,20 @@ public final class Main {
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
         if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
-            out.print(USAGE);
+            out.print(HELP);
             return argv.isEmpty() ? 2 : 0;
         }
         List<String> rest = argv.subList(1, argv.size());
+        Optional<ApiVerb> api = ApiCommand.verb(argv.get(0));
+        if (api.isEmpty() && localCommands().contains(argv.get(0)) && (rest.contains("--help") || rest.contains("-h"))) {
+            out.print("usage: flagstep " + section(argv.get(0)).substring(2));
+            return 0;
+        }
         try {
+            if (api.isPresent()) {
+                return new ApiCommand(api.get(), out, err, RemoteEnvironment.system(Progress.isTerminal()),
+                        StackOutputs.cloudFormation(Optional.empty())).run(rest);
+            }
             Command command = switch (argv.get(0)) {
                 case "validate" -> new ValidateCommand(out, err);
                 case "run" -> new RunCommand(out, err);
@@ -84,8 +98,58 @@ public final class Main {
             return command.run(rest);
         } catch (Args.UsageException e) {
             err.println("flagstep: " + e.getMessage());
-            err.print(USAGE);
+            if (api.isPresent()) {
+                err.println("usage: flagstep " + synopsis(api.get()) + "   (flagstep " + argv.get(0) + " --help: every option)");
+            } else {
+                err.print(localCommands().contains(argv.get(0)) ? "usage: flagstep " + section(argv.get(0)).substring(2) : HELP);
+            }
             return 2;
         }
+    }
+
+    // ---- the API commands (docs/cli.md) and per-command --help ----
+
+    /** {@code flagstep --help}: the local commands ({@link #USAGE}), the API commands, the exit codes. */
+    static final String HELP = USAGE
+            + "\n  on an API (flagstep serve, or a deployed stack: --api URL / --stack NAME):\n"
+            + ApiCommand.usage()
+            + """
+
+            exit codes:
+              0  done: a rollout Succeeded, a document is valid, the API did what was asked
+              1  a rollout Failed (run, get -w), an invalid document, or the API refused: unknown canary, invalid
+                 document (each field printed), an operation the rollout's phase does not allow (409)
+              2  a wrong command line, or a setup that cannot start (a port in use, an unreadable kubeconfig)
+              3  the API cannot be reached, there are no AWS credentials, or it refused them (401/403)
+            """;
+
+    /** An API command's synopsis: the first line of its help, without the description at column 29. */
+    static String synopsis(ApiVerb verb) {
+        String first = verb.help().lines().findFirst().orElse("");
+        return (first.length() > 29 ? first.substring(0, 29) : first).strip();
+    }
+
+    /** The local commands, as {@link #USAGE} lists them (a line indented by two spaces names one). */
+    static List<String> localCommands() {
+        return USAGE.lines().filter(Main::commandLine).map(l -> l.strip().split(" ")[0]).toList();
+    }
+
+    private static boolean commandLine(String line) {
+        return line.startsWith("  ") && !line.startsWith("   ");
+    }
+
+    /** A local command's lines of {@link #USAGE}: its own line and the indented option lines under it. */
+    static String section(String command) {
+        StringBuilder s = new StringBuilder();
+        boolean in = false;
+        for (String line : USAGE.lines().toList()) {
+            if (commandLine(line)) {
+                in = line.strip().split(" ")[0].equals(command);
+            }
+            if (in) {
+                s.append(line).append('\n');
+            }
+        }
+        return s.toString();
     }
 }

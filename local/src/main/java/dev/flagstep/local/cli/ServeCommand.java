@@ -223,6 +223,9 @@ public record ServeCommand(PrintStream out, PrintStream err) implements Command 
                 + u + "/canaries/test/podinfo/rollouts" + (simulate ? "   # first pass: creates the primary" : ""));
         out.println("  curl -H 'Content-Type: application/json' -d '{\"revision\":\"6.7.1\"}' " + u + "/canaries/test/podinfo/rollouts");
         out.println("  curl " + u + "/canaries/test/podinfo");
+        // the flagstep command on this API (docs/cli.md); loopback http needs no --api on the default port
+        out.println("  ./flagstep get -w test/podinfo" + (u.equals(dev.flagstep.local.cli.remote.ApiTarget.DEFAULT_API) ? "" : " --api " + u)
+                + "   # or list, apply -f, rollout, gate open, promote, history (flagstep --help)");
         out.println("  curl -X POST " + u + "/canaries/test/podinfo/gates/confirm-promotion/open");
         out.println("  curl -H 'Content-Type: application/json' -d '{\"name\":\"podinfo\",\"namespace\":\"test\"}' " + u
                 + "/gate/open");

@@ -1,6 +1,7 @@
 package dev.flagstep.local.cli;
 
 import dev.flagstep.local.LocalDynamo;
+import dev.flagstep.local.cli.remote.Invocation;
 
 import dev.flagstep.events.CanaryEvent;
 import dev.flagstep.spec.CanaryId;
@@ -26,7 +27,7 @@ record StatusCommand(PrintStream out, PrintStream err) implements Command {
         if (db.isEmpty()) {
             throw new Args.UsageException("status reads the table a run kept with --db-path DIR; give the same --db-path");
         }
-        Optional<CanaryId> one = args.positional().isEmpty() ? Optional.empty() : Optional.of(canary(args.positional().get(0)));
+        Optional<CanaryId> one = args.positional().isEmpty() ? Optional.empty() : Optional.of(Invocation.parseCanary(args.positional().get(0)));
         if (Files.exists(db.get()) && !Files.isDirectory(db.get())) {
             throw new Args.UsageException("--db-path names the directory a run kept its table in; " + db.get() + " is a file");
         }
@@ -61,20 +62,5 @@ record StatusCommand(PrintStream out, PrintStream err) implements Command {
         } catch (RuntimeException e) {
             return failed("flagstep status: ", e); // the table could not be read (DynamoDB Local did not start)
         }
-    }
-
-    /** NAMESPACE/NAME with Kubernetes' name rules: a usage error before anything starts. */
-    private static CanaryId canary(String arg) {
-        String[] parts = arg.split("/", 2);
-        if (parts.length != 2) {
-            throw new Args.UsageException("name a canary as NAMESPACE/NAME, got \"" + arg + "\"");
-        }
-        if (!CanaryId.isNamespace(parts[0])) {
-            throw new Args.UsageException("\"" + parts[0] + "\" is not a namespace (lower-case letters, digits and '-', at most 63)");
-        }
-        if (!CanaryId.isName(parts[1])) {
-            throw new Args.UsageException("\"" + parts[1] + "\" is not a canary name (lower-case letters, digits, '-' and '.', at most 253)");
-        }
-        return new CanaryId(parts[0], parts[1]);
     }
 }
