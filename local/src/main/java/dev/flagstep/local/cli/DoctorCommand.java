@@ -4,6 +4,11 @@ import dev.flagstep.doctor.Doctor;
 import dev.flagstep.doctor.Finding;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.Kubeconfig;
+import dev.flagstep.local.cli.remote.ApiFailure;
+import dev.flagstep.local.cli.remote.ApiTarget;
+import dev.flagstep.local.cli.remote.DoctorInvocation;
+import dev.flagstep.local.cli.remote.RemoteEnvironment;
+import dev.flagstep.local.cli.remote.StackOutputs;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.SpecParser;
 import dev.flagstep.sync.CanaryRenderer;
@@ -24,16 +29,24 @@ import java.util.Set;
 /**
  * {@code flagstep doctor [--file FILE]... [--kubeconfig F] [--context C]}: the preflight checks of
  * {@link Doctor} for the cluster's Canary objects and the canary files given, each finding with its fix; exit 1
- * when any check fails. Nothing is written to the cluster and no webhook is called.
+ * when any check fails. With {@code --stack NAME} the deployed stack's DoctorFunction runs them from AWS (exit 3
+ * when it cannot be invoked). Nothing is written to the cluster and no webhook is called.
  */
-record DoctorCommand(PrintStream out, PrintStream err) implements Command {
+record DoctorCommand(PrintStream out, PrintStream err, RemoteEnvironment env, StackOutputs stacks) implements Command {
+
+    DoctorCommand(PrintStream out, PrintStream err) {
+        this(out, err, RemoteEnvironment.system(false), StackOutputs.cloudFormation(Optional.empty()));
+    }
 
     @Override
     public int run(List<String> argv) {
-        Args args = Args.parse(argv, Set.of("kubeconfig", "context", "metrics-server", "watch-namespaces"), Set.of("file"),
-                Set.of());
+        Args args = Args.parse(argv, Set.of("kubeconfig", "context", "metrics-server", "watch-namespaces", "stack", "profile",
+                "region"), Set.of("file"), Set.of());
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("doctor takes no arguments; name canary files with --file FILE");
+        }
+        if (args.option("stack").isPresent()) {
+            return deployed(args);
         }
         List<Doctor.Subject> subjects = new ArrayList<>();
         for (String file : args.all("file")) {
@@ -52,6 +65,29 @@ record DoctorCommand(PrintStream out, PrintStream err) implements Command {
         List<Finding> findings = new ArrayList<>();
         subjects.addAll(clusterCanaries(kube, watch, findings));
         findings.addAll(0, new Doctor(kube, metricsServer, Clock.systemUTC()).examine(subjects));
+        return report(findings);
+    }
+
+    /** {@code --stack}: the deployed stack's DoctorFunction runs the checks from AWS, for every canary of its table. */
+    private int deployed(Args args) {
+        for (String local : List.of("kubeconfig", "context", "metrics-server", "watch-namespaces")) {
+            if (args.option(local).isPresent()) throw new Args.UsageException("--" + local + " is for the local doctor, not --stack");
+        }
+        if (!args.all("file").isEmpty()) {
+            throw new Args.UsageException("--file is for the local doctor; --stack examines the canaries of the stack's table");
+        }
+        try {
+            return report(DoctorInvocation.run(new ApiTarget.Options(Optional.empty(), args.option("stack"), args.option("profile"),
+                    args.option("region")), env, stacks));
+        } catch (ApiTarget.BadOptions e) {
+            throw new Args.UsageException(e.getMessage());
+        } catch (ApiFailure f) {
+            err.println("flagstep doctor: " + f.lines().getFirst());
+            return 3;
+        }
+    }
+
+    private int report(List<Finding> findings) {
         print(out, findings);
         long failed = findings.stream().filter(f -> f.verdict() == Finding.Verdict.FAIL).count();
         out.println(failed == 0 ? "no problems found" : failed + (failed == 1 ? " problem" : " problems") + " found");

@@ -59,6 +59,9 @@ public final class Main {
                                            every RBAC verb flagstep needs (SelfSubjectAccessReview), each with its fix;
                                            exit 1 when a check fails. Nothing is written, no webhook called
                   --file FILE              also check this canary document (repeatable)
+                  --stack NAME             run the checks on AWS: the stack's DoctorFunction (a role in the phases'
+                                           Kubernetes group) adds the EKS authentication mode and access entries and
+                                           examines every canary of the stack's table; --profile P, --region R
                   --kubeconfig FILE, --context NAME, --watch-namespaces NS, --metrics-server URL
                                            as for serve and run (the metrics server of builtin metrics)
             """;

@@ -70,7 +70,7 @@ public final class ApiTarget {
         return "http".equals(url.getScheme()) && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 
-    static Optional<String> region(Options o, Optional<URI> url, RemoteEnvironment env) {
+    public static Optional<String> region(Options o, Optional<URI> url, RemoteEnvironment env) {
         return o.region()
                 .or(() -> url.flatMap(u -> fromHost(u.getHost())))
                 .or(() -> Optional.ofNullable(env.env().get("AWS_REGION")).filter(s -> !s.isBlank()))

@@ -38,9 +38,14 @@ public sealed interface RequestSigner {
      * SigV4 for {@value #SERVICE} with the SDK's signer; credentials are resolved per request (a profile's SSO or
      * assumed-role credentials refresh), the signing time comes from {@code clock} (tests fix it).
      */
-    record SigV4(AwsCredentialsProvider credentials, String region, Clock clock) implements RequestSigner {
+    record SigV4(AwsCredentialsProvider credentials, String region, Clock clock, String service) implements RequestSigner {
 
         private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+
+        /** For the API ({@value RequestSigner#SERVICE}). */
+        public SigV4(AwsCredentialsProvider credentials, String region, Clock clock) {
+            this(credentials, region, clock, SERVICE);
+        }
 
         @Override
         public Map<String, List<String>> sign(String method, URI uri, Map<String, String> headers, byte[] body) {
@@ -55,7 +60,7 @@ public sealed interface RequestSigner {
             headers.forEach(unsigned::putHeader);
             SdkHttpRequest signed = SIGNER.sign(r -> r.identity(identity).request(unsigned.build())
                             .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                             .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                             .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock))
                     .request();
@@ -71,7 +76,7 @@ public sealed interface RequestSigner {
 
         @Override
         public String toString() {
-            return "SigV4 (" + SERVICE + ", " + region + ")";
+            return "SigV4 (" + service + ", " + region + ")";
         }
     }
 }
