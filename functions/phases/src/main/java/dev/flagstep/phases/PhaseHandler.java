@@ -81,7 +81,9 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         Services s = services.get();
         PhaseOutput out;
         try {
-            out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in, deadline);
+            out = in.taskToken().isEmpty() ? run(s, in, deadline)
+                    : in.pauseWait() ? parkPaused(s, in, in.taskToken().get())
+                    : park(s, in, in.taskToken().get());
         } catch (RuntimeException failure) {
             Optional<String> cause = Transience.cause(failure);
             if (cause.isEmpty()) {
@@ -168,6 +170,21 @@ public abstract class PhaseHandler implements RequestStreamHandler {
                 s.taskTokens().resume(token, "{}");
             } catch (RuntimeException e) {
                 System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
+            }
+        }
+        return PhaseOutput.of(in, Decision.PARKED);
+    }
+
+    /**
+     * WaitForResume: parks the token on the paused run, where {@code resume} (or a promote or abort) takes and
+     * completes it. A run resumed between its paused tick and this park goes on at once.
+     */
+    private PhaseOutput parkPaused(Services s, PhaseInput in, String token) {
+        if (!s.runs().parkPaused(in.canary(), in.runId(), token, s.clock().instant())) {
+            try {
+                s.taskTokens().resume(token, "{}");
+            } catch (RuntimeException e) {
+                System.getLogger("flagstep").log(System.Logger.Level.INFO, "resumed task not woken: " + e.getMessage());
             }
         }
         return PhaseOutput.of(in, Decision.PARKED);
