@@ -56,6 +56,19 @@ final class InterpreterRolloutExecutions implements RolloutExecutions {
     }
 
     @Override
+    public boolean startClaimed(CanaryId canary, String name, JsonNode input) {
+        if (started.containsKey(name)) {
+            return false;
+        }
+        try {
+            started.put(name, interpreter.start(name, input).chain());
+            return true;
+        } catch (ExecutionAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void stop(String executionArn, String error, String cause) {
         interpreter.running().stream().filter(e -> e.arn().equals(executionArn)).forEach(e -> e.stop(error, cause));
     }

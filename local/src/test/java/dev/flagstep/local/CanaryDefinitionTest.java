@@ -203,9 +203,11 @@ class CanaryDefinitionTest {
     void theAnswersOfAHandlerIncludeItsHelpersAndTheProtocol() throws IOException {
         assertThat(answers("ConfirmRolloutHandler")).containsExactlyInAnyOrder(
                 Decision.OPEN, Decision.CLOSED, Decision.ROLLBACK, Decision.SUPERSEDED);
-        // the checks, then the traffic step of the same tick (AdvanceTraffic.run, GateWait.closed)
+        // the checks, then the traffic step of the same tick (AdvanceTraffic.run, GateWait.closed); an operator's
+        // pause (Operated.analysis) parks the run in WaitForResume
         assertThat(answers("AnalysisHandler")).containsExactlyInAnyOrder(Decision.FAILED, Decision.NOT_READY,
-                Decision.ROLLBACK, Decision.SUPERSEDED, Decision.ADVANCED, Decision.CLOSED, Decision.PROMOTE);
+                Decision.ROLLBACK, Decision.SUPERSEDED, Decision.ADVANCED, Decision.CLOSED, Decision.PROMOTE,
+                Decision.PAUSED);
         assertThat(answers("PostRolloutHandler")).containsExactlyInAnyOrder(Decision.SUCCEEDED, Decision.FAILED);
     }
 

@@ -64,7 +64,7 @@ public final class ExecutionRolloutStarter implements RolloutStarter {
     @Override
     public synchronized RolloutStart startRetry(RolloutRequest request, String runId) {
         String arn = executions.executionArn(runId);
-        return executions.start(request.canary(), runId, input(request, runId))
+        return executions.startClaimed(request.canary(), runId, input(request, runId))
                 ? new RolloutStart.Started(arn, runId, List.of())
                 : new RolloutStart.AlreadyStarted(arn, runId);
     }
