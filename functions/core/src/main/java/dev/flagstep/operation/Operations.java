@@ -24,6 +24,9 @@ public final class Operations {
      */
     public static OperationVerdict decide(Operation op, Stage stage, CanaryPhase phase, Optional<RunControl> control,
             Optional<Operation> last) {
+        if (op == Operation.RETRY) {
+            throw new IllegalArgumentException("retry is decided by decideRetry");
+        }
         if (stage == Stage.NO_RUN) {
             return refused("no rollout is running (phase " + phase + ")");
         }
@@ -32,7 +35,7 @@ public final class Operations {
             case ABORT -> abort(stage, phase, control);
             case PAUSE -> pause(stage, phase, control);
             case RESUME -> resume(phase, control, last);
-            case RETRY -> throw new IllegalArgumentException("retry is decided by decideRetry");
+            case RETRY -> throw new IllegalStateException("unreachable");
         };
     }
 
