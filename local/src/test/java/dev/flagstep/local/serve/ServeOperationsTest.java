@@ -207,6 +207,9 @@ class ServeOperationsTest {
                 "Canary failed! Scaling down op-abort.serve",
                 "Rolling back op-abort.serve abort requested by local: bad latency",
                 "Abort of op-abort.serve requested by local: bad latency");
+        // the third analysis tick (weight 30) rolled back: the analysis went no further
+        assertThat(allEvents("op-abort")).contains("Advance op-abort.serve canary weight 30")
+                .noneMatch(m -> m.contains("canary weight 40"));
         JsonNode run = http.get(path("op-abort") + "/runs").json().path("runs").get(0);
         assertThat(run.path("runId").asText()).isEqualTo(runId);
         assertThat(run.path("result").asText()).isEqualTo("Failed");
