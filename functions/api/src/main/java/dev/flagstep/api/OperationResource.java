@@ -220,6 +220,7 @@ final class OperationResource {
             r.retryOf().ifPresent(x -> o.put("retryOf", x));
             r.supersededBy().ifPresent(x -> o.put("supersededBy", x));
             r.control().filter(c -> r.result() == RunResult.RUNNING).ifPresent(c -> o.put("control", c.wire()));
+            r.pausedSince().filter(p -> r.result() == RunResult.RUNNING).ifPresent(p -> o.put("pausedSince", p.toString()));
             ArrayNode approvals = o.putArray("approvals");
             r.approvals().forEach(a -> approvals.addObject().put("gate", a.gate()).put("who", a.who()).put("why", a.why())
                     .put("when", a.when().toString()));

@@ -158,6 +158,8 @@ class OperationApiTest {
         assertThat(body(post("pause", "")).get("status").asText()).isEqualTo("alreadyRequested");
         assertThat(store.parkPaused(PODINFO, "run-1", "token-p", T0)).isTrue();
         sfn.parkToken("token-p");
+        assertThat(body(get("/canaries/test/podinfo/runs", Map.of())).at("/runs/0/pausedSince").asText()).isEqualTo(T0.toString());
+        assertThat(body(get("/canaries/test/podinfo/runs", Map.of())).at("/runs/0/control").asText()).isEqualTo("pause");
 
         HttpResponse resumed = post("resume", "{\"reason\":\"done looking\"}");
 

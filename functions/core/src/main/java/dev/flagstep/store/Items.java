@@ -241,7 +241,8 @@ final class Items {
                 maps(item, "approvals").stream()
                         .map(m -> new Approval(str(m, "gate").orElse(""), str(m, "who").orElse(""), str(m, "why").orElse(""),
                                 instant(m, "when").orElse(Instant.EPOCH)))
-                        .toList());
+                        .toList(),
+                instant(item, "pausedSince"));
     }
 
     private static List<Map<String, AttributeValue>> maps(Map<String, AttributeValue> item, String name) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * One rollout of one revision: when it ran, how it ended, and the canary weights it set over time; what operators
- * did to it ({@code operations}, the pending {@code control}), who approved its gates, and the failed run it retries.
+ * did to it ({@code operations}, the pending {@code control}), who approved its gates, the failed run it retries, and
+ * since when it is parked on its pause ({@code pausedSince}: WaitForResume holds its task token).
  */
 public record Run(
         CanaryId canary,
@@ -24,7 +25,8 @@ public record Run(
         Optional<String> retryOf,
         Optional<RunControl> control,
         List<RunOperation> operations,
-        List<Approval> approvals) {
+        List<Approval> approvals,
+        Optional<Instant> pausedSince) {
 
     public Run {
         weights = List.copyOf(weights);
@@ -36,7 +38,7 @@ public record Run(
     public Run(CanaryId canary, String runId, String revision, Instant startedAt, Optional<Instant> endedAt,
             RunResult result, List<WeightPoint> weights, Optional<String> supersededBy) {
         this(canary, runId, revision, startedAt, endedAt, result, weights, supersededBy, Optional.empty(),
-                Optional.empty(), List.of(), List.of());
+                Optional.empty(), List.of(), List.of(), Optional.empty());
     }
 
     /** The latest operation on the run, if any. */

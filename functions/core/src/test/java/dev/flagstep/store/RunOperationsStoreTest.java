@@ -64,8 +64,10 @@ class RunOperationsStoreTest {
         store.control(id, "run-1", Optional.empty(), Optional.of(RunControl.PAUSED), op(Operation.PAUSE, "ana"));
 
         assertThat(store.parkPaused(id, "run-1", "token-1", T0)).isTrue();
+        assertThat(store.run(id, "run-1").orElseThrow().pausedSince()).contains(T0);
         assertThat(store.control(id, "run-1", Optional.of(RunControl.PAUSED), Optional.empty(), op(Operation.RESUME, "ana")))
                 .contains(Optional.of("token-1"));
+        assertThat(store.run(id, "run-1").orElseThrow().pausedSince()).isEmpty();
 
         // resumed: a late park of the same pause does not stick, and nothing is left to take
         assertThat(store.parkPaused(id, "run-1", "token-2", T0)).isFalse();
