@@ -327,6 +327,45 @@ class ServeOperationsTest {
     }
 
     @Test
+    void atWaitingPromotionAPauseParksAndAPromoteCompletesItsTokenWithoutTheGate() {
+        // confirm-promotion is this server's loadtester gate, never opened: the promote is the approval
+        h.bootstrap("serve", "op-gated", ServeHarness.canary("op-gated", """
+                    interval: 10m
+                    threshold: 2
+                    stepWeight: 50
+                    maxWeight: 50
+                    webhooks:
+                      - name: approval
+                        type: confirm-promotion
+                        url: %s
+                """.formatted(h.url() + "/gate/check")));
+        rollout("op-gated");
+        until(Duration.ofSeconds(60), () -> assertThat(http.get(path("op-gated")).json().at("/status/phase").asText())
+                .isEqualTo("WaitingPromotion"));
+
+        Http.Reply pause = operate("op-gated", "pause", "hold on");
+        assertThat(pause.json().path("status").asText()).as("%s", pause).isEqualTo("requested");
+        // the analysis keeps running while the gate is closed: its next tick reads the pause and parks the run
+        eventually(Duration.ofSeconds(60), () -> {
+            JsonNode run = http.get(path("op-gated") + "/runs").json().at("/runs/0");
+            assertThat(run.path("pausedSince").isTextual()).as("parked: %s", run).isTrue();
+            return run;
+        });
+        Http.Reply promote = operate("op-gated", "promote", "ship it");
+
+        assertThat(promote.json().path("status").asText()).as("%s", promote).isEqualTo("requested");
+        assertThat(promote.json().path("resumedRollout").asBoolean()).isTrue();
+        assertNotAllowed(operate("op-gated", "resume", ""), "resume");
+        awaitPhase("op-gated", "Succeeded");
+        assertThat(image("op-gated-primary")).isEqualTo(PRIMARY_IMAGE);
+        JsonNode run = http.get(path("op-gated") + "/runs").json().at("/runs/0");
+        assertThat(run.path("operations")).extracting(o -> o.path("operation").asText()).containsExactly("pause", "promote");
+        assertThat(run.path("approvals")).extracting(a -> a.path("gate").asText() + " " + a.path("who").asText())
+                .containsExactly("confirm-promotion local");
+        assertThat(allEvents("op-gated")).contains("Promotion completed! Canary analysis was skipped for op-gated.serve");
+    }
+
+    @Test
     void badRequestsNameTheFieldAndUnknownCanariesAre404() {
         canary("op-bad");
         Http.Reply tooLong = operate("op-bad", "pause", "x".repeat(1001));
