@@ -159,9 +159,20 @@ final class OperationResource {
         SpecRecord spec = spec(id);
         List<Run> runs = store.runs(id, 1000, Optional.empty()).items();
         Optional<Run> last = runs.isEmpty() ? Optional.empty() : Optional.of(runs.getFirst());
+        Optional<ActiveRun> active = store.activeRun(id);
+        // the same retry again (a client retrying its request) while that retry runs: the same answer, nothing started
+        Optional<Run> running = last.filter(l -> l.retryOf().isPresent() && l.result() == RunResult.RUNNING
+                && active.map(a -> a.runId().equals(l.runId())).orElse(false));
+        if (running.isPresent()) {
+            Run r = running.get();
+            ObjectNode out = views.canary(views.object(), id).put("status", "alreadyRequested").put("runId", r.runId());
+            rollouts.executionArn(r.runId()).ifPresent(a -> out.put("executionId", a));
+            out.put("revision", r.revision()).put("retryOf", r.retryOf().get());
+            return HttpResponse.json(200, out.toString());
+        }
         int retries = last.map(l -> (int) runs.stream()
                 .filter(r -> r.revision().equals(l.revision()) && r.retryOf().isPresent()).count()).orElse(0);
-        OperationVerdict verdict = Operations.decideRetry(store.activeRun(id).map(ActiveRun::runId),
+        OperationVerdict verdict = Operations.decideRetry(active.map(ActiveRun::runId),
                 last.map(l -> new Operations.LastRun(l.runId(), l.revision(), result(l.result()),
                         l.result() == RunResult.FAILED)),
                 retries);

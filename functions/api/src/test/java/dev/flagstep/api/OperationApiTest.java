@@ -243,8 +243,13 @@ class OperationApiTest {
         assertThat(retry.operations()).singleElement().satisfies(o -> assertThat(o.who()).isEqualTo(ALICE));
         assertThat(store.activeRun(PODINFO).orElseThrow().runId()).isEqualTo(name);
 
-        assertNotAllowed(post("retry", ""), "cannot retry test/podinfo: a rollout is running (run " + name
-                + "): abort it first, or wait for it to end");
+        // the same retry again while it runs: the same run, nothing started
+        HttpResponse again = post("retry", "");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(body(again).get("status").asText()).isEqualTo("alreadyRequested");
+        assertThat(body(again).get("runId").asText()).isEqualTo(name);
+        assertThat(body(again).get("retryOf").asText()).isEqualTo("run-1");
+        assertThat(sfn.executions()).filteredOn(e -> e.name().equals(name)).hasSize(1);
         store.finishRun(PODINFO, name, RunResult.SUCCEEDED, T0.plusSeconds(300));
         assertNotAllowed(post("retry", ""), "cannot retry test/podinfo: the last rollout (run " + name
                 + ", revision rev-1) ended Succeeded, not Failed: only a failed rollout is retried");
