@@ -44,15 +44,7 @@ final class InterpreterRolloutExecutions implements RolloutExecutions {
 
     @Override
     public boolean start(CanaryId canary, String name, JsonNode input) {
-        if (taken(canary, name)) {
-            return false;
-        }
-        try {
-            started.put(name, interpreter.start(name, input).chain());
-            return true;
-        } catch (ExecutionAlreadyExistsException e) {
-            return false;
-        }
+        return !taken(canary, name) && startClaimed(canary, name, input);
     }
 
     @Override

@@ -166,13 +166,18 @@ public abstract class PhaseHandler implements RequestStreamHandler {
             // opened between the check and the park: go on now rather than after a whole interval. Failing
             // to wake it costs only that interval (the wait times out, the next tick reads the gate), so it
             // must not fail the delivery.
-            try {
-                s.taskTokens().resume(token, "{}");
-            } catch (RuntimeException e) {
-                System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
-            }
+            wakeQuietly(s, token);
         }
         return PhaseOutput.of(in, Decision.PARKED);
+    }
+
+    /** Completes a token this delivery just parked; failing costs only the wait's timeout, so it never fails the delivery. */
+    private static void wakeQuietly(Services s, String token) {
+        try {
+            s.taskTokens().resume(token, "{}");
+        } catch (RuntimeException e) {
+            System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
+        }
     }
 
     /**
@@ -181,11 +186,7 @@ public abstract class PhaseHandler implements RequestStreamHandler {
      */
     private PhaseOutput parkPaused(Services s, PhaseInput in, String token) {
         if (!s.runs().parkPaused(in.canary(), in.runId(), token, s.clock().instant())) {
-            try {
-                s.taskTokens().resume(token, "{}");
-            } catch (RuntimeException e) {
-                System.getLogger("flagstep").log(System.Logger.Level.INFO, "resumed task not woken: " + e.getMessage());
-            }
+            wakeQuietly(s, token);
         }
         return PhaseOutput.of(in, Decision.PARKED);
     }
