@@ -109,7 +109,15 @@ final class CanaryResource {
         out.put("updatedAt", spec.updatedAt().toString());
         out.put("document", spec.source());
         store.status(id).ifPresentOrElse(s -> out.set("status", views.status(s)), () -> out.putNull("status"));
-        store.activeRun(id).ifPresentOrElse(r -> out.set("activeRun", views.activeRun(r)), () -> out.putNull("activeRun"));
+        store.activeRun(id).ifPresentOrElse(r -> {
+            ObjectNode active = views.activeRun(r);
+            // what an operator asked of the run (POST .../pause, promote, abort), for `flagstep get`
+            store.run(id, r.runId()).ifPresent(run -> {
+                run.control().ifPresent(c -> active.put("control", c.wire()));
+                run.pausedSince().ifPresent(p -> active.put("pausedSince", p.toString()));
+            });
+            out.set("activeRun", active);
+        }, () -> out.putNull("activeRun"));
         out.set("gates", gates(id));
         ArrayNode events = out.putArray("events");
         for (CanaryEvent e : store.events(id, RECENT_EVENTS, Optional.empty()).items()) {

@@ -160,6 +160,9 @@ class OperationApiTest {
         sfn.parkToken("token-p");
         assertThat(body(get("/canaries/test/podinfo/runs", Map.of())).at("/runs/0/pausedSince").asText()).isEqualTo(T0.toString());
         assertThat(body(get("/canaries/test/podinfo/runs", Map.of())).at("/runs/0/control").asText()).isEqualTo("pause");
+        JsonNode canary = body(get("/canaries/test/podinfo", Map.of()));
+        assertThat(canary.at("/activeRun/control").asText()).isEqualTo("pause");
+        assertThat(canary.at("/activeRun/pausedSince").asText()).isEqualTo(T0.toString());
 
         HttpResponse resumed = post("resume", "{\"reason\":\"done looking\"}");
 
