@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -38,6 +39,9 @@ class ServeOperationsTest {
     /** Per canary: what to do at the n-th Analysis tick (1-based), run inside that invocation before the phase. */
     private static final Map<String, Map<Integer, Consumer<String>>> AT_TICK = new ConcurrentHashMap<>();
 
+    /** Per canary: what to do inside the first Promote invocation (the status then says Promoting). */
+    private static final Map<String, Consumer<String>> AT_PROMOTE = new ConcurrentHashMap<>();
+
     static ServeHarness h;
     static Http http;
 
@@ -45,6 +49,9 @@ class ServeOperationsTest {
     static void start() {
         h = ServeHarness.start((function, payload) -> {
             String name = payload.path("canary").path("name").asText();
+            if (function.equals("Promote")) {
+                Optional.ofNullable(AT_PROMOTE.remove(name)).ifPresent(action -> action.accept(name));
+            }
             // WaitForResume invokes the Analysis function too, to park: only the ticks of the Analysis state count
             if (function.equals("Analysis") && payload.path("tick").asText().startsWith("Analysis@")
                     && ANALYSES.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(payload.path("tick").asText())) {
@@ -365,6 +372,28 @@ class ServeOperationsTest {
         assertThat(run.path("approvals")).extracting(a -> a.path("gate").asText() + " " + a.path("who").asText())
                 .containsExactly("confirm-promotion local");
         assertThat(allEvents("op-gated")).contains("Promotion completed! Canary analysis was skipped for op-gated.serve");
+    }
+
+    @Test
+    void onceThePromotionBeganEveryOperationIsRefused() {
+        canary("op-promoting");
+        List<Http.Reply> answers = new ArrayList<>();
+        AT_PROMOTE.put("op-promoting", n -> {
+            answers.add(operate(n, "abort", ""));
+            answers.add(operate(n, "promote", ""));
+            answers.add(operate(n, "pause", ""));
+            answers.add(operate(n, "resume", ""));
+            answers.add(operate(n, "retry", ""));
+        });
+        rollout("op-promoting");
+
+        awaitPhase("op-promoting", "Succeeded");
+        assertNotAllowed(answers.get(0), "cannot abort serve/op-promoting: the promotion has begun (phase Promoting)");
+        assertNotAllowed(answers.get(1), "the promotion has begun (phase Promoting)");
+        assertNotAllowed(answers.get(2), "the promotion has begun (phase Promoting)");
+        assertNotAllowed(answers.get(3), "the rollout is not paused (phase Promoting)");
+        assertNotAllowed(answers.get(4), "a rollout is running");
+        assertThat(http.get(path("op-promoting") + "/runs").json().at("/runs/0/operations")).isEmpty();
     }
 
     @Test
