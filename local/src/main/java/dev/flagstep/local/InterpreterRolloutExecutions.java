@@ -44,7 +44,12 @@ final class InterpreterRolloutExecutions implements RolloutExecutions {
 
     @Override
     public boolean start(CanaryId canary, String name, JsonNode input) {
-        if (taken(canary, name)) {
+        return !taken(canary, name) && startClaimed(canary, name, input);
+    }
+
+    @Override
+    public boolean startClaimed(CanaryId canary, String name, JsonNode input) {
+        if (started.containsKey(name)) {
             return false;
         }
         try {

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,36 @@ class CanaryDefinitionTest {
             assertThat(definition.at("/States/" + phase + "/Parameters/FunctionName").asText())
                     .isEqualTo("${" + phase + "FunctionArn}");
         }
+    }
+
+    /**
+     * An operator's pause parks the run on a task token (docs/executions.md, "Pause"): the analysis Choices send
+     * {@code paused} to WaitForResume, which hands the Analysis function its token to park on the run ({@code parkOn}),
+     * waits at most the answer's {@code waitSeconds}, and goes back to Analysis however it ends but by an error.
+     */
+    @Test
+    void aPausedRunParksOnATokenUntilResumedThenAnalysesAgain() {
+        for (String choice : List.of("PreRolloutDecision", "AnalysisDecision")) {
+            List<String> paused = new ArrayList<>();
+            definition.at("/States/" + choice + "/Choices").forEach(c -> {
+                if (c.path("StringEquals").asText().equals("paused")) {
+                    paused.add(c.path("Next").asText());
+                }
+            });
+            assertThat(paused).as(choice).containsExactly("WaitForResume");
+        }
+        JsonNode wait = definition.at("/States/WaitForResume");
+        assertThat(wait.path("Resource").asText()).isEqualTo("arn:aws:states:::lambda:invoke.waitForTaskToken");
+        assertThat(wait.at("/Parameters/FunctionName").asText()).isEqualTo("${AnalysisFunctionArn}");
+        assertThat(wait.at("/Parameters/Payload/parkOn").asText()).isEqualTo("resume");
+        assertThat(wait.at("/Parameters/Payload/taskToken.$").asText()).isEqualTo("$$.Task.Token");
+        assertThat(wait.path("TimeoutSecondsPath").asText()).isEqualTo("$.waitSeconds");
+        assertThat(wait.path("ResultPath").isNull()).as("the state's input goes on unchanged").isTrue();
+        assertThat(wait.path("Next").asText()).isEqualTo("Analysis");
+        assertThat(wait.at("/Catch/0/ErrorEquals/0").asText()).isEqualTo("States.Timeout");
+        assertThat(wait.at("/Catch/0/Next").asText()).isEqualTo("Analysis");
+        assertThat(wait.at("/Catch/1/ErrorEquals/0").asText()).isEqualTo("States.ALL");
+        assertThat(wait.at("/Catch/1/Next").asText()).isEqualTo("Rollback");
     }
 
     /** Lambda reports an uncaught exception by its class name: the name the transient retrier matches. */
@@ -203,9 +234,11 @@ class CanaryDefinitionTest {
     void theAnswersOfAHandlerIncludeItsHelpersAndTheProtocol() throws IOException {
         assertThat(answers("ConfirmRolloutHandler")).containsExactlyInAnyOrder(
                 Decision.OPEN, Decision.CLOSED, Decision.ROLLBACK, Decision.SUPERSEDED);
-        // the checks, then the traffic step of the same tick (AdvanceTraffic.run, GateWait.closed)
+        // the checks, then the traffic step of the same tick (AdvanceTraffic.run, GateWait.closed); an operator's
+        // pause (Operated.analysis) parks the run in WaitForResume
         assertThat(answers("AnalysisHandler")).containsExactlyInAnyOrder(Decision.FAILED, Decision.NOT_READY,
-                Decision.ROLLBACK, Decision.SUPERSEDED, Decision.ADVANCED, Decision.CLOSED, Decision.PROMOTE);
+                Decision.ROLLBACK, Decision.SUPERSEDED, Decision.ADVANCED, Decision.CLOSED, Decision.PROMOTE,
+                Decision.PAUSED);
         assertThat(answers("PostRolloutHandler")).containsExactlyInAnyOrder(Decision.SUCCEEDED, Decision.FAILED);
     }
 

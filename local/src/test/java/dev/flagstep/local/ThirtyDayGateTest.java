@@ -42,6 +42,7 @@ class ThirtyDayGateTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration THIRTY_DAYS = Duration.ofDays(30);
     private static final int INTERVAL = 10;
+    private static final int PAUSE_RECHECK_SECONDS = 3600;
     /** Generous for a machine shared with other builds; the runs take seconds. */
     private static final Duration PATIENCE = Duration.ofMinutes(5);
 
@@ -94,12 +95,14 @@ class ThirtyDayGateTest {
                 decision = "parked"; // the gate stays closed: the wait times out after an interval
                 function = function + "/parked";
             } else if (function.equals(gatePhase) && !clock.now().isBefore(opensAt)) {
-                decision = "open";
+                decision = answers.getOrDefault(function + "@open", "open");
             } else {
                 decision = answers.get(function);
             }
             calls.computeIfAbsent(function, k -> new AtomicInteger()).incrementAndGet();
-            return JSON.write(new PhaseOutput(in.canary(), in.runId(), in.revision(), INTERVAL, INTERVAL, decision),
+            // a paused tick parks for the hour it answers (Operated.PAUSE_RECHECK_SECONDS), every other wait is an interval
+            int wait = decision.equals("paused") ? PAUSE_RECHECK_SECONDS : INTERVAL;
+            return JSON.write(new PhaseOutput(in.canary(), in.runId(), in.revision(), INTERVAL, wait, decision),
                     budget.after(in.ticks(), in.tick(), in.execution()));
         }
     }
@@ -178,6 +181,33 @@ class ThirtyDayGateTest {
         assertThat(o.phases().runIds).containsExactly("run-1");
         System.out.printf("confirm-rollout closed 30 days at 10 s: %d executions, at most %d events each, %.1f s (%.1f s CPU)%n",
                 o.run().length(), o.maxEvents(), o.took().toMillis() / 1000.0, o.cpu().toMillis() / 1000.0);
+    }
+
+    /**
+     * An operator's pause (POST .../pause) parks the run in WaitForResume for an hour at a time, whatever the interval:
+     * paused 30 days at 10 s, the rollout takes a tick an hour instead of one every 10 s, then promotes once resumed.
+     */
+    @Test
+    void pausedThirtyDaysAtTenSecondsTheRolloutTicksHourlyAndThenPromotes() throws Exception {
+        Map<String, String> answers = promotionGateClosed();
+        answers.put("PreRollout", "advanced");
+        answers.put("Analysis", "paused");
+        answers.put("Analysis@open", "promote"); // resumed: the analysis goes on and completes
+        answers.put("ConfirmPromotion", "open");
+
+        Outcome o = roll(answers, "Analysis", THIRTY_DAYS, HistoryBudget.standard());
+
+        assertThat(o.run().status()).as("run %s", o.run()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(o.clock().now()).isAfterOrEqualTo(START.plus(THIRTY_DAYS));
+        // one paused look an hour (720 in 30 days), each parked in WaitForResume, against 259,200 at the interval
+        assertThat(calls(o, "Analysis")).isBetween(30 * 24, 30 * 24 + 2);
+        assertThat(calls(o, "Analysis/parked")).isBetween(30 * 24 - 1, 30 * 24 + 1);
+        assertThat(o.run().length()).isBetween(2, 4);
+        // Analysis 5 + its Choice 2 + WaitForResume 6 = 13 events a paused tick, plus an execution's start and end
+        assertThat(o.maxEvents()).isLessThan(HistoryBudget.DEFAULT_TICKS * 13 + 60).isLessThan(Execution.HISTORY_LIMIT / 2);
+        assertThat(calls(o, "Promote")).isOne();
+        System.out.printf("paused 30 days at 10 s: %d executions, at most %d events each, %d paused ticks, %.1f s%n",
+                o.run().length(), o.maxEvents(), calls(o, "Analysis"), o.took().toMillis() / 1000.0);
     }
 
     /** The test above would fail without the handover: the first execution dies at the quota, no Catch, no rollback. */

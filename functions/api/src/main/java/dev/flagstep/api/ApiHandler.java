@@ -72,7 +72,8 @@ public final class ApiHandler implements RequestStreamHandler {
             // addresses the functions would refuse are refused here already, with the field's path
             AddressGuard guard = AddressGuard.aws(System.getenv());
             SpecParser parser = new SpecParser(SpecValidator.DEFAULT.withAddresses(guard::refusalWithoutLookup));
-            return new Routes(env.store(), parser, env.rolloutStarter(json), env.taskTokens(), env.gateLinks(), json);
+            return new Routes(env.store(), parser, env.rolloutStarter(json), env.taskTokens(), env.gateLinks(), json,
+                    java.time.Clock.systemUTC());
         });
     }
 
@@ -90,7 +91,7 @@ public final class ApiHandler implements RequestStreamHandler {
     public ApiHandler(CanaryStore store, RolloutStarter rollouts, TaskTokens tokens, GateLinkSettings links,
             Supplier<GateLinkUses> uses, java.time.Clock clock) {
         this.json = mapper();
-        Routes r = new Routes(store, new SpecParser(), rollouts, tokens, new GateLinkRoute.Wiring(links, uses, clock), json);
+        Routes r = new Routes(store, new SpecParser(), rollouts, tokens, new GateLinkRoute.Wiring(links, uses, clock), json, clock);
         this.routes = () -> r;
     }
 
@@ -162,7 +163,11 @@ public final class ApiHandler implements RequestStreamHandler {
                 yield switch (s.get(3)) {
                     case "rollouts" -> only(m, "POST", () -> r.get().canaries.startRollout(id, req));
                     case "gates" -> only(m, "GET", () -> r.get().canaries.gates(id, req));
-                    default -> notFound(req);
+                    case "runs" -> only(m, "GET", () -> r.get().operations.runs(id, req));
+                    case "events" -> only(m, "GET", () -> r.get().operations.events(id, req));
+                    default -> OperationResource.operation(s.get(3))
+                            .map(op -> only(m, "POST", () -> r.get().operations.operate(id, op, req)))
+                            .orElseGet(() -> notFound(req));
                 };
             }
             case 6 -> s.get(0).equals("canaries") && s.get(3).equals("gates")
@@ -197,11 +202,13 @@ public final class ApiHandler implements RequestStreamHandler {
         final CanaryResource canaries;
         final LoadtesterGates loadtester;
         final GateLinkRoute links;
+        final OperationResource operations;
 
         Routes(CanaryStore store, SpecParser parser, RolloutStarter rollouts, TaskTokens tokens, GateLinkRoute.Wiring links,
-                ObjectMapper json) {
-            this.canaries = new CanaryResource(store, parser, rollouts, tokens, json);
-            GateOpening opening = new GateOpening(store, tokens, json);
+                ObjectMapper json, java.time.Clock clock) {
+            GateOpening opening = new GateOpening(store, tokens, json, clock);
+            this.canaries = new CanaryResource(store, parser, rollouts, opening, json);
+            this.operations = new OperationResource(store, parser, rollouts, tokens, json, clock);
             this.loadtester = new LoadtesterGates(store, opening, json);
             this.links = new GateLinkRoute(links, store, opening, parser);
         }

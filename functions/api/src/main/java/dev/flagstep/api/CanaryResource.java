@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.events.CanaryEvent;
-import dev.flagstep.gate.TaskTokens;
 import dev.flagstep.spec.CanaryDocument;
 import dev.flagstep.spec.CanaryId;
 import dev.flagstep.spec.SpecParser;
@@ -37,11 +36,11 @@ final class CanaryResource {
     private final ObjectMapper json;
     private final Views views;
 
-    CanaryResource(CanaryStore store, SpecParser parser, RolloutStarter rollouts, TaskTokens tokens, ObjectMapper json) {
+    CanaryResource(CanaryStore store, SpecParser parser, RolloutStarter rollouts, GateOpening opening, ObjectMapper json) {
         this.store = store;
         this.parser = parser;
         this.rollouts = rollouts;
-        this.opening = new GateOpening(store, tokens, json);
+        this.opening = opening;
         this.json = json;
         this.views = new Views(json);
     }
@@ -110,7 +109,15 @@ final class CanaryResource {
         out.put("updatedAt", spec.updatedAt().toString());
         out.put("document", spec.source());
         store.status(id).ifPresentOrElse(s -> out.set("status", views.status(s)), () -> out.putNull("status"));
-        store.activeRun(id).ifPresentOrElse(r -> out.set("activeRun", views.activeRun(r)), () -> out.putNull("activeRun"));
+        store.activeRun(id).ifPresentOrElse(r -> {
+            ObjectNode active = views.activeRun(r);
+            // what an operator asked of the run (POST .../pause, promote, abort), for `flagstep get`
+            store.run(id, r.runId()).ifPresent(run -> {
+                run.control().ifPresent(c -> active.put("control", c.wire()));
+                run.pausedSince().ifPresent(p -> active.put("pausedSince", p.toString()));
+            });
+            out.set("activeRun", active);
+        }, () -> out.putNull("activeRun"));
         out.set("gates", gates(id));
         ArrayNode events = out.putArray("events");
         for (CanaryEvent e : store.events(id, RECENT_EVENTS, Optional.empty()).items()) {
@@ -238,8 +245,13 @@ final class CanaryResource {
 
     /** A small JSON object body; empty is {@code {}}. */
     private JsonNode jsonBody(HttpRequest req) {
+        return jsonBody(req, json);
+    }
+
+    /** A small JSON object body; empty is {@code {}}. */
+    static JsonNode jsonBody(HttpRequest req, ObjectMapper json) {
         if (req.bodyLength() == 0 || req.bodyText().isBlank()) {
-            return views.object();
+            return json.createObjectNode();
         }
         req.mediaType().filter(t -> !t.equals("application/json")).ifPresent(t -> {
             throw Problem.unsupportedMediaType("this route takes application/json, not " + t);
@@ -255,7 +267,7 @@ final class CanaryResource {
         }
     }
 
-    private static int intParam(HttpRequest req, String name, int dflt, int min, int max) {
+    static int intParam(HttpRequest req, String name, int dflt, int min, int max) {
         String v = req.query().get(name);
         if (v == null || v.isEmpty()) {
             return dflt;

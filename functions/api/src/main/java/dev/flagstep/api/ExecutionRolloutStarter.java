@@ -61,6 +61,19 @@ public final class ExecutionRolloutStarter implements RolloutStarter {
         return new RolloutStart.AlreadyStarted(arn, name);
     }
 
+    @Override
+    public synchronized RolloutStart startRetry(RolloutRequest request, String runId) {
+        String arn = executions.executionArn(runId);
+        return executions.startClaimed(request.canary(), runId, input(request, runId))
+                ? new RolloutStart.Started(arn, runId, List.of())
+                : new RolloutStart.AlreadyStarted(arn, runId);
+    }
+
+    @Override
+    public java.util.Optional<String> executionArn(String runId) {
+        return java.util.Optional.of(executions.executionArn(runId));
+    }
+
     /** Whether an execution's input is a rollout of this canary. */
     public static boolean isRolloutOf(JsonNode input, CanaryId canary) {
         JsonNode c = input.path("canary");

@@ -42,11 +42,12 @@ public final class IamActions {
 
     /**
      * ApiHandler: the canary items (documents, gates, events, purge on delete, spent gate links), rollouts, gate
-     * tokens, and the gate links' key (GateLinkSecret).
+     * tokens, and the gate links' key (GateLinkSecret). A retry claims its run in a transaction that checks the
+     * document and the failed run (ConditionCheckItem).
      */
     static final Set<String> API = union(
             Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                    "dynamodb:Query", "dynamodb:BatchWriteItem"),
+                    "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"),
             ROLLOUTS, TASK_TOKENS, Set.of("secretsmanager:GetSecretValue"));
 
     /** RolloutTriggerHandler: reads canary documents (and lists them for ECR pushes), starts rollouts. */

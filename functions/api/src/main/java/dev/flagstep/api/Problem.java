@@ -62,6 +62,11 @@ public final class Problem extends RuntimeException {
         return new Problem(409, "managed-by-cluster", "Canary managed by the cluster", detail, List.of());
     }
 
+    /** 409: a manual operation (promote, abort, pause, resume, retry) cannot act in the rollout's phase. */
+    public static Problem operationNotAllowed(String detail) {
+        return new Problem(409, "operation-not-allowed", "Operation not allowed", detail, List.of());
+    }
+
     public static Problem tooLarge(String detail) {
         return new Problem(413, "too-large", "Request body too large", detail, List.of());
     }

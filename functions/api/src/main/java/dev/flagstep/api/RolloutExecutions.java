@@ -26,6 +26,14 @@ public interface RolloutExecutions {
     /** StartExecution; false when the name is {@link #taken} (ExecutionAlreadyExists). */
     boolean start(CanaryId canary, String name, JsonNode input);
 
+    /**
+     * {@link #start} of an execution whose run the run store already holds (a retry, claimed before it starts): a
+     * run item under the name must not count as {@link #taken} here.
+     */
+    default boolean startClaimed(CanaryId canary, String name, JsonNode input) {
+        return start(canary, name, input);
+    }
+
     /** StopExecution; an execution that ended meanwhile is no error. */
     void stop(String executionArn, String error, String cause);
 

@@ -13,4 +13,17 @@ package dev.flagstep.api;
 public interface RolloutStarter {
 
     RolloutStart start(RolloutRequest request);
+
+    /**
+     * Starts an execution of {@code request}'s revision under the given run id (a retry's name, already claimed in
+     * the run store), with no supersede logic: nothing runs.
+     */
+    default RolloutStart startRetry(RolloutRequest request, String runId) {
+        throw new UnsupportedOperationException("this starter does not retry");
+    }
+
+    /** The execution ARN of a run's first execution (its name is the run id). */
+    default java.util.Optional<String> executionArn(String runId) {
+        return java.util.Optional.empty();
+    }
 }

@@ -48,6 +48,24 @@ public final class ExecutionNames {
     }
 
     /**
+     * The name of the {@code attempt}th retry of a failed rollout of {@code revision} (1, 2, ...): the rollout's name
+     * ({@link #of}), cut to leave room, then {@code -retry{attempt}-} and a hash of the canary, revision and attempt.
+     * The original name is refused by Step Functions for 90 days after its execution ended, so a retry needs its own;
+     * the hash keeps two retries, and a retry and a plain name, apart, as {@link #of} does for plain names. It has no
+     * dot, so it continues like a plain name ({@link #continuation}), and it starts with {@link #prefix} up to
+     * {@code attempt} 99, the bound {@code Operations.MAX_RETRIES} keeps.
+     */
+    public static String retry(CanaryId canary, String revision, int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("a retry attempt counts from 1: " + attempt);
+        }
+        String suffix = "-retry" + attempt + "-" + hash(canary.namespace() + "/" + canary.name() + "/" + revision
+                + "/retry/" + attempt);
+        String base = of(canary, revision);
+        return base.substring(0, Math.min(base.length(), MAX_LENGTH - suffix.length())) + suffix;
+    }
+
+    /**
      * What every execution name of this canary starts with, continuations included (cut like the
      * names themselves, and short enough for a continuation's run part to keep it).
      */

@@ -17,7 +17,8 @@ import dev.flagstep.aws.dynamodb.DynamoDb;
  *                                                    gsiPk = "CANARY", gsiSk = "{ns}/{name}" (the status-index entry)
  * CANARY#{ns}/{name}    GATE#{type}                  open, who, why, when, taskToken, waitingSince
  * CANARY#{ns}/{name}    EVENT#{epochMillis:13}#{seq:04}  one event, expiresAt (TTL, epoch seconds)
- * CANARY#{ns}/{name}    RUN#{runId}                  revision, startedAt, endedAt, result, weights, supersededBy
+ * CANARY#{ns}/{name}    RUN#{runId}                  revision, startedAt, endedAt, result, weights, supersededBy,
+ *                                                    retryOf, control, operations, approvals, pauseToken, pausedSince
  * CANARY#{ns}/{name}    LINK#{nonce}                 a spent gate link: gateType, action, runId, usedBy, usedAt,
  *                                                    expiresAt (TTL: the link's own expiry)
  * </pre>

@@ -101,4 +101,20 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     @Override public void appendWeight(CanaryId id, String runId, int weight, Instant now) {
         runs.appendWeight(id, runId, weight, now);
     }
+    @Override public Page<Run> runs(CanaryId id, int limit, Optional<String> cursor) { return runs.runs(id, limit, cursor); }
+    @Override public boolean claimRetry(CanaryId id, String runId, String revision, String retryOf,
+            dev.flagstep.operation.RunOperation retry, Instant now) {
+        return runs.claimRetry(id, runId, revision, retryOf, retry, now);
+    }
+    @Override public Optional<Optional<String>> control(CanaryId id, String runId,
+            Optional<dev.flagstep.operation.RunControl> expected, Optional<dev.flagstep.operation.RunControl> next,
+            dev.flagstep.operation.RunOperation operation) {
+        return runs.control(id, runId, expected, next, operation);
+    }
+    @Override public boolean parkPaused(CanaryId id, String runId, String taskToken, Instant now) {
+        return runs.parkPaused(id, runId, taskToken, now);
+    }
+    @Override public void recordApproval(CanaryId id, String runId, dev.flagstep.operation.Approval approval) {
+        runs.recordApproval(id, runId, approval);
+    }
 }

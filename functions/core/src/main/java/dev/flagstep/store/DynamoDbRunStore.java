@@ -7,8 +7,13 @@ import static dev.flagstep.store.Items.time;
 import dev.flagstep.aws.dynamodb.AttributeValue;
 import dev.flagstep.aws.dynamodb.ConditionalCheckFailedException;
 import dev.flagstep.aws.dynamodb.DynamoDb;
+import dev.flagstep.operation.Approval;
+import dev.flagstep.operation.RunControl;
+import dev.flagstep.operation.RunOperation;
 import dev.flagstep.spec.CanaryId;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,12 +145,127 @@ public final class DynamoDbRunStore implements RunStore {
         });
     }
 
+    @Override
+    public Page<Run> runs(CanaryId id, int limit, Optional<String> cursor) {
+        DynamoDbTable.checkLimit(limit);
+        Optional<String> after = cursor.map(c -> Cursors.decode(c, Items.RUN).substring(Items.RUN.length()));
+        return call("runs", id, () -> {
+            // runs are keyed by id, not time: read them all (one per revision) and order by start
+            List<Run> all = new ArrayList<>();
+            Map<String, AttributeValue> from = Map.of();
+            do {
+                DynamoDb.Page page = table.client.query(table.partitionQuery(id, Items.RUN, true, from, DynamoDbTable.MAX_PAGE));
+                page.items().forEach(item -> all.add(Items.run(id, item)));
+                from = page.lastEvaluatedKey();
+            } while (!from.isEmpty());
+            all.sort(Comparator.comparing(Run::startedAt).thenComparing(Run::runId).reversed());
+            int start = after.map(key -> {
+                for (int i = 0; i < all.size(); i++) {
+                    if (runKey(all.get(i)).equals(key)) {
+                        return i + 1;
+                    }
+                }
+                return all.size();
+            }).orElse(0);
+            List<Run> page = all.subList(Math.min(start, all.size()), Math.min(start + limit, all.size()));
+            Optional<String> next = start + limit < all.size()
+                    ? Optional.of(Cursors.encode(Items.RUN + runKey(page.getLast())))
+                    : Optional.empty();
+            return new Page<>(List.copyOf(page), next);
+        });
+    }
+
+    private static String runKey(Run r) {
+        return r.startedAt() + "|" + r.runId();
+    }
+
+    @Override
+    public boolean claimRetry(CanaryId id, String runId, String revision, String retryOf, RunOperation retry, Instant now) {
+        checkRun(runId, revision);
+        return DynamoDbTable.retrying("claimRetry " + runId, id, () -> {
+            Expr claim = claimExpr(id, runId, revision, now);
+            claim.condition("attribute_not_exists(" + claim.n("activeRunId") + ")");
+            Expr failed = new Expr();
+            failed.condition(failed.n("result") + " = " + failed.v(s(RunResult.FAILED.name())));
+            DynamoDb.ConditionCheck wasFailed = new DynamoDb.ConditionCheck(table.name, Items.key(id, Items.RUN + retryOf),
+                    failed.conditionExpression().orElseThrow(), failed.placeholders());
+            Map<String, AttributeValue> item = runItem(id, runId, revision, now);
+            item.put("retryOf", s(retryOf));
+            item.put("operations", AttributeValue.fromL(List.of(Items.operation(retry))));
+            Expr fresh = new Expr();
+            fresh.condition("attribute_not_exists(" + fresh.n(CanaryTable.PK) + ")");
+            return table.tryTransact(table.specExists(id), table.update(id, Items.STATUS, claim), wasFailed,
+                            table.put(item, fresh))
+                    .map(cancelled -> DynamoDbTable.onlyContention(cancelled) ? Optional.<Boolean>empty() : Optional.of(false))
+                    .orElse(Optional.of(true));
+        });
+    }
+
+    @Override
+    public Optional<Optional<String>> control(CanaryId id, String runId, Optional<RunControl> expected,
+            Optional<RunControl> next, RunOperation operation) {
+        return call("control " + runId, id, () -> {
+            Expr e = new Expr();
+            next.ifPresentOrElse(c -> e.set("control", s(c.wire())), () -> e.remove("control"));
+            String ops = e.n("operations");
+            e.setRaw(ops + " = list_append(if_not_exists(" + ops + ", " + e.v(AttributeValue.fromL(List.of())) + "), "
+                    + e.v(AttributeValue.fromL(List.of(Items.operation(operation)))) + ")");
+            e.remove("pauseToken").remove("pausedSince");
+            String control = e.n("control");
+            e.condition(e.n("result") + " = " + e.v(s(RunResult.RUNNING.name())) + " AND "
+                    + expected.map(c -> control + " = " + e.v(s(c.wire()))).orElse("attribute_not_exists(" + control + ")"));
+            try {
+                Map<String, AttributeValue> old = table.updateItem(id, Items.RUN + runId, e, DynamoDb.ReturnValue.ALL_OLD);
+                return Optional.of(Items.str(old, "pauseToken"));
+            } catch (ConditionalCheckFailedException changed) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public boolean parkPaused(CanaryId id, String runId, String taskToken, Instant now) {
+        return call("parkPaused " + runId, id, () -> {
+            Expr e = new Expr().set("pauseToken", s(taskToken)).set("pausedSince", time(now));
+            e.condition(e.n("control") + " = " + e.v(s(RunControl.PAUSED.wire())));
+            try {
+                table.updateItem(id, Items.RUN + runId, e, DynamoDb.ReturnValue.NONE);
+                return true;
+            } catch (ConditionalCheckFailedException resumed) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void recordApproval(CanaryId id, String runId, Approval approval) {
+        call("recordApproval " + runId, id, () -> {
+            Expr e = new Expr();
+            String approvals = e.n("approvals");
+            e.setRaw(approvals + " = list_append(if_not_exists(" + approvals + ", " + e.v(AttributeValue.fromL(List.of()))
+                    + "), " + e.v(AttributeValue.fromL(List.of(Items.approval(approval)))) + ")");
+            e.condition("attribute_exists(" + e.n(CanaryTable.PK) + ")");
+            try {
+                return table.updateItem(id, Items.RUN + runId, e, DynamoDb.ReturnValue.NONE);
+            } catch (ConditionalCheckFailedException gone) {
+                return Map.of(); // the run is gone (the canary was deleted): nothing to record on
+            }
+        });
+    }
+
     private Expr claimExpr(CanaryId id, String runId, String revision, Instant now) {
         return DynamoDbTable.indexEntry(new Expr(), id)
                 .set("activeRunId", s(runId)).set("activeRevision", s(revision)).set("activeSince", time(now));
     }
 
     private DynamoDb.Put putRun(CanaryId id, String runId, String revision, Instant now) {
+        Map<String, AttributeValue> item = runItem(id, runId, revision, now);
+        Expr cond = new Expr();
+        cond.condition("attribute_not_exists(" + cond.n(CanaryTable.PK) + ")");
+        return table.put(item, cond);
+    }
+
+    private static Map<String, AttributeValue> runItem(CanaryId id, String runId, String revision, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(Items.key(id, Items.RUN + runId));
         item.put("namespace", s(id.namespace()));
         item.put("name", s(id.name()));
@@ -154,9 +274,7 @@ public final class DynamoDbRunStore implements RunStore {
         item.put("startedAt", time(now));
         item.put("result", s(RunResult.RUNNING.name()));
         item.put("weights", AttributeValue.fromL(List.of()));
-        Expr cond = new Expr();
-        cond.condition("attribute_not_exists(" + cond.n(CanaryTable.PK) + ")");
-        return table.put(item, cond);
+        return item;
     }
 
     private static Run newRun(CanaryId id, String runId, String revision, Instant now) {

@@ -1,5 +1,10 @@
 package dev.flagstep.store;
 
+import dev.flagstep.operation.Approval;
+import dev.flagstep.operation.Operation;
+import dev.flagstep.operation.RunControl;
+import dev.flagstep.operation.RunOperation;
+
 import dev.flagstep.analysis.CanaryStatus;
 import dev.flagstep.analysis.Message;
 import dev.flagstep.analysis.CanaryPhase;
@@ -225,7 +230,33 @@ final class Items {
                         .map(w -> w.asM().orElse(Map.of()))
                         .map(w -> new Run.WeightPoint((int) num(w, "weight"), instant(w, "at").orElse(Instant.EPOCH)))
                         .toList(),
-                str(item, "supersededBy"));
+                str(item, "supersededBy"),
+                str(item, "retryOf"),
+                str(item, "control").flatMap(RunControl::fromWire),
+                maps(item, "operations").stream()
+                        .flatMap(m -> Operation.fromWire(str(m, "operation").orElse("")).stream()
+                                .map(op -> new RunOperation(op, str(m, "who").orElse(""), str(m, "reason").orElse(""),
+                                        instant(m, "when").orElse(Instant.EPOCH))))
+                        .toList(),
+                maps(item, "approvals").stream()
+                        .map(m -> new Approval(str(m, "gate").orElse(""), str(m, "who").orElse(""), str(m, "why").orElse(""),
+                                instant(m, "when").orElse(Instant.EPOCH)))
+                        .toList(),
+                instant(item, "pausedSince"));
+    }
+
+    private static List<Map<String, AttributeValue>> maps(Map<String, AttributeValue> item, String name) {
+        return Optional.ofNullable(item.get(name)).flatMap(AttributeValue::asL).orElse(List.of()).stream()
+                .map(v -> v.asM().orElse(Map.of())).toList();
+    }
+
+    static AttributeValue operation(RunOperation op) {
+        return AttributeValue.fromM(Map.of("operation", s(op.operation().wire()), "who", s(op.who()),
+                "reason", s(op.reason()), "when", time(op.when())));
+    }
+
+    static AttributeValue approval(Approval a) {
+        return AttributeValue.fromM(Map.of("gate", s(a.gate()), "who", s(a.who()), "why", s(a.why()), "when", time(a.when())));
     }
 
     static AttributeValue weightPoint(int weight, Instant at) {

@@ -97,4 +97,28 @@ class ExecutionNamesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExecutionNames.continuation("r".repeat(72) + ".9999999"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRetryHasItsOwnNameUnderTheCanarysPrefixThatContinuesLikeAPlainOne() {
+        CanaryId c = new CanaryId("test", "podinfo");
+        String first = ExecutionNames.retry(c, "6.7.1", 1);
+        assertThat(first).startsWith(ExecutionNames.of(c, "6.7.1") + "-retry1-").hasSize(ExecutionNames.of(c, "6.7.1").length() + 16);
+        assertThat(first).startsWith(ExecutionNames.prefix(c)).doesNotContain(".");
+        assertThat(ExecutionNames.retry(c, "6.7.1", 2)).isNotEqualTo(first);
+        assertThat(ExecutionNames.retry(c, "6.7.2", 1)).isNotEqualTo(first);
+        // a revision that spells a retry's suffix still names another execution (the hash covers the attempt)
+        assertThat(ExecutionNames.of(c, "6.7.1-retry1-" + first.substring(first.length() - 8))).isNotEqualTo(first);
+        assertThat(ExecutionNames.continuation(first)).isEqualTo(first + ".1");
+        assertThat(ExecutionNames.retry(c, "6.7.1", 1)).isEqualTo(first);
+    }
+
+    @Test
+    void aRetryOfALongNameStaysWithin80AndKeepsThePrefixUpTo99Attempts() {
+        CanaryId c = new CanaryId("a".repeat(63), "b".repeat(200));
+        for (int attempt : new int[] {1, 9, 10, 99}) {
+            String name = ExecutionNames.retry(c, "sha256:" + "f".repeat(64), attempt);
+            assertThat(name).hasSizeLessThanOrEqualTo(ExecutionNames.MAX_LENGTH).startsWith(ExecutionNames.prefix(c));
+            assertThat(ExecutionNames.continuation(name)).startsWith(ExecutionNames.prefix(c));
+        }
+    }
 }

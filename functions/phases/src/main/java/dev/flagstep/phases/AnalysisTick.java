@@ -26,6 +26,11 @@ final class AnalysisTick {
     private AnalysisTick() {}
 
     static PhaseOutput run(Tick t) {
+        // an operator's promote, abort or pause acts first, before suspend and every check
+        Optional<PhaseOutput> operated = Operated.analysis(t);
+        if (operated.isPresent()) {
+            return operated.get();
+        }
         // the spec is read each tick: suspend and skipAnalysis set on a running canary act on its next tick
         Optional<PhaseOutput> held = Guards.suspended(t);
         if (held.isPresent()) {

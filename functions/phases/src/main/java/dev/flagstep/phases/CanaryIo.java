@@ -253,6 +253,11 @@ final class CanaryIo {
         return services.runs().activeRun(id()).map(a -> !a.runId().equals(runId)).orElse(true);
     }
 
+    /** This run as the store has it. */
+    Optional<dev.flagstep.store.Run> run() {
+        return services.runs().run(id(), runId);
+    }
+
     /** Takes the canary for this run (Initialize). */
     ClaimResult claimRun(String revision, Instant now) {
         return services.runs().claimRun(id(), runId, revision, now);

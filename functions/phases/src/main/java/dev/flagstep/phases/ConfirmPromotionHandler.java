@@ -30,6 +30,13 @@ public final class ConfirmPromotionHandler extends PhaseHandler {
 
     @Override
     PhaseOutput tick(Tick t) {
+        if (Operated.aborted(t)) {
+            return Operated.abort(t);
+        }
+        if (Operated.promoted(t)) {
+            // an operator's promote is the approval (recorded on the run by the API): Promote promotes in one go
+            return t.finish(Decision.OPEN);
+        }
         if (t.spec.skipsAnalysis()) {
             // skipAnalysis set mid-run: Flagger's shouldSkipAnalysis promotes without asking (Promote does it)
             return t.finish(Decision.OPEN);

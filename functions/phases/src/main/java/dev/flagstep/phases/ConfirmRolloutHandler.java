@@ -31,6 +31,9 @@ public final class ConfirmRolloutHandler extends PhaseHandler {
     PhaseOutput tick(Tick t) {
         // #1432: while the rollout is held (Waiting) a rollback hook can call it off; Flagger asks
         // none on the first check, and none at all for a canary that skips its analysis
+        if (Operated.aborted(t)) {
+            return Operated.abort(t);
+        }
         if (t.status().phase() == CanaryPhase.WAITING && !t.spec.skipsAnalysis() && Guards.rollbackSignaled(t)) {
             return t.finish(Decision.ROLLBACK);
         }

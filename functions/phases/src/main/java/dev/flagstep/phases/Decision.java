@@ -46,6 +46,8 @@ public enum Decision {
     ROLLED_BACK("rolledBack"),
     /** PostRollout: the rollout succeeded (anything else ends the execution failed). */
     SUCCEEDED("succeeded"),
+    /** An operator paused the run (Analysis, PreRollout): park until resumed (WaitForResume). */
+    PAUSED("paused"),
     /** The answer of an invocation that parked a task token: the ASL reads the token's result instead. */
     PARKED("parked");
 

@@ -104,7 +104,9 @@ public final class InitializeHandler extends PhaseHandler {
         }
         // a run that replaced another is a new revision by definition: the replaced run may already have
         // recorded this very template (it read the target after the new revision was applied)
-        if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun) {
+        // a retry (POST .../retry) analyses the revision whose run failed once more: it is new to this run
+        boolean retry = t.run().flatMap(dev.flagstep.store.Run::retryOf).isPresent();
+        if (SETTLED.contains(phase) && revision.equals(t.status().checksum()) && !t.supersededAnotherRun && !retry) {
             t.io.publish(t.messages.noNewRevision());
             t.io.finishRun(RunResult.SUCCEEDED, t.now);
             return t.finish(Decision.DONE);

@@ -81,7 +81,9 @@ public abstract class PhaseHandler implements RequestStreamHandler {
         Services s = services.get();
         PhaseOutput out;
         try {
-            out = in.taskToken().isPresent() ? park(s, in, in.taskToken().get()) : run(s, in, deadline);
+            out = in.taskToken().isEmpty() ? run(s, in, deadline)
+                    : in.pauseWait() ? parkPaused(s, in, in.taskToken().get())
+                    : park(s, in, in.taskToken().get());
         } catch (RuntimeException failure) {
             Optional<String> cause = Transience.cause(failure);
             if (cause.isEmpty()) {
@@ -164,11 +166,27 @@ public abstract class PhaseHandler implements RequestStreamHandler {
             // opened between the check and the park: go on now rather than after a whole interval. Failing
             // to wake it costs only that interval (the wait times out, the next tick reads the gate), so it
             // must not fail the delivery.
-            try {
-                s.taskTokens().resume(token, "{}");
-            } catch (RuntimeException e) {
-                System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
-            }
+            wakeQuietly(s, token);
+        }
+        return PhaseOutput.of(in, Decision.PARKED);
+    }
+
+    /** Completes a token this delivery just parked; failing costs only the wait's timeout, so it never fails the delivery. */
+    private static void wakeQuietly(Services s, String token) {
+        try {
+            s.taskTokens().resume(token, "{}");
+        } catch (RuntimeException e) {
+            System.getLogger("flagstep").log(System.Logger.Level.INFO, "parked task not woken: " + e.getMessage());
+        }
+    }
+
+    /**
+     * WaitForResume: parks the token on the paused run, where {@code resume} (or a promote or abort) takes and
+     * completes it. A run resumed between its paused tick and this park goes on at once.
+     */
+    private PhaseOutput parkPaused(Services s, PhaseInput in, String token) {
+        if (!s.runs().parkPaused(in.canary(), in.runId(), token, s.clock().instant())) {
+            wakeQuietly(s, token);
         }
         return PhaseOutput.of(in, Decision.PARKED);
     }

@@ -8,7 +8,7 @@ import java.util.OptionalInt;
 /**
  * What every state of canary.asl.json hands its Lambda: which canary and run, the tick length, a tick
  * id unique per state entry ({@code State@EnteredTime}, so a task Step Functions runs twice is
- * recognised), and, in the waiting states, the task token to park on the gate. {@code error} is the
+ * recognised), and, in the waiting states, the task token to park on the gate (on the run's pause when {@code pauseWait}: WaitForResume). {@code error} is the
  * caught error on the rollback path.
  */
 public record PhaseInput(
@@ -20,7 +20,14 @@ public record PhaseInput(
         Optional<String> taskToken,
         Optional<JsonNode> error,
         OptionalInt ticks,
-        Optional<String> execution) {
+        Optional<String> execution,
+        boolean pauseWait) {
+
+    /** A delivery of any state but WaitForResume. */
+    public PhaseInput(CanaryId canary, String runId, String revision, int intervalSeconds, String tick,
+            Optional<String> taskToken, Optional<JsonNode> error, OptionalInt ticks, Optional<String> execution) {
+        this(canary, runId, revision, intervalSeconds, tick, taskToken, error, ticks, execution, false);
+    }
 
     /** The caught error as Step Functions names it, {@code "Error: Cause"}. */
     Optional<String> errorText() {

@@ -28,7 +28,8 @@ public final class PhaseJson {
                 Optional.ofNullable(in.get("taskToken")).map(JsonNode::asText),
                 Optional.ofNullable(in.get("error")).filter(e -> !e.isNull()),
                 ticks(in),
-                Optional.ofNullable(in.get("execution")).filter(JsonNode::isTextual).map(JsonNode::textValue));
+                Optional.ofNullable(in.get("execution")).filter(JsonNode::isTextual).map(JsonNode::textValue),
+                "resume".equals(in.path("parkOn").asText("")));
     }
 
     /** As {@link #write(PhaseOutput, HistoryBudget.Spent)}, for an answer that counts no tick (priming). */

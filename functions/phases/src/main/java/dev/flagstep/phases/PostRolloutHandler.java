@@ -87,7 +87,7 @@ public final class PostRolloutHandler extends PhaseHandler {
             }
         }
         if (succeeded) {
-            t.io.publish(t.spec.skipsAnalysis() ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
+            t.io.publish(t.spec.skipsAnalysis() || Operated.promoted(t) ? t.messages.promotionCompletedAnalysisSkipped() : t.messages.promotionCompleted());
         }
         // a throttle here must not cost another delivery (and another round of post-rollout hooks)
         t.io.persistently(t.io::closeGates);

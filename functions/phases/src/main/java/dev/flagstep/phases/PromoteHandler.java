@@ -30,7 +30,7 @@ public final class PromoteHandler extends PhaseHandler {
         if (held.isPresent()) {
             return held.get();
         }
-        if (t.spec.skipsAnalysis()) {
+        if (t.spec.skipsAnalysis() || Operated.promoted(t)) {
             return skipAnalysis(t);
         }
         Optional<PhaseOutput> notReady = Guards.primaryNotReady(t);

@@ -50,6 +50,9 @@ final class Tick {
     private CanaryPhase startPhase;
     /** Set by Initialize when this run took the canary over from a running one. */
     boolean supersededAnotherRun;
+    /** This run as stored, read once on first use (its operations); empty until then and for a missing run. */
+    private Optional<dev.flagstep.store.Run> run = Optional.empty();
+    private boolean runRead;
 
     private Tick(Services services, PhaseInput input, CanaryDocument document, StatusRecord record, Instant deadline,
             SpecRecord stored) {
@@ -91,6 +94,20 @@ final class Tick {
 
     CanaryStatus status() {
         return status;
+    }
+
+    /** This run as stored (its operations, its control, the run it retries), read once per tick. */
+    Optional<dev.flagstep.store.Run> run() {
+        if (!runRead) {
+            run = io.run();
+            runRead = true;
+        }
+        return run;
+    }
+
+    /** What an operator asked of this run (promote, abort, pause), if anything. */
+    Optional<dev.flagstep.operation.RunControl> control() {
+        return run().flatMap(dev.flagstep.store.Run::control);
     }
 
     /** The phase this tick's events carry from now on, where Flagger records them in an earlier tick ({@link TickEvents}). */

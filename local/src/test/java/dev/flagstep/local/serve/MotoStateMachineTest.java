@@ -274,6 +274,49 @@ class MotoStateMachineTest {
         assertSameRun(onMoto, local.get());
     }
 
+    @Test
+    void aPauseParksOnMotoAndResumeCompletesItsTokenThroughTheApi() throws Exception {
+        // a 10m interval (6 s here): the pause is sent while the first analysis step waits, so the next Analysis reads it;
+        // WaitForResume parks for the hour the paused tick answers (36 s here) unless resumed, which the test does at once
+        String analysis = """
+                    interval: 10m
+                    threshold: 2
+                    stepWeight: 20
+                    maxWeight: 40
+                """;
+        var moto = CompletableFuture.supplyAsync(() -> onMoto("moto-pause", ServeHarness.canary("moto-pause", analysis),
+                "6.7.1", "SUCCEEDED", () -> pauseThenResume("moto-pause")));
+        var local = CompletableFuture.supplyAsync(() -> locally("local-pause", ServeHarness.canary("local-pause", analysis),
+                "6.7.1", "SUCCEEDED", () -> pauseThenResume("local-pause")));
+
+        Trail onMoto = moto.get();
+        assertThat(onMoto.path()).as("moto's path: paused, parked, then resumed by the token, not by the wait's timeout")
+                .containsSubsequence("PreRollout=advanced", "Analysis=paused", "WaitForResume=paused", "Analysis=advanced",
+                        "Succeeded")
+                .noneMatch(state -> state.endsWith("(timedOut)"));
+        assertSameRun(onMoto, local.get());
+    }
+
+    /** Pauses once the first analysis step is in (weight 20), resumes once the run is parked on its pause. */
+    private static void pauseThenResume(String name) {
+        String path = "/canaries/" + ServeHarness.NAMESPACE + "/" + name;
+        eventually(PATIENCE, () -> {
+            JsonNode c = h.http.get(path).json();
+            assertThat(c.at("/status/canaryWeight").asInt()).as("first step: %s", c.path("status")).isEqualTo(20);
+            return c;
+        });
+        Http.Reply pause = h.http.postJson(path + "/pause", "{\"reason\":\"look\"}");
+        assertThat(pause.json().path("status").asText()).as("%s", pause).isEqualTo("requested");
+        eventually(PATIENCE, () -> {
+            JsonNode run = h.http.get(path + "/runs").json().at("/runs/0");
+            assertThat(run.path("pausedSince").isTextual()).as("parked: %s", run).isTrue();
+            return run;
+        });
+        Http.Reply resume = h.http.postJson(path + "/resume", "{}");
+        assertThat(resume.json().path("resumedRollout").asBoolean()).as("the resume's SendTaskSuccess reached the rollout: %s",
+                resume).isTrue();
+    }
+
     /** Opens the canary's confirm-rollout gate once a rollout waits on it; asserts the API resumed the rollout. */
     private static void openWhenParked(String name) {
         String path = "/canaries/" + ServeHarness.NAMESPACE + "/" + name;

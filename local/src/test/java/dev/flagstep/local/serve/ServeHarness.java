@@ -59,6 +59,11 @@ public final class ServeHarness implements AutoCloseable {
         return new ServeHarness(Optional.empty(), Optional.empty(), HistoryBudget.fromEnvironment(System.getenv()));
     }
 
+    /** {@code faults} hooks every phase invocation (a test acts through the API at a chosen tick). */
+    static ServeHarness start(PhaseFaults faults) {
+        return new ServeHarness(Optional.empty(), Optional.of(faults), HistoryBudget.fromEnvironment(System.getenv()));
+    }
+
     /** One whose phases and API also resume {@code elsewhere}'s task tokens (another Step Functions' tasks). */
     static ServeHarness start(TaskTokens elsewhere) {
         return new ServeHarness(Optional.of(elsewhere), Optional.empty(), HistoryBudget.fromEnvironment(System.getenv()));
