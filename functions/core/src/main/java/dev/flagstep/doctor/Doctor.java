@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * Runs the preflight checks with flagstep's own Kubernetes identity: the API server answers; then for each canary,
- * its target exists, every cluster Service its webhooks and metrics use exists with a ready endpoint, and every
+ * its target exists, its primary Service (once a rollout made it) and every cluster Service its webhooks and
+ * metrics use have a ready endpoint, and every
  * permission it needs is granted (one SelfSubjectAccessReview per verb, resource and namespace, asked once). No
  * webhook is called and nothing is written.
  */
@@ -84,6 +85,15 @@ public final class Doctor {
             out.add(Finding.fail(subject, "target " + target.kind() + " " + target.name() + " not found in namespace " + ns,
                     "apply the " + target.kind() + ", or correct spec.targetRef; check with: kubectl -n " + ns + " get "
                             + target.kind().toLowerCase(java.util.Locale.ROOT) + " " + target.name()));
+        }
+        if (!dev.flagstep.spec.KnativeTarget.is(target)) {
+            // the primary Service carries the traffic between rollouts; it exists from the first rollout on
+            ServiceAddress primary = new ServiceAddress(ns, canary.apexName() + "-primary", false, canary.service().port());
+            if (kube.get(dev.flagstep.kubernetes.ResourceKind.SERVICE.ref(ns, primary.name())).isPresent()) {
+                out.add(health.check(subject, "primary", primary));
+            } else {
+                out.add(Finding.pass(subject, "primary: service " + primary.name() + "." + ns + " is created by the first rollout"));
+            }
         }
         List<ServiceAddress> receivers = new ArrayList<>();
         for (Webhook hook : canary.analysis().map(a -> a.webhooks()).orElse(List.of())) {

@@ -119,6 +119,22 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aPrimaryServiceWithoutReadyEndpointsIsNamed() throws Exception {
+        assertThat(doctor(CANARY)).isZero();
+        assertThat(output()).contains("PASS  test/podinfo             primary: service podinfo-primary.test is created by the first rollout");
+
+        // a primary Service whose selector picks no ready pod (its Deployment deleted by hand, say)
+        ObjectNode svc = (ObjectNode) new ObjectMapper().readTree("""
+                {"apiVersion":"v1","kind":"Service","metadata":{"name":"podinfo-primary","namespace":"test"},
+                 "spec":{"selector":{"app":"podinfo-primary"},"ports":[{"port":9898}]}}""");
+        sim.client().create(ResourceKind.SERVICE, svc);
+        sim.awaitReconciled(java.time.Duration.ofSeconds(30));
+        out.reset();
+        assertThat(doctor(CANARY)).isEqualTo(1);
+        assertThat(output()).contains("FAIL  test/podinfo             primary: service podinfo-primary.test has no ready endpoints");
+    }
+
+    @Test
     void aMissingTargetIsNamed() throws IOException {
         assertThat(doctor(CANARY.replace("name: podinfo}", "name: podinfo-v2}"))).isEqualTo(1);
         assertThat(output()).contains("FAIL  test/podinfo             target Deployment podinfo-v2 not found in namespace test");
