@@ -37,11 +37,12 @@ class ServeSyncTest {
             sim.client().create(ResourceKind.CANARY, (ObjectNode) new YAMLMapper().readTree(yaml));
             CanaryId id = new CanaryId("served", "podinfo");
             // 60 s of the runtime's clock at speed 100: a pass every 0.6 s of real time
+            // the spec is stored during a pass; the pass is recorded when it ends, so both are waited for
             ServeHarness.eventually(Duration.ofSeconds(30), () -> {
                 assertThat(serve.runtime().store().spec(id)).get().extracting(r -> r.origin()).isEqualTo(SpecOrigin.CLUSTER);
+                assertThat(serve.sync()).get().satisfies(loop -> assertThat(loop.lastPass()).isPresent());
                 return true;
             });
-            assertThat(serve.sync()).get().satisfies(loop -> assertThat(loop.lastPass()).isPresent());
         }
     }
 }
