@@ -3,12 +3,11 @@ package dev.flagstep.preflight;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstep.api.AwsEnvironment;
 import dev.flagstep.doctor.ClusterAccess;
 import dev.flagstep.doctor.Doctor;
 import dev.flagstep.doctor.Finding;
+import dev.flagstep.doctor.Findings;
 import dev.flagstep.kubernetes.EksAccess;
 import dev.flagstep.kubernetes.EksApi;
 import dev.flagstep.kubernetes.EksCluster;
@@ -82,7 +81,7 @@ public final class DoctorHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes();
-        JSON.writeValue(output, toJson(examine(wiring.get())));
+        JSON.writeValue(output, Findings.toJson(examine(wiring.get())));
     }
 
     public static List<Finding> examine(Wiring w) {
@@ -113,17 +112,6 @@ public final class DoctorHandler implements RequestStreamHandler {
             cursor = page.next();
         } while (cursor.isPresent());
         out.addAll(new Doctor(w.kube(), w.metricsServer(), w.clock()).examine(subjects));
-        return out;
-    }
-
-    public static ObjectNode toJson(List<Finding> findings) {
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode list = out.putArray("findings");
-        for (Finding f : findings) {
-            ObjectNode o = list.addObject().put("verdict", f.verdict().name()).put("subject", f.subject()).put("message", f.message());
-            f.fix().ifPresent(fix -> o.put("fix", fix));
-        }
-        out.put("failed", findings.stream().filter(f -> f.verdict() == Finding.Verdict.FAIL).count());
         return out;
     }
 }

@@ -281,6 +281,12 @@ final class FieldReader {
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
+    /** Set to something: null, false, "", [] and {} say nothing (a field written that way is as good as absent). */
+    static boolean present(JsonNode v) {
+        return !(v.isMissingNode() || v.isNull() || v.isBoolean() && !v.asBoolean()
+                || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
+    }
+
     static String quote(String text) {
         String shown = text.length() > 60 ? text.substring(0, 60) + "..." : text;
         return "\"" + shown + "\"";

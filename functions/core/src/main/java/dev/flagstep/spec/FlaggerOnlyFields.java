@@ -32,19 +32,19 @@ final class FlaggerOnlyFields {
             CustomMetadata.check(service.path(block), "service." + block, errors);
         }
         JsonNode distribution = service.path("trafficDistribution");
-        if (present(distribution) && !TRAFFIC_DISTRIBUTIONS.contains(distribution.asText())) {
+        if (FieldReader.present(distribution) && !TRAFFIC_DISTRIBUTIONS.contains(distribution.asText())) {
             errors.add(new SpecError("service.trafficDistribution", "unknown value " + FieldReader.quote(distribution.asText())
                     + "; expected one of " + String.join(", ", TRAFFIC_DISTRIBUTIONS)));
         }
         if (service.path("delegation").asBoolean(false) && provider.equals("istio")) {
-            if (!canary.service().hosts().isEmpty() || present(service.path("gateways"))) {
+            if (!canary.service().hosts().isEmpty() || FieldReader.present(service.path("gateways"))) {
                 // Flagger fails every reconcile with this; a delegate VirtualService is bound by its root one
                 errors.add(new SpecError("service.delegation", "a delegate VirtualService cannot have service.hosts or"
                         + " service.gateways; remove them (the root VirtualService names the hosts and gateways)"));
             }
         }
         JsonNode cors = service.path("corsPolicy");
-        if (present(cors) && provider.startsWith("gatewayapi") && !provider.equals("gatewayapi:v1beta1")) {
+        if (FieldReader.present(cors) && provider.startsWith("gatewayapi") && !provider.equals("gatewayapi:v1beta1")) {
             String maxAge = cors.path("maxAge").asText("");
             if (!maxAge.isEmpty() && GoDuration.parse(maxAge).isEmpty()) {
                 errors.add(new SpecError("service.corsPolicy.maxAge", "not a duration: " + FieldReader.quote(maxAge)));
@@ -70,14 +70,11 @@ final class FlaggerOnlyFields {
         });
     }
 
-    private static boolean present(JsonNode v) {
-        return IgnoredFields.present(v);
-    }
 
     /** ALB target-group stickiness: its own cookie (AWSALBTG) with a duration, nothing else can be expressed. */
     private static void alb(JsonNode s, String path, List<SpecError> errors) {
         for (String field : List.of("primaryCookieName", "domain", "httpOnly", "partitioned", "path", "sameSite", "secure")) {
-            if (present(s.path(field))) {
+            if (FieldReader.present(s.path(field))) {
                 errors.add(new SpecError(path + "." + field, "not supported for provider \"alb\": the ALB sets its own"
                         + " stickiness cookie (AWSALBTG); only maxAge applies"));
             }

@@ -28,7 +28,7 @@ final class IgnoredFields {
         String quoted = FieldReader.quote(provider);
         JsonNode service = canary.service().extra();
         canary.analysis().ifPresent(a -> {
-            if (present(a.extra().path("sessionAffinity")) && !FlaggerOnlyFields.AFFINITY_PROVIDERS.contains(provider)) {
+            if (FieldReader.present(a.extra().path("sessionAffinity")) && !FlaggerOnlyFields.AFFINITY_PROVIDERS.contains(provider)) {
                 warnings.add(ignored("analysis.sessionAffinity", "session affinity works on istio, gatewayapi and alb, not on "
                         + quoted));
             }
@@ -42,31 +42,31 @@ final class IgnoredFields {
             }
         });
         for (String field : List.of("meshName", "backends")) {
-            if (present(service.path(field))) {
+            if (FieldReader.present(service.path(field))) {
                 warnings.add(ignored("service." + field, "only Flagger's App Mesh provider used it, and "
                         + ProviderNames.APP_MESH_ENDED));
             }
         }
         // Flagger's gloo router matches any provider starting with "gloo"
-        if (present(canary.extra().path("upstreamRef")) && !provider.startsWith("gloo")) {
+        if (FieldReader.present(canary.extra().path("upstreamRef")) && !provider.startsWith("gloo")) {
             warnings.add(ignored("upstreamRef", "only used by the gloo provider, not " + quoted));
         }
         if (service.path("delegation").asBoolean(false) && !provider.equals("istio")) {
             warnings.add(ignored("service.delegation", "only used by the istio provider, not " + quoted));
         }
         boolean gatewayApi = provider.startsWith("gatewayapi");
-        if (present(service.path("backendTimeout")) && !gatewayApi) {
+        if (FieldReader.present(service.path("backendTimeout")) && !gatewayApi) {
             warnings.add(ignored("service.backendTimeout", "only used by the gatewayapi provider, not " + quoted));
         }
-        if (present(service.path("mirror")) && !gatewayApi) {
+        if (FieldReader.present(service.path("mirror")) && !gatewayApi) {
             warnings.add(ignored("service.mirror", "only used by the gatewayapi provider, not " + quoted
                     + " (analysis.mirror mirrors to the canary)"));
         }
         JsonNode cors = service.path("corsPolicy");
-        if (present(cors) && provider.equals("gatewayapi:v1beta1")) {
+        if (FieldReader.present(cors) && provider.equals("gatewayapi:v1beta1")) {
             warnings.add(ignored("service.corsPolicy", "only gatewayapi:v1 routes get Flagger's CORS filter, not"
                     + " \"gatewayapi:v1beta1\""));
-        } else if (present(cors.path("allowOrigins")) && gatewayApi) {
+        } else if (FieldReader.present(cors.path("allowOrigins")) && gatewayApi) {
             warnings.add(ignored("service.corsPolicy.allowOrigins", "Istio's origin patterns have no Gateway API form;"
                     + " use corsPolicy.allowOrigin (a list of origins)"));
         }
@@ -96,11 +96,5 @@ final class IgnoredFields {
 
     private static SpecWarning ignored(String path, String why) {
         return new SpecWarning(path, "ignored, as by Flagger: " + why);
-    }
-
-    /** Set to something: null, false, "", [] and {} say nothing. */
-    static boolean present(JsonNode v) {
-        return !(v.isMissingNode() || v.isNull() || v.isBoolean() && !v.asBoolean()
-                || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty());
     }
 }

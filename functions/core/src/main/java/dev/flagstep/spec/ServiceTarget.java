@@ -43,7 +43,7 @@ public final class ServiceTarget {
         if (!is(canary.targetRef())) return List.of();
         List<String> set = new java.util.ArrayList<>();
         for (String field : GENERATED_SERVICES_ONLY) {
-            if (IgnoredFields.present(canary.service().extra().path(field))) set.add("service." + field);
+            if (FieldReader.present(canary.service().extra().path(field))) set.add("service." + field);
         }
         if (canary.service().targetPort().isPresent()) set.add("service.targetPort");
         return set;

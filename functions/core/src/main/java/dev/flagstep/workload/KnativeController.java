@@ -7,7 +7,6 @@ import dev.flagstep.knative.KnativeService;
 import dev.flagstep.kubernetes.KubeClient;
 import dev.flagstep.kubernetes.KubeRef;
 import dev.flagstep.spec.CanarySpec;
-import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * promoting moves the annotation. Scaling is Knative's own (no-ops here), and the revision id is the latest created
  * revision's name.
  */
-public final class KnativeController implements TargetController {
+public final class KnativeController implements WithoutWorkload {
 
     private final KubeClient kube;
     private final CanarySpec canary;
@@ -69,39 +68,10 @@ public final class KnativeController implements TargetController {
         return new Bootstrap(true, List.of());
     }
 
-    /** No apex Service: the Knative Service routes its own traffic. */
-    @Override
-    public boolean reconcileApex() {
-        return false;
-    }
-
-    @Override
-    public boolean removeUnservedPrimary() {
-        return false;
-    }
-
-    @Override
-    public void refreshUnservedPrimary() {
-    }
-
-    @Override
-    public void scaleCanaryUp() {
-    }
-
-    @Override
-    public void scaleCanaryToZero() {
-    }
-
     /** Flagger's {@code Promote}: the latest created revision becomes the primary. */
     @Override
     public void promote() {
         kube.edit(service, s -> KnativeService.setPrimaryRevision(s, KnativeService.latestCreated(s)));
-    }
-
-    /** Flagger tracks no ConfigMap or Secret of a Knative Service ({@code HaveDependenciesChanged} is false). */
-    @Override
-    public TrackedConfigs trackedConfigs() {
-        return TrackedConfigs.none();
     }
 
     @Override
@@ -113,11 +83,6 @@ public final class KnativeController implements TargetController {
     @Override
     public String revision(JsonNode target, Map<String, String> trackedConfigs) {
         return KnativeService.latestCreated(target);
-    }
-
-    /** Nothing was taken from the Service: its revisions are all still there. */
-    @Override
-    public void restoreTarget() {
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.flagstep.kubernetes.LastApplied;
 import dev.flagstep.kubernetes.ResourceKind;
 import dev.flagstep.spec.CanarySpec;
 import dev.flagstep.spec.ServiceTarget;
-import dev.flagstep.workload.config.TrackedConfigs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ import java.util.List;
  * {@code None} stays), {@code nodePort}s and {@code healthCheckNodePort} (Flagger copies the node ports, which the
  * API server refuses as already allocated); an existing copy keeps its own.
  */
-public final class ServiceController implements TargetController {
+public final class ServiceController implements WithoutWorkload {
 
     private final KubeClient kube;
     private final CanarySpec canary;
@@ -85,31 +84,6 @@ public final class ServiceController implements TargetController {
         return new Bootstrap(primaryCreated, created);
     }
 
-    /** The apex is the user's target Service: nothing to create or re-point (Flagger's {@code KubernetesNoopRouter}). */
-    @Override
-    public boolean reconcileApex() {
-        return false;
-    }
-
-    /** The primary Service never selects anything of flagstep's own making: it is never removed. */
-    @Override
-    public boolean removeUnservedPrimary() {
-        return false;
-    }
-
-    /** As Flagger, an existing {@code {name}-primary} changes only at promotion. */
-    @Override
-    public void refreshUnservedPrimary() {
-    }
-
-    @Override
-    public void scaleCanaryUp() {
-    }
-
-    @Override
-    public void scaleCanaryToZero() {
-    }
-
     /**
      * Flagger's {@code Promote}: the target's spec onto {@code {name}-primary}, which keeps what the API server
      * assigned it (cluster IPs, node ports) and its own labels and annotations.
@@ -120,21 +94,10 @@ public final class ServiceController implements TargetController {
         kube.edit(primary(), p -> p.set("spec", spec(target, p.path("spec"))));
     }
 
-    /** Flagger tracks no ConfigMap or Secret of a Service target ({@code HaveDependenciesChanged} is false). */
-    @Override
-    public TrackedConfigs trackedConfigs() {
-        return TrackedConfigs.none();
-    }
-
     /** The whole spec: a change of selector, ports or anything else in it is a new revision. */
     @Override
     public JsonNode revisionTemplate(JsonNode target) {
         return target.path("spec");
-    }
-
-    /** Flagger's {@code Finalize} does nothing for a Service target: the target was never changed. */
-    @Override
-    public void restoreTarget() {
     }
 
     @Override

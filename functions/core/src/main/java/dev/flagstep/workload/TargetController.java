@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code {name}-primary} and the ClusterIP services, scale the canary, promote, readiness, revertOnDeletion. Every
  * write is a guarded patch of the difference, so running any of them twice changes nothing.
  */
-public sealed interface TargetController permits DeploymentController, DaemonSetController, KnativeController, ServiceController {
+public sealed interface TargetController permits DeploymentController, DaemonSetController, WithoutWorkload {
 
     /** What {@link #bootstrap()} created; both empty when everything existed. */
     record Bootstrap(boolean primaryCreated, List<String> servicesCreated) {

@@ -1,8 +1,8 @@
 package dev.flagstep.local.cli.remote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstep.doctor.Finding;
+import dev.flagstep.doctor.Findings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,12 +63,7 @@ public final class DoctorInvocation {
                     + stack + "/Doctor)");
         }
         try {
-            List<Finding> out = new ArrayList<>();
-            for (JsonNode f : JSON.readTree(response.body()).path("findings")) {
-                out.add(new Finding(Finding.Verdict.valueOf(f.path("verdict").asText()), f.path("subject").asText(),
-                        f.path("message").asText(), Optional.ofNullable(f.get("fix")).map(JsonNode::asText)));
-            }
-            return out;
+            return Findings.fromJson(JSON.readTree(response.body()));
         } catch (IOException | IllegalArgumentException e) {
             throw new ApiFailure.Unreachable(what + " with an answer that is not the doctor's: " + response.body());
         }
