@@ -285,19 +285,6 @@ final class CanaryIo {
         return services.clock().instant();
     }
 
-    /**
-     * When this run claimed the canary; empty when the store has no such run, or cannot say now: a metric must
-     * never fail (and so repeat) the tick that records it.
-     */
-    Optional<Instant> runStartedAt() {
-        try {
-            return services.runs().run(id(), runId).map(dev.flagstep.store.Run::startedAt);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "run " + runId + " start not read for its metrics: " + e.getMessage());
-            return Optional.empty();
-        }
-    }
-
     // ---- end of the metrics' reads ----
 
     /** Closes every gate of the canary, so the next rollout needs a fresh approval. */

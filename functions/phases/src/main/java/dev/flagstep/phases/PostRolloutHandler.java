@@ -52,7 +52,7 @@ public final class PostRolloutHandler extends PhaseHandler {
     static List<ObjectNode> endLines(Tick t, boolean succeeded) {
         FlaggerMetrics.Canary canary = FlaggerMetrics.Canary.of(t.spec);
         Strategy strategy = t.spec.analysis().map(a -> Strategy.of(a, t.provider)).orElse(Strategy.CANARY);
-        Optional<Duration> took = t.io.runStartedAt().map(start -> Duration.between(start, t.now));
+        Optional<Duration> took = t.runStartedAt().map(start -> Duration.between(start, t.now));
         return List.of(FlaggerMetrics.outcome(canary, strategy, t.spec.skipsAnalysis(), succeeded, t.now),
                 RolloutFigures.finished(canary, !succeeded, took, t.now));
     }

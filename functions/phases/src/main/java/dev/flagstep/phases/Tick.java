@@ -34,6 +34,8 @@ final class Tick {
 
     private static final SpecParser PARSER = new SpecParser();
 
+    private static final System.Logger LOG = System.getLogger("flagstep");
+
     final PhaseInput input;
     final CanaryDocument document;
     final CanarySpec spec;
@@ -103,6 +105,19 @@ final class Tick {
             runRead = true;
         }
         return run;
+    }
+
+    /**
+     * When this run claimed the canary, for the metrics: empty when the store has no such run or cannot say now
+     * (a metric must never fail, and so repeat, the tick that records it). The same read as {@link #run()}.
+     */
+    Optional<Instant> runStartedAt() {
+        try {
+            return run().map(dev.flagstep.store.Run::startedAt);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "run " + input.runId() + " start not read for its metrics: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** What an operator asked of this run (promote, abort, pause), if anything. */
